@@ -1,0 +1,59 @@
+/**
+ * The one pipeline for untrusted input: parse → migrate → restore → validate.
+ *
+ * - `errors` and `warnings` come from validating the document as written (after migration): the
+ *   command line refuses a document with any error.
+ * - `scenario` is the restored document the editor can hold and show, repaired where it had to
+ *   be (`repairs` says how); null only when nothing usable could be read (not JSON, not a
+ *   scenario, or written by a newer Hairpin), and then `errors` says why.
+ */
+import { parseJson } from './parseJson';
+import { migrateScenario } from './migrate';
+import { restoreScenario } from './restore';
+import { decodeSharePayload, parseLinkFragment, type LinkOptions } from './shareLink';
+import type { Diagnostic, Scenario } from './types';
+import { validateScenario } from './validate';
+
+export interface LoadOutcome {
+  readonly scenario: Scenario | null;
+  readonly errors: readonly Diagnostic[];
+  readonly warnings: readonly Diagnostic[];
+  readonly repairs: readonly Diagnostic[];
+}
+
+export function loadScenarioValue(value: unknown): LoadOutcome {
+  const migrated = migrateScenario(value);
+  if (!migrated.ok) return { scenario: null, errors: [migrated.error], warnings: [], repairs: [] };
+  const { errors, warnings } = validateScenario(migrated.value.document);
+  const { scenario, repairs } = restoreScenario(migrated.value.document);
+  return { scenario, errors, warnings, repairs };
+}
+
+export function loadScenarioText(text: string): LoadOutcome {
+  const parsed = parseJson(text);
+  if (!parsed.ok) return { scenario: null, errors: [parsed.error], warnings: [], repairs: [] };
+  return loadScenarioValue(parsed.value);
+}
+
+/** Loads the scenario a share link carries (a full URL, a `#s=…` fragment or a bare payload). */
+export function loadScenarioLink(link: string): LoadOutcome & { readonly options: LinkOptions } {
+  const none = { view: false, challenge: false };
+  const fragment = parseLinkFragment(link);
+  if (!fragment.ok) return { scenario: null, errors: [fragment.error], warnings: [], repairs: [], options: none };
+  const { payload, ...options } = fragment.value;
+  const text = decodeSharePayload(payload);
+  if (!text.ok) return { scenario: null, errors: [text.error], warnings: [], repairs: [], options };
+  const outcome = loadScenarioText(text.value);
+  // A link whose JSON is broken was corrupted on the way, not written badly by a person.
+  const errors = outcome.scenario === null ? outcome.errors.map((e) => ({ ...e, path: `link ${e.path}` })) : outcome.errors;
+  return { ...outcome, errors, options };
+}
+
+export const formatDiagnostic = (d: Diagnostic): string => `${d.path}: ${d.message}`;
+
+export { createDefaultScenario } from './defaultScenario';
+export { createShareLink, encodeSharePayload, looksLikeShareLink, DEFAULT_LINK_BASE } from './shareLink';
+export { validateScenario } from './validate';
+export { restoreScenario } from './restore';
+export type { LinkOptions } from './shareLink';
+export * from './types';

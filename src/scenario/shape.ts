@@ -1,0 +1,212 @@
+/**
+ * Walks a document against its schema (schema.ts) once, and reports three things:
+ * - `errors`: every field of the wrong type, out of range, missing, or not one of its values;
+ * - `warnings`: every unknown field (kept, never dropped: spec "Unknown fields are kept");
+ * - `repairs` and the repaired `value`: an item the editor cannot represent (a required field
+ *   missing or of the wrong type) is dropped; an optional field of the wrong type is removed so
+ *   that its default applies. Out-of-range numbers are kept: the editor shows them as errors.
+ */
+import type { Diagnostic } from './types';
+import type { FieldType, ObjectSchema } from './schema';
+
+export interface ShapeReport {
+  readonly errors: Diagnostic[];
+  readonly warnings: Diagnostic[];
+  readonly repairs: Diagnostic[];
+}
+
+const DROP = Symbol('drop');
+type Walked = unknown | typeof DROP;
+
+export const joinPath = (base: string, key: string | number): string => {
+  if (typeof key === 'number') return `${base}[${key}]`;
+  if (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key)) return base === '' ? key : `${base}.${key}`;
+  return `${base}[${JSON.stringify(key)}]`;
+};
+
+const isObject = (v: unknown): v is { [key: string]: unknown } =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object';
+  const text = JSON.stringify(value);
+  return text.length > 40 ? `${text.slice(0, 37)}…` : text;
+}
+
+function describeType(type: FieldType): string {
+  switch (type.t) {
+    case 'string':
+      return 'text';
+    case 'int':
+      return `a whole number ${type.min}–${type.max}${type.unit ?? ''}`;
+    case 'number':
+      return type.max === undefined ? `a number ≥ ${type.min}${type.unit ?? ''}` : `a number ${type.min}–${type.max}`;
+    case 'bool':
+      return 'true or false';
+    case 'enum':
+      return `one of ${type.values.join(', ')}`;
+    case 'array':
+      return 'a list';
+    case 'object':
+    case 'map':
+    case 'union':
+    case 'pick':
+      return 'an object';
+    case 'any':
+      return 'a value';
+  }
+}
+
+/** Case-insensitive near miss, for "did you mean". */
+function closeMatch(value: string, candidates: readonly string[]): string | undefined {
+  const lower = value.toLowerCase();
+  return candidates.find((c) => c.toLowerCase() === lower);
+}
+
+export function walkShape(type: FieldType, value: unknown, path: string, report: ShapeReport): Walked {
+  const wrongType = (): typeof DROP => {
+    report.errors.push({ path, message: `must be ${describeType(type)}, got ${describeValue(value)}` });
+    return DROP;
+  };
+  switch (type.t) {
+    case 'any':
+      return value;
+    case 'string':
+      if (typeof value !== 'string') return wrongType();
+      if (type.nonEmpty && value.trim() === '') {
+        report.errors.push({ path, message: 'must not be empty' });
+      }
+      return value;
+    case 'bool':
+      return typeof value === 'boolean' ? value : wrongType();
+    case 'int':
+    case 'number': {
+      if (typeof value !== 'number' || !Number.isFinite(value)) return wrongType();
+      const outOfRange = value < type.min || (type.max !== undefined && value > type.max);
+      if ((type.t === 'int' && !Number.isInteger(value)) || outOfRange) {
+        report.errors.push({ path, message: `must be ${describeType(type)}, got ${describeValue(value)}` });
+      }
+      return value;
+    }
+    case 'enum': {
+      if (typeof value === 'string' && type.values.includes(value)) return value;
+      const near = typeof value === 'string' ? closeMatch(value, type.values) : undefined;
+      report.errors.push({
+        path,
+        message: `must be ${describeType(type)}, got ${describeValue(value)}${near ? ` (did you mean "${near}"?)` : ''}`,
+      });
+      return DROP;
+    }
+    case 'array': {
+      if (!Array.isArray(value)) return wrongType();
+      const out: unknown[] = [];
+      value.forEach((item, index) => {
+        const itemPath = joinPath(path, index);
+        const walked = walkShape(type.of, item, itemPath, report);
+        if (walked === DROP) {
+          report.repairs.push({ path: itemPath, message: `dropped: this item is not ${describeType(type.of)}` });
+        } else {
+          out.push(walked);
+        }
+      });
+      if (type.nonEmpty && value.length === 0) report.errors.push({ path, message: 'must list at least one item' });
+      return out;
+    }
+    case 'map': {
+      if (!isObject(value)) return wrongType();
+      const out: { [key: string]: unknown } = {};
+      for (const [key, item] of Object.entries(value)) {
+        const itemPath = joinPath(path, key);
+        const walked = walkShape(type.of, item, itemPath, report);
+        if (walked === DROP) {
+          report.repairs.push({ path: itemPath, message: `dropped: this entry is not ${describeType(type.of)}` });
+        } else {
+          out[key] = walked;
+        }
+      }
+      return out;
+    }
+    case 'object':
+      return walkObject(type.schema, value, path, report);
+    case 'pick':
+      return walkObject(type.pick(value), value, path, report);
+    case 'union': {
+      if (!isObject(value)) return wrongType();
+      const tag = value[type.key];
+      const variant = typeof tag === 'string' ? type.variants[tag] : undefined;
+      if (variant === undefined) {
+        const tags = Object.keys(type.variants);
+        const near = typeof tag === 'string' ? closeMatch(tag, tags) : undefined;
+        report.errors.push({
+          path: joinPath(path, type.key),
+          message:
+            tag === undefined
+              ? `missing: must be one of ${tags.join(', ')}`
+              : `must be one of ${tags.join(', ')}, got ${describeValue(tag)}${near ? ` (did you mean "${near}"?)` : ''}`,
+        });
+        return DROP;
+      }
+      return walkObject(variant, value, path, report);
+    }
+  }
+}
+
+function walkObject(schema: ObjectSchema, value: unknown, path: string, report: ShapeReport): Walked {
+  if (!isObject(value)) {
+    report.errors.push({ path, message: `must be an object (a ${schema.label}), got ${describeValue(value)}` });
+    return DROP;
+  }
+  const out: { [key: string]: unknown } = {};
+  let broken = false;
+  for (const [field, spec] of Object.entries(schema.fields)) {
+    const fieldPath = joinPath(path, field);
+    const fieldValue = value[field];
+    if (fieldValue === undefined) {
+      if (spec.required) {
+        report.errors.push({ path: fieldPath, message: `missing: every ${schema.label} needs "${field}"` });
+        broken = true;
+      }
+      continue;
+    }
+    if (fieldValue === null && spec.nullable) {
+      out[field] = null;
+      continue;
+    }
+    const walked = walkShape(spec.type, fieldValue, fieldPath, report);
+    if (walked === DROP) {
+      if (spec.required) broken = true;
+      else report.repairs.push({ path: fieldPath, message: 'removed: its value was not usable, so the default applies' });
+    } else {
+      out[field] = walked;
+    }
+  }
+  for (const [field, fieldValue] of Object.entries(value)) {
+    if (field in schema.fields) continue;
+    const known = Object.keys(schema.fields);
+    const near = closeMatch(field, known);
+    report.warnings.push({
+      path: joinPath(path, field),
+      message: near
+        ? `unknown field (did you mean "${near}"?): kept as written, but Hairpin does not use it`
+        : `unknown field: kept as written, but Hairpin does not use it`,
+    });
+    out[field] = fieldValue;
+  }
+  return broken ? DROP : out;
+}
+
+/** Checks and repairs a whole object against its schema. `value` is null when the root itself is unusable. */
+export function checkShape(schema: ObjectSchema, value: unknown, path = ''): ShapeReport & { value: unknown } {
+  const report: ShapeReport = { errors: [], warnings: [], repairs: [] };
+  const walked = walkObject(schema, value, path, report);
+  return { ...report, value: walked === DROP ? null : walked };
+}
+
+/** True when the value has every required field and every field has its type (ranges aside). */
+export function isWellTyped(schema: ObjectSchema, value: unknown): boolean {
+  const report: ShapeReport = { errors: [], warnings: [], repairs: [] };
+  return walkObject(schema, value, '', report) !== DROP && report.repairs.length === 0;
+}
