@@ -7,10 +7,11 @@
  *   be (`repairs` says how); null only when nothing usable could be read (not JSON, not a
  *   scenario, or written by a newer Hairpin), and then `errors` says why.
  */
-import { parseJson } from './parseJson';
+
 import { migrateScenario } from './migrate';
+import { parseJson } from './parseJson';
 import { restoreScenario } from './restore';
-import { decodeSharePayload, parseLinkFragment, type LinkOptions } from './shareLink';
+import { decodeSharePayload, type LinkOptions, parseLinkFragment } from './shareLink';
 import type { Diagnostic, Scenario } from './types';
 import { validateScenario } from './validate';
 
@@ -43,17 +44,22 @@ export function loadScenarioLink(link: string): LoadOutcome & { readonly options
   const { payload, ...options } = fragment.value;
   const text = decodeSharePayload(payload);
   if (!text.ok) return { scenario: null, errors: [text.error], warnings: [], repairs: [], options };
-  const outcome = loadScenarioText(text.value);
-  // A link whose JSON is broken was corrupted on the way, not written badly by a person.
-  const errors = outcome.scenario === null ? outcome.errors.map((e) => ({ ...e, path: `link ${e.path}` })) : outcome.errors;
-  return { ...outcome, errors, options };
+  return { ...loadDecodedLinkText(text.value), options };
+}
+
+/** Loads the JSON text a share link decoded to. */
+export function loadDecodedLinkText(text: string): LoadOutcome {
+  const outcome = loadScenarioText(text);
+  // A link whose JSON is unreadable was corrupted on the way, not written badly by a person.
+  if (outcome.scenario !== null) return outcome;
+  return { ...outcome, errors: outcome.errors.map((e) => ({ ...e, path: `link ${e.path}` })) };
 }
 
 export const formatDiagnostic = (d: Diagnostic): string => `${d.path}: ${d.message}`;
 
 export { createDefaultScenario } from './defaultScenario';
-export { createShareLink, encodeSharePayload, looksLikeShareLink, DEFAULT_LINK_BASE } from './shareLink';
-export { validateScenario } from './validate';
 export { restoreScenario } from './restore';
 export type { LinkOptions } from './shareLink';
+export { createShareLink, DEFAULT_LINK_BASE, encodeSharePayload, looksLikeShareLink } from './shareLink';
 export * from './types';
+export { validateScenario } from './validate';

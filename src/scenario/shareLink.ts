@@ -120,7 +120,10 @@ export function decodeSharePayload(payload: string): Result<string, Diagnostic> 
   const dot = payload.indexOf('.');
   const versionText = dot === -1 ? '' : payload.slice(0, dot);
   if (!/^\d+$/.test(versionText)) {
-    return err({ path: 'link', message: 'this is not a Hairpin share link: it must start with "<version>." (e.g. "1.")' });
+    return err({
+      path: 'link',
+      message: 'this is not a Hairpin share link: it must start with "<version>." (e.g. "1.")',
+    });
   }
   const version = Number(versionText);
   if (version > SHARE_CODEC_VERSION) {
@@ -130,9 +133,16 @@ export function decodeSharePayload(payload: string): Result<string, Diagnostic> 
     });
   }
   if (version < 1) return err({ path: 'link', message: `unknown link codec ${version}` });
-  const bytes = decodeBase64Url(payload.slice(dot + 1));
-  if (bytes === null) {
+  const data = payload.slice(dot + 1);
+  if (!/^[A-Za-z0-9_-]*$/.test(data)) {
     return err({ path: 'link', message: 'the link is corrupted: its data has characters a share link never contains' });
+  }
+  const bytes = decodeBase64Url(data);
+  if (bytes === null || bytes.length === 0) {
+    return err({
+      path: 'link',
+      message: 'the link is truncated: its data stops part-way (was it cut short when copied?)',
+    });
   }
   let text: string;
   try {

@@ -1,0 +1,156 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { createDefaultScenario } from '../scenario/defaultScenario';
+import { createShareLink } from '../scenario/shareLink';
+import { parseArgs } from './args';
+import { type CliIo, runCli } from './run';
+
+const run = promisify(execFile);
+
+/** Runs the command line in-process over an in-memory file system. */
+async function sim(args: string[], files: Record<string, string> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = {
+    out: (t) => out.push(t),
+    err: (t) => err.push(t),
+    readInput: async (input) =>
+      input in files ? { text: files[input] as string } : { error: `cannot read ${input}: no such file` },
+  };
+  const parsed = parseArgs(args);
+  if ('error' in parsed) throw new Error(parsed.error);
+  const status = await runCli(parsed.options, io);
+  return { status, stdout: out.join('\n'), stderr: err.join('\n') };
+}
+
+const valid = JSON.stringify(createDefaultScenario());
+const broken = JSON.stringify({
+  ...createDefaultScenario(),
+  loadBalancers: [
+    {
+      name: 'ilb',
+      frontendIPConfigurations: [{ name: 'fe', privateIPAddress: '10.2.1.100', subnet: 'spoke/web' }],
+      backendAddressPools: [{ name: 'pool', networkInterfaces: ['web01-nic1'] }],
+      probes: [{ name: 'p80', port: 0 }],
+    },
+  ],
+});
+
+describe('sim --check', () => {
+  it('accepts a valid scenario: exit 0 and valid: true', async () => {
+    const { status, stdout } = await sim(['s.json', '--check', '--json'], { 's.json': valid });
+    expect(status).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({ valid: true, errors: [], warnings: [] });
+  });
+
+  it('lists every bad field with its path and exits 2', async () => {
+    const { status, stdout } = await sim(['broken.json', '--check', '--json'], { 'broken.json': broken });
+    expect(status).toBe(2);
+    const report = JSON.parse(stdout);
+    expect(report.valid).toBe(false);
+    expect(report.errors).toContainEqual({
+      path: 'loadBalancers[0].probes[0].port',
+      message: 'must be a whole number 1–65535, got 0',
+    });
+  });
+
+  it('prints the reasons on stderr without --json', async () => {
+    const { status, stdout, stderr } = await sim(['broken.json', '--check'], { 'broken.json': broken });
+    expect(status).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('error   loadBalancers[0].probes[0].port: must be a whole number 1–65535, got 0');
+  });
+
+  it('reports broken JSON with its line and column, exit 2', async () => {
+    const { status, stdout } = await sim(['b.json', '--check', '--json'], {
+      'b.json': '{\n  "format": "hairpin-scenario",\n  "version": 1,,\n}',
+    });
+    expect(status).toBe(2);
+    expect(JSON.parse(stdout).errors[0]).toEqual({
+      path: '(document)',
+      message: 'not valid JSON at line 3, column 16: unexpected ",\\n}", expected a string in double quotes',
+    });
+  });
+
+  it('reports a missing file and a missing input, exit 2', async () => {
+    const missing = await sim(['nope.json', '--check', '--json']);
+    expect(missing.status).toBe(2);
+    expect(JSON.parse(missing.stdout).errors[0]).toEqual({ path: 'nope.json', message: 'cannot read: no such file' });
+    const none = await sim(['--check']);
+    expect(none.status).toBe(2);
+    expect(none.stderr).toMatch(/missing: give a scenario file/);
+  });
+});
+
+describe('sim --link', () => {
+  it('round-trips a valid scenario through its link unchanged, unknown fields included', async () => {
+    const scenario = { ...createDefaultScenario(), x_custom: { keep: ['me', 1] } };
+    const { status, stdout } = await sim(['s.json', '--link', '--base', 'https://example.org/'], {
+      's.json': JSON.stringify(scenario),
+    });
+    expect(status).toBe(0);
+    expect(stdout.startsWith('https://example.org/#s=1.')).toBe(true);
+    const back = await sim([stdout, '--check', '--json']);
+    expect(back.status).toBe(0);
+    expect(JSON.parse(back.stdout).warnings).toEqual([
+      { path: 'x_custom', message: 'unknown field: kept as written, but Hairpin does not use it' },
+    ]);
+    // The link decodes to exactly the document, unknown field included.
+    const relinked = await sim([stdout, '--link', '--base', 'https://example.org/']);
+    expect(relinked.stdout).toBe(stdout);
+  });
+
+  it('refuses to link an invalid scenario', async () => {
+    const { status } = await sim(['broken.json', '--link'], { 'broken.json': broken });
+    expect(status).toBe(2);
+  });
+
+  it('says a truncated link is truncated, exit 2', async () => {
+    const link = createShareLink(createDefaultScenario());
+    const { status, stderr } = await sim([link.slice(0, -9), '--check']);
+    expect(status).toBe(2);
+    expect(stderr).toMatch(/^sim: link: the link is truncated/);
+  });
+});
+
+describe('argument errors', () => {
+  it.each([
+    [['--seed', 'x'], '--seed needs a whole number 0–4294967295, got "x"'],
+    [['--until', '-1'], '--until needs a time in seconds ≥ 0, got "-1"'],
+    [['--frobnicate'], 'unknown option --frobnicate'],
+    [['a.json', 'b.json'], 'one input only: got "a.json" and "b.json"'],
+    [['a.json', '--base', 'http://x/'], '--base only goes with --link'],
+  ])('%j → %s', (args, message) => {
+    expect(parseArgs(args)).toEqual({ error: message });
+  });
+});
+
+describe('the real command', () => {
+  it('resolves a relative path against the directory it was typed in, and never cuts a large output', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hairpin-cli-'));
+    // Thousands of bad probes: a report far larger than a 64 KiB pipe buffer.
+    const probes = Array.from({ length: 3000 }, (_, i) => ({ name: `p${i}`, port: 0 }));
+    const scenario = createDefaultScenario();
+    const lb = scenario.loadBalancers?.[0];
+    if (lb) lb.probes = probes;
+    writeFileSync(join(dir, 'big.json'), JSON.stringify(scenario));
+    const root = join(import.meta.dirname, '..', '..');
+    const result = await run(
+      'npm',
+      ['run', '--silent', '--prefix', root, 'sim', '--', 'big.json', '--check', '--json'],
+      {
+        cwd: dir,
+        env: { ...process.env, INIT_CWD: dir },
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    ).catch((e: { code: number; stdout: string }) => e);
+    expect('code' in result ? result.code : 0).toBe(2);
+    const report = JSON.parse(result.stdout);
+    expect(result.stdout.length).toBeGreaterThan(200_000);
+    expect(report.errors.filter((e: { path: string }) => /probes\[\d+\]\.port$/.test(e.path))).toHaveLength(3000);
+  }, 60_000);
+});
