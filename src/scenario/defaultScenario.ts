@@ -49,7 +49,9 @@ export function createDefaultScenario(): Scenario {
       },
     ],
     clients: [{ name: 'onprem', os: 'windows', ipAddress: '192.168.2.1', location: 'onPremises' }],
-    traffic: [{ name: 'onprem-to-vip', from: 'onprem', to: '10.2.1.100:80', protocol: 'Tcp', connections: 3, http: '/' }],
+    traffic: [
+      { name: 'onprem-to-vip', from: 'onprem', to: '10.2.1.100:80', protocol: 'Tcp', connections: 3, http: '/' },
+    ],
     layout: {
       'client:onprem': { x: 40, y: 220 },
       'gateway:onPremises': { x: 220, y: 220 },

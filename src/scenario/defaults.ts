@@ -129,7 +129,8 @@ export const listenerAddressOf = (l: Pick<Listener, 'address'>) => l.address ?? 
 export const clientCountOf = (c: Pick<Client, 'count'>) => c.count ?? CLIENT_DEFAULTS.count;
 export const clientLocationOf = (c: Pick<Client, 'location'>) => c.location ?? CLIENT_DEFAULTS.location;
 export const trafficProtocolOf = (t: Pick<Traffic, 'protocol'>) => t.protocol ?? TRAFFIC_DEFAULTS.protocol;
-export const firewallEnabledOf = (f: Firewall | undefined) => f !== undefined && (f.enabled ?? FIREWALL_DEFAULTS.enabled);
+export const firewallEnabledOf = (f: Firewall | undefined) =>
+  f !== undefined && (f.enabled ?? FIREWALL_DEFAULTS.enabled);
 
 /**
  * Azure's default SNAT port allocation per instance by pool size (engine-model.md step 4;

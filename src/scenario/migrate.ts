@@ -38,7 +38,10 @@ const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !==
  * Checks `format` and `version` and brings the document up to the current version. Refuses what
  * is not a scenario and what a newer Hairpin wrote.
  */
-export function migrateScenario(input: unknown, migrations: readonly Migration[] = MIGRATIONS): Result<Migrated, Diagnostic> {
+export function migrateScenario(
+  input: unknown,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Result<Migrated, Diagnostic> {
   if (!isObject(input)) {
     const got = Array.isArray(input) ? 'a list' : input === null ? 'null' : `a ${typeof input}`;
     return err({ path: '(document)', message: `a scenario must be a JSON object, got ${got}` });

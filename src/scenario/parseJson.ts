@@ -115,10 +115,22 @@ export function locateJsonError(text: string): { offset: number; expected: strin
         throw new Stop('expected "," or "]" after a list item');
       }
     }
-    if (c === '"') return string();
-    if (c === 't') return literal('true');
-    if (c === 'f') return literal('false');
-    if (c === 'n') return literal('null');
+    if (c === '"') {
+      string();
+      return;
+    }
+    if (c === 't') {
+      literal('true');
+      return;
+    }
+    if (c === 'f') {
+      literal('false');
+      return;
+    }
+    if (c === 'n') {
+      literal('null');
+      return;
+    }
     number();
   };
   try {

@@ -4,8 +4,9 @@
  * drop a broken item, remove a field of the wrong type so its default applies). Cross-references
  * and Azure's deployment rules are not shape: validate.ts checks them.
  */
-import { EVENT_ACTIONS } from './types';
+
 import { RANGES } from './defaults';
+import { EVENT_ACTIONS } from './types';
 
 export type FieldType =
   | { readonly t: 'string'; readonly nonEmpty?: boolean }

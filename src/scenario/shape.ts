@@ -6,8 +6,9 @@
  *   missing or of the wrong type) is dropped; an optional field of the wrong type is removed so
  *   that its default applies. Out-of-range numbers are kept: the editor shows them as errors.
  */
-import type { Diagnostic } from './types';
+
 import type { FieldType, ObjectSchema } from './schema';
+import type { Diagnostic } from './types';
 
 export interface ShapeReport {
   readonly errors: Diagnostic[];
@@ -26,6 +27,11 @@ export const joinPath = (base: string, key: string | number): string => {
 
 const isObject = (v: unknown): v is { [key: string]: unknown } =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Sets an own property, even for keys such as "__proto__" that plain assignment would not keep. */
+function setOwn(target: { [key: string]: unknown }, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
 
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
@@ -124,7 +130,7 @@ export function walkShape(type: FieldType, value: unknown, path: string, report:
         if (walked === DROP) {
           report.repairs.push({ path: itemPath, message: `dropped: this entry is not ${describeType(type.of)}` });
         } else {
-          out[key] = walked;
+          setOwn(out, key, walked);
         }
       }
       return out;
@@ -136,7 +142,8 @@ export function walkShape(type: FieldType, value: unknown, path: string, report:
     case 'union': {
       if (!isObject(value)) return wrongType();
       const tag = value[type.key];
-      const variant = typeof tag === 'string' ? type.variants[tag] : undefined;
+      // Own keys only: a tag such as "constructor" must not find Object.prototype's.
+      const variant = typeof tag === 'string' && Object.hasOwn(type.variants, tag) ? type.variants[tag] : undefined;
       if (variant === undefined) {
         const tags = Object.keys(type.variants);
         const near = typeof tag === 'string' ? closeMatch(tag, tags) : undefined;
@@ -178,13 +185,14 @@ function walkObject(schema: ObjectSchema, value: unknown, path: string, report: 
     const walked = walkShape(spec.type, fieldValue, fieldPath, report);
     if (walked === DROP) {
       if (spec.required) broken = true;
-      else report.repairs.push({ path: fieldPath, message: 'removed: its value was not usable, so the default applies' });
+      else
+        report.repairs.push({ path: fieldPath, message: 'removed: its value was not usable, so the default applies' });
     } else {
       out[field] = walked;
     }
   }
   for (const [field, fieldValue] of Object.entries(value)) {
-    if (field in schema.fields) continue;
+    if (Object.hasOwn(schema.fields, field)) continue;
     const known = Object.keys(schema.fields);
     const near = closeMatch(field, known);
     report.warnings.push({
@@ -193,7 +201,7 @@ function walkObject(schema: ObjectSchema, value: unknown, path: string, report: 
         ? `unknown field (did you mean "${near}"?): kept as written, but Hairpin does not use it`
         : `unknown field: kept as written, but Hairpin does not use it`,
     });
-    out[field] = fieldValue;
+    setOwn(out, field, fieldValue);
   }
   return broken ? DROP : out;
 }
