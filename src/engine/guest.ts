@@ -1,0 +1,302 @@
+/**
+ * guest: what runs inside a VM or a client — interfaces, routing, the strong and weak host models,
+ * martian-source filtering and the guest firewall (engine-model.md "The guest").
+ *
+ * Inputs: a `Host` (built from the engine input) and a header.
+ * Outputs: routing decisions (`routeInGuest`, `chooseSourceAddress`), receive verdicts
+ *   (`checkGuestReceive`) and firewall verdicts (`evaluateFirewall`), each with the `Reason` of a
+ *   drop and the `Decision` for the trace.
+ * Invariants: pure with respect to the simulation (they read the host, never change it); the
+ *   first interface of a VM is its primary NIC; 127.0.0.0/8 belongs to every guest.
+ */
+import { type Cidr, cidrContains, formatCidr, formatIpv4, maskOf } from '../shared/ipv4';
+import type { FirewallIn, FirewallRuleIn, ListenerIn, Os } from './input';
+import { matchPorts } from './nsg';
+import type { Decision, Reason, TcpState } from './trace';
+import { describePacket, type Endpoint, type Header } from './wire';
+
+export interface Iface {
+  readonly kind: 'nic' | 'loopback' | 'client';
+  /** Element id: `nic:web01-nic1`, `loopback:web01/lo-vip`, `client:onprem`. */
+  readonly id: string;
+  readonly name: string;
+  readonly address: number;
+  readonly weakHostSend: boolean;
+  readonly weakHostReceive: boolean;
+  /** Index into `EngineInput.nics` for a NIC. */
+  readonly nic: number | null;
+  /** The NIC's subnet, on-link for the guest. */
+  readonly onLink: Cidr | null;
+}
+
+export interface GuestRoute {
+  readonly prefix: Cidr;
+  readonly iface: number;
+  readonly nextHop: number | null;
+}
+
+export type SocketApp =
+  | { readonly kind: 'client'; readonly conn: number }
+  | { readonly kind: 'server'; readonly listener: ListenerIn }
+  | { readonly kind: 'probe'; readonly attempt: number };
+
+export interface Socket {
+  readonly protocol: 'Tcp' | 'Udp';
+  readonly local: Endpoint;
+  readonly remote: Endpoint;
+  state: TcpState;
+  readonly conn: string;
+  readonly probe: boolean;
+  readonly app: SocketApp;
+  /** Unacknowledged data or FIN waiting for its retransmission timer, or null. */
+  pending: { readonly flags: number; readonly request: string | null; readonly id: number } | null;
+}
+
+export interface Host {
+  readonly kind: 'vm' | 'client';
+  /** Element id: `vm:web01` or `client:onprem`. */
+  readonly id: string;
+  readonly name: string;
+  readonly os: Os;
+  running: boolean;
+  /** NICs first (the primary NIC at 0), then loopback interfaces; a client has one interface. */
+  readonly ifaces: readonly Iface[];
+  readonly routes: readonly GuestRoute[];
+  readonly acceptLocal: boolean;
+  readonly tcpSynLinearTimeouts: number;
+  readonly firewall: FirewallIn | null;
+  readonly listeners: readonly ListenerIn[];
+  readonly sockets: Map<string, Socket>;
+  /** Flows the guest firewall let through, for "replies of allowed connections pass". */
+  readonly firewallFlows: Set<string>;
+  /** Local ports in use, per protocol. */
+  readonly usedPorts: Set<string>;
+  /** Location of a client host (for the fabric). */
+  readonly location: 'internet' | 'onPremises' | null;
+}
+
+const LOOPBACK_NET: Cidr = { base: 0x7f000000, prefixLength: 8 };
+export const LOCALHOST = 0x7f000001;
+
+export const socketKey = (
+  protocol: string,
+  localAddr: number,
+  localPort: number,
+  remoteAddr: number,
+  remotePort: number,
+) => `${protocol}|${localAddr}:${localPort}|${remoteAddr}:${remotePort}`;
+
+export const isLoopbackNet = (address: number): boolean => cidrContains(LOOPBACK_NET, address);
+
+/** The interface that owns `address`, or -1; 127.0.0.0/8 is not an interface address here. */
+export function findOwner(host: Host, address: number): number {
+  for (let i = 0; i < host.ifaces.length; i++) if (host.ifaces[i]?.address === address) return i;
+  return -1;
+}
+
+export function ownsAddress(host: Host, address: number): boolean {
+  return isLoopbackNet(address) || findOwner(host, address) !== -1;
+}
+
+function ifaceAt(host: Host, i: number): Iface {
+  const iface = host.ifaces[i];
+  if (iface === undefined) throw new Error(`${host.id} has no interface ${i}`);
+  return iface;
+}
+
+interface RouteCandidate {
+  readonly via: 'route' | 'onLink' | 'default';
+  readonly prefix: Cidr;
+  readonly iface: number;
+  readonly nextHop: number | null;
+}
+
+/**
+ * Route candidates in preference order: guest routes, on-link subnets of the NICs, the default
+ * route via the primary NIC (engine-model.md "Routing"). Equal prefix lengths keep this order
+ * (assumption: explicit routes, then NIC order, stand for Windows' and Linux' metrics).
+ */
+function routeCandidates(host: Host): RouteCandidate[] {
+  const out: RouteCandidate[] = [];
+  for (const r of host.routes) out.push({ via: 'route', prefix: r.prefix, iface: r.iface, nextHop: r.nextHop });
+  host.ifaces.forEach((iface, i) => {
+    if (iface.onLink !== null) out.push({ via: 'onLink', prefix: iface.onLink, iface: i, nextHop: null });
+  });
+  const primary = host.ifaces[0];
+  if (primary !== undefined) {
+    // Azure's default gateway is the subnet's first host address (.1); a client has no subnet.
+    const gw = primary.onLink === null ? null : (primary.onLink.base + 1) >>> 0;
+    out.push({ via: 'default', prefix: { base: 0, prefixLength: 0 }, iface: 0, nextHop: gw });
+  }
+  return out;
+}
+
+function longestMatch(cands: readonly RouteCandidate[], dst: number, allowed: (iface: number) => boolean) {
+  let best: RouteCandidate | null = null;
+  for (const c of cands) {
+    if (!cidrContains(c.prefix, dst) || !allowed(c.iface)) continue;
+    if (best === null || c.prefix.prefixLength > best.prefix.prefixLength) best = c;
+  }
+  return best;
+}
+
+export type RouteVerdict =
+  | { readonly kind: 'local'; readonly decision: Decision }
+  | { readonly kind: 'wire'; readonly iface: number; readonly decision: Decision }
+  | { readonly kind: 'drop'; readonly reason: Reason };
+
+function routeDecision(host: Host, c: RouteCandidate): Decision {
+  return {
+    kind: 'guestRoute',
+    via: c.via,
+    prefix: formatCidr(c.prefix),
+    interface: ifaceAt(host, c.iface).id,
+    nextHop: c.nextHop === null ? null : formatIpv4(c.nextHop),
+  };
+}
+
+function localDecision(prefix: string, iface: string): Decision {
+  return { kind: 'guestRoute', via: 'local', prefix, interface: iface, nextHop: null };
+}
+
+/**
+ * The source address a new connection takes (engine-model.md "Routing": "the connecting socket
+ * takes the address of the outgoing interface as its source").
+ */
+export function chooseSourceAddress(host: Host, dst: number): number {
+  if (isLoopbackNet(dst)) return LOCALHOST;
+  const owner = findOwner(host, dst);
+  // seeds/003 §3.2: a loopback address is on-link, via the loopback interface itself.
+  if (owner !== -1 && ifaceAt(host, owner).kind === 'loopback') return dst;
+  const best = longestMatch(routeCandidates(host), dst, () => true);
+  return best === null ? ifaceAt(host, 0).address : ifaceAt(host, best.iface).address;
+}
+
+/**
+ * Where a packet with a fixed source leaves the guest (engine-model.md "The guest"): delivered
+ * inside the guest, put on the wire by one interface, or dropped by strong host send.
+ */
+export function routeInGuest(host: Host, h: Header): RouteVerdict {
+  const dst = h.dst;
+  // engine-model.md "Local delivery": 127.0.0.0/8 and loopback-interface addresses never leave.
+  if (isLoopbackNet(dst)) return { kind: 'local', decision: localDecision('127.0.0.0/8', `${host.id}/lo`) };
+  const dstOwner = findOwner(host, dst);
+  if (dstOwner !== -1 && ifaceAt(host, dstOwner).kind === 'loopback') {
+    // seeds/003 §3.2: `route print 10.2.1.100` shows the VIP "On-link" on the loopback.
+    return { kind: 'local', decision: localDecision(`${formatIpv4(dst)}/32`, ifaceAt(host, dstOwner).id) };
+  }
+  const cands = routeCandidates(host);
+  const srcOwner = findOwner(host, h.src);
+  const srcOwnerWeak = srcOwner !== -1 && ifaceAt(host, srcOwner).weakHostSend;
+  // engine-model.md "Strong host send": a fixed source may leave only by an interface that owns
+  // it, unless weakHostSend is set on that interface or on the interface owning the source.
+  const allowed = (i: number) => {
+    const iface = ifaceAt(host, i);
+    return iface.address === h.src || iface.weakHostSend || srcOwnerWeak || isLoopbackNet(h.src);
+  };
+  const best = longestMatch(cands, dst, allowed);
+  if (best === null) {
+    const unconstrained = longestMatch(cands, dst, () => true);
+    const via = unconstrained === null ? 'any interface' : ifaceAt(host, unconstrained.iface).name;
+    const owner = srcOwner === -1 ? null : ifaceAt(host, srcOwner);
+    return {
+      kind: 'drop',
+      reason: {
+        code: 'GUEST_STRONG_HOST_SEND',
+        at: host.id,
+        rule: null,
+        detail:
+          `${host.name} may not send ${describePacket(h)} out of ${via}: under the strong host model a packet ` +
+          `from ${formatIpv4(h.src)} leaves only by the interface that owns it` +
+          (owner === null ? '' : ` (${owner.name})`) +
+          `, unless weakHostSend is set on ${via}${owner === null ? '' : ` or on ${owner.name}`}.`,
+      },
+    };
+  }
+  const out = ifaceAt(host, best.iface);
+  // engine-model.md "Local delivery": an address of the interface the packet would leave by.
+  if (out.address === dst) return { kind: 'local', decision: routeDecision(host, best) };
+  if (dstOwner !== -1) {
+    const owner = ifaceAt(host, dstOwner);
+    // engine-model.md "Weak host": local addresses are all local. Under the strong host model an
+    // address of another NIC is not local to the sending NIC and the packet goes on the wire
+    // (inference from seeds/003 §3.1). Assumption for mixed settings: the packet stays inside
+    // the guest only when the sending interface is weak-host send and the owner weak-host receive.
+    if (out.weakHostSend && owner.weakHostReceive) return { kind: 'local', decision: routeDecision(host, best) };
+  }
+  return { kind: 'wire', iface: best.iface, decision: routeDecision(host, best) };
+}
+
+/**
+ * engine-model.md step 12: the destination must be owned, then strong host receive, then martian
+ * source. `arrivedOn` is the interface the packet came in by.
+ */
+export function checkGuestReceive(host: Host, arrivedOn: number, h: Header): Reason | null {
+  const inIface = ifaceAt(host, arrivedOn);
+  const owner = findOwner(host, h.dst);
+  if (owner === -1) {
+    return {
+      code: 'GUEST_DST_NOT_OWNED',
+      at: host.id,
+      rule: null,
+      detail: `${host.name} does not own ${formatIpv4(h.dst)}, the destination of ${describePacket(h)}, so it drops it (with floating IP the guest must own the frontend address, on a loopback interface).`,
+    };
+  }
+  if (owner !== arrivedOn && !inIface.weakHostReceive) {
+    const ownerIface = ifaceAt(host, owner);
+    return {
+      code: 'GUEST_STRONG_HOST_RECEIVE',
+      at: host.id,
+      rule: null,
+      detail: `${inIface.name} received ${describePacket(h)} for ${formatIpv4(h.dst)}, an address of ${ownerIface.name}; under the strong host model it is accepted only if ${inIface.name} has weakHostReceive.`,
+    };
+  }
+  // engine-model.md "Martian source": Linux drops a packet from outside whose source is one of
+  // its own addresses unless accept_local is set (the kernel lab measured it for the hairpin and
+  // the second-NIC set-up). Windows has no such check (assumption, seeds/003 §1.1).
+  if (host.os === 'linux' && !host.acceptLocal && ownsAddress(host, h.src)) {
+    return {
+      code: 'GUEST_MARTIAN_SOURCE',
+      at: host.id,
+      rule: null,
+      detail: `${host.name} (Linux) dropped ${describePacket(h)} arriving on ${inIface.name} as a martian: its source ${formatIpv4(h.src)} is one of its own addresses and accept_local is off.`,
+    };
+  }
+  return null;
+}
+
+function matchCidrs(list: readonly Cidr[] | null, address: number): boolean {
+  if (list === null) return true;
+  for (const c of list) if ((address & maskOf(c.prefixLength)) >>> 0 === c.base) return true;
+  return false;
+}
+
+function matchFirewallRule(r: FirewallRuleIn, h: Header, inbound: boolean): boolean {
+  if (r.protocol !== 'Any' && r.protocol !== h.protocol) return false;
+  const local = inbound ? { a: h.dst, p: h.dstPort } : { a: h.src, p: h.srcPort };
+  const remote = inbound ? { a: h.src, p: h.srcPort } : { a: h.dst, p: h.dstPort };
+  if (h.protocol !== 'Icmp' && (!matchPorts(r.localPorts, local.p) || !matchPorts(r.remotePorts, remote.p))) {
+    return false;
+  }
+  return matchCidrs(r.localAddresses, local.a) && matchCidrs(r.remoteAddresses, remote.a);
+}
+
+export interface FirewallVerdict {
+  readonly action: 'Allow' | 'Block';
+  readonly rule: FirewallRuleIn | null;
+}
+
+/**
+ * engine-model.md "Guest firewall": Block rules beat Allow rules; unmatched inbound traffic
+ * follows `defaultInboundAction`; unmatched outbound traffic is allowed.
+ */
+export function evaluateFirewall(fw: FirewallIn, direction: 'Inbound' | 'Outbound', h: Header): FirewallVerdict {
+  let allow: FirewallRuleIn | null = null;
+  for (const r of fw.rules) {
+    if (r.direction !== direction || !matchFirewallRule(r, h, direction === 'Inbound')) continue;
+    if (r.action === 'Block') return { action: 'Block', rule: r };
+    allow ??= r;
+  }
+  if (allow !== null) return { action: 'Allow', rule: allow };
+  return { action: direction === 'Inbound' ? fw.defaultInboundAction : 'Allow', rule: null };
+}

@@ -1,0 +1,127 @@
+/**
+ * lb: the load balancer's decisions at a frontend (engine-model.md steps 6–9).
+ *
+ * Inputs: a load balancer of the engine input, the frontend a packet reached, the header, the
+ *   simulation seed, and which members are probed up.
+ * Outputs: the matching rule (`matchFrontendRule`), the backend choice (`pickBackend`, with the
+ *   hash inputs the trace shows), the flow-table key (`flowKey`) and the rewritten destination
+ *   (`rewriteForMember`).
+ * Invariants: pure. The hash is `hashWords(seed, tuple)` from src/shared/hash.ts (murmur3-style,
+ *   seeded by the scenario's `seed`), and the member is `floor(hash × n / 2³²)` over the candidate
+ *   list in pool order: uniform over members, reproducible in Node and the browser. Azure's own
+ *   hash is not public; which member one tuple lands on is not a fidelity target, the shape of the
+ *   distribution is (engine-model.md step 8).
+ */
+import { hashWords } from '../shared/hash';
+import { formatIpv4 } from '../shared/ipv4';
+import type { LbRuleIn, LoadBalancerIn, LoadDistribution, NatRuleIn } from './input';
+import { type Header, PROTOCOL_NUMBER } from './wire';
+
+export type RuleMatch =
+  | { readonly kind: 'rule'; readonly index: number; readonly rule: LbRuleIn }
+  | { readonly kind: 'nat'; readonly index: number; readonly rule: NatRuleIn };
+
+function ruleCovers(protocol: 'Tcp' | 'Udp' | 'All', port: number, h: Header): boolean {
+  if (h.protocol === 'Icmp') return false;
+  if (protocol !== 'All' && protocol !== h.protocol) return false;
+  // engine-model.md step 6: protocol All with ports 0 is an HA-ports rule (TCP and UDP on every port).
+  if (protocol === 'All' && port === 0) return true;
+  return port === h.dstPort;
+}
+
+/**
+ * The rule a packet to frontend `frontend` matches: an inbound NAT rule, then a load-balancing
+ * rule on that port, then an HA-ports rule (assumption: the most specific wins; Azure refuses
+ * overlapping rules on deployment, so the order matters only with HA ports).
+ */
+export function matchFrontendRule(lb: LoadBalancerIn, frontend: number, h: Header): RuleMatch | null {
+  for (let i = 0; i < lb.natRules.length; i++) {
+    const r = lb.natRules[i] as NatRuleIn;
+    if (r.frontend === frontend && ruleCovers(r.protocol, r.frontendPort, h)) return { kind: 'nat', index: i, rule: r };
+  }
+  let haPorts: RuleMatch | null = null;
+  for (let i = 0; i < lb.rules.length; i++) {
+    const r = lb.rules[i] as LbRuleIn;
+    if (r.frontend !== frontend || !ruleCovers(r.protocol, r.frontendPort, h)) continue;
+    if (r.protocol === 'All' && r.frontendPort === 0) haPorts ??= { kind: 'rule', index: i, rule: r };
+    else return { kind: 'rule', index: i, rule: r };
+  }
+  return haPorts;
+}
+
+/**
+ * The tuple hashed for `loadDistribution` (seeds/002 "Load balancing"; engine-model.md step 8):
+ * Default = source IP, source port, destination IP, destination port, protocol;
+ * SourceIPProtocol = source IP, destination IP, protocol; SourceIP = source IP, destination IP.
+ */
+export function hashTuple(seed: number, distribution: LoadDistribution, h: Header) {
+  const proto = PROTOCOL_NUMBER[h.protocol];
+  let words: number[];
+  let inputs: string[];
+  switch (distribution) {
+    case 'Default':
+      words = [h.src, h.srcPort, h.dst, h.dstPort, proto];
+      inputs = [formatIpv4(h.src), String(h.srcPort), formatIpv4(h.dst), String(h.dstPort), h.protocol];
+      break;
+    case 'SourceIPProtocol':
+      words = [h.src, h.dst, proto];
+      inputs = [formatIpv4(h.src), formatIpv4(h.dst), h.protocol];
+      break;
+    case 'SourceIP':
+      words = [h.src, h.dst];
+      inputs = [formatIpv4(h.src), formatIpv4(h.dst)];
+      break;
+  }
+  return { hash: hashWords(seed, words), inputs };
+}
+
+/** Index of the chosen member among `n` candidates: `floor(hash × n / 2³²)`. */
+export function pickIndex(hash: number, n: number): number {
+  return Math.floor(((hash >>> 0) / 4294967296) * n);
+}
+
+export interface BackendChoice {
+  /** Index into `EngineInput.nics`. */
+  readonly nic: number;
+  readonly hash: number;
+  readonly inputs: string[];
+}
+
+/** engine-model.md step 8: a seeded hash of the distribution's tuple over the candidates. */
+export function pickBackend(
+  seed: number,
+  distribution: LoadDistribution,
+  h: Header,
+  candidates: readonly number[],
+): BackendChoice | null {
+  if (candidates.length === 0) return null;
+  const { hash, inputs } = hashTuple(seed, distribution, h);
+  const nic = candidates[pickIndex(hash, candidates.length)] as number;
+  return { nic, hash, inputs };
+}
+
+/**
+ * The flow-table key at a frontend: the packet's 5-tuple as the client sent it (engine-model.md
+ * step 7: "a packet of a known flow goes where the flow went before").
+ */
+export function flowKey(lb: number, frontend: number, h: Header): string {
+  return `${lb}|${frontend}|${h.protocol}|${h.src}|${h.srcPort}|${h.dst}|${h.dstPort}`;
+}
+
+/**
+ * engine-model.md step 9: without floating IP the destination becomes the member's primary
+ * address and the backend port (port 0 keeps the port); with floating IP the destination address
+ * stays the frontend address with the backend port. The source never changes (seeds/002
+ * "Application independence and transparency"; seeds/000 cause 4: no SNAT on an internal LB).
+ */
+export function rewriteForMember(
+  h: Header,
+  floatingIp: boolean,
+  memberAddress: number,
+  backendPort: number,
+): { dst: number; dstPort: number } {
+  return {
+    dst: floatingIp ? h.dst : memberAddress,
+    dstPort: backendPort === 0 ? h.dstPort : backendPort,
+  };
+}

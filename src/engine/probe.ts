@@ -1,0 +1,107 @@
+/**
+ * probe: health-probe bookkeeping (engine-model.md "Health probes").
+ *
+ * Inputs: probe verdicts (success, or failure with a reason and Azure's reason code) as the
+ *   simulation produces them by sending real probe packets along the path.
+ * Outputs: each member's raw `state`, its transitions, the portal's `healthStatus`, and which
+ *   members a rule may use.
+ * Invariants: a member goes down after `probeThreshold` consecutive failures and up after as many
+ *   consecutive successes (engine-model.md; seeds/004 "Add healthy instances back"); the state at
+ *   time 0 is the steady state found by probing before the run; the longer wait for fluctuating
+ *   members (seeds/004) is not modelled (assumption, engine-model.md).
+ */
+import type { ProbeIn } from './input';
+import type { Reason } from './trace';
+
+export type HealthReasonCode =
+  | 'Up_Probe_Success'
+  | 'Up_Probe_AllDownIsUp'
+  | 'Down_Probe_TcpProbeTimeout'
+  | 'Down_Probe_HttpStatusCodeError'
+  | 'Down_Probe_HttpEndpointUnreachable'
+  | 'Down_Probe_HttpNoResponse';
+
+export interface ProbeVerdict {
+  readonly ok: boolean;
+  readonly reason: Reason | null;
+  readonly code: HealthReasonCode;
+}
+
+export interface MemberHealth {
+  readonly nic: number;
+  readonly name: string;
+  state: 'up' | 'down';
+  okRun: number;
+  failRun: number;
+  lastFailure: Reason | null;
+  downCode: HealthReasonCode;
+  readonly transitions: { at: number; state: 'up' | 'down' }[];
+}
+
+export interface ProbeRuntime {
+  readonly lb: number;
+  readonly probeIndex: number;
+  readonly probe: ProbeIn;
+  readonly lbName: string;
+  readonly members: MemberHealth[];
+  readonly byNic: Map<number, MemberHealth>;
+}
+
+/** Azure's probe timeout: TCP until the next probe; HTTP(S) the smaller of the interval and 30 s. */
+export function probeTimeoutUs(probe: ProbeIn): number {
+  // engine-model.md "Health probes" (Azure's probe documentation, 2023; seeds/004 gives 31 s).
+  return probe.protocol === 'Tcp' ? probe.intervalUs : Math.min(probe.intervalUs, 30_000_000);
+}
+
+/** The reason code the portal shows for a failure of this kind. */
+export function failureCode(
+  probe: ProbeIn,
+  kind: 'timeout' | 'reset' | 'status' | 'noResponse' | 'stopped',
+): HealthReasonCode {
+  if (probe.protocol === 'Tcp') return 'Down_Probe_TcpProbeTimeout';
+  switch (kind) {
+    case 'status':
+      return 'Down_Probe_HttpStatusCodeError';
+    case 'noResponse':
+      return 'Down_Probe_HttpNoResponse';
+    default:
+      return 'Down_Probe_HttpEndpointUnreachable';
+  }
+}
+
+/** Applies one verdict at time `atUs`; returns true when the member changed state. */
+export function applyVerdict(probe: ProbeIn, m: MemberHealth, v: ProbeVerdict, atUs: number): boolean {
+  if (v.ok) {
+    m.okRun++;
+    m.failRun = 0;
+    if (m.state === 'down' && m.okRun >= probe.threshold) {
+      m.state = 'up';
+      m.transitions.push({ at: atUs, state: 'up' });
+      return true;
+    }
+  } else {
+    m.failRun++;
+    m.okRun = 0;
+    m.lastFailure = v.reason;
+    m.downCode = v.code;
+    if (m.state === 'up' && m.failRun >= probe.threshold) {
+      m.state = 'down';
+      m.transitions.push({ at: atUs, state: 'down' });
+      return true;
+    }
+  }
+  return false;
+}
+
+/** What the portal shows (engine-model.md "Health probes"). */
+export function healthStatusOf(
+  rt: ProbeRuntime,
+  m: MemberHealth,
+): { state: 'up' | 'down'; reasonCode: HealthReasonCode } {
+  if (m.state === 'up') return { state: 'up', reasonCode: 'Up_Probe_Success' };
+  const allDown = rt.members.every((x) => x.state === 'down');
+  if (allDown && rt.probe.noHealthyBackendsBehavior === 'AllProbedUp') {
+    return { state: 'up', reasonCode: 'Up_Probe_AllDownIsUp' };
+  }
+  return { state: 'down', reasonCode: m.downCode };
+}

@@ -1,0 +1,66 @@
+/**
+ * result: the result document of scenario-format.md "Result of a simulation".
+ *
+ * Inputs: none (types and formatting helpers).
+ * Invariants: key order is fixed by construction, values are plain data, times are seconds with at
+ *   most six decimals and `handshakeMs` has at most three, so the same run serialises byte for byte.
+ */
+import type { HealthReasonCode } from './probe';
+import type { Reason, TraceEvent } from './trace';
+
+export type Outcome = 'established' | 'reset' | 'timeout' | 'answered' | 'unanswered' | 'pending';
+
+export type ClosedBy = 'client' | 'reset' | 'idleTimeout' | 'loadBalancer' | 'timeout';
+
+export interface ConnectionResult {
+  readonly traffic: string;
+  readonly index: number;
+  readonly protocol: 'Tcp' | 'Udp' | 'Icmp';
+  readonly from: string;
+  /** `address:port` (ICMP: the address); null when the connection never started. */
+  readonly source: string | null;
+  readonly destination: string;
+  /** `pending`: the simulation stopped (`until`) before the connection ended (a project addition). */
+  readonly outcome: Outcome;
+  /** The pool member (NIC name) the load balancer chose, or null. */
+  readonly backend: string | null;
+  readonly reason: Reason | null;
+  readonly handshakeMs: number | null;
+  readonly http: { readonly path: string; readonly status: number } | null;
+  readonly closed: { readonly at: number; readonly by: ClosedBy; readonly reason: Reason | null } | null;
+}
+
+export interface ProbeResult {
+  readonly loadBalancer: string;
+  readonly probe: string;
+  readonly member: string;
+  readonly state: 'up' | 'down';
+  readonly healthStatus: { readonly state: 'up' | 'down'; readonly reasonCode: HealthReasonCode };
+  readonly transitions: { readonly at: number; readonly state: 'up' | 'down' }[];
+  readonly lastFailure: Reason | null;
+}
+
+export interface Diagnostic {
+  readonly path: string;
+  readonly message: string;
+}
+
+export interface LessonResult {
+  readonly passed: boolean;
+  readonly checks: { readonly name: string; readonly passed: boolean }[];
+}
+
+export interface SimulationResult {
+  readonly format: 'hairpin-result';
+  readonly version: 1;
+  readonly seed: number;
+  readonly simulatedSeconds: number;
+  readonly warnings: Diagnostic[];
+  readonly connections: ConnectionResult[];
+  readonly probes: ProbeResult[];
+  /** New flows per rule (`lb/rule`) and member (NIC name). */
+  readonly distribution: Record<string, Record<string, number>>;
+  readonly lesson?: LessonResult;
+  /** Only in trace mode. */
+  readonly events?: TraceEvent[];
+}

@@ -1,0 +1,98 @@
+/**
+ * sched: the discrete-event core (engine-model.md "Time and TCP").
+ *
+ * Inputs: events pushed with a time (integer microseconds) and a phase.
+ * Outputs: events popped in order (time, phase, sequence).
+ * Invariants: time is an integer number of microseconds and never goes backwards; at one instant,
+ *   scenario events run before probes, probes before traffic, traffic before packets in flight
+ *   (engine-model.md: "Events at the same instant run in this order"), and within one phase in the
+ *   order they were scheduled (the sequence number). The queue is a binary heap: push and pop are
+ *   O(log n), so a run of a million events stays fast.
+ */
+
+/** The same-instant order of engine-model.md "Time and TCP". */
+export const PHASE = { scenario: 0, probe: 1, traffic: 2, packet: 3 } as const;
+export type Phase = (typeof PHASE)[keyof typeof PHASE];
+
+export const MICROS_PER_SECOND = 1_000_000;
+
+export interface Scheduled<T> {
+  readonly time: number;
+  readonly phase: Phase;
+  readonly seq: number;
+  readonly payload: T;
+}
+
+function precedes<T>(a: Scheduled<T>, b: Scheduled<T>): boolean {
+  if (a.time !== b.time) return a.time < b.time;
+  if (a.phase !== b.phase) return a.phase < b.phase;
+  return a.seq < b.seq;
+}
+
+export class EventQueue<T> {
+  private readonly heap: Scheduled<T>[] = [];
+  private nextSeq = 0;
+
+  get size(): number {
+    return this.heap.length;
+  }
+
+  push(time: number, phase: Phase, payload: T): void {
+    if (!Number.isInteger(time) || time < 0) throw new RangeError(`event time must be whole microseconds, got ${time}`);
+    const entry: Scheduled<T> = { time, phase, seq: this.nextSeq++, payload };
+    const heap = this.heap;
+    heap.push(entry);
+    let i = heap.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const p = heap[parent] as Scheduled<T>;
+      if (!precedes(entry, p)) break;
+      heap[i] = p;
+      i = parent;
+    }
+    heap[i] = entry;
+  }
+
+  peek(): Scheduled<T> | undefined {
+    return this.heap[0];
+  }
+
+  pop(): Scheduled<T> | undefined {
+    const heap = this.heap;
+    const top = heap[0];
+    if (top === undefined) return undefined;
+    const last = heap.pop() as Scheduled<T>;
+    if (heap.length > 0) {
+      let i = 0;
+      const n = heap.length;
+      for (;;) {
+        const left = 2 * i + 1;
+        if (left >= n) break;
+        const right = left + 1;
+        let child = left;
+        if (right < n && precedes(heap[right] as Scheduled<T>, heap[left] as Scheduled<T>)) child = right;
+        const c = heap[child] as Scheduled<T>;
+        if (!precedes(c, last)) break;
+        heap[i] = c;
+        i = child;
+      }
+      heap[i] = last;
+    }
+    return top;
+  }
+}
+
+/** Seconds (as written in a scenario) to whole microseconds. */
+export function secondsToMicros(seconds: number): number {
+  return Math.round(seconds * MICROS_PER_SECOND);
+}
+
+/** Microseconds to seconds for the result: at most six decimals by construction. */
+export function microsToSeconds(micros: number): number {
+  return micros / MICROS_PER_SECOND;
+}
+
+/** Microseconds to milliseconds rounded to three decimals (`handshakeMs`). */
+export function microsToMillis(micros: number): number {
+  return Math.round(micros) / 1000;
+}

@@ -1,0 +1,164 @@
+/**
+ * wire: the packets that travel through the simulation (engine-model.md "What travels").
+ *
+ * Inputs: none (pure data and helpers).
+ * Outputs: `Header` (one IPv4 + transport header as it is on the wire at one point of the path),
+ *   `Packet` (one packet: an id, its connection and its current header), flag helpers, formatting.
+ * Invariants: a `Header` is never mutated; a rewrite (DNAT, reverse NAT) builds a new header with
+ *   `rewriteHeader` and the trace records the old one beside the new one. Addresses are uint32.
+ *   ICMP has no ports: its ports are 0.
+ */
+import { formatIpv4 } from '../shared/ipv4';
+
+export type Protocol = 'Tcp' | 'Udp' | 'Icmp';
+
+/** IANA protocol numbers, used in the load balancer's tuple hash. */
+export const PROTOCOL_NUMBER: Readonly<Record<Protocol, number>> = { Icmp: 1, Tcp: 6, Udp: 17 };
+
+/** TCP flag bits in the order of the TCP header (RFC 9293 §3.1). */
+export const FIN = 0x01;
+export const SYN = 0x02;
+export const RST = 0x04;
+export const PSH = 0x08;
+export const ACK = 0x10;
+
+const FLAG_NAMES: ReadonlyArray<readonly [number, string]> = [
+  [SYN, 'SYN'],
+  [FIN, 'FIN'],
+  [RST, 'RST'],
+  [PSH, 'PSH'],
+  [ACK, 'ACK'],
+];
+
+export type HttpPayload =
+  | { readonly kind: 'request'; readonly method: 'GET'; readonly path: string }
+  | { readonly kind: 'response'; readonly status: number };
+
+export type IcmpType = 'echo-request' | 'echo-reply';
+
+export interface Header {
+  readonly protocol: Protocol;
+  readonly src: number;
+  readonly srcPort: number;
+  readonly dst: number;
+  readonly dstPort: number;
+  /** TCP flags as a bit set (0 for UDP and ICMP). */
+  readonly flags: number;
+  readonly icmp: IcmpType | null;
+  readonly http: HttpPayload | null;
+}
+
+export interface Packet {
+  /** Unique per simulation, kept across rewrites so the trace can follow one packet. */
+  readonly id: number;
+  /** The connection (or probe attempt) the packet belongs to. */
+  readonly conn: string;
+  /** True for health-probe traffic (kept apart when deciding that the simulation may end). */
+  readonly probe: boolean;
+  header: Header;
+  /** Set by the load balancer: the packet came through this frontend (for secure by default). */
+  viaFrontend: { readonly lb: number; readonly frontend: number } | null;
+}
+
+export interface Endpoint {
+  readonly address: number;
+  readonly port: number;
+}
+
+export function makeHeader(fields: Partial<Header> & Pick<Header, 'protocol' | 'src' | 'dst'>): Header {
+  return {
+    protocol: fields.protocol,
+    src: fields.src >>> 0,
+    srcPort: fields.srcPort ?? 0,
+    dst: fields.dst >>> 0,
+    dstPort: fields.dstPort ?? 0,
+    flags: fields.flags ?? 0,
+    icmp: fields.icmp ?? null,
+    http: fields.http ?? null,
+  };
+}
+
+/** A new header with some fields replaced: every rewrite goes through here. */
+export function rewriteHeader(header: Header, change: Partial<Pick<Header, 'src' | 'srcPort' | 'dst' | 'dstPort'>>) {
+  return { ...header, ...change };
+}
+
+/** The header of a reply: source and destination swapped. */
+export function replyHeader(header: Header, fields: Partial<Header>): Header {
+  return makeHeader({
+    protocol: header.protocol,
+    src: header.dst,
+    srcPort: header.dstPort,
+    dst: header.src,
+    dstPort: header.srcPort,
+    ...fields,
+  });
+}
+
+export const hasFlag = (header: Header, flag: number): boolean => (header.flags & flag) !== 0;
+export const isSyn = (h: Header): boolean => h.protocol === 'Tcp' && (h.flags & (SYN | ACK)) === SYN;
+export const isSynAck = (h: Header): boolean => h.protocol === 'Tcp' && (h.flags & (SYN | ACK)) === (SYN | ACK);
+
+export function flagNames(flags: number): string[] {
+  const names: string[] = [];
+  for (const [bit, name] of FLAG_NAMES) if ((flags & bit) !== 0) names.push(name);
+  return names;
+}
+
+/** `SYN`, `SYN-ACK`, `RST-ACK`, `PSH-ACK` ... as packet captures print them. */
+export function describeFlags(flags: number): string {
+  return flagNames(flags).join('-');
+}
+
+export function formatEndpoint(address: number, port: number): string {
+  return `${formatIpv4(address)}:${port}`;
+}
+
+export const formatSource = (h: Header): string =>
+  h.protocol === 'Icmp' ? formatIpv4(h.src) : formatEndpoint(h.src, h.srcPort);
+export const formatDestination = (h: Header): string =>
+  h.protocol === 'Icmp' ? formatIpv4(h.dst) : formatEndpoint(h.dst, h.dstPort);
+
+/** A direction-sensitive key of the 5-tuple. */
+export function tupleKey(h: Header): string {
+  return `${h.protocol}|${h.src}|${h.srcPort}|${h.dst}|${h.dstPort}`;
+}
+
+/** The key of the reply direction of `h`'s flow. */
+export function reverseTupleKey(h: Header): string {
+  return `${h.protocol}|${h.dst}|${h.dstPort}|${h.src}|${h.srcPort}`;
+}
+
+/** What a packet looks like in the trace and in the UI: plain, serialisable, readable. */
+export interface PacketView {
+  readonly id: number;
+  readonly protocol: Protocol;
+  readonly src: string;
+  readonly dst: string;
+  readonly flags: string[];
+  readonly icmp: IcmpType | null;
+  readonly http: HttpPayload | null;
+}
+
+export function viewHeader(id: number, h: Header): PacketView {
+  return {
+    id,
+    protocol: h.protocol,
+    src: formatSource(h),
+    dst: formatDestination(h),
+    flags: flagNames(h.flags),
+    icmp: h.icmp,
+    http: h.http,
+  };
+}
+
+/** A short label for sentences: `SYN-ACK 10.2.1.4:80 → 10.2.1.4:49152`. */
+export function describePacket(h: Header): string {
+  const kind =
+    h.protocol === 'Tcp'
+      ? describeFlags(h.flags) || 'segment'
+      : h.protocol === 'Udp'
+        ? 'UDP datagram'
+        : `ICMP ${h.icmp ?? 'packet'}`;
+  return `${kind} ${formatSource(h)} → ${formatDestination(h)}`;
+}

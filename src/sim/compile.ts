@@ -1,0 +1,426 @@
+/**
+ * compile: a validated scenario document → the engine's strict input (STYLE.md: "A compile step
+ * turns it into engine input where illegal states cannot be represented").
+ *
+ * Inputs: a `Scenario` that already passed `src/scenario/validate.ts` (references resolve, addresses
+ *   parse, names are unique). A reference that does not resolve here is a bug, and throws.
+ * Outputs: `EngineInput`: defaults filled from `src/scenario/defaults.ts` (never a literal of our
+ *   own), addresses as uint32, names resolved to indices, times in whole microseconds, element
+ *   ids of scenario-format.md "Element ids".
+ */
+
+import type {
+  AddressMatch,
+  ClientIn,
+  EngineInput,
+  FirewallIn,
+  FirewallRuleIn,
+  GuestRouteIn,
+  LbRuleIn,
+  ListenerIn,
+  LoadBalancerIn,
+  NatRuleIn,
+  NicIn,
+  NsgIn,
+  PortRange,
+  ProbeIn,
+  SecurityRuleIn,
+  SubnetIn,
+  TrafficIn,
+  VmIn,
+  VnetIn,
+} from '../engine/input';
+import { secondsToMicros } from '../engine/sched';
+import {
+  backendPortOf,
+  CLIENT_DEFAULTS,
+  clientCountOf,
+  clientLocationOf,
+  DEFAULT_SEED,
+  FIREWALL_DEFAULTS,
+  firewallEnabledOf,
+  listenerAddressOf,
+  listenerProtocolOf,
+  NIC_DEFAULTS,
+  NSG_RULE_DEFAULTS,
+  natProtocolOf,
+  osOf,
+  PROBE_DEFAULTS,
+  probeProtocolOf,
+  RULE_DEFAULTS,
+  ruleProtocolOf,
+  skuOf,
+  TRAFFIC_DEFAULTS,
+  trafficProtocolOf,
+  VM_DEFAULTS,
+  weakHostOf,
+} from '../scenario/defaults';
+import {
+  elementId,
+  type Firewall,
+  type Listener,
+  type Scenario,
+  type SecurityRule,
+  type Traffic,
+  type VirtualMachine,
+} from '../scenario/types';
+import { type Cidr, parseCidr, parseIpv4 } from '../shared/ipv4';
+
+/** Thrown when the document references something that does not exist: validation should have caught it. */
+export class CompileError extends Error {
+  override readonly name = 'CompileError';
+}
+
+function fail(message: string): never {
+  throw new CompileError(message);
+}
+
+function address(text: string, where: string): number {
+  const value = parseIpv4(text.trim());
+  return value ?? fail(`${where}: not an IPv4 address: ${text}`);
+}
+
+function cidr(text: string, where: string): Cidr {
+  return parseCidr(text.trim())?.cidr ?? fail(`${where}: not a CIDR prefix: ${text}`);
+}
+
+function indexByName<T extends { name: string }>(items: readonly T[]): Map<string, number> {
+  const map = new Map<string, number>();
+  items.forEach((item, i) => {
+    map.set(item.name, i);
+  });
+  return map;
+}
+
+function lookup(map: Map<string, number>, name: string, what: string): number {
+  return map.get(name) ?? fail(`unknown ${what}: ${name}`);
+}
+
+/** `*`, `80`, `8000-8999`, or comma-separated lists of those (guest firewall syntax). */
+export function parsePortRanges(texts: readonly string[], where: string): PortRange[] | null {
+  const out: PortRange[] = [];
+  for (const text of texts) {
+    for (const raw of text.split(',')) {
+      const part = raw.trim();
+      if (part === '*' || part.toLowerCase() === 'any') return null;
+      const m = /^(\d+)(?:-(\d+))?$/.exec(part);
+      if (m === null) fail(`${where}: not a port range: ${part}`);
+      const from = Number(m[1]);
+      out.push({ from, to: m[2] === undefined ? from : Number(m[2]) });
+    }
+  }
+  return out;
+}
+
+/** NSG address prefix: `*`, a CIDR, an address, or a service tag (scenario-format.md "Network"). */
+function parseAddressMatches(texts: readonly string[], where: string): AddressMatch[] {
+  return texts.map((text): AddressMatch => {
+    const t = text.trim();
+    if (t === '*' || t === 'Any') return { kind: 'any' };
+    if (t === 'VirtualNetwork' || t === 'AzureLoadBalancer' || t === 'Internet') return { kind: 'tag', tag: t };
+    return { kind: 'cidr', cidr: cidr(t, where) };
+  });
+}
+
+/** The singular field, else the plural one (ARM accepts both), else `*`. */
+function either(single: string | undefined, plural: string[] | undefined, fallback: string): string[] {
+  if (plural !== undefined && plural.length > 0) return plural;
+  return [single ?? fallback];
+}
+
+function compileSecurityRule(r: SecurityRule, where: string): SecurityRuleIn {
+  return {
+    name: r.name,
+    priority: r.priority,
+    direction: r.direction,
+    access: r.access,
+    protocol: r.protocol ?? NSG_RULE_DEFAULTS.protocol,
+    sources: parseAddressMatches(
+      either(r.sourceAddressPrefix, r.sourceAddressPrefixes, NSG_RULE_DEFAULTS.addressPrefix),
+      where,
+    ),
+    sourcePorts: parsePortRanges(either(r.sourcePortRange, r.sourcePortRanges, NSG_RULE_DEFAULTS.portRange), where),
+    destinations: parseAddressMatches(
+      either(r.destinationAddressPrefix, r.destinationAddressPrefixes, NSG_RULE_DEFAULTS.addressPrefix),
+      where,
+    ),
+    destinationPorts: parsePortRanges(
+      either(r.destinationPortRange, r.destinationPortRanges, NSG_RULE_DEFAULTS.portRange),
+      where,
+    ),
+  };
+}
+
+function parseFirewallAddresses(text: string | undefined, where: string): Cidr[] | null {
+  if (text === undefined) return null;
+  const out: Cidr[] = [];
+  for (const raw of text.split(',')) {
+    const part = raw.trim();
+    if (part === '*' || part.toLowerCase() === 'any') return null;
+    out.push(cidr(part, where));
+  }
+  return out;
+}
+
+function compileFirewall(fw: Firewall | undefined, where: string): FirewallIn | null {
+  if (fw === undefined || !firewallEnabledOf(fw)) return null;
+  const rules: FirewallRuleIn[] = (fw.rules ?? []).map((r, i) => {
+    const at = `${where}.rules[${i}]`;
+    return {
+      name: r.name,
+      direction: r.direction,
+      action: r.action,
+      protocol: r.protocol ?? 'Any',
+      localPorts: r.localPorts === undefined ? null : parsePortRanges([r.localPorts], at),
+      remotePorts: r.remotePorts === undefined ? null : parsePortRanges([r.remotePorts], at),
+      localAddresses: parseFirewallAddresses(r.localAddresses, at),
+      remoteAddresses: parseFirewallAddresses(r.remoteAddresses, at),
+    };
+  });
+  return { defaultInboundAction: fw.defaultInboundAction ?? FIREWALL_DEFAULTS.defaultInboundAction, rules };
+}
+
+function compileListener(l: Listener, where: string): ListenerIn {
+  return {
+    name: l.name,
+    protocol: listenerProtocolOf(l),
+    address: address(listenerAddressOf(l), where),
+    port: l.port,
+    http: l.http === undefined ? null : { ...l.http },
+    proxyTo: (l.proxyTo ?? []).map((target) => {
+      const [a = '', p = ''] = target.split(':');
+      return { address: address(a, where), port: Number(p) };
+    }),
+  };
+}
+
+/** `"10.2.1.100:80"` (or `"10.2.1.100"` for ICMP). */
+function parseTarget(to: string, where: string): { address: number; port: number } {
+  const colon = to.lastIndexOf(':');
+  if (colon === -1) return { address: address(to, where), port: 0 };
+  return { address: address(to.slice(0, colon), where), port: Number(to.slice(colon + 1)) };
+}
+
+const vmRunning = (vm: VirtualMachine) => (vm.powerState ?? VM_DEFAULTS.powerState) === 'running';
+
+export function compileScenario(scenario: Scenario): EngineInput {
+  const vnetDocs = scenario.vnets ?? [];
+  const nsgDocs = scenario.networkSecurityGroups ?? [];
+  const vmDocs = scenario.virtualMachines ?? [];
+  const lbDocs = scenario.loadBalancers ?? [];
+  const clientDocs = scenario.clients ?? [];
+
+  const nsgIndex = indexByName(nsgDocs);
+  const nsgs: NsgIn[] = nsgDocs.map((n, i) => ({
+    id: elementId('nsg', n.name),
+    name: n.name,
+    rules: n.securityRules.map((r, j) => compileSecurityRule(r, `networkSecurityGroups[${i}].securityRules[${j}]`)),
+  }));
+
+  const vnets: VnetIn[] = [];
+  const subnets: SubnetIn[] = [];
+  const subnetIndex = new Map<string, number>();
+  vnetDocs.forEach((v, i) => {
+    vnets.push({
+      id: elementId('vnet', v.name),
+      name: v.name,
+      addressSpace: v.addressSpace.map((s) => cidr(s, `vnets[${i}].addressSpace`)),
+    });
+    v.subnets.forEach((s, j) => {
+      const name = `${v.name}/${s.name}`;
+      subnetIndex.set(name, subnets.length);
+      subnets.push({
+        id: elementId('subnet', name),
+        name,
+        vnet: i,
+        prefix: cidr(s.addressPrefix, `vnets[${i}].subnets[${j}].addressPrefix`),
+        nsg: s.networkSecurityGroup === undefined ? null : lookup(nsgIndex, s.networkSecurityGroup, 'NSG'),
+      });
+    });
+  });
+
+  // NICs are top-level resources with names unique across the scenario (scenario-format.md).
+  const nics: NicIn[] = [];
+  const nicIndex = new Map<string, number>();
+  vmDocs.forEach((vm, v) => {
+    vm.networkInterfaces.forEach((nic, j) => {
+      const weak = weakHostOf(vm, nic);
+      nicIndex.set(nic.name, nics.length);
+      nics.push({
+        id: elementId('nic', nic.name),
+        name: nic.name,
+        vm: v,
+        subnet: lookup(subnetIndex, nic.subnet, 'subnet'),
+        address: address(nic.privateIPAddress, `virtualMachines[${v}].networkInterfaces[${j}].privateIPAddress`),
+        nsg: nic.networkSecurityGroup === undefined ? null : lookup(nsgIndex, nic.networkSecurityGroup, 'NSG'),
+        publicIp:
+          nic.publicIPAddress === undefined
+            ? null
+            : address(nic.publicIPAddress, `virtualMachines[${v}].networkInterfaces[${j}].publicIPAddress`),
+        enableIPForwarding: nic.enableIPForwarding ?? NIC_DEFAULTS.enableIPForwarding,
+        weakHostSend: weak.send,
+        weakHostReceive: weak.receive,
+      });
+    });
+  });
+
+  const vms: VmIn[] = vmDocs.map((vm, v) => {
+    const where = `virtualMachines[${v}]`;
+    return {
+      id: elementId('vm', vm.name),
+      name: vm.name,
+      os: osOf(vm),
+      running: vmRunning(vm),
+      nics: vm.networkInterfaces.map((nic) => lookup(nicIndex, nic.name, 'NIC')),
+      loopbacks: (vm.loopbackInterfaces ?? []).map((lo, j) => {
+        const weak = weakHostOf(vm, lo);
+        return {
+          id: elementId('loopback', `${vm.name}/${lo.name}`),
+          name: lo.name,
+          address: address(lo.ipAddress, `${where}.loopbackInterfaces[${j}].ipAddress`),
+          weakHostSend: weak.send,
+          weakHostReceive: weak.receive,
+        };
+      }),
+      routes: (vm.routes ?? []).map(
+        (r, j): GuestRouteIn => ({
+          prefix: cidr(r.addressPrefix, `${where}.routes[${j}].addressPrefix`),
+          nic: lookup(nicIndex, r.interface, 'NIC'),
+          nextHop: r.nextHop === undefined ? null : address(r.nextHop, `${where}.routes[${j}].nextHop`),
+        }),
+      ),
+      ipForwarding: vm.ipForwarding ?? VM_DEFAULTS.ipForwarding,
+      acceptLocal: vm.linux?.acceptLocal ?? VM_DEFAULTS.acceptLocal,
+      tcpSynLinearTimeouts: vm.linux?.tcpSynLinearTimeouts ?? VM_DEFAULTS.tcpSynLinearTimeouts,
+      firewall: compileFirewall(vm.firewall, `${where}.firewall`),
+      listeners: (vm.listeners ?? []).map((l, j) => compileListener(l, `${where}.listeners[${j}]`)),
+    };
+  });
+
+  const clients: ClientIn[] = clientDocs.map((c, i) => {
+    const where = `clients[${i}]`;
+    const parsed = parseCidr(c.ipAddress.trim()) ?? fail(`${where}.ipAddress: not an address or prefix`);
+    const single = !c.ipAddress.includes('/') || parsed.cidr.prefixLength === 32;
+    // scenario-format.md "Clients": consecutive addresses from the prefix, from its first host address.
+    const first = single ? address(c.ipAddress.split('/')[0] ?? '', where) : (parsed.cidr.base + 1) >>> 0;
+    return {
+      id: elementId('client', c.name),
+      name: c.name,
+      os: c.os ?? CLIENT_DEFAULTS.os,
+      location: clientLocationOf(c),
+      prefix: single ? { base: first, prefixLength: 32 } : parsed.cidr,
+      firstAddress: first,
+      count: clientCountOf(c),
+      acceptLocal: VM_DEFAULTS.acceptLocal,
+      tcpSynLinearTimeouts: VM_DEFAULTS.tcpSynLinearTimeouts,
+      listeners: (c.listeners ?? []).map((l, j) => compileListener(l, `${where}.listeners[${j}]`)),
+    };
+  });
+
+  const loadBalancers: LoadBalancerIn[] = lbDocs.map((lb, l) => {
+    const where = `loadBalancers[${l}]`;
+    const feIndex = indexByName(lb.frontendIPConfigurations);
+    const poolIndex = indexByName(lb.backendAddressPools);
+    const probeDocs = lb.probes ?? [];
+    const probeIndex = indexByName(probeDocs);
+    const probes: ProbeIn[] = probeDocs.map((p) => ({
+      id: elementId('probe', `${lb.name}/${p.name}`),
+      name: p.name,
+      protocol: probeProtocolOf(p),
+      port: p.port,
+      requestPath: p.requestPath ?? PROBE_DEFAULTS.requestPath,
+      intervalUs: secondsToMicros(p.intervalInSeconds ?? PROBE_DEFAULTS.intervalInSeconds),
+      threshold: p.probeThreshold ?? PROBE_DEFAULTS.probeThreshold,
+      noHealthyBackendsBehavior: p.noHealthyBackendsBehavior ?? PROBE_DEFAULTS.noHealthyBackendsBehavior,
+    }));
+    const rules: LbRuleIn[] = (lb.loadBalancingRules ?? []).map((r) => ({
+      id: elementId('rule', `${lb.name}/${r.name}`),
+      name: r.name,
+      frontend: lookup(feIndex, r.frontendIPConfiguration, 'frontend'),
+      pool: lookup(poolIndex, r.backendAddressPool, 'backend pool'),
+      probe: r.probe === undefined ? null : lookup(probeIndex, r.probe, 'probe'),
+      protocol: ruleProtocolOf(r),
+      frontendPort: r.frontendPort,
+      backendPort: backendPortOf(r),
+      loadDistribution: r.loadDistribution ?? RULE_DEFAULTS.loadDistribution,
+      enableFloatingIP: r.enableFloatingIP ?? RULE_DEFAULTS.enableFloatingIP,
+      idleTimeoutUs: secondsToMicros(60 * (r.idleTimeoutInMinutes ?? RULE_DEFAULTS.idleTimeoutInMinutes)),
+      enableTcpReset: r.enableTcpReset ?? RULE_DEFAULTS.enableTcpReset,
+      disableOutboundSnat: r.disableOutboundSnat ?? RULE_DEFAULTS.disableOutboundSnat,
+    }));
+    const natRules: NatRuleIn[] = (lb.inboundNatRules ?? []).map((r) => ({
+      id: elementId('natRule', `${lb.name}/${r.name}`),
+      name: r.name,
+      frontend: lookup(feIndex, r.frontendIPConfiguration, 'frontend'),
+      protocol: natProtocolOf(r),
+      frontendPort: r.frontendPort,
+      backendPort: r.backendPort,
+      nic: lookup(nicIndex, r.networkInterface, 'NIC'),
+      enableFloatingIP: r.enableFloatingIP ?? RULE_DEFAULTS.enableFloatingIP,
+      idleTimeoutUs: secondsToMicros(60 * (r.idleTimeoutInMinutes ?? RULE_DEFAULTS.idleTimeoutInMinutes)),
+      enableTcpReset: r.enableTcpReset ?? RULE_DEFAULTS.enableTcpReset,
+    }));
+    return {
+      id: elementId('lb', lb.name),
+      name: lb.name,
+      sku: skuOf(lb),
+      frontends: lb.frontendIPConfigurations.map((fe, f) => {
+        const text =
+          fe.privateIPAddress ?? fe.publicIPAddress ?? fail(`${where}.frontendIPConfigurations[${f}]: no address`);
+        return {
+          id: elementId('frontend', `${lb.name}/${fe.name}`),
+          name: fe.name,
+          address: address(text, `${where}.frontendIPConfigurations[${f}]`),
+          isPublic: fe.privateIPAddress === undefined,
+        };
+      }),
+      pools: lb.backendAddressPools.map((p) => ({
+        id: elementId('pool', `${lb.name}/${p.name}`),
+        name: p.name,
+        members: p.networkInterfaces.map((n) => lookup(nicIndex, n, 'NIC')),
+      })),
+      probes,
+      rules,
+      natRules,
+    };
+  });
+
+  const vmIndex = indexByName(vmDocs);
+  const clientIndex = indexByName(clientDocs);
+  const traffic: TrafficIn[] = (scenario.traffic ?? []).map((t: Traffic, i) => {
+    const where = `traffic[${i}]`;
+    const vm = vmIndex.get(t.from);
+    const source =
+      vm !== undefined
+        ? { kind: 'vm' as const, vm }
+        : { kind: 'client' as const, client: lookup(clientIndex, t.from, 'VM or client') };
+    const target = parseTarget(t.to, `${where}.to`);
+    return {
+      name: t.name,
+      source,
+      from: t.from,
+      destination: target.address,
+      destinationPort: target.port,
+      protocol: trafficProtocolOf(t),
+      connections: t.connections ?? TRAFFIC_DEFAULTS.connections,
+      startAtUs: secondsToMicros(t.startAt ?? TRAFFIC_DEFAULTS.startAt),
+      intervalUs: secondsToMicros(t.interval ?? TRAFFIC_DEFAULTS.interval),
+      sourcePort: t.sourcePort ?? TRAFFIC_DEFAULTS.sourcePort,
+      http: t.http ?? null,
+      durationUs: secondsToMicros(t.duration ?? TRAFFIC_DEFAULTS.duration),
+      dataEveryUs: secondsToMicros(t.dataEvery ?? TRAFFIC_DEFAULTS.dataEvery),
+    };
+  });
+
+  return {
+    seed: scenario.seed ?? DEFAULT_SEED,
+    vnets,
+    subnets,
+    nsgs,
+    vms,
+    nics,
+    clients,
+    loadBalancers,
+    traffic,
+  };
+}
