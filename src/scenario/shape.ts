@@ -66,6 +66,22 @@ function describeType(type: FieldType): string {
   }
 }
 
+/** Why an item was dropped: an object missing a field is not "not an object". */
+function droppedMessage(type: FieldType, item: unknown, what: 'item' | 'entry'): string {
+  if (!isObject(item)) return `dropped: this ${what} is not ${describeType(type)}, got ${describeValue(item)}`;
+  const label =
+    type.t === 'object'
+      ? type.schema.label
+      : type.t === 'pick'
+        ? type.pick(item).label
+        : type.t === 'union'
+          ? (Object.values(type.variants)[0]?.label ?? 'item')
+          : null;
+  return label === null
+    ? `dropped: this ${what} is not ${describeType(type)}`
+    : `dropped: this ${label} lacks a required field or has one of the wrong type (see the errors at this path)`;
+}
+
 /** Case-insensitive near miss, for "did you mean". */
 function closeMatch(value: string, candidates: readonly string[]): string | undefined {
   const lower = value.toLowerCase();
@@ -113,7 +129,7 @@ export function walkShape(type: FieldType, value: unknown, path: string, report:
         const itemPath = joinPath(path, index);
         const walked = walkShape(type.of, item, itemPath, report);
         if (walked === DROP) {
-          report.repairs.push({ path: itemPath, message: `dropped: this item is not ${describeType(type.of)}` });
+          report.repairs.push({ path: itemPath, message: droppedMessage(type.of, item, 'item') });
         } else {
           out.push(walked);
         }
@@ -128,7 +144,7 @@ export function walkShape(type: FieldType, value: unknown, path: string, report:
         const itemPath = joinPath(path, key);
         const walked = walkShape(type.of, item, itemPath, report);
         if (walked === DROP) {
-          report.repairs.push({ path: itemPath, message: `dropped: this entry is not ${describeType(type.of)}` });
+          report.repairs.push({ path: itemPath, message: droppedMessage(type.of, item, 'entry') });
         } else {
           setOwn(out, key, walked);
         }
@@ -163,7 +179,11 @@ export function walkShape(type: FieldType, value: unknown, path: string, report:
 
 function walkObject(schema: ObjectSchema, value: unknown, path: string, report: ShapeReport): Walked {
   if (!isObject(value)) {
-    report.errors.push({ path, message: `must be an object (a ${schema.label}), got ${describeValue(value)}` });
+    // The root has no path of its own: name it as the parse and migrate steps do.
+    report.errors.push({
+      path: path === '' ? '(document)' : path,
+      message: `must be an object (a ${schema.label}), got ${describeValue(value)}`,
+    });
     return DROP;
   }
   const out: { [key: string]: unknown } = {};
