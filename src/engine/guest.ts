@@ -215,14 +215,16 @@ export function routeInGuest(host: Host, h: Header): RouteVerdict {
   }
   const out = ifaceAt(host, best.iface);
   // engine-model.md "Local delivery": an address of the interface the packet would leave by.
-  if (out.address === dst) return { kind: 'local', decision: routeDecision(host, best) };
+  if (out.address === dst) return { kind: 'local', decision: localDecision(formatCidr(best.prefix), out.id) };
   if (dstOwner !== -1) {
     const owner = ifaceAt(host, dstOwner);
     // engine-model.md "Weak host": local addresses are all local. Under the strong host model an
     // address of another NIC is not local to the sending NIC and the packet goes on the wire
     // (inference from seeds/003 §3.1). Assumption for mixed settings: the packet stays inside
     // the guest only when the sending interface is weak-host send and the owner weak-host receive.
-    if (out.weakHostSend && owner.weakHostReceive) return { kind: 'local', decision: routeDecision(host, best) };
+    if (out.weakHostSend && owner.weakHostReceive) {
+      return { kind: 'local', decision: localDecision(`${formatIpv4(dst)}/32`, owner.id) };
+    }
   }
   return { kind: 'wire', iface: best.iface, decision: routeDecision(host, best) };
 }

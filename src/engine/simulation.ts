@@ -1141,16 +1141,25 @@ export class Simulation {
           expected = formatEndpoint(s.remote.address, s.remote.port);
         }
       }
-      this.drop(packet, {
-        code: 'TCP_SYNACK_MISMATCH',
-        at: host.id,
-        rule: null,
-        detail:
-          `SYN-ACK from ${formatEndpoint(h.src, h.srcPort)} matches no connecting socket` +
-          (expected === null
-            ? ` on ${host.name}, which answers it with a RST.`
-            : `; ${host.name} expected ${expected}, answers it with a RST and keeps waiting.`),
-      });
+      // The socket that was waiting, for the UI's mismatch mark: expected 4-tuple beside the arrived one.
+      const waiting: Decision | null =
+        expected === null
+          ? null
+          : { kind: 'socket', local: formatEndpoint(h.dst, h.dstPort), remote: expected, state: 'SYN-SENT' };
+      this.drop(
+        packet,
+        {
+          code: 'TCP_SYNACK_MISMATCH',
+          at: host.id,
+          rule: null,
+          detail:
+            `SYN-ACK from ${formatEndpoint(h.src, h.srcPort)} matches no connecting socket` +
+            (expected === null
+              ? ` on ${host.name}, which answers it with a RST.`
+              : `; ${host.name} expected ${expected}, answers it with a RST and keeps waiting.`),
+        },
+        waiting,
+      );
       this.sendReset(host, packet);
       return;
     }

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { parseIpv4 } from '../shared/ipv4';
+import type { LbRuleIn, LoadBalancerIn } from './input';
+import { hashTuple, matchFrontendRule, pickBackend, pickIndex, rewriteForMember } from './lb';
+import { makeHeader, SYN } from './wire';
+
+const ip = (t: string) => parseIpv4(t) as number;
+const lbRule = (over: Partial<LbRuleIn>): LbRuleIn => ({
+  id: 'rule:lb/r',
+  name: 'r',
+  frontend: 0,
+  pool: 0,
+  probe: null,
+  protocol: 'Tcp',
+  frontendPort: 80,
+  backendPort: 80,
+  loadDistribution: 'Default',
+  enableFloatingIP: false,
+  idleTimeoutUs: 240_000_000,
+  enableTcpReset: false,
+  disableOutboundSnat: false,
+  ...over,
+});
+const lb: LoadBalancerIn = {
+  id: 'lb:lb',
+  name: 'lb',
+  sku: 'Standard',
+  frontends: [{ id: 'frontend:lb/fe', name: 'fe', address: ip('10.2.1.100'), isPublic: false }],
+  pools: [{ id: 'pool:lb/pool', name: 'pool', members: [0, 1, 2] }],
+  probes: [],
+  rules: [lbRule({ name: 'http' }), lbRule({ name: 'ha', protocol: 'All', frontendPort: 0, backendPort: 0 })],
+  natRules: [
+    {
+      id: 'natRule:lb/ssh',
+      name: 'ssh',
+      frontend: 0,
+      protocol: 'Tcp',
+      frontendPort: 50001,
+      backendPort: 22,
+      nic: 1,
+      enableFloatingIP: false,
+      idleTimeoutUs: 240_000_000,
+      enableTcpReset: false,
+    },
+  ],
+};
+const tcp = (dport: number, sport = 40000, src = '10.2.1.4') =>
+  makeHeader({ protocol: 'Tcp', src: ip(src), srcPort: sport, dst: ip('10.2.1.100'), dstPort: dport, flags: SYN });
+
+describe('matchFrontendRule', () => {
+  it('prefers an inbound NAT rule, then a port rule, then HA ports (engine-model.md step 6)', () => {
+    expect(matchFrontendRule(lb, 0, tcp(50001))?.rule.name).toBe('ssh');
+    expect(matchFrontendRule(lb, 0, tcp(80))?.rule.name).toBe('http');
+    expect(matchFrontendRule(lb, 0, tcp(443))?.rule.name).toBe('ha');
+    expect(
+      matchFrontendRule(lb, 0, makeHeader({ protocol: 'Udp', src: 1, dst: ip('10.2.1.100'), dstPort: 53 }))?.rule.name,
+    ).toBe('ha');
+  });
+  it('never matches ICMP', () => {
+    expect(
+      matchFrontendRule(lb, 0, makeHeader({ protocol: 'Icmp', src: 1, dst: ip('10.2.1.100'), icmp: 'echo-request' })),
+    ).toBeNull();
+  });
+});
+
+describe('pickBackend', () => {
+  it('is deterministic for a seed and a tuple, and depends on the seed', () => {
+    const a = pickBackend(1, 'Default', tcp(80), [0, 1, 2]);
+    const b = pickBackend(1, 'Default', tcp(80), [0, 1, 2]);
+    expect(a).toEqual(b);
+    const hashes = new Set([1, 2, 3, 4, 5].map((seed) => hashTuple(seed, 'Default', tcp(80)).hash));
+    expect(hashes.size).toBe(5);
+  });
+  it('spreads the 5-tuple hash evenly over the members (seeds/002: hash-based distribution)', () => {
+    const counts = [0, 0, 0];
+    for (let port = 10000; port < 40000; port++) {
+      const c = pickBackend(1, 'Default', tcp(80, port), [0, 1, 2]);
+      counts[c?.nic ?? 0]++;
+    }
+    for (const c of counts) expect(Math.abs(c - 10000)).toBeLessThan(400);
+  });
+  it('keeps one client on one member with SourceIP (2-tuple) whatever its source port', () => {
+    const members = new Set<number>();
+    for (let port = 10000; port < 10100; port++)
+      members.add(pickBackend(9, 'SourceIP', tcp(80, port), [0, 1, 2])?.nic ?? -1);
+    expect(members.size).toBe(1);
+    expect(hashTuple(9, 'SourceIPProtocol', tcp(80)).inputs).toEqual(['10.2.1.4', '10.2.1.100', 'Tcp']);
+  });
+  it('returns null when there is no candidate', () => {
+    expect(pickBackend(1, 'Default', tcp(80), [])).toBeNull();
+  });
+  it('maps the hash onto the candidates by multiply-shift', () => {
+    expect(pickIndex(0, 3)).toBe(0);
+    expect(pickIndex(0xffffffff, 3)).toBe(2);
+  });
+});
+
+describe('rewriteForMember', () => {
+  it('DNATs to the member address without floating IP; keeps the frontend address with it', () => {
+    const h = tcp(80);
+    expect(rewriteForMember(h, false, ip('10.2.1.4'), 8080)).toEqual({ dst: ip('10.2.1.4'), dstPort: 8080 });
+    expect(rewriteForMember(h, true, ip('10.2.1.4'), 80)).toEqual({ dst: ip('10.2.1.100'), dstPort: 80 });
+    expect(rewriteForMember(h, false, ip('10.2.1.4'), 0)).toEqual({ dst: ip('10.2.1.4'), dstPort: 80 });
+  });
+});

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { createPrng, nextInt } from '../shared/prng';
+import { EventQueue, microsToMillis, microsToSeconds, PHASE, secondsToMicros } from './sched';
+
+describe('EventQueue', () => {
+  it('pops in time order whatever the push order', () => {
+    const q = new EventQueue<number>();
+    const prng = createPrng(7);
+    const times: number[] = [];
+    for (let i = 0; i < 500; i++) {
+      const t = nextInt(prng, 0, 50);
+      times.push(t);
+      q.push(t, PHASE.packet, i);
+    }
+    const popped: number[] = [];
+    for (let e = q.pop(); e !== undefined; e = q.pop()) popped.push(e.time);
+    expect(popped).toEqual([...times].sort((a, b) => a - b));
+  });
+
+  it('runs one instant as scenario events, probes, traffic, then packets (engine-model.md "Time and TCP")', () => {
+    const q = new EventQueue<string>();
+    q.push(5, PHASE.packet, 'packet-1');
+    q.push(5, PHASE.traffic, 'traffic-1');
+    q.push(5, PHASE.probe, 'probe-1');
+    q.push(5, PHASE.scenario, 'scenario-1');
+    q.push(5, PHASE.packet, 'packet-2');
+    q.push(5, PHASE.traffic, 'traffic-2');
+    q.push(4, PHASE.packet, 'earlier');
+    const order: string[] = [];
+    for (let e = q.pop(); e !== undefined; e = q.pop()) order.push(e.payload);
+    expect(order).toEqual(['earlier', 'scenario-1', 'probe-1', 'traffic-1', 'traffic-2', 'packet-1', 'packet-2']);
+  });
+
+  it('keeps scheduling order within a phase at one instant, even across many pushes', () => {
+    const q = new EventQueue<number>();
+    for (let i = 0; i < 100; i++) q.push(10, PHASE.packet, i);
+    const order: number[] = [];
+    for (let e = q.pop(); e !== undefined; e = q.pop()) order.push(e.payload);
+    expect(order).toEqual(Array.from({ length: 100 }, (_, i) => i));
+  });
+
+  it('refuses a time that is not whole microseconds', () => {
+    const q = new EventQueue<number>();
+    expect(() => q.push(1.5, PHASE.packet, 0)).toThrow(RangeError);
+  });
+});
+
+describe('time conversions', () => {
+  it('prints seconds with at most six decimals and milliseconds with at most three', () => {
+    expect(secondsToMicros(0.1 + 0.2)).toBe(300_000);
+    expect(String(microsToSeconds(20_750))).toBe('0.02075');
+    expect(String(microsToSeconds(131_000_123))).toBe('131.000123');
+    expect(String(microsToMillis(20_750))).toBe('20.75');
+    expect(String(microsToMillis(123))).toBe('0.123');
+  });
+});
