@@ -1201,6 +1201,26 @@ describe('traffic', () => {
       'hairpin: connections mapped back to this VM will fail (seeds/000 Cause 4)',
     );
   });
+  it('no hairpin warning for the second-NIC workaround on Windows (seeds/003 §3.1)', () => {
+    const result = validate((s) => {
+      traffic(s).from = 'web01';
+      vm(s).networkInterfaces.push({ name: 'web01-nic2', subnet: 'spoke/web', privateIPAddress: '10.2.1.5' });
+      vm(s).routes = [{ addressPrefix: '10.2.1.100/32', interface: 'web01-nic2', nextHop: '10.2.1.1' }];
+    });
+    expect(result).toEqual({ errors: [], warnings: [] });
+  });
+  it('the second-NIC workaround on Linux: warning', () => {
+    expectWarning(
+      validate((s) => {
+        traffic(s).from = 'web01';
+        vm(s).os = 'linux';
+        vm(s).networkInterfaces.push({ name: 'web01-nic2', subnet: 'spoke/web', privateIPAddress: '10.2.1.5' });
+        vm(s).routes = [{ addressPrefix: '10.2.1.100/32', interface: 'web01-nic2', nextHop: '10.2.1.1' }];
+      }),
+      'traffic[0].to',
+      'the second-NIC workaround fails on Linux',
+    );
+  });
   it('no hairpin warning under floating IP', () => {
     const result = validate((s) => {
       traffic(s).from = 'web01';

@@ -1775,19 +1775,40 @@ function checkTraffic(report: Report, ix: Index): void {
     // seeds/000 Cause 4 (and seeds/002): an internal LB never SNATs a member's call to its own
     // frontend, so a flow mapped back to the caller fails; floating IP rules are left to the guest.
     if (vm !== undefined && fe.kind === 'internal') {
+      const target = address;
       for (const rule of matching) {
         if (rule.v.enableFloatingIP === true) continue;
         const pool = lb.pools.get(rule.v.backendAddressPool);
-        if (pool?.members.some((m) => m.vm === vm)) {
-          report.warn(
-            toPath,
-            `hairpin: connections mapped back to this VM will fail (seeds/000 Cause 4): ${q(vm.v.name)} is a member of pool ${q(pool.v.name)} behind ${formatIpv4(address)} and an internal load balancer never source-NATs it`,
-          );
-          break;
-        }
+        if (!pool?.members.some((m) => m.vm === vm)) continue;
+        // seeds/003 §3.1, the second-NIC workaround: a guest route sends the frontend address out
+        // of a NIC that is not in the pool, so the SYN's source is not the member's address. It
+        // works on Windows; on Linux the DNATed SYN is a martian source (engine-model.md).
+        const via = guestRouteFor(vm, target);
+        const viaOther = via !== undefined && !pool.members.some((m) => m.v.name === via);
+        if (viaOther && osOf(vm.v) === 'windows') break;
+        report.warn(
+          toPath,
+          viaOther
+            ? `the second-NIC workaround fails on Linux: the SYN from ${q(via)} is sent back to ${q(vm.v.name)} with one of its own addresses as source and dropped as a martian source (seeds/003 §3.1; engine-model.md)`
+            : `hairpin: connections mapped back to this VM will fail (seeds/000 Cause 4): ${q(vm.v.name)} is a member of pool ${q(pool.v.name)} behind ${formatIpv4(target)} and an internal load balancer never source-NATs it`,
+        );
+        break;
       }
     }
   }
+}
+
+/** The NIC of the longest guest route that holds `address`, if a guest route does. */
+function guestRouteFor(vm: VmEntry, address: number): string | undefined {
+  let best: { length: number; nic: string } | undefined;
+  for (const route of each<GuestRoute>(vm.v, 'routes', GUEST_ROUTE, vm.path)) {
+    const prefix = parsePrefix(route.v.addressPrefix);
+    if ('problem' in prefix || !cidrContains(prefix.cidr, address)) continue;
+    if (best === undefined || prefix.cidr.prefixLength > best.length) {
+      best = { length: prefix.cidr.prefixLength, nic: route.v.interface };
+    }
+  }
+  return best?.nic;
 }
 
 // ---------------------------------------------------------------------------------------------
