@@ -1194,6 +1194,13 @@ describe('traffic', () => {
       'has no rule for Tcp port 443',
     );
   });
+  it('an internet client sending to a VNet address: warning', () => {
+    expectWarning(
+      validate((s) => (client(s).location = 'internet')),
+      'traffic[0].to',
+      '10.2.1.100 is a VNet address, which internet client "onprem" cannot reach',
+    );
+  });
   it('a pool member calling its own internal frontend: hairpin warning', () => {
     expectWarning(
       validate((s) => (traffic(s).from = 'web01')),

@@ -1755,6 +1755,20 @@ function checkTraffic(report: Report, ix: Index): void {
       );
       continue;
     }
+    // engine-model.md step 5: an internet client reaches only public addresses; VNet addresses
+    // are private to the VNets and networks connected through the gateway.
+    if (
+      client !== undefined &&
+      vm === undefined &&
+      clientLocationOf(client.v) === 'internet' &&
+      inAnyVnet(ix, address)
+    ) {
+      report.warn(
+        toPath,
+        `${formatIpv4(address)} is a VNet address, which internet client ${q(client.v.name)} cannot reach (use a public frontend, or location "onPremises")`,
+      );
+      continue;
+    }
     const { frontend: fe, lb } = owner;
     if (fe === undefined || lb === undefined || protocol === 'Icmp' || port === null) continue;
     const matching = lb.rules.filter(
