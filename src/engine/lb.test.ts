@@ -72,12 +72,13 @@ describe('pickBackend', () => {
     expect(hashes.size).toBe(5);
   });
   it('spreads the 5-tuple hash evenly over the members (seeds/002: hash-based distribution)', () => {
-    const counts = [0, 0, 0];
+    const counts = new Map<number, number>();
     for (let port = 10000; port < 40000; port++) {
-      const c = pickBackend(1, 'Default', tcp(80, port), [0, 1, 2]);
-      counts[c?.nic ?? 0]++;
+      const nic = pickBackend(1, 'Default', tcp(80, port), [0, 1, 2])?.nic ?? -1;
+      counts.set(nic, (counts.get(nic) ?? 0) + 1);
     }
-    for (const c of counts) expect(Math.abs(c - 10000)).toBeLessThan(400);
+    expect([...counts.keys()].sort()).toEqual([0, 1, 2]);
+    for (const c of counts.values()) expect(Math.abs(c - 10000)).toBeLessThan(400);
   });
   it('keeps one client on one member with SourceIP (2-tuple) whatever its source port', () => {
     const members = new Set<number>();
