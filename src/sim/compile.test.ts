@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { parseIpv4 } from '../shared/ipv4';
+import { compileScenario, parsePortRanges } from './compile';
+import { labBaseline, labLoopbackDsr, labSecondNic } from './fixtures/seed003';
+
+const ip = (t: string) => parseIpv4(t) as number;
+
+describe('compileScenario', () => {
+  it('fills every default from src/scenario/defaults.ts', () => {
+    const input = compileScenario(labBaseline('windows'));
+    expect(input.seed).toBe(1);
+    const lb = input.loadBalancers[0];
+    expect(lb?.sku).toBe('Standard');
+    expect(lb?.probes[0]).toMatchObject({
+      intervalUs: 15_000_000,
+      threshold: 1,
+      noHealthyBackendsBehavior: 'AllProbedDown',
+    });
+    expect(lb?.rules[0]).toMatchObject({
+      loadDistribution: 'Default',
+      enableFloatingIP: false,
+      idleTimeoutUs: 240_000_000,
+      backendPort: 80,
+      probe: 0,
+    });
+    expect(input.traffic[0]).toMatchObject({ protocol: 'Tcp', startAtUs: 0, intervalUs: 1_000_000, sourcePort: null });
+    expect(input.clients[0]).toMatchObject({
+      os: 'windows',
+      location: 'onPremises',
+      count: 1,
+      firstAddress: ip('192.168.2.1'),
+    });
+  });
+  it('sets the host model per OS unless the interface says otherwise (engine-model.md "The guest")', () => {
+    expect(compileScenario(labBaseline('windows')).nics[0]).toMatchObject({
+      weakHostSend: false,
+      weakHostReceive: false,
+    });
+    expect(compileScenario(labBaseline('linux')).nics[0]).toMatchObject({ weakHostSend: true, weakHostReceive: true });
+    const dsr = compileScenario(labLoopbackDsr('windows'));
+    expect(dsr.nics[0]).toMatchObject({ weakHostSend: false, weakHostReceive: true });
+    expect(dsr.vms[0]?.loopbacks[0]).toMatchObject({
+      id: 'loopback:web01/lo-vip',
+      address: ip('10.2.1.100'),
+      weakHostSend: true,
+    });
+  });
+  it('resolves names to indices and builds element ids', () => {
+    const input = compileScenario(labSecondNic('windows'));
+    expect(input.vms[0]?.nics).toEqual([0, 1]);
+    expect(input.vms[0]?.routes[0]).toEqual({
+      prefix: { base: ip('10.2.1.100'), prefixLength: 32 },
+      nic: 1,
+      nextHop: ip('10.2.1.1'),
+    });
+    expect(input.nics.map((n) => n.id)).toEqual(['nic:web01-nic1', 'nic:web01-nic2']);
+    expect(input.subnets.map((s) => s.id)).toEqual(['subnet:hub/GatewaySubnet', 'subnet:spoke/web']);
+    expect(input.loadBalancers[0]?.frontends[0]).toEqual({
+      id: 'frontend:ilb/fe',
+      name: 'fe',
+      address: ip('10.2.1.100'),
+      isPublic: false,
+    });
+  });
+  it('parses port ranges and lists', () => {
+    expect(parsePortRanges(['*'], 'x')).toBeNull();
+    expect(parsePortRanges(['80', '8000-8999'], 'x')).toEqual([
+      { from: 80, to: 80 },
+      { from: 8000, to: 8999 },
+    ]);
+    expect(parsePortRanges(['80,443'], 'x')).toEqual([
+      { from: 80, to: 80 },
+      { from: 443, to: 443 },
+    ]);
+  });
+});
