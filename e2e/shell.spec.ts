@@ -1,0 +1,209 @@
+/**
+ * The app shell in real Chromium: the default lab, share links (good, truncated, newer codec,
+ * view-only), the choice offered before a link replaces work, and autosave across a reload.
+ * Any console error or page error fails the test. A screenshot of each main view is written to
+ * test-results/screenshots/ to be looked at.
+ */
+import { expect, type Page, test } from '@playwright/test';
+import { createDefaultScenario } from '../src/scenario/defaultScenario';
+import { createShareLink } from '../src/scenario/shareLink';
+import type { Scenario } from '../src/scenario/types';
+
+let problems: string[] = [];
+
+test.beforeEach(({ page }) => {
+  problems = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+});
+
+test.afterEach(() => {
+  expect(problems, 'console errors and page errors').toEqual([]);
+});
+
+const shot = (page: Page, name: string) => page.screenshot({ path: `test-results/screenshots/${name}.png` });
+
+/** The default lab with web01 renamed: a scenario that is visibly not the default. */
+function renamedLab(vm: string, title: string): Scenario {
+  const s = createDefaultScenario();
+  const json = JSON.stringify(s).replaceAll('web01', vm);
+  return { ...(JSON.parse(json) as Scenario), title };
+}
+
+const node = (page: Page, name: string) => page.getByRole('group', { name, exact: true });
+/** A share link to the app under test (the config's baseURL) carrying `scenario`. */
+const linkTo = (baseURL: string | undefined, scenario: Scenario, options = '') =>
+  `${createShareLink(scenario, new URL('/', baseURL).href)}${options}`;
+
+test('opens the default seeds/003 lab with palette, canvas, inspector and run area', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('ILB lab (seeds/003)');
+  await expect(node(page, 'Virtual machine web01')).toBeVisible();
+  await expect(node(page, 'Frontend IP fe')).toContainText('10.2.1.100');
+  await expect(node(page, 'Client onprem')).toContainText('192.168.2.1');
+  await expect(node(page, 'Backend pool pool')).toBeVisible();
+  await expect(node(page, 'Health probe p80')).toBeVisible();
+  await expect(page.getByRole('group', { name: 'Load-balancing rule http' })).toBeAttached();
+
+  const palette = page.getByRole('navigation', { name: 'Palette' });
+  for (const item of [
+    'Virtual machine',
+    'Loopback interface',
+    'Network security group',
+    'Load balancer',
+    'Frontend IP',
+    'Backend pool',
+    'Health probe',
+    'Virtual network',
+    'Subnet',
+    'Network interface',
+    'On-premises client',
+    'Internet client',
+    'Reverse proxy',
+    'Route table',
+  ]) {
+    await expect(palette.getByText(item, { exact: true })).toBeVisible();
+  }
+
+  const run = page.getByRole('button', { name: /Run/ });
+  await expect(run).toBeDisabled();
+  await expect(run).toHaveAttribute('title', /run view/);
+  const table = page.getByRole('table', { name: 'Connections' });
+  for (const heading of ['Connection', 'Outcome', 'Backend', 'Reason']) {
+    await expect(table.getByRole('columnheader', { name: heading })).toBeVisible();
+  }
+  const inspector = page.getByRole('complementary', { name: 'Inspector' });
+  await expect(inspector).toContainText('ILB lab (seeds/003)');
+  await shot(page, 'default');
+
+  await node(page, 'Virtual machine web01').click();
+  await expect(inspector.getByRole('heading', { name: 'web01' })).toBeVisible();
+  await expect(inspector).toContainText('windows');
+  await expect(inspector).toContainText('web01-nic1');
+  await shot(page, 'inspector-vm');
+
+  await page.getByRole('group', { name: 'Load-balancing rule http' }).click();
+  await expect(inspector.getByRole('heading', { name: 'ilb/http' })).toBeVisible();
+  await expect(inspector).toContainText('frontendPort');
+});
+
+test('opens a share link on first visit and drops the fragment from the address bar', async ({ page, baseURL }) => {
+  const link = linkTo(baseURL, renamedLab('web99', 'web99 lab'));
+  await page.goto(link);
+  await expect(node(page, 'Virtual machine web99')).toBeVisible();
+  await expect(node(page, 'Virtual machine web01')).toHaveCount(0);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('web99 lab');
+  expect(new URL(page.url()).hash).toBe('');
+  await shot(page, 'share-link');
+
+  await page.reload();
+  await expect(node(page, 'Virtual machine web99')).toBeVisible();
+});
+
+test('a broken link shows why and leaves the previous scenario in place', async ({ page, baseURL }) => {
+  await page.goto('/');
+  await expect(node(page, 'Virtual machine web01')).toBeVisible();
+
+  // A link pasted into the address bar of the open page: only the fragment changes.
+  const link = linkTo(baseURL, renamedLab('web99', 'web99 lab'));
+  await page.goto(link);
+  await expect(node(page, 'Virtual machine web99')).toBeVisible();
+  expect(new URL(page.url()).hash).toBe('');
+
+  await page.goto(link.slice(0, -12));
+  const alert = page.getByRole('alert');
+  await expect(alert).toContainText('This share link could not be opened');
+  await expect(alert).toContainText(/truncated|corrupted/);
+  await expect(node(page, 'Virtual machine web99')).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('web99 lab');
+  await shot(page, 'link-error');
+
+  await page.goto('/#s=9.abc');
+  await expect(alert).toContainText('newer Hairpin');
+  await expect(node(page, 'Virtual machine web99')).toBeVisible();
+  expect(new URL(page.url()).hash).toBe('');
+
+  await page.reload();
+  await expect(node(page, 'Virtual machine web99')).toBeVisible();
+  await expect(page.getByRole('alert')).toHaveCount(0);
+});
+
+test('a link never replaces work without offering to keep it', async ({ page, baseURL }) => {
+  await page.goto(linkTo(baseURL, renamedLab('web99', 'web99 lab')));
+  await expect(node(page, 'Virtual machine web99')).toBeVisible();
+
+  const other = linkTo(baseURL, renamedLab('web42', 'web42 lab'));
+  await page.goto(other);
+  const dialog = page.getByRole('dialog', { name: 'Open the linked scenario?' });
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toContainText('web42 lab');
+  await expect(dialog).toContainText('web99 lab');
+  await shot(page, 'link-dialog');
+  await dialog.getByRole('button', { name: 'Keep my current scenario' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(node(page, 'Virtual machine web99')).toBeVisible();
+  await page.reload();
+  await expect(node(page, 'Virtual machine web99')).toBeVisible();
+
+  await page.goto(other);
+  await dialog.getByRole('button', { name: 'Open the linked scenario' }).click();
+  await expect(node(page, 'Virtual machine web42')).toBeVisible();
+  const notice = page.getByRole('status').filter({ hasText: 'was kept' });
+  await expect(notice).toContainText('web99 lab');
+  await notice.getByRole('button', { name: 'Restore previous' }).click();
+  await expect(node(page, 'Virtual machine web99')).toBeVisible();
+  await expect(node(page, 'Virtual machine web42')).toHaveCount(0);
+});
+
+test('a view link opens the read-only viewer and leaves the autosave alone', async ({ page, baseURL }) => {
+  await page.goto('/');
+  await expect(node(page, 'Virtual machine web01')).toBeVisible();
+  await page.goto(linkTo(baseURL, renamedLab('web77', 'web77 lab'), '&view=1'));
+  await expect(node(page, 'Virtual machine web77')).toBeVisible();
+  await expect(page.getByText('Viewer', { exact: true })).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Palette' })).toHaveCount(0);
+  await expect(page.getByRole('dialog')).toBeHidden();
+  await shot(page, 'viewer');
+
+  await page.reload();
+  await expect(node(page, 'Virtual machine web01')).toBeVisible();
+  await expect(page.getByText('Viewer', { exact: true })).toHaveCount(0);
+});
+
+test('a scenario without layout is still drawn, every element apart', async ({ page, baseURL }) => {
+  const s = createDefaultScenario();
+  const vm = s.virtualMachines?.[0];
+  if (vm === undefined) throw new Error('the default lab has a VM');
+  const web02 = {
+    ...vm,
+    name: 'web02',
+    networkInterfaces: [{ name: 'web02-nic1', subnet: 'spoke/web', privateIPAddress: '10.2.1.5' }],
+  };
+  const noLayout: Scenario = { ...s, title: 'No layout', virtualMachines: [vm, web02] };
+  delete noLayout.layout;
+  await page.goto(linkTo(baseURL, noLayout));
+  for (const name of [
+    'Virtual machine web01',
+    'Virtual machine web02',
+    'Network interface web02-nic1',
+    'Frontend IP fe',
+  ]) {
+    await expect(node(page, name)).toBeVisible();
+  }
+  // No two element nodes overlap.
+  const boxes = await page.locator('.react-flow__node-element').evaluateAll((els) =>
+    els.map((el) => {
+      const r = el.getBoundingClientRect();
+      return { x: r.x, y: r.y, right: r.right, bottom: r.bottom };
+    }),
+  );
+  for (const [i, a] of boxes.entries()) {
+    for (const b of boxes.slice(i + 1)) {
+      const apart = a.right <= b.x || b.right <= a.x || a.bottom <= b.y || b.bottom <= a.y;
+      expect(apart).toBe(true);
+    }
+  }
+  await shot(page, 'auto-layout');
+});

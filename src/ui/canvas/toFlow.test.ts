@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import { createDefaultScenario, type Scenario } from '../../scenario';
+import { handlesBetween, toFlow } from './toFlow';
+
+const ids = (list: readonly { id: string }[]) => list.map((x) => x.id);
+
+describe('toFlow: the default lab (seeds/003)', () => {
+  const flow = toFlow(createDefaultScenario());
+  const byId = new Map(flow.nodes.map((n) => [n.id, n]));
+
+  it('draws one node per element, keyed by the spec element id, groups first', () => {
+    expect(ids(flow.nodes)).toEqual([
+      'vnet:spoke',
+      'subnet:spoke/web',
+      'client:onprem',
+      'gateway:onPremises',
+      'lb:ilb',
+      'frontend:ilb/fe',
+      'pool:ilb/pool',
+      'probe:ilb/p80',
+      'vm:web01',
+      'nic:web01-nic1',
+    ]);
+  });
+
+  it('places nodes where layout says, and sizes groups from layout', () => {
+    expect(byId.get('vm:web01')?.position).toEqual({ x: 860, y: 220 });
+    expect(byId.get('frontend:ilb/fe')?.position).toEqual({ x: 420, y: 240 });
+    const subnet = byId.get('subnet:spoke/web');
+    expect(subnet?.position).toEqual({ x: 380, y: 100 });
+    expect([subnet?.width, subnet?.height]).toEqual([720, 360]);
+    expect(subnet?.type).toBe('network');
+  });
+
+  it('shows what matters at a glance', () => {
+    expect(byId.get('frontend:ilb/fe')?.data.details).toEqual(['ilb · 10.2.1.100']);
+    expect(byId.get('nic:web01-nic1')?.data.details).toEqual(['10.2.1.4']);
+    expect(byId.get('vm:web01')?.data.details).toEqual(['Windows · TCP 80']);
+    expect(byId.get('client:onprem')?.data.details).toEqual(['192.168.2.1']);
+    expect(byId.get('vm:web01')?.ariaLabel).toBe('Virtual machine web01');
+  });
+
+  it('turns references into edges: NIC → VM, NIC → pool, rule frontend → pool, probe → pool', () => {
+    const edges = flow.edges.map((e) => [e.id, e.source, e.target, e.data?.relation]);
+    expect(edges).toEqual([
+      ['edge:gateway:onprem', 'client:onprem', 'gateway:onPremises', 'gateway'],
+      ['edge:attached:web01-nic1', 'nic:web01-nic1', 'vm:web01', 'attached'],
+      ['edge:member:pool:ilb/pool:web01-nic1', 'nic:web01-nic1', 'pool:ilb/pool', 'member'],
+      ['rule:ilb/http', 'frontend:ilb/fe', 'pool:ilb/pool', 'rule'],
+      ['edge:probe:ilb/p80:pool', 'probe:ilb/p80', 'pool:ilb/pool', 'probe'],
+    ]);
+    expect(flow.edges.find((e) => e.id === 'rule:ilb/http')?.label).toBe('TCP 80→80');
+  });
+
+  it('leaves and enters edges by the sides that face each other', () => {
+    const rule = flow.edges.find((e) => e.id === 'rule:ilb/http');
+    expect([rule?.sourceHandle, rule?.targetHandle]).toEqual(['s-right', 't-left']);
+    // The NIC sits under its VM.
+    const attached = flow.edges.find((e) => e.id === 'edge:attached:web01-nic1');
+    expect([attached?.sourceHandle, attached?.targetHandle]).toEqual(['s-top', 't-bottom']);
+  });
+
+  it('is pure: the same document gives the same flow', () => {
+    expect(toFlow(createDefaultScenario())).toEqual(flow);
+  });
+});
+
+describe('toFlow: documents the editor may hold', () => {
+  it('places elements without a layout entry, apart from each other, and wraps them in their groups', () => {
+    const s = createDefaultScenario();
+    const vm = s.virtualMachines?.[0];
+    const web02 = {
+      name: 'web02',
+      networkInterfaces: [{ name: 'web02-nic1', subnet: 'spoke/web', privateIPAddress: '10.2.1.5' }],
+    };
+    const doc: Scenario = { ...s, virtualMachines: [...(vm ? [vm] : []), web02] };
+    delete doc.layout;
+    const { nodes } = toFlow(doc);
+    const leaves = nodes.filter((n) => n.type !== 'network');
+    const boxes = leaves.map((n) => ({
+      x: n.position.x,
+      y: n.position.y,
+      right: n.position.x + (n.width ?? 0),
+      bottom: n.position.y + (n.height ?? 0),
+    }));
+    for (const [i, a] of boxes.entries()) {
+      for (const b of boxes.slice(i + 1)) {
+        expect(a.right <= b.x || b.right <= a.x || a.bottom <= b.y || b.bottom <= a.y).toBe(true);
+      }
+    }
+    const subnet = nodes.find((n) => n.id === 'subnet:spoke/web');
+    const nic = nodes.find((n) => n.id === 'nic:web02-nic1');
+    if (!subnet || !nic) throw new Error('missing nodes');
+    expect(nic.position.x).toBeGreaterThan(subnet.position.x);
+    expect(nic.position.y).toBeGreaterThan(subnet.position.y);
+    expect(nic.position.x + (nic.width ?? 0)).toBeLessThan(subnet.position.x + (subnet.width ?? 0));
+  });
+
+  it('draws no edge to an element that does not exist (a dangling reference is a validation error)', () => {
+    const s = createDefaultScenario();
+    const lb = s.loadBalancers?.[0];
+    if (!lb) throw new Error('the default lab has a load balancer');
+    const doc: Scenario = {
+      ...s,
+      loadBalancers: [{ ...lb, backendAddressPools: [{ name: 'pool', networkInterfaces: ['ghost-nic'] }] }],
+    };
+    const { edges } = toFlow(doc);
+    expect(edges.some((e) => e.source === 'nic:ghost-nic')).toBe(false);
+  });
+
+  it('draws NSGs, route tables and internet clients with their relations', () => {
+    const doc: Scenario = {
+      format: 'hairpin-scenario',
+      version: 1,
+      vnets: [
+        {
+          name: 'hub',
+          addressSpace: ['10.0.0.0/16'],
+          subnets: [{ name: 'a', addressPrefix: '10.0.1.0/24', networkSecurityGroup: 'nsg-a', routeTable: 'rt-a' }],
+        },
+      ],
+      networkSecurityGroups: [{ name: 'nsg-a', securityRules: [] }],
+      routeTables: [{ name: 'rt-a', routes: [] }],
+      clients: [{ name: 'users', ipAddress: '203.0.113.0/24', count: 200 }],
+    };
+    const flow = toFlow(doc);
+    expect(ids(flow.nodes)).toEqual([
+      'vnet:hub',
+      'subnet:hub/a',
+      'client:users',
+      'internet:internet',
+      'nsg:nsg-a',
+      'routeTable:rt-a',
+    ]);
+    expect(ids(flow.edges)).toEqual(['edge:internet:users', 'edge:nsg:subnet:hub/a', 'edge:routeTable:subnet:hub/a']);
+    expect(flow.nodes.find((n) => n.id === 'client:users')?.data.details).toEqual(['203.0.113.0/24 · × 200 hosts']);
+  });
+
+  it('does not throw on a document restore kept odd (missing lists, no layout)', () => {
+    expect(toFlow({ format: 'hairpin-scenario', version: 1 })).toEqual({ nodes: [], edges: [] });
+  });
+});
+
+describe('handlesBetween', () => {
+  const box = (x: number, y: number) => ({ x, y, width: 100, height: 50 });
+  it.each([
+    [box(0, 0), box(300, 20), 's-right', 't-left'],
+    [box(300, 0), box(0, 20), 's-left', 't-right'],
+    [box(0, 0), box(20, 300), 's-bottom', 't-top'],
+    [box(0, 300), box(20, 0), 's-top', 't-bottom'],
+  ])('%o → %o leaves by %s, enters by %s', (a, b, source, target) => {
+    expect(handlesBetween(a, b)).toEqual({ sourceHandle: source, targetHandle: target });
+  });
+});

@@ -1,0 +1,470 @@
+/**
+ * Document → canvas: the nodes and edges React Flow draws, derived from the scenario alone, so
+ * that the document stays the one truth (STYLE.md "The document is permissive…"). Pure: no React,
+ * no DOM, no store; the same scenario always gives the same nodes and edges, in the same order.
+ *
+ * - One node per element that sits on the canvas, its id the spec's element id (`vm:web01`).
+ * - Positions come from `layout`, read as absolute canvas coordinates (the default lab is written
+ *   that way: `lb:ilb` lies inside `subnet:spoke/web` by coordinates, not by nesting). An element
+ *   without a layout entry is placed by a simple column layout, so a hand-written scenario is
+ *   still readable; groups without an entry wrap what they contain.
+ * - Relations are edges: NIC → VM, NIC → backend pool (membership), frontend → pool (one edge per
+ *   load-balancing rule, id `rule:<lb>/<rule>`), probe → pool, NSG → subnet or NIC, route table →
+ *   subnet, client → gateway or internet. Frontends, pools and probes name their load balancer
+ *   in their detail line (how they show it on the canvas for good is the editor's decision).
+ */
+import type { Edge, Node } from '@xyflow/react';
+import type { LayoutEntry, Scenario } from '../../scenario';
+import { KIND_INFO } from '../kinds';
+
+export type CanvasKind =
+  | 'vnet'
+  | 'subnet'
+  | 'vm'
+  | 'nic'
+  | 'lb'
+  | 'frontend'
+  | 'pool'
+  | 'probe'
+  | 'client'
+  | 'nsg'
+  | 'routeTable'
+  | 'gateway'
+  | 'internet';
+
+export type ElementNodeData = {
+  kind: CanvasKind;
+  /** The element's name as the document writes it (for a subnet, `vnet/subnet`). */
+  name: string;
+  /** The line under the name: addresses, ports, SKU — what matters at a glance. */
+  details: string[];
+  /** The load balancer a frontend, pool or probe belongs to. */
+  owner?: string;
+};
+
+export type ElementNode = Node<ElementNodeData, 'element'>;
+export type GroupNode = Node<ElementNodeData, 'network'>;
+export type FabricNode = Node<ElementNodeData, 'fabric'>;
+export type CanvasNode = ElementNode | GroupNode | FabricNode;
+
+export type RelationKind = 'attached' | 'member' | 'rule' | 'probe' | 'nsg' | 'routeTable' | 'gateway';
+export type CanvasEdge = Edge<{ relation: RelationKind }>;
+
+export interface Flow {
+  nodes: CanvasNode[];
+  edges: CanvasEdge[];
+}
+
+/** Fixed node sizes, so that handle sides can be chosen here and the nodes never resize. */
+export const NODE_SIZE: Record<Exclude<CanvasKind, 'vnet' | 'subnet'>, { width: number; height: number }> = {
+  vm: { width: 152, height: 62 },
+  nic: { width: 152, height: 62 },
+  lb: { width: 152, height: 62 },
+  frontend: { width: 152, height: 62 },
+  pool: { width: 152, height: 62 },
+  probe: { width: 152, height: 62 },
+  client: { width: 152, height: 62 },
+  nsg: { width: 152, height: 62 },
+  routeTable: { width: 152, height: 62 },
+  gateway: { width: 104, height: 62 },
+  internet: { width: 104, height: 62 },
+};
+
+/** Columns of the fallback layout, left to right as a packet from outside travels. */
+const AUTO_COLUMN: Record<Exclude<CanvasKind, 'vnet' | 'subnet'>, number> = {
+  client: 0,
+  gateway: 1,
+  internet: 1,
+  lb: 2,
+  frontend: 2,
+  pool: 3,
+  probe: 3,
+  nic: 4,
+  vm: 5,
+  nsg: 6,
+  routeTable: 6,
+};
+const AUTO_COLUMN_WIDTH = 220;
+const AUTO_ROW_HEIGHT = 96;
+const GROUP_PADDING = 24;
+const GROUP_LABEL_SPACE = 28;
+
+interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+interface Leaf {
+  id: string;
+  kind: Exclude<CanvasKind, 'vnet' | 'subnet'>;
+  data: ElementNodeData;
+  /** The subnets (`vnet/subnet`) this element sits in, to size a group that has no layout. */
+  subnets: string[];
+}
+
+const nameOf = (value: { name?: unknown }): string => (typeof value.name === 'string' ? value.name : '');
+const list = <T>(value: readonly T[] | undefined): readonly T[] => (Array.isArray(value) ? value : []);
+
+function collectLeaves(s: Scenario): Leaf[] {
+  const leaves: Leaf[] = [];
+  const onPremises = list(s.clients).some((c) => c.location === 'onPremises');
+  const internet = list(s.clients).some((c) => c.location !== 'onPremises');
+
+  for (const c of list(s.clients)) {
+    // Where the client is shows by its edge to the gateway or the internet.
+    const count = typeof c.count === 'number' && c.count > 1 ? [`× ${c.count} hosts`] : [];
+    leaves.push({
+      id: `client:${nameOf(c)}`,
+      kind: 'client',
+      data: { kind: 'client', name: nameOf(c), details: [[c.ipAddress, ...count].join(' · ')] },
+      subnets: [],
+    });
+  }
+  if (onPremises) {
+    leaves.push({
+      id: 'gateway:onPremises',
+      kind: 'gateway',
+      data: { kind: 'gateway', name: 'VNet gateway', details: ['on-premises'] },
+      subnets: [],
+    });
+  }
+  if (internet) {
+    leaves.push({
+      id: 'internet:internet',
+      kind: 'internet',
+      data: { kind: 'internet', name: 'Internet', details: [] },
+      subnets: [],
+    });
+  }
+  for (const lb of list(s.loadBalancers)) {
+    const lbName = nameOf(lb);
+    const rules = list(lb.loadBalancingRules).length;
+    leaves.push({
+      id: `lb:${lbName}`,
+      kind: 'lb',
+      data: {
+        kind: 'lb',
+        name: lbName,
+        details: [`${lb.sku ?? 'Standard'} · ${rules} rule${rules === 1 ? '' : 's'}`],
+      },
+      subnets: [],
+    });
+    for (const fe of list(lb.frontendIPConfigurations)) {
+      const address = fe.privateIPAddress ?? fe.publicIPAddress ?? 'no address';
+      leaves.push({
+        id: `frontend:${lbName}/${nameOf(fe)}`,
+        kind: 'frontend',
+        data: {
+          kind: 'frontend',
+          name: nameOf(fe),
+          owner: lbName,
+          details: [`${lbName} · ${address}${fe.publicIPAddress !== undefined ? ' public' : ''}`],
+        },
+        subnets: typeof fe.subnet === 'string' ? [fe.subnet] : [],
+      });
+    }
+    for (const pool of list(lb.backendAddressPools)) {
+      const members = list(pool.networkInterfaces).length;
+      leaves.push({
+        id: `pool:${lbName}/${nameOf(pool)}`,
+        kind: 'pool',
+        data: {
+          kind: 'pool',
+          name: nameOf(pool),
+          owner: lbName,
+          details: [`${lbName} · ${members} member${members === 1 ? '' : 's'}`],
+        },
+        subnets: [],
+      });
+    }
+    for (const probe of list(lb.probes)) {
+      const protocol = probe.protocol ?? 'Tcp';
+      const path = protocol === 'Tcp' ? '' : ` ${probe.requestPath ?? '/'}`;
+      const every = probe.intervalInSeconds !== undefined ? ` · ${probe.intervalInSeconds} s` : '';
+      leaves.push({
+        id: `probe:${lbName}/${nameOf(probe)}`,
+        kind: 'probe',
+        data: {
+          kind: 'probe',
+          name: nameOf(probe),
+          owner: lbName,
+          details: [`${lbName} · ${protocol.toUpperCase()} ${probe.port}${path}${every}`],
+        },
+        subnets: [],
+      });
+    }
+  }
+  for (const vm of list(s.virtualMachines)) {
+    const listens = list(vm.listeners).map((l) => `${(l.protocol ?? 'Tcp').toUpperCase()} ${l.port}`);
+    const loopbacks = list(vm.loopbackInterfaces).map((l) => `lo ${l.ipAddress}`);
+    const nics = list(vm.networkInterfaces);
+    const parts = [vm.os === 'windows' ? 'Windows' : 'Linux'];
+    if (listens.length > 0) parts.push(listens.join(', '));
+    if (vm.powerState === 'stopped') parts.push('stopped');
+    leaves.push({
+      id: `vm:${nameOf(vm)}`,
+      kind: 'vm',
+      data: { kind: 'vm', name: nameOf(vm), details: [parts.join(' · '), ...loopbacks] },
+      subnets: nics.map((n) => n.subnet),
+    });
+    for (const nic of nics) {
+      const pip = typeof nic.publicIPAddress === 'string' ? ` · ${nic.publicIPAddress}` : '';
+      leaves.push({
+        id: `nic:${nameOf(nic)}`,
+        kind: 'nic',
+        data: { kind: 'nic', name: nameOf(nic), details: [`${nic.privateIPAddress}${pip}`] },
+        subnets: [nic.subnet],
+      });
+    }
+  }
+  for (const nsg of list(s.networkSecurityGroups)) {
+    const count = list(nsg.securityRules).length;
+    leaves.push({
+      id: `nsg:${nameOf(nsg)}`,
+      kind: 'nsg',
+      data: { kind: 'nsg', name: nameOf(nsg), details: [`${count} rule${count === 1 ? '' : 's'} + Azure defaults`] },
+      subnets: [],
+    });
+  }
+  for (const rt of list(s.routeTables)) {
+    const count = list(rt.routes).length;
+    leaves.push({
+      id: `routeTable:${nameOf(rt)}`,
+      kind: 'routeTable',
+      data: { kind: 'routeTable', name: nameOf(rt), details: [`${count} route${count === 1 ? '' : 's'}`] },
+      subnets: [],
+    });
+  }
+  return leaves;
+}
+
+function collectEdges(s: Scenario): CanvasEdge[] {
+  const edges: CanvasEdge[] = [];
+  const edge = (
+    id: string,
+    source: string,
+    target: string,
+    relation: RelationKind,
+    ariaLabel?: string,
+    label?: string,
+  ) => {
+    edges.push({
+      id,
+      source,
+      target,
+      data: { relation },
+      className: `edge-${relation}`,
+      ...(ariaLabel !== undefined ? { ariaLabel } : {}),
+      ...(label !== undefined ? { label, labelBgPadding: [4, 2] as [number, number], labelBgBorderRadius: 3 } : {}),
+    });
+  };
+  for (const c of list(s.clients)) {
+    if (c.location === 'onPremises') {
+      edge(`edge:gateway:${nameOf(c)}`, `client:${nameOf(c)}`, 'gateway:onPremises', 'gateway');
+    } else {
+      edge(`edge:internet:${nameOf(c)}`, `client:${nameOf(c)}`, 'internet:internet', 'gateway');
+    }
+  }
+  for (const vm of list(s.virtualMachines)) {
+    for (const nic of list(vm.networkInterfaces)) {
+      edge(`edge:attached:${nameOf(nic)}`, `nic:${nameOf(nic)}`, `vm:${nameOf(vm)}`, 'attached');
+      if (typeof nic.networkSecurityGroup === 'string') {
+        edge(`edge:nsg:nic:${nameOf(nic)}`, `nsg:${nic.networkSecurityGroup}`, `nic:${nameOf(nic)}`, 'nsg');
+      }
+    }
+  }
+  for (const vnet of list(s.vnets)) {
+    for (const subnet of list(vnet.subnets)) {
+      const id = `subnet:${nameOf(vnet)}/${nameOf(subnet)}`;
+      if (typeof subnet.networkSecurityGroup === 'string') {
+        edge(`edge:nsg:${id}`, `nsg:${subnet.networkSecurityGroup}`, id, 'nsg');
+      }
+      if (typeof subnet.routeTable === 'string') {
+        edge(`edge:routeTable:${id}`, `routeTable:${subnet.routeTable}`, id, 'routeTable');
+      }
+    }
+  }
+  for (const lb of list(s.loadBalancers)) {
+    const lbName = nameOf(lb);
+    for (const pool of list(lb.backendAddressPools)) {
+      const poolId = `pool:${lbName}/${nameOf(pool)}`;
+      for (const nic of list(pool.networkInterfaces)) {
+        edge(`edge:member:${poolId}:${nic}`, `nic:${nic}`, poolId, 'member');
+      }
+    }
+    const probed = new Set<string>();
+    for (const rule of list(lb.loadBalancingRules)) {
+      const protocol = rule.protocol ?? 'Tcp';
+      const ports = `${rule.frontendPort}→${rule.backendPort ?? rule.frontendPort}`;
+      edge(
+        `rule:${lbName}/${nameOf(rule)}`,
+        `frontend:${lbName}/${rule.frontendIPConfiguration}`,
+        `pool:${lbName}/${rule.backendAddressPool}`,
+        'rule',
+        `Load-balancing rule ${nameOf(rule)}`,
+        `${protocol.toUpperCase()} ${ports}${rule.enableFloatingIP ? ' · DSR' : ''}`,
+      );
+      const key = `${rule.probe}→${rule.backendAddressPool}`;
+      if (typeof rule.probe === 'string' && !probed.has(key)) {
+        probed.add(key);
+        edge(
+          `edge:probe:${lbName}/${rule.probe}:${rule.backendAddressPool}`,
+          `probe:${lbName}/${rule.probe}`,
+          `pool:${lbName}/${rule.backendAddressPool}`,
+          'probe',
+        );
+      }
+    }
+  }
+  return edges;
+}
+
+const isEntry = (value: unknown): value is LayoutEntry =>
+  typeof value === 'object' &&
+  value !== null &&
+  Number.isFinite((value as LayoutEntry).x) &&
+  Number.isFinite((value as LayoutEntry).y);
+
+function union(boxes: Box[]): Box | null {
+  if (boxes.length === 0) return null;
+  const x = Math.min(...boxes.map((b) => b.x));
+  const y = Math.min(...boxes.map((b) => b.y));
+  const right = Math.max(...boxes.map((b) => b.x + b.width));
+  const bottom = Math.max(...boxes.map((b) => b.y + b.height));
+  return { x, y, width: right - x, height: bottom - y };
+}
+
+const pad = (box: Box, extra: number): Box => ({
+  x: box.x - extra,
+  y: box.y - extra - GROUP_LABEL_SPACE,
+  width: box.width + 2 * extra,
+  height: box.height + 2 * extra + GROUP_LABEL_SPACE,
+});
+
+export function toFlow(scenario: Scenario): Flow {
+  const layout: Record<string, unknown> =
+    typeof scenario.layout === 'object' && scenario.layout !== null ? scenario.layout : {};
+  const leaves = collectLeaves(scenario);
+  const boxes = new Map<string, Box>();
+
+  // Elements with a layout entry first; the rest go in columns below everything already placed.
+  for (const leaf of leaves) {
+    const entry = layout[leaf.id];
+    if (isEntry(entry)) boxes.set(leaf.id, { x: entry.x, y: entry.y, ...NODE_SIZE[leaf.kind] });
+  }
+  const placed = union([...boxes.values()]);
+  const top = placed === null ? 0 : placed.y + placed.height + 80;
+  const left = placed === null ? 0 : placed.x;
+  const rows = new Map<number, number>();
+  for (const leaf of leaves) {
+    if (boxes.has(leaf.id)) continue;
+    const column = AUTO_COLUMN[leaf.kind];
+    const row = rows.get(column) ?? 0;
+    rows.set(column, row + 1);
+    boxes.set(leaf.id, {
+      x: left + column * AUTO_COLUMN_WIDTH,
+      y: top + row * AUTO_ROW_HEIGHT + GROUP_PADDING + GROUP_LABEL_SPACE * 2,
+      ...NODE_SIZE[leaf.kind],
+    });
+  }
+
+  // Groups: a subnet's layout entry, else the box around what sits in it; a VNet's entry, else
+  // the box around its subnets. A group with nothing in it gets a small box of its own.
+  const groupNodes: GroupNode[] = [];
+  let emptyGroups = 0;
+  const emptyBox = (): Box => {
+    const all = union([...boxes.values()]);
+    const y = all === null ? 0 : all.y + all.height + 60;
+    return { x: (all?.x ?? 0) + emptyGroups++ * 280, y, width: 240, height: 120 };
+  };
+  const subnetNodes: GroupNode[] = [];
+  const vnetNodes: GroupNode[] = [];
+  for (const vnet of list(scenario.vnets)) {
+    const vnetName = nameOf(vnet);
+    const subnetBoxes: Box[] = [];
+    for (const subnet of list(vnet.subnets)) {
+      const ref = `${vnetName}/${nameOf(subnet)}`;
+      const id = `subnet:${ref}`;
+      const entry = layout[id];
+      let box: Box | null =
+        isEntry(entry) && typeof entry.width === 'number' && typeof entry.height === 'number'
+          ? { x: entry.x, y: entry.y, width: entry.width, height: entry.height }
+          : null;
+      if (box === null) {
+        const inside = union(leaves.filter((l) => l.subnets.includes(ref)).map((l) => boxes.get(l.id) as Box));
+        box = inside === null ? emptyBox() : pad(inside, GROUP_PADDING);
+      }
+      boxes.set(id, box);
+      subnetBoxes.push(box);
+      subnetNodes.push(groupNode(id, 'subnet', ref, [subnet.addressPrefix], box));
+    }
+    const id = `vnet:${vnetName}`;
+    const entry = layout[id];
+    let box: Box | null =
+      isEntry(entry) && typeof entry.width === 'number' && typeof entry.height === 'number'
+        ? { x: entry.x, y: entry.y, width: entry.width, height: entry.height }
+        : null;
+    if (box === null) {
+      const inside = union(subnetBoxes);
+      box = inside === null ? emptyBox() : pad(inside, GROUP_PADDING);
+    }
+    boxes.set(id, box);
+    vnetNodes.push(groupNode(id, 'vnet', vnetName, list(vnet.addressSpace).slice(), box));
+  }
+  // VNets under subnets under everything else: React Flow draws in array order.
+  groupNodes.push(...vnetNodes, ...subnetNodes);
+
+  const leafNodes: CanvasNode[] = leaves.map((leaf) => {
+    const box = boxes.get(leaf.id) as Box;
+    const type = leaf.kind === 'gateway' || leaf.kind === 'internet' ? 'fabric' : 'element';
+    return {
+      id: leaf.id,
+      type,
+      ariaLabel: `${KIND_INFO[leaf.kind].label} ${leaf.data.name}`,
+      position: { x: box.x, y: box.y },
+      width: box.width,
+      height: box.height,
+      data: leaf.data,
+    } as CanvasNode;
+  });
+
+  // Only edges whose two ends are drawn; handle sides face each other.
+  const drawn = new Set([...boxes.keys()]);
+  const edges = collectEdges(scenario)
+    .filter((e) => drawn.has(e.source) && drawn.has(e.target))
+    .map((e) => ({ ...e, ...handlesBetween(boxes.get(e.source) as Box, boxes.get(e.target) as Box) }));
+
+  return { nodes: [...groupNodes, ...leafNodes], edges };
+}
+
+function groupNode(id: string, kind: 'vnet' | 'subnet', name: string, details: string[], box: Box): GroupNode {
+  return {
+    id,
+    type: 'network',
+    ariaLabel: `${KIND_INFO[kind].label} ${name}`,
+    position: { x: box.x, y: box.y },
+    width: box.width,
+    height: box.height,
+    zIndex: kind === 'vnet' ? -2 : -1,
+    data: { kind, name, details },
+  };
+}
+
+export type Side = 'top' | 'right' | 'bottom' | 'left';
+const OPPOSITE: Record<Side, Side> = { top: 'bottom', right: 'left', bottom: 'top', left: 'right' };
+
+/**
+ * The sides an edge leaves and enters by: along the axis on which the two centres lie farthest
+ * apart, so that edges run straight between neighbours instead of looping round a node. A node
+ * has a source and a target handle on every side (`s-right`, `t-left` …).
+ */
+export function handlesBetween(source: Box, target: Box): { sourceHandle: string; targetHandle: string } {
+  const dx = target.x + target.width / 2 - (source.x + source.width / 2);
+  const dy = target.y + target.height / 2 - (source.y + source.height / 2);
+  let side: Side;
+  if (Math.abs(dx) >= Math.abs(dy)) side = dx >= 0 ? 'right' : 'left';
+  else side = dy >= 0 ? 'bottom' : 'top';
+  return { sourceHandle: `s-${side}`, targetHandle: `t-${OPPOSITE[side]}` };
+}

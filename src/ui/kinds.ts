@@ -1,0 +1,144 @@
+/**
+ * How each kind of element is named and marked in the UI: one table shared by the palette, the
+ * canvas nodes and the inspector, so a kind looks the same everywhere.
+ */
+import type { CanvasKind } from './canvas/toFlow';
+
+export interface KindInfo {
+  /** Azure's name for the kind, as the palette and the inspector print it. */
+  readonly label: string;
+  /** A short mark drawn in the kind's colour. */
+  readonly glyph: string;
+}
+
+export const KIND_INFO: Record<CanvasKind, KindInfo> = {
+  vnet: { label: 'Virtual network', glyph: 'VN' },
+  subnet: { label: 'Subnet', glyph: 'SN' },
+  vm: { label: 'Virtual machine', glyph: 'VM' },
+  nic: { label: 'Network interface', glyph: 'NIC' },
+  lb: { label: 'Load balancer', glyph: 'LB' },
+  frontend: { label: 'Frontend IP', glyph: 'FE' },
+  pool: { label: 'Backend pool', glyph: 'BP' },
+  probe: { label: 'Health probe', glyph: 'HP' },
+  client: { label: 'Client', glyph: 'CL' },
+  nsg: { label: 'Network security group', glyph: 'NSG' },
+  routeTable: { label: 'Route table', glyph: 'RT' },
+  gateway: { label: 'VNet gateway', glyph: 'GW' },
+  internet: { label: 'Internet', glyph: 'WWW' },
+};
+
+export interface PaletteItem {
+  /** The accessible name (issue 5 item 1 names them; tests find items by it). */
+  readonly label: string;
+  readonly glyph: string;
+  /** The colour family, a `kind-*` class shared with the canvas nodes. */
+  readonly tone: CanvasKind | 'loopback' | 'proxy';
+  readonly description: string;
+}
+
+export interface PaletteGroup {
+  readonly heading: string;
+  readonly items: readonly PaletteItem[];
+}
+
+export const PALETTE: readonly PaletteGroup[] = [
+  {
+    heading: 'Compute',
+    items: [
+      {
+        label: 'Virtual machine',
+        glyph: 'VM',
+        tone: 'vm',
+        description: 'A Windows or Linux guest with NICs, listeners, guest routes and a firewall',
+      },
+      {
+        label: 'Network interface',
+        glyph: 'NIC',
+        tone: 'nic',
+        description: 'A NIC with a private address in a subnet; the first NIC of a VM is its primary',
+      },
+      {
+        label: 'Loopback interface',
+        glyph: 'LO',
+        tone: 'loopback',
+        description: 'A guest loopback address, such as the frontend address for a floating-IP rule',
+      },
+      {
+        label: 'Reverse proxy',
+        glyph: 'RP',
+        tone: 'proxy',
+        description: 'A VM running an nginx-style listener that opens a new connection upstream',
+      },
+    ],
+  },
+  {
+    heading: 'Load balancing',
+    items: [
+      {
+        label: 'Load balancer',
+        glyph: 'LB',
+        tone: 'lb',
+        description: 'An Azure Load Balancer, Standard or Basic SKU, public or internal',
+      },
+      {
+        label: 'Frontend IP',
+        glyph: 'FE',
+        tone: 'frontend',
+        description: 'A frontend IP configuration: a private address in a subnet or a public address',
+      },
+      {
+        label: 'Backend pool',
+        glyph: 'BP',
+        tone: 'pool',
+        description: 'A backend address pool of NICs that load-balancing rules send flows to',
+      },
+      {
+        label: 'Health probe',
+        glyph: 'HP',
+        tone: 'probe',
+        description: 'A TCP, HTTP or HTTPS probe from 168.63.129.16 that marks members up or down',
+      },
+    ],
+  },
+  {
+    heading: 'Network',
+    items: [
+      {
+        label: 'Virtual network',
+        glyph: 'VN',
+        tone: 'vnet',
+        description: 'A VNet with its address space; subnets sit inside it',
+      },
+      { label: 'Subnet', glyph: 'SN', tone: 'subnet', description: 'A subnet of a VNet, where NICs take addresses' },
+      {
+        label: 'Network security group',
+        glyph: 'NSG',
+        tone: 'nsg',
+        description: 'Security rules by priority, on a subnet or a NIC, on top of the Azure default rules',
+      },
+      {
+        label: 'Route table',
+        glyph: 'RT',
+        tone: 'routeTable',
+        description: 'User-defined routes for a subnet, for example to a network virtual appliance',
+      },
+    ],
+  },
+  {
+    heading: 'Outside Azure',
+    items: [
+      {
+        label: 'On-premises client',
+        glyph: 'ON',
+        tone: 'client',
+        description: 'A host reached through the VNet gateway; counts as VirtualNetwork for NSG tags',
+      },
+      {
+        label: 'Internet client',
+        glyph: 'WWW',
+        tone: 'internet',
+        description: 'One or many hosts on the internet, reaching public frontends',
+      },
+    ],
+  },
+];

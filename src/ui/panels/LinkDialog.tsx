@@ -1,0 +1,53 @@
+import { useEffect, useRef } from 'react';
+import { useAppStore } from '../store';
+
+/**
+ * Asked when a share link would replace the user's own work (spec "Share links": never without
+ * offering to keep it). A native modal dialog: focus stays inside, and Escape keeps the work.
+ */
+export function LinkDialog() {
+  const pending = useAppStore((s) => s.pendingLink);
+  const confirm = useAppStore((s) => s.confirmPendingLink);
+  const keep = useAppStore((s) => s.keepCurrentScenario);
+  const ref = useRef<HTMLDialogElement>(null);
+
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog === null) return;
+    if (pending !== null && !dialog.open) dialog.showModal();
+    if (pending === null && dialog.open) dialog.close();
+  }, [pending]);
+
+  return (
+    <dialog
+      ref={ref}
+      className="dialog"
+      aria-labelledby="link-dialog-title"
+      onCancel={(event) => {
+        event.preventDefault();
+        keep();
+      }}
+    >
+      {pending !== null && (
+        <>
+          <h2 id="link-dialog-title" className="dialog-title">
+            Open the linked scenario?
+          </h2>
+          <p>
+            The link holds <strong>{pending.scenario.title?.trim() ? pending.scenario.title : 'Untitled'}</strong>.
+            Opening it replaces your current scenario, <strong>{pending.currentTitle}</strong>, which has changes saved
+            only in this browser. If you open the link, your scenario is kept and can be restored.
+          </p>
+          <div className="dialog-actions">
+            <button type="button" className="button" onClick={keep}>
+              Keep my current scenario
+            </button>
+            <button type="button" className="button button-primary" onClick={confirm}>
+              Open the linked scenario
+            </button>
+          </div>
+        </>
+      )}
+    </dialog>
+  );
+}
