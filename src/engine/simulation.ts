@@ -403,9 +403,10 @@ export class Simulation {
       this.handle(job.event);
       this.checkEnding();
     }
-    let endUs = this.endUs ?? this.now;
-    if (untilUs !== null && untilUs < endUs) endUs = untilUs;
-    if (this.endUs === null && untilUs !== null) endUs = untilUs;
+    // `until` caps the run (scenario-format.md "--until"): a run that ends earlier by itself reports
+    // its own end; connections still under way at `until` report the outcome `pending`.
+    const naturalEnd = this.endUs ?? this.now;
+    const endUs = untilUs === null ? naturalEnd : this.endUs === null ? untilUs : Math.min(naturalEnd, untilUs);
     return this.buildResult(endUs);
   }
 
