@@ -154,3 +154,57 @@ describe('the real command', () => {
     expect(report.errors.filter((e: { path: string }) => /probes\[\d+\]\.port$/.test(e.path))).toHaveLength(3000);
   }, 60_000);
 });
+
+describe('sim (simulation)', () => {
+  it('prints exactly the result document with --json: the seeds/003 baseline is established', async () => {
+    const { status, stdout } = await sim(['s.json', '--json'], { 's.json': valid });
+    expect(status).toBe(0);
+    const result = JSON.parse(stdout);
+    expect(result.format).toBe('hairpin-result');
+    expect(result.connections.map((c: { outcome: string }) => c.outcome)).toEqual([
+      'established',
+      'established',
+      'established',
+    ]);
+    expect(result.connections[0].http).toEqual({ path: '/', status: 200 });
+    expect(result.probes[0].healthStatus).toEqual({ state: 'up', reasonCode: 'Up_Probe_Success' });
+  });
+
+  it('echoes --seed and stops at --until', async () => {
+    const { stdout } = await sim(['s.json', '--json', '--seed', '42', '--until', '0.5'], { 's.json': valid });
+    const result = JSON.parse(stdout);
+    expect(result.seed).toBe(42);
+    expect(result.simulatedSeconds).toBe(0.5);
+  });
+
+  it('adds the packet events only with --trace', async () => {
+    const plain = JSON.parse((await sim(['s.json', '--json'], { 's.json': valid })).stdout);
+    const traced = JSON.parse((await sim(['s.json', '--json', '--trace'], { 's.json': valid })).stdout);
+    expect(plain.events).toBeUndefined();
+    expect(traced.events.length).toBeGreaterThan(10);
+  });
+
+  it('prints a readable table of connections and probes without --json', async () => {
+    const { status, stdout } = await sim(['s.json'], { 's.json': valid });
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/onprem-to-vip#0\s+192\.168\.2\.1:\d+ → 10\.2\.1\.100:80\s+established \(HTTP 200\)/);
+    expect(stdout).toMatch(/ilb\/p80\s+web01-nic1\s+up\s+Up_Probe_Success/);
+  });
+
+  it('names the reason of a failed connection: the hairpin on Windows', async () => {
+    const hairpin = createDefaultScenario();
+    hairpin.traffic = [{ name: 'web01-to-vip', from: 'web01', to: '10.2.1.100:80' }];
+    const { status, stdout } = await sim(['h.json', '--json'], { 'h.json': JSON.stringify(hairpin) });
+    expect(status).toBe(0);
+    const [connection] = JSON.parse(stdout).connections;
+    expect(connection.outcome).toBe('timeout');
+    expect(connection.reason.code).toBe('TCP_SYNACK_MISMATCH');
+    expect(connection.reason.at).toBe('vm:web01');
+  });
+
+  it('is deterministic: the same scenario and seed print the same bytes', async () => {
+    const a = await sim(['s.json', '--json', '--trace'], { 's.json': valid });
+    const b = await sim(['s.json', '--json', '--trace'], { 's.json': valid });
+    expect(a.stdout).toBe(b.stdout);
+  });
+});

@@ -63,3 +63,5 @@ export function judgeLesson(checks: readonly LessonCheck[], result: SimulationRe
   });
   return { passed: judged.every((c) => c.passed), checks: judged };
 }
+
+export type { ConnectionResult, ProbeResult, SimulationResult } from '../engine/result';
