@@ -152,6 +152,7 @@ test('a link never replaces work without offering to keep it', async ({ page, ba
   await expect(node(page, 'Virtual machine web42')).toBeVisible();
   const notice = page.getByRole('status').filter({ hasText: 'was kept' });
   await expect(notice).toContainText('web99 lab');
+  await shot(page, 'link-opened-notice');
   await notice.getByRole('button', { name: 'Restore previous' }).click();
   await expect(node(page, 'Virtual machine web99')).toBeVisible();
   await expect(node(page, 'Virtual machine web42')).toHaveCount(0);
@@ -170,6 +171,14 @@ test('a view link opens the read-only viewer and leaves the autosave alone', asy
   await page.reload();
   await expect(node(page, 'Virtual machine web01')).toBeVisible();
   await expect(page.getByText('Viewer', { exact: true })).toHaveCount(0);
+
+  // Leaving the viewer makes the viewed scenario the user's own (the default lab is nobody's work).
+  await page.goto(linkTo(baseURL, renamedLab('web77', 'web77 lab'), '&view=1'));
+  await page.getByRole('button', { name: 'Open for editing' }).click();
+  await expect(page.getByText('Viewer', { exact: true })).toHaveCount(0);
+  await expect(page.getByRole('navigation', { name: 'Palette' })).toBeVisible();
+  await page.reload();
+  await expect(node(page, 'Virtual machine web77')).toBeVisible();
 });
 
 test('a scenario without layout is still drawn, every element apart', async ({ page, baseURL }) => {
