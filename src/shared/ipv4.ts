@@ -56,13 +56,13 @@ export function formatCidr(cidr: Cidr): string {
 }
 
 export function cidrContains(cidr: Cidr, address: number): boolean {
-  return ((address & maskOf(cidr.prefixLength)) >>> 0) === cidr.base;
+  return (address & maskOf(cidr.prefixLength)) >>> 0 === cidr.base;
 }
 
 export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
   const shorter = Math.min(a.prefixLength, b.prefixLength);
   const mask = maskOf(shorter);
-  return ((a.base & mask) >>> 0) === ((b.base & mask) >>> 0);
+  return (a.base & mask) >>> 0 === (b.base & mask) >>> 0;
 }
 
 /** Number of addresses in the prefix (2^(32-n)). */
