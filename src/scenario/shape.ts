@@ -7,7 +7,7 @@
  *   that its default applies. Out-of-range numbers are kept: the editor shows them as errors.
  */
 
-import type { FieldType, ObjectSchema } from './schema';
+import type { FieldSpec, FieldType, ObjectSchema } from './schema';
 import type { Diagnostic } from './types';
 
 export interface ShapeReport {
@@ -233,8 +233,63 @@ export function checkShape(schema: ObjectSchema, value: unknown, path = ''): Sha
   return { ...report, value: walked === DROP ? null : walked };
 }
 
-/** True when the value has every required field and every field has its type (ranges aside). */
+/**
+ * True when the value has every required field and every field has its type (ranges aside): the
+ * same verdict as a `walkObject` that neither drops nor repairs, without building a copy, paths
+ * or messages. rules.ts asks it for every item of the document, so it must stay allocation-free.
+ */
 export function isWellTyped(schema: ObjectSchema, value: unknown): boolean {
-  const report: ShapeReport = { errors: [], warnings: [], repairs: [] };
-  return walkObject(schema, value, '', report) !== DROP && report.repairs.length === 0;
+  return conformsObject(schema, value);
+}
+
+function conformsObject(schema: ObjectSchema, value: unknown): boolean {
+  if (!isObject(value)) return false;
+  const fields = schema.fields;
+  for (const field in fields) {
+    if (!Object.hasOwn(fields, field)) continue;
+    const spec = fields[field] as FieldSpec;
+    const fieldValue = value[field];
+    if (fieldValue === undefined) {
+      if (spec.required) return false;
+      continue;
+    }
+    if (fieldValue === null && spec.nullable) continue;
+    // A required field of the wrong type drops the item; an optional one is a repair: either way, not well typed.
+    if (!conformsType(spec.type, fieldValue)) return false;
+  }
+  return true;
+}
+
+function conformsType(type: FieldType, value: unknown): boolean {
+  switch (type.t) {
+    case 'any':
+      return true;
+    case 'string':
+      return typeof value === 'string';
+    case 'bool':
+      return typeof value === 'boolean';
+    case 'int':
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'enum':
+      return typeof value === 'string' && type.values.includes(value);
+    case 'array':
+      if (!Array.isArray(value)) return false;
+      for (const item of value) if (!conformsType(type.of, item)) return false;
+      return true;
+    case 'map':
+      if (!isObject(value)) return false;
+      for (const item of Object.values(value)) if (!conformsType(type.of, item)) return false;
+      return true;
+    case 'object':
+      return conformsObject(type.schema, value);
+    case 'pick':
+      return conformsObject(type.pick(value), value);
+    case 'union': {
+      if (!isObject(value)) return false;
+      const tag = value[type.key];
+      const variant = typeof tag === 'string' && Object.hasOwn(type.variants, tag) ? type.variants[tag] : undefined;
+      return variant !== undefined && conformsObject(variant, value);
+    }
+  }
 }
