@@ -34,7 +34,7 @@ function host(os: Os, ifaces: Iface[], routes: Host['routes'] = [], acceptLocal 
     firewall: null,
     listeners: [],
     sockets: new Map(),
-    firewallFlows: new Set(),
+    firewallFlows: new Map(),
     usedPorts: new Set(),
     location: null,
   };

@@ -27,6 +27,8 @@ export interface Iface {
   readonly nic: number | null;
   /** The NIC's subnet, on-link for the guest. */
   readonly onLink: Cidr | null;
+  /** Cache: the trace decision of local delivery to this interface's address (built once). */
+  localDecision?: Decision | undefined;
 }
 
 export interface GuestRoute {
@@ -35,21 +37,28 @@ export interface GuestRoute {
   readonly nextHop: number | null;
 }
 
-export type SocketApp =
-  | { readonly kind: 'client'; readonly conn: number }
-  | { readonly kind: 'server'; readonly listener: ListenerIn }
-  | { readonly kind: 'probe'; readonly attempt: number };
+/** The simulation's connection or probe attempt a socket (and every packet) belongs to. */
+export interface SocketOwner {
+  /** The connection id the trace prints (`web01-to-vip#0`). */
+  readonly id: string;
+  /** Health-probe traffic. */
+  readonly probe: boolean;
+}
+
+/** A client socket's owner is its connection; a server socket answers for its listener. */
+export type SocketApp = { readonly kind: 'client' } | { readonly kind: 'server'; readonly listener: ListenerIn };
 
 export interface Socket {
   readonly protocol: 'Tcp' | 'Udp';
   readonly local: Endpoint;
   readonly remote: Endpoint;
   state: TcpState;
-  readonly conn: string;
-  readonly probe: boolean;
+  readonly owner: SocketOwner;
   readonly app: SocketApp;
   /** Unacknowledged data or FIN waiting for its retransmission timer, or null. */
   pending: { readonly flags: number; readonly request: string | null; readonly id: number } | null;
+  /** A server socket whose answer is under way (a reverse proxy waiting for its upstream). */
+  busy: boolean;
 }
 
 export interface Host {
@@ -66,25 +75,44 @@ export interface Host {
   readonly tcpSynLinearTimeouts: number;
   readonly firewall: FirewallIn | null;
   readonly listeners: readonly ListenerIn[];
+  /** Keyed by `socketKey`: the tuple key of the segments the socket receives. */
   readonly sockets: Map<string, Socket>;
-  /** Flows the guest firewall let through, for "replies of allowed connections pass". */
-  readonly firewallFlows: Set<string>;
-  /** Local ports in use, per protocol. */
-  readonly usedPorts: Set<string>;
+  /**
+   * Flows the guest firewall let through, for "replies of allowed connections pass", keyed by
+   * tuple key; the value is the owner that created the entry (evicted when that owner ends).
+   */
+  readonly firewallFlows: Map<string, unknown>;
+  /** Local ports in use: `portKey(protocol, port)`. */
+  readonly usedPorts: Set<number>;
   /** Location of a client host (for the fabric). */
   readonly location: 'internet' | 'onPremises' | null;
+  /** Cache: the route candidates (interfaces and routes never change during a run). */
+  routeCache?: RouteCandidate[] | undefined;
+  /** Cache: the trace decision of delivery to 127.0.0.0/8. */
+  loopbackDecision?: Decision | undefined;
+  /** Caches for the simulation: the stages of a packet delivered inside this host or to it. */
+  localStage?: unknown;
+  clientStage?: unknown;
 }
 
 const LOOPBACK_NET: Cidr = { base: 0x7f000000, prefixLength: 8 };
 export const LOCALHOST = 0x7f000001;
 
+/**
+ * A socket's key: the tuple key (`wire.tupleKey`) of the segments it receives, so that an
+ * arriving header finds its socket by its own key (exact 4-tuple, engine-model.md step 14).
+ */
 export const socketKey = (
   protocol: string,
   localAddr: number,
   localPort: number,
   remoteAddr: number,
   remotePort: number,
-) => `${protocol}|${localAddr}:${localPort}|${remoteAddr}:${remotePort}`;
+) => `${protocol}|${remoteAddr}|${remotePort}|${localAddr}|${localPort}`;
+
+/** The key of a local port in `Host.usedPorts`. */
+export const portKey = (protocol: string, port: number): number =>
+  (protocol === 'Tcp' ? 0 : protocol === 'Udp' ? 1 : 2) * 65536 + port;
 
 export const isLoopbackNet = (address: number): boolean => cidrContains(LOOPBACK_NET, address);
 
@@ -104,11 +132,14 @@ function ifaceAt(host: Host, i: number): Iface {
   return iface;
 }
 
-interface RouteCandidate {
+export interface RouteCandidate {
   readonly via: 'route' | 'onLink' | 'default';
   readonly prefix: Cidr;
   readonly iface: number;
   readonly nextHop: number | null;
+  /** Cache: the trace decisions of this route (to the wire, or local delivery by it). */
+  decision?: Decision | undefined;
+  localDecision?: Decision | undefined;
 }
 
 /**
@@ -117,6 +148,7 @@ interface RouteCandidate {
  * (assumption: explicit routes, then NIC order, stand for Windows' and Linux' metrics).
  */
 function routeCandidates(host: Host): RouteCandidate[] {
+  if (host.routeCache !== undefined) return host.routeCache;
   const out: RouteCandidate[] = [];
   for (const r of host.routes) out.push({ via: 'route', prefix: r.prefix, iface: r.iface, nextHop: r.nextHop });
   host.ifaces.forEach((iface, i) => {
@@ -128,13 +160,29 @@ function routeCandidates(host: Host): RouteCandidate[] {
     const gw = primary.onLink === null ? null : (primary.onLink.base + 1) >>> 0;
     out.push({ via: 'default', prefix: { base: 0, prefixLength: 0 }, iface: 0, nextHop: gw });
   }
+  host.routeCache = out;
   return out;
 }
 
-function longestMatch(cands: readonly RouteCandidate[], dst: number, allowed: (iface: number) => boolean) {
+/**
+ * The longest-prefix match over `cands`. With `src` given, only interfaces allowed to send that
+ * source under the host model (engine-model.md "Strong host send") are considered.
+ */
+function longestMatch(host: Host, cands: readonly RouteCandidate[], dst: number, src: number | null) {
+  let srcOwnerWeak = false;
+  if (src !== null) {
+    const srcOwner = findOwner(host, src);
+    srcOwnerWeak = (srcOwner !== -1 && host.ifaces[srcOwner]?.weakHostSend === true) || isLoopbackNet(src);
+  }
   let best: RouteCandidate | null = null;
   for (const c of cands) {
-    if (!cidrContains(c.prefix, dst) || !allowed(c.iface)) continue;
+    if (!cidrContains(c.prefix, dst)) continue;
+    if (src !== null && !srcOwnerWeak) {
+      // A fixed source may leave only by an interface that owns it, unless weakHostSend is set on
+      // that interface or on the interface owning the source (engine-model.md "Strong host send").
+      const iface = ifaceAt(host, c.iface);
+      if (iface.address !== src && !iface.weakHostSend) continue;
+    }
     if (best === null || c.prefix.prefixLength > best.prefix.prefixLength) best = c;
   }
   return best;
@@ -146,13 +194,15 @@ export type RouteVerdict =
   | { readonly kind: 'drop'; readonly reason: Reason };
 
 function routeDecision(host: Host, c: RouteCandidate): Decision {
-  return {
+  if (c.decision !== undefined) return c.decision;
+  c.decision = {
     kind: 'guestRoute',
     via: c.via,
     prefix: formatCidr(c.prefix),
     interface: ifaceAt(host, c.iface).id,
     nextHop: c.nextHop === null ? null : formatIpv4(c.nextHop),
   };
+  return c.decision;
 }
 
 function localDecision(prefix: string, iface: string): Decision {
@@ -168,7 +218,7 @@ export function chooseSourceAddress(host: Host, dst: number): number {
   const owner = findOwner(host, dst);
   // seeds/003 §3.2: a loopback address is on-link, via the loopback interface itself.
   if (owner !== -1 && ifaceAt(host, owner).kind === 'loopback') return dst;
-  const best = longestMatch(routeCandidates(host), dst, () => true);
+  const best = longestMatch(host, routeCandidates(host), dst, null);
   return best === null ? ifaceAt(host, 0).address : ifaceAt(host, best.iface).address;
 }
 
@@ -179,24 +229,22 @@ export function chooseSourceAddress(host: Host, dst: number): number {
 export function routeInGuest(host: Host, h: Header): RouteVerdict {
   const dst = h.dst;
   // engine-model.md "Local delivery": 127.0.0.0/8 and loopback-interface addresses never leave.
-  if (isLoopbackNet(dst)) return { kind: 'local', decision: localDecision('127.0.0.0/8', `${host.id}/lo`) };
+  if (isLoopbackNet(dst)) {
+    host.loopbackDecision ??= localDecision('127.0.0.0/8', `${host.id}/lo`);
+    return { kind: 'local', decision: host.loopbackDecision };
+  }
   const dstOwner = findOwner(host, dst);
   if (dstOwner !== -1 && ifaceAt(host, dstOwner).kind === 'loopback') {
     // seeds/003 §3.2: `route print 10.2.1.100` shows the VIP "On-link" on the loopback.
-    return { kind: 'local', decision: localDecision(`${formatIpv4(dst)}/32`, ifaceAt(host, dstOwner).id) };
+    const lo = ifaceAt(host, dstOwner);
+    lo.localDecision ??= localDecision(`${formatIpv4(dst)}/32`, lo.id);
+    return { kind: 'local', decision: lo.localDecision };
   }
   const cands = routeCandidates(host);
   const srcOwner = findOwner(host, h.src);
-  const srcOwnerWeak = srcOwner !== -1 && ifaceAt(host, srcOwner).weakHostSend;
-  // engine-model.md "Strong host send": a fixed source may leave only by an interface that owns
-  // it, unless weakHostSend is set on that interface or on the interface owning the source.
-  const allowed = (i: number) => {
-    const iface = ifaceAt(host, i);
-    return iface.address === h.src || iface.weakHostSend || srcOwnerWeak || isLoopbackNet(h.src);
-  };
-  const best = longestMatch(cands, dst, allowed);
+  const best = longestMatch(host, cands, dst, h.src);
   if (best === null) {
-    const unconstrained = longestMatch(cands, dst, () => true);
+    const unconstrained = longestMatch(host, cands, dst, null);
     const via = unconstrained === null ? 'any interface' : ifaceAt(host, unconstrained.iface).name;
     const owner = srcOwner === -1 ? null : ifaceAt(host, srcOwner);
     return {
@@ -215,7 +263,10 @@ export function routeInGuest(host: Host, h: Header): RouteVerdict {
   }
   const out = ifaceAt(host, best.iface);
   // engine-model.md "Local delivery": an address of the interface the packet would leave by.
-  if (out.address === dst) return { kind: 'local', decision: localDecision(formatCidr(best.prefix), out.id) };
+  if (out.address === dst) {
+    best.localDecision ??= localDecision(formatCidr(best.prefix), out.id);
+    return { kind: 'local', decision: best.localDecision };
+  }
   if (dstOwner !== -1) {
     const owner = ifaceAt(host, dstOwner);
     // engine-model.md "Weak host": local addresses are all local. Under the strong host model an
@@ -223,7 +274,8 @@ export function routeInGuest(host: Host, h: Header): RouteVerdict {
     // (inference from seeds/003 §3.1). Assumption for mixed settings: the packet stays inside
     // the guest only when the sending interface is weak-host send and the owner weak-host receive.
     if (out.weakHostSend && owner.weakHostReceive) {
-      return { kind: 'local', decision: localDecision(`${formatIpv4(dst)}/32`, owner.id) };
+      owner.localDecision ??= localDecision(`${formatIpv4(dst)}/32`, owner.id);
+      return { kind: 'local', decision: owner.localDecision };
     }
   }
   return { kind: 'wire', iface: best.iface, decision: routeDecision(host, best) };

@@ -75,6 +75,22 @@ export function hashTuple(seed: number, distribution: LoadDistribution, h: Heade
   return { hash: hashWords(seed, words), inputs };
 }
 
+/**
+ * The same hash as `hashTuple` without the printable inputs (the bulk-mode hot path): the words
+ * are hashed in the same order, so `hashOf(...) === hashTuple(...).hash`.
+ */
+export function hashOf(seed: number, distribution: LoadDistribution, h: Header): number {
+  const proto = PROTOCOL_NUMBER[h.protocol];
+  switch (distribution) {
+    case 'Default':
+      return hashWords(seed, [h.src, h.srcPort, h.dst, h.dstPort, proto]);
+    case 'SourceIPProtocol':
+      return hashWords(seed, [h.src, h.dst, proto]);
+    case 'SourceIP':
+      return hashWords(seed, [h.src, h.dst]);
+  }
+}
+
 /** Index of the chosen member among `n` candidates: `floor(hash × n / 2³²)`. */
 export function pickIndex(hash: number, n: number): number {
   return Math.floor(((hash >>> 0) / 4294967296) * n);

@@ -37,9 +37,25 @@ export class EventQueue<T> {
     return this.heap.length;
   }
 
+  /**
+   * Reserves `n` consecutive sequence numbers for events pushed later with `pushReserved`: they
+   * order as if they had been pushed now (a traffic's connections are opened one by one, so that a
+   * run of a million connections does not hold a million pending events, yet keep the order of
+   * scheduling them all at the start).
+   */
+  reserve(n: number): number {
+    const base = this.nextSeq;
+    this.nextSeq += n;
+    return base;
+  }
+
   push(time: number, phase: Phase, payload: T): void {
+    this.pushReserved(time, phase, this.nextSeq++, payload);
+  }
+
+  pushReserved(time: number, phase: Phase, seq: number, payload: T): void {
     if (!Number.isInteger(time) || time < 0) throw new RangeError(`event time must be whole microseconds, got ${time}`);
-    const entry: Scheduled<T> = { time, phase, seq: this.nextSeq++, payload };
+    const entry: Scheduled<T> = { time, phase, seq, payload };
     const heap = this.heap;
     heap.push(entry);
     let i = heap.length - 1;

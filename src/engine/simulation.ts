@@ -1,17 +1,23 @@
 /**
  * simulation: the discrete-event run that moves packets along the path of engine-model.md
  * ("The path, in order"), steps 1–3 and 5–15 (step 4, outbound translation, and UDRs belong to
- * issue 4).
+ * issue 4), the health probes with their steady state, and reverse proxies (`proxyTo`).
  *
- * Inputs: an `EngineInput`, a seed, an optional stop time, trace on or off.
- * Outputs: a `SimulationResult` (scenario-format.md "Result of a simulation").
+ * Inputs: an `EngineInput`, a seed, an optional stop time, the mode (trace: one row per connection,
+ *   with the packet events when `trace` is set; bulk: aggregates only) .
+ * Outputs: a `SimulationResult` (scenario-format.md "Result of a simulation") or a `BulkResult`.
  * Invariants: all randomness comes from PRNG states held here and seeded from `seed`; all time from
  *   the event queue (integer microseconds); every packet is delivered, dropped with a `Reason`, or
  *   still in flight when the run stops; replies never pass the load balancer (engine-model.md
- *   step 9: "Azure always returns traffic directly").
+ *   step 9: "Azure always returns traffic directly"). Both modes run the same code: bulk mode only
+ *   skips the rows and the trace, so it makes the same decisions for the same connection.
+ *   Memory is flat in the number of connections: connections are opened one at a time, and the
+ *   flow state a connection created (NSG and firewall flows, load-balancer flow, reverse NAT,
+ *   half-open server sockets) is evicted once it has ended and none of its packets is in flight.
  */
 import { formatIpv4 } from '../shared/ipv4';
 import { createPrng, nextInt, type PrngState } from '../shared/prng';
+import { Aggregator, type BulkResult } from './bulk';
 import { AddressBook, LATENCY_US } from './fabric';
 import {
   checkGuestReceive,
@@ -19,12 +25,13 @@ import {
   evaluateFirewall,
   type Host,
   type Iface,
+  portKey,
   routeInGuest,
   type Socket,
   socketKey,
 } from './guest';
-import type { EngineInput, LbRuleIn, LoadBalancerIn, NicIn, TrafficIn } from './input';
-import { flowKey, matchFrontendRule, pickBackend, rewriteForMember } from './lb';
+import type { ClientIn, EngineInput, LbRuleIn, ListenerIn, LoadBalancerIn, NatRuleIn, NicIn, TrafficIn } from './input';
+import { flowKey, hashOf, hashTuple, matchFrontendRule, pickIndex, rewriteForMember } from './lb';
 import { AZURE_LB_ADDRESS, evaluateNsg, type TagSpace } from './nsg';
 import {
   applyVerdict,
@@ -37,8 +44,9 @@ import {
 } from './probe';
 import type { ClosedBy, ConnectionResult, Outcome, ProbeResult, SimulationResult } from './result';
 import { EventQueue, microsToMillis, microsToSeconds, PHASE, type Phase } from './sched';
-import { dataSchedule, ephemeralRange, receiveSegment, replyInClosedState, synSchedule } from './tcp';
-import { type Decision, type Reason, type TcpState, type TraceKind, Tracer } from './trace';
+import { dataSchedule, ephemeralRange, receiveSegment, replyInClosedState, type SynSchedule, synSchedule } from './tcp';
+import type { Decision, Reason, TcpState, TraceKind } from './trace';
+import { Tracer } from './trace';
 import {
   ACK,
   describePacket,
@@ -46,30 +54,62 @@ import {
   FIN,
   formatEndpoint,
   type Header,
+  type HttpPayload,
   hasFlag,
   isSyn,
   isSynAck,
-  makeHeader,
+  newHeader,
   type Packet,
   PSH,
   RST,
   replyHeader,
   reverseTupleKey,
-  rewriteHeader,
+  rewriteAddresses,
   SYN,
   tupleKey,
   viewHeader,
 } from './wire';
 
+export type SimulationMode = 'trace' | 'bulk';
+
 export interface SimulateOptions {
   readonly seed: number;
   /** Stop the simulation at this many seconds. */
   readonly until?: number | undefined;
-  readonly trace: boolean;
+  /** Trace mode only: record every packet event (`events`). */
+  readonly trace?: boolean | undefined;
+  /**
+   * `trace` (default): one result row per connection. `bulk`: the same decisions with only
+   * aggregates kept (engine-model.md "Two ways to run"), for up to millions of connections.
+   */
+  readonly mode?: SimulationMode | undefined;
 }
 
 /** Assumption: a UDP or ICMP client waits 4 s for its answer (Windows ping's default timeout). */
 const ANSWER_WAIT_US = 4_000_000;
+
+/**
+ * Assumption: once its GET is acknowledged, an HTTP client waits 300 s for the answer (Firefox's
+ * `network.http.response.timeout` default), then gives up on HTTP and closes. A listener without
+ * an `http` map never answers (scenario-format.md "Defaults"), so such a GET ends this way.
+ */
+const HTTP_RESPONSE_WAIT_US = 300_000_000;
+
+/**
+ * nginx defaults (nginx.org/en/docs/http/ngx_http_proxy_module.html): `proxy_connect_timeout 60s`
+ * ("a timeout for establishing a connection with a proxied server") and `proxy_read_timeout 60s`
+ * (for the response). A proxy is modelled as nginx with its defaults (assumption).
+ */
+const PROXY_CONNECT_TIMEOUT_US = 60_000_000;
+const PROXY_READ_TIMEOUT_US = 60_000_000;
+
+/**
+ * nginx's answers when no upstream answered: 502 Bad Gateway after an error (a reset, or a connect
+ * the kernel gave up on), 504 Gateway Timeout after its own timeout (ngx_http_upstream_next maps
+ * NGX_HTTP_UPSTREAM_FT_TIMEOUT to 504 and other failures to 502).
+ */
+const BAD_GATEWAY = 502;
+const GATEWAY_TIMEOUT = 504;
 
 type Stage =
   | { readonly kind: 'nic'; readonly nic: number }
@@ -79,43 +119,99 @@ type Stage =
   | { readonly kind: 'edge'; readonly edge: 'gateway' | 'internet'; readonly toward: 'client' | 'azure' }
   | { readonly kind: 'platform' };
 
-interface Conn {
-  readonly n: number;
-  readonly traffic: TrafficIn;
-  readonly index: number;
+const EDGE_STAGES = {
+  gatewayToAzure: { kind: 'edge', edge: 'gateway', toward: 'azure' },
+  gatewayToClient: { kind: 'edge', edge: 'gateway', toward: 'client' },
+  internetToAzure: { kind: 'edge', edge: 'internet', toward: 'azure' },
+  internetToClient: { kind: 'edge', edge: 'internet', toward: 'client' },
+} as const satisfies Record<string, Stage>;
+const PLATFORM_STAGE: Stage = { kind: 'platform' };
+
+/**
+ * A connection or a probe attempt: what sends packets and creates flow state. The state it created
+ * is listed in `owned` and evicted when it has ended and none of its packets is in flight.
+ */
+interface Owner {
   readonly id: string;
+  readonly probe: boolean;
+  inFlight: number;
+  done: boolean;
+  released: boolean;
+  doom: Reason | null;
+  /** Flow state this owner holds: store, key, store, key ... */
+  readonly owned: (Map<string, unknown> | string)[];
+}
+
+/** What a connection opens (a traffic entry, or a reverse proxy's upstream request). */
+interface ConnSpec {
+  readonly name: string;
+  readonly from: string;
+  readonly protocol: TrafficIn['protocol'];
+  readonly destination: number;
+  readonly destinationPort: number;
+  readonly sourcePort: number | null;
+  readonly http: string | null;
+  readonly durationUs: number;
+}
+
+/** A GET a reverse proxy is serving: its client side and the upstreams it has tried. */
+interface ProxyRequest {
+  readonly host: Host;
+  /** The proxy's server socket toward its client. */
+  readonly sock: Socket;
+  readonly listener: ListenerIn;
+  readonly path: string;
+  /** The first upstream (round robin) and how many have been tried. */
+  readonly first: number;
+  tries: number;
+  answered: boolean;
+}
+
+interface Conn extends Owner {
+  readonly spec: ConnSpec;
+  /** Index into `EngineInput.traffic`, or -1 for a proxy's upstream connection. */
+  readonly traffic: number;
+  readonly index: number;
   host: Host | null;
   source: Endpoint | null;
   socket: Socket | null;
   outcome: Outcome;
   backend: string | null;
-  doom: Reason | null;
   reason: Reason | null;
-  firstSynUs: number | null;
+  firstSynUs: number;
   establishedUs: number | null;
   handshakeUs: number | null;
   http: { path: string; status: number } | null;
   awaitingResponse: boolean;
   closed: { atUs: number; by: ClosedBy; reason: Reason | null } | null;
-  done: boolean;
-  timers: Job[];
+  /** The retransmission timer of the SYN or of the pending data (one at a time). */
+  timer: Job | null;
+  /** When the pending data was first sent (its retransmissions count from there). */
+  dataSentUs: number;
+  /** The close at the end of `duration`, or a wait for an answer. */
+  deadline: Job | null;
   pendingId: number;
+  /** Set on a reverse proxy's upstream connection. */
+  readonly proxy: ProxyRequest | null;
+  /** Upstream only: how it failed (`timeout`: nginx's own timer; `error`: anything else). */
+  failure: 'error' | 'timeout' | null;
+  /** Upstream only: its outcome has been reported to the proxy. */
+  reported: boolean;
+  /** Client hosts: where the host is cached, so that it can be forgotten when idle. */
+  readonly clientSlot: { readonly client: number; readonly host: number } | null;
 }
 
-interface ProbeAttempt {
-  readonly conn: string;
+interface ProbeAttempt extends Owner {
   readonly rt: ProbeRuntime;
   readonly member: MemberHealth;
   readonly port: number;
   readonly memberAddress: number;
-  done: boolean;
   established: boolean;
-  doom: Reason | null;
   verdict: ProbeVerdict | null;
 }
 
 type SimEvent =
-  | { readonly type: 'open'; readonly conn: Conn }
+  | { readonly type: 'open'; readonly traffic: number; readonly index: number; readonly seqBase: number }
   | { readonly type: 'synTimer'; readonly conn: Conn; readonly attempt: number; readonly final: boolean }
   | {
       readonly type: 'dataTimer';
@@ -126,7 +222,9 @@ type SimEvent =
     }
   | { readonly type: 'close'; readonly conn: Conn }
   | { readonly type: 'answerDeadline'; readonly conn: Conn }
-  | { readonly type: 'arrive'; readonly packet: Packet; readonly stage: Stage }
+  | { readonly type: 'responseDeadline'; readonly conn: Conn }
+  | { readonly type: 'connectTimeout'; readonly conn: Conn }
+  | { readonly type: 'arrive'; readonly packet: Packet<Owner>; readonly stage: Stage }
   | { readonly type: 'probeRound'; readonly rt: ProbeRuntime }
   | { readonly type: 'probeDeadline'; readonly attempt: ProbeAttempt };
 
@@ -140,34 +238,79 @@ interface Job {
 interface LbFlow {
   readonly nic: number;
   readonly ruleName: string;
+  readonly rule: LbRuleIn | NatRuleIn;
   readonly floatingIp: boolean;
   readonly backendPort: number;
+  owner: Owner;
 }
 
-type Mode = 'run' | 'steady';
+interface ReverseNat {
+  readonly address: number;
+  readonly port: number;
+  readonly rule: string;
+  owner: Owner;
+}
+
+/** Flows per rule and member (`distribution`), with the row's key and its member order. */
+interface FlowCount {
+  readonly key: string;
+  readonly counts: Map<number, number>;
+}
+
+interface NsgLayer {
+  readonly nsg: number;
+  readonly on: string;
+}
+
+type RunMode = 'run' | 'steady';
+
+/** Key of one member of one probe: `lb|probe|nic`. */
+const memberKey = (lb: number, probe: number, nic: number) => `${lb}|${probe}|${nic}`;
+
+/** Assumed member states (up = true) handed to a steady-state round. */
+type MemberStates = ReadonlyMap<string, boolean>;
 
 export class Simulation {
   private readonly queue = new EventQueue<Job>();
   private readonly tracer: Tracer;
+  private readonly tracing: boolean;
+  private readonly bulk: boolean;
   private readonly book: AddressBook;
   private readonly tags: TagSpace;
   /** PRNG states live in the simulation state (STYLE.md, after boardgame.io). */
   private readonly prng: PrngState;
   private readonly probePrng: PrngState;
   private readonly vmHosts: Host[];
-  private readonly clientHosts = new Map<string, Host>();
+  private readonly clientHosts: Map<number, Host>[];
   private readonly nicHome: { host: Host; iface: number }[] = [];
-  private readonly conns: Conn[] = [];
-  private readonly connById = new Map<string, Conn>();
-  private readonly nsgFlows = new Set<string>();
-  private readonly lbFlows = new Map<string, LbFlow>();
-  private readonly reverseNat = new Map<string, { address: number; port: number; rule: string }>();
+  private readonly nicStages: Stage[];
+  private readonly frontendStages: Stage[][];
+  private readonly nsgLayers: { inbound: NsgLayer[]; outbound: NsgLayer[] }[];
+  /** Per NIC: flows its NSGs allowed (stateful), keyed by tuple key; the value is the owner. */
+  private readonly nsgFlows: Map<string, Owner>[];
+  /** Per load balancer and frontend: the flow table. */
+  private readonly lbFlows: Map<string, LbFlow>[][];
+  /** Per NIC: reverse NAT of DNATed flows at the member's host, keyed by the reply's tuple key. */
+  private readonly reverseNat: Map<string, ReverseNat>[];
   private readonly probes: ProbeRuntime[] = [];
-  private readonly probeByKey = new Map<string, ProbeRuntime>();
+  /** Per load balancer, per probe index. */
+  private readonly probeRts: ProbeRuntime[][] = [];
   private readonly attempts: ProbeAttempt[] = [];
   private readonly attemptByPort = new Map<number, ProbeAttempt>();
-  private readonly attemptByConn = new Map<string, ProbeAttempt>();
-  private readonly distribution = new Map<string, Map<string, number>>();
+  private readonly flowCounts = new Map<LbRuleIn | NatRuleIn, FlowCount>();
+  /** Bumped whenever a member changes state: invalidates `candidateCache`. */
+  private healthEpoch = 0;
+  private readonly candidateCache = new Map<LbRuleIn, { epoch: number; members: number[] }>();
+  /** Round-robin position per proxy listener (nginx's default balancing). */
+  private readonly roundRobin = new Map<ListenerIn, number>();
+  private readonly synSchedules = new Map<string, SynSchedule>();
+  private readonly dataSchedules = new Map<string, SynSchedule>();
+  /** Trace mode: the connections of each traffic entry, by index. */
+  private readonly rows: Conn[][];
+  /** Bulk mode: the aggregates of finished connections, and those still under way. */
+  private readonly aggregator = new Aggregator();
+  private readonly live = new Set<Conn>();
+  private readonly opened: number[];
   private now = 0;
   private packetSeq = 0;
   private pendingMain = 0;
@@ -177,9 +320,12 @@ export class Simulation {
   constructor(
     private readonly input: EngineInput,
     private readonly options: SimulateOptions,
-    private readonly mode: Mode = 'run',
+    private readonly runMode: RunMode = 'run',
+    assumed: MemberStates | null = null,
   ) {
-    this.tracer = new Tracer(options.trace && mode === 'run');
+    this.bulk = options.mode === 'bulk';
+    this.tracer = new Tracer(options.trace === true && !this.bulk && runMode === 'run');
+    this.tracing = this.tracer.enabled;
     this.book = new AddressBook(input);
     this.prng = createPrng(options.seed);
     // A separate stream for probes, so that adding a probe does not move the traffic's ports.
@@ -192,7 +338,18 @@ export class Simulation {
       ],
     };
     this.vmHosts = input.vms.map((vm) => this.buildVmHost(vm.nics, vm));
-    this.buildProbes();
+    this.clientHosts = input.clients.map(() => new Map());
+    this.nicStages = input.nics.map((_, nic) => ({ kind: 'nic', nic }));
+    this.frontendStages = input.loadBalancers.map((lb, l) =>
+      lb.frontends.map((_, frontend): Stage => ({ kind: 'frontend', lb: l, frontend })),
+    );
+    this.nsgLayers = input.nics.map((nic) => this.layersOf(nic));
+    this.nsgFlows = input.nics.map(() => new Map());
+    this.reverseNat = input.nics.map(() => new Map());
+    this.lbFlows = input.loadBalancers.map((lb) => lb.frontends.map(() => new Map()));
+    this.rows = input.traffic.map(() => []);
+    this.opened = input.traffic.map(() => 0);
+    this.buildProbes(assumed);
   }
 
   // ---------------------------------------------------------------- set-up
@@ -237,7 +394,7 @@ export class Simulation {
       firewall: vm.firewall,
       listeners: vm.listeners,
       sockets: new Map(),
-      firewallFlows: new Set(),
+      firewallFlows: new Map(),
       usedPorts: new Set(),
       location: null,
     };
@@ -247,53 +404,38 @@ export class Simulation {
     return host;
   }
 
+  /**
+   * The host behind one address of a client. A client with `count` stands for that many hosts
+   * (scenario-format.md "Clients"); a host is built when first used and forgotten when it holds
+   * no socket (it has no other state), so a client of a million addresses costs nothing idle.
+   */
   private clientHost(client: number, hostIndex: number): Host {
-    const key = `${client}|${hostIndex}`;
-    let host = this.clientHosts.get(key);
+    const cache = this.clientHosts[client] as Map<number, Host>;
+    let host = cache.get(hostIndex);
     if (host === undefined) {
-      const c = this.input.clients[client];
-      if (c === undefined) throw new Error(`no client ${client}`);
-      const address = (c.firstAddress + hostIndex) >>> 0;
-      host = {
-        kind: 'client',
-        id: c.id,
-        name: c.count > 1 ? `${c.name} (${formatIpv4(address)})` : c.name,
-        os: c.os,
-        running: true,
-        ifaces: [
-          {
-            kind: 'client',
-            id: c.id,
-            name: c.name,
-            address,
-            // A client is a single-homed host: the host models do not change its behaviour.
-            weakHostSend: c.os === 'linux',
-            weakHostReceive: c.os === 'linux',
-            nic: null,
-            onLink: null,
-          },
-        ],
-        routes: [],
-        acceptLocal: c.acceptLocal,
-        tcpSynLinearTimeouts: c.tcpSynLinearTimeouts,
-        firewall: null,
-        listeners: c.listeners,
-        sockets: new Map(),
-        firewallFlows: new Set(),
-        usedPorts: new Set(),
-        location: c.location,
-      };
-      this.clientHosts.set(key, host);
+      const c = this.input.clients[client] as ClientIn;
+      host = new ClientHost(c, (c.firstAddress + hostIndex) >>> 0);
+      cache.set(hostIndex, host);
     }
     return host;
   }
 
+  private layersOf(nic: NicIn): { inbound: NsgLayer[]; outbound: NsgLayer[] } {
+    const subnet = this.input.subnets[nic.subnet];
+    const subnetLayer = subnet === undefined || subnet.nsg === null ? null : { nsg: subnet.nsg, on: subnet.id };
+    const nicLayer = nic.nsg === null ? null : { nsg: nic.nsg, on: nic.id };
+    const keep = (xs: (NsgLayer | null)[]) => xs.filter((x): x is NsgLayer => x !== null);
+    // engine-model.md steps 3 and 10: outbound NIC then subnet, inbound subnet then NIC.
+    return { inbound: keep([subnetLayer, nicLayer]), outbound: keep([nicLayer, subnetLayer]) };
+  }
+
   /**
    * engine-model.md "Health probes": every probe probes every member of the pools its rules use.
-   * The state at time 0 is the steady state, found by probing before the run.
+   * `assumed` gives the states a steady-state round starts from (all up when null).
    */
-  private buildProbes(): void {
+  private buildProbes(assumed: MemberStates | null): void {
     this.input.loadBalancers.forEach((lb, l) => {
+      const perLb: ProbeRuntime[] = [];
       lb.probes.forEach((probe, p) => {
         const members: MemberHealth[] = [];
         const byNic = new Map<number, MemberHealth>();
@@ -301,10 +443,11 @@ export class Simulation {
           if (rule.probe !== p) continue;
           for (const nic of lb.pools[rule.pool]?.members ?? []) {
             if (byNic.has(nic)) continue;
+            const up = assumed?.get(memberKey(l, p, nic)) ?? true;
             const m: MemberHealth = {
               nic,
               name: this.nicAt(nic).name,
-              state: 'up',
+              state: up ? 'up' : 'down',
               okRun: 0,
               failRun: 0,
               lastFailure: null,
@@ -317,14 +460,15 @@ export class Simulation {
         }
         const rt: ProbeRuntime = { lb: l, probeIndex: p, probe, lbName: lb.name, members, byNic };
         this.probes.push(rt);
-        this.probeByKey.set(`${l}|${p}`, rt);
+        perLb.push(rt);
       });
+      this.probeRts.push(perLb);
     });
   }
 
   // ---------------------------------------------------------------- running
 
-  /** Runs one round of every probe at time 0 and returns each (lb, probe, nic) verdict. */
+  /** Runs one round of every probe at time 0 and returns each member's verdict. */
   runSteadyState(): Map<string, ProbeVerdict> {
     for (const rt of this.probes) this.schedule(0, PHASE.probe, { type: 'probeRound', rt }, true);
     for (let job = this.queue.pop(); job !== undefined; job = this.queue.pop()) {
@@ -333,20 +477,71 @@ export class Simulation {
     }
     const out = new Map<string, ProbeVerdict>();
     for (const a of this.attempts) {
-      if (a.verdict !== null) out.set(`${a.rt.lb}|${a.rt.probeIndex}|${a.member.nic}`, a.verdict);
+      if (a.verdict !== null) out.set(memberKey(a.rt.lb, a.rt.probeIndex, a.member.nic), a.verdict);
     }
     return out;
   }
 
+  /**
+   * engine-model.md "Health probes": the simulation starts from the state probing settles on,
+   * found by running the real probe path. A probe whose answer depends on other members (an HTTP
+   * probe of a reverse proxy whose upstream is a load-balancer frontend) needs a fixpoint: start
+   * from every member up, probe once with those states, take the verdicts as the new states, and
+   * repeat until nothing changes. Assumption: when the rounds do not settle (a cycle of proxies
+   * whose health feeds back with a flip), the state after the last round is taken; the bound is one
+   * round per member plus one.
+   */
+  private findSteadyState(): { states: Map<string, boolean>; verdicts: Map<string, ProbeVerdict> } {
+    let states = new Map<string, boolean>();
+    for (const rt of this.probes) for (const m of rt.members) states.set(memberKey(rt.lb, rt.probeIndex, m.nic), true);
+    const bound = states.size + 1;
+    let verdicts = new Map<string, ProbeVerdict>();
+    for (let round = 0; round < bound; round++) {
+      verdicts = new Simulation(this.input, { seed: this.options.seed }, 'steady', states).runSteadyState();
+      const next = new Map<string, boolean>();
+      let changed = false;
+      for (const [key, up] of states) {
+        const ok = verdicts.get(key)?.ok ?? false;
+        next.set(key, ok);
+        if (ok !== up) changed = true;
+      }
+      states = next;
+      if (!changed) break;
+    }
+    return { states, verdicts };
+  }
+
   run(): SimulationResult {
-    // Steady state at time 0 (engine-model.md "Health probes"): probe the scenario as configured.
-    // Assumption (milestone (a)): one round settles it, since no proxy makes a probe depend on
-    // another load balancer yet; proxies will need the fixpoint the spec describes.
-    const steady = new Simulation(this.input, { seed: this.options.seed, trace: false }, 'steady').runSteadyState();
+    this.execute();
+    return this.buildResult(this.finalEnd());
+  }
+
+  runBulk(): BulkResult {
+    this.execute();
+    return this.buildBulkResult(this.finalEnd());
+  }
+
+  private untilUs(): number | null {
+    return this.options.until === undefined ? null : Math.round(this.options.until * 1_000_000);
+  }
+
+  /**
+   * `until` caps the run (scenario-format.md "--until"): a run that ends earlier by itself reports
+   * its own end; connections still under way at `until` report the outcome `pending`.
+   */
+  private finalEnd(): number {
+    const untilUs = this.untilUs();
+    const naturalEnd = this.endUs ?? this.now;
+    return untilUs === null ? naturalEnd : this.endUs === null ? untilUs : Math.min(naturalEnd, untilUs);
+  }
+
+  private execute(): void {
+    const { states, verdicts } = this.findSteadyState();
     for (const rt of this.probes) {
       for (const m of rt.members) {
-        const v = steady.get(`${rt.lb}|${rt.probeIndex}|${m.nic}`);
-        const ok = v?.ok ?? false;
+        const key = memberKey(rt.lb, rt.probeIndex, m.nic);
+        const ok = states.get(key) ?? false;
+        const v = verdicts.get(key);
         m.state = ok ? 'up' : 'down';
         m.okRun = ok ? rt.probe.threshold : 0;
         m.failRun = ok ? 0 : rt.probe.threshold;
@@ -358,37 +553,16 @@ export class Simulation {
       }
       if (rt.members.length > 0) this.schedule(0, PHASE.probe, { type: 'probeRound', rt }, true);
     }
-    this.input.traffic.forEach((t) => {
-      for (let i = 0; i < t.connections; i++) {
-        const conn: Conn = {
-          n: this.conns.length,
-          traffic: t,
-          index: i,
-          id: `${t.name}#${i}`,
-          host: null,
-          source: null,
-          socket: null,
-          outcome: 'pending',
-          backend: null,
-          doom: null,
-          reason: null,
-          firstSynUs: null,
-          establishedUs: null,
-          handshakeUs: null,
-          http: null,
-          awaitingResponse: false,
-          closed: null,
-          done: false,
-          timers: [],
-          pendingId: 0,
-        };
-        this.conns.push(conn);
-        this.connById.set(conn.id, conn);
-        this.openConns++;
-        this.schedule(t.startAtUs + i * t.intervalUs, PHASE.traffic, { type: 'open', conn }, false);
-      }
+    this.healthEpoch++;
+    // Each traffic's connections open one after the other, but order as if all had been scheduled
+    // now, traffic by traffic (their sequence numbers are reserved here).
+    this.input.traffic.forEach((t, ti) => {
+      this.openConns += t.connections;
+      if (t.connections === 0) return;
+      const seqBase = this.queue.reserve(t.connections);
+      this.scheduleOpen(ti, 0, seqBase);
     });
-    const untilUs = this.options.until === undefined ? null : Math.round(this.options.until * 1_000_000);
+    const untilUs = this.untilUs();
     this.checkEnding();
     for (;;) {
       const next = this.queue.peek();
@@ -403,11 +577,13 @@ export class Simulation {
       this.handle(job.event);
       this.checkEnding();
     }
-    // `until` caps the run (scenario-format.md "--until"): a run that ends earlier by itself reports
-    // its own end; connections still under way at `until` report the outcome `pending`.
-    const naturalEnd = this.endUs ?? this.now;
-    const endUs = untilUs === null ? naturalEnd : this.endUs === null ? untilUs : Math.min(naturalEnd, untilUs);
-    return this.buildResult(endUs);
+  }
+
+  private scheduleOpen(traffic: number, index: number, seqBase: number): void {
+    const t = this.input.traffic[traffic] as TrafficIn;
+    const job: Job = { event: { type: 'open', traffic, index, seqBase }, aux: false, cancelled: false };
+    this.pendingMain++;
+    this.queue.pushReserved(t.startAtUs + index * t.intervalUs, PHASE.traffic, seqBase + index, job);
   }
 
   /**
@@ -428,8 +604,8 @@ export class Simulation {
     return job;
   }
 
-  private cancel(job: Job): void {
-    if (job.cancelled) return;
+  private cancel(job: Job | null): void {
+    if (job === null || job.cancelled) return;
     job.cancelled = true;
     if (!job.aux) this.pendingMain--;
   }
@@ -437,29 +613,79 @@ export class Simulation {
   private handle(e: SimEvent): void {
     switch (e.type) {
       case 'open':
-        this.openConnection(e.conn);
+        this.onOpen(e.traffic, e.index, e.seqBase);
         return;
       case 'synTimer':
         this.onSynTimer(e.conn, e.attempt, e.final);
         return;
       case 'dataTimer':
-        this.onDataTimer(e.conn, e.pendingId, e.final);
+        this.onDataTimer(e.conn, e.pendingId, e.attempt, e.final);
         return;
       case 'close':
+        e.conn.deadline = null;
         this.closeClient(e.conn);
         return;
       case 'answerDeadline':
+        e.conn.deadline = null;
         this.onAnswerDeadline(e.conn);
         return;
-      case 'arrive':
-        this.arrive(e.packet, e.stage);
+      case 'responseDeadline':
+        e.conn.deadline = null;
+        this.onResponseDeadline(e.conn);
         return;
+      case 'connectTimeout':
+        e.conn.deadline = null;
+        this.onConnectTimeout(e.conn);
+        return;
+      case 'arrive': {
+        const owner = e.packet.owner;
+        this.arrive(e.packet, e.stage);
+        owner.inFlight--;
+        if (owner.done && owner.inFlight === 0) this.release(owner);
+        return;
+      }
       case 'probeRound':
         this.runProbeRound(e.rt);
         return;
       case 'probeDeadline':
         this.onProbeDeadline(e.attempt);
         return;
+    }
+  }
+
+  // ---------------------------------------------------------------- owners and eviction
+
+  /** Records that `owner` holds `store[key]` (evicted when the owner is released). */
+  private own(owner: Owner, store: Map<string, unknown>, key: string): void {
+    owner.owned.push(store, key);
+  }
+
+  /**
+   * An owner that has ended and has no packet in flight lets go of its flow state: the platform's
+   * flow-table entries (engine-model.md step 7) and NSG and firewall flows end with the connection,
+   * and a half-open server socket whose client gave up is dropped (assumption: it stands for the
+   * server's own SYN-ACK retransmission limit, which is not modelled). An entry another owner has
+   * taken over since is kept.
+   */
+  private release(owner: Owner): void {
+    if (owner.released) return;
+    owner.released = true;
+    const owned = owner.owned;
+    for (let i = 0; i < owned.length; i += 2) {
+      const store = owned[i] as Map<string, unknown>;
+      const key = owned[i + 1] as string;
+      const value = store.get(key);
+      if (value === owner || (value as { owner?: unknown } | undefined)?.owner === owner) store.delete(key);
+    }
+    owned.length = 0;
+    const conn = owner as Partial<Conn>;
+    const slot = conn.clientSlot;
+    if (slot !== undefined && slot !== null) {
+      const host = conn.host;
+      if (host !== undefined && host !== null && host.sockets.size === 0 && host.usedPorts.size === 0) {
+        const cache = this.clientHosts[slot.client];
+        if (cache?.get(slot.host) === host) cache.delete(slot.host);
+      }
     }
   }
 
@@ -477,12 +703,11 @@ export class Simulation {
       connection?: string;
     } = {},
   ): void {
-    if (!this.tracer.enabled) return;
     this.tracer.record({
       at: microsToSeconds(this.now),
       kind,
       element,
-      connection: packet?.conn ?? extra.connection ?? null,
+      connection: packet?.owner.id ?? extra.connection ?? null,
       packet: packet === null ? null : viewHeader(packet.id, packet.header),
       before: extra.before === undefined || packet === null ? null : viewHeader(packet.id, extra.before),
       reason: extra.reason ?? null,
@@ -491,20 +716,14 @@ export class Simulation {
     });
   }
 
-  private drop(packet: Packet, reason: Reason, decision: Decision | null = null): void {
-    this.trace('drop', reason.at, packet, { reason, decision });
-    this.noteDoom(packet.conn, reason);
+  private drop(packet: Packet<Owner>, reason: Reason, decision: Decision | null = null): void {
+    if (this.tracing) this.trace('drop', reason.at, packet, { reason, decision });
+    this.noteDoom(packet.owner, reason);
   }
 
   /** Remembers the first event that doomed a connection (scenario-format.md: `reason`). */
-  private noteDoom(connId: string, reason: Reason): void {
-    const conn = this.connById.get(connId);
-    if (conn !== undefined) {
-      if (!conn.done && conn.doom === null) conn.doom = reason;
-      return;
-    }
-    const attempt = this.attemptByConn.get(connId);
-    if (attempt !== undefined && !attempt.done && attempt.doom === null) attempt.doom = reason;
+  private noteDoom(owner: Owner, reason: Reason): void {
+    if (!owner.done && owner.doom === null) owner.doom = reason;
   }
 
   // ---------------------------------------------------------------- helpers
@@ -521,32 +740,52 @@ export class Simulation {
     return lb;
   }
 
-  private newPacket(header: Header, conn: string, probe: boolean): Packet {
-    return { id: this.packetSeq++, conn, probe, header, viaFrontend: null };
+  private newPacket(header: Header, owner: Owner): Packet<Owner> {
+    return { id: this.packetSeq++, owner, header, viaFrontend: null };
   }
 
-  private arriveLater(delayUs: number, packet: Packet, stage: Stage): void {
-    this.schedule(this.now + delayUs, PHASE.packet, { type: 'arrive', packet, stage }, packet.probe);
+  private arriveLater(delayUs: number, packet: Packet<Owner>, stage: Stage): void {
+    packet.owner.inFlight++;
+    this.schedule(this.now + delayUs, PHASE.packet, { type: 'arrive', packet, stage }, packet.owner.probe);
   }
 
   private allocatePort(host: Host, protocol: string): number {
     const { min, max } = ephemeralRange(host.os);
     for (let i = 0; i < 1000; i++) {
       const port = nextInt(this.prng, min, max);
-      if (!host.usedPorts.has(`${protocol}|${port}`)) return port;
+      if (!host.usedPorts.has(portKey(protocol, port))) return port;
     }
     throw new Error(`${host.id}: no free ephemeral port`);
   }
 
+  private synScheduleOf(host: Host): SynSchedule {
+    const key = host.os === 'windows' ? 'windows' : `linux${host.tcpSynLinearTimeouts}`;
+    let s = this.synSchedules.get(key);
+    if (s === undefined) {
+      s = synSchedule(host.os, host.tcpSynLinearTimeouts);
+      this.synSchedules.set(key, s);
+    }
+    return s;
+  }
+
+  private dataScheduleOf(host: Host): SynSchedule {
+    let s = this.dataSchedules.get(host.os);
+    if (s === undefined) {
+      s = dataSchedule(host.os);
+      this.dataSchedules.set(host.os, s);
+    }
+    return s;
+  }
+
   // ---------------------------------------------------------------- guest send (steps 1–3)
 
-  private sendFromHost(host: Host, header: Header, conn: string, probe: boolean, decision: Decision | null = null) {
-    const packet = this.newPacket(header, conn, probe);
-    this.trace('send', host.id, packet, { decision });
+  private sendFromHost(host: Host, header: Header, owner: Owner, decision: Decision | null = null) {
+    const packet = this.newPacket(header, owner);
+    if (this.tracing) this.trace('send', host.id, packet, { decision });
     this.routeOut(host, packet);
   }
 
-  private routeOut(host: Host, packet: Packet): void {
+  private routeOut(host: Host, packet: Packet<Owner>): void {
     const h = packet.header;
     const route = routeInGuest(host, h);
     if (route.kind === 'drop') {
@@ -554,31 +793,39 @@ export class Simulation {
       return;
     }
     if (route.kind === 'local') {
-      this.trace('hop', host.id, packet, { decision: route.decision });
-      this.arriveLater(LATENCY_US.guest, packet, { kind: 'local', host });
+      if (this.tracing) this.trace('hop', host.id, packet, { decision: route.decision });
+      this.arriveLater(LATENCY_US.guest, packet, localStage(host));
       return;
     }
     // engine-model.md step 2: the guest firewall, outbound. Assumption: traffic delivered inside
     // the guest is not filtered (Windows Firewall exempts loopback traffic).
     if (host.firewall !== null && !this.passFirewall(host, packet, 'Outbound')) return;
-    this.trace('hop', host.id, packet, { decision: route.decision });
+    if (this.tracing) this.trace('hop', host.id, packet, { decision: route.decision });
     const iface = host.ifaces[route.iface];
     if (iface?.nic !== null && iface?.nic !== undefined) {
       this.egressNic(iface.nic, packet);
       return;
     }
     this.egressClient(host, packet);
-    return;
   }
 
-  private passFirewall(host: Host, packet: Packet, direction: 'Inbound' | 'Outbound'): boolean {
+  private passFirewall(host: Host, packet: Packet<Owner>, direction: 'Inbound' | 'Outbound'): boolean {
     const fw = host.firewall;
     if (fw === null) return true;
     const h = packet.header;
+    const owner = packet.owner;
     // engine-model.md "Guest firewall": replies of allowed connections pass.
-    if (host.firewallFlows.has(tupleKey(h)) || host.firewallFlows.has(reverseTupleKey(h))) return true;
+    const flows = host.firewallFlows;
+    const key = tupleKey(h);
+    const known = flows.has(key) ? key : flows.has(reverseTupleKey(h)) ? reverseTupleKey(h) : null;
+    if (known !== null) {
+      if (flows.get(known) !== owner) {
+        flows.set(known, owner);
+        this.own(owner, flows, known);
+      }
+      return true;
+    }
     const v = evaluateFirewall(fw, direction, h);
-    const decision: Decision = { kind: 'firewallRule', rule: v.rule?.name ?? null, direction, action: v.action };
     if (v.action === 'Block') {
       const by = v.rule === null ? `its default inbound action (Block)` : `rule ${v.rule.name}`;
       this.drop(
@@ -589,42 +836,46 @@ export class Simulation {
           rule: v.rule === null ? null : { kind: 'firewallRule', name: v.rule.name, direction },
           detail: `The guest firewall of ${host.name} blocks ${describePacket(h)} (${direction.toLowerCase()}) by ${by}.`,
         },
-        decision,
+        { kind: 'firewallRule', rule: v.rule?.name ?? null, direction, action: v.action },
       );
       return false;
     }
-    host.firewallFlows.add(tupleKey(h));
+    flows.set(key, owner);
+    this.own(owner, flows, key);
     return true;
   }
 
   /** NIC, then subnet NSG outbound (step 3); reverse NAT at the host (step 15); the fabric (step 5). */
-  private egressNic(n: number, packet: Packet): void {
+  private egressNic(n: number, packet: Packet<Owner>): void {
     const nic = this.nicAt(n);
     if (!this.passNsgs(n, 'Outbound', packet)) return;
     const before = packet.header;
-    const rev = this.reverseNat.get(`${n}|${tupleKey(before)}`);
+    const nat = this.reverseNat[n] as Map<string, ReverseNat>;
+    const rev = nat.size === 0 ? undefined : nat.get(tupleKey(before));
     if (rev !== undefined) {
+      if (rev.owner !== packet.owner) {
+        rev.owner = packet.owner;
+        this.own(packet.owner, nat, tupleKey(before));
+      }
       // engine-model.md step 15: at the host of the sending NIC, the reverse NAT of a DNATed flow
       // puts the frontend address and port back as the source.
-      packet.header = rewriteHeader(before, { src: rev.address, srcPort: rev.port });
-      this.trace('rewrite', nic.id, packet, { before, decision: { kind: 'reverseNat', rule: rev.rule } });
+      packet.header = rewriteAddresses(before, rev.address, rev.port, before.dst, before.dstPort);
+      if (this.tracing)
+        this.trace('rewrite', nic.id, packet, { before, decision: { kind: 'reverseNat', rule: rev.rule } });
     }
-    this.trace('hop', nic.id, packet);
+    if (this.tracing) this.trace('hop', nic.id, packet);
     this.forwardInFabric(packet, this.input.subnets[nic.subnet]?.id ?? nic.id);
   }
 
   /** A client's packet reaches the fabric through the gateway (on-premises) or the internet. */
-  private egressClient(host: Host, packet: Packet): void {
+  private egressClient(host: Host, packet: Packet<Owner>): void {
     const target = this.book.lookup(packet.header.dst);
     const viaInternet =
       host.location === 'internet' ||
       (target.kind === 'frontend' && target.isPublic) ||
       (target.kind === 'client' && this.input.clients[target.client]?.location === 'internet');
-    if (viaInternet) {
-      this.arriveLater(LATENCY_US.internet, packet, { kind: 'edge', edge: 'internet', toward: 'azure' });
-    } else {
-      this.arriveLater(LATENCY_US.gateway, packet, { kind: 'edge', edge: 'gateway', toward: 'azure' });
-    }
+    if (viaInternet) this.arriveLater(LATENCY_US.internet, packet, EDGE_STAGES.internetToAzure);
+    else this.arriveLater(LATENCY_US.gateway, packet, EDGE_STAGES.gatewayToAzure);
   }
 
   /**
@@ -632,29 +883,29 @@ export class Simulation {
    * NIC that owns it, an on-premises client through the gateway, anything else to the internet;
    * no owner anywhere: NO_ROUTE. (UDRs: issue 4.)
    */
-  private forwardInFabric(packet: Packet, fromElement: string): void {
+  private forwardInFabric(packet: Packet<Owner>, fromElement: string): void {
     const target = this.book.lookup(packet.header.dst);
     switch (target.kind) {
       case 'frontend':
-        this.arriveLater(LATENCY_US.fabric, packet, {
-          kind: 'frontend',
-          lb: target.lb,
-          frontend: target.frontend,
-        });
+        this.arriveLater(
+          LATENCY_US.fabric,
+          packet,
+          (this.frontendStages[target.lb] as Stage[])[target.frontend] as Stage,
+        );
         return;
       case 'nic':
-        this.arriveLater(LATENCY_US.fabric, packet, { kind: 'nic', nic: target.nic });
+        this.arriveLater(LATENCY_US.fabric, packet, this.nicStages[target.nic] as Stage);
         return;
       case 'platform':
-        this.arriveLater(LATENCY_US.platform, packet, { kind: 'platform' });
+        this.arriveLater(LATENCY_US.platform, packet, PLATFORM_STAGE);
         return;
       case 'client': {
         const onPrem = this.input.clients[target.client]?.location === 'onPremises';
-        this.arriveLater(LATENCY_US.fabric, packet, {
-          kind: 'edge',
-          edge: onPrem ? 'gateway' : 'internet',
-          toward: 'client',
-        });
+        this.arriveLater(
+          LATENCY_US.fabric,
+          packet,
+          onPrem ? EDGE_STAGES.gatewayToClient : EDGE_STAGES.internetToClient,
+        );
         return;
       }
       case 'none':
@@ -668,24 +919,24 @@ export class Simulation {
           });
           return;
         }
-        this.arriveLater(LATENCY_US.fabric, packet, { kind: 'edge', edge: 'internet', toward: 'client' });
+        this.arriveLater(LATENCY_US.fabric, packet, EDGE_STAGES.internetToClient);
         return;
     }
   }
 
   // ---------------------------------------------------------------- arrivals
 
-  private arrive(packet: Packet, stage: Stage): void {
+  private arrive(packet: Packet<Owner>, stage: Stage): void {
     switch (stage.kind) {
       case 'nic':
         this.arriveAtNic(stage.nic, packet);
         return;
       case 'local':
-        this.trace('hop', stage.host.id, packet);
+        if (this.tracing) this.trace('hop', stage.host.id, packet);
         this.deliverTransport(stage.host, packet);
         return;
       case 'client':
-        this.trace('hop', stage.host.id, packet);
+        if (this.tracing) this.trace('hop', stage.host.id, packet);
         this.receiveFromWire(stage.host, 0, packet);
         return;
       case 'frontend':
@@ -700,9 +951,9 @@ export class Simulation {
     }
   }
 
-  private arriveAtEdge(edge: 'gateway' | 'internet', toward: 'client' | 'azure', packet: Packet): void {
+  private arriveAtEdge(edge: 'gateway' | 'internet', toward: 'client' | 'azure', packet: Packet<Owner>): void {
     const id = edge === 'gateway' ? 'gateway:onPremises' : 'internet:internet';
-    this.trace('hop', id, packet);
+    if (this.tracing) this.trace('hop', id, packet);
     const target = this.book.lookup(packet.header.dst);
     if (toward === 'client' && target.kind === 'client') {
       const client = this.input.clients[target.client];
@@ -710,7 +961,7 @@ export class Simulation {
       if (client !== undefined && client.location === here) {
         const host = this.clientHost(target.client, target.host);
         const delay = edge === 'gateway' ? LATENCY_US.gateway : LATENCY_US.internet;
-        this.arriveLater(delay, packet, { kind: 'client', host });
+        this.arriveLater(delay, packet, clientStage(host));
         return;
       }
     }
@@ -719,20 +970,20 @@ export class Simulation {
       // From the internet: public frontends only; internal frontends and VNet addresses are never
       // exposed to the internet (seeds/002 "Internal Load Balancer").
       if (target.kind === 'frontend' && (edge === 'gateway') !== target.isPublic) {
-        this.arriveLater(LATENCY_US.fabric, packet, {
-          kind: 'frontend',
-          lb: target.lb,
-          frontend: target.frontend,
-        });
+        this.arriveLater(
+          LATENCY_US.fabric,
+          packet,
+          (this.frontendStages[target.lb] as Stage[])[target.frontend] as Stage,
+        );
         return;
       }
       if (target.kind === 'nic' && edge === 'gateway') {
-        this.arriveLater(LATENCY_US.fabric, packet, { kind: 'nic', nic: target.nic });
+        this.arriveLater(LATENCY_US.fabric, packet, this.nicStages[target.nic] as Stage);
         return;
       }
       if (target.kind === 'client' && this.input.clients[target.client]?.location === 'internet') {
         const host = this.clientHost(target.client, target.host);
-        this.arriveLater(LATENCY_US.internet, packet, { kind: 'client', host });
+        this.arriveLater(LATENCY_US.internet, packet, clientStage(host));
         return;
       }
     }
@@ -745,14 +996,13 @@ export class Simulation {
   }
 
   /** engine-model.md steps 10–11, then the guest (12–14). */
-  private arriveAtNic(n: number, packet: Packet): void {
+  private arriveAtNic(n: number, packet: Packet<Owner>): void {
     const nic = this.nicAt(n);
     const home = this.nicHome[n];
     if (home === undefined) throw new Error(`NIC ${nic.name} belongs to no VM`);
-    this.trace('hop', nic.id, packet);
-    const subnet = this.input.subnets[nic.subnet];
+    if (this.tracing) this.trace('hop', nic.id, packet);
     const via = packet.viaFrontend;
-    if (via !== null && nic.nsg === null && (subnet?.nsg ?? null) === null) {
+    if (via !== null && (this.nsgLayers[n]?.inbound.length ?? 0) === 0) {
       const lb = this.lbAt(via.lb);
       const fe = lb.frontends[via.frontend];
       // engine-model.md step 10 (seeds/002 SKU table, "Secure by default"): a Standard public
@@ -782,7 +1032,7 @@ export class Simulation {
   }
 
   /** engine-model.md steps 12–13. */
-  private receiveFromWire(host: Host, iface: number, packet: Packet): void {
+  private receiveFromWire(host: Host, iface: number, packet: Packet<Owner>): void {
     const reason = checkGuestReceive(host, iface, packet.header);
     if (reason !== null) {
       this.drop(packet, reason);
@@ -798,35 +1048,32 @@ export class Simulation {
    * re-evaluation ("replies of an allowed flow pass both ways, and a changed rule affects new
    * flows only").
    */
-  private passNsgs(n: number, direction: 'Inbound' | 'Outbound', packet: Packet): boolean {
-    const nic = this.nicAt(n);
-    const subnet = this.input.subnets[nic.subnet];
-    const subnetLayer = subnet === undefined || subnet.nsg === null ? null : { nsg: subnet.nsg, on: subnet.id };
-    const nicLayer = nic.nsg === null ? null : { nsg: nic.nsg, on: nic.id };
-    const ordered = direction === 'Inbound' ? [subnetLayer, nicLayer] : [nicLayer, subnetLayer];
-    const layers = ordered.filter((x): x is { nsg: number; on: string } => x !== null);
+  private passNsgs(n: number, direction: 'Inbound' | 'Outbound', packet: Packet<Owner>): boolean {
+    const layerSet = this.nsgLayers[n];
+    const layers = layerSet === undefined ? [] : direction === 'Inbound' ? layerSet.inbound : layerSet.outbound;
     if (layers.length === 0) return true;
     const h = packet.header;
-    const fwd = `${n}|${tupleKey(h)}`;
-    if (this.nsgFlows.has(fwd) || this.nsgFlows.has(`${n}|${reverseTupleKey(h)}`)) {
-      this.trace('hop', nic.id, packet, {
-        decision: { kind: 'nsgFlow', attachedTo: nic.id, note: 'packet of a flow the NSGs already allowed' },
-      });
+    const owner = packet.owner;
+    const flows = this.nsgFlows[n] as Map<string, Owner>;
+    const fwd = tupleKey(h);
+    const known = flows.has(fwd) ? fwd : flows.has(reverseTupleKey(h)) ? reverseTupleKey(h) : null;
+    if (known !== null) {
+      if (flows.get(known) !== owner) {
+        flows.set(known, owner);
+        this.own(owner, flows, known);
+      }
+      if (this.tracing) {
+        const attachedTo = this.nicAt(n).id;
+        this.trace('hop', attachedTo, packet, {
+          decision: { kind: 'nsgFlow', attachedTo, note: 'packet of a flow the NSGs already allowed' },
+        });
+      }
       return true;
     }
     for (const layer of layers) {
       const nsg = this.input.nsgs[layer.nsg];
       if (nsg === undefined) continue;
       const v = evaluateNsg(this.tags, nsg.rules, direction, h);
-      const decision: Decision = {
-        kind: 'securityRule',
-        nsg: nsg.name,
-        attachedTo: layer.on,
-        direction,
-        rule: v.rule.name,
-        priority: v.rule.priority,
-        access: v.access,
-      };
       if (v.access === 'Deny') {
         this.drop(
           packet,
@@ -836,13 +1083,34 @@ export class Simulation {
             rule: { kind: 'securityRule', name: v.rule.name, direction },
             detail: `${nsg.name} (on ${layer.on}) denies ${describePacket(h)} by ${v.isDefault ? 'default ' : ''}rule ${v.rule.name} (priority ${v.rule.priority}, ${direction.toLowerCase()}).`,
           },
-          decision,
+          {
+            kind: 'securityRule',
+            nsg: nsg.name,
+            attachedTo: layer.on,
+            direction,
+            rule: v.rule.name,
+            priority: v.rule.priority,
+            access: v.access,
+          },
         );
         return false;
       }
-      this.trace('hop', nsg.id, packet, { decision });
+      if (this.tracing) {
+        this.trace('hop', nsg.id, packet, {
+          decision: {
+            kind: 'securityRule',
+            nsg: nsg.name,
+            attachedTo: layer.on,
+            direction,
+            rule: v.rule.name,
+            priority: v.rule.priority,
+            access: v.access,
+          },
+        });
+      }
     }
-    this.nsgFlows.add(fwd);
+    flows.set(fwd, owner);
+    this.own(owner, flows, fwd);
     return true;
   }
 
@@ -851,53 +1119,65 @@ export class Simulation {
   private isMemberUp(l: number, rule: LbRuleIn, nic: number): boolean {
     // Assumption: a rule without a probe treats every member as up.
     if (rule.probe === null) return true;
-    const m = this.probeByKey.get(`${l}|${rule.probe}`)?.byNic.get(nic);
+    const m = this.probeRts[l]?.[rule.probe]?.byNic.get(nic);
     return m === undefined || m.state === 'up';
   }
 
-  private candidatesFor(l: number, rule: LbRuleIn): { members: number[]; allDownIsUp: boolean } {
+  /**
+   * The members a new flow may go to (engine-model.md step 8). It depends on probe states only,
+   * not on the tuple, so it is cached until a member changes state.
+   */
+  private candidatesFor(l: number, rule: LbRuleIn): number[] {
+    const cached = this.candidateCache.get(rule);
+    if (cached !== undefined && cached.epoch === this.healthEpoch) return cached.members;
     const lb = this.lbAt(l);
     const pool = lb.pools[rule.pool]?.members ?? [];
-    const up = pool.filter((nic) => this.isMemberUp(l, rule, nic));
-    if (up.length > 0 || rule.probe === null) return { members: up, allDownIsUp: false };
-    // engine-model.md step 8: `noHealthyBackendsBehavior: AllProbedUp` chooses among all members.
-    const probe = lb.probes[rule.probe];
-    if (probe?.noHealthyBackendsBehavior === 'AllProbedUp') return { members: [...pool], allDownIsUp: true };
-    return { members: [], allDownIsUp: false };
-  }
-
-  private countFlow(lb: LoadBalancerIn, ruleName: string, members: readonly number[], chosen: number): void {
-    const key = `${lb.name}/${ruleName}`;
-    let counts = this.distribution.get(key);
-    if (counts === undefined) {
-      counts = new Map();
-      for (const m of members) counts.set(this.nicAt(m).name, 0);
-      this.distribution.set(key, counts);
+    let members = pool.filter((nic) => this.isMemberUp(l, rule, nic));
+    if (members.length === 0 && rule.probe !== null) {
+      // engine-model.md step 8: `noHealthyBackendsBehavior: AllProbedUp` chooses among all members.
+      const probe = lb.probes[rule.probe];
+      if (probe?.noHealthyBackendsBehavior === 'AllProbedUp') members = [...pool];
     }
-    const name = this.nicAt(chosen).name;
-    counts.set(name, (counts.get(name) ?? 0) + 1);
+    this.candidateCache.set(rule, { epoch: this.healthEpoch, members });
+    return members;
   }
 
-  private arriveAtFrontend(l: number, f: number, packet: Packet): void {
+  private countFlow(lb: LoadBalancerIn, rule: LbRuleIn | NatRuleIn, members: readonly number[], chosen: number) {
+    let row = this.flowCounts.get(rule);
+    if (row === undefined) {
+      row = { key: `${lb.name}/${rule.name}`, counts: new Map() };
+      for (const m of members) row.counts.set(m, 0);
+      this.flowCounts.set(rule, row);
+    }
+    row.counts.set(chosen, (row.counts.get(chosen) ?? 0) + 1);
+  }
+
+  private arriveAtFrontend(l: number, f: number, packet: Packet<Owner>): void {
     const lb = this.lbAt(l);
     const fe = lb.frontends[f];
     if (fe === undefined) throw new Error(`no frontend ${f} on ${lb.name}`);
     const h = packet.header;
-    this.trace('hop', fe.id, packet);
+    const owner = packet.owner;
+    if (this.tracing) this.trace('hop', fe.id, packet);
     if (h.protocol === 'Icmp') {
       this.answerIcmpAtFrontend(l, f, packet);
       return;
     }
+    const table = (this.lbFlows[l] as Map<string, LbFlow>[])[f] as Map<string, LbFlow>;
     const key = flowKey(l, f, h);
-    let flow = this.lbFlows.get(key);
+    let flow = table.get(key);
     let decision: Decision | null = null;
     if (flow !== undefined && h.protocol === 'Udp') {
       // engine-model.md step 7: UDP flows move to a healthy member.
-      const rule = lb.rules.find((r) => r.name === flow?.ruleName);
-      if (rule !== undefined && !this.isMemberUp(l, rule, flow.nic)) flow = undefined;
+      const rule = flow.rule;
+      if ('pool' in rule && !this.isMemberUp(l, rule, flow.nic)) flow = undefined;
     }
     if (flow !== undefined) {
-      decision = { kind: 'lbFlow', rule: flow.ruleName, member: this.nicAt(flow.nic).name };
+      if (flow.owner !== owner) {
+        flow.owner = owner;
+        this.own(owner, table, key);
+      }
+      if (this.tracing) decision = { kind: 'lbFlow', rule: flow.ruleName, member: this.nicAt(flow.nic).name };
     } else {
       // engine-model.md step 7 (assumption): the platform creates flow state only on a SYN.
       if (h.protocol === 'Tcp' && !isSyn(h)) {
@@ -922,23 +1202,31 @@ export class Simulation {
       if (match.kind === 'nat') {
         const r = match.rule;
         // engine-model.md step 6: an inbound NAT rule has no probe and always goes to its NIC.
-        flow = { nic: r.nic, ruleName: r.name, floatingIp: r.enableFloatingIP, backendPort: r.backendPort };
-        decision = {
-          kind: 'inboundNatRule',
-          rule: r.name,
-          distribution: 'none',
-          hashInputs: [],
-          hash: null,
-          candidates: [this.nicAt(r.nic).name],
-          chosen: this.nicAt(r.nic).name,
+        flow = {
+          nic: r.nic,
+          ruleName: r.name,
+          rule: r,
           floatingIp: r.enableFloatingIP,
+          backendPort: r.backendPort,
+          owner,
         };
-        this.countFlow(lb, r.name, [r.nic], r.nic);
+        if (this.tracing) {
+          decision = {
+            kind: 'inboundNatRule',
+            rule: r.name,
+            distribution: 'none',
+            hashInputs: [],
+            hash: null,
+            candidates: [this.nicAt(r.nic).name],
+            chosen: this.nicAt(r.nic).name,
+            floatingIp: r.enableFloatingIP,
+          };
+        }
+        this.countFlow(lb, r, [r.nic], r.nic);
       } else {
         const r = match.rule;
-        const { members } = this.candidatesFor(l, r);
-        const choice = pickBackend(this.options.seed, r.loadDistribution, h, members);
-        if (choice === null) {
+        const members = this.candidatesFor(l, r);
+        if (members.length === 0) {
           this.drop(packet, {
             code: 'LB_NO_HEALTHY_BACKEND',
             at: lb.id,
@@ -947,40 +1235,51 @@ export class Simulation {
           });
           return;
         }
-        flow = { nic: choice.nic, ruleName: r.name, floatingIp: r.enableFloatingIP, backendPort: r.backendPort };
-        decision = {
-          kind: 'loadBalancingRule',
-          rule: r.name,
-          distribution: r.loadDistribution,
-          hashInputs: choice.inputs,
-          hash: choice.hash,
-          candidates: members.map((m) => this.nicAt(m).name),
-          chosen: this.nicAt(choice.nic).name,
-          floatingIp: r.enableFloatingIP,
-        };
-        this.countFlow(lb, r.name, lb.pools[r.pool]?.members ?? [], choice.nic);
+        // engine-model.md step 8: a seeded hash of the distribution's tuple over the candidates.
+        const hash = hashOf(this.options.seed, r.loadDistribution, h);
+        const nic = members[pickIndex(hash, members.length)] as number;
+        flow = { nic, ruleName: r.name, rule: r, floatingIp: r.enableFloatingIP, backendPort: r.backendPort, owner };
+        if (this.tracing) {
+          decision = {
+            kind: 'loadBalancingRule',
+            rule: r.name,
+            distribution: r.loadDistribution,
+            hashInputs: hashTuple(this.options.seed, r.loadDistribution, h).inputs,
+            hash,
+            candidates: members.map((m) => this.nicAt(m).name),
+            chosen: this.nicAt(nic).name,
+            floatingIp: r.enableFloatingIP,
+          };
+        }
+        this.countFlow(lb, r, lb.pools[r.pool]?.members ?? [], nic);
       }
-      this.lbFlows.set(key, flow);
-      const conn = this.connById.get(packet.conn);
-      if (conn !== undefined && conn.backend === null) conn.backend = this.nicAt(flow.nic).name;
+      table.set(key, flow);
+      this.own(owner, table, key);
+      const conn = owner as Partial<Conn>;
+      if (!owner.done && conn.backend === null) conn.backend = this.nicAt(flow.nic).name;
     }
     const member = this.nicAt(flow.nic);
     const before = h;
     const to = rewriteForMember(h, flow.floatingIp, member.address, flow.backendPort);
-    packet.header = rewriteHeader(h, to);
     packet.viaFrontend = { lb: l, frontend: f };
     if (to.dst !== before.dst || to.dstPort !== before.dstPort) {
+      packet.header = rewriteAddresses(h, h.src, h.srcPort, to.dst, to.dstPort);
       // The member's host will put the frontend back as the source of replies (step 15).
-      this.reverseNat.set(`${flow.nic}|${reverseTupleKey(packet.header)}`, {
-        address: before.dst,
-        port: before.dstPort,
-        rule: flow.ruleName,
-      });
-      this.trace('rewrite', lb.id, packet, { before, decision });
-    } else {
+      const nat = this.reverseNat[flow.nic] as Map<string, ReverseNat>;
+      const natKey = reverseTupleKey(packet.header);
+      const existing = nat.get(natKey);
+      if (existing === undefined || existing.address !== before.dst || existing.port !== before.dstPort) {
+        nat.set(natKey, { address: before.dst, port: before.dstPort, rule: flow.ruleName, owner });
+        this.own(owner, nat, natKey);
+      } else if (existing.owner !== owner) {
+        existing.owner = owner;
+        this.own(owner, nat, natKey);
+      }
+      if (this.tracing) this.trace('rewrite', lb.id, packet, { before, decision });
+    } else if (this.tracing) {
       this.trace('hop', lb.id, packet, { decision });
     }
-    this.arriveLater(LATENCY_US.fabric, packet, { kind: 'nic', nic: flow.nic });
+    this.arriveLater(LATENCY_US.fabric, packet, this.nicStages[flow.nic] as Stage);
   }
 
   /**
@@ -988,7 +1287,7 @@ export class Simulation {
    * answers a ping itself while a rule on it has a healthy member (Azure's frontend-reachability
    * doc, 2024); internal and Basic frontends never answer (seeds/002 limitations: no ICMP).
    */
-  private answerIcmpAtFrontend(l: number, f: number, packet: Packet): void {
+  private answerIcmpAtFrontend(l: number, f: number, packet: Packet<Owner>): void {
     const lb = this.lbAt(l);
     const fe = lb.frontends[f];
     const h = packet.header;
@@ -996,9 +1295,9 @@ export class Simulation {
       (r) => r.frontend === f && (lb.pools[r.pool]?.members ?? []).some((nic) => this.isMemberUp(l, r, nic)),
     );
     if (lb.sku === 'Standard' && fe?.isPublic === true && healthy && h.icmp === 'echo-request') {
-      this.trace('deliver', fe.id, packet);
-      const reply = this.newPacket(replyHeader(h, { icmp: 'echo-reply' }), packet.conn, packet.probe);
-      this.trace('send', fe.id, reply);
+      if (this.tracing) this.trace('deliver', fe.id, packet);
+      const reply = this.newPacket(replyHeader(h, { icmp: 'echo-reply' }), packet.owner);
+      if (this.tracing) this.trace('send', fe.id, reply);
       this.forwardInFabric(reply, fe.id);
       return;
     }
@@ -1012,7 +1311,7 @@ export class Simulation {
 
   // ---------------------------------------------------------------- transport (step 14)
 
-  private deliverTransport(host: Host, packet: Packet): void {
+  private deliverTransport(host: Host, packet: Packet<Owner>): void {
     switch (packet.header.protocol) {
       case 'Tcp':
         this.deliverTcp(host, packet);
@@ -1036,18 +1335,25 @@ export class Simulation {
     return wildcard;
   }
 
+  private socketDecision(sock: Socket, state: TcpState | 'UDP'): Decision {
+    return {
+      kind: 'socket',
+      local: formatEndpoint(sock.local.address, sock.local.port),
+      remote: formatEndpoint(sock.remote.address, sock.remote.port),
+      state,
+    };
+  }
+
+  /** Every TCP state change goes through here, and is recorded (STYLE.md, after smoltcp). */
   private setState(host: Host, sock: Socket, next: TcpState): void {
     if (sock.state === next) return;
-    this.trace('state', host.id, null, {
-      connection: sock.conn,
-      state: { from: sock.state, to: next },
-      decision: {
-        kind: 'socket',
-        local: formatEndpoint(sock.local.address, sock.local.port),
-        remote: formatEndpoint(sock.remote.address, sock.remote.port),
-        state: next,
-      },
-    });
+    if (this.tracing) {
+      this.trace('state', host.id, null, {
+        connection: sock.owner.id,
+        state: { from: sock.state, to: next },
+        decision: this.socketDecision(sock, next),
+      });
+    }
     sock.state = next;
   }
 
@@ -1055,19 +1361,20 @@ export class Simulation {
     host: Host,
     sock: Socket,
     flags: number,
-    http: Header['http'] = null,
+    http: HttpPayload | null = null,
     decision: Decision | null = null,
   ) {
-    const header = makeHeader({
-      protocol: 'Tcp',
-      src: sock.local.address,
-      srcPort: sock.local.port,
-      dst: sock.remote.address,
-      dstPort: sock.remote.port,
+    const header = newHeader(
+      'Tcp',
+      sock.local.address,
+      sock.local.port,
+      sock.remote.address,
+      sock.remote.port,
       flags,
+      null,
       http,
-    });
-    this.sendFromHost(host, header, sock.conn, sock.probe, decision);
+    );
+    this.sendFromHost(host, header, sock.owner as Owner, decision);
   }
 
   private removeSocket(host: Host, sock: Socket): void {
@@ -1075,18 +1382,11 @@ export class Simulation {
     if (host.sockets.get(key) === sock) host.sockets.delete(key);
   }
 
-  private deliverTcp(host: Host, packet: Packet): void {
+  private deliverTcp(host: Host, packet: Packet<Owner>): void {
     const h = packet.header;
-    const sock = host.sockets.get(socketKey('Tcp', h.dst, h.dstPort, h.src, h.srcPort));
+    const sock = host.sockets.get(tupleKey(h));
     if (sock !== undefined) {
-      this.trace('deliver', host.id, packet, {
-        decision: {
-          kind: 'socket',
-          local: formatEndpoint(sock.local.address, sock.local.port),
-          remote: formatEndpoint(sock.remote.address, sock.remote.port),
-          state: sock.state,
-        },
-      });
+      if (this.tracing) this.trace('deliver', host.id, packet, { decision: this.socketDecision(sock, sock.state) });
       this.onSegment(host, sock, packet);
       return;
     }
@@ -1094,25 +1394,29 @@ export class Simulation {
       const listener = this.findListener(host, 'Tcp', h.dst, h.dstPort);
       if (listener !== null) {
         // RFC 9293 §3.10.7.2 (LISTEN): a SYN creates a connection in SYN-RECEIVED, answered SYN-ACK.
-        this.trace('deliver', host.id, packet, {
-          decision: {
-            kind: 'listener',
-            listener: listener.name,
-            address: formatIpv4(listener.address),
-            port: listener.port,
-          },
-        });
+        if (this.tracing) {
+          this.trace('deliver', host.id, packet, {
+            decision: {
+              kind: 'listener',
+              listener: listener.name,
+              address: formatIpv4(listener.address),
+              port: listener.port,
+            },
+          });
+        }
         const child: Socket = {
           protocol: 'Tcp',
           local: { address: h.dst, port: h.dstPort },
           remote: { address: h.src, port: h.srcPort },
           state: 'LISTEN',
-          conn: packet.conn,
-          probe: packet.probe,
+          owner: packet.owner,
           app: { kind: 'server', listener },
           pending: null,
+          busy: false,
         };
-        host.sockets.set(socketKey('Tcp', h.dst, h.dstPort, h.src, h.srcPort), child);
+        const key = tupleKey(h);
+        host.sockets.set(key, child);
+        this.own(packet.owner, host.sockets, key);
         this.setState(host, child, 'SYN-RECEIVED');
         this.sendSegment(host, child, SYN | ACK);
         return;
@@ -1129,7 +1433,7 @@ export class Simulation {
     }
     if (hasFlag(h, RST)) {
       // RFC 9293 §3.10.7.1: a RST for no connection is discarded.
-      this.trace('deliver', host.id, packet);
+      if (this.tracing) this.trace('deliver', host.id, packet);
       return;
     }
     if (isSynAck(h)) {
@@ -1174,13 +1478,13 @@ export class Simulation {
     this.sendReset(host, packet);
   }
 
-  private sendReset(host: Host, packet: Packet): void {
+  private sendReset(host: Host, packet: Packet<Owner>): void {
     const flags = replyInClosedState(packet.header.flags);
     if (flags === null) return;
-    this.sendFromHost(host, replyHeader(packet.header, { flags }), packet.conn, packet.probe);
+    this.sendFromHost(host, replyHeader(packet.header, { flags }), packet.owner);
   }
 
-  private onSegment(host: Host, sock: Socket, packet: Packet): void {
+  private onSegment(host: Host, sock: Socket, packet: Packet<Owner>): void {
     const h = packet.header;
     const tr = receiveSegment(sock.state, h.flags, h.http !== null);
     const app = sock.app;
@@ -1194,28 +1498,30 @@ export class Simulation {
     }
     this.setState(host, sock, tr.next);
     if (tr.reply !== null) this.sendSegment(host, sock, tr.reply);
+    // A client socket's owner is its connection (see openConnection).
+    const conn = app.kind === 'client' ? (sock.owner as Conn) : null;
     switch (tr.effect) {
       case 'established':
-        if (app.kind === 'client') this.onClientEstablished(host, sock, app.conn);
-        if (app.kind === 'server' && h.http !== null) this.onServerData(host, sock, h);
+        if (conn !== null) this.onClientEstablished(host, sock, conn);
+        else if (h.http !== null) this.onServerData(host, sock, h);
         return;
       case 'reset':
         this.removeSocket(host, sock);
-        if (app.kind === 'client') this.onClientReset(app.conn, host, packet);
+        if (conn !== null) this.onClientReset(conn, host, packet);
         return;
       case 'backToListen':
         this.removeSocket(host, sock);
         return;
       case 'data':
-        if (app.kind === 'server') this.onServerData(host, sock, h);
-        if (app.kind === 'client') this.onClientData(host, sock, app.conn, h);
+        if (conn !== null) this.onClientData(host, sock, conn, h);
+        else this.onServerData(host, sock, h);
         return;
       case 'acked':
-        if (app.kind === 'client') this.onClientAcked(app.conn);
+        if (conn !== null) this.onClientAcked(conn);
         return;
       case 'closed':
         this.removeSocket(host, sock);
-        if (app.kind === 'client') this.finish(this.connAt(app.conn));
+        if (conn !== null) this.finish(conn);
         return;
       case 'finReceived':
       case 'none':
@@ -1223,19 +1529,12 @@ export class Simulation {
     }
   }
 
-  private deliverUdp(host: Host, packet: Packet): void {
+  private deliverUdp(host: Host, packet: Packet<Owner>): void {
     const h = packet.header;
-    const sock = host.sockets.get(socketKey('Udp', h.dst, h.dstPort, h.src, h.srcPort));
+    const sock = host.sockets.get(tupleKey(h));
     if (sock !== undefined && sock.app.kind === 'client') {
-      this.trace('deliver', host.id, packet, {
-        decision: {
-          kind: 'socket',
-          local: formatEndpoint(sock.local.address, sock.local.port),
-          remote: formatEndpoint(sock.remote.address, sock.remote.port),
-          state: 'UDP',
-        },
-      });
-      this.onAnswered(this.connAt(sock.app.conn), host, sock);
+      if (this.tracing) this.trace('deliver', host.id, packet, { decision: this.socketDecision(sock, 'UDP') });
+      this.onAnswered(sock.owner as Conn, host, sock);
       return;
     }
     const listener = this.findListener(host, 'Udp', h.dst, h.dstPort);
@@ -1248,55 +1547,104 @@ export class Simulation {
       });
       return;
     }
-    this.trace('deliver', host.id, packet, {
-      decision: {
-        kind: 'listener',
-        listener: listener.name,
-        address: formatIpv4(listener.address),
-        port: listener.port,
-      },
-    });
+    if (this.tracing) {
+      this.trace('deliver', host.id, packet, {
+        decision: {
+          kind: 'listener',
+          listener: listener.name,
+          address: formatIpv4(listener.address),
+          port: listener.port,
+        },
+      });
+    }
     // engine-model.md step 14: a UDP listener answers a datagram with one datagram.
-    this.sendFromHost(host, replyHeader(h, {}), packet.conn, packet.probe);
+    this.sendFromHost(host, replyHeader(h, {}), packet.owner);
   }
 
-  private deliverIcmp(host: Host, packet: Packet): void {
+  private deliverIcmp(host: Host, packet: Packet<Owner>): void {
     const h = packet.header;
     if (h.icmp === 'echo-request') {
       // Assumption: every guest answers an echo request that its firewall lets in.
-      this.trace('deliver', host.id, packet);
-      this.sendFromHost(host, replyHeader(h, { icmp: 'echo-reply' }), packet.conn, packet.probe);
+      if (this.tracing) this.trace('deliver', host.id, packet);
+      this.sendFromHost(host, replyHeader(h, { icmp: 'echo-reply' }), packet.owner);
       return;
     }
-    const sock = host.sockets.get(socketKey('Icmp', h.dst, 0, h.src, 0));
-    this.trace('deliver', host.id, packet);
-    if (sock !== undefined && sock.app.kind === 'client') this.onAnswered(this.connAt(sock.app.conn), host, sock);
+    const sock = host.sockets.get(tupleKey(h));
+    if (this.tracing) this.trace('deliver', host.id, packet);
+    if (sock !== undefined && sock.app.kind === 'client') this.onAnswered(sock.owner as Conn, host, sock);
   }
 
   // ---------------------------------------------------------------- traffic (the client side)
 
-  private connAt(n: number): Conn {
-    const conn = this.conns[n];
-    if (conn === undefined) throw new Error(`no connection ${n}`);
-    return conn;
+  private newConn(
+    spec: ConnSpec,
+    traffic: number,
+    index: number,
+    id: string,
+    host: Host,
+    proxy: ProxyRequest | null,
+    clientSlot: Conn['clientSlot'],
+  ): Conn {
+    return {
+      id,
+      probe: false,
+      inFlight: 0,
+      done: false,
+      released: false,
+      doom: null,
+      owned: [],
+      spec,
+      traffic,
+      index,
+      host,
+      source: null,
+      socket: null,
+      outcome: 'pending',
+      backend: null,
+      reason: null,
+      firstSynUs: 0,
+      establishedUs: null,
+      handshakeUs: null,
+      http: null,
+      awaitingResponse: false,
+      closed: null,
+      timer: null,
+      dataSentUs: 0,
+      deadline: null,
+      pendingId: 0,
+      proxy,
+      failure: null,
+      reported: false,
+      clientSlot,
+    };
   }
 
-  private hostFor(t: TrafficIn, index: number): Host {
+  private onOpen(traffic: number, index: number, seqBase: number): void {
+    const t = this.input.traffic[traffic] as TrafficIn;
+    if (index + 1 < t.connections) this.scheduleOpen(traffic, index + 1, seqBase);
+    this.opened[traffic] = index + 1;
+    let host: Host;
+    let slot: Conn['clientSlot'] = null;
     if (t.source.kind === 'vm') {
-      const host = this.vmHosts[t.source.vm];
-      if (host === undefined) throw new Error(`no VM ${t.source.vm}`);
-      return host;
+      const vmHost = this.vmHosts[t.source.vm];
+      if (vmHost === undefined) throw new Error(`no VM ${t.source.vm}`);
+      host = vmHost;
+    } else {
+      const client = this.input.clients[t.source.client];
+      // scenario-format.md "Clients": a client with `count` spreads its connections over its hosts.
+      const h = index % (client?.count ?? 1);
+      host = this.clientHost(t.source.client, h);
+      slot = { client: t.source.client, host: h };
     }
-    const client = this.input.clients[t.source.client];
-    const count = client?.count ?? 1;
-    // scenario-format.md "Clients": a client with `count` spreads its connections over its hosts.
-    return this.clientHost(t.source.client, index % count);
+    const conn = this.newConn(t, traffic, index, `${t.name}#${index}`, host, null, slot);
+    if (this.bulk) this.live.add(conn);
+    else (this.rows[traffic] as Conn[])[index] = conn;
+    this.openConnection(conn);
   }
 
   private openConnection(conn: Conn): void {
-    const t = conn.traffic;
-    const host = this.hostFor(t, conn.index);
-    conn.host = host;
+    const t = conn.spec;
+    const host = conn.host as Host;
     if (!host.running) {
       conn.outcome = t.protocol === 'Tcp' ? 'timeout' : 'unanswered';
       conn.reason = {
@@ -1310,49 +1658,59 @@ export class Simulation {
     }
     const src = chooseSourceAddress(host, t.destination);
     const port = t.protocol === 'Icmp' ? 0 : (t.sourcePort ?? this.allocatePort(host, t.protocol));
-    host.usedPorts.add(`${t.protocol}|${port}`);
+    host.usedPorts.add(portKey(t.protocol, port));
     conn.source = { address: src, port };
     const sock: Socket = {
       protocol: t.protocol === 'Icmp' ? 'Tcp' : t.protocol,
       local: { address: src, port },
       remote: { address: t.destination, port: t.destinationPort },
       state: 'CLOSED',
-      conn: conn.id,
-      probe: false,
-      app: { kind: 'client', conn: conn.n },
+      owner: conn,
+      app: { kind: 'client' },
       pending: null,
+      busy: false,
     };
     conn.socket = sock;
-    host.sockets.set(socketKey(t.protocol, src, port, t.destination, t.destinationPort), sock);
+    const key = socketKey(t.protocol, src, port, t.destination, t.destinationPort);
+    host.sockets.set(key, sock);
+    this.own(conn, host.sockets, key);
     if (t.protocol === 'Tcp') {
       this.setState(host, sock, 'SYN-SENT');
       conn.firstSynUs = this.now;
       this.sendSegment(host, sock, SYN);
-      const sched = synSchedule(host.os, host.tcpSynLinearTimeouts);
-      sched.retransmitAtUs.forEach((at, i) => {
-        conn.timers.push(
-          this.schedule(this.now + at, PHASE.packet, { type: 'synTimer', conn, attempt: i + 1, final: false }, false),
-        );
-      });
-      conn.timers.push(
-        this.schedule(
-          this.now + sched.failAtUs,
+      this.armSynTimer(conn, host, 1);
+      if (conn.proxy !== null) {
+        // nginx proxy_connect_timeout (60 s default): the proxy gives up on the upstream first.
+        conn.deadline = this.schedule(
+          this.now + PROXY_CONNECT_TIMEOUT_US,
           PHASE.packet,
-          { type: 'synTimer', conn, attempt: sched.retransmitAtUs.length + 1, final: true },
+          { type: 'connectTimeout', conn },
           false,
-        ),
-      );
+        );
+      }
       return;
     }
     const header =
       t.protocol === 'Udp'
-        ? makeHeader({ protocol: 'Udp', src, srcPort: port, dst: t.destination, dstPort: t.destinationPort })
-        : makeHeader({ protocol: 'Icmp', src, dst: t.destination, icmp: 'echo-request' });
-    this.sendFromHost(host, header, conn.id, false);
-    conn.timers.push(this.schedule(this.now + ANSWER_WAIT_US, PHASE.packet, { type: 'answerDeadline', conn }, false));
+        ? newHeader('Udp', src, port, t.destination, t.destinationPort, 0, null, null)
+        : newHeader('Icmp', src, 0, t.destination, 0, 0, 'echo-request', null);
+    this.sendFromHost(host, header, conn);
+    conn.deadline = this.schedule(this.now + ANSWER_WAIT_US, PHASE.packet, { type: 'answerDeadline', conn }, false);
+  }
+
+  /**
+   * The SYN retransmissions of engine-model.md "Time and TCP", armed one at a time (attempt `n`
+   * fires at the n-th offset of the OS's schedule from the first SYN; the last one fails).
+   */
+  private armSynTimer(conn: Conn, host: Host, attempt: number): void {
+    const sched = this.synScheduleOf(host);
+    const final = attempt > sched.retransmitAtUs.length;
+    const at = conn.firstSynUs + (final ? sched.failAtUs : (sched.retransmitAtUs[attempt - 1] as number));
+    conn.timer = this.schedule(at, PHASE.packet, { type: 'synTimer', conn, attempt, final }, false);
   }
 
   private onSynTimer(conn: Conn, attempt: number, final: boolean): void {
+    conn.timer = null;
     const host = conn.host;
     const sock = conn.socket;
     if (conn.done || host === null || sock === null || sock.state !== 'SYN-SENT') return;
@@ -1369,18 +1727,20 @@ export class Simulation {
       this.finish(conn);
       return;
     }
-    this.sendSegment(host, sock, SYN, null, { kind: 'retransmission', attempt });
+    this.sendSegment(host, sock, SYN, null, this.tracing ? { kind: 'retransmission', attempt } : null);
+    this.armSynTimer(conn, host, attempt + 1);
   }
 
-  private onClientEstablished(host: Host, sock: Socket, n: number): void {
-    const conn = this.connAt(n);
-    for (const timer of conn.timers) this.cancel(timer);
-    conn.timers = [];
+  private onClientEstablished(host: Host, sock: Socket, conn: Conn): void {
+    this.cancel(conn.timer);
+    conn.timer = null;
+    this.cancel(conn.deadline);
+    conn.deadline = null;
     conn.outcome = 'established';
     conn.doom = null;
     conn.establishedUs = this.now;
-    conn.handshakeUs = this.now - (conn.firstSynUs ?? this.now);
-    const path = conn.traffic.http;
+    conn.handshakeUs = this.now - conn.firstSynUs;
+    const path = conn.spec.http;
     if (path !== null) {
       conn.awaitingResponse = true;
       this.sendData(conn, host, sock, PSH | ACK, path);
@@ -1394,34 +1754,26 @@ export class Simulation {
     const id = ++conn.pendingId;
     sock.pending = { flags, request, id };
     this.sendSegment(host, sock, flags, request === null ? null : { kind: 'request', method: 'GET', path: request });
-    const sched = dataSchedule(host.os);
-    sched.retransmitAtUs.forEach((at, i) => {
-      conn.timers.push(
-        this.schedule(
-          this.now + at,
-          PHASE.packet,
-          { type: 'dataTimer', conn, pendingId: id, attempt: i + 1, final: false },
-          false,
-        ),
-      );
-    });
-    conn.timers.push(
-      this.schedule(
-        this.now + sched.failAtUs,
-        PHASE.packet,
-        { type: 'dataTimer', conn, pendingId: id, attempt: 0, final: true },
-        false,
-      ),
-    );
+    conn.dataSentUs = this.now;
+    this.cancel(conn.timer);
+    this.armDataTimer(conn, host, id, 1);
+  }
+
+  private armDataTimer(conn: Conn, host: Host, pendingId: number, attempt: number): void {
+    const sched = this.dataScheduleOf(host);
+    const final = attempt > sched.retransmitAtUs.length;
+    const at = conn.dataSentUs + (final ? sched.failAtUs : (sched.retransmitAtUs[attempt - 1] as number));
+    conn.timer = this.schedule(at, PHASE.packet, { type: 'dataTimer', conn, pendingId, attempt, final }, false);
   }
 
   private clearPending(conn: Conn): void {
     if (conn.socket !== null) conn.socket.pending = null;
-    for (const timer of conn.timers) this.cancel(timer);
-    conn.timers = [];
+    this.cancel(conn.timer);
+    conn.timer = null;
   }
 
-  private onDataTimer(conn: Conn, pendingId: number, final: boolean): void {
+  private onDataTimer(conn: Conn, pendingId: number, attempt: number, final: boolean): void {
+    conn.timer = null;
     const host = conn.host;
     const sock = conn.socket;
     if (conn.done || host === null || sock === null || sock.pending?.id !== pendingId) return;
@@ -1446,17 +1798,19 @@ export class Simulation {
       sock,
       p.flags,
       p.request === null ? null : { kind: 'request', method: 'GET', path: p.request },
-      { kind: 'retransmission', attempt: 0 },
+      this.tracing ? { kind: 'retransmission', attempt: 0 } : null,
     );
+    this.armDataTimer(conn, host, pendingId, attempt + 1);
   }
 
   private scheduleClose(conn: Conn): void {
-    const at = (conn.establishedUs ?? this.now) + conn.traffic.durationUs;
+    const at = (conn.establishedUs ?? this.now) + conn.spec.durationUs;
     if (at <= this.now) {
       this.closeClient(conn);
       return;
     }
-    conn.timers.push(this.schedule(at, PHASE.traffic, { type: 'close', conn }, false));
+    this.cancel(conn.deadline);
+    conn.deadline = this.schedule(at, PHASE.traffic, { type: 'close', conn }, false);
   }
 
   /** The client closes at the end of its `duration` (scenario-format.md "traffic"). */
@@ -1469,32 +1823,62 @@ export class Simulation {
     this.sendData(conn, host, sock, FIN | ACK, null);
   }
 
-  private onClientData(host: Host, sock: Socket, n: number, h: Header): void {
-    const conn = this.connAt(n);
+  private onClientData(host: Host, sock: Socket, conn: Conn, h: Header): void {
     if (h.http?.kind === 'response' && conn.awaitingResponse) {
-      conn.http = { path: conn.traffic.http ?? '/', status: h.http.status };
+      conn.http = { path: conn.spec.http ?? '/', status: h.http.status };
       conn.awaitingResponse = false;
       this.clearPending(conn);
+      this.cancel(conn.deadline);
+      conn.deadline = null;
       this.sendSegment(host, sock, ACK);
+      if (conn.proxy !== null) this.reportUpstream(conn, h.http.status);
       this.scheduleClose(conn);
     }
   }
 
-  private onClientAcked(n: number): void {
-    const conn = this.connAt(n);
-    const wasAwaiting = conn.awaitingResponse;
+  private onClientAcked(conn: Conn): void {
+    const wasAwaiting = conn.awaitingResponse && conn.socket?.pending?.request !== null;
     this.clearPending(conn);
-    if (wasAwaiting) {
-      // scenario-format.md "Defaults": a listener without an `http` map speaks TCP only and a GET
-      // gets no HTTP answer. Assumption: the client gives up on HTTP once its request is
-      // acknowledged without an answer, and closes as it would after an answer.
-      conn.awaitingResponse = false;
-      this.scheduleClose(conn);
+    if (wasAwaiting && conn.deadline === null) {
+      // The request is acknowledged: wait for the answer (a reverse proxy's answer comes when its
+      // upstream has answered). nginx waits `proxy_read_timeout`; other clients HTTP_RESPONSE_WAIT_US.
+      const wait = conn.proxy === null ? HTTP_RESPONSE_WAIT_US : PROXY_READ_TIMEOUT_US;
+      conn.deadline = this.schedule(this.now + wait, PHASE.packet, { type: 'responseDeadline', conn }, false);
     }
   }
 
-  private onClientReset(n: number, host: Host, packet: Packet): void {
-    const conn = this.connAt(n);
+  private onResponseDeadline(conn: Conn): void {
+    if (conn.done || !conn.awaitingResponse) return;
+    // No answer in time: the client gives up on HTTP and closes as it would after an answer.
+    conn.awaitingResponse = false;
+    if (conn.proxy !== null) {
+      conn.failure = 'timeout';
+      this.reportUpstream(conn, null);
+    }
+    this.scheduleClose(conn);
+  }
+
+  /** nginx gave up connecting to this upstream (`proxy_connect_timeout`). */
+  private onConnectTimeout(conn: Conn): void {
+    const host = conn.host;
+    const sock = conn.socket;
+    if (conn.done || host === null || sock === null || sock.state !== 'SYN-SENT') return;
+    this.cancel(conn.timer);
+    conn.timer = null;
+    this.setState(host, sock, 'CLOSED');
+    this.removeSocket(host, sock);
+    conn.outcome = 'timeout';
+    conn.failure = 'timeout';
+    conn.reason = conn.doom ?? {
+      code: 'TCP_TIMEOUT',
+      at: host.id,
+      rule: null,
+      detail: `${host.name} (the reverse proxy) got no answer from ${formatEndpoint(sock.remote.address, sock.remote.port)} within proxy_connect_timeout (60 s).`,
+    };
+    this.finish(conn);
+  }
+
+  private onClientReset(conn: Conn, host: Host, packet: Packet<Owner>): void {
     const reason = conn.doom ?? {
       code: 'TCP_RESET',
       at: host.id,
@@ -1512,7 +1896,14 @@ export class Simulation {
 
   private onServerData(host: Host, sock: Socket, h: Header): void {
     if (sock.app.kind !== 'server' || h.http?.kind !== 'request') return;
-    const map = sock.app.listener.http;
+    const listener = sock.app.listener;
+    if (listener.proxyTo.length > 0) {
+      // RFC 9293 §3.10.7.4: received data is acknowledged; the proxy answers once its upstream has.
+      this.sendSegment(host, sock, ACK);
+      if (!sock.busy) this.startProxy(host, sock, listener, h.http.path);
+      return;
+    }
+    const map = listener.http;
     if (map === null) {
       // No `http` map: the listener speaks TCP only (scenario-format.md "Defaults"): ACK, no answer.
       this.sendSegment(host, sock, ACK);
@@ -1521,6 +1912,71 @@ export class Simulation {
     const path = h.http.path;
     const status = Object.hasOwn(map, path) ? (map[path] ?? 404) : 404;
     this.sendSegment(host, sock, PSH | ACK, { kind: 'response', status });
+  }
+
+  // ---------------------------------------------------------------- reverse proxies (proxyTo)
+
+  /**
+   * seeds/003 §3.3 (workaround 3, an NGINX NVA): the proxy terminates its client's connection and,
+   * for a GET, opens its own connection from its VM to an upstream, along the real path (which may
+   * go through a load-balancer frontend), then answers its client with the upstream's status.
+   * The upstream is chosen round robin over `proxyTo` (nginx's default balancing:
+   * nginx.org/en/docs/http/ngx_http_upstream_module.html, "By default, requests are distributed
+   * between the servers using a weighted round-robin balancing method"), per listener, in the order
+   * the requests reach it.
+   */
+  private startProxy(host: Host, sock: Socket, listener: ListenerIn, path: string): void {
+    sock.busy = true;
+    const next = this.roundRobin.get(listener) ?? 0;
+    this.roundRobin.set(listener, (next + 1) % listener.proxyTo.length);
+    this.openUpstream({ host, sock, listener, path, first: next, tries: 0, answered: false });
+  }
+
+  private openUpstream(req: ProxyRequest): void {
+    const n = req.listener.proxyTo.length;
+    const target = req.listener.proxyTo[(req.first + req.tries) % n] as { address: number; port: number };
+    req.tries++;
+    const spec: ConnSpec = {
+      name: `${req.sock.owner.id}>upstream`,
+      from: req.host.name,
+      protocol: 'Tcp',
+      destination: target.address,
+      destinationPort: target.port,
+      sourcePort: null,
+      http: req.path,
+      durationUs: 0,
+    };
+    const conn = this.newConn(
+      spec,
+      -1,
+      req.tries - 1,
+      `${req.sock.owner.id}>upstream${req.tries}`,
+      req.host,
+      req,
+      null,
+    );
+    this.openConnection(conn);
+  }
+
+  /**
+   * An upstream answered (`status`) or failed (null). On a failure nginx passes the request to the
+   * next upstream (`proxy_next_upstream error timeout`, its default; each upstream tried once),
+   * and when none is left answers 502 after an error or 504 after a timeout (nginx's
+   * ngx_http_upstream_next).
+   */
+  private reportUpstream(conn: Conn, status: number | null): void {
+    const req = conn.proxy;
+    if (req === null || conn.reported || req.answered) return;
+    conn.reported = true;
+    if (status === null && req.tries < req.listener.proxyTo.length) {
+      this.openUpstream(req);
+      return;
+    }
+    req.answered = true;
+    req.sock.busy = false;
+    const answer = status ?? (conn.failure === 'timeout' ? GATEWAY_TIMEOUT : BAD_GATEWAY);
+    if (req.sock.state !== 'ESTABLISHED') return;
+    this.sendSegment(req.host, req.sock, PSH | ACK, { kind: 'response', status: answer });
   }
 
   private onAnswered(conn: Conn, host: Host, sock: Socket): void {
@@ -1536,9 +1992,9 @@ export class Simulation {
     conn.outcome = 'unanswered';
     conn.reason = conn.doom ?? {
       code: 'NO_ANSWER',
-      at: host?.id ?? `client:${conn.traffic.from}`,
+      at: host?.id ?? `client:${conn.spec.from}`,
       rule: null,
-      detail: `No answer reached ${host?.name ?? conn.traffic.from} within ${ANSWER_WAIT_US / 1_000_000} s.`,
+      detail: `No answer reached ${host?.name ?? conn.spec.from} within ${ANSWER_WAIT_US / 1_000_000} s.`,
     };
     if (host !== null && conn.socket !== null) this.removeSocket(host, conn.socket);
     this.finish(conn);
@@ -1547,12 +2003,37 @@ export class Simulation {
   private finish(conn: Conn): void {
     if (conn.done) return;
     conn.done = true;
-    this.openConns--;
-    for (const timer of conn.timers) this.cancel(timer);
-    conn.timers = [];
+    this.cancel(conn.timer);
+    this.cancel(conn.deadline);
+    conn.timer = null;
+    conn.deadline = null;
     if (conn.host !== null && conn.source !== null) {
-      conn.host.usedPorts.delete(`${conn.traffic.protocol}|${conn.source.port}`);
+      conn.host.usedPorts.delete(portKey(conn.spec.protocol, conn.source.port));
     }
+    if (conn.proxy !== null) {
+      // An upstream that ended without an answer failed (a reset, or the kernel gave up: nginx
+      // counts both as an error; its own timeouts set `failure` before).
+      if (conn.http === null) this.reportUpstream(conn, null);
+    } else {
+      this.openConns--;
+      if (this.bulk) {
+        this.live.delete(conn);
+        this.aggregate(conn);
+      }
+    }
+    if (conn.inFlight === 0) this.release(conn);
+  }
+
+  private aggregate(conn: Conn): void {
+    const reason = rowReason(conn);
+    const established = conn.outcome === 'established';
+    this.aggregator.add(
+      conn.outcome,
+      reason === null ? null : reason.code,
+      conn.backend,
+      conn.http === null ? null : conn.http.status,
+      established && conn.closed !== null ? conn.closed.by : null,
+    );
   }
 
   // ---------------------------------------------------------------- probes
@@ -1560,8 +2041,9 @@ export class Simulation {
   private runProbeRound(rt: ProbeRuntime): void {
     for (const m of rt.members) this.startProbeAttempt(rt, m);
     // engine-model.md "Time and TCP": every probe fires at 0, interval, 2 × interval ... (assumption).
-    if (this.mode === 'run')
+    if (this.runMode === 'run') {
       this.schedule(this.now + rt.probe.intervalUs, PHASE.probe, { type: 'probeRound', rt }, true);
+    }
   }
 
   private startProbeAttempt(rt: ProbeRuntime, m: MemberHealth): void {
@@ -1591,52 +2073,47 @@ export class Simulation {
     // the probe port, never the frontend address (seeds/003 §3.2 call-out 3).
     this.sendFromPlatform(
       attempt,
-      makeHeader({
-        protocol: 'Tcp',
-        src: AZURE_LB_ADDRESS,
-        srcPort: port,
-        dst: nic.address,
-        dstPort: rt.probe.port,
-        flags: SYN,
-      }),
+      newHeader('Tcp', AZURE_LB_ADDRESS, port, nic.address, rt.probe.port, SYN, null, null),
     );
     this.schedule(this.now + probeTimeoutUs(rt.probe), PHASE.probe, { type: 'probeDeadline', attempt }, true);
   }
 
-  private newAttempt(rt: ProbeRuntime, m: MemberHealth, conn: string, port: number, address: number): ProbeAttempt {
+  private newAttempt(rt: ProbeRuntime, m: MemberHealth, id: string, port: number, address: number): ProbeAttempt {
     const attempt: ProbeAttempt = {
-      conn,
+      id,
+      probe: true,
+      inFlight: 0,
+      done: false,
+      released: false,
+      doom: null,
+      owned: [],
       rt,
       member: m,
       port,
       memberAddress: address,
-      done: false,
       established: false,
-      doom: null,
       verdict: null,
     };
-    this.attempts.push(attempt);
-    this.attemptByConn.set(conn, attempt);
+    // Only the steady-state rounds read the verdicts back; a run keeps no list of attempts.
+    if (this.runMode === 'steady') this.attempts.push(attempt);
     return attempt;
   }
 
   private sendFromPlatform(attempt: ProbeAttempt, header: Header): void {
-    const packet = this.newPacket(header, attempt.conn, true);
-    this.trace('send', attempt.rt.probe.id, packet);
-    this.arriveLater(LATENCY_US.platform, packet, { kind: 'nic', nic: attempt.member.nic });
+    const packet = this.newPacket(header, attempt);
+    if (this.tracing) this.trace('send', attempt.rt.probe.id, packet);
+    this.arriveLater(LATENCY_US.platform, packet, this.nicStages[attempt.member.nic] as Stage);
   }
 
-  private arriveAtPlatform(packet: Packet): void {
+  private arriveAtPlatform(packet: Packet<Owner>): void {
     const h = packet.header;
     const attempt = this.attemptByPort.get(h.dstPort);
     if (attempt === undefined || attempt.done || h.src !== attempt.memberAddress || h.protocol !== 'Tcp') {
-      this.trace('deliver', 'probe:platform', packet);
+      if (this.tracing) this.trace('deliver', 'probe:platform', packet);
       return;
     }
     const probe = attempt.rt.probe;
-    this.trace('deliver', probe.id, packet);
-    const reply = (flags: number, http: Header['http'] = null) =>
-      this.sendFromPlatform(attempt, replyHeader(h, { flags, http }));
+    if (this.tracing) this.trace('deliver', probe.id, packet);
     if (hasFlag(h, RST)) {
       // seeds/004: a TCP reset from the instance marks the probe failed.
       const reason = attempt.doom ?? {
@@ -1650,20 +2127,23 @@ export class Simulation {
     }
     if (isSynAck(h)) {
       attempt.established = true;
-      reply(ACK);
+      this.sendFromPlatform(attempt, replyHeader(h, { flags: ACK }));
       if (probe.protocol === 'Tcp') {
         // seeds/004 "TCP custom probe": success is a completed three-way handshake. Assumption:
         // the probe then closes the connection with a RST.
-        reply(RST);
+        this.sendFromPlatform(attempt, replyHeader(h, { flags: RST }));
         this.finishAttempt(attempt, { ok: true, reason: null, code: 'Up_Probe_Success' });
         return;
       }
       // Assumption: HTTPS is modelled as HTTP (TLS is not simulated).
-      reply(PSH | ACK, { kind: 'request', method: 'GET', path: probe.requestPath });
+      this.sendFromPlatform(
+        attempt,
+        replyHeader(h, { flags: PSH | ACK, http: { kind: 'request', method: 'GET', path: probe.requestPath } }),
+      );
       return;
     }
     if (h.http?.kind === 'response') {
-      reply(RST);
+      this.sendFromPlatform(attempt, replyHeader(h, { flags: RST }));
       if (h.http.status === 200) {
         this.finishAttempt(attempt, { ok: true, reason: null, code: 'Up_Probe_Success' });
         return;
@@ -1680,7 +2160,6 @@ export class Simulation {
         },
         code: failureCode(probe, 'status'),
       });
-      return;
     }
   }
 
@@ -1701,51 +2180,28 @@ export class Simulation {
     attempt.done = true;
     attempt.verdict = verdict;
     if (this.attemptByPort.get(attempt.port) === attempt) this.attemptByPort.delete(attempt.port);
-    this.attemptByConn.delete(attempt.conn);
-    if (this.mode !== 'run') return;
+    if (attempt.inFlight === 0) this.release(attempt);
+    if (this.runMode !== 'run') return;
     const m = attempt.member;
     const changed = applyVerdict(attempt.rt.probe, m, verdict, this.now);
-    this.trace('state', attempt.rt.probe.id, null, {
-      connection: attempt.conn,
-      reason: verdict.reason,
-      decision: {
-        kind: 'probe',
-        probe: attempt.rt.probe.name,
-        member: m.name,
-        result: `${verdict.ok ? 'success' : 'failure'}${changed ? `; member now ${m.state}` : ''}`,
-      },
-    });
+    if (changed) this.healthEpoch++;
+    if (this.tracing) {
+      this.trace('state', attempt.rt.probe.id, null, {
+        connection: attempt.id,
+        reason: verdict.reason,
+        decision: {
+          kind: 'probe',
+          probe: attempt.rt.probe.name,
+          member: m.name,
+          result: `${verdict.ok ? 'success' : 'failure'}${changed ? `; member now ${m.state}` : ''}`,
+        },
+      });
+    }
   }
 
   // ---------------------------------------------------------------- result
 
-  private buildResult(endUs: number): SimulationResult {
-    const connections: ConnectionResult[] = this.conns.map((c) => {
-      const t = c.traffic;
-      const src = c.source;
-      return {
-        traffic: t.name,
-        index: c.index,
-        protocol: t.protocol,
-        from: t.from,
-        source:
-          src === null ? null : t.protocol === 'Icmp' ? formatIpv4(src.address) : formatEndpoint(src.address, src.port),
-        destination:
-          t.protocol === 'Icmp' ? formatIpv4(t.destination) : formatEndpoint(t.destination, t.destinationPort),
-        outcome: c.outcome,
-        backend: c.backend,
-        reason:
-          c.outcome === 'established' || c.outcome === 'answered'
-            ? null
-            : (c.reason ?? (c.outcome === 'pending' ? null : c.doom)),
-        handshakeMs: c.handshakeUs === null ? null : microsToMillis(c.handshakeUs),
-        http: c.http,
-        closed:
-          c.outcome === 'established' && c.closed !== null
-            ? { at: microsToSeconds(c.closed.atUs), by: c.closed.by, reason: c.closed.reason }
-            : null,
-      };
-    });
+  private probeResults(): ProbeResult[] {
     const probes: ProbeResult[] = [];
     for (const rt of this.probes) {
       for (const m of rt.members) {
@@ -1760,27 +2216,168 @@ export class Simulation {
         });
       }
     }
+    return probes;
+  }
+
+  private distributionResult(): Record<string, Record<string, number>> {
     const distribution: Record<string, Record<string, number>> = {};
     for (const lb of this.input.loadBalancers) {
       for (const r of [...lb.rules, ...lb.natRules]) {
-        const counts = this.distribution.get(`${lb.name}/${r.name}`);
-        if (counts === undefined) continue;
-        const row: Record<string, number> = {};
-        for (const [member, count] of counts) row[member] = count;
-        distribution[`${lb.name}/${r.name}`] = row;
+        const row = this.flowCounts.get(r);
+        if (row === undefined) continue;
+        const out: Record<string, number> = {};
+        for (const [nic, count] of row.counts) out[this.nicAt(nic).name] = count;
+        distribution[row.key] = out;
       }
     }
-    const result: SimulationResult = {
+    return distribution;
+  }
+
+  private buildResult(endUs: number): SimulationResult {
+    const connections: ConnectionResult[] = [];
+    this.input.traffic.forEach((t, ti) => {
+      const rows = this.rows[ti] as Conn[];
+      for (let i = 0; i < t.connections; i++) {
+        const c = rows[i];
+        connections.push(c === undefined ? unopenedRow(t, i) : connectionRow(c));
+      }
+    });
+    return {
       format: 'hairpin-result',
       version: 1,
       seed: this.options.seed,
       simulatedSeconds: microsToSeconds(endUs),
       warnings: [],
       connections,
-      probes,
-      distribution,
+      probes: this.probeResults(),
+      distribution: this.distributionResult(),
       ...(this.tracer.enabled ? { events: this.tracer.events } : {}),
     };
-    return result;
   }
+
+  private buildBulkResult(endUs: number): BulkResult {
+    // Connections still under way when the run stopped, and those never opened, are pending.
+    for (const conn of this.live) this.aggregate(conn);
+    this.input.traffic.forEach((t, ti) => {
+      for (let i = this.opened[ti] ?? 0; i < t.connections; i++) this.aggregator.add('pending', null, null, null, null);
+    });
+    return {
+      format: 'hairpin-bulk-result',
+      version: 1,
+      seed: this.options.seed,
+      simulatedSeconds: microsToSeconds(endUs),
+      warnings: [],
+      ...this.aggregator.build(),
+      probes: this.probeResults(),
+      distribution: this.distributionResult(),
+    };
+  }
+}
+
+/** A host behind one address of a client (its name, with the address, is built only when read). */
+class ClientHost implements Host {
+  readonly kind = 'client' as const;
+  readonly id: string;
+  readonly os: ClientIn['os'];
+  running = true;
+  readonly ifaces: readonly Iface[];
+  readonly routes = [] as const;
+  readonly acceptLocal: boolean;
+  readonly tcpSynLinearTimeouts: number;
+  readonly firewall = null;
+  readonly listeners: readonly ListenerIn[];
+  readonly sockets = new Map<string, Socket>();
+  readonly firewallFlows = new Map<string, unknown>();
+  readonly usedPorts = new Set<number>();
+  readonly location: ClientIn['location'];
+  routeCache: Host['routeCache'];
+  loopbackDecision: Host['loopbackDecision'];
+  localStage: unknown;
+  clientStage: unknown;
+
+  constructor(
+    private readonly client: ClientIn,
+    private readonly address: number,
+  ) {
+    this.id = client.id;
+    this.os = client.os;
+    this.acceptLocal = client.acceptLocal;
+    this.tcpSynLinearTimeouts = client.tcpSynLinearTimeouts;
+    this.listeners = client.listeners;
+    this.location = client.location;
+    this.ifaces = [
+      {
+        kind: 'client',
+        id: client.id,
+        name: client.name,
+        address,
+        // A client is a single-homed host: the host models do not change its behaviour.
+        weakHostSend: client.os === 'linux',
+        weakHostReceive: client.os === 'linux',
+        nic: null,
+        onLink: null,
+      },
+    ];
+  }
+
+  get name(): string {
+    return this.client.count > 1 ? `${this.client.name} (${formatIpv4(this.address)})` : this.client.name;
+  }
+}
+
+function localStage(host: Host): Stage {
+  host.localStage ??= { kind: 'local', host } satisfies Stage;
+  return host.localStage as Stage;
+}
+
+function clientStage(host: Host): Stage {
+  host.clientStage ??= { kind: 'client', host } satisfies Stage;
+  return host.clientStage as Stage;
+}
+
+/** The row's `reason` (scenario-format.md): null when it worked, else the first event that doomed it. */
+function rowReason(c: Conn): Reason | null {
+  if (c.outcome === 'established' || c.outcome === 'answered') return null;
+  return c.reason ?? (c.outcome === 'pending' ? null : c.doom);
+}
+
+function connectionRow(c: Conn): ConnectionResult {
+  const t = c.spec;
+  const src = c.source;
+  return {
+    traffic: t.name,
+    index: c.index,
+    protocol: t.protocol,
+    from: t.from,
+    source:
+      src === null ? null : t.protocol === 'Icmp' ? formatIpv4(src.address) : formatEndpoint(src.address, src.port),
+    destination: t.protocol === 'Icmp' ? formatIpv4(t.destination) : formatEndpoint(t.destination, t.destinationPort),
+    outcome: c.outcome,
+    backend: c.backend,
+    reason: rowReason(c),
+    handshakeMs: c.handshakeUs === null ? null : microsToMillis(c.handshakeUs),
+    http: c.http,
+    closed:
+      c.outcome === 'established' && c.closed !== null
+        ? { at: microsToSeconds(c.closed.atUs), by: c.closed.by, reason: c.closed.reason }
+        : null,
+  };
+}
+
+/** A connection the run stopped before opening (`until`). */
+function unopenedRow(t: TrafficIn, index: number): ConnectionResult {
+  return {
+    traffic: t.name,
+    index,
+    protocol: t.protocol,
+    from: t.from,
+    source: null,
+    destination: t.protocol === 'Icmp' ? formatIpv4(t.destination) : formatEndpoint(t.destination, t.destinationPort),
+    outcome: 'pending',
+    backend: null,
+    reason: null,
+    handshakeMs: null,
+    http: null,
+    closed: null,
+  };
 }

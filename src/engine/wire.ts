@@ -46,15 +46,25 @@ export interface Header {
   readonly flags: number;
   readonly icmp: IcmpType | null;
   readonly http: HttpPayload | null;
+  /** Cache of `tupleKey` (the header never changes, so its key is built at most once). */
+  key?: string | undefined;
+  /** Cache of `reverseTupleKey`. */
+  rkey?: string | undefined;
 }
 
-export interface Packet {
+/** Whom a packet belongs to: a connection or a probe attempt (see simulation.ts `Owner`). */
+export interface PacketOwner {
+  /** The connection id the trace prints. */
+  readonly id: string;
+  /** True for health-probe traffic (kept apart when deciding that the simulation may end). */
+  readonly probe: boolean;
+}
+
+export interface Packet<O extends PacketOwner = PacketOwner> {
   /** Unique per simulation, kept across rewrites so the trace can follow one packet. */
   readonly id: number;
   /** The connection (or probe attempt) the packet belongs to. */
-  readonly conn: string;
-  /** True for health-probe traffic (kept apart when deciding that the simulation may end). */
-  readonly probe: boolean;
+  readonly owner: O;
   header: Header;
   /** Set by the load balancer: the packet came through this frontend (for secure by default). */
   viaFrontend: { readonly lb: number; readonly frontend: number } | null;
@@ -65,34 +75,72 @@ export interface Endpoint {
   readonly port: number;
 }
 
-export function makeHeader(fields: Partial<Header> & Pick<Header, 'protocol' | 'src' | 'dst'>): Header {
+/** Every header is built here, with one shape (the hot path of bulk mode allocates many). */
+export function newHeader(
+  protocol: Protocol,
+  src: number,
+  srcPort: number,
+  dst: number,
+  dstPort: number,
+  flags: number,
+  icmp: IcmpType | null,
+  http: HttpPayload | null,
+): Header {
   return {
-    protocol: fields.protocol,
-    src: fields.src >>> 0,
-    srcPort: fields.srcPort ?? 0,
-    dst: fields.dst >>> 0,
-    dstPort: fields.dstPort ?? 0,
-    flags: fields.flags ?? 0,
-    icmp: fields.icmp ?? null,
-    http: fields.http ?? null,
+    protocol,
+    src: src >>> 0,
+    srcPort,
+    dst: dst >>> 0,
+    dstPort,
+    flags,
+    icmp,
+    http,
+    key: undefined,
+    rkey: undefined,
   };
 }
 
-/** A new header with some fields replaced: every rewrite goes through here. */
+export function makeHeader(fields: Partial<Header> & Pick<Header, 'protocol' | 'src' | 'dst'>): Header {
+  return newHeader(
+    fields.protocol,
+    fields.src,
+    fields.srcPort ?? 0,
+    fields.dst,
+    fields.dstPort ?? 0,
+    fields.flags ?? 0,
+    fields.icmp ?? null,
+    fields.http ?? null,
+  );
+}
+
+/** A new header with new addresses and ports: every rewrite (DNAT, reverse NAT) goes through here. */
+export function rewriteAddresses(header: Header, src: number, srcPort: number, dst: number, dstPort: number): Header {
+  return newHeader(header.protocol, src, srcPort, dst, dstPort, header.flags, header.icmp, header.http);
+}
+
+/** A new header with some fields replaced. */
 export function rewriteHeader(header: Header, change: Partial<Pick<Header, 'src' | 'srcPort' | 'dst' | 'dstPort'>>) {
-  return { ...header, ...change };
+  return rewriteAddresses(
+    header,
+    change.src ?? header.src,
+    change.srcPort ?? header.srcPort,
+    change.dst ?? header.dst,
+    change.dstPort ?? header.dstPort,
+  );
 }
 
 /** The header of a reply: source and destination swapped. */
 export function replyHeader(header: Header, fields: Partial<Header>): Header {
-  return makeHeader({
-    protocol: header.protocol,
-    src: header.dst,
-    srcPort: header.dstPort,
-    dst: header.src,
-    dstPort: header.srcPort,
-    ...fields,
-  });
+  return newHeader(
+    header.protocol,
+    fields.src ?? header.dst,
+    fields.srcPort ?? header.dstPort,
+    fields.dst ?? header.src,
+    fields.dstPort ?? header.srcPort,
+    fields.flags ?? 0,
+    fields.icmp ?? null,
+    fields.http ?? null,
+  );
 }
 
 export const hasFlag = (header: Header, flag: number): boolean => (header.flags & flag) !== 0;
@@ -119,14 +167,16 @@ export const formatSource = (h: Header): string =>
 export const formatDestination = (h: Header): string =>
   h.protocol === 'Icmp' ? formatIpv4(h.dst) : formatEndpoint(h.dst, h.dstPort);
 
-/** A direction-sensitive key of the 5-tuple. */
+/** A direction-sensitive key of the 5-tuple (built once per header). */
 export function tupleKey(h: Header): string {
-  return `${h.protocol}|${h.src}|${h.srcPort}|${h.dst}|${h.dstPort}`;
+  if (h.key === undefined) h.key = `${h.protocol}|${h.src}|${h.srcPort}|${h.dst}|${h.dstPort}`;
+  return h.key;
 }
 
-/** The key of the reply direction of `h`'s flow. */
+/** The key of the reply direction of `h`'s flow (built once per header). */
 export function reverseTupleKey(h: Header): string {
-  return `${h.protocol}|${h.dst}|${h.dstPort}|${h.src}|${h.srcPort}`;
+  if (h.rkey === undefined) h.rkey = `${h.protocol}|${h.dst}|${h.dstPort}|${h.src}|${h.srcPort}`;
+  return h.rkey;
 }
 
 /** What a packet looks like in the trace and in the UI: plain, serialisable, readable. */
