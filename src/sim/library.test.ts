@@ -1,0 +1,400 @@
+/**
+ * The built-in library (public/library/): every scenario loads as written, its lesson fails as
+ * shipped and passes once its solution (a JSON Merge Patch, RFC 7386) is applied, its layout places
+ * every canvas element, and the behaviour it teaches happens for the reason its description gives
+ * (the seeds it cites, and engine-model.md).
+ *
+ * The files are read from disk, as the app loads them: they are the single source.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { ConnectionResult, SimulationResult } from '../engine/result';
+import { loadScenarioText, loadScenarioValue } from '../scenario/index';
+import { mergePatch } from '../scenario/mergePatch';
+import type { Scenario } from '../scenario/types';
+import { runScenario } from './simulate';
+
+const LIBRARY = fileURLToPath(new URL('../../public/library/', import.meta.url));
+
+interface IndexEntry {
+  file: string;
+  title: string;
+  seed: string;
+  tags: string[];
+}
+
+const readText = (file: string) => readFileSync(`${LIBRARY}${file}`, 'utf8');
+const index = JSON.parse(readText('index.json')) as IndexEntry[];
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+const of = (r: SimulationResult, traffic: string): ConnectionResult[] => {
+  const list = r.connections.filter((c) => c.traffic === traffic);
+  expect(list.length, `connections of ${traffic}`).toBeGreaterThan(0);
+  return list;
+};
+const backends = (r: SimulationResult, traffic: string) => new Set(of(r, traffic).map((c) => c.backend));
+/** Every connection of the traffic failed with this outcome and reason. */
+function allFail(r: SimulationResult, traffic: string, outcome: string, reason: Record<string, unknown>): void {
+  for (const c of of(r, traffic)) {
+    expect(c.outcome, `${c.traffic}#${c.index}`).toBe(outcome);
+    expect(c.reason, `${c.traffic}#${c.index}`).toMatchObject(reason);
+  }
+}
+function allEstablished(r: SimulationResult, traffic: string): void {
+  for (const c of of(r, traffic)) {
+    expect(c.outcome, `${c.traffic}#${c.index}`).toBe('established');
+    expect(c.reason).toBeNull();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// What each scenario must show, with its reason code
+
+interface Expectation {
+  /** Paths of the validation warnings the scenario is about, as shipped and with the solution. */
+  readonly warnings: readonly string[];
+  readonly warningsSolved: readonly string[];
+  /** Which lesson checks pass as shipped, in order (with the solution they all pass). */
+  readonly checksBefore: readonly boolean[];
+  /** The behaviour the description teaches, as shipped and with the solution. */
+  readonly behaviour: (before: SimulationResult, after: SimulationResult, scenario: Scenario) => void;
+}
+
+const EXPECTED: Record<string, Expectation> = {
+  'lab-baseline.json': {
+    warnings: ['traffic[1].to'],
+    warningsSolved: [],
+    checksBefore: [false, true],
+    behaviour: (before, after) => {
+      // seeds/003 §2.1: the on-premises client loads the page through the ILB frontend, in about 20 ms.
+      for (const c of of(before, 'onprem-to-vip')) {
+        expect(c).toMatchObject({ outcome: 'established', backend: 'web01-nic1', http: { path: '/', status: 200 } });
+        expect(c.handshakeMs).toBeGreaterThan(15);
+        expect(c.handshakeMs).toBeLessThan(30);
+      }
+      // seeds/002: no rule for the port, nothing forwarded.
+      allFail(before, 'onprem-to-vip-https', 'timeout', { code: 'LB_NO_RULE', at: 'frontend:ilb/fe' });
+      allEstablished(after, 'onprem-to-vip-https');
+      expect(after.distribution['ilb/https']).toEqual({ 'web01-nic1': 3 });
+    },
+  },
+  'hairpin-one-backend.json': {
+    warnings: ['traffic[0].to'],
+    warningsSolved: [],
+    checksBefore: [false, true],
+    behaviour: (before, after) => {
+      // seeds/003 §1.1: DNAT without SNAT; the SYN-ACK matches no socket on Windows.
+      for (const c of of(before, 'web01-to-vip')) {
+        expect(c).toMatchObject({
+          outcome: 'timeout',
+          backend: 'web01-nic1',
+          reason: { code: 'TCP_SYNACK_MISMATCH', at: 'vm:web01', rule: null },
+        });
+        expect(c.source).toMatch(/^10\.2\.1\.4:/);
+      }
+      allEstablished(before, 'onprem-to-vip');
+      // seeds/003 §3.1: from the second NIC's address.
+      allEstablished(after, 'web01-to-vip');
+      for (const c of of(after, 'web01-to-vip')) expect(c.source).toMatch(/^10\.2\.1\.5:/);
+    },
+  },
+  'hairpin-two-backends.json': {
+    warnings: ['traffic[0].to'],
+    warningsSolved: [],
+    checksBefore: [false, true],
+    behaviour: (before, after) => {
+      // seeds/003 §1 (50/50) and seeds/000 Cause 4: intermittent, and only the flows mapped back fail.
+      const list = of(before, 'web01-to-vip');
+      const ok = list.filter((c) => c.outcome === 'established');
+      const failed = list.filter((c) => c.outcome !== 'established');
+      expect(ok.length).toBeGreaterThan(0);
+      expect(failed.length).toBeGreaterThan(0);
+      for (const c of ok) expect(c.backend).toBe('web02-nic1');
+      for (const c of failed) {
+        expect(c).toMatchObject({ outcome: 'timeout', backend: 'web01-nic1', reason: { code: 'TCP_SYNACK_MISMATCH' } });
+      }
+      allEstablished(after, 'web01-to-vip');
+      expect(backends(after, 'web01-to-vip')).toEqual(new Set(['web02-nic1']));
+    },
+  },
+  'workaround-second-nic-windows.json': {
+    warnings: ['traffic[0].to'],
+    warningsSolved: [],
+    checksBefore: [false],
+    behaviour: (before, after) => {
+      // seeds/003 §3.1: without the route, still the hairpin from 10.2.1.4.
+      allFail(before, 'web01-to-vip', 'timeout', { code: 'TCP_SYNACK_MISMATCH', at: 'vm:web01' });
+      for (const c of of(before, 'web01-to-vip')) expect(c.source).toMatch(/^10\.2\.1\.4:/);
+      // With it: from 10.2.1.5, across the fabric (psping in §3.1: 0.68–1.45 ms).
+      for (const c of of(after, 'web01-to-vip')) {
+        expect(c).toMatchObject({ outcome: 'established', backend: 'web01-nic1' });
+        expect(c.source).toMatch(/^10\.2\.1\.5:/);
+        expect(c.handshakeMs).toBeGreaterThan(0.5);
+        expect(c.handshakeMs).toBeLessThan(2);
+      }
+    },
+  },
+  'workaround-second-nic-linux.json': {
+    warnings: ['traffic[0].to'],
+    warningsSolved: [],
+    checksBefore: [false, true],
+    behaviour: (before, after, scenario) => {
+      // engine-model.md "Martian source": the DNATed SYN from 10.2.1.5 is dropped on web01-nic1.
+      allFail(before, 'web01-to-vip', 'timeout', { code: 'GUEST_MARTIAN_SOURCE', at: 'vm:web01' });
+      for (const c of of(before, 'web01-to-vip')) expect(c.source).toMatch(/^10\.2\.1\.5:/);
+      // With accept_local the SYN gets in, and the local SYN-ACK mismatches as in the plain hairpin.
+      const vms = structuredClone(scenario.virtualMachines ?? []);
+      for (const vm of vms) vm.linux = { acceptLocal: true };
+      const acceptLocal = runScenario({ ...scenario, virtualMachines: vms });
+      allFail(acceptLocal, 'web01-to-vip', 'timeout', { code: 'TCP_SYNACK_MISMATCH', at: 'vm:web01' });
+      // seeds/003 §3.2: the call to the loopback VIP never leaves the VM.
+      for (const c of of(after, 'web01-to-vip')) {
+        expect(c).toMatchObject({ outcome: 'established', backend: null });
+        expect(c.source).toMatch(/^10\.2\.1\.100:/);
+      }
+      for (const c of of(after, 'onprem-to-vip'))
+        expect(c).toMatchObject({ outcome: 'established', backend: 'web01-nic1' });
+    },
+  },
+  'workaround-loopback-floating-ip.json': {
+    warnings: ['loadBalancers[0].loadBalancingRules[0].enableFloatingIP'],
+    warningsSolved: [],
+    checksBefore: [false, false, true],
+    behaviour: (before, after) => {
+      // engine-model.md step 9/12: floating IP keeps 10.2.1.100, which web01 does not own yet.
+      allFail(before, 'onprem-to-vip', 'timeout', { code: 'GUEST_DST_NOT_OWNED', at: 'vm:web01' });
+      allFail(before, 'web01-to-vip', 'timeout', { code: 'GUEST_DST_NOT_OWNED', at: 'vm:web01' });
+      for (const c of of(after, 'web01-to-vip')) {
+        expect(c).toMatchObject({ outcome: 'established', backend: null, http: { path: '/', status: 200 } });
+        expect(c.handshakeMs).toBeLessThan(0.5);
+      }
+      for (const c of of(after, 'onprem-to-vip')) {
+        expect(c).toMatchObject({ outcome: 'established', backend: 'web01-nic1', http: { path: '/', status: 200 } });
+      }
+    },
+  },
+  'workaround-loopback-no-weak-host.json': {
+    warnings: [],
+    warningsSolved: [],
+    checksBefore: [true, false],
+    behaviour: (before, after, scenario) => {
+      // Strong host receive (Windows default): the SYN for the loopback's address is refused on the NIC.
+      allFail(before, 'onprem-to-vip', 'timeout', { code: 'GUEST_STRONG_HOST_RECEIVE', at: 'vm:web01' });
+      for (const c of of(before, 'web01-to-vip')) expect(c).toMatchObject({ outcome: 'established', backend: null });
+      allEstablished(after, 'onprem-to-vip');
+      // Receive alone is not enough: the SYN-ACK from 10.2.1.100 may not leave by the NIC (strong host send).
+      const vms = structuredClone(scenario.virtualMachines ?? []);
+      const nic = vms[0]?.networkInterfaces[0];
+      if (nic !== undefined) nic.weakHostReceive = true;
+      const half = runScenario({ ...scenario, virtualMachines: vms });
+      allFail(half, 'onprem-to-vip', 'timeout', { code: 'GUEST_STRONG_HOST_SEND', at: 'vm:web01' });
+    },
+  },
+  'workaround-nginx-proxy.json': {
+    warnings: ['traffic[0].to'],
+    warningsSolved: [],
+    checksBefore: [false, true, true],
+    behaviour: (before, after) => {
+      allFail(before, 'web01-to-service', 'timeout', { code: 'TCP_SYNACK_MISMATCH', at: 'vm:web01' });
+      // seeds/003 §3.3: nginx answers the caller, and the page it returns comes from web01's IIS
+      // (nginx01 serves no page of its own: only the upstream connection can produce the 200).
+      for (const c of of(after, 'web01-to-service')) {
+        expect(c).toMatchObject({ outcome: 'established', backend: 'nginx01-nic1', http: { path: '/', status: 200 } });
+      }
+    },
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Layout: what the canvas draws (src/ui/canvas/toFlow.ts) must each have a place
+
+/** Node size on the canvas, rounded up from toFlow's 152 × 62. */
+const NODE = { width: 160, height: 62 };
+/** Room for a rule edge's label between a frontend and its pool. */
+const RULE_GAP = 260;
+
+interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** The element ids of the spec's table that the canvas draws; loopbacks and rules are not nodes. */
+function canvasElementIds(s: Scenario): string[] {
+  const ids: string[] = [];
+  for (const v of s.vnets ?? []) {
+    ids.push(`vnet:${v.name}`);
+    for (const sn of v.subnets) ids.push(`subnet:${v.name}/${sn.name}`);
+  }
+  for (const n of s.networkSecurityGroups ?? []) ids.push(`nsg:${n.name}`);
+  for (const t of s.routeTables ?? []) ids.push(`routeTable:${t.name}`);
+  for (const vm of s.virtualMachines ?? []) {
+    ids.push(`vm:${vm.name}`);
+    for (const nic of vm.networkInterfaces) ids.push(`nic:${nic.name}`);
+  }
+  for (const lb of s.loadBalancers ?? []) {
+    ids.push(`lb:${lb.name}`);
+    for (const fe of lb.frontendIPConfigurations) ids.push(`frontend:${lb.name}/${fe.name}`);
+    for (const pool of lb.backendAddressPools) ids.push(`pool:${lb.name}/${pool.name}`);
+    for (const p of lb.probes ?? []) ids.push(`probe:${lb.name}/${p.name}`);
+  }
+  for (const c of s.clients ?? []) ids.push(`client:${c.name}`);
+  if ((s.clients ?? []).some((c) => c.location === 'onPremises')) ids.push('gateway:onPremises');
+  if ((s.clients ?? []).some((c) => (c.location ?? 'internet') === 'internet')) ids.push('internet:internet');
+  return ids.sort();
+}
+
+function boxOf(s: Scenario, id: string): Box {
+  const entry = s.layout?.[id];
+  if (entry === undefined) throw new Error(`no layout entry for ${id}`);
+  return { x: entry.x, y: entry.y, width: entry.width ?? NODE.width, height: entry.height ?? NODE.height };
+}
+
+const inside = (inner: Box, outer: Box) =>
+  inner.x >= outer.x &&
+  inner.y >= outer.y &&
+  inner.x + inner.width <= outer.x + outer.width &&
+  inner.y + inner.height <= outer.y + outer.height;
+
+/** The free space between two boxes along the axis that separates them (negative: they overlap). */
+const gapBetween = (a: Box, b: Box) =>
+  Math.max(b.x - (a.x + a.width), a.x - (b.x + b.width), b.y - (a.y + a.height), a.y - (b.y + b.height));
+
+function checkLayout(s: Scenario): void {
+  const ids = canvasElementIds(s);
+  expect(Object.keys(s.layout ?? {}).sort(), 'layout entries = canvas elements').toEqual(ids);
+
+  const groupIds = ids.filter((id) => id.startsWith('vnet:') || id.startsWith('subnet:'));
+  for (const id of groupIds) {
+    const entry = s.layout?.[id];
+    expect(entry?.width, `${id} width`).toBeGreaterThan(0);
+    expect(entry?.height, `${id} height`).toBeGreaterThan(0);
+  }
+  for (const v of s.vnets ?? []) {
+    for (const sn of v.subnets) {
+      expect(
+        inside(boxOf(s, `subnet:${v.name}/${sn.name}`), boxOf(s, `vnet:${v.name}`)),
+        `${sn.name} in ${v.name}`,
+      ).toBe(true);
+    }
+  }
+  for (const vm of s.virtualMachines ?? []) {
+    for (const nic of vm.networkInterfaces) {
+      expect(inside(boxOf(s, `nic:${nic.name}`), boxOf(s, `subnet:${nic.subnet}`)), `${nic.name} in its subnet`).toBe(
+        true,
+      );
+    }
+    const primary = vm.networkInterfaces[0];
+    if (primary !== undefined) {
+      expect(inside(boxOf(s, `vm:${vm.name}`), boxOf(s, `subnet:${primary.subnet}`)), `${vm.name} in its subnet`).toBe(
+        true,
+      );
+    }
+  }
+  for (const lb of s.loadBalancers ?? []) {
+    for (const fe of lb.frontendIPConfigurations) {
+      if (fe.subnet === undefined) continue;
+      const feBox = boxOf(s, `frontend:${lb.name}/${fe.name}`);
+      expect(inside(feBox, boxOf(s, `subnet:${fe.subnet}`)), `frontend ${fe.name} in its subnet`).toBe(true);
+    }
+    for (const rule of lb.loadBalancingRules ?? []) {
+      const fe = boxOf(s, `frontend:${lb.name}/${rule.frontendIPConfiguration}`);
+      const pool = boxOf(s, `pool:${lb.name}/${rule.backendAddressPool}`);
+      expect(gapBetween(fe, pool), `room for the label of rule ${rule.name}`).toBeGreaterThanOrEqual(RULE_GAP);
+    }
+  }
+  const leaves = ids.filter((id) => !groupIds.includes(id));
+  for (let i = 0; i < leaves.length; i++) {
+    for (let j = i + 1; j < leaves.length; j++) {
+      const [a, b] = [leaves[i] as string, leaves[j] as string];
+      expect(gapBetween(boxOf(s, a), boxOf(s, b)), `${a} and ${b} do not overlap`).toBeGreaterThan(0);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('the library index', () => {
+  it('lists every scenario file in the folder, once, and nothing else', () => {
+    const files = readdirSync(LIBRARY)
+      .filter((f) => f.endsWith('.json') && f !== 'index.json')
+      .sort();
+    const listed = index.map((e) => e.file);
+    expect(new Set(listed).size).toBe(listed.length);
+    expect([...listed].sort()).toEqual(files);
+  });
+
+  it('has an expectation here for every scenario, so none goes untested', () => {
+    expect(Object.keys(EXPECTED).sort()).toEqual(index.map((e) => e.file).sort());
+  });
+
+  it('names a seed and tags for every entry', () => {
+    for (const e of index) {
+      expect(e.seed, e.file).toMatch(/seeds\/00[0-4]|engine-model\.md/);
+      expect(e.tags.length, e.file).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe.each(index)('$file', (entry) => {
+  const text = readText(entry.file);
+  const loaded = loadScenarioText(text);
+  const scenario = loaded.scenario as Scenario;
+  const lesson = scenario?.lesson;
+  const expected = EXPECTED[entry.file] as Expectation;
+  const solved = loadScenarioValue(mergePatch(scenario, lesson?.solution));
+  const solvedScenario = solved.scenario as Scenario;
+
+  it('is 2-space formatted JSON, as the linter would write it', () => {
+    expect(text).toBe(`${JSON.stringify(JSON.parse(text), null, 2)}\n`);
+  });
+
+  it('loads with no error, no repair, and only the warnings it is about', () => {
+    expect(loaded.errors).toEqual([]);
+    expect(loaded.repairs).toEqual([]);
+    expect(loaded.warnings.map((w) => w.path)).toEqual(expected.warnings);
+  });
+
+  it('has a title matching the index, a description citing its seeds, and a whole lesson', () => {
+    expect(scenario.title).toBe(entry.title);
+    expect(scenario.description).toMatch(/seeds\/00[0-4]/);
+    expect(lesson?.goal).toBeTruthy();
+    expect(lesson?.steps?.length).toBeGreaterThanOrEqual(2);
+    expect(lesson?.hints?.length).toBeGreaterThanOrEqual(2);
+    expect(lesson?.hints?.length).toBeLessThanOrEqual(3);
+    expect(lesson?.checks?.length).toBeGreaterThanOrEqual(1);
+    expect(lesson?.solution).toBeTypeOf('object');
+  });
+
+  it('places every canvas element, groups around their members, rule labels with room', () => {
+    checkLayout(scenario);
+  });
+
+  it('still loads cleanly, and still places every element, with the solution applied', () => {
+    expect(solved.errors).toEqual([]);
+    expect(solved.repairs).toEqual([]);
+    expect(solved.warnings.map((w) => w.path)).toEqual(expected.warningsSolved);
+    checkLayout(solvedScenario);
+  });
+
+  const before = runScenario(scenario);
+  const after = runScenario(solvedScenario);
+
+  it('fails its lesson as shipped, on the checks expected', () => {
+    expect(before.lesson?.passed).toBe(false);
+    expect(before.lesson?.checks.map((c) => c.passed)).toEqual(expected.checksBefore);
+  });
+
+  it('passes every check of its lesson with the solution applied', () => {
+    expect(after.lesson?.checks.map((c) => c.passed)).toEqual(expected.checksBefore.map(() => true));
+    expect(after.lesson?.passed).toBe(true);
+  });
+
+  it('shows the behaviour its description teaches, for the reason it gives', () => {
+    expected.behaviour(before, after, scenario);
+  });
+});
