@@ -36,6 +36,11 @@ const of = (r: SimulationResult, traffic: string): ConnectionResult[] => {
   return list;
 };
 const backends = (r: SimulationResult, traffic: string) => new Set(of(r, traffic).map((c) => c.backend));
+const probe = (r: SimulationResult, member: string) => {
+  const row = r.probes.find((p) => p.member === member);
+  expect(row, `probe row of ${member}`).toBeDefined();
+  return row;
+};
 /** Every connection of the traffic failed with this outcome and reason. */
 function allFail(r: SimulationResult, traffic: string, outcome: string, reason: Record<string, unknown>): void {
   for (const c of of(r, traffic)) {
@@ -49,6 +54,7 @@ function allEstablished(r: SimulationResult, traffic: string): void {
     expect(c.reason).toBeNull();
   }
 }
+const noHealthyBackend = { code: 'LB_NO_HEALTHY_BACKEND', at: 'lb:ilb', rule: { name: 'http' } };
 
 // ---------------------------------------------------------------------------------------------
 // What each scenario must show, with its reason code
@@ -204,6 +210,99 @@ const EXPECTED: Record<string, Expectation> = {
       for (const c of of(after, 'web01-to-service')) {
         expect(c).toMatchObject({ outcome: 'established', backend: 'nginx01-nic1', http: { path: '/', status: 200 } });
       }
+    },
+  },
+  'not-listening-data-port.json': {
+    warnings: ['loadBalancers[0].loadBalancingRules[0].backendPort'],
+    warningsSolved: [],
+    checksBefore: [false, true],
+    behaviour: (before, after) => {
+      // seeds/000 Cause 1: probed up on 8080, reset on 80.
+      expect(probe(before, 'web01-nic1')?.state).toBe('up');
+      allFail(before, 'onprem-to-vip', 'reset', { code: 'TCP_NO_LISTENER', at: 'vm:web01' });
+      for (const c of of(before, 'onprem-to-vip')) expect(c.backend).toBe('web01-nic1');
+      allEstablished(after, 'onprem-to-vip');
+    },
+  },
+  'nsg-blocks-data-port.json': {
+    warnings: [],
+    warningsSolved: [],
+    checksBefore: [false, true],
+    behaviour: (before, after) => {
+      // seeds/000 Cause 2: the probe passes, the data port is denied by the named rule.
+      expect(probe(before, 'web01-nic1')?.state).toBe('up');
+      allFail(before, 'onprem-to-vip', 'timeout', {
+        code: 'NSG_DENY',
+        at: 'nsg:nsg-web',
+        rule: { kind: 'securityRule', name: 'deny-onprem-http', direction: 'Inbound' },
+      });
+      allEstablished(after, 'onprem-to-vip');
+    },
+  },
+  'nsg-deny-all-blocks-probe.json': {
+    warnings: ['networkSecurityGroups[0].securityRules[0].access'],
+    warningsSolved: [],
+    checksBefore: [false, false],
+    behaviour: (before, after) => {
+      // seeds/001 Cause 3: a Deny All above AllowAzureLoadBalancerInBound marks the member down.
+      expect(probe(before, 'web01-nic1')).toMatchObject({ state: 'down', lastFailure: { code: 'NSG_DENY' } });
+      allFail(before, 'onprem-to-vip', 'timeout', noHealthyBackend);
+      expect(probe(after, 'web01-nic1')?.state).toBe('up');
+    },
+  },
+  'firewall-blocks-probe.json': {
+    warnings: [],
+    warningsSolved: [],
+    checksBefore: [false, false],
+    behaviour: (before, after) => {
+      // seeds/001 Cause 3: the guest firewall drops 168.63.129.16.
+      expect(probe(before, 'web01-nic1')).toMatchObject({
+        state: 'down',
+        lastFailure: { code: 'GUEST_FIREWALL_BLOCK', at: 'vm:web01' },
+      });
+      allFail(before, 'onprem-to-vip', 'timeout', noHealthyBackend);
+      expect(probe(after, 'web01-nic1')?.state).toBe('up');
+    },
+  },
+  'probe-port-not-listening.json': {
+    warnings: ['loadBalancers[0].probes[0].port'],
+    warningsSolved: [],
+    checksBefore: [false, false],
+    behaviour: (before, after) => {
+      // seeds/001 Cause 2 and seeds/004: the probe gets a reset.
+      expect(probe(before, 'web01-nic1')).toMatchObject({
+        state: 'down',
+        healthStatus: { state: 'down', reasonCode: 'Down_Probe_TcpProbeTimeout' },
+        lastFailure: { code: 'TCP_NO_LISTENER' },
+      });
+      allFail(before, 'onprem-to-vip', 'timeout', noHealthyBackend);
+      expect(probe(after, 'web01-nic1')?.healthStatus).toEqual({ state: 'up', reasonCode: 'Up_Probe_Success' });
+    },
+  },
+  'http-probe-500.json': {
+    warnings: [],
+    warningsSolved: [],
+    checksBefore: [false, true, true],
+    behaviour: (before, after) => {
+      // seeds/004: a 500 marks the member down; new flows go to the healthy one only.
+      expect(probe(before, 'web02-nic1')).toMatchObject({
+        healthStatus: { state: 'down', reasonCode: 'Down_Probe_HttpStatusCodeError' },
+        lastFailure: { code: 'HTTP_STATUS' },
+      });
+      allEstablished(before, 'onprem-to-vip');
+      expect(backends(before, 'onprem-to-vip')).toEqual(new Set(['web01-nic1']));
+      expect(backends(after, 'onprem-to-vip')).toEqual(new Set(['web01-nic1', 'web02-nic1']));
+    },
+  },
+  'unhealthy-vm-stopped.json': {
+    warnings: [],
+    warningsSolved: [],
+    checksBefore: [false, false],
+    behaviour: (before, after) => {
+      // seeds/001 Cause 1; engine-model.md "Health probes": a stopped VM counts as down.
+      expect(probe(before, 'web01-nic1')).toMatchObject({ state: 'down', lastFailure: { code: 'VM_STOPPED' } });
+      allFail(before, 'onprem-to-vip', 'timeout', noHealthyBackend);
+      allEstablished(after, 'onprem-to-vip');
     },
   },
 };
