@@ -305,6 +305,93 @@ const EXPECTED: Record<string, Expectation> = {
       allEstablished(after, 'onprem-to-vip');
     },
   },
+  'session-persistence-uneven.json': {
+    warnings: ['loadBalancers[0].loadBalancingRules[1].backendPort'],
+    warningsSolved: ['loadBalancers[0].loadBalancingRules[1].backendPort'],
+    checksBefore: [false, true],
+    behaviour: (before, after) => {
+      // seeds/000 Cause 1, seeds/002 2-tuple: one client, one member, for every rule on the frontend.
+      expect(backends(before, 'onprem-web')).toEqual(new Set(['web01-nic1']));
+      expect(backends(before, 'onprem-api')).toEqual(new Set(['web01-nic1']));
+      allFail(before, 'onprem-api', 'reset', { code: 'TCP_NO_LISTENER', at: 'vm:web01' });
+      // Default (5-tuple): the same client's connections spread over both members.
+      expect(backends(after, 'onprem-web')).toEqual(new Set(['web01-nic1', 'web02-nic1']));
+      for (const c of of(after, 'onprem-api')) {
+        expect(c.outcome).toBe(c.backend === 'web02-nic1' ? 'established' : 'reset');
+      }
+    },
+  },
+  'clients-behind-proxy.json': {
+    warnings: [],
+    warningsSolved: [],
+    checksBefore: [false, true],
+    behaviour: (before, after) => {
+      // seeds/000 data port Cause 2: the NSG sees the proxy's address, which nothing allows.
+      allFail(before, 'partner', 'timeout', {
+        code: 'NSG_DENY',
+        at: 'nsg:nsg-web',
+        rule: { name: 'DenyAllInBound', direction: 'Inbound' },
+      });
+      for (const c of of(before, 'partner')) expect(c.source).toMatch(/^198\.51\.100\.7:/);
+      // seeds/000 uneven distribution Cause 2: one address, one member; many addresses, both members.
+      allEstablished(after, 'partner');
+      expect(backends(after, 'partner').size).toBe(1);
+      expect(backends(after, 'web')).toEqual(new Set(['web01-nic1', 'web02-nic1']));
+    },
+  },
+  'standard-public-closed-by-default.json': {
+    warnings: ['loadBalancers[0].loadBalancingRules[0].frontendIPConfiguration'],
+    warningsSolved: [],
+    checksBefore: [false, true],
+    behaviour: (before, after) => {
+      // seeds/002 "Secure by default": Standard passes nothing from the internet without an NSG.
+      for (const t of ['web', 'ssh']) {
+        allFail(before, t, 'timeout', { code: 'NSG_SECURE_BY_DEFAULT', at: 'nic:web01-nic1' });
+      }
+      allEstablished(after, 'web');
+      allFail(after, 'ssh', 'timeout', { code: 'NSG_DENY', rule: { name: 'DenyAllInBound' } });
+    },
+  },
+  'basic-public-open-by-default.json': {
+    warnings: [],
+    warningsSolved: [],
+    checksBefore: [false, true],
+    behaviour: (before, after) => {
+      // seeds/002: Basic is open by default, inbound NAT included.
+      allEstablished(before, 'web');
+      allEstablished(before, 'ssh');
+      for (const c of of(before, 'ssh')) expect(c.backend).toBe('web01-nic1');
+      allFail(after, 'ssh', 'timeout', { code: 'NSG_DENY', rule: { name: 'DenyAllInBound' } });
+      allEstablished(after, 'web');
+    },
+  },
+  'icmp-internal-frontend.json': {
+    warnings: ['loadBalancers[0].loadBalancingRules[0].backendPort'],
+    warningsSolved: [],
+    checksBefore: [false, true],
+    behaviour: (before, after) => {
+      // seeds/002 limitations: ICMP to an internal frontend is neither forwarded nor answered.
+      for (const r of [before, after]) {
+        allFail(r, 'ping-vip', 'unanswered', { code: 'LB_PROTOCOL_UNSUPPORTED', at: 'frontend:ilb/fe' });
+        for (const c of of(r, 'ping-vip')) expect(c.backend).toBeNull();
+      }
+      allFail(before, 'psping-vip', 'reset', { code: 'TCP_NO_LISTENER', at: 'vm:web01' });
+      allEstablished(after, 'psping-vip');
+    },
+  },
+  'icmp-public-frontend.json': {
+    warnings: [],
+    warningsSolved: [],
+    checksBefore: [false, false],
+    behaviour: (before, after) => {
+      // engine-model.md step 6: a Standard public frontend answers a ping itself only while a rule
+      // on it has a healthy member.
+      expect(probe(before, 'web01-nic1')).toMatchObject({ state: 'down', lastFailure: { code: 'HTTP_STATUS' } });
+      allFail(before, 'ping', 'unanswered', { code: 'LB_PROTOCOL_UNSUPPORTED', at: 'frontend:plb/fe-pub' });
+      for (const c of of(after, 'ping')) expect(c).toMatchObject({ outcome: 'answered', backend: null, reason: null });
+      allEstablished(after, 'web');
+    },
+  },
 };
 
 // ---------------------------------------------------------------------------------------------
