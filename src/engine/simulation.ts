@@ -1587,7 +1587,9 @@ export class Simulation {
   ): Conn {
     return {
       id,
-      probe: false,
+      // A proxy's upstream request made for a health probe is probe traffic too: it does not keep
+      // the simulation alive.
+      probe: proxy?.sock.owner.probe === true,
       inFlight: 0,
       done: false,
       released: false,
@@ -1685,7 +1687,7 @@ export class Simulation {
           this.now + PROXY_CONNECT_TIMEOUT_US,
           PHASE.packet,
           { type: 'connectTimeout', conn },
-          false,
+          conn.probe,
         );
       }
       return;
@@ -1695,7 +1697,12 @@ export class Simulation {
         ? newHeader('Udp', src, port, t.destination, t.destinationPort, 0, null, null)
         : newHeader('Icmp', src, 0, t.destination, 0, 0, 'echo-request', null);
     this.sendFromHost(host, header, conn);
-    conn.deadline = this.schedule(this.now + ANSWER_WAIT_US, PHASE.packet, { type: 'answerDeadline', conn }, false);
+    conn.deadline = this.schedule(
+      this.now + ANSWER_WAIT_US,
+      PHASE.packet,
+      { type: 'answerDeadline', conn },
+      conn.probe,
+    );
   }
 
   /**
@@ -1706,7 +1713,7 @@ export class Simulation {
     const sched = this.synScheduleOf(host);
     const final = attempt > sched.retransmitAtUs.length;
     const at = conn.firstSynUs + (final ? sched.failAtUs : (sched.retransmitAtUs[attempt - 1] as number));
-    conn.timer = this.schedule(at, PHASE.packet, { type: 'synTimer', conn, attempt, final }, false);
+    conn.timer = this.schedule(at, PHASE.packet, { type: 'synTimer', conn, attempt, final }, conn.probe);
   }
 
   private onSynTimer(conn: Conn, attempt: number, final: boolean): void {
@@ -1763,7 +1770,7 @@ export class Simulation {
     const sched = this.dataScheduleOf(host);
     const final = attempt > sched.retransmitAtUs.length;
     const at = conn.dataSentUs + (final ? sched.failAtUs : (sched.retransmitAtUs[attempt - 1] as number));
-    conn.timer = this.schedule(at, PHASE.packet, { type: 'dataTimer', conn, pendingId, attempt, final }, false);
+    conn.timer = this.schedule(at, PHASE.packet, { type: 'dataTimer', conn, pendingId, attempt, final }, conn.probe);
   }
 
   private clearPending(conn: Conn): void {
@@ -1810,7 +1817,7 @@ export class Simulation {
       return;
     }
     this.cancel(conn.deadline);
-    conn.deadline = this.schedule(at, PHASE.traffic, { type: 'close', conn }, false);
+    conn.deadline = this.schedule(at, PHASE.traffic, { type: 'close', conn }, conn.probe);
   }
 
   /** The client closes at the end of its `duration` (scenario-format.md "traffic"). */
@@ -1843,7 +1850,7 @@ export class Simulation {
       // The request is acknowledged: wait for the answer (a reverse proxy's answer comes when its
       // upstream has answered). nginx waits `proxy_read_timeout`; other clients HTTP_RESPONSE_WAIT_US.
       const wait = conn.proxy === null ? HTTP_RESPONSE_WAIT_US : PROXY_READ_TIMEOUT_US;
-      conn.deadline = this.schedule(this.now + wait, PHASE.packet, { type: 'responseDeadline', conn }, false);
+      conn.deadline = this.schedule(this.now + wait, PHASE.packet, { type: 'responseDeadline', conn }, conn.probe);
     }
   }
 
