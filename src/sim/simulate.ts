@@ -7,7 +7,7 @@
  *   the validation warnings to echo.
  * Outputs: the result document, key order as in the spec.
  */
-import { simulate } from '../engine/index';
+import { type BulkResult, simulate } from '../engine/index';
 import type { Diagnostic, LessonResult, SimulationResult } from '../engine/result';
 import type { LessonCheck, Scenario } from '../scenario/types';
 import { compileScenario } from './compile';
@@ -44,6 +44,17 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Simul
 }
 
 /**
+ * Bulk mode (engine-model.md "Two ways to run"): the same decisions as `runScenario`, with only
+ * aggregates kept, for runs of up to millions of connections. No rows, so no lesson and no events.
+ */
+export function runScenarioBulk(scenario: Scenario, options: Omit<RunOptions, 'trace'> = {}): BulkResult {
+  const input = compileScenario(scenario);
+  const seed = options.seed ?? input.seed;
+  const raw = simulate(input, { seed, until: options.until, mode: 'bulk' });
+  return { ...raw, warnings: (options.warnings ?? []).map((w) => ({ path: w.path, message: w.message })) };
+}
+
+/**
  * scenario-format.md "Lesson": a traffic check on the outcome of its connections (`all: true`
  * every one, else at least one); a probe check on the member's final `healthStatus.state`.
  */
@@ -64,4 +75,5 @@ export function judgeLesson(checks: readonly LessonCheck[], result: SimulationRe
   return { passed: judged.every((c) => c.passed), checks: judged };
 }
 
+export type { BulkResult } from '../engine/index';
 export type { ConnectionResult, ProbeResult, SimulationResult } from '../engine/result';
