@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseIpv4 } from '../shared/ipv4';
 import type { LbRuleIn, LoadBalancerIn } from './input';
-import { hashTuple, matchFrontendRule, pickBackend, pickIndex, rewriteForMember } from './lb';
+import { hashOf, hashTuple, matchFrontendRule, pickBackend, pickIndex, rewriteForMember } from './lb';
 import { makeHeader, SYN } from './wire';
 
 const ip = (t: string) => parseIpv4(t) as number;
@@ -102,5 +102,20 @@ describe('rewriteForMember', () => {
     expect(rewriteForMember(h, false, ip('10.2.1.4'), 8080)).toEqual({ dst: ip('10.2.1.4'), dstPort: 8080 });
     expect(rewriteForMember(h, true, ip('10.2.1.4'), 80)).toEqual({ dst: ip('10.2.1.100'), dstPort: 80 });
     expect(rewriteForMember(h, false, ip('10.2.1.4'), 0)).toEqual({ dst: ip('10.2.1.4'), dstPort: 80 });
+  });
+});
+
+describe('hashOf', () => {
+  it('equals hashTuple’s hash for every load distribution', () => {
+    const h = makeHeader({
+      protocol: 'Tcp',
+      src: ip('192.168.2.1'),
+      srcPort: 50123,
+      dst: ip('10.2.1.100'),
+      dstPort: 80,
+    });
+    for (const d of ['Default', 'SourceIPProtocol', 'SourceIP'] as const) {
+      for (const seed of [1, 2, 0xdeadbeef]) expect(hashOf(seed, d, h)).toBe(hashTuple(seed, d, h).hash);
+    }
   });
 });

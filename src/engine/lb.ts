@@ -14,6 +14,7 @@
  */
 import { hashWords } from '../shared/hash';
 import { formatIpv4 } from '../shared/ipv4';
+import { mix32 } from '../shared/prng';
 import type { LbRuleIn, LoadBalancerIn, LoadDistribution, NatRuleIn } from './input';
 import { type Header, PROTOCOL_NUMBER } from './wire';
 
@@ -81,14 +82,28 @@ export function hashTuple(seed: number, distribution: LoadDistribution, h: Heade
  */
 export function hashOf(seed: number, distribution: LoadDistribution, h: Header): number {
   const proto = PROTOCOL_NUMBER[h.protocol];
+  // Word by word as `hashWords` does (murmur3 block mixing), without building the word list.
+  let x = mixWord(seed >>> 0, h.src);
   switch (distribution) {
     case 'Default':
-      return hashWords(seed, [h.src, h.srcPort, h.dst, h.dstPort, proto]);
+      x = mixWord(mixWord(mixWord(mixWord(x, h.srcPort), h.dst), h.dstPort), proto);
+      return mix32((x ^ 20) >>> 0);
     case 'SourceIPProtocol':
-      return hashWords(seed, [h.src, h.dst, proto]);
+      x = mixWord(mixWord(x, h.dst), proto);
+      return mix32((x ^ 12) >>> 0);
     case 'SourceIP':
-      return hashWords(seed, [h.src, h.dst]);
+      return mix32((mixWord(x, h.dst) ^ 8) >>> 0);
   }
+}
+
+/** One block of `hashWords` (src/shared/hash.ts). */
+function mixWord(h: number, w: number): number {
+  let k = Math.imul(w >>> 0, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  k = Math.imul(k, 0x1b873593);
+  let x = h ^ k;
+  x = (x << 13) | (x >>> 19);
+  return (Math.imul(x, 5) + 0xe6546b64) | 0;
 }
 
 /** Index of the chosen member among `n` candidates: `floor(hash × n / 2³²)`. */

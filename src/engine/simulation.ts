@@ -31,7 +31,7 @@ import {
   socketKey,
 } from './guest';
 import type { ClientIn, EngineInput, LbRuleIn, ListenerIn, LoadBalancerIn, NatRuleIn, NicIn, TrafficIn } from './input';
-import { flowKey, hashOf, hashTuple, matchFrontendRule, pickIndex, rewriteForMember } from './lb';
+import { hashOf, hashTuple, matchFrontendRule, pickIndex } from './lb';
 import { AZURE_LB_ADDRESS, evaluateNsg, type TagSpace } from './nsg';
 import {
   applyVerdict,
@@ -257,6 +257,11 @@ interface FlowCount {
   readonly counts: Map<number, number>;
 }
 
+interface FrontendRef {
+  readonly lb: number;
+  readonly frontend: number;
+}
+
 interface NsgLayer {
   readonly nsg: number;
   readonly on: string;
@@ -285,6 +290,7 @@ export class Simulation {
   private readonly nicHome: { host: Host; iface: number }[] = [];
   private readonly nicStages: Stage[];
   private readonly frontendStages: Stage[][];
+  private readonly frontendRefs: FrontendRef[][];
   private readonly nsgLayers: { inbound: NsgLayer[]; outbound: NsgLayer[] }[];
   /** Per NIC: flows its NSGs allowed (stateful), keyed by tuple key; the value is the owner. */
   private readonly nsgFlows: Map<string, Owner>[];
@@ -343,6 +349,7 @@ export class Simulation {
     this.frontendStages = input.loadBalancers.map((lb, l) =>
       lb.frontends.map((_, frontend): Stage => ({ kind: 'frontend', lb: l, frontend })),
     );
+    this.frontendRefs = input.loadBalancers.map((lb, l) => lb.frontends.map((_, frontend) => ({ lb: l, frontend })));
     this.nsgLayers = input.nics.map((nic) => this.layersOf(nic));
     this.nsgFlows = input.nics.map(() => new Map());
     this.reverseNat = input.nics.map(() => new Map());
@@ -1163,8 +1170,10 @@ export class Simulation {
       this.answerIcmpAtFrontend(l, f, packet);
       return;
     }
+    // The flow table is per frontend, so the packet's 5-tuple as the client sent it is the key
+    // (engine-model.md step 7: "a packet of a known flow goes where the flow went before").
     const table = (this.lbFlows[l] as Map<string, LbFlow>[])[f] as Map<string, LbFlow>;
-    const key = flowKey(l, f, h);
+    const key = tupleKey(h);
     let flow = table.get(key);
     let decision: Decision | null = null;
     if (flow !== undefined && h.protocol === 'Udp') {
@@ -1260,10 +1269,12 @@ export class Simulation {
     }
     const member = this.nicAt(flow.nic);
     const before = h;
-    const to = rewriteForMember(h, flow.floatingIp, member.address, flow.backendPort);
-    packet.viaFrontend = { lb: l, frontend: f };
-    if (to.dst !== before.dst || to.dstPort !== before.dstPort) {
-      packet.header = rewriteAddresses(h, h.src, h.srcPort, to.dst, to.dstPort);
+    // engine-model.md step 9 (lb.ts rewriteForMember): DNAT to the member, or floating IP.
+    const toDst = flow.floatingIp ? h.dst : member.address;
+    const toPort = flow.backendPort === 0 ? h.dstPort : flow.backendPort;
+    packet.viaFrontend = (this.frontendRefs[l] as FrontendRef[])[f] as FrontendRef;
+    if (toDst !== before.dst || toPort !== before.dstPort) {
+      packet.header = rewriteAddresses(h, h.src, h.srcPort, toDst, toPort);
       // The member's host will put the frontend back as the source of replies (step 15).
       const nat = this.reverseNat[flow.nic] as Map<string, ReverseNat>;
       const natKey = reverseTupleKey(packet.header);
@@ -2281,6 +2292,8 @@ export class Simulation {
   }
 }
 
+const NO_FIREWALL_FLOWS: Map<string, unknown> = new Map();
+
 /** A host behind one address of a client (its name, with the address, is built only when read). */
 class ClientHost implements Host {
   readonly kind = 'client' as const;
@@ -2294,7 +2307,8 @@ class ClientHost implements Host {
   readonly firewall = null;
   readonly listeners: readonly ListenerIn[];
   readonly sockets = new Map<string, Socket>();
-  readonly firewallFlows = new Map<string, unknown>();
+  /** A client has no guest firewall (`firewall` is null), so this map is never written: shared. */
+  readonly firewallFlows = NO_FIREWALL_FLOWS;
   readonly usedPorts = new Set<number>();
   readonly location: ClientIn['location'];
   routeCache: Host['routeCache'];
