@@ -1,26 +1,87 @@
+import { ReactFlowProvider } from '@xyflow/react';
+import { useEffect } from 'react';
+import { duplicateElements } from '../scenario/edit';
 import { Canvas } from './canvas/Canvas';
+import { edgeIndex } from './canvas/edgeIndex';
 import { Banners } from './panels/Banners';
+import { FileDialog } from './panels/FileDialog';
 import { Header } from './panels/Header';
 import { Inspector } from './panels/Inspector';
 import { LinkDialog } from './panels/LinkDialog';
 import { Palette } from './panels/Palette';
-import { RunPanel } from './panels/RunPanel';
+import { BottomPanel } from './panels/RunPanel';
+import { Toast } from './panels/Toast';
 import { useAppStore } from './store';
 
-/** The page: header, palette, canvas, inspector and run area on one CSS grid. */
+const isEditable = (target: EventTarget | null): boolean =>
+  target instanceof HTMLElement &&
+  (target.isContentEditable ||
+    target.tagName === 'INPUT' ||
+    target.tagName === 'TEXTAREA' ||
+    target.tagName === 'SELECT');
+
+/**
+ * Editing shortcuts: undo and redo everywhere (they cover every edit, typing included); delete,
+ * copy, paste and duplicate when focus is not in a field, where the keys belong to the text.
+ */
+function useEditorKeys() {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const store = useAppStore.getState();
+      if (store.viewer || document.querySelector('dialog[open]') !== null) return;
+      const mod = e.ctrlKey || e.metaKey;
+      const key = e.key.toLowerCase();
+      if (mod && key === 'z') {
+        e.preventDefault();
+        if (e.shiftKey) store.redo();
+        else store.undo();
+        return;
+      }
+      if (mod && key === 'y') {
+        e.preventDefault();
+        store.redo();
+        return;
+      }
+      if (isEditable(e.target)) return;
+      if (e.key === 'Delete' || e.key === 'Backspace') {
+        e.preventDefault();
+        store.deleteSelection(edgeIndex());
+      } else if (mod && key === 'c') {
+        store.copySelection();
+      } else if (mod && key === 'v') {
+        store.paste();
+      } else if (mod && key === 'd') {
+        e.preventDefault();
+        const ids = store.selection.filter((id) => !id.startsWith('edge:'));
+        if (ids.length > 0) store.apply((s) => duplicateElements(s, ids), { select: 'result' });
+      } else if (e.key === 'Escape') {
+        store.select(null);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+}
+
+/** The page: header, palette, canvas, inspector and the run and problems area on one CSS grid. */
 export function App() {
   const viewer = useAppStore((s) => s.viewer);
+  useEditorKeys();
   return (
-    <div className={`app${viewer ? ' is-viewer' : ''}`}>
-      <Header />
-      {!viewer && <Palette />}
-      <main className="app-canvas" aria-label="Canvas">
-        <Canvas />
-        <Banners />
-      </main>
-      <Inspector />
-      <RunPanel />
-      <LinkDialog />
-    </div>
+    <ReactFlowProvider>
+      <div className={`app${viewer ? ' is-viewer' : ''}`}>
+        <Header />
+        {!viewer && <Palette />}
+        <main className="app-canvas" aria-label="Canvas">
+          <Canvas />
+          <Banners />
+          <Toast />
+        </main>
+        <Inspector />
+        <BottomPanel />
+        <LinkDialog />
+        <FileDialog />
+      </div>
+    </ReactFlowProvider>
   );
 }

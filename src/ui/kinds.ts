@@ -2,6 +2,7 @@
  * How each kind of element is named and marked in the UI: one table shared by the palette, the
  * canvas nodes and the inspector, so a kind looks the same everywhere.
  */
+import type { NewElementKind } from '../scenario/edit';
 import type { CanvasKind } from './canvas/toFlow';
 
 export interface KindInfo {
@@ -16,6 +17,7 @@ export const KIND_INFO: Record<CanvasKind, KindInfo> = {
   subnet: { label: 'Subnet', glyph: 'SN' },
   vm: { label: 'Virtual machine', glyph: 'VM' },
   nic: { label: 'Network interface', glyph: 'NIC' },
+  loopback: { label: 'Loopback interface', glyph: 'LO' },
   lb: { label: 'Load balancer', glyph: 'LB' },
   frontend: { label: 'Frontend IP', glyph: 'FE' },
   pool: { label: 'Backend pool', glyph: 'BP' },
@@ -28,6 +30,8 @@ export const KIND_INFO: Record<CanvasKind, KindInfo> = {
 };
 
 export interface PaletteItem {
+  /** What it adds to the document (edit.ts `addElement`). */
+  readonly kind: NewElementKind;
   /** The accessible name (issue 5 item 1 names them; tests find items by it). */
   readonly label: string;
   readonly glyph: string;
@@ -46,24 +50,28 @@ export const PALETTE: readonly PaletteGroup[] = [
     heading: 'Compute',
     items: [
       {
+        kind: 'vm',
         label: 'Virtual machine',
         glyph: 'VM',
         tone: 'vm',
         description: 'A Windows or Linux guest with NICs, listeners, guest routes and a firewall',
       },
       {
+        kind: 'nic',
         label: 'Network interface',
         glyph: 'NIC',
         tone: 'nic',
         description: 'A NIC with a private address in a subnet; the first NIC of a VM is its primary',
       },
       {
+        kind: 'loopback',
         label: 'Loopback interface',
         glyph: 'LO',
         tone: 'loopback',
         description: 'A guest loopback address, such as the frontend address for a floating-IP rule',
       },
       {
+        kind: 'proxy',
         label: 'Reverse proxy',
         glyph: 'RP',
         tone: 'proxy',
@@ -75,24 +83,28 @@ export const PALETTE: readonly PaletteGroup[] = [
     heading: 'Load balancing',
     items: [
       {
+        kind: 'lb',
         label: 'Load balancer',
         glyph: 'LB',
         tone: 'lb',
         description: 'An Azure Load Balancer, Standard or Basic SKU, public or internal',
       },
       {
+        kind: 'frontend',
         label: 'Frontend IP',
         glyph: 'FE',
         tone: 'frontend',
         description: 'A frontend IP configuration: a private address in a subnet or a public address',
       },
       {
+        kind: 'pool',
         label: 'Backend pool',
         glyph: 'BP',
         tone: 'pool',
         description: 'A backend address pool of NICs that load-balancing rules send flows to',
       },
       {
+        kind: 'probe',
         label: 'Health probe',
         glyph: 'HP',
         tone: 'probe',
@@ -104,19 +116,28 @@ export const PALETTE: readonly PaletteGroup[] = [
     heading: 'Network',
     items: [
       {
+        kind: 'vnet',
         label: 'Virtual network',
         glyph: 'VN',
         tone: 'vnet',
         description: 'A VNet with its address space; subnets sit inside it',
       },
-      { label: 'Subnet', glyph: 'SN', tone: 'subnet', description: 'A subnet of a VNet, where NICs take addresses' },
       {
+        kind: 'subnet',
+        label: 'Subnet',
+        glyph: 'SN',
+        tone: 'subnet',
+        description: 'A subnet of a VNet, where NICs take addresses',
+      },
+      {
+        kind: 'nsg',
         label: 'Network security group',
         glyph: 'NSG',
         tone: 'nsg',
         description: 'Security rules by priority, on a subnet or a NIC, on top of the Azure default rules',
       },
       {
+        kind: 'routeTable',
         label: 'Route table',
         glyph: 'RT',
         tone: 'routeTable',
@@ -128,16 +149,18 @@ export const PALETTE: readonly PaletteGroup[] = [
     heading: 'Outside Azure',
     items: [
       {
+        kind: 'onPremisesClient',
         label: 'On-premises client',
         glyph: 'ON',
         tone: 'client',
         description: 'A host reached through the VNet gateway; counts as VirtualNetwork for NSG tags',
       },
       {
+        kind: 'internetClient',
         label: 'Internet client',
         glyph: 'WWW',
         tone: 'internet',
-        description: 'One or many hosts on the internet, reaching public frontends',
+        description: 'One or many hosts on the internet (set count in the inspector), reaching public frontends',
       },
     ],
   },

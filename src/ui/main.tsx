@@ -30,7 +30,12 @@ function openLinkInAddressBar(): void {
 }
 
 setStorage(browserStorage());
-startAutosave();
+const autosave = startAutosave();
+// Edits are saved once they pause; leaving or hiding the page saves at once.
+window.addEventListener('pagehide', autosave.flush);
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'hidden') autosave.flush();
+});
 openLinkInAddressBar();
 // A link pasted into the address bar of an open page changes only the fragment: no reload.
 window.addEventListener('hashchange', openLinkInAddressBar);

@@ -1,11 +1,42 @@
 /**
- * The app's state: the scenario document (the one truth the canvas and panels derive from), the
- * selection, and what the last attempt to open a share link left to say. Opening links follows
- * spec/scenario-format.md "Share links": a link that cannot be read never replaces the current
- * scenario, and a readable one never replaces work without offering to keep it.
+ * The app's state: the scenario document (the one truth the canvas and panels derive from), its
+ * undo history, the selection, and what the last attempt to open a link or file left to say.
+ *
+ * Every change of the document goes through `commit`: the document actions of
+ * scenario/edit.ts are pure, and the store only applies them and remembers the document before,
+ * so that undo and redo cover every edit. A node drag is not an edit until it ends: while it
+ * lasts, positions live in `dragging` (an overlay the canvas draws), and the move is committed
+ * once, when `dragging` turns false (STYLE.md, xyflow).
+ *
+ * Opening links follows spec/scenario-format.md "Share links": a link that cannot be read never
+ * replaces the current scenario, and a readable one never replaces work without offering to
+ * keep it. A file is the same: an unreadable one is refused with its errors, one with problems
+ * is offered with its errors by field, and opening one is undoable.
  */
 import { create } from 'zustand';
-import { formatDiagnostic, type LinkOptions, loadScenarioLink, loadScenarioText, type Scenario } from '../scenario';
+import {
+  type Diagnostic,
+  formatDiagnostic,
+  type LinkOptions,
+  loadScenarioLink,
+  loadScenarioText,
+  type Scenario,
+  validateScenario,
+} from '../scenario';
+import {
+  addElement,
+  type Clipboard,
+  copyElements,
+  createEmptyScenario,
+  deleteElements,
+  disconnect,
+  type EditResult,
+  moveElements,
+  type NewElementKind,
+  type Placement,
+  type Position,
+  pasteElements,
+} from '../scenario/edit';
 import {
   AUTOSAVE_KEY,
   type Diagnostics,
@@ -37,23 +68,100 @@ export interface PendingLink {
   readonly currentTitle: string;
 }
 
+/** A file that was read but has errors: shown by field, opened only if the user says so. */
+export interface PendingFile {
+  readonly name: string;
+  readonly scenario: Scenario;
+  readonly errors: readonly Diagnostic[];
+  readonly warnings: readonly Diagnostic[];
+  readonly repairs: readonly Diagnostic[];
+}
+
+/** A short message about the last action, such as why a connection was refused. */
+export interface Toast {
+  readonly message: string;
+  readonly tone: 'info' | 'refused';
+  /** Bumped on every toast, so that the same message shown twice is announced twice. */
+  readonly serial: number;
+}
+
+export interface LayoutOverlay {
+  readonly x: number;
+  readonly y: number;
+  readonly width?: number;
+  readonly height?: number;
+}
+
+/** The relation an edge draws, for deleting a selected edge (edit.ts `disconnect`). */
+export interface EdgeEnds {
+  readonly source: string;
+  readonly target: string;
+  readonly removable: boolean;
+}
+
+export type BottomTab = 'run' | 'problems';
+
 export interface AppState {
   readonly scenario: Scenario;
   readonly diagnostics: Diagnostics;
-  /** An element id (`vm:web01`, `rule:ilb/http`), or null for the scenario itself. */
-  readonly selection: string | null;
+  /** True while `diagnostics` belong to an earlier version of the document (validation deferred). */
+  readonly validating: boolean;
+  /** Selected element ids and edge ids; the inspector shows the element when exactly one is selected. */
+  readonly selection: readonly string[];
+  /** The field a problem names, to highlight in the inspector (a diagnostic path). */
+  readonly focusPath: string | null;
   /** The read-only viewer of a `&view=1` link: it shows the linked scenario and never autosaves it. */
   readonly viewer: boolean;
   readonly loadError: LoadError | null;
   readonly notice: Notice | null;
+  readonly toast: Toast | null;
   /** A link waiting for the user to choose between it and their current work. */
   readonly pendingLink: PendingLink | null;
+  readonly pendingFile: PendingFile | null;
   /** Bumped whenever a different document is opened, so the canvas fits the new one into view. */
   readonly revision: number;
+  /** Documents before the current one (most recent last), and those undone. */
+  readonly past: readonly Scenario[];
+  readonly future: readonly Scenario[];
+  /** Positions (and sizes) of nodes being dragged or resized, not yet committed. */
+  readonly dragging: ReadonlyMap<string, LayoutOverlay> | null;
+  readonly clipboard: Clipboard | null;
+  readonly bottomTab: BottomTab;
 
-  select(id: string | null): void;
+  select(ids: string | readonly string[] | null): void;
+  /** Selects the element a problem is about and remembers the field to highlight. */
+  selectProblem(element: string | null, path: string): void;
   dismissError(): void;
   dismissNotice(): void;
+  showToast(message: string, tone?: Toast['tone']): void;
+  setBottomTab(tab: BottomTab): void;
+
+  /**
+   * Applies an edit. A function may return a document or an edit result; a refused result shows
+   * its reason and changes nothing. `coalesce` merges consecutive edits with the same key (typing
+   * in one field) into one undo step; `select` chooses the selection afterwards.
+   */
+  apply(
+    edit: (s: Scenario) => Scenario | EditResult,
+    options?: { coalesce?: string; select?: 'result' | readonly string[] },
+  ): boolean;
+  /** Adds a palette element (edit.ts `addElement`) and selects it; a refusal says why. */
+  addElement(kind: string, placement: Placement): void;
+  undo(): void;
+  redo(): void;
+  setDragging(overlay: ReadonlyMap<string, LayoutOverlay> | null): void;
+  /** Commits the drag overlay (or the given entries) as one move. */
+  commitLayout(entries?: { readonly [id: string]: LayoutOverlay }): void;
+  deleteSelection(edges: ReadonlyMap<string, EdgeEnds>): void;
+  copySelection(): void;
+  paste(): void;
+
+  newScenario(): void;
+  /** Opens the text of a file through the load pipeline (the name is for messages). */
+  openFile(name: string, text: string): void;
+  confirmPendingFile(): void;
+  cancelPendingFile(): void;
+
   /** Opens the share link in `href` (a full URL, or a `#s=…` fragment). */
   openLink(href: string): void;
   confirmPendingLink(): void;
@@ -72,20 +180,105 @@ export function setStorage(next: KeyValueStore | null): void {
 
 const titleOf = (s: Scenario): string => (typeof s.title === 'string' && s.title.trim() !== '' ? s.title : 'Untitled');
 
+/** How many documents undo remembers. Each shares its unchanged parts with the next. */
+const HISTORY_LIMIT = 200;
+/** Keystrokes in one field within this time are one undo step. */
+const COALESCE_MS = 1200;
+
+// ---------------------------------------------------------------------------------------------
+// Validation, deferred on large documents
+
+/**
+ * Validating a 1,000-element scenario takes tens of milliseconds: done after every keystroke or
+ * drag it would drop frames. Small documents are validated at once (inline errors appear as you
+ * type); once a validation has taken longer than a frame's worth of budget, later ones wait until
+ * the edits pause.
+ */
+const SYNC_VALIDATION_MS = 6;
+const DEFER_VALIDATION_MS = 250;
+let lastValidationMs = 0;
+let validationTimer: ReturnType<typeof setTimeout> | null = null;
+
+function timed(scenario: Scenario): Diagnostics {
+  const start = performance.now();
+  const result = validateScenario(scenario);
+  lastValidationMs = performance.now() - start;
+  return result;
+}
+
+let lastEdit: { key: string; at: number } | null = null;
+
+const NEW_KINDS: ReadonlySet<string> = new Set<NewElementKind>([
+  'vm',
+  'proxy',
+  'nic',
+  'loopback',
+  'lb',
+  'frontend',
+  'pool',
+  'probe',
+  'vnet',
+  'subnet',
+  'nsg',
+  'routeTable',
+  'onPremisesClient',
+  'internetClient',
+]);
+let toastSerial = 0;
+
 export const useAppStore = create<AppState>()((set, get) => {
+  const scheduleValidation = () => {
+    if (validationTimer !== null) clearTimeout(validationTimer);
+    validationTimer = null;
+    if (lastValidationMs <= SYNC_VALIDATION_MS) {
+      set({ diagnostics: timed(get().scenario), validating: false });
+      return;
+    }
+    set({ validating: true });
+    validationTimer = setTimeout(() => {
+      validationTimer = null;
+      set({ diagnostics: timed(get().scenario), validating: false });
+    }, DEFER_VALIDATION_MS);
+  };
+
+  /** Replaces the document, remembering the one before (unless this edit continues the last). */
+  const commit = (next: Scenario, coalesce?: string) => {
+    const { scenario, past } = get();
+    if (next === scenario) return;
+    const now = Date.now();
+    const continues = coalesce !== undefined && lastEdit?.key === coalesce && now - lastEdit.at < COALESCE_MS;
+    lastEdit = coalesce === undefined ? null : { key: coalesce, at: now };
+    set({
+      scenario: next,
+      past: continues ? past : [...past, scenario].slice(-HISTORY_LIMIT),
+      future: [],
+    });
+    scheduleValidation();
+  };
+
   /** The user's own work: what is open, unless the viewer is showing someone else's link. */
   const currentWork = (): Scenario => (get().viewer ? readAutosave(storage).scenario : get().scenario);
 
-  const open = (scenario: Scenario, diagnostics: Diagnostics, viewer: boolean) =>
+  /** Opens another document. Outside the viewer, the one it replaces stays in the undo history. */
+  const open = (scenario: Scenario, diagnostics: Diagnostics, viewer: boolean) => {
+    const before = get();
+    lastEdit = null;
     set((s) => ({
       scenario,
       diagnostics,
+      validating: false,
       viewer,
-      selection: null,
+      selection: [],
+      focusPath: null,
       loadError: null,
       pendingLink: null,
+      pendingFile: null,
+      dragging: null,
       revision: s.revision + 1,
+      past: viewer || before.viewer ? [] : [...before.past, before.scenario].slice(-HISTORY_LIMIT),
+      future: [],
     }));
+  };
 
   /** Opens `scenario` as the user's work, unless that would lose other work: then asks. */
   const offer = (scenario: Scenario, diagnostics: Diagnostics) => {
@@ -100,9 +293,154 @@ export const useAppStore = create<AppState>()((set, get) => {
   return {
     ...initialState(null),
 
-    select: (id) => set({ selection: id }),
+    select: (ids) => {
+      const selection = ids === null ? [] : typeof ids === 'string' ? [ids] : [...ids];
+      const current = get().selection;
+      if (selection.length === current.length && selection.every((id, i) => id === current[i])) return;
+      set({ selection, focusPath: null });
+    },
+    selectProblem: (element, path) => set({ selection: element === null ? [] : [element], focusPath: path }),
     dismissError: () => set({ loadError: null }),
     dismissNotice: () => set({ notice: null }),
+    showToast: (message, tone = 'info') => set({ toast: { message, tone, serial: ++toastSerial } }),
+    setBottomTab: (bottomTab) => set({ bottomTab }),
+
+    apply: (edit, options = {}) => {
+      if (get().viewer) return false;
+      const outcome = edit(get().scenario);
+      if ('ok' in outcome && typeof outcome.ok === 'boolean' && !('format' in outcome)) {
+        const result = outcome as EditResult;
+        if (!result.ok) {
+          get().showToast(result.reason, 'refused');
+          return false;
+        }
+        commit(result.scenario, options.coalesce);
+        if (options.select === 'result') set({ selection: result.ids.slice(0, 1) });
+        else if (options.select !== undefined) set({ selection: [...options.select] });
+        return true;
+      }
+      commit(outcome as Scenario, options.coalesce);
+      if (options.select !== undefined && options.select !== 'result') set({ selection: [...options.select] });
+      return true;
+    },
+
+    addElement: (kind, placement) => {
+      if (!NEW_KINDS.has(kind)) return;
+      get().apply((s) => addElement(s, kind as NewElementKind, placement), { select: 'result' });
+    },
+
+    undo: () => {
+      const { past, future, scenario, viewer } = get();
+      const previous = past[past.length - 1];
+      if (viewer || previous === undefined) return;
+      lastEdit = null;
+      set({ scenario: previous, past: past.slice(0, -1), future: [scenario, ...future], dragging: null });
+      scheduleValidation();
+    },
+    redo: () => {
+      const { past, future, scenario, viewer } = get();
+      const next = future[0];
+      if (viewer || next === undefined) return;
+      lastEdit = null;
+      set({ scenario: next, past: [...past, scenario], future: future.slice(1), dragging: null });
+      scheduleValidation();
+    },
+
+    setDragging: (dragging) => set({ dragging }),
+    commitLayout: (entries) => {
+      const overlay = entries ?? Object.fromEntries(get().dragging ?? []);
+      set({ dragging: null });
+      if (Object.keys(overlay).length === 0) return;
+      get().apply((s) => moveElements(s, overlay));
+    },
+
+    deleteSelection: (edges) => {
+      const { selection } = get();
+      if (selection.length === 0) return;
+      get().apply(
+        (s) => {
+          const elements = selection.filter((id) => !edges.has(id) || id.startsWith('rule:'));
+          let current = s;
+          let deleted = false;
+          for (const id of selection) {
+            const ends = edges.get(id);
+            if (ends === undefined || id.startsWith('rule:')) continue;
+            if (!ends.removable) continue;
+            const r = disconnect(current, ends.source, ends.target);
+            if (r.ok) {
+              current = r.scenario;
+              deleted = true;
+            }
+          }
+          if (elements.length === 0) {
+            return deleted
+              ? { ok: true, scenario: current, ids: [] }
+              : { ok: false, reason: 'This line shows where an element belongs; delete the element instead.' };
+          }
+          const r = deleteElements(current, elements);
+          return r.ok || !deleted ? r : { ok: true, scenario: current, ids: [] };
+        },
+        { select: [] },
+      );
+    },
+
+    copySelection: () => {
+      const clip = copyElements(get().scenario, get().selection);
+      if (clip === null) return;
+      set({ clipboard: clip });
+      get().showToast(`Copied ${get().selection.length} element${get().selection.length === 1 ? '' : 's'}.`);
+    },
+    paste: () => {
+      const clip = get().clipboard;
+      if (clip === null) return;
+      pasteCount++;
+      const offset: Position = { x: 40 * pasteCount, y: 40 * pasteCount };
+      const pasted = get().apply((s) => pasteElements(s, clip, offset));
+      if (pasted) set({ selection: [] });
+    },
+
+    newScenario: () => {
+      if (get().viewer) return;
+      const previous = titleOf(get().scenario);
+      const empty = createEmptyScenario();
+      open(empty, validateScenario(empty), false);
+      set({ notice: { message: `New scenario. “${previous}” is one undo away (Ctrl+Z).`, canRestore: false } });
+    },
+
+    openFile: (name, text) => {
+      const outcome = loadScenarioText(text);
+      if (outcome.scenario === null) {
+        set({
+          loadError: {
+            title: `${name} could not be opened`,
+            messages: outcome.errors.map(formatDiagnostic),
+          },
+        });
+        return;
+      }
+      if (outcome.errors.length > 0 || outcome.repairs.length > 0) {
+        set({
+          pendingFile: {
+            name,
+            scenario: outcome.scenario,
+            errors: outcome.errors,
+            warnings: outcome.warnings,
+            repairs: outcome.repairs,
+          },
+        });
+        return;
+      }
+      open(outcome.scenario, outcome, false);
+      set({
+        notice: { message: `Opened ${name}. Undo (Ctrl+Z) brings back what was open before.`, canRestore: false },
+      });
+    },
+    confirmPendingFile: () => {
+      const pending = get().pendingFile;
+      if (pending === null) return;
+      open(pending.scenario, pending, false);
+    },
+    cancelPendingFile: () => set({ pendingFile: null }),
 
     openLink: (href) => {
       const outcome = loadScenarioLink(href);
@@ -152,17 +490,37 @@ export const useAppStore = create<AppState>()((set, get) => {
   };
 });
 
+let pasteCount = 0;
+
 function initialState(
   stored: StoredScenario | null,
 ): Pick<
   AppState,
-  'scenario' | 'diagnostics' | 'selection' | 'viewer' | 'loadError' | 'notice' | 'pendingLink' | 'revision'
+  | 'scenario'
+  | 'diagnostics'
+  | 'validating'
+  | 'selection'
+  | 'focusPath'
+  | 'viewer'
+  | 'loadError'
+  | 'notice'
+  | 'toast'
+  | 'pendingLink'
+  | 'pendingFile'
+  | 'revision'
+  | 'past'
+  | 'future'
+  | 'dragging'
+  | 'clipboard'
+  | 'bottomTab'
 > {
   const start = stored ?? defaultStored();
   return {
     scenario: start.scenario,
     diagnostics: start.diagnostics,
-    selection: null,
+    validating: false,
+    selection: [],
+    focusPath: null,
     viewer: false,
     loadError: null,
     notice:
@@ -172,23 +530,47 @@ function initialState(
             message: `The autosaved scenario could not be read (${start.problem}); the default lab is open instead.`,
             canRestore: false,
           },
+    toast: null,
     pendingLink: null,
+    pendingFile: null,
     revision: 0,
+    past: [],
+    future: [],
+    dragging: null,
+    clipboard: null,
+    bottomTab: 'run',
   };
 }
 
+/** Autosave waits this long after the last change (a drag or typing), and is flushed on leaving. */
+const AUTOSAVE_DELAY_MS = 200;
+
 /**
- * Starts from the autosave (or the default lab), then keeps the autosave current: every change
- * of the user's scenario is written at once, so a reload restores exactly what was there. The
- * viewer's scenario is someone else's and is not saved.
+ * Starts from the autosave (or the default lab), then keeps the autosave current: a change of
+ * the user's scenario is written once edits pause, and at once when the page is hidden or left,
+ * so a reload restores exactly what was there. The viewer's scenario is someone else's and is
+ * not saved. Returns `flush` (write now) and `stop`.
  */
-export function startAutosave(): () => void {
+export function startAutosave(): { flush: () => void; stop: () => void } {
   useAppStore.setState((s) => ({ ...initialState(readAutosave(storage)), revision: s.revision + 1 }));
-  const save = (state: AppState) => {
-    if (!state.viewer) write(storage, AUTOSAVE_KEY, JSON.stringify(state.scenario));
+  const start = performance.now();
+  validateScenario(useAppStore.getState().scenario);
+  lastValidationMs = performance.now() - start;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let saved: Scenario | null = null;
+  const save = () => {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+    const state = useAppStore.getState();
+    if (state.viewer || state.scenario === saved) return;
+    saved = state.scenario;
+    write(storage, AUTOSAVE_KEY, JSON.stringify(state.scenario));
   };
-  save(useAppStore.getState());
-  return useAppStore.subscribe((state, previous) => {
-    if (state.scenario !== previous.scenario || state.viewer !== previous.viewer) save(state);
+  save();
+  const stop = useAppStore.subscribe((state, previous) => {
+    if (state.scenario === previous.scenario && state.viewer === previous.viewer) return;
+    if (timer !== null) clearTimeout(timer);
+    timer = setTimeout(save, AUTOSAVE_DELAY_MS);
   });
+  return { flush: save, stop };
 }

@@ -1,47 +1,256 @@
 import {
   Background,
   BackgroundVariant,
+  ConnectionMode,
   Controls,
-  type EdgeMouseHandler,
-  type NodeMouseHandler,
+  type EdgeChange,
+  type FinalConnectionState,
+  type IsValidConnection,
+  MiniMap,
+  type NodeChange,
+  type OnConnect,
+  type OnNodeDrag,
   ReactFlow,
+  useReactFlow,
 } from '@xyflow/react';
-import { useCallback, useMemo } from 'react';
+import { type DragEvent, useCallback, useEffect, useMemo, useRef } from 'react';
+import { connect, connectionProblem, elementOfPath } from '../../scenario/edit';
 import { useAppStore } from '../store';
+import { setEdgeIndex } from './edgeIndex';
+import { boxesOf, PALETTE_MIME, placementAt } from './geometry';
 import { nodeTypes } from './nodes';
-import { type CanvasEdge, type CanvasNode, toFlow } from './toFlow';
+import { type CanvasEdge, type CanvasNode, REMOVABLE, toFlow } from './toFlow';
 
 const FIT_VIEW_OPTIONS = { padding: 0.08, maxZoom: 1.25 };
+/** Past this many nodes, React Flow draws only what is in view (issue 5: 1,000 elements stay usable). */
+const LARGE = 300;
+
+const MINIMAP_COLOR: { [kind: string]: string } = {
+  vnet: '#d5eadb',
+  subnet: '#e4f3e8',
+  vm: '#0f6cbd',
+  nic: '#4f5bd5',
+  loopback: '#3a96dd',
+  lb: '#7a4fc2',
+  frontend: '#a43fb5',
+  pool: '#0e7f66',
+  probe: '#b7650b',
+  client: '#475467',
+  nsg: '#c4314b',
+  routeTable: '#8a6a2f',
+};
+const MINIMAP_SIZE = { width: 168, height: 108 };
+const minimapColor = (node: CanvasNode): string => MINIMAP_COLOR[node.data.kind] ?? '#98a2b3';
+
+interface GroupDrag {
+  readonly base: { x: number; y: number };
+  readonly members: readonly { id: string; x: number; y: number }[];
+}
 
 /**
- * The scenario drawn read-only: a controlled `<ReactFlow>` whose nodes and edges are derived from
- * the document on every change (toFlow), with the selection laid on top. Moving and connecting
- * arrive with the editor (issue 5).
+ * The scenario on a controlled `<ReactFlow>`: nodes and edges are derived from the document
+ * (toFlow), then the selection, the drag overlay and validation counts are laid on top without
+ * touching the nodes they do not change (React Flow skips a node whose object is the same).
  */
 export function Canvas() {
   const scenario = useAppStore((s) => s.scenario);
   const selection = useAppStore((s) => s.selection);
+  const dragging = useAppStore((s) => s.dragging);
+  const diagnostics = useAppStore((s) => s.diagnostics);
   const revision = useAppStore((s) => s.revision);
-  const select = useAppStore((s) => s.select);
+  const viewer = useAppStore((s) => s.viewer);
+  const { screenToFlowPosition } = useReactFlow();
 
   const flow = useMemo(() => toFlow(scenario), [scenario]);
+  const boxes = useMemo(() => boxesOf(flow.nodes), [flow]);
+  useEffect(() => {
+    setEdgeIndex(
+      new Map(
+        flow.edges.map((e) => [
+          e.id,
+          { source: e.source, target: e.target, removable: REMOVABLE.has(e.data?.relation ?? 'attached') },
+        ]),
+      ),
+    );
+  }, [flow]);
+
+  const problems = useMemo(() => {
+    const counts = new Map<string, { errors: number; warnings: number }>();
+    const add = (path: string, key: 'errors' | 'warnings') => {
+      const id = elementOfPath(scenario, path);
+      if (id === null) return;
+      const c = counts.get(id) ?? { errors: 0, warnings: 0 };
+      c[key]++;
+      counts.set(id, c);
+    };
+    for (const d of diagnostics.errors) add(d.path, 'errors');
+    for (const d of diagnostics.warnings) add(d.path, 'warnings');
+    return counts;
+    // Diagnostics are about the document they were made for; paths are read against the current one.
+  }, [diagnostics, scenario]);
+
+  const selected = useMemo(() => new Set(selection), [selection]);
   const nodes = useMemo<CanvasNode[]>(
-    () => flow.nodes.map((n) => (n.id === selection ? { ...n, selected: true } : n)),
-    [flow, selection],
+    () =>
+      flow.nodes.map((n) => {
+        const sel = selected.has(n.id);
+        const moved = dragging?.get(n.id);
+        const p = problems.get(n.id);
+        if (!sel && moved === undefined && p === undefined) return n;
+        return {
+          ...n,
+          selected: sel,
+          ...(moved !== undefined
+            ? {
+                position: { x: moved.x, y: moved.y },
+                ...(moved.width !== undefined ? { width: moved.width, height: moved.height } : {}),
+              }
+            : {}),
+          ...(p !== undefined ? { data: { ...n.data, errors: p.errors, warnings: p.warnings } } : {}),
+        } as CanvasNode;
+      }),
+    [flow, selected, dragging, problems],
   );
   const edges = useMemo<CanvasEdge[]>(
-    () => flow.edges.map((e) => (e.id === selection ? { ...e, selected: true } : e)),
-    [flow, selection],
+    () => flow.edges.map((e) => (selected.has(e.id) ? { ...e, selected: true } : e)),
+    [flow, selected],
   );
 
-  const onNodeClick = useCallback<NodeMouseHandler<CanvasNode>>((_event, node) => select(node.id), [select]);
-  // Only a load-balancing rule is an element of its own; the other edges are relations.
-  const onEdgeClick = useCallback<EdgeMouseHandler<CanvasEdge>>(
-    (_event, edge) => select(edge.id.startsWith('rule:') ? edge.id : null),
-    [select],
-  );
-  const onPaneClick = useCallback(() => select(null), [select]);
+  // ---- selection and moves ----------------------------------------------------------------
 
+  const groupDrags = useRef(new Map<string, GroupDrag>());
+
+  const onNodeDragStart = useCallback<OnNodeDrag<CanvasNode>>(
+    (_event, _node, dragged) => {
+      groupDrags.current.clear();
+      const moving = new Set(dragged.map((n) => n.id));
+      for (const node of dragged) {
+        if (node.type !== 'network') continue;
+        const box = boxes.get(node.id);
+        if (box === undefined) continue;
+        // What lies inside a VNet or subnet moves with it: positions are absolute (docs/architecture.md).
+        const members = flow.nodes
+          .filter((n) => !moving.has(n.id) && n.id !== node.id)
+          .filter((n) => {
+            const b = boxes.get(n.id);
+            return (
+              b !== undefined &&
+              b.x >= box.x &&
+              b.y >= box.y &&
+              b.x + b.width <= box.x + box.width &&
+              b.y + b.height <= box.y + box.height
+            );
+          })
+          .map((n) => ({ id: n.id, x: n.position.x, y: n.position.y }));
+        groupDrags.current.set(node.id, { base: { x: box.x, y: box.y }, members });
+      }
+    },
+    [boxes, flow],
+  );
+
+  const onNodesChange = useCallback((changes: NodeChange<CanvasNode>[]) => {
+    const store = useAppStore.getState();
+    let overlay: Map<string, { x: number; y: number; width?: number; height?: number }> | null = null;
+    let finished = false;
+    let selection: Set<string> | null = null;
+    for (const change of changes) {
+      if (change.type === 'select') {
+        selection ??= new Set(useAppStore.getState().selection);
+        if (change.selected) selection.add(change.id);
+        else selection.delete(change.id);
+      } else if (change.type === 'position' && change.dragging !== undefined) {
+        overlay ??= new Map(store.dragging ?? []);
+        if (change.position !== undefined) {
+          const before = overlay.get(change.id);
+          overlay.set(change.id, { ...before, x: change.position.x, y: change.position.y });
+          const group = groupDrags.current.get(change.id);
+          if (group !== undefined) {
+            const dx = change.position.x - group.base.x;
+            const dy = change.position.y - group.base.y;
+            for (const m of group.members) overlay.set(m.id, { ...overlay.get(m.id), x: m.x + dx, y: m.y + dy });
+          }
+        }
+        if (change.dragging === false) finished = true;
+      }
+    }
+    if (selection !== null) store.select([...selection]);
+    if (overlay !== null) {
+      if (finished) {
+        groupDrags.current.clear();
+        store.commitLayout(Object.fromEntries(overlay));
+      } else {
+        store.setDragging(overlay);
+      }
+    }
+  }, []);
+
+  const onEdgesChange = useCallback((changes: EdgeChange<CanvasEdge>[]) => {
+    let selection: Set<string> | null = null;
+    for (const change of changes) {
+      if (change.type !== 'select') continue;
+      selection ??= new Set(useAppStore.getState().selection);
+      if (change.selected) selection.add(change.id);
+      else selection.delete(change.id);
+    }
+    if (selection !== null) useAppStore.getState().select([...selection]);
+  }, []);
+
+  // ---- connecting ---------------------------------------------------------------------------
+
+  const connected = useRef(false);
+  const isValidConnection = useCallback<IsValidConnection<CanvasEdge>>(
+    (c) => connectionProblem(c.source, c.target) === null,
+    [],
+  );
+  const onConnectStart = useCallback(() => {
+    connected.current = false;
+  }, []);
+  const onConnect = useCallback<OnConnect>((c) => {
+    connected.current = true;
+    useAppStore.getState().apply((s) => connect(s, c.source, c.target), { select: 'result' });
+  }, []);
+  const onConnectEnd = useCallback(
+    (event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+      if (connected.current || state.fromNode === null) return;
+      // Dropped on a node but not on its handle, or refused: find the node under the pointer.
+      const point = 'changedTouches' in event ? event.changedTouches[0] : event;
+      if (point === undefined) return;
+      const at = screenToFlowPosition({ x: point.clientX, y: point.clientY });
+      const target = state.toNode?.id ?? placementAt(boxes, flow.nodes, at, state.fromNode.id).hit;
+      if (target === undefined || target === state.fromNode.id) return;
+      const problem = connectionProblem(state.fromNode.id, target);
+      if (problem !== null) {
+        useAppStore.getState().showToast(problem, 'refused');
+        return;
+      }
+      useAppStore.getState().apply((s) => connect(s, state.fromNode?.id ?? '', target), { select: 'result' });
+    },
+    [boxes, flow, screenToFlowPosition],
+  );
+
+  // ---- dropping palette items ---------------------------------------------------------------
+
+  const onDragOver = useCallback((event: DragEvent) => {
+    if (!event.dataTransfer.types.includes(PALETTE_MIME)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+  }, []);
+  const onDrop = useCallback(
+    (event: DragEvent) => {
+      const kind = event.dataTransfer.getData(PALETTE_MIME);
+      if (kind === '') return;
+      event.preventDefault();
+      const at = screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      const { placement } = placementAt(boxes, flow.nodes, at);
+      // A VNet or subnet is dropped by its top-left corner (its label), an element by its middle.
+      const group = kind === 'vnet' || kind === 'subnet';
+      const position = group ? { x: Math.round(at.x - 40), y: Math.round(at.y - 16) } : placement.position;
+      useAppStore.getState().addElement(kind, { ...placement, ...(position !== undefined ? { position } : {}) });
+    },
+    [boxes, flow, screenToFlowPosition],
+  );
+
+  const large = flow.nodes.length > LARGE;
   return (
     <div className="canvas">
       <ReactFlow<CanvasNode, CanvasEdge>
@@ -50,20 +259,40 @@ export function Canvas() {
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
-        onNodeClick={onNodeClick}
-        onEdgeClick={onEdgeClick}
-        onPaneClick={onPaneClick}
-        nodesDraggable={false}
-        nodesConnectable={false}
+        onDragOver={onDragOver}
+        onDrop={onDrop}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onNodeDragStart={onNodeDragStart}
+        onConnectStart={onConnectStart}
+        onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
+        isValidConnection={isValidConnection}
+        connectionMode={ConnectionMode.Loose}
+        connectionRadius={28}
+        nodesDraggable={!viewer}
+        nodesConnectable={!viewer}
         edgesReconnectable={false}
         deleteKeyCode={null}
+        selectionKeyCode="Shift"
+        multiSelectionKeyCode={['Control', 'Meta']}
+        onlyRenderVisibleElements={large}
         fitView
         fitViewOptions={FIT_VIEW_OPTIONS}
-        minZoom={0.2}
+        minZoom={0.1}
         maxZoom={2}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />
         <Controls showInteractive={false} />
+        <MiniMap<CanvasNode>
+          pannable
+          zoomable
+          nodeColor={minimapColor}
+          nodeStrokeWidth={0}
+          ariaLabel="Minimap"
+          style={MINIMAP_SIZE}
+          className="canvas-minimap"
+        />
       </ReactFlow>
     </div>
   );

@@ -40,24 +40,30 @@ describe('toFlow: the default lab (seeds/003)', () => {
     expect(byId.get('vm:web01')?.ariaLabel).toBe('Virtual machine web01');
   });
 
-  it('turns references into edges: NIC → VM, NIC → pool, rule frontend → pool, probe → pool', () => {
+  it('turns references into edges: NIC → VM, LB → its parts, NIC → pool, rule frontend → pool, probe → pool', () => {
     const edges = flow.edges.map((e) => [e.id, e.source, e.target, e.data?.relation]);
     expect(edges).toEqual([
       ['edge:gateway:onprem', 'client:onprem', 'gateway:onPremises', 'gateway'],
       ['edge:attached:web01-nic1', 'nic:web01-nic1', 'vm:web01', 'attached'],
+      ['edge:owner:frontend:ilb/fe', 'lb:ilb', 'frontend:ilb/fe', 'owner'],
+      ['edge:owner:pool:ilb/pool', 'lb:ilb', 'pool:ilb/pool', 'owner'],
+      ['edge:owner:probe:ilb/p80', 'lb:ilb', 'probe:ilb/p80', 'owner'],
       ['edge:member:pool:ilb/pool:web01-nic1', 'nic:web01-nic1', 'pool:ilb/pool', 'member'],
       ['rule:ilb/http', 'frontend:ilb/fe', 'pool:ilb/pool', 'rule'],
       ['edge:probe:ilb/p80:pool', 'probe:ilb/p80', 'pool:ilb/pool', 'probe'],
     ]);
     expect(flow.edges.find((e) => e.id === 'rule:ilb/http')?.label).toBe('TCP 80→80');
+    // Only relations the user may remove are selectable (Delete then disconnects them).
+    const selectable = flow.edges.filter((e) => e.selectable).map((e) => e.data?.relation);
+    expect(selectable).toEqual(['member', 'rule', 'probe']);
   });
 
   it('leaves and enters edges by the sides that face each other', () => {
     const rule = flow.edges.find((e) => e.id === 'rule:ilb/http');
-    expect([rule?.sourceHandle, rule?.targetHandle]).toEqual(['s-right', 't-left']);
+    expect([rule?.sourceHandle, rule?.targetHandle]).toEqual(['right', 'left']);
     // The NIC sits under its VM.
     const attached = flow.edges.find((e) => e.id === 'edge:attached:web01-nic1');
-    expect([attached?.sourceHandle, attached?.targetHandle]).toEqual(['s-top', 't-bottom']);
+    expect([attached?.sourceHandle, attached?.targetHandle]).toEqual(['top', 'bottom']);
   });
 
   it('is pure: the same document gives the same flow', () => {
@@ -144,11 +150,60 @@ describe('toFlow: documents the editor may hold', () => {
 describe('handlesBetween', () => {
   const box = (x: number, y: number) => ({ x, y, width: 100, height: 50 });
   it.each([
-    [box(0, 0), box(300, 20), 's-right', 't-left'],
-    [box(300, 0), box(0, 20), 's-left', 't-right'],
-    [box(0, 0), box(20, 300), 's-bottom', 't-top'],
-    [box(0, 300), box(20, 0), 's-top', 't-bottom'],
+    [box(0, 0), box(300, 20), 'right', 'left'],
+    [box(300, 0), box(0, 20), 'left', 'right'],
+    [box(0, 0), box(20, 300), 'bottom', 'top'],
+    [box(0, 300), box(20, 0), 'top', 'bottom'],
   ])('%o → %o leaves by %s, enters by %s', (a, b, source, target) => {
     expect(handlesBetween(a, b)).toEqual({ sourceHandle: source, targetHandle: target });
+  });
+});
+
+describe('toFlow: what the editor adds', () => {
+  it('draws loopbacks as nodes attached to their VM, with their address', () => {
+    const s = createDefaultScenario();
+    const vm = s.virtualMachines?.[0];
+    if (!vm) throw new Error('the default lab has a VM');
+    vm.loopbackInterfaces = [{ name: 'lo-vip', ipAddress: '10.2.1.100' }];
+    const flow = toFlow(s);
+    expect(flow.nodes.find((n) => n.id === 'loopback:web01/lo-vip')?.data).toMatchObject({
+      kind: 'loopback',
+      owner: 'web01',
+      details: ['10.2.1.100'],
+    });
+    expect(flow.edges.find((e) => e.id === 'edge:attached:loopback:web01/lo-vip')?.target).toBe('vm:web01');
+  });
+
+  it('lays out a document without layout: groups contain their elements, nothing overlaps', () => {
+    const s = createDefaultScenario();
+    delete s.layout;
+    s.loadBalancers?.push({
+      name: 'plb',
+      frontendIPConfigurations: [{ name: 'pub', publicIPAddress: '20.50.1.10' }],
+      backendAddressPools: [{ name: 'web', networkInterfaces: ['web01-nic1'] }],
+    });
+    s.networkSecurityGroups = [{ name: 'nsg', securityRules: [] }];
+    const { nodes } = toFlow(s);
+    const box = (id: string) => {
+      const n = nodes.find((x) => x.id === id);
+      if (!n) throw new Error(`no node ${id}`);
+      return { x: n.position.x, y: n.position.y, r: n.position.x + (n.width ?? 0), b: n.position.y + (n.height ?? 0) };
+    };
+    const within = (inner: string, outer: string) => {
+      const a = box(inner);
+      const o = box(outer);
+      return a.x >= o.x && a.y >= o.y && a.r <= o.r && a.b <= o.b;
+    };
+    for (const id of ['lb:ilb', 'frontend:ilb/fe', 'pool:ilb/pool', 'probe:ilb/p80', 'vm:web01', 'nic:web01-nic1']) {
+      expect({ id, inside: within(id, 'subnet:spoke/web') }).toEqual({ id, inside: true });
+    }
+    expect(within('subnet:spoke/web', 'vnet:spoke')).toBe(true);
+    // A public load balancer sits outside the VNets, an NSG to their right.
+    expect(within('lb:plb', 'vnet:spoke')).toBe(false);
+    expect(box('nsg:nsg').x).toBeGreaterThan(box('vnet:spoke').r);
+    const leaves = nodes.filter((n) => n.type !== 'network').map((n) => box(n.id));
+    for (const [i, a] of leaves.entries()) {
+      for (const b of leaves.slice(i + 1)) expect(a.r <= b.x || b.r <= a.x || a.b <= b.y || b.b <= a.y).toBe(true);
+    }
   });
 });

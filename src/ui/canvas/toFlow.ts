@@ -5,23 +5,28 @@
  *
  * - One node per element that sits on the canvas, its id the spec's element id (`vm:web01`).
  * - Positions come from `layout`, read as absolute canvas coordinates (the default lab is written
- *   that way: `lb:ilb` lies inside `subnet:spoke/web` by coordinates, not by nesting). An element
- *   without a layout entry is placed by a simple column layout, so a hand-written scenario is
- *   still readable; groups without an entry wrap what they contain.
- * - Relations are edges: NIC → VM, NIC → backend pool (membership), frontend → pool (one edge per
- *   load-balancing rule, id `rule:<lb>/<rule>`), probe → pool, NSG → subnet or NIC, route table →
- *   subnet, client → gateway or internet. Frontends, pools and probes name their load balancer
- *   in their detail line (how they show it on the canvas for good is the editor's decision).
+ *   that way: `lb:ilb` lies inside `subnet:spoke/web` by coordinates, not by nesting). A document
+ *   with no layout at all is laid out by `autoLayout` (layout.ts); in one with some entries, an
+ *   element without its own is placed by a simple column layout below the rest; groups without
+ *   an entry wrap what they contain.
+ * - Relations are edges: NIC → VM and loopback → VM (attached), NIC → backend pool (membership),
+ *   frontend → pool (one edge per load-balancing rule, id `rule:<lb>/<rule>`), probe → pool, NSG
+ *   → subnet or NIC, route table → subnet, client → gateway or internet, and a load balancer →
+ *   each of its frontends, pools and probes (owner: how they show that they belong to it).
+ * - Every node has one handle per side, all of type source: the canvas connects in loose mode,
+ *   so any handle can start or end a connection, and edges pick the sides that face each other.
  */
 import type { Edge, Node } from '@xyflow/react';
 import type { LayoutEntry, Scenario } from '../../scenario';
 import { KIND_INFO } from '../kinds';
+import { autoLayout, hasNoLayout } from './layout';
 
 export type CanvasKind =
   | 'vnet'
   | 'subnet'
   | 'vm'
   | 'nic'
+  | 'loopback'
   | 'lb'
   | 'frontend'
   | 'pool'
@@ -38,8 +43,13 @@ export type ElementNodeData = {
   name: string;
   /** The line under the name: addresses, ports, SKU — what matters at a glance. */
   details: string[];
-  /** The load balancer a frontend, pool or probe belongs to. */
+  /** The load balancer a frontend, pool or probe belongs to; the VM a loopback belongs to. */
   owner?: string;
+  /** Short marks drawn as badges: `DSR`, `stopped`, `IP forwarding`. */
+  badges?: string[];
+  /** Errors and warnings of validation about this element (set by the canvas, not by toFlow). */
+  errors?: number;
+  warnings?: number;
 };
 
 export type ElementNode = Node<ElementNodeData, 'element'>;
@@ -47,8 +57,11 @@ export type GroupNode = Node<ElementNodeData, 'network'>;
 export type FabricNode = Node<ElementNodeData, 'fabric'>;
 export type CanvasNode = ElementNode | GroupNode | FabricNode;
 
-export type RelationKind = 'attached' | 'member' | 'rule' | 'probe' | 'nsg' | 'routeTable' | 'gateway';
+export type RelationKind = 'attached' | 'member' | 'rule' | 'probe' | 'nsg' | 'routeTable' | 'gateway' | 'owner';
 export type CanvasEdge = Edge<{ relation: RelationKind }>;
+
+/** Relations a user may remove by selecting the edge and pressing Delete (edit.ts `disconnect`). */
+export const REMOVABLE: ReadonlySet<RelationKind> = new Set(['member', 'rule', 'probe', 'nsg', 'routeTable']);
 
 export interface Flow {
   nodes: CanvasNode[];
@@ -59,6 +72,7 @@ export interface Flow {
 export const NODE_SIZE: Record<Exclude<CanvasKind, 'vnet' | 'subnet'>, { width: number; height: number }> = {
   vm: { width: 152, height: 62 },
   nic: { width: 152, height: 62 },
+  loopback: { width: 152, height: 44 },
   lb: { width: 152, height: 62 },
   frontend: { width: 152, height: 62 },
   pool: { width: 152, height: 62 },
@@ -80,6 +94,7 @@ const AUTO_COLUMN: Record<Exclude<CanvasKind, 'vnet' | 'subnet'>, number> = {
   pool: 3,
   probe: 3,
   nic: 4,
+  loopback: 5,
   vm: 5,
   nsg: 6,
   routeTable: 6,
@@ -141,13 +156,18 @@ function collectLeaves(s: Scenario): Leaf[] {
   for (const lb of list(s.loadBalancers)) {
     const lbName = nameOf(lb);
     const rules = list(lb.loadBalancingRules).length;
+    const internal = list(lb.frontendIPConfigurations).some((f) => typeof f.subnet === 'string');
+    const nat = list(lb.inboundNatRules).length;
+    const outbound = list(lb.outboundRules).length;
+    const extra = [nat > 0 ? `${nat} NAT` : '', outbound > 0 ? `${outbound} outbound` : ''].filter(Boolean);
     leaves.push({
       id: `lb:${lbName}`,
       kind: 'lb',
       data: {
         kind: 'lb',
         name: lbName,
-        details: [`${lb.sku ?? 'Standard'} · ${rules} rule${rules === 1 ? '' : 's'}`],
+        details: [`${lb.sku ?? 'Standard'} · ${internal ? 'internal' : 'public'}`],
+        badges: [`${rules} rule${rules === 1 ? '' : 's'}`, ...extra],
       },
       subnets: [],
     });
@@ -182,7 +202,7 @@ function collectLeaves(s: Scenario): Leaf[] {
     for (const probe of list(lb.probes)) {
       const protocol = probe.protocol ?? 'Tcp';
       const path = protocol === 'Tcp' ? '' : ` ${probe.requestPath ?? '/'}`;
-      const every = probe.intervalInSeconds !== undefined ? ` · ${probe.intervalInSeconds} s` : '';
+      const every = ` · ${probe.intervalInSeconds ?? 15} s × ${probe.probeThreshold ?? 1}`;
       leaves.push({
         id: `probe:${lbName}/${nameOf(probe)}`,
         kind: 'probe',
@@ -197,25 +217,52 @@ function collectLeaves(s: Scenario): Leaf[] {
     }
   }
   for (const vm of list(s.virtualMachines)) {
-    const listens = list(vm.listeners).map((l) => `${(l.protocol ?? 'Tcp').toUpperCase()} ${l.port}`);
-    const loopbacks = list(vm.loopbackInterfaces).map((l) => `lo ${l.ipAddress}`);
+    const listens = list(vm.listeners).map(
+      (l) => `${(l.protocol ?? 'Tcp').toUpperCase()} ${l.port}${Array.isArray(l.proxyTo) ? ' proxy' : ''}`,
+    );
     const nics = list(vm.networkInterfaces);
     const parts = [vm.os === 'windows' ? 'Windows' : 'Linux'];
     if (listens.length > 0) parts.push(listens.join(', '));
-    if (vm.powerState === 'stopped') parts.push('stopped');
+    const badges: string[] = [];
+    if (vm.powerState === 'stopped') badges.push('stopped');
+    if (vm.ipForwarding === true) badges.push('IP forwarding');
+    if (vm.firewall !== undefined && vm.firewall.enabled !== false) badges.push('firewall');
     leaves.push({
       id: `vm:${nameOf(vm)}`,
       kind: 'vm',
-      data: { kind: 'vm', name: nameOf(vm), details: [parts.join(' · '), ...loopbacks] },
-      subnets: nics.map((n) => n.subnet),
+      data: {
+        kind: 'vm',
+        name: nameOf(vm),
+        details: [parts.join(' · ')],
+        ...(badges.length > 0 ? { badges } : {}),
+      },
+      subnets: nics.length > 0 ? [nics[0]?.subnet ?? ''] : [],
     });
-    for (const nic of nics) {
+    for (const [index, nic] of nics.entries()) {
       const pip = typeof nic.publicIPAddress === 'string' ? ` · ${nic.publicIPAddress}` : '';
+      const nicBadges = [
+        index === 0 && nics.length > 1 ? 'primary' : '',
+        nic.enableIPForwarding ? 'IP forwarding' : '',
+      ];
       leaves.push({
         id: `nic:${nameOf(nic)}`,
         kind: 'nic',
-        data: { kind: 'nic', name: nameOf(nic), details: [`${nic.privateIPAddress}${pip}`] },
+        data: {
+          kind: 'nic',
+          name: nameOf(nic),
+          owner: nameOf(vm),
+          details: [`${nic.privateIPAddress}${pip}`],
+          ...(nicBadges.some(Boolean) ? { badges: nicBadges.filter(Boolean) } : {}),
+        },
         subnets: [nic.subnet],
+      });
+    }
+    for (const lo of list(vm.loopbackInterfaces)) {
+      leaves.push({
+        id: `loopback:${nameOf(vm)}/${nameOf(lo)}`,
+        kind: 'loopback',
+        data: { kind: 'loopback', name: nameOf(lo), owner: nameOf(vm), details: [`${lo.ipAddress}`] },
+        subnets: nics.length > 0 ? [nics[0]?.subnet ?? ''] : [],
       });
     }
   }
@@ -250,12 +297,17 @@ function collectEdges(s: Scenario): CanvasEdge[] {
     ariaLabel?: string,
     label?: string,
   ) => {
+    const removable = REMOVABLE.has(relation);
     edges.push({
       id,
       source,
       target,
       data: { relation },
       className: `edge-${relation}`,
+      ...(relation === 'owner' || relation === 'attached' ? { type: 'straight' } : {}),
+      selectable: removable,
+      focusable: removable,
+      deletable: false,
       ...(ariaLabel !== undefined ? { ariaLabel } : {}),
       ...(label !== undefined ? { label, labelBgPadding: [4, 2] as [number, number], labelBgBorderRadius: 3 } : {}),
     });
@@ -275,6 +327,12 @@ function collectEdges(s: Scenario): CanvasEdge[] {
       }
     }
   }
+  for (const vm of list(s.virtualMachines)) {
+    for (const lo of list(vm.loopbackInterfaces)) {
+      const id = `loopback:${nameOf(vm)}/${nameOf(lo)}`;
+      edge(`edge:attached:${id}`, id, `vm:${nameOf(vm)}`, 'attached');
+    }
+  }
   for (const vnet of list(s.vnets)) {
     for (const subnet of list(vnet.subnets)) {
       const id = `subnet:${nameOf(vnet)}/${nameOf(subnet)}`;
@@ -288,6 +346,16 @@ function collectEdges(s: Scenario): CanvasEdge[] {
   }
   for (const lb of list(s.loadBalancers)) {
     const lbName = nameOf(lb);
+    const lbId = `lb:${lbName}`;
+    for (const fe of list(lb.frontendIPConfigurations)) {
+      edge(`edge:owner:frontend:${lbName}/${nameOf(fe)}`, lbId, `frontend:${lbName}/${nameOf(fe)}`, 'owner');
+    }
+    for (const pool of list(lb.backendAddressPools)) {
+      edge(`edge:owner:pool:${lbName}/${nameOf(pool)}`, lbId, `pool:${lbName}/${nameOf(pool)}`, 'owner');
+    }
+    for (const probe of list(lb.probes)) {
+      edge(`edge:owner:probe:${lbName}/${nameOf(probe)}`, lbId, `probe:${lbName}/${nameOf(probe)}`, 'owner');
+    }
     for (const pool of list(lb.backendAddressPools)) {
       const poolId = `pool:${lbName}/${nameOf(pool)}`;
       for (const nic of list(pool.networkInterfaces)) {
@@ -344,8 +412,9 @@ const pad = (box: Box, extra: number): Box => ({
 });
 
 export function toFlow(scenario: Scenario): Flow {
-  const layout: Record<string, unknown> =
-    typeof scenario.layout === 'object' && scenario.layout !== null ? scenario.layout : {};
+  const layout: Record<string, unknown> = hasNoLayout(scenario)
+    ? autoLayout(scenario)
+    : (scenario.layout as Record<string, unknown>);
   const leaves = collectLeaves(scenario);
   const boxes = new Map<string, Box>();
 
@@ -419,6 +488,7 @@ export function toFlow(scenario: Scenario): Flow {
   const leafNodes: CanvasNode[] = leaves.map((leaf) => {
     const box = boxes.get(leaf.id) as Box;
     const type = leaf.kind === 'gateway' || leaf.kind === 'internet' ? 'fabric' : 'element';
+    const fixed = type === 'fabric';
     return {
       id: leaf.id,
       type,
@@ -427,6 +497,8 @@ export function toFlow(scenario: Scenario): Flow {
       width: box.width,
       height: box.height,
       data: leaf.data,
+      // The gateway and the internet are drawn for their clients; they cannot be deleted or connected.
+      ...(fixed ? { deletable: false, connectable: false } : { deletable: false }),
     } as CanvasNode;
   });
 
@@ -448,6 +520,7 @@ function groupNode(id: string, kind: 'vnet' | 'subnet', name: string, details: s
     width: box.width,
     height: box.height,
     zIndex: kind === 'vnet' ? -2 : -1,
+    deletable: false,
     data: { kind, name, details },
   };
 }
@@ -458,13 +531,13 @@ const OPPOSITE: Record<Side, Side> = { top: 'bottom', right: 'left', bottom: 'to
 /**
  * The sides an edge leaves and enters by: along the axis on which the two centres lie farthest
  * apart, so that edges run straight between neighbours instead of looping round a node. A node
- * has a source and a target handle on every side (`s-right`, `t-left` …).
+ * has one handle per side, named after it (`right`, `left` …).
  */
-export function handlesBetween(source: Box, target: Box): { sourceHandle: string; targetHandle: string } {
+export function handlesBetween(source: Box, target: Box): { sourceHandle: Side; targetHandle: Side } {
   const dx = target.x + target.width / 2 - (source.x + source.width / 2);
   const dy = target.y + target.height / 2 - (source.y + source.height / 2);
   let side: Side;
   if (Math.abs(dx) >= Math.abs(dy)) side = dx >= 0 ? 'right' : 'left';
   else side = dy >= 0 ? 'bottom' : 'top';
-  return { sourceHandle: `s-${side}`, targetHandle: `t-${OPPOSITE[side]}` };
+  return { sourceHandle: side, targetHandle: OPPOSITE[side] };
 }

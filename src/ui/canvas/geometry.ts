@@ -1,0 +1,183 @@
+/**
+ * Where things are on the canvas, in flow coordinates: which subnet, VNet, VM or load balancer a
+ * point lies in (to turn a drop into the names edit.ts `addElement` takes), and a free spot for
+ * an element added with the keyboard. Pure: boxes in, names out.
+ */
+import type { Scenario } from '../../scenario';
+import { type NewElementKind, type Placement, parseElementId } from '../../scenario/edit';
+import { type CanvasNode, toFlow } from './toFlow';
+
+/** The drag-and-drop type of palette items: the value is a NewElementKind. */
+export const PALETTE_MIME = 'application/x-hairpin-element';
+
+export interface Box {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+const LEAF = { width: 152, height: 62 };
+const GROUP = { vnet: { width: 440, height: 300 }, subnet: { width: 400, height: 220 } };
+
+export function boxesOf(nodes: readonly CanvasNode[]): Map<string, Box> {
+  return new Map(
+    nodes.map((n) => [
+      n.id,
+      { x: n.position.x, y: n.position.y, width: n.width ?? LEAF.width, height: n.height ?? LEAF.height },
+    ]),
+  );
+}
+
+const inside = (b: Box, p: { x: number; y: number }) =>
+  p.x >= b.x && p.y >= b.y && p.x <= b.x + b.width && p.y <= b.y + b.height;
+const area = (b: Box) => b.width * b.height;
+const centre = (b: Box) => ({ x: b.x + b.width / 2, y: b.y + b.height / 2 });
+
+/**
+ * What lies under `at`: `hit` is the innermost node (an element before a subnet before a VNet),
+ * and `placement` names the subnet, VNet, VM and load balancer a new element dropped there joins.
+ * A frontend, pool or probe dropped outside every load balancer joins the nearest one.
+ */
+export function placementAt(
+  boxes: ReadonlyMap<string, Box>,
+  nodes: readonly CanvasNode[],
+  at: { x: number; y: number },
+  exclude?: string,
+): { hit: string | undefined; placement: Placement } {
+  const under = nodes
+    .filter((n) => n.id !== exclude)
+    .filter((n) => {
+      const b = boxes.get(n.id);
+      return b !== undefined && inside(b, at);
+    })
+    .sort((a, b) => area(boxes.get(a.id) as Box) - area(boxes.get(b.id) as Box));
+  const first = (kind: string) => under.find((n) => n.data.kind === kind);
+  const subnet = first('subnet');
+  const vnet = first('vnet');
+  const leaf = under.find((n) => n.type !== 'network');
+  const vm =
+    leaf?.data.kind === 'vm'
+      ? leaf.data.name
+      : leaf?.data.kind === 'nic' || leaf?.data.kind === 'loopback'
+        ? leaf.data.owner
+        : undefined;
+  let lb =
+    leaf?.data.kind === 'lb'
+      ? leaf.data.name
+      : ['frontend', 'pool', 'probe'].includes(leaf?.data.kind ?? '')
+        ? leaf?.data.owner
+        : undefined;
+  if (lb === undefined) {
+    let best = Number.POSITIVE_INFINITY;
+    for (const n of nodes) {
+      if (n.data.kind !== 'lb') continue;
+      const c = centre(boxes.get(n.id) as Box);
+      const d = (c.x - at.x) ** 2 + (c.y - at.y) ** 2;
+      if (d < best) {
+        best = d;
+        lb = n.data.name;
+      }
+    }
+  }
+  const placement: Placement = {
+    position: { x: Math.round(at.x - LEAF.width / 2), y: Math.round(at.y - LEAF.height / 2) },
+    ...(subnet !== undefined ? { subnet: subnet.data.name } : {}),
+    ...(vnet !== undefined
+      ? { vnet: vnet.data.name }
+      : subnet !== undefined
+        ? { vnet: parseElementId(subnet.id).parent }
+        : {}),
+    ...(vm !== undefined ? { vm } : {}),
+    ...(lb !== undefined ? { lb } : {}),
+  };
+  return { hit: leaf?.id ?? subnet?.id ?? vnet?.id, placement };
+}
+
+const overlaps = (a: Box, b: Box) =>
+  a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
+/** The first spot in `area` (on a grid) where a box of `size` overlaps no leaf; null when full. */
+function freeSpot(
+  area: Box,
+  size: { width: number; height: number },
+  taken: readonly Box[],
+): { x: number; y: number } | null {
+  for (let y = area.y + 52; y + size.height <= area.y + area.height - 12; y += 84) {
+    for (let x = area.x + 24; x + size.width <= area.x + area.width - 12; x += 184) {
+      const box = { x, y, ...size };
+      if (
+        !taken.some((t) => overlaps(t, { x: box.x - 8, y: box.y - 8, width: box.width + 16, height: box.height + 16 }))
+      ) {
+        return { x, y };
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * Where an element added with the keyboard goes: into the selected container (a subnet, VNet, VM
+ * or load balancer, or the container of the selected element), else the first subnet, at the
+ * first free spot there; else to the right of everything.
+ */
+export function keyboardPlacement(scenario: Scenario, selection: readonly string[], kind: NewElementKind): Placement {
+  const { nodes } = toFlow(scenario);
+  const boxes = boxesOf(nodes);
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const chosen = selection.length === 1 ? byId.get(selection[0] as string) : undefined;
+  const leaves = nodes.filter((n) => n.type !== 'network').map((n) => boxes.get(n.id) as Box);
+  const all = [...boxes.values()];
+  const right = all.length === 0 ? 0 : Math.max(...all.map((b) => b.x + b.width)) + 60;
+  const top = all.length === 0 ? 0 : Math.min(...all.map((b) => b.y));
+
+  // The container: the selection, or what the selection sits in, or the first subnet.
+  let container: CanvasNode | undefined = chosen;
+  if (container !== undefined && container.type !== 'network') {
+    const c = centre(boxes.get(container.id) as Box);
+    container = placementAt(boxes, nodes, c, container.id).hit !== undefined ? containerAt(boxes, nodes, c) : undefined;
+  }
+  if (container === undefined) container = nodes.find((n) => n.data.kind === 'subnet');
+  const groupKind = kind === 'vnet' ? 'vnet' : kind === 'subnet' ? 'subnet' : null;
+
+  let position: { x: number; y: number } = { x: right, y: top };
+  if (groupKind === 'vnet') {
+    const bottom = all.length === 0 ? 0 : Math.max(...all.map((b) => b.y + b.height)) + 60;
+    position = { x: all.length === 0 ? 0 : Math.min(...all.map((b) => b.x)), y: bottom };
+  } else if (groupKind === 'subnet') {
+    const vnet = container?.data.kind === 'vnet' ? container : nodes.find((n) => n.data.kind === 'vnet');
+    const box = vnet === undefined ? undefined : boxes.get(vnet.id);
+    if (box !== undefined) position = { x: box.x + 20, y: box.y + box.height + 20 };
+  } else if (container !== undefined && (container.data.kind === 'subnet' || container.data.kind === 'vnet')) {
+    position = freeSpot(boxes.get(container.id) as Box, LEAF, leaves) ?? position;
+  }
+  const centreOf = { x: position.x + LEAF.width / 2, y: position.y + LEAF.height / 2 };
+  const found = placementAt(boxes, nodes, container !== undefined ? centre(boxes.get(container.id) as Box) : centreOf);
+  const placement: Placement = { ...found.placement, position };
+  // The selected VM or load balancer, when there is one, is what a NIC or a probe joins.
+  if (chosen?.data.kind === 'vm') return { ...placement, vm: chosen.data.name };
+  if (chosen !== undefined && (chosen.data.kind === 'nic' || chosen.data.kind === 'loopback')) {
+    return { ...placement, vm: chosen.data.owner as string };
+  }
+  if (chosen?.data.kind === 'lb') return { ...placement, lb: chosen.data.name };
+  if (chosen !== undefined && ['frontend', 'pool', 'probe'].includes(chosen.data.kind)) {
+    return { ...placement, lb: chosen.data.owner as string };
+  }
+  if (kind === 'nic' || kind === 'loopback') {
+    const vm = nodes.find((n) => n.data.kind === 'vm');
+    if (vm !== undefined) return { ...placement, vm: vm.data.name };
+  }
+  if (kind === 'vnet') {
+    const { subnet: _s, vnet: _v, ...rest } = placement;
+    return { ...rest, position };
+  }
+  return placement;
+}
+
+function containerAt(boxes: ReadonlyMap<string, Box>, nodes: readonly CanvasNode[], at: { x: number; y: number }) {
+  return nodes
+    .filter((n) => n.type === 'network' && inside(boxes.get(n.id) as Box, at))
+    .sort((a, b) => area(boxes.get(a.id) as Box) - area(boxes.get(b.id) as Box))[0];
+}
+
+export { GROUP };
