@@ -228,12 +228,12 @@ type SimEvent =
   | { readonly type: 'probeRound'; readonly rt: ProbeRuntime }
   | { readonly type: 'probeDeadline'; readonly attempt: ProbeAttempt };
 
-interface Job {
-  readonly event: SimEvent;
+/** A scheduled event (one object per event: the event and its bookkeeping). */
+type Job = SimEvent & {
   /** Probe traffic: does not keep the simulation alive. */
   readonly aux: boolean;
   cancelled: boolean;
-}
+};
 
 interface LbFlow {
   readonly nic: number;
@@ -477,10 +477,11 @@ export class Simulation {
 
   /** Runs one round of every probe at time 0 and returns each member's verdict. */
   runSteadyState(): Map<string, ProbeVerdict> {
-    for (const rt of this.probes) this.schedule(0, PHASE.probe, { type: 'probeRound', rt }, true);
+    for (const rt of this.probes)
+      this.schedule(0, PHASE.probe, { type: 'probeRound', rt, aux: true, cancelled: false });
     for (let job = this.queue.pop(); job !== undefined; job = this.queue.pop()) {
       this.now = job.time;
-      if (!job.payload.cancelled) this.handle(job.payload.event);
+      if (!job.payload.cancelled) this.handle(job.payload);
     }
     const out = new Map<string, ProbeVerdict>();
     for (const a of this.attempts) {
@@ -558,7 +559,7 @@ export class Simulation {
         }
         m.transitions.push({ at: 0, state: m.state });
       }
-      if (rt.members.length > 0) this.schedule(0, PHASE.probe, { type: 'probeRound', rt }, true);
+      if (rt.members.length > 0) this.schedule(0, PHASE.probe, { type: 'probeRound', rt, aux: true, cancelled: false });
     }
     this.healthEpoch++;
     // Each traffic's connections open one after the other, but order as if all had been scheduled
@@ -581,14 +582,14 @@ export class Simulation {
       const job = next.payload;
       if (job.cancelled) continue;
       if (!job.aux) this.pendingMain--;
-      this.handle(job.event);
+      this.handle(job);
       this.checkEnding();
     }
   }
 
   private scheduleOpen(traffic: number, index: number, seqBase: number): void {
     const t = this.input.traffic[traffic] as TrafficIn;
-    const job: Job = { event: { type: 'open', traffic, index, seqBase }, aux: false, cancelled: false };
+    const job: Job = { type: 'open', traffic, index, seqBase, aux: false, cancelled: false };
     this.pendingMain++;
     this.queue.pushReserved(t.startAtUs + index * t.intervalUs, PHASE.traffic, seqBase + index, job);
   }
@@ -604,9 +605,8 @@ export class Simulation {
     this.endUs = this.now + slowest;
   }
 
-  private schedule(time: number, phase: Phase, event: SimEvent, aux: boolean): Job {
-    const job: Job = { event, aux, cancelled: false };
-    if (!aux) this.pendingMain++;
+  private schedule(time: number, phase: Phase, job: Job): Job {
+    if (!job.aux) this.pendingMain++;
     this.queue.push(time, phase, job);
     return job;
   }
@@ -753,7 +753,13 @@ export class Simulation {
 
   private arriveLater(delayUs: number, packet: Packet<Owner>, stage: Stage): void {
     packet.owner.inFlight++;
-    this.schedule(this.now + delayUs, PHASE.packet, { type: 'arrive', packet, stage }, packet.owner.probe);
+    this.schedule(this.now + delayUs, PHASE.packet, {
+      type: 'arrive',
+      packet,
+      stage,
+      aux: packet.owner.probe,
+      cancelled: false,
+    });
   }
 
   private allocatePort(host: Host, protocol: string): number {
@@ -1694,12 +1700,12 @@ export class Simulation {
       this.armSynTimer(conn, host, 1);
       if (conn.proxy !== null) {
         // nginx proxy_connect_timeout (60 s default): the proxy gives up on the upstream first.
-        conn.deadline = this.schedule(
-          this.now + PROXY_CONNECT_TIMEOUT_US,
-          PHASE.packet,
-          { type: 'connectTimeout', conn },
-          conn.probe,
-        );
+        conn.deadline = this.schedule(this.now + PROXY_CONNECT_TIMEOUT_US, PHASE.packet, {
+          type: 'connectTimeout',
+          conn,
+          aux: conn.probe,
+          cancelled: false,
+        });
       }
       return;
     }
@@ -1708,12 +1714,12 @@ export class Simulation {
         ? newHeader('Udp', src, port, t.destination, t.destinationPort, 0, null, null)
         : newHeader('Icmp', src, 0, t.destination, 0, 0, 'echo-request', null);
     this.sendFromHost(host, header, conn);
-    conn.deadline = this.schedule(
-      this.now + ANSWER_WAIT_US,
-      PHASE.packet,
-      { type: 'answerDeadline', conn },
-      conn.probe,
-    );
+    conn.deadline = this.schedule(this.now + ANSWER_WAIT_US, PHASE.packet, {
+      type: 'answerDeadline',
+      conn,
+      aux: conn.probe,
+      cancelled: false,
+    });
   }
 
   /**
@@ -1724,7 +1730,14 @@ export class Simulation {
     const sched = this.synScheduleOf(host);
     const final = attempt > sched.retransmitAtUs.length;
     const at = conn.firstSynUs + (final ? sched.failAtUs : (sched.retransmitAtUs[attempt - 1] as number));
-    conn.timer = this.schedule(at, PHASE.packet, { type: 'synTimer', conn, attempt, final }, conn.probe);
+    conn.timer = this.schedule(at, PHASE.packet, {
+      type: 'synTimer',
+      conn,
+      attempt,
+      final,
+      aux: conn.probe,
+      cancelled: false,
+    });
   }
 
   private onSynTimer(conn: Conn, attempt: number, final: boolean): void {
@@ -1781,7 +1794,15 @@ export class Simulation {
     const sched = this.dataScheduleOf(host);
     const final = attempt > sched.retransmitAtUs.length;
     const at = conn.dataSentUs + (final ? sched.failAtUs : (sched.retransmitAtUs[attempt - 1] as number));
-    conn.timer = this.schedule(at, PHASE.packet, { type: 'dataTimer', conn, pendingId, attempt, final }, conn.probe);
+    conn.timer = this.schedule(at, PHASE.packet, {
+      type: 'dataTimer',
+      conn,
+      pendingId,
+      attempt,
+      final,
+      aux: conn.probe,
+      cancelled: false,
+    });
   }
 
   private clearPending(conn: Conn): void {
@@ -1828,7 +1849,7 @@ export class Simulation {
       return;
     }
     this.cancel(conn.deadline);
-    conn.deadline = this.schedule(at, PHASE.traffic, { type: 'close', conn }, conn.probe);
+    conn.deadline = this.schedule(at, PHASE.traffic, { type: 'close', conn, aux: conn.probe, cancelled: false });
   }
 
   /** The client closes at the end of its `duration` (scenario-format.md "traffic"). */
@@ -1861,7 +1882,12 @@ export class Simulation {
       // The request is acknowledged: wait for the answer (a reverse proxy's answer comes when its
       // upstream has answered). nginx waits `proxy_read_timeout`; other clients HTTP_RESPONSE_WAIT_US.
       const wait = conn.proxy === null ? HTTP_RESPONSE_WAIT_US : PROXY_READ_TIMEOUT_US;
-      conn.deadline = this.schedule(this.now + wait, PHASE.packet, { type: 'responseDeadline', conn }, conn.probe);
+      conn.deadline = this.schedule(this.now + wait, PHASE.packet, {
+        type: 'responseDeadline',
+        conn,
+        aux: conn.probe,
+        cancelled: false,
+      });
     }
   }
 
@@ -2060,7 +2086,12 @@ export class Simulation {
     for (const m of rt.members) this.startProbeAttempt(rt, m);
     // engine-model.md "Time and TCP": every probe fires at 0, interval, 2 × interval ... (assumption).
     if (this.runMode === 'run') {
-      this.schedule(this.now + rt.probe.intervalUs, PHASE.probe, { type: 'probeRound', rt }, true);
+      this.schedule(this.now + rt.probe.intervalUs, PHASE.probe, {
+        type: 'probeRound',
+        rt,
+        aux: true,
+        cancelled: false,
+      });
     }
   }
 
@@ -2093,7 +2124,12 @@ export class Simulation {
       attempt,
       newHeader('Tcp', AZURE_LB_ADDRESS, port, nic.address, rt.probe.port, SYN, null, null),
     );
-    this.schedule(this.now + probeTimeoutUs(rt.probe), PHASE.probe, { type: 'probeDeadline', attempt }, true);
+    this.schedule(this.now + probeTimeoutUs(rt.probe), PHASE.probe, {
+      type: 'probeDeadline',
+      attempt,
+      aux: true,
+      cancelled: false,
+    });
   }
 
   private newAttempt(rt: ProbeRuntime, m: MemberHealth, id: string, port: number, address: number): ProbeAttempt {
