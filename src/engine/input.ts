@@ -128,7 +128,7 @@ export interface ListenerIn {
   readonly port: number;
   /** HTTP status per path; null: the listener speaks TCP only. */
   readonly http: Readonly<Record<string, number>> | null;
-  /** Reverse-proxy upstreams (milestone (b) of issue 3; carried, not yet acted on). */
+  /** Reverse-proxy upstreams: a GET is answered with the status of an upstream (simulation.ts). */
   readonly proxyTo: readonly { readonly address: number; readonly port: number }[];
 }
 
