@@ -24,6 +24,10 @@ export interface EngineInput {
   readonly clients: readonly ClientIn[];
   readonly loadBalancers: readonly LoadBalancerIn[];
   readonly traffic: readonly TrafficIn[];
+  /** User-defined route tables (engine-model.md step 5), referenced by `SubnetIn.routeTable`. */
+  readonly routeTables: readonly RouteTableIn[];
+  /** Timed changes, sorted by time (scenario order kept at one instant). */
+  readonly events: readonly EventIn[];
 }
 
 export interface VnetIn {
@@ -39,6 +43,24 @@ export interface SubnetIn {
   readonly vnet: number;
   readonly prefix: Cidr;
   readonly nsg: number | null;
+  /** Index into `EngineInput.routeTables`, or null. */
+  readonly routeTable: number | null;
+}
+
+export type NextHopType = 'VirtualAppliance' | 'Internet' | 'VnetLocal' | 'None';
+
+export interface RouteIn {
+  readonly name: string;
+  readonly prefix: Cidr;
+  readonly nextHopType: NextHopType;
+  /** VirtualAppliance only: the appliance's address. */
+  readonly nextHop: number | null;
+}
+
+export interface RouteTableIn {
+  readonly id: string;
+  readonly name: string;
+  readonly routes: readonly RouteIn[];
 }
 
 export type ServiceTag = 'VirtualNetwork' | 'AzureLoadBalancer' | 'Internet';
@@ -175,6 +197,24 @@ export interface PoolIn {
   readonly name: string;
   /** Indices into `EngineInput.nics`. */
   readonly members: readonly number[];
+  /**
+   * SNAT ports per member from Azure's default table for this pool's size at the start
+   * (engine-model.md step 4; assumption: not re-allocated when events change the pool's size).
+   */
+  readonly defaultSnatPorts: number;
+}
+
+export interface OutboundRuleIn {
+  readonly id: string;
+  readonly name: string;
+  /** Indices into `LoadBalancerIn.frontends` (public frontends). */
+  readonly frontends: readonly number[];
+  readonly pool: number;
+  readonly protocol: 'Tcp' | 'Udp' | 'All';
+  /** SNAT ports per member: `allocatedOutboundPorts`, or Azure's default table when it is 0. */
+  readonly allocatedPorts: number;
+  readonly idleTimeoutUs: number;
+  readonly enableTcpReset: boolean;
 }
 
 export interface ProbeIn {
@@ -230,6 +270,7 @@ export interface LoadBalancerIn {
   readonly probes: readonly ProbeIn[];
   readonly rules: readonly LbRuleIn[];
   readonly natRules: readonly NatRuleIn[];
+  readonly outboundRules: readonly OutboundRuleIn[];
 }
 
 export type TrafficSource =
@@ -253,3 +294,31 @@ export interface TrafficIn {
   readonly durationUs: number;
   readonly dataEveryUs: number;
 }
+
+/**
+ * A timed change (scenario-format.md "events"), resolved to indices. Where an event edits a list
+ * (listeners, security rules, firewall rules) the compile step hands over the whole list as it is
+ * after the event, so the engine only swaps it in.
+ */
+export type EventIn = { readonly atUs: number; readonly element: string; readonly detail: string } & (
+  | { readonly action: 'stopVm' | 'startVm'; readonly vm: number }
+  | {
+      readonly action: 'removePoolMember' | 'addPoolMember';
+      readonly lb: number;
+      readonly pool: number;
+      readonly nic: number;
+    }
+  | { readonly action: 'setListener' | 'removeListener'; readonly vm: number; readonly listeners: readonly ListenerIn[] }
+  | {
+      readonly action: 'setSecurityRule' | 'removeSecurityRule';
+      readonly nsg: number;
+      readonly rules: readonly SecurityRuleIn[];
+    }
+  | { readonly action: 'setProbe'; readonly lb: number; readonly index: number; readonly probe: ProbeIn }
+  | { readonly action: 'setRule'; readonly lb: number; readonly index: number; readonly rule: LbRuleIn }
+  | {
+      readonly action: 'setFirewallRule' | 'removeFirewallRule';
+      readonly vm: number;
+      readonly firewall: FirewallIn | null;
+    }
+);

@@ -26,7 +26,7 @@ const lb: LoadBalancerIn = {
   name: 'lb',
   sku: 'Standard',
   frontends: [{ id: 'frontend:lb/fe', name: 'fe', address: ip('10.2.1.100'), isPublic: false }],
-  pools: [{ id: 'pool:lb/pool', name: 'pool', members: [0, 1, 2] }],
+  pools: [{ id: 'pool:lb/pool', name: 'pool', members: [0, 1, 2], defaultSnatPorts: 1024 }],
   probes: [],
   rules: [lbRule({ name: 'http' }), lbRule({ name: 'ha', protocol: 'All', frontendPort: 0, backendPort: 0 })],
   natRules: [
@@ -43,6 +43,7 @@ const lb: LoadBalancerIn = {
       enableTcpReset: false,
     },
   ],
+  outboundRules: [],
 };
 const tcp = (dport: number, sport = 40000, src = '10.2.1.4') =>
   makeHeader({ protocol: 'Tcp', src: ip(src), srcPort: sport, dst: ip('10.2.1.100'), dstPort: dport, flags: SYN });

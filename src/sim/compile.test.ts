@@ -74,3 +74,71 @@ describe('compileScenario', () => {
     ]);
   });
 });
+
+describe('compileScenario: issue 4 inputs', () => {
+  it('compiles events in time order, each against the document the earlier events left', () => {
+    const s = labBaseline('windows');
+    s.events = [
+      {
+        at: 20,
+        action: 'setRule',
+        loadBalancer: 'ilb',
+        rule: {
+          name: 'http',
+          frontendIPConfiguration: 'fe',
+          backendAddressPool: 'pool',
+          probe: 'p8080',
+          frontendPort: 80,
+        },
+      },
+      { at: 10, action: 'setProbe', loadBalancer: 'ilb', probe: { name: 'p8080', port: 8080, intervalInSeconds: 5 } },
+      { at: 10, action: 'setListener', vm: 'web01', listener: 'iis', http: { '/': 500 } },
+      { at: 30, action: 'stopVm', vm: 'web01' },
+    ];
+    const events = compileScenario(s).events;
+    expect(events.map((e) => [e.atUs, e.action])).toEqual([
+      [10_000_000, 'setProbe'],
+      [10_000_000, 'setListener'],
+      [20_000_000, 'setRule'],
+      [30_000_000, 'stopVm'],
+    ]);
+    expect(events[0]).toMatchObject({
+      index: 1,
+      probe: { port: 8080, intervalUs: 5_000_000 },
+      element: 'probe:ilb/p8080',
+    });
+    // The listener keeps its port and address; only the http map changes.
+    expect(events[1]).toMatchObject({ listeners: [{ name: 'iis', port: 80, http: { '/': 500 } }] });
+    expect(events[2]).toMatchObject({ index: 0, rule: { probe: 1, backendPort: 80 } });
+  });
+
+  it('compiles route tables on subnets and outbound rules with the default SNAT table for 0 ports', () => {
+    const s = labBaseline('windows');
+    s.routeTables = [
+      {
+        name: 'rt',
+        routes: [
+          { name: 'nva', addressPrefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIpAddress: '10.2.1.9' },
+        ],
+      },
+    ];
+    const spoke = s.vnets?.[1]?.subnets[0];
+    if (spoke !== undefined) spoke.routeTable = 'rt';
+    const lb = s.loadBalancers?.[0];
+    if (lb !== undefined) {
+      lb.frontendIPConfigurations.push({ name: 'pub', publicIPAddress: '20.50.1.10' });
+      lb.outboundRules = [{ name: 'out', frontendIPConfigurations: ['pub'], backendAddressPool: 'pool' }];
+    }
+    const input = compileScenario(s);
+    expect(input.subnets[1]?.routeTable).toBe(0);
+    expect(input.routeTables[0]?.routes[0]).toMatchObject({ nextHopType: 'VirtualAppliance', nextHop: ip('10.2.1.9') });
+    expect(input.loadBalancers[0]?.outboundRules[0]).toMatchObject({
+      frontends: [1],
+      protocol: 'All',
+      allocatedPorts: 1024,
+      idleTimeoutUs: 240_000_000,
+      enableTcpReset: false,
+    });
+    expect(input.loadBalancers[0]?.pools[0]?.defaultSnatPorts).toBe(1024);
+  });
+});

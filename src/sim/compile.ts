@@ -12,6 +12,7 @@
 import type {
   AddressMatch,
   ClientIn,
+  EventIn,
   EngineInput,
   FirewallIn,
   FirewallRuleIn,
@@ -22,8 +23,10 @@ import type {
   NatRuleIn,
   NicIn,
   NsgIn,
+  OutboundRuleIn,
   PortRange,
   ProbeIn,
+  RouteTableIn,
   SecurityRuleIn,
   SubnetIn,
   TrafficIn,
@@ -35,6 +38,7 @@ import {
   backendPortOf,
   CLIENT_DEFAULTS,
   clientCountOf,
+  defaultSnatPorts,
   clientLocationOf,
   DEFAULT_SEED,
   FIREWALL_DEFAULTS,
@@ -44,7 +48,9 @@ import {
   NIC_DEFAULTS,
   NSG_RULE_DEFAULTS,
   natProtocolOf,
+  OUTBOUND_RULE_DEFAULTS,
   osOf,
+  outboundProtocolOf,
   PROBE_DEFAULTS,
   probeProtocolOf,
   RULE_DEFAULTS,
@@ -58,8 +64,13 @@ import {
 import {
   elementId,
   type Firewall,
+  type FirewallRule,
+  type HealthProbe,
   type Listener,
+  type LoadBalancer,
+  type LoadBalancingRule,
   type Scenario,
+  type ScenarioEvent,
   type SecurityRule,
   type Traffic,
   type VirtualMachine,
@@ -162,21 +173,22 @@ function parseFirewallAddresses(text: string | undefined, where: string): Cidr[]
   return out;
 }
 
+function compileFirewallRule(r: FirewallRule, at: string): FirewallRuleIn {
+  return {
+    name: r.name,
+    direction: r.direction,
+    action: r.action,
+    protocol: r.protocol ?? 'Any',
+    localPorts: r.localPorts === undefined ? null : parsePortRanges([r.localPorts], at),
+    remotePorts: r.remotePorts === undefined ? null : parsePortRanges([r.remotePorts], at),
+    localAddresses: parseFirewallAddresses(r.localAddresses, at),
+    remoteAddresses: parseFirewallAddresses(r.remoteAddresses, at),
+  };
+}
+
 function compileFirewall(fw: Firewall | undefined, where: string): FirewallIn | null {
   if (fw === undefined || !firewallEnabledOf(fw)) return null;
-  const rules: FirewallRuleIn[] = (fw.rules ?? []).map((r, i) => {
-    const at = `${where}.rules[${i}]`;
-    return {
-      name: r.name,
-      direction: r.direction,
-      action: r.action,
-      protocol: r.protocol ?? 'Any',
-      localPorts: r.localPorts === undefined ? null : parsePortRanges([r.localPorts], at),
-      remotePorts: r.remotePorts === undefined ? null : parsePortRanges([r.remotePorts], at),
-      localAddresses: parseFirewallAddresses(r.localAddresses, at),
-      remoteAddresses: parseFirewallAddresses(r.remoteAddresses, at),
-    };
-  });
+  const rules: FirewallRuleIn[] = (fw.rules ?? []).map((r, i) => compileFirewallRule(r, `${where}.rules[${i}]`));
   return { defaultInboundAction: fw.defaultInboundAction ?? FIREWALL_DEFAULTS.defaultInboundAction, rules };
 }
 
@@ -217,6 +229,22 @@ export function compileScenario(scenario: Scenario): EngineInput {
     rules: n.securityRules.map((r, j) => compileSecurityRule(r, `networkSecurityGroups[${i}].securityRules[${j}]`)),
   }));
 
+  const routeTableDocs = scenario.routeTables ?? [];
+  const routeTableIndex = indexByName(routeTableDocs);
+  const routeTables: RouteTableIn[] = routeTableDocs.map((t, i) => ({
+    id: elementId('routeTable', t.name),
+    name: t.name,
+    routes: t.routes.map((r, j) => ({
+      name: r.name,
+      prefix: cidr(r.addressPrefix, `routeTables[${i}].routes[${j}].addressPrefix`),
+      nextHopType: r.nextHopType,
+      nextHop:
+        r.nextHopType === 'VirtualAppliance' && r.nextHopIpAddress !== undefined
+          ? address(r.nextHopIpAddress, `routeTables[${i}].routes[${j}].nextHopIpAddress`)
+          : null,
+    })),
+  }));
+
   const vnets: VnetIn[] = [];
   const subnets: SubnetIn[] = [];
   const subnetIndex = new Map<string, number>();
@@ -235,6 +263,7 @@ export function compileScenario(scenario: Scenario): EngineInput {
         vnet: i,
         prefix: cidr(s.addressPrefix, `vnets[${i}].subnets[${j}].addressPrefix`),
         nsg: s.networkSecurityGroup === undefined ? null : lookup(nsgIndex, s.networkSecurityGroup, 'NSG'),
+        routeTable: s.routeTable === undefined ? null : lookup(routeTableIndex, s.routeTable, 'route table'),
       });
     });
   });
@@ -323,31 +352,10 @@ export function compileScenario(scenario: Scenario): EngineInput {
     const poolIndex = indexByName(lb.backendAddressPools);
     const probeDocs = lb.probes ?? [];
     const probeIndex = indexByName(probeDocs);
-    const probes: ProbeIn[] = probeDocs.map((p) => ({
-      id: elementId('probe', `${lb.name}/${p.name}`),
-      name: p.name,
-      protocol: probeProtocolOf(p),
-      port: p.port,
-      requestPath: p.requestPath ?? PROBE_DEFAULTS.requestPath,
-      intervalUs: secondsToMicros(p.intervalInSeconds ?? PROBE_DEFAULTS.intervalInSeconds),
-      threshold: p.probeThreshold ?? PROBE_DEFAULTS.probeThreshold,
-      noHealthyBackendsBehavior: p.noHealthyBackendsBehavior ?? PROBE_DEFAULTS.noHealthyBackendsBehavior,
-    }));
-    const rules: LbRuleIn[] = (lb.loadBalancingRules ?? []).map((r) => ({
-      id: elementId('rule', `${lb.name}/${r.name}`),
-      name: r.name,
-      frontend: lookup(feIndex, r.frontendIPConfiguration, 'frontend'),
-      pool: lookup(poolIndex, r.backendAddressPool, 'backend pool'),
-      probe: r.probe === undefined ? null : lookup(probeIndex, r.probe, 'probe'),
-      protocol: ruleProtocolOf(r),
-      frontendPort: r.frontendPort,
-      backendPort: backendPortOf(r),
-      loadDistribution: r.loadDistribution ?? RULE_DEFAULTS.loadDistribution,
-      enableFloatingIP: r.enableFloatingIP ?? RULE_DEFAULTS.enableFloatingIP,
-      idleTimeoutUs: secondsToMicros(60 * (r.idleTimeoutInMinutes ?? RULE_DEFAULTS.idleTimeoutInMinutes)),
-      enableTcpReset: r.enableTcpReset ?? RULE_DEFAULTS.enableTcpReset,
-      disableOutboundSnat: r.disableOutboundSnat ?? RULE_DEFAULTS.disableOutboundSnat,
-    }));
+    const probes: ProbeIn[] = probeDocs.map((p) => compileProbe(lb, p));
+    const rules: LbRuleIn[] = (lb.loadBalancingRules ?? []).map((r) =>
+      compileLbRule(lb, r, feIndex, poolIndex, probeIndex),
+    );
     const natRules: NatRuleIn[] = (lb.inboundNatRules ?? []).map((r) => ({
       id: elementId('natRule', `${lb.name}/${r.name}`),
       name: r.name,
@@ -360,6 +368,22 @@ export function compileScenario(scenario: Scenario): EngineInput {
       idleTimeoutUs: secondsToMicros(60 * (r.idleTimeoutInMinutes ?? RULE_DEFAULTS.idleTimeoutInMinutes)),
       enableTcpReset: r.enableTcpReset ?? RULE_DEFAULTS.enableTcpReset,
     }));
+    const outboundRules: OutboundRuleIn[] = (lb.outboundRules ?? []).map((r) => {
+      const pool = lookup(poolIndex, r.backendAddressPool, 'backend pool');
+      const size = lb.backendAddressPools[pool]?.networkInterfaces.length ?? 0;
+      const ports = r.allocatedOutboundPorts ?? OUTBOUND_RULE_DEFAULTS.allocatedOutboundPorts;
+      return {
+        id: elementId('outboundRule', `${lb.name}/${r.name}`),
+        name: r.name,
+        frontends: r.frontendIPConfigurations.map((f) => lookup(feIndex, f, 'frontend')),
+        pool,
+        protocol: outboundProtocolOf(r),
+        // load-balancer-outbound-rules: 0 means Azure's default allocation by pool size.
+        allocatedPorts: ports === 0 ? defaultSnatPorts(size) : ports,
+        idleTimeoutUs: secondsToMicros(60 * (r.idleTimeoutInMinutes ?? OUTBOUND_RULE_DEFAULTS.idleTimeoutInMinutes)),
+        enableTcpReset: r.enableTcpReset ?? OUTBOUND_RULE_DEFAULTS.enableTcpReset,
+      };
+    });
     return {
       id: elementId('lb', lb.name),
       name: lb.name,
@@ -378,10 +402,12 @@ export function compileScenario(scenario: Scenario): EngineInput {
         id: elementId('pool', `${lb.name}/${p.name}`),
         name: p.name,
         members: p.networkInterfaces.map((n) => lookup(nicIndex, n, 'NIC')),
+        defaultSnatPorts: defaultSnatPorts(p.networkInterfaces.length),
       })),
       probes,
       rules,
       natRules,
+      outboundRules,
     };
   });
 
@@ -422,5 +448,217 @@ export function compileScenario(scenario: Scenario): EngineInput {
     clients,
     loadBalancers,
     traffic,
+    routeTables,
+    events: compileEvents(scenario, { vms, nsgs, loadBalancers, nicIndex }),
   };
+}
+
+function compileProbe(lb: LoadBalancer, p: HealthProbe): ProbeIn {
+  return {
+    id: elementId('probe', `${lb.name}/${p.name}`),
+    name: p.name,
+    protocol: probeProtocolOf(p),
+    port: p.port,
+    requestPath: p.requestPath ?? PROBE_DEFAULTS.requestPath,
+    intervalUs: secondsToMicros(p.intervalInSeconds ?? PROBE_DEFAULTS.intervalInSeconds),
+    threshold: p.probeThreshold ?? PROBE_DEFAULTS.probeThreshold,
+    noHealthyBackendsBehavior: p.noHealthyBackendsBehavior ?? PROBE_DEFAULTS.noHealthyBackendsBehavior,
+  };
+}
+
+function compileLbRule(
+  lb: LoadBalancer,
+  r: LoadBalancingRule,
+  feIndex: Map<string, number>,
+  poolIndex: Map<string, number>,
+  probeIndex: Map<string, number>,
+): LbRuleIn {
+  return {
+    id: elementId('rule', `${lb.name}/${r.name}`),
+    name: r.name,
+    frontend: lookup(feIndex, r.frontendIPConfiguration, 'frontend'),
+    pool: lookup(poolIndex, r.backendAddressPool, 'backend pool'),
+    probe: r.probe === undefined ? null : lookup(probeIndex, r.probe, 'probe'),
+    protocol: ruleProtocolOf(r),
+    frontendPort: r.frontendPort,
+    backendPort: backendPortOf(r),
+    loadDistribution: r.loadDistribution ?? RULE_DEFAULTS.loadDistribution,
+    enableFloatingIP: r.enableFloatingIP ?? RULE_DEFAULTS.enableFloatingIP,
+    idleTimeoutUs: secondsToMicros(60 * (r.idleTimeoutInMinutes ?? RULE_DEFAULTS.idleTimeoutInMinutes)),
+    enableTcpReset: r.enableTcpReset ?? RULE_DEFAULTS.enableTcpReset,
+    disableOutboundSnat: r.disableOutboundSnat ?? RULE_DEFAULTS.disableOutboundSnat,
+  };
+}
+
+/** Replaces the item of the same name, or appends it. */
+function upsert<T extends { name: string }>(items: readonly T[], item: T): T[] {
+  const i = items.findIndex((x) => x.name === item.name);
+  return i === -1 ? [...items, item] : items.map((x, j) => (j === i ? item : x));
+}
+
+/**
+ * scenario-format.md "events": sorted by time (stable, so scenario order decides at one instant),
+ * each resolved against the document as the earlier events left it (a `setProbe` may add a probe
+ * that a later `setRule` names; a `setListener` on an unknown name with a port adds a listener).
+ */
+function compileEvents(
+  scenario: Scenario,
+  built: {
+    vms: readonly VmIn[];
+    nsgs: readonly NsgIn[];
+    loadBalancers: readonly LoadBalancerIn[];
+    nicIndex: Map<string, number>;
+  },
+): EventIn[] {
+  const vmDocs = scenario.virtualMachines ?? [];
+  const lbDocs = scenario.loadBalancers ?? [];
+  const nsgDocs = scenario.networkSecurityGroups ?? [];
+  const vmIndex = indexByName(vmDocs);
+  const lbIndex = indexByName(lbDocs);
+  const nsgIndex = indexByName(nsgDocs);
+  // The lists as the events so far left them.
+  const listeners = vmDocs.map((vm) => [...(vm.listeners ?? [])]);
+  const fwRules = vmDocs.map((vm) => [...(vm.firewall?.rules ?? [])]);
+  const nsgRules = nsgDocs.map((n) => [...n.securityRules]);
+  const probes = lbDocs.map((lb) => [...(lb.probes ?? [])]);
+  const rules = lbDocs.map((lb) => [...(lb.loadBalancingRules ?? [])]);
+  const sorted = (scenario.events ?? []).map((e, i) => ({ e, i })).sort((a, b) => a.e.at - b.e.at || a.i - b.i);
+  return sorted.map(({ e, i }): EventIn => {
+    const where = `events[${i}]`;
+    const base = { atUs: secondsToMicros(e.at), detail: describeEvent(e) };
+    switch (e.action) {
+      case 'stopVm':
+      case 'startVm': {
+        const vm = lookup(vmIndex, e.vm, 'VM');
+        return { ...base, action: e.action, vm, element: built.vms[vm]?.id ?? '' };
+      }
+      case 'removePoolMember':
+      case 'addPoolMember': {
+        const lb = lookup(lbIndex, e.loadBalancer, 'load balancer');
+        const doc = lbDocs[lb] as LoadBalancer;
+        const pool = lookup(indexByName(doc.backendAddressPools), e.pool, 'backend pool');
+        const nic = lookup(built.nicIndex, e.networkInterface, 'NIC');
+        return { ...base, action: e.action, lb, pool, nic, element: elementId('pool', `${doc.name}/${e.pool}`) };
+      }
+      case 'setListener':
+      case 'removeListener': {
+        const vm = lookup(vmIndex, e.vm, 'VM');
+        const list = listeners[vm] as Listener[];
+        let next: Listener[];
+        if (e.action === 'removeListener') next = list.filter((l) => l.name !== e.listener);
+        else {
+          // scenario-format.md: setListener changes the listener's fields that the event gives.
+          const { at: _at, action: _action, vm: _vm, listener: name, ...fields } = e;
+          const old = list.find((l) => l.name === name);
+          const merged = { ...(old ?? { port: 0 }), ...fields, name } as Listener;
+          next = upsert(list, merged);
+        }
+        listeners[vm] = next;
+        return {
+          ...base,
+          action: e.action,
+          vm,
+          listeners: next.map((l, j) => compileListener(l, `${where}.listeners[${j}]`)),
+          element: built.vms[vm]?.id ?? '',
+        };
+      }
+      case 'setSecurityRule':
+      case 'removeSecurityRule': {
+        const nsg = lookup(nsgIndex, e.networkSecurityGroup, 'NSG');
+        const list = nsgRules[nsg] as SecurityRule[];
+        const next = e.action === 'setSecurityRule' ? upsert(list, e.rule) : list.filter((r) => r.name !== e.rule);
+        nsgRules[nsg] = next;
+        return {
+          ...base,
+          action: e.action,
+          nsg,
+          rules: next.map((r) => compileSecurityRule(r, `${where}.rule`)),
+          element: built.nsgs[nsg]?.id ?? '',
+        };
+      }
+      case 'setProbe': {
+        const lb = lookup(lbIndex, e.loadBalancer, 'load balancer');
+        const doc = lbDocs[lb] as LoadBalancer;
+        const list = upsert(probes[lb] as HealthProbe[], e.probe);
+        probes[lb] = list;
+        const probe = compileProbe(doc, e.probe);
+        return {
+          ...base,
+          action: e.action,
+          lb,
+          index: list.findIndex((p) => p.name === e.probe.name),
+          probe,
+          element: probe.id,
+        };
+      }
+      case 'setRule': {
+        const lb = lookup(lbIndex, e.loadBalancer, 'load balancer');
+        const doc = lbDocs[lb] as LoadBalancer;
+        const list = upsert(rules[lb] as LoadBalancingRule[], e.rule);
+        rules[lb] = list;
+        const rule = compileLbRule(
+          doc,
+          e.rule,
+          indexByName(doc.frontendIPConfigurations),
+          indexByName(doc.backendAddressPools),
+          indexByName(probes[lb] as HealthProbe[]),
+        );
+        return {
+          ...base,
+          action: e.action,
+          lb,
+          index: list.findIndex((r) => r.name === e.rule.name),
+          rule,
+          element: rule.id,
+        };
+      }
+      case 'setFirewallRule':
+      case 'removeFirewallRule': {
+        const vm = lookup(vmIndex, e.vm, 'VM');
+        const list = fwRules[vm] as FirewallRule[];
+        const next = e.action === 'setFirewallRule' ? upsert(list, e.rule) : list.filter((r) => r.name !== e.rule);
+        fwRules[vm] = next;
+        // Assumption: a firewall rule set on a VM without a `firewall` turns on a firewall with
+        // Azure's defaults (enabled, inbound Allow); a disabled firewall stays disabled.
+        const fw: Firewall = { ...(vmDocs[vm]?.firewall ?? {}), rules: next };
+        return {
+          ...base,
+          action: e.action,
+          vm,
+          firewall: compileFirewall(fw, `${where}.rule`),
+          element: built.vms[vm]?.id ?? '',
+        };
+      }
+    }
+  });
+}
+
+/** One sentence for the trace: what the event changes. */
+function describeEvent(e: ScenarioEvent): string {
+  switch (e.action) {
+    case 'stopVm':
+      return `${e.vm} is stopped.`;
+    case 'startVm':
+      return `${e.vm} is started.`;
+    case 'removePoolMember':
+      return `${e.networkInterface} is removed from pool ${e.pool} of ${e.loadBalancer}.`;
+    case 'addPoolMember':
+      return `${e.networkInterface} is added to pool ${e.pool} of ${e.loadBalancer}.`;
+    case 'setListener':
+      return `Listener ${e.listener} on ${e.vm} is set.`;
+    case 'removeListener':
+      return `Listener ${e.listener} on ${e.vm} is removed.`;
+    case 'setSecurityRule':
+      return `Security rule ${e.rule.name} of ${e.networkSecurityGroup} is set (new flows only).`;
+    case 'removeSecurityRule':
+      return `Security rule ${e.rule} of ${e.networkSecurityGroup} is removed (new flows only).`;
+    case 'setProbe':
+      return `Probe ${e.probe.name} of ${e.loadBalancer} is set.`;
+    case 'setRule':
+      return `Load-balancing rule ${e.rule.name} of ${e.loadBalancer} is set.`;
+    case 'setFirewallRule':
+      return `Firewall rule ${e.rule.name} on ${e.vm} is set.`;
+    case 'removeFirewallRule':
+      return `Firewall rule ${e.rule} on ${e.vm} is removed.`;
+  }
 }
