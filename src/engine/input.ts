@@ -308,7 +308,11 @@ export type EventIn = { readonly atUs: number; readonly element: string; readonl
       readonly pool: number;
       readonly nic: number;
     }
-  | { readonly action: 'setListener' | 'removeListener'; readonly vm: number; readonly listeners: readonly ListenerIn[] }
+  | {
+      readonly action: 'setListener' | 'removeListener';
+      readonly vm: number;
+      readonly listeners: readonly ListenerIn[];
+    }
   | {
       readonly action: 'setSecurityRule' | 'removeSecurityRule';
       readonly nsg: number;
