@@ -523,7 +523,7 @@ function compileEvents(
   const probes = lbDocs.map((lb) => [...(lb.probes ?? [])]);
   const rules = lbDocs.map((lb) => [...(lb.loadBalancingRules ?? [])]);
   const sorted = (scenario.events ?? []).map((e, i) => ({ e, i })).sort((a, b) => a.e.at - b.e.at || a.i - b.i);
-  return sorted.map(({ e, i }): EventIn => {
+  const compileOne = ({ e, i }: { e: ScenarioEvent; i: number }): EventIn => {
     const where = `events[${i}]`;
     const base = { atUs: secondsToMicros(e.at), detail: describeEvent(e) };
     switch (e.action) {
@@ -630,7 +630,8 @@ function compileEvents(
         };
       }
     }
-  });
+  };
+  return sorted.map(compileOne);
 }
 
 /** One sentence for the trace: what the event changes. */
