@@ -1015,7 +1015,14 @@ export function swapPriority(s: Scenario, nsgPath: readonly Key[], index: number
 /** Writes layout entries (canvas positions, and sizes of groups). */
 export function moveElements(
   s: Scenario,
-  entries: { readonly [id: string]: { readonly x: number; readonly y: number; readonly width?: number; readonly height?: number } },
+  entries: {
+    readonly [id: string]: {
+      readonly x: number;
+      readonly y: number;
+      readonly width?: number;
+      readonly height?: number;
+    };
+  },
 ): Scenario {
   const d = new Draft(s);
   const layout = d.layout();

@@ -97,20 +97,18 @@ export function placementAt(
 const overlaps = (a: Box, b: Box) =>
   a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
-/** The first spot in `area` (on a grid) where a box of `size` overlaps no leaf; null when full. */
+/** The first spot in `area` (scanned row by row, 16 px apart) where a box of `size` overlaps no leaf; null when full. */
 function freeSpot(
   area: Box,
   size: { width: number; height: number },
   taken: readonly Box[],
 ): { x: number; y: number } | null {
-  for (let y = area.y + 52; y + size.height <= area.y + area.height - 12; y += 84) {
-    for (let x = area.x + 24; x + size.width <= area.x + area.width - 12; x += 184) {
-      const box = { x, y, ...size };
-      if (
-        !taken.some((t) => overlaps(t, { x: box.x - 8, y: box.y - 8, width: box.width + 16, height: box.height + 16 }))
-      ) {
-        return { x, y };
-      }
+  const margin = 12;
+  const near = taken.filter((t) => overlaps(t, area));
+  for (let y = area.y + 40; y + size.height <= area.y + area.height - margin; y += 16) {
+    for (let x = area.x + 20; x + size.width <= area.x + area.width - margin; x += 16) {
+      const box = { x: x - margin, y: y - margin, width: size.width + 2 * margin, height: size.height + 2 * margin };
+      if (!near.some((t) => overlaps(t, box))) return { x, y };
     }
   }
   return null;
@@ -149,7 +147,12 @@ export function keyboardPlacement(scenario: Scenario, selection: readonly string
     const box = vnet === undefined ? undefined : boxes.get(vnet.id);
     if (box !== undefined) position = { x: box.x + 20, y: box.y + box.height + 20 };
   } else if (container !== undefined && (container.data.kind === 'subnet' || container.data.kind === 'vnet')) {
-    position = freeSpot(boxes.get(container.id) as Box, LEAF, leaves) ?? position;
+    // A VM brings its NIC, a load balancer its frontend, one row below: room for both.
+    const tall = kind === 'vm' || kind === 'proxy' || kind === 'lb';
+    const size = tall ? { width: LEAF.width, height: LEAF.height + 96 } : LEAF;
+    const area = boxes.get(container.id) as Box;
+    // No room inside: just under the container, where it is easy to find and drag in.
+    position = freeSpot(area, size, leaves) ?? { x: area.x + 20, y: area.y + area.height + 24 };
   }
   const centreOf = { x: position.x + LEAF.width / 2, y: position.y + LEAF.height / 2 };
   const found = placementAt(boxes, nodes, container !== undefined ? centre(boxes.get(container.id) as Box) : centreOf);

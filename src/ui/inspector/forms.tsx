@@ -128,6 +128,7 @@ export function FieldRow({ scenario, schema, field, spec, path, readOnly }: Fiel
   const common = {
     id,
     disabled: readOnly,
+    'aria-required': spec.required ? true : undefined,
     'aria-invalid': errors.length > 0 ? true : undefined,
     'aria-describedby': describedBy,
   } as const;
@@ -215,14 +216,8 @@ export function FieldRow({ scenario, schema, field, spec, path, readOnly }: Fiel
       ref={ref}
       className={`form-row${errors.length > 0 ? ' has-error' : warnings.length > 0 ? ' has-warning' : ''}${focused ? ' is-focused' : ''}`}
     >
-      <label htmlFor={id} className="form-label">
+      <label htmlFor={id} className={`form-label${spec.required ? ' is-required' : ''}`}>
         {field}
-        {spec.required && (
-          <span className="form-required" title="required">
-            {' '}
-            *
-          </span>
-        )}
       </label>
       <div className="form-input">
         {input}
@@ -275,8 +270,8 @@ export function NameField({
   };
   return (
     <div className={`form-row${problem !== null ? ' has-error' : ''}`}>
-      <label htmlFor={id} className="form-label">
-        name<span className="form-required"> *</span>
+      <label htmlFor={id} className="form-label is-required">
+        name
       </label>
       <div className="form-input">
         <input

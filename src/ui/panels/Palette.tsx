@@ -1,3 +1,4 @@
+import { useReactFlow } from '@xyflow/react';
 import type { DragEvent } from 'react';
 import type { NewElementKind } from '../../scenario/edit';
 import { keyboardPlacement, PALETTE_MIME } from '../canvas/geometry';
@@ -15,9 +16,16 @@ function onDragStart(event: DragEvent, kind: NewElementKind) {
  * (or the first subnet) at a free spot.
  */
 export function Palette() {
+  const { getZoom, setCenter } = useReactFlow();
   const add = (kind: NewElementKind) => {
     const { scenario, selection, addElement } = useAppStore.getState();
-    addElement(kind, keyboardPlacement(scenario, selection, kind));
+    const placement = keyboardPlacement(scenario, selection, kind);
+    addElement(kind, placement);
+    // Bring the new element into view, at the current zoom.
+    const at = placement.position;
+    if (at !== undefined && useAppStore.getState().scenario !== scenario) {
+      setCenter(at.x + 76, at.y + 31, { zoom: getZoom(), duration: 150 });
+    }
   };
   return (
     <nav className="app-palette panel" aria-label="Palette">
