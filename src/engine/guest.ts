@@ -73,8 +73,10 @@ export interface Host {
   readonly routes: readonly GuestRoute[];
   readonly acceptLocal: boolean;
   readonly tcpSynLinearTimeouts: number;
-  readonly firewall: FirewallIn | null;
-  readonly listeners: readonly ListenerIn[];
+  /** Replaced by `setFirewallRule` / `removeFirewallRule` events. */
+  firewall: FirewallIn | null;
+  /** Replaced by `setListener` / `removeListener` events. */
+  listeners: readonly ListenerIn[];
   /** Keyed by `socketKey`: the tuple key of the segments the socket receives. */
   readonly sockets: Map<string, Socket>;
   /**

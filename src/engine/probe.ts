@@ -36,15 +36,26 @@ export interface MemberHealth {
   lastFailure: Reason | null;
   downCode: HealthReasonCode;
   readonly transitions: { at: number; state: 'up' | 'down' }[];
+  /** Probed now: false once the member left every pool the probe's rules use (its row stays). */
+  active: boolean;
+  /**
+   * Set when the VM (re)started or the member joined: it goes up on its first success
+   * (seeds/004 "Add healthy instances back": "a positive probe the first time the VM boots").
+   */
+  boot: boolean;
 }
 
 export interface ProbeRuntime {
   readonly lb: number;
   readonly probeIndex: number;
-  readonly probe: ProbeIn;
+  /** Replaced by a `setProbe` event. */
+  probe: ProbeIn;
   readonly lbName: string;
+  /** Every member the probe ever watched, in the order they joined (inactive ones included). */
   readonly members: MemberHealth[];
   readonly byNic: Map<number, MemberHealth>;
+  /** A probe round is scheduled (a probe with no active member stops until one joins). */
+  scheduled: boolean;
 }
 
 /** Azure's probe timeout: TCP until the next probe; HTTP(S) the smaller of the interval and 30 s. */
@@ -74,7 +85,9 @@ export function applyVerdict(probe: ProbeIn, m: MemberHealth, v: ProbeVerdict, a
   if (v.ok) {
     m.okRun++;
     m.failRun = 0;
-    if (m.state === 'down' && m.okRun >= probe.threshold) {
+    const booting = m.boot;
+    m.boot = false;
+    if (m.state === 'down' && (m.okRun >= probe.threshold || booting)) {
       m.state = 'up';
       m.transitions.push({ at: atUs, state: 'up' });
       return true;
@@ -99,7 +112,7 @@ export function healthStatusOf(
   m: MemberHealth,
 ): { state: 'up' | 'down'; reasonCode: HealthReasonCode } {
   if (m.state === 'up') return { state: 'up', reasonCode: 'Up_Probe_Success' };
-  const allDown = rt.members.every((x) => x.state === 'down');
+  const allDown = rt.members.every((x) => !x.active || x.state === 'down');
   if (allDown && rt.probe.noHealthyBackendsBehavior === 'AllProbedUp') {
     return { state: 'up', reasonCode: 'Up_Probe_AllDownIsUp' };
   }

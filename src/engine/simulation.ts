@@ -30,7 +30,18 @@ import {
   type Socket,
   socketKey,
 } from './guest';
-import type { ClientIn, EngineInput, LbRuleIn, ListenerIn, LoadBalancerIn, NatRuleIn, NicIn, TrafficIn } from './input';
+import type {
+  ClientIn,
+  EngineInput,
+  EventIn,
+  LbRuleIn,
+  ListenerIn,
+  LoadBalancerIn,
+  NatRuleIn,
+  NicIn,
+  SecurityRuleIn,
+  TrafficIn,
+} from './input';
 import { hashOf, hashTuple, matchFrontendRule, pickIndex } from './lb';
 import { AZURE_LB_ADDRESS, evaluateNsg, type TagSpace } from './nsg';
 import {
@@ -152,6 +163,7 @@ interface ConnSpec {
   readonly sourcePort: number | null;
   readonly http: string | null;
   readonly durationUs: number;
+  readonly dataEveryUs: number;
 }
 
 /** A GET a reverse proxy is serving: its client side and the upstreams it has tried. */
@@ -190,6 +202,10 @@ interface Conn extends Owner {
   dataSentUs: number;
   /** The close at the end of `duration`, or a wait for an answer. */
   deadline: Job | null;
+  /** The next data segment of a long-lived connection (`dataEvery`). */
+  tick: Job | null;
+  /** When the client closes (`duration` after it was established), once known. */
+  closeAtUs: number;
   pendingId: number;
   /** Set on a reverse proxy's upstream connection. */
   readonly proxy: ProxyRequest | null;
@@ -221,11 +237,13 @@ type SimEvent =
       readonly final: boolean;
     }
   | { readonly type: 'close'; readonly conn: Conn }
+  | { readonly type: 'dataTick'; readonly conn: Conn }
   | { readonly type: 'answerDeadline'; readonly conn: Conn }
   | { readonly type: 'responseDeadline'; readonly conn: Conn }
   | { readonly type: 'connectTimeout'; readonly conn: Conn }
   | { readonly type: 'arrive'; readonly packet: Packet<Owner>; readonly stage: Stage }
   | { readonly type: 'probeRound'; readonly rt: ProbeRuntime }
+  | { readonly type: 'event'; readonly event: EventIn }
   | { readonly type: 'probeDeadline'; readonly attempt: ProbeAttempt };
 
 /** A scheduled event (one object per event: the event and its bookkeeping). */
@@ -236,6 +254,7 @@ type Job = SimEvent & {
 };
 
 interface LbFlow {
+  readonly lb: number;
   readonly nic: number;
   readonly ruleName: string;
   readonly rule: LbRuleIn | NatRuleIn;
@@ -303,7 +322,12 @@ export class Simulation {
   private readonly probeRts: ProbeRuntime[][] = [];
   private readonly attempts: ProbeAttempt[] = [];
   private readonly attemptByPort = new Map<number, ProbeAttempt>();
-  private readonly flowCounts = new Map<LbRuleIn | NatRuleIn, FlowCount>();
+  /** Keyed by the rule's element id (a `setRule` event replaces the rule object, not its row). */
+  private readonly flowCounts = new Map<string, FlowCount>();
+  /** The load balancers as the events so far left them (each event replaces one object). */
+  private readonly lbs: LoadBalancerIn[];
+  /** Each NSG's custom rules as the events so far left them. */
+  private readonly nsgRules: (readonly SecurityRuleIn[])[];
   /** Bumped whenever a member changes state: invalidates `candidateCache`. */
   private healthEpoch = 0;
   private readonly candidateCache = new Map<LbRuleIn, { epoch: number; members: number[] }>();
@@ -333,6 +357,8 @@ export class Simulation {
     this.tracer = new Tracer(options.trace === true && !this.bulk && runMode === 'run');
     this.tracing = this.tracer.enabled;
     this.book = new AddressBook(input);
+    this.lbs = [...input.loadBalancers];
+    this.nsgRules = input.nsgs.map((n) => n.rules);
     this.prng = createPrng(options.seed);
     // A separate stream for probes, so that adding a probe does not move the traffic's ports.
     this.probePrng = createPrng((options.seed ^ 0x5bd1e995) >>> 0);
@@ -356,7 +382,7 @@ export class Simulation {
     this.lbFlows = input.loadBalancers.map((lb) => lb.frontends.map(() => new Map()));
     this.rows = input.traffic.map(() => []);
     this.opened = input.traffic.map(() => 0);
-    this.buildProbes(assumed);
+    this.syncProbes(assumed, true);
   }
 
   // ---------------------------------------------------------------- set-up
@@ -438,39 +464,65 @@ export class Simulation {
 
   /**
    * engine-model.md "Health probes": every probe probes every member of the pools its rules use.
-   * `assumed` gives the states a steady-state round starts from (all up when null).
+   * Called at the start (`assumed` gives the states a steady-state round starts from, all up when
+   * null) and after every event that changes pools, probes or rules: a member that joins starts
+   * down and goes up on its first success (assumption, after seeds/004 "the first time the VM
+   * boots"); a member that leaves is no longer probed and keeps its row.
    */
-  private buildProbes(assumed: MemberStates | null): void {
-    this.input.loadBalancers.forEach((lb, l) => {
-      const perLb: ProbeRuntime[] = [];
+  private syncProbes(assumed: MemberStates | null, atStart: boolean): void {
+    this.lbs.forEach((lb, l) => {
+      const perLb = this.probeRts[l] ?? [];
+      this.probeRts[l] = perLb;
       lb.probes.forEach((probe, p) => {
-        const members: MemberHealth[] = [];
-        const byNic = new Map<number, MemberHealth>();
+        let rt = perLb[p];
+        if (rt === undefined) {
+          rt = { lb: l, probeIndex: p, probe, lbName: lb.name, members: [], byNic: new Map(), scheduled: false };
+          perLb[p] = rt;
+          this.probes.push(rt);
+        }
+        rt.probe = probe;
+        const wanted = new Set<number>();
         for (const rule of lb.rules) {
           if (rule.probe !== p) continue;
-          for (const nic of lb.pools[rule.pool]?.members ?? []) {
-            if (byNic.has(nic)) continue;
-            const up = assumed?.get(memberKey(l, p, nic)) ?? true;
-            const m: MemberHealth = {
-              nic,
-              name: this.nicAt(nic).name,
-              state: up ? 'up' : 'down',
-              okRun: 0,
-              failRun: 0,
-              lastFailure: null,
-              downCode: failureCode(probe, 'timeout'),
-              transitions: [],
-            };
-            members.push(m);
-            byNic.set(nic, m);
+          for (const nic of lb.pools[rule.pool]?.members ?? []) wanted.add(nic);
+        }
+        for (const m of rt.members) if (!wanted.has(m.nic)) m.active = false;
+        for (const nic of wanted) {
+          const known = rt.byNic.get(nic);
+          if (known?.active === true) continue;
+          const up = atStart ? (assumed?.get(memberKey(l, p, nic)) ?? true) : false;
+          const m: MemberHealth = known ?? {
+            nic,
+            name: this.nicAt(nic).name,
+            state: up ? 'up' : 'down',
+            okRun: 0,
+            failRun: 0,
+            lastFailure: null,
+            downCode: failureCode(probe, 'timeout'),
+            transitions: [],
+            active: true,
+            boot: false,
+          };
+          if (known === undefined) {
+            rt.members.push(m);
+            rt.byNic.set(nic, m);
+          }
+          m.active = true;
+          if (!atStart) {
+            if (m.state === 'up') m.transitions.push({ at: this.now, state: 'down' });
+            m.state = 'down';
+            m.okRun = 0;
+            m.boot = true;
+            if (known === undefined) m.transitions.push({ at: this.now, state: 'down' });
           }
         }
-        const rt: ProbeRuntime = { lb: l, probeIndex: p, probe, lbName: lb.name, members, byNic };
-        this.probes.push(rt);
-        perLb.push(rt);
+        if (!atStart && !rt.scheduled && rt.members.some((m) => m.active)) {
+          rt.scheduled = true;
+          this.schedule(this.now, PHASE.probe, { type: 'probeRound', rt, aux: true, cancelled: false });
+        }
       });
-      this.probeRts.push(perLb);
     });
+    this.healthEpoch++;
   }
 
   // ---------------------------------------------------------------- running
@@ -559,9 +611,16 @@ export class Simulation {
         }
         m.transitions.push({ at: 0, state: m.state });
       }
-      if (rt.members.length > 0) this.schedule(0, PHASE.probe, { type: 'probeRound', rt, aux: true, cancelled: false });
+      if (rt.members.length > 0) {
+        rt.scheduled = true;
+        this.schedule(0, PHASE.probe, { type: 'probeRound', rt, aux: true, cancelled: false });
+      }
     }
     this.healthEpoch++;
+    // scenario-format.md "events": at their times, before probes and traffic of the same instant.
+    for (const event of this.input.events) {
+      this.schedule(event.atUs, PHASE.scenario, { type: 'event', event, aux: false, cancelled: false });
+    }
     // Each traffic's connections open one after the other, but order as if all had been scheduled
     // now, traffic by traffic (their sequence numbers are reserved here).
     this.input.traffic.forEach((t, ti) => {
@@ -632,6 +691,10 @@ export class Simulation {
         e.conn.deadline = null;
         this.closeClient(e.conn);
         return;
+      case 'dataTick':
+        e.conn.tick = null;
+        this.onDataTick(e.conn);
+        return;
       case 'answerDeadline':
         e.conn.deadline = null;
         this.onAnswerDeadline(e.conn);
@@ -654,9 +717,177 @@ export class Simulation {
       case 'probeRound':
         this.runProbeRound(e.rt);
         return;
+      case 'event':
+        this.applyEvent(e.event);
+        return;
       case 'probeDeadline':
         this.onProbeDeadline(e.attempt);
         return;
+    }
+  }
+
+  // ---------------------------------------------------------------- scenario events
+
+  /**
+   * scenario-format.md "events". Each replaces one piece of configuration; nothing reacts at once
+   * but what Azure does at once: probes see a change at their next round and count it against
+   * their threshold (engine-model.md "Health probes"); NSG flows already allowed keep passing
+   * (engine-model.md step 3: "a changed rule affects new flows only"); accepted connections
+   * survive a listener's removal (a closed listening socket does not close accepted ones).
+   */
+  private applyEvent(e: EventIn): void {
+    if (this.tracing) {
+      this.trace('event', e.element, null, { decision: { kind: 'event', action: e.action, detail: e.detail } });
+    }
+    switch (e.action) {
+      case 'stopVm':
+        this.stopVm(e.vm);
+        return;
+      case 'startVm': {
+        const host = this.vmHosts[e.vm] as Host;
+        host.running = true;
+        // seeds/004: a member goes up on its first positive probe after the VM boots.
+        for (const rt of this.probes) {
+          for (const n of this.input.vms[e.vm]?.nics ?? []) {
+            const m = rt.byNic.get(n);
+            if (m !== undefined) m.boot = true;
+          }
+        }
+        return;
+      }
+      case 'removePoolMember':
+      case 'addPoolMember': {
+        const lb = this.lbAt(e.lb);
+        const pools = lb.pools.map((pool, i) => {
+          if (i !== e.pool) return pool;
+          const members = pool.members.filter((n) => n !== e.nic);
+          if (e.action === 'addPoolMember') members.push(e.nic);
+          return { ...pool, members };
+        });
+        // seeds/000 last section: TCP flows stay on a removed member; the flow table is untouched.
+        this.lbs[e.lb] = { ...lb, pools };
+        this.syncProbes(null, false);
+        return;
+      }
+      case 'setListener':
+      case 'removeListener':
+        (this.vmHosts[e.vm] as Host).listeners = e.listeners;
+        return;
+      case 'setSecurityRule':
+      case 'removeSecurityRule':
+        this.nsgRules[e.nsg] = e.rules;
+        return;
+      case 'setProbe': {
+        const lb = this.lbAt(e.lb);
+        const probes = [...lb.probes];
+        probes[e.index] = e.probe;
+        this.lbs[e.lb] = { ...lb, probes };
+        this.syncProbes(null, false);
+        return;
+      }
+      case 'setRule': {
+        const lb = this.lbAt(e.lb);
+        const rules = [...lb.rules];
+        rules[e.index] = e.rule;
+        this.lbs[e.lb] = { ...lb, rules };
+        this.syncProbes(null, false);
+        return;
+      }
+      case 'setFirewallRule':
+      case 'removeFirewallRule':
+        (this.vmHosts[e.vm] as Host).firewall = e.firewall;
+        return;
+    }
+  }
+
+  /**
+   * A VM stops (engine-model.md step 7: "a stopped VM's flows end"): the load balancers forget the
+   * flows to its NICs, its sockets are gone, and its own connections end. A peer's connection to it
+   * dies by its own retransmissions (engine-model.md "Time and TCP"), its reason naming the stop.
+   */
+  private stopVm(vm: number): void {
+    const host = this.vmHosts[vm] as Host;
+    host.running = false;
+    const nics = new Set(this.input.vms[vm]?.nics ?? []);
+    const reason: Reason = {
+      code: 'VM_STOPPED',
+      at: host.id,
+      rule: null,
+      detail: `${host.name} was stopped while the connection was open; the load balancer forgot its flows.`,
+    };
+    for (const tables of this.lbFlows) {
+      for (const table of tables) {
+        for (const [key, flow] of table) {
+          if (!nics.has(flow.nic)) continue;
+          table.delete(key);
+          this.noteDoom(flow.owner, reason);
+          if (this.tracing) this.traceFlowEnd(flow, "the member's VM stopped", reason);
+        }
+      }
+    }
+    for (const sock of [...host.sockets.values()]) {
+      this.removeSocket(host, sock);
+      if (sock.app.kind !== 'client') continue;
+      // Assumption: a connection of the stopped VM itself ends at the stop, as a timeout.
+      const conn = sock.owner as Conn;
+      if (conn.done) continue;
+      const own: Reason = { ...reason, detail: `${host.name} was stopped with the connection open.` };
+      if (conn.outcome === 'established') conn.closed ??= { atUs: this.now, by: 'timeout', reason: own };
+      else {
+        conn.outcome = conn.spec.protocol === 'Tcp' ? 'timeout' : 'unanswered';
+        conn.reason = own;
+      }
+      this.finish(conn);
+    }
+  }
+
+  private traceFlowEnd(flow: LbFlow, why: string, reason: Reason | null): void {
+    this.trace('state', this.lbAt(flow.lb).id, null, {
+      connection: flow.owner.id,
+      reason,
+      decision: { kind: 'flowEnd', flow: `${flow.ruleName} → ${this.nicAt(flow.nic).name}`, why },
+    });
+  }
+
+  /**
+   * A member went down. When that leaves a rule with no member up (and no AllProbedUp), UDP flows
+   * end on both SKUs and TCP flows end on Basic (engine-model.md "Health probes"; seeds/002 SKU
+   * table: Basic "All TCP connections terminate when all probes are down"; Standard "TCP
+   * connections stay alive ... on all probes down"). Assumption: Basic ends them silently at that
+   * instant; the connection reports `closed.by: loadBalancer`.
+   */
+  private onMemberDown(rt: ProbeRuntime): void {
+    const l = rt.lb;
+    const lb = this.lbAt(l);
+    for (const rule of lb.rules) {
+      if (rule.probe !== rt.probeIndex) continue;
+      if (rt.probe.noHealthyBackendsBehavior === 'AllProbedUp') continue;
+      const pool = lb.pools[rule.pool]?.members ?? [];
+      if (pool.some((nic) => this.isMemberUp(l, rule, nic))) continue;
+      const table = (this.lbFlows[l] as Map<string, LbFlow>[])[rule.frontend] as Map<string, LbFlow>;
+      const reason: Reason = {
+        code: 'LB_NO_HEALTHY_BACKEND',
+        at: lb.id,
+        rule: { kind: 'loadBalancingRule', name: rule.name, direction: 'Inbound' },
+        detail:
+          lb.sku === 'Basic'
+            ? `Every member of ${lb.pools[rule.pool]?.name ?? 'the pool'} is probed down: ${lb.name} (Basic) ends every flow of rule ${rule.name}.`
+            : `Every member of ${lb.pools[rule.pool]?.name ?? 'the pool'} is probed down: ${lb.name} ends the UDP flows of rule ${rule.name}.`,
+      };
+      for (const [key, flow] of table) {
+        if (flow.rule.id !== rule.id) continue;
+        const tcp = key.startsWith('Tcp|');
+        if (tcp && lb.sku !== 'Basic') continue;
+        table.delete(key);
+        if (this.tracing) this.traceFlowEnd(flow, 'every member is probed down', reason);
+        const conn = flow.owner as Partial<Conn>;
+        if (!tcp || conn.spec === undefined || flow.owner.done) continue;
+        const c = flow.owner as Conn;
+        if (c.outcome === 'established') {
+          c.closed ??= { atUs: this.now, by: 'loadBalancer', reason };
+          this.finish(c);
+        } else this.noteDoom(c, reason);
+      }
     }
   }
 
@@ -742,7 +973,7 @@ export class Simulation {
   }
 
   private lbAt(l: number): LoadBalancerIn {
-    const lb = this.input.loadBalancers[l];
+    const lb = this.lbs[l];
     if (lb === undefined) throw new Error(`no load balancer ${l}`);
     return lb;
   }
@@ -1086,7 +1317,7 @@ export class Simulation {
     for (const layer of layers) {
       const nsg = this.input.nsgs[layer.nsg];
       if (nsg === undefined) continue;
-      const v = evaluateNsg(this.tags, nsg.rules, direction, h);
+      const v = evaluateNsg(this.tags, this.nsgRules[layer.nsg] ?? nsg.rules, direction, h);
       if (v.access === 'Deny') {
         this.drop(
           packet,
@@ -1156,11 +1387,11 @@ export class Simulation {
   }
 
   private countFlow(lb: LoadBalancerIn, rule: LbRuleIn | NatRuleIn, members: readonly number[], chosen: number) {
-    let row = this.flowCounts.get(rule);
+    let row = this.flowCounts.get(rule.id);
     if (row === undefined) {
       row = { key: `${lb.name}/${rule.name}`, counts: new Map() };
       for (const m of members) row.counts.set(m, 0);
-      this.flowCounts.set(rule, row);
+      this.flowCounts.set(rule.id, row);
     }
     row.counts.set(chosen, (row.counts.get(chosen) ?? 0) + 1);
   }
@@ -1184,8 +1415,11 @@ export class Simulation {
     let decision: Decision | null = null;
     if (flow !== undefined && h.protocol === 'Udp') {
       // engine-model.md step 7: UDP flows move to a healthy member.
+      // A member that left the pool counts as gone (seeds/000 keeps TCP flows only).
       const rule = flow.rule;
-      if ('pool' in rule && !this.isMemberUp(l, rule, flow.nic)) flow = undefined;
+      if ('pool' in rule && (!this.isMemberUp(l, rule, flow.nic) || !lb.pools[rule.pool]?.members.includes(flow.nic))) {
+        flow = undefined;
+      }
     }
     if (flow !== undefined) {
       if (flow.owner !== owner) {
@@ -1218,6 +1452,7 @@ export class Simulation {
         const r = match.rule;
         // engine-model.md step 6: an inbound NAT rule has no probe and always goes to its NIC.
         flow = {
+          lb: l,
           nic: r.nic,
           ruleName: r.name,
           rule: r,
@@ -1253,7 +1488,15 @@ export class Simulation {
         // engine-model.md step 8: a seeded hash of the distribution's tuple over the candidates.
         const hash = hashOf(this.options.seed, r.loadDistribution, h);
         const nic = members[pickIndex(hash, members.length)] as number;
-        flow = { nic, ruleName: r.name, rule: r, floatingIp: r.enableFloatingIP, backendPort: r.backendPort, owner };
+        flow = {
+          lb: l,
+          nic,
+          ruleName: r.name,
+          rule: r,
+          floatingIp: r.enableFloatingIP,
+          backendPort: r.backendPort,
+          owner,
+        };
         if (this.tracing) {
           decision = {
             kind: 'loadBalancingRule',
@@ -1503,7 +1746,8 @@ export class Simulation {
 
   private onSegment(host: Host, sock: Socket, packet: Packet<Owner>): void {
     const h = packet.header;
-    const tr = receiveSegment(sock.state, h.flags, h.http !== null);
+    // A segment with PSH carries data (an HTTP message or the data of a long-lived connection).
+    const tr = receiveSegment(sock.state, h.flags, (h.flags & PSH) !== 0);
     const app = sock.app;
     if (tr.effect === 'finReceived' && app.kind === 'server') {
       // The server application closes at once: one FIN-ACK answers the client's FIN
@@ -1630,6 +1874,8 @@ export class Simulation {
       timer: null,
       dataSentUs: 0,
       deadline: null,
+      tick: null,
+      closeAtUs: 0,
       pendingId: 0,
       proxy,
       failure: null,
@@ -1818,6 +2064,10 @@ export class Simulation {
     if (conn.done || host === null || sock === null || sock.pending?.id !== pendingId) return;
     if (final) {
       this.removeSocket(host, sock);
+      // engine-model.md "Time and TCP": the retransmissions gave up. A FIN that was never
+      // acknowledged because something on the path doomed it (an idle timeout, a stopped VM) is a
+      // timeout too, not the client's orderly close.
+      if (conn.doom !== null && conn.closed?.by === 'client') conn.closed = null;
       conn.closed ??= {
         atUs: this.now,
         by: 'timeout',
@@ -1844,12 +2094,39 @@ export class Simulation {
 
   private scheduleClose(conn: Conn): void {
     const at = (conn.establishedUs ?? this.now) + conn.spec.durationUs;
+    conn.closeAtUs = at;
     if (at <= this.now) {
       this.closeClient(conn);
       return;
     }
     this.cancel(conn.deadline);
     conn.deadline = this.schedule(at, PHASE.traffic, { type: 'close', conn, aux: conn.probe, cancelled: false });
+    this.scheduleTick(conn);
+  }
+
+  /** scenario-format.md "traffic": while open, a data segment every `dataEvery` seconds. */
+  private scheduleTick(conn: Conn): void {
+    const every = conn.spec.dataEveryUs;
+    if (every <= 0 || this.now + every >= conn.closeAtUs) return;
+    conn.tick = this.schedule(this.now + every, PHASE.traffic, {
+      type: 'dataTick',
+      conn,
+      aux: conn.probe,
+      cancelled: false,
+    });
+  }
+
+  /**
+   * One data segment of a long-lived connection. Assumption: while an earlier segment is still
+   * unacknowledged (being retransmitted), the application's new data waits behind it, so no new
+   * segment leaves.
+   */
+  private onDataTick(conn: Conn): void {
+    const host = conn.host;
+    const sock = conn.socket;
+    if (conn.done || host === null || sock === null || sock.state !== 'ESTABLISHED') return;
+    if (sock.pending === null && !conn.awaitingResponse) this.sendData(conn, host, sock, PSH | ACK, null);
+    this.scheduleTick(conn);
   }
 
   /** The client closes at the end of its `duration` (scenario-format.md "traffic"). */
@@ -1858,11 +2135,29 @@ export class Simulation {
     const sock = conn.socket;
     if (conn.done || host === null || sock === null || sock.state !== 'ESTABLISHED' || conn.awaitingResponse) return;
     conn.closed = { atUs: this.now, by: 'client', reason: null };
+    this.cancel(conn.tick);
+    conn.tick = null;
     this.setState(host, sock, 'FIN-WAIT-1');
+    const pending = sock.pending;
+    if (pending !== null) {
+      // RFC 9293 §3.10.4 (CLOSE): the FIN is queued behind data not yet acknowledged; it leaves
+      // with that data's retransmissions, whose clock keeps running.
+      sock.pending = { ...pending, flags: pending.flags | FIN };
+      return;
+    }
     this.sendData(conn, host, sock, FIN | ACK, null);
   }
 
   private onClientData(host: Host, sock: Socket, conn: Conn, h: Header): void {
+    if (h.http === null) {
+      // The server's answer to our data segment acknowledges it (RFC 9293 §3.10.7.4), and is
+      // acknowledged in turn.
+      if (sock.pending !== null && sock.pending.request === null && (sock.pending.flags & PSH) !== 0) {
+        this.clearPending(conn);
+      }
+      this.sendSegment(host, sock, ACK);
+      return;
+    }
     if (h.http?.kind === 'response' && conn.awaitingResponse) {
       conn.http = { path: conn.spec.http ?? '/', status: h.http.status };
       conn.awaitingResponse = false;
@@ -1939,7 +2234,15 @@ export class Simulation {
   }
 
   private onServerData(host: Host, sock: Socket, h: Header): void {
-    if (sock.app.kind !== 'server' || h.http?.kind !== 'request') return;
+    if (sock.app.kind !== 'server') return;
+    if (h.http === null) {
+      // Assumption: the server application answers each data segment with one data segment (an
+      // echo), so data flows both ways; its own retransmissions are not modelled (the client's
+      // retransmission of its data gets a new answer).
+      this.sendSegment(host, sock, PSH | ACK);
+      return;
+    }
+    if (h.http.kind !== 'request') return;
     const listener = sock.app.listener;
     if (listener.proxyTo.length > 0) {
       // RFC 9293 §3.10.7.4: received data is acknowledged; the proxy answers once its upstream has.
@@ -1989,6 +2292,7 @@ export class Simulation {
       sourcePort: null,
       http: req.path,
       durationUs: 0,
+      dataEveryUs: 0,
     };
     const conn = this.newConn(
       spec,
@@ -2049,8 +2353,10 @@ export class Simulation {
     conn.done = true;
     this.cancel(conn.timer);
     this.cancel(conn.deadline);
+    this.cancel(conn.tick);
     conn.timer = null;
     conn.deadline = null;
+    conn.tick = null;
     if (conn.host !== null && conn.source !== null) {
       conn.host.usedPorts.delete(portKey(conn.spec.protocol, conn.source.port));
     }
@@ -2083,9 +2389,15 @@ export class Simulation {
   // ---------------------------------------------------------------- probes
 
   private runProbeRound(rt: ProbeRuntime): void {
-    for (const m of rt.members) this.startProbeAttempt(rt, m);
+    let active = 0;
+    for (const m of rt.members) {
+      if (!m.active) continue;
+      active++;
+      this.startProbeAttempt(rt, m);
+    }
+    rt.scheduled = active > 0 && this.runMode === 'run';
     // engine-model.md "Time and TCP": every probe fires at 0, interval, 2 × interval ... (assumption).
-    if (this.runMode === 'run') {
+    if (rt.scheduled) {
       this.schedule(this.now + rt.probe.intervalUs, PHASE.probe, {
         type: 'probeRound',
         rt,
@@ -2237,8 +2549,10 @@ export class Simulation {
     if (attempt.inFlight === 0) this.release(attempt);
     if (this.runMode !== 'run') return;
     const m = attempt.member;
+    if (!m.active) return;
     const changed = applyVerdict(attempt.rt.probe, m, verdict, this.now);
     if (changed) this.healthEpoch++;
+    if (changed && m.state === 'down') this.onMemberDown(attempt.rt);
     if (this.tracing) {
       this.trace('state', attempt.rt.probe.id, null, {
         connection: attempt.id,
@@ -2275,9 +2589,9 @@ export class Simulation {
 
   private distributionResult(): Record<string, Record<string, number>> {
     const distribution: Record<string, Record<string, number>> = {};
-    for (const lb of this.input.loadBalancers) {
+    for (const lb of this.lbs) {
       for (const r of [...lb.rules, ...lb.natRules]) {
-        const row = this.flowCounts.get(r);
+        const row = this.flowCounts.get(r.id);
         if (row === undefined) continue;
         const out: Record<string, number> = {};
         for (const [nic, count] of row.counts) out[this.nicAt(nic).name] = count;

@@ -36,9 +36,21 @@ export type ReasonCode =
   | 'PROBE_TIMEOUT'
   | 'IDLE_TIMEOUT'
   /** Project addition: a UDP or ICMP request got no answer and nothing on the path dropped it. */
-  | 'NO_ANSWER';
+  | 'NO_ANSWER'
+  /**
+   * Project addition: a packet for another address reached a NIC without `enableIPForwarding` or a
+   * guest without `ipForwarding` (a virtual appliance next hop that does not forward).
+   */
+  | 'IP_FORWARDING_DISABLED';
 
-export type RuleKind = 'securityRule' | 'firewallRule' | 'loadBalancingRule' | 'inboundNatRule' | 'guestRoute';
+export type RuleKind =
+  | 'securityRule'
+  | 'firewallRule'
+  | 'loadBalancingRule'
+  | 'inboundNatRule'
+  | 'outboundRule'
+  | 'guestRoute'
+  | 'route';
 export type Direction = 'Inbound' | 'Outbound';
 
 export interface RuleRef {
@@ -115,9 +127,25 @@ export type Decision =
     }
   | { readonly kind: 'listener'; readonly listener: string; readonly address: string; readonly port: number }
   | { readonly kind: 'retransmission'; readonly attempt: number }
-  | { readonly kind: 'probe'; readonly probe: string; readonly member: string; readonly result: string };
+  | { readonly kind: 'probe'; readonly probe: string; readonly member: string; readonly result: string }
+  /** A scenario event (scenario-format.md "events") and what it changed. */
+  | { readonly kind: 'event'; readonly action: string; readonly detail: string }
+  /** A flow the load balancer or a host forgot or ended (idle timeout, all members down, stopped VM). */
+  | { readonly kind: 'flowEnd'; readonly flow: string; readonly why: string }
+  /** Outbound translation (engine-model.md step 4). */
+  | { readonly kind: 'snat'; readonly method: string; readonly rule: string | null; readonly port: number }
+  /** A user-defined route (engine-model.md step 5). */
+  | {
+      readonly kind: 'udr';
+      readonly routeTable: string;
+      readonly route: string;
+      readonly prefix: string;
+      readonly nextHopType: string;
+      readonly nextHop: string | null;
+    };
 
-export type TraceKind = 'send' | 'hop' | 'rewrite' | 'deliver' | 'drop' | 'state';
+/** `event`: a scenario event happened (a project addition to engine-model.md's list). */
+export type TraceKind = 'send' | 'hop' | 'rewrite' | 'deliver' | 'drop' | 'state' | 'event';
 
 export interface TraceEvent {
   /** Seconds since the start (at most six decimals). */
