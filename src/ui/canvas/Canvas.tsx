@@ -22,8 +22,8 @@ import { nodeTypes } from './nodes';
 import { type CanvasEdge, type CanvasNode, REMOVABLE, toFlow } from './toFlow';
 
 const FIT_VIEW_OPTIONS = { padding: 0.08, maxZoom: 1.25 };
-/** Past this many nodes, React Flow draws only what is in view (issue 5: 1,000 elements stay usable). */
-const LARGE = 300;
+/** Past this many nodes, the canvas draws plainer (see `busy` below). */
+const BUSY = 120;
 
 const MINIMAP_COLOR: { [kind: string]: string } = {
   vnet: '#d5eadb',
@@ -250,15 +250,25 @@ export function Canvas() {
     [boxes, flow, screenToFlowPosition],
   );
 
-  const large = flow.nodes.length > LARGE;
+  // While the view pans or zooms, its layer is promoted so that a pan only moves pixels already
+  // drawn (no repaint of every node per frame); afterwards it is drawn crisp again at its scale.
+  const surface = useRef<HTMLDivElement>(null);
+  const onMoveStart = useCallback(() => surface.current?.classList.add('is-moving'), []);
+  const onMoveEnd = useCallback(() => surface.current?.classList.remove('is-moving'), []);
+
+  // On a big scenario, software-rendered frames go to what matters: no dotted background to
+  // repaint on every pan, and plainer nodes and edges (app.css `.is-large`).
+  const busy = flow.nodes.length > BUSY;
   return (
-    <div className="canvas">
+    <div ref={surface} className={`canvas${busy ? ' is-large' : ''}`}>
       <ReactFlow<CanvasNode, CanvasEdge>
         // A different document is a fresh view: remount so that fitView frames it.
         key={revision}
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
+        onMoveStart={onMoveStart}
+        onMoveEnd={onMoveEnd}
         onDragOver={onDragOver}
         onDrop={onDrop}
         onNodesChange={onNodesChange}
@@ -276,13 +286,14 @@ export function Canvas() {
         deleteKeyCode={null}
         selectionKeyCode="Shift"
         multiSelectionKeyCode={['Control', 'Meta']}
-        onlyRenderVisibleElements={large}
+        // Not onlyRenderVisibleElements: at the zoom that fits a big scenario every node is in view
+        // anyway, and recomputing the visible set on each pan frame measured slower (bench/editor.bench.ts).
         fitView
         fitViewOptions={FIT_VIEW_OPTIONS}
         minZoom={0.1}
         maxZoom={2}
       >
-        <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />
+        {!busy && <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />}
         <Controls showInteractive={false} />
         <MiniMap<CanvasNode>
           pannable

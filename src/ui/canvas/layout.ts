@@ -158,7 +158,6 @@ export function autoLayout(s: Scenario): { [id: string]: LayoutEntry } {
     const vnetName = nameOf(vnet);
     let subnetY = vnetY + LABEL + PAD;
     let vnetWidth = 320;
-    const subnetBoxes: [string, number, number, Cluster][] = [];
     for (const subnet of items(vnet.subnets)) {
       const ref = `${vnetName}/${nameOf(subnet)}`;
       const clusters = [
@@ -166,8 +165,8 @@ export function autoLayout(s: Scenario): { [id: string]: LayoutEntry } {
         ...(vmsBySubnet.get(ref) ?? []).map((vm) => vmCluster(vm, ref)),
         ...(strayNics.has(ref) ? [column(strayNics.get(ref) ?? [], heightOf)] : []),
       ];
-      const block = grid(clusters, CLUSTERS_PER_ROW);
-      subnetBoxes.push([`subnet:${ref}`, left + PAD, subnetY, block]);
+      // Wider rows for a crowded subnet, so that a big scenario still fits a wide screen.
+      const block = grid(clusters, Math.max(CLUSTERS_PER_ROW, Math.ceil(Math.sqrt(clusters.length * 2.5))));
       const width = Math.max(280, block.width + 2 * PAD);
       const height = Math.max(120, block.height + 2 * PAD + LABEL);
       put(`subnet:${ref}`, left + PAD, subnetY, { width, height });
