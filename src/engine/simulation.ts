@@ -244,6 +244,7 @@ type SimEvent =
   | { readonly type: 'arrive'; readonly packet: Packet<Owner>; readonly stage: Stage }
   | { readonly type: 'probeRound'; readonly rt: ProbeRuntime }
   | { readonly type: 'event'; readonly event: EventIn }
+  | { readonly type: 'idleCheck'; readonly flow: LbFlow; readonly key: string }
   | { readonly type: 'probeDeadline'; readonly attempt: ProbeAttempt };
 
 /** A scheduled event (one object per event: the event and its bookkeeping). */
@@ -255,7 +256,12 @@ type Job = SimEvent & {
 
 interface LbFlow {
   readonly lb: number;
+  readonly frontend: number;
   readonly nic: number;
+  /** The first packet's header as the client sent it (for the load balancer's RST on idle). */
+  readonly h: Header;
+  /** Last packet either way (the client's through the frontend, the member's reply at its host). */
+  lastSeen: number;
   readonly ruleName: string;
   readonly rule: LbRuleIn | NatRuleIn;
   readonly floatingIp: boolean;
@@ -267,6 +273,8 @@ interface ReverseNat {
   readonly address: number;
   readonly port: number;
   readonly rule: string;
+  /** The load-balancer flow the reply belongs to (its idle timer counts the replies too). */
+  readonly flow: LbFlow;
   owner: Owner;
 }
 
@@ -720,6 +728,9 @@ export class Simulation {
       case 'event':
         this.applyEvent(e.event);
         return;
+      case 'idleCheck':
+        this.onIdleCheck(e.flow, e.key);
+        return;
       case 'probeDeadline':
         this.onProbeDeadline(e.attempt);
         return;
@@ -847,6 +858,46 @@ export class Simulation {
       reason,
       decision: { kind: 'flowEnd', flow: `${flow.ruleName} → ${this.nicAt(flow.nic).name}`, why },
     });
+  }
+
+  /**
+   * engine-model.md "Idle timeout" with `enableTcpReset`: when the flow has been idle for the
+   * rule's timeout, the load balancer forgets it and sends a RST to both ends at that moment
+   * (seeds/002 SKU table: "TCP Reset on Idle"). One check per flow, re-armed while it is busy.
+   */
+  private onIdleCheck(flow: LbFlow, key: string): void {
+    const table = this.lbFlows[flow.lb]?.[flow.frontend] as Map<string, LbFlow>;
+    if (table.get(key) !== flow) return;
+    const due = flow.lastSeen + flow.rule.idleTimeoutUs;
+    if (due > this.now) {
+      this.schedule(due, PHASE.packet, { type: 'idleCheck', flow, key, aux: true, cancelled: false });
+      return;
+    }
+    table.delete(key);
+    const lb = this.lbAt(flow.lb);
+    const minutes = flow.rule.idleTimeoutUs / 60_000_000;
+    const reason: Reason = {
+      code: 'IDLE_TIMEOUT',
+      at: lb.id,
+      rule: {
+        kind: 'pool' in flow.rule ? 'loadBalancingRule' : 'inboundNatRule',
+        name: flow.ruleName,
+        direction: 'Inbound',
+      },
+      detail: `The flow was idle for ${minutes} minutes, rule ${flow.ruleName}'s idle timeout: ${lb.name} forgot it and sent a TCP reset to both ends (enableTcpReset).`,
+    };
+    if (this.tracing) this.traceFlowEnd(flow, 'idle timeout (TCP reset to both ends)', reason);
+    this.noteDoom(flow.owner, reason);
+    const h = flow.h;
+    const member = this.nicAt(flow.nic);
+    const toClient = this.newPacket(newHeader('Tcp', h.dst, h.dstPort, h.src, h.srcPort, RST, null, null), flow.owner);
+    if (this.tracing) this.trace('send', lb.id, toClient, { reason });
+    this.forwardInFabric(toClient, lb.id);
+    const dst = flow.floatingIp ? h.dst : member.address;
+    const dstPort = flow.backendPort === 0 ? h.dstPort : flow.backendPort;
+    const toMember = this.newPacket(newHeader('Tcp', h.src, h.srcPort, dst, dstPort, RST, null, null), flow.owner);
+    if (this.tracing) this.trace('send', lb.id, toMember, { reason });
+    this.arriveLater(LATENCY_US.fabric, toMember, this.nicStages[flow.nic] as Stage);
   }
 
   /**
@@ -1097,6 +1148,21 @@ export class Simulation {
     const nat = this.reverseNat[n] as Map<string, ReverseNat>;
     const rev = nat.size === 0 ? undefined : nat.get(tupleKey(before));
     if (rev !== undefined) {
+      const flow = rev.flow;
+      if (this.now - flow.lastSeen > flow.rule.idleTimeoutUs) {
+        // engine-model.md "Idle timeout": the flow was forgotten, and the host with it. Assumption:
+        // without its flow state the host does not translate the reply back and drops it.
+        nat.delete(tupleKey(before));
+        (this.lbFlows[flow.lb]?.[flow.frontend] as Map<string, LbFlow>).delete(tupleKey(flow.h));
+        this.drop(packet, {
+          code: 'IDLE_TIMEOUT',
+          at: nic.id,
+          rule: null,
+          detail: `The flow of ${describePacket(before)} was idle longer than rule ${flow.ruleName}'s idle timeout: the load balancer and the host forgot it, so the reply is not translated back.`,
+        });
+        return;
+      }
+      flow.lastSeen = this.now;
       if (rev.owner !== packet.owner) {
         rev.owner = packet.owner;
         this.own(packet.owner, nat, tupleKey(before));
@@ -1421,7 +1487,17 @@ export class Simulation {
         flow = undefined;
       }
     }
+    let idled = false;
+    if (flow !== undefined && this.now - flow.lastSeen > flow.rule.idleTimeoutUs) {
+      // engine-model.md "Idle timeout": a flow idle longer than the rule's idleTimeoutInMinutes is
+      // forgotten (the RST variant has its own timer: onIdleCheck).
+      table.delete(key);
+      if (this.tracing) this.traceFlowEnd(flow, 'idle timeout', null);
+      flow = undefined;
+      idled = true;
+    }
     if (flow !== undefined) {
+      flow.lastSeen = this.now;
       if (flow.owner !== owner) {
         flow.owner = owner;
         this.own(owner, table, key);
@@ -1430,12 +1506,22 @@ export class Simulation {
     } else {
       // engine-model.md step 7 (assumption): the platform creates flow state only on a SYN.
       if (h.protocol === 'Tcp' && !isSyn(h)) {
-        this.drop(packet, {
-          code: 'LB_NO_FLOW',
-          at: lb.id,
-          rule: null,
-          detail: `${lb.name} has no flow for ${describePacket(h)}; only a SYN creates one.`,
-        });
+        this.drop(
+          packet,
+          idled
+            ? {
+                code: 'IDLE_TIMEOUT',
+                at: lb.id,
+                rule: null,
+                detail: `${lb.name} forgot the flow of ${describePacket(h)}: it was idle longer than the rule's idle timeout, and only a SYN creates a new one.`,
+              }
+            : {
+                code: 'LB_NO_FLOW',
+                at: lb.id,
+                rule: null,
+                detail: `${lb.name} has no flow for ${describePacket(h)}; only a SYN creates one.`,
+              },
+        );
         return;
       }
       const match = matchFrontendRule(lb, f, h);
@@ -1453,6 +1539,9 @@ export class Simulation {
         // engine-model.md step 6: an inbound NAT rule has no probe and always goes to its NIC.
         flow = {
           lb: l,
+          frontend: f,
+          h,
+          lastSeen: this.now,
           nic: r.nic,
           ruleName: r.name,
           rule: r,
@@ -1490,6 +1579,9 @@ export class Simulation {
         const nic = members[pickIndex(hash, members.length)] as number;
         flow = {
           lb: l,
+          frontend: f,
+          h,
+          lastSeen: this.now,
           nic,
           ruleName: r.name,
           rule: r,
@@ -1513,6 +1605,15 @@ export class Simulation {
       }
       table.set(key, flow);
       this.own(owner, table, key);
+      if (flow.rule.enableTcpReset && h.protocol === 'Tcp') {
+        this.schedule(this.now + flow.rule.idleTimeoutUs, PHASE.packet, {
+          type: 'idleCheck',
+          flow,
+          key,
+          aux: true,
+          cancelled: false,
+        });
+      }
       const conn = owner as Partial<Conn>;
       if (!owner.done && conn.backend === null) conn.backend = this.nicAt(flow.nic).name;
     }
@@ -1529,7 +1630,7 @@ export class Simulation {
       const natKey = reverseTupleKey(packet.header);
       const existing = nat.get(natKey);
       if (existing === undefined || existing.address !== before.dst || existing.port !== before.dstPort) {
-        nat.set(natKey, { address: before.dst, port: before.dstPort, rule: flow.ruleName, owner });
+        nat.set(natKey, { address: before.dst, port: before.dstPort, rule: flow.ruleName, flow, owner });
         this.own(owner, nat, natKey);
       } else if (existing.owner !== owner) {
         existing.owner = owner;
@@ -2225,7 +2326,8 @@ export class Simulation {
       detail: `${host.name} received a RST from ${formatEndpoint(packet.header.src, packet.header.srcPort)}.`,
     };
     if (conn.outcome === 'established') {
-      conn.closed ??= { atUs: this.now, by: 'reset', reason };
+      // engine-model.md "Idle timeout": the load balancer's RST on idle closes by `idleTimeout`.
+      conn.closed ??= { atUs: this.now, by: reason.code === 'IDLE_TIMEOUT' ? 'idleTimeout' : 'reset', reason };
     } else {
       conn.outcome = 'reset';
       conn.reason = reason;

@@ -299,3 +299,51 @@ describe('configuration events: probes react at their interval and threshold, NS
 
 // Keep the helper used (web) for fixtures that need a third VM.
 void web;
+
+describe('idle timeout (engine-model.md "Idle timeout"; seeds/002 SKU table "TCP Reset on Idle")', () => {
+  const idle = (clientOs: 'windows' | 'linux', enableTcpReset: boolean, dataEvery: number) =>
+    overTimeLab({ clientOs, enableTcpReset, idleTimeoutInMinutes: 4, traffic: [longLived(600, dataEvery)] });
+
+  it('ESTABLISHED, enableTcpReset: both ends get a RST after 4 idle minutes, closed.by idleTimeout', () => {
+    const r = runScenario(idle('windows', true, 0), { trace: true });
+    expect(row(r)?.closed).toMatchObject({
+      by: 'idleTimeout',
+      reason: { code: 'IDLE_TIMEOUT', at: 'lb:ilb', rule: { kind: 'loadBalancingRule', name: 'http' } },
+    });
+    expect(row(r)?.closed?.at).toBeCloseTo(240.04, 2);
+    const rsts = (r.events ?? []).filter(
+      (e) => e.kind === 'send' && e.element === 'lb:ilb' && e.packet?.flags.includes('RST'),
+    );
+    expect(rsts.map((e) => e.packet?.dst)).toEqual(['192.168.2.1:' + row(r)?.source?.split(':')[1], '10.2.1.4:80']);
+    // web01's socket got the RST too: it closed (RFC 9293 §3.10.7.4, ESTABLISHED: RST → CLOSED).
+    expect(
+      (r.events ?? []).some((e) => e.kind === 'state' && e.element === 'vm:web01' && e.state?.to === 'CLOSED'),
+    ).toBe(true);
+    expectModesAgree(idle('windows', true, 0));
+  });
+
+  it('data more often than the idle timeout keeps the flow: closed.by client', () => {
+    expect(row(runScenario(idle('linux', true, 100)))?.closed).toMatchObject({ by: 'client', at: 600.02075 });
+    expect(row(runScenario(idle('windows', false, 100)))?.closed).toMatchObject({ by: 'client' });
+  });
+
+  // Without TCP reset the flow is forgotten silently; the next segment (data at 300 s) is dropped at
+  // the load balancer and the client's data retransmissions give up (engine-model.md "Time and TCP").
+  for (const [os, gaveUp] of [
+    ['windows', 300.02075 + 18.9],
+    ['linux', 300.02075 + 924.6],
+  ] as const) {
+    it(`${os}: no TCP reset, the next segment is dropped (IDLE_TIMEOUT) and the retransmissions give up`, () => {
+      const r = runScenario(idle(os, false, 300));
+      expect(row(r)?.closed).toMatchObject({ by: 'timeout', reason: { code: 'IDLE_TIMEOUT', at: 'lb:ilb' } });
+      expect(row(r)?.closed?.at).toBeCloseTo(gaveUp, 3);
+      expectModesAgree(idle(os, false, 300));
+    });
+  }
+
+  it('no data at all: the FIN after the idle timeout is what gets dropped', () => {
+    const c = row(runScenario(idle('windows', false, 0)));
+    expect(c?.closed).toMatchObject({ by: 'timeout', reason: { code: 'IDLE_TIMEOUT' } });
+    expect(c?.closed?.at).toBeCloseTo(600.02075 + 18.9, 3);
+  });
+});
