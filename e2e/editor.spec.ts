@@ -61,8 +61,8 @@ test('palette items are dragged onto the canvas with the mouse, or added with th
   const subnet = node(page, 'Subnet spoke/web');
   const box = await subnet.boundingBox();
   if (box === null) throw new Error('no subnet');
-  // An empty spot inside the subnet, under the probe.
-  const target = { x: box.x + box.width * 0.62, y: box.y + box.height - 30 };
+  // An empty spot inside the subnet, under the frontend.
+  const target = { x: box.x + box.width * 0.2, y: box.y + box.height * 0.62 };
   await drag(page, await centre(palette(page).getByRole('button', { name: 'Virtual machine' })), target);
   await expect(node(page, 'Virtual machine vm1')).toBeVisible();
   // Its NIC took the first free address of the subnet it was dropped in.

@@ -62,7 +62,9 @@ function Problems({ data }: { data: ElementNodeData }) {
 const ElementNodeView = memo(function ElementNodeView({ data, selected, isConnectable }: NodeProps<ElementNode>) {
   const info = KIND_INFO[data.kind];
   return (
-    <div className={`canvas-node kind-${data.kind}${selected ? ' is-selected' : ''}`}>
+    <div
+      className={`canvas-node kind-${data.kind}${selected ? ' is-selected' : ''}${data.badges !== undefined ? ' has-badges' : ''}`}
+    >
       <Handles connectable={isConnectable} />
       <Problems data={data} />
       <div className="canvas-node-text">
