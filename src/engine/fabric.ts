@@ -12,6 +12,7 @@
 import { cidrContains } from '../shared/ipv4';
 import type { EngineInput } from './input';
 import { AZURE_LB_ADDRESS } from './nsg';
+import { DEFAULT_OUTBOUND_BASE } from './snat';
 
 /**
  * One-way latencies (engine-model.md "Time and TCP": inside a host microseconds, through the fabric
@@ -35,6 +36,8 @@ export const LATENCY_US = {
 export type Target =
   | { readonly kind: 'frontend'; readonly lb: number; readonly frontend: number; readonly isPublic: boolean }
   | { readonly kind: 'nic'; readonly nic: number }
+  /** An instance-level public IP, or the default outbound access address of a NIC (snat.ts). */
+  | { readonly kind: 'publicIp'; readonly nic: number }
   | { readonly kind: 'client'; readonly client: number; readonly host: number }
   | { readonly kind: 'platform' }
   | { readonly kind: 'none'; readonly vnet: number | null };
@@ -45,6 +48,7 @@ export class AddressBook {
   constructor(private readonly input: EngineInput) {
     input.nics.forEach((nic, i) => {
       this.owners.set(nic.address, { kind: 'nic', nic: i });
+      if (nic.publicIp !== null) this.owners.set(nic.publicIp, { kind: 'publicIp', nic: i });
     });
     input.loadBalancers.forEach((lb, l) => {
       lb.frontends.forEach((fe, f) => {
@@ -57,6 +61,8 @@ export class AddressBook {
     const owner = this.owners.get(address);
     if (owner !== undefined) return owner;
     if (address === AZURE_LB_ADDRESS) return { kind: 'platform' };
+    const defaultOutbound = (address - DEFAULT_OUTBOUND_BASE) >>> 0;
+    if (defaultOutbound < this.input.nics.length) return { kind: 'publicIp', nic: defaultOutbound };
     const clients = this.input.clients;
     for (let c = 0; c < clients.length; c++) {
       const client = clients[c];

@@ -18,7 +18,7 @@
 import { formatIpv4 } from '../shared/ipv4';
 import { createPrng, nextInt, type PrngState } from '../shared/prng';
 import { Aggregator, type BulkResult } from './bulk';
-import { AddressBook, LATENCY_US } from './fabric';
+import { AddressBook, LATENCY_US, type Target } from './fabric';
 import {
   checkGuestReceive,
   chooseSourceAddress,
@@ -55,6 +55,7 @@ import {
 } from './probe';
 import type { ClosedBy, ConnectionResult, Outcome, ProbeResult, SimulationResult } from './result';
 import { EventQueue, microsToMillis, microsToSeconds, PHASE, type Phase } from './sched';
+import { chooseOutbound, snatDestKey } from './snat';
 import { dataSchedule, ephemeralRange, receiveSegment, replyInClosedState, type SynSchedule, synSchedule } from './tcp';
 import type { Decision, Reason, TcpState, TraceKind } from './trace';
 import { Tracer } from './trace';
@@ -245,6 +246,7 @@ type SimEvent =
   | { readonly type: 'probeRound'; readonly rt: ProbeRuntime }
   | { readonly type: 'event'; readonly event: EventIn }
   | { readonly type: 'idleCheck'; readonly flow: LbFlow; readonly key: string }
+  | { readonly type: 'snatIdle'; readonly entry: SnatEntry }
   | { readonly type: 'probeDeadline'; readonly attempt: ProbeAttempt };
 
 /** A scheduled event (one object per event: the event and its bookkeeping). */
@@ -266,6 +268,25 @@ interface LbFlow {
   readonly rule: LbRuleIn | NatRuleIn;
   readonly floatingIp: boolean;
   readonly backendPort: number;
+  owner: Owner;
+}
+
+/** One outbound SNAT translation (engine-model.md step 4), held in three maps, evicted with its owner. */
+interface SnatEntry {
+  readonly nic: number;
+  readonly privAddr: number;
+  readonly privPort: number;
+  readonly pubAddr: number;
+  readonly pubPort: number;
+  /** Keys in `snatOut[nic]`, `snatReturn` and `snatUsed`. */
+  readonly outKey: string;
+  readonly retKey: string;
+  readonly usedKey: string;
+  readonly rule: string;
+  readonly idleUs: number;
+  /** The private header of the first packet (for the RSTs of an outbound rule with enableTcpReset). */
+  readonly h: Header;
+  lastSeen: number;
   owner: Owner;
 }
 
@@ -332,6 +353,12 @@ export class Simulation {
   private readonly attemptByPort = new Map<number, ProbeAttempt>();
   /** Keyed by the rule's element id (a `setRule` event replaces the rule object, not its row). */
   private readonly flowCounts = new Map<string, FlowCount>();
+  /** Per NIC: outbound SNAT entries keyed by the private header's tuple key. */
+  private readonly snatOut: Map<string, SnatEntry>[];
+  /** SNAT entries keyed by the tuple key of a reply as it comes back to the public address. */
+  private readonly snatReturn = new Map<string, SnatEntry>();
+  /** SNAT ports in use: `<snatDestKey>|<port>`. */
+  private readonly snatUsed = new Map<string, SnatEntry>();
   /** The load balancers as the events so far left them (each event replaces one object). */
   private readonly lbs: LoadBalancerIn[];
   /** Each NSG's custom rules as the events so far left them. */
@@ -387,6 +414,7 @@ export class Simulation {
     this.nsgLayers = input.nics.map((nic) => this.layersOf(nic));
     this.nsgFlows = input.nics.map(() => new Map());
     this.reverseNat = input.nics.map(() => new Map());
+    this.snatOut = input.nics.map(() => new Map());
     this.lbFlows = input.loadBalancers.map((lb) => lb.frontends.map(() => new Map()));
     this.rows = input.traffic.map(() => []);
     this.opened = input.traffic.map(() => 0);
@@ -730,6 +758,9 @@ export class Simulation {
         return;
       case 'idleCheck':
         this.onIdleCheck(e.flow, e.key);
+        return;
+      case 'snatIdle':
+        this.onSnatIdle(e.entry);
         return;
       case 'probeDeadline':
         this.onProbeDeadline(e.attempt);
@@ -1153,7 +1184,7 @@ export class Simulation {
         // engine-model.md "Idle timeout": the flow was forgotten, and the host with it. Assumption:
         // without its flow state the host does not translate the reply back and drops it.
         nat.delete(tupleKey(before));
-        (this.lbFlows[flow.lb]?.[flow.frontend] as Map<string, LbFlow>).delete(tupleKey(flow.h));
+        this.lbFlows[flow.lb]?.[flow.frontend]?.delete(tupleKey(flow.h));
         this.drop(packet, {
           code: 'IDLE_TIMEOUT',
           at: nic.id,
@@ -1173,8 +1204,236 @@ export class Simulation {
       if (this.tracing)
         this.trace('rewrite', nic.id, packet, { before, decision: { kind: 'reverseNat', rule: rev.rule } });
     }
+    const out = packet.header;
+    if (out.src === nic.address && isInternet(this.book.lookup(out.dst), this.input)) {
+      if (!this.translateOutbound(n, packet)) return;
+    }
     if (this.tracing) this.trace('hop', nic.id, packet);
     this.forwardInFabric(packet, this.input.subnets[nic.subnet]?.id ?? nic.id);
+  }
+
+  /**
+   * engine-model.md step 4 at the host of the sending NIC (snat.ts chooses the method): a known
+   * translation is reused; a new one takes a free SNAT port of the NIC's allocation toward that
+   * destination (TCP: per destination address and port; UDP: per destination address), and only a
+   * SYN creates one (assumption, as for the flow table in step 7). An exhausted allocation drops
+   * the SYN (SNAT_PORT_EXHAUSTED); "new outbound connections ... will fail when port exhaustion
+   * occurs. Connections will succeed when a port becomes available" (load-balancer-outbound-connections).
+   */
+  private translateOutbound(n: number, packet: Packet<Owner>): boolean {
+    const nic = this.nicAt(n);
+    const h = packet.header;
+    const outs = this.snatOut[n] as Map<string, SnatEntry>;
+    const key = tupleKey(h);
+    let e = outs.get(key);
+    let idled = false;
+    if (e !== undefined && this.now - e.lastSeen > e.idleUs) {
+      // load-balancer-outbound-connections "Constraints": idle SNAT ports are released.
+      this.forgetSnat(e);
+      e = undefined;
+      idled = true;
+    }
+    if (e === undefined) {
+      const choice = chooseOutbound(this.lbs, this.input.nics, n, h.protocol);
+      if (choice.kind === 'publicIp') {
+        // Stateless 1:1 NAT: the source address becomes the public IP, the port stays.
+        packet.header = rewriteAddresses(h, choice.address, h.srcPort, h.dst, h.dstPort);
+        if (this.tracing) {
+          this.trace('rewrite', nic.id, packet, {
+            before: h,
+            decision: { kind: 'snat', method: 'publicIp', rule: null, port: h.srcPort },
+          });
+        }
+        return true;
+      }
+      if (choice.kind === 'none') {
+        this.drop(packet, { code: 'NO_OUTBOUND_CONNECTIVITY', at: nic.id, rule: null, detail: choice.detail });
+        return false;
+      }
+      if (h.protocol === 'Tcp' && !isSyn(h)) {
+        this.drop(packet, {
+          code: idled ? 'IDLE_TIMEOUT' : 'LB_NO_FLOW',
+          at: nic.id,
+          rule: null,
+          detail: idled
+            ? `The SNAT translation of ${describePacket(h)} was idle longer than its idle timeout and was released; only a SYN creates a new one.`
+            : `No SNAT translation exists for ${describePacket(h)}; only a SYN creates one.`,
+        });
+        return false;
+      }
+      const destKey = snatDestKey(h.protocol, choice.address, h.dst, h.dstPort);
+      let port = -1;
+      for (let i = 0; i < choice.size; i++) {
+        const p = choice.base + i;
+        const used = this.snatUsed.get(`${destKey}|${p}`);
+        if (used === undefined) {
+          port = p;
+          break;
+        }
+        if (this.now - used.lastSeen > used.idleUs) {
+          // Released for idleness; its own next packet still finds it, expired (IDLE_TIMEOUT).
+          if (this.snatReturn.get(used.retKey) === used) this.snatReturn.delete(used.retKey);
+          this.snatUsed.delete(used.usedKey);
+          port = p;
+          break;
+        }
+      }
+      const ruleRef =
+        choice.ruleName === null
+          ? null
+          : {
+              kind: choice.method === 'outboundRule' ? ('outboundRule' as const) : ('loadBalancingRule' as const),
+              name: choice.ruleName,
+              direction: 'Outbound' as const,
+            };
+      if (port === -1) {
+        this.drop(packet, {
+          code: 'SNAT_PORT_EXHAUSTED',
+          at: nic.id,
+          rule: ruleRef,
+          detail: `${nic.name} has used all ${choice.size} of its SNAT ports on ${formatIpv4(choice.address)} toward ${h.protocol === 'Tcp' ? formatEndpoint(h.dst, h.dstPort) : formatIpv4(h.dst)}, so ${describePacket(h)} is dropped until one is released.`,
+        });
+        return false;
+      }
+      const owner = packet.owner;
+      const retKey = `${h.protocol}|${h.dst}|${h.dstPort}|${choice.address}|${port}`;
+      e = {
+        nic: n,
+        privAddr: h.src,
+        privPort: h.srcPort,
+        pubAddr: choice.address,
+        pubPort: port,
+        outKey: key,
+        retKey,
+        usedKey: `${destKey}|${port}`,
+        rule: choice.ruleName ?? 'default outbound access',
+        idleUs: choice.idleUs,
+        h,
+        lastSeen: this.now,
+        owner,
+      };
+      if (choice.resetOnIdle && h.protocol === 'Tcp') {
+        this.schedule(this.now + choice.idleUs, PHASE.packet, {
+          type: 'snatIdle',
+          entry: e,
+          aux: true,
+          cancelled: false,
+        });
+      }
+      outs.set(key, e);
+      this.snatReturn.set(retKey, e);
+      this.snatUsed.set(e.usedKey, e);
+      this.own(owner, outs, key);
+      this.own(owner, this.snatReturn, retKey);
+      this.own(owner, this.snatUsed, e.usedKey);
+    } else {
+      e.lastSeen = this.now;
+      this.takeSnat(e, packet.owner);
+    }
+    packet.header = rewriteAddresses(h, e.pubAddr, e.pubPort, h.dst, h.dstPort);
+    if (this.tracing) {
+      this.trace('rewrite', nic.id, packet, {
+        before: h,
+        decision: { kind: 'snat', method: 'snat', rule: e.rule, port: e.pubPort },
+      });
+    }
+    return true;
+  }
+
+  /**
+   * engine-model.md "Idle timeout" for an outbound rule with `enableTcpReset` (outbound-rules:
+   * "TCP Reset on idle"): at the idle timeout both ends get a RST and the SNAT port is released.
+   */
+  private onSnatIdle(e: SnatEntry): void {
+    if (this.snatReturn.get(e.retKey) !== e) return;
+    const due = e.lastSeen + e.idleUs;
+    if (due > this.now) {
+      this.schedule(due, PHASE.packet, { type: 'snatIdle', entry: e, aux: true, cancelled: false });
+      return;
+    }
+    this.forgetSnat(e);
+    const nic = this.nicAt(e.nic);
+    const reason: Reason = {
+      code: 'IDLE_TIMEOUT',
+      at: nic.id,
+      rule: { kind: 'outboundRule', name: e.rule, direction: 'Outbound' },
+      detail: `The outbound flow was idle for ${e.idleUs / 60_000_000} minutes, rule ${e.rule}'s idle timeout: its SNAT port ${e.pubPort} is released and both ends get a TCP reset (enableTcpReset).`,
+    };
+    this.noteDoom(e.owner, reason);
+    const h = e.h;
+    const toServer = this.newPacket(newHeader('Tcp', e.pubAddr, e.pubPort, h.dst, h.dstPort, RST, null, null), e.owner);
+    if (this.tracing) this.trace('send', nic.id, toServer, { reason });
+    this.forwardInFabric(toServer, nic.id);
+    const toVm = this.newPacket(newHeader('Tcp', h.dst, h.dstPort, h.src, h.srcPort, RST, null, null), e.owner);
+    if (this.tracing) this.trace('send', nic.id, toVm, { reason });
+    this.arriveLater(LATENCY_US.guest, toVm, this.nicStages[e.nic] as Stage);
+  }
+
+  private takeSnat(e: SnatEntry, owner: Owner): void {
+    if (e.owner === owner) return;
+    e.owner = owner;
+    this.own(owner, this.snatOut[e.nic] as Map<string, SnatEntry>, e.outKey);
+    this.own(owner, this.snatReturn, e.retKey);
+    this.own(owner, this.snatUsed, e.usedKey);
+  }
+
+  private forgetSnat(e: SnatEntry): void {
+    const outs = this.snatOut[e.nic] as Map<string, SnatEntry>;
+    if (outs.get(e.outKey) === e) outs.delete(e.outKey);
+    if (this.snatReturn.get(e.retKey) === e) this.snatReturn.delete(e.retKey);
+    if (this.snatUsed.get(e.usedKey) === e) this.snatUsed.delete(e.usedKey);
+  }
+
+  /**
+   * engine-model.md step 15: a reply to a translated address is translated back at the host of the
+   * NIC (1:1 for an instance public IP; the SNAT entry otherwise). Returns false when dropped.
+   */
+  private reverseTranslate(n: number, packet: Packet<Owner>): boolean {
+    const nic = this.nicAt(n);
+    const h = packet.header;
+    if (nic.publicIp !== null && h.dst === nic.publicIp) {
+      // Standard public IPs are secure by default (engine-model.md step 10): with no NSG on the
+      // path, a new inbound connection (a SYN) is refused. Assumption: other packets are replies.
+      if ((this.nsgLayers[n]?.inbound.length ?? 0) === 0 && isSyn(h)) {
+        this.drop(packet, {
+          code: 'NSG_SECURE_BY_DEFAULT',
+          at: nic.id,
+          rule: null,
+          detail: `${describePacket(h)} reached the Standard public IP ${formatIpv4(h.dst)} of ${nic.name}, which is closed to inbound flows unless an NSG on ${nic.name} or its subnet allows them; there is none.`,
+        });
+        return false;
+      }
+      packet.header = rewriteAddresses(h, h.src, h.srcPort, nic.address, h.dstPort);
+      if (this.tracing) {
+        this.trace('rewrite', nic.id, packet, {
+          before: h,
+          decision: { kind: 'snat', method: 'publicIp', rule: null, port: h.dstPort },
+        });
+      }
+      return true;
+    }
+    const e = this.snatReturn.get(tupleKey(h));
+    if (e === undefined || e.nic !== n) return true;
+    if (this.now - e.lastSeen > e.idleUs) {
+      this.forgetSnat(e);
+      this.drop(packet, {
+        code: 'IDLE_TIMEOUT',
+        at: nic.id,
+        rule: null,
+        detail: `The SNAT translation for ${describePacket(h)} was idle longer than its idle timeout and was released.`,
+      });
+      return false;
+    }
+    e.lastSeen = this.now;
+    this.takeSnat(e, packet.owner);
+    packet.header = rewriteAddresses(h, h.src, h.srcPort, e.privAddr, e.privPort);
+    if (this.tracing) {
+      this.trace('rewrite', nic.id, packet, {
+        before: h,
+        decision: { kind: 'snat', method: 'reverse', rule: e.rule, port: e.pubPort },
+      });
+    }
+    return true;
   }
 
   /** A client's packet reaches the fabric through the gateway (on-premises) or the internet. */
@@ -1183,6 +1442,7 @@ export class Simulation {
     const viaInternet =
       host.location === 'internet' ||
       (target.kind === 'frontend' && target.isPublic) ||
+      target.kind === 'publicIp' ||
       (target.kind === 'client' && this.input.clients[target.client]?.location === 'internet');
     if (viaInternet) this.arriveLater(LATENCY_US.internet, packet, EDGE_STAGES.internetToAzure);
     else this.arriveLater(LATENCY_US.gateway, packet, EDGE_STAGES.gatewayToAzure);
@@ -1204,6 +1464,7 @@ export class Simulation {
         );
         return;
       case 'nic':
+      case 'publicIp':
         this.arriveLater(LATENCY_US.fabric, packet, this.nicStages[target.nic] as Stage);
         return;
       case 'platform':
@@ -1287,6 +1548,10 @@ export class Simulation {
         );
         return;
       }
+      if (target.kind === 'publicIp' && edge === 'internet') {
+        this.arriveLater(LATENCY_US.fabric, packet, this.nicStages[target.nic] as Stage);
+        return;
+      }
       if (target.kind === 'nic' && edge === 'gateway') {
         this.arriveLater(LATENCY_US.fabric, packet, this.nicStages[target.nic] as Stage);
         return;
@@ -1311,6 +1576,9 @@ export class Simulation {
     const home = this.nicHome[n];
     if (home === undefined) throw new Error(`NIC ${nic.name} belongs to no VM`);
     if (this.tracing) this.trace('hop', nic.id, packet);
+    if (packet.header.dst !== nic.address && (this.snatReturn.size > 0 || nic.publicIp !== null)) {
+      if (!this.reverseTranslate(n, packet)) return;
+    }
     const via = packet.viaFrontend;
     if (via !== null && (this.nsgLayers[n]?.inbound.length ?? 0) === 0) {
       const lb = this.lbAt(via.lb);
@@ -1469,6 +1737,15 @@ export class Simulation {
     const h = packet.header;
     const owner = packet.owner;
     if (this.tracing) this.trace('hop', fe.id, packet);
+    if (this.snatReturn.size > 0) {
+      // A reply to a SNAT port of this frontend goes to the NIC that holds the translation, whose
+      // host translates it back (engine-model.md step 15).
+      const e = this.snatReturn.get(tupleKey(h));
+      if (e !== undefined) {
+        this.arriveLater(LATENCY_US.fabric, packet, this.nicStages[e.nic] as Stage);
+        return;
+      }
+    }
     if (h.protocol === 'Icmp') {
       this.answerIcmpAtFrontend(l, f, packet);
       return;
@@ -2853,4 +3130,20 @@ function unopenedRow(t: TrafficIn, index: number): ConnectionResult {
     http: null,
     closed: null,
   };
+}
+
+/** engine-model.md step 4: "a destination on the internet" (public addresses outside the VNets). */
+function isInternet(target: Target, input: EngineInput): boolean {
+  switch (target.kind) {
+    case 'frontend':
+      return target.isPublic;
+    case 'publicIp':
+      return true;
+    case 'client':
+      return input.clients[target.client]?.location === 'internet';
+    case 'none':
+      return target.vnet === null;
+    default:
+      return false;
+  }
 }
