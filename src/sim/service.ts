@@ -6,10 +6,16 @@
  *   `loadScenarioValue`/`loadScenarioText`, the one pipeline of src/scenario), and run options.
  * Outputs: plain, structured-cloneable data: the result document (trace mode), the bulk result
  *   (`mode: 'bulk'`), or `{ valid: false, errors, warnings }` for input with any error.
- * Invariants: no state between calls; the same input and options give the same result, byte for
- *   byte, directly or through the worker.
+ * Invariants: `run` keeps no state between calls; the same input and options give the same result,
+ *   byte for byte, directly or through the worker.
+ *
+ * The kept run (`runAndKeep`, then `page`, `find`, `packetHops`, `resultJson`): the canvas needs
+ * every packet event of a run, and a run can record millions. Copying them to the page would block
+ * it (issue 6: no main-thread task over 50 ms), so the service keeps the last run's events here, in
+ * the worker, with a few indexes built once (the filtered views, each packet's previous and next
+ * event), and the page asks for the rows it shows. One run is kept at a time; a new one replaces it.
  */
-import type { BulkResult, SimulationResult } from '../engine/index';
+import type { BulkResult, PacketView, SimulationResult, TraceEvent } from '../engine/index';
 import { type Diagnostic, type LoadOutcome, loadScenarioText, loadScenarioValue } from '../scenario/index';
 import { type RunOptions, runScenario, runScenarioBulk } from './simulate';
 
@@ -29,17 +35,271 @@ export type ServiceResult = SimulationResult | BulkResult | InvalidInput;
 export interface SimService {
   /** Validates and simulates `input` (JSON text, or a parsed scenario value). */
   run(input: unknown, options?: ServiceOptions): ServiceResult;
+  /**
+   * Like `run`, but keeps the result and its packet events here and answers with a summary (no
+   * events): the page then reads the events through `page`. Trace mode records events always.
+   * `onProgress` is called at most every `PROGRESS_INTERVAL_MS` (through comlink: a proxy).
+   */
+  runAndKeep(input: unknown, options?: ServiceOptions, onProgress?: ProgressListener): KeptSummary | InvalidInput;
+  /** How many events of the kept run pass `filter`. */
+  count(filter?: EventFilter): number;
+  /** Rows `from` … `from + count - 1` of the kept run's events that pass `filter`. */
+  page(from: number, count: number, filter?: EventFilter): EventRow[];
+  /**
+   * The position in the `filter` view of the first event at or after event `index` (`direction`
+   * 1), or at or before it (-1); with `drops`, only drops count. -1 when there is none.
+   */
+  find(index: number, direction: 1 | -1, filter?: EventFilter, drops?: boolean): number;
+  /** Every event of the packet that event `index` carries, in order (empty without a packet). */
+  packetHops(index: number): EventRow[];
+  /** The kept result as `sim --json` prints it (events left out: that is `--trace`). */
+  resultJson(): string | null;
+  /** Forgets the kept run. */
+  release(): void;
+}
+
+/** Which events a view shows: by kind of traffic and by connection id (`web01-to-vip#0`). */
+export interface EventFilter {
+  /** `data`: connections' packets; `probes`: health probes; `drops`: dropped packets only. */
+  readonly kind?: 'all' | 'data' | 'probes' | 'drops' | undefined;
+  readonly connection?: string | null | undefined;
+}
+
+export interface EventRow {
+  /** The event's index in the whole trace. */
+  readonly index: number;
+  readonly event: TraceEvent;
+  /** Where this event's packet was at its previous event (null: the packet starts here). */
+  readonly from: string | null;
+}
+
+/** A dropped packet, for the marks on the canvas (kept apart so the page needs no events). */
+export interface DropMark {
+  readonly index: number;
+  readonly at: number;
+  readonly element: string;
+  readonly connection: string | null;
+  readonly code: string;
+  readonly detail: string;
+  readonly packet: PacketView | null;
+  /**
+   * `TCP_SYNACK_MISMATCH`: the 4-tuple the connecting socket expected the SYN-ACK to carry
+   * (engine-model.md step 14), beside `packet`, the one that arrived.
+   */
+  readonly expected: { readonly src: string; readonly dst: string } | null;
+}
+
+export interface RunProgress {
+  readonly phase: 'validating' | 'simulating' | 'indexing' | 'done';
+  /** Indexing: events indexed so far, of `total`. */
+  readonly done: number;
+  readonly total: number;
+}
+export type ProgressListener = (progress: RunProgress) => unknown;
+
+export interface KeptSummary {
+  readonly valid: true;
+  readonly mode: 'trace' | 'bulk';
+  /** The result without its events (trace mode), or the bulk result. */
+  readonly result: SimulationResult | BulkResult;
+  readonly eventCount: number;
+  /** The first `MAX_DROP_MARKS` drops, and how many there were in all. */
+  readonly drops: DropMark[];
+  readonly dropCount: number;
+}
+
+/** Enough for the marks of any run one watches; a bigger run says how many it left out. */
+export const MAX_DROP_MARKS = 5000;
+export const PROGRESS_INTERVAL_MS = 100;
+
+/** A kept run: the events and the indexes the page's queries use. */
+interface Kept {
+  readonly result: SimulationResult | BulkResult;
+  readonly events: readonly TraceEvent[];
+  /** Per event: the index of the previous / next event of the same packet, or -1. */
+  readonly previous: Int32Array;
+  readonly next: Int32Array;
+  /** Filtered views built on first use, keyed by `filterKey`. */
+  readonly views: Map<string, Int32Array>;
+}
+
+const filterKey = (f: EventFilter | undefined): string => `${f?.kind ?? 'all'}|${f?.connection ?? ''}`;
+
+const isProbe = (e: TraceEvent): boolean => e.connection?.startsWith('probe:') === true;
+
+function passes(e: TraceEvent, f: EventFilter): boolean {
+  if (f.connection != null && f.connection !== '' && e.connection !== f.connection) return false;
+  switch (f.kind ?? 'all') {
+    case 'data':
+      return e.connection !== null && !isProbe(e);
+    case 'probes':
+      return isProbe(e);
+    case 'drops':
+      return e.kind === 'drop';
+    default:
+      return true;
+  }
+}
+
+/** The SYN-ACK the connecting socket waited for: from its remote end to its local end. */
+function expectedTuple(e: TraceEvent): DropMark['expected'] {
+  if (e.reason?.code !== 'TCP_SYNACK_MISMATCH' || e.decision?.kind !== 'socket') return null;
+  return { src: e.decision.remote, dst: e.decision.local };
+}
+
+function toDropMark(e: TraceEvent, index: number): DropMark {
+  return {
+    index,
+    at: e.at,
+    element: e.element,
+    connection: e.connection,
+    code: e.reason?.code ?? 'DROPPED',
+    detail: e.reason?.detail ?? '',
+    packet: e.packet,
+    expected: expectedTuple(e),
+  };
 }
 
 export function createSimService(): SimService {
+  let kept: Kept | null = null;
+
+  const run = (input: unknown, options: ServiceOptions = {}): ServiceResult => {
+    const loaded: LoadOutcome = typeof input === 'string' ? loadScenarioText(input) : loadScenarioValue(input);
+    if (loaded.scenario === null || loaded.errors.length > 0) {
+      return { valid: false, errors: loaded.errors, warnings: loaded.warnings };
+    }
+    const run = { seed: options.seed, until: options.until, trace: options.trace, warnings: loaded.warnings };
+    return options.mode === 'bulk' ? runScenarioBulk(loaded.scenario, run) : runScenario(loaded.scenario, run);
+  };
+
+  const view = (filter: EventFilter | undefined): Int32Array | null => {
+    if (kept === null) return null;
+    const key = filterKey(filter);
+    if (key === 'all|') return null;
+    const cached = kept.views.get(key);
+    if (cached !== undefined) return cached;
+    const f = filter ?? {};
+    const matches: number[] = [];
+    kept.events.forEach((e, i) => {
+      if (passes(e, f)) matches.push(i);
+    });
+    const built = Int32Array.from(matches);
+    kept.views.set(key, built);
+    return built;
+  };
+
+  const row = (k: Kept, index: number): EventRow => {
+    const event = k.events[index] as TraceEvent;
+    const before = k.previous[index] ?? -1;
+    return { index, event, from: before < 0 ? null : (k.events[before]?.element ?? null) };
+  };
+
   return {
-    run(input: unknown, options: ServiceOptions = {}): ServiceResult {
-      const loaded: LoadOutcome = typeof input === 'string' ? loadScenarioText(input) : loadScenarioValue(input);
-      if (loaded.scenario === null || loaded.errors.length > 0) {
-        return { valid: false, errors: loaded.errors, warnings: loaded.warnings };
+    run,
+
+    runAndKeep(input, options = {}, onProgress) {
+      kept = null;
+      let last = 0;
+      const report = (progress: RunProgress, force = false) => {
+        if (onProgress === undefined) return;
+        const now = Date.now();
+        if (!force && now - last < PROGRESS_INTERVAL_MS) return;
+        last = now;
+        onProgress(progress);
+      };
+      report({ phase: 'validating', done: 0, total: 0 }, true);
+      const bulk = options.mode === 'bulk';
+      // Validation is part of `run`; the phase shown while the engine works is "simulating".
+      report({ phase: 'simulating', done: 0, total: 0 }, true);
+      const result = run(input, { ...options, trace: !bulk });
+      if ('valid' in result) return result;
+      const events: readonly TraceEvent[] = 'events' in result && result.events !== undefined ? result.events : [];
+      const total = events.length;
+      const previous = new Int32Array(total).fill(-1);
+      const next = new Int32Array(total).fill(-1);
+      const lastOf = new Map<number, number>();
+      const drops: DropMark[] = [];
+      let dropCount = 0;
+      for (let i = 0; i < total; i++) {
+        const e = events[i] as TraceEvent;
+        if (e.packet !== null) {
+          const before = lastOf.get(e.packet.id);
+          if (before !== undefined) {
+            previous[i] = before;
+            next[before] = i;
+          }
+          lastOf.set(e.packet.id, i);
+        }
+        if (e.kind === 'drop') {
+          dropCount++;
+          if (drops.length < MAX_DROP_MARKS) drops.push(toDropMark(e, i));
+        }
+        if ((i & 0xfff) === 0) report({ phase: 'indexing', done: i, total });
       }
-      const run = { seed: options.seed, until: options.until, trace: options.trace, warnings: loaded.warnings };
-      return options.mode === 'bulk' ? runScenarioBulk(loaded.scenario, run) : runScenario(loaded.scenario, run);
+      let summaryResult: SimulationResult | BulkResult = result;
+      if ('events' in result) {
+        const { events: _events, ...rest } = result;
+        summaryResult = rest;
+      }
+      kept = { result: summaryResult, events, previous, next, views: new Map() };
+      report({ phase: 'done', done: total, total }, true);
+      return { valid: true, mode: bulk ? 'bulk' : 'trace', result: summaryResult, eventCount: total, drops, dropCount };
+    },
+
+    count(filter) {
+      if (kept === null) return 0;
+      return view(filter)?.length ?? kept.events.length;
+    },
+
+    page(from, count, filter) {
+      const k = kept;
+      if (k === null) return [];
+      const v = view(filter);
+      const size = v?.length ?? k.events.length;
+      const rows: EventRow[] = [];
+      for (let p = Math.max(0, from); p < Math.min(size, from + count); p++)
+        rows.push(row(k, v === null ? p : (v[p] as number)));
+      return rows;
+    },
+
+    find(index, direction, filter, drops = false) {
+      const k = kept;
+      if (k === null) return -1;
+      const v = view(filter);
+      const size = v?.length ?? k.events.length;
+      const at = (p: number) => (v === null ? p : (v[p] as number));
+      // The first position whose event index is ≥ index (binary search: views are sorted).
+      let lo = 0;
+      let hi = size;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (at(mid) < index) lo = mid + 1;
+        else hi = mid;
+      }
+      let p = direction === 1 ? lo : lo < size && at(lo) === index ? lo : lo - 1;
+      while (p >= 0 && p < size) {
+        if (!drops || k.events[at(p)]?.kind === 'drop') return p;
+        p += direction;
+      }
+      return -1;
+    },
+
+    packetHops(index) {
+      const k = kept;
+      if (k === null || k.events[index]?.packet == null) return [];
+      let first = index;
+      while ((k.previous[first] ?? -1) >= 0) first = k.previous[first] as number;
+      const rows: EventRow[] = [];
+      for (let i = first; i >= 0; i = k.next[i] ?? -1) rows.push(row(k, i));
+      return rows;
+    },
+
+    resultJson() {
+      return kept === null ? null : JSON.stringify(kept.result, null, 2);
+    },
+
+    release() {
+      kept = null;
     },
   };
 }
