@@ -15,7 +15,7 @@
  *   flow state a connection created (NSG and firewall flows, load-balancer flow, reverse NAT,
  *   half-open server sockets) is evicted once it has ended and none of its packets is in flight.
  */
-import { formatIpv4 } from '../shared/ipv4';
+import { cidrContains, formatCidr, formatIpv4 } from '../shared/ipv4';
 import { createPrng, nextInt, type PrngState } from '../shared/prng';
 import { Aggregator, type BulkResult } from './bulk';
 import { AddressBook, LATENCY_US, type Target } from './fabric';
@@ -23,8 +23,10 @@ import {
   checkGuestReceive,
   chooseSourceAddress,
   evaluateFirewall,
+  findOwner,
   type Host,
   type Iface,
+  ownsAddress,
   portKey,
   routeInGuest,
   type Socket,
@@ -39,11 +41,12 @@ import type {
   LoadBalancerIn,
   NatRuleIn,
   NicIn,
+  RouteIn,
   SecurityRuleIn,
   TrafficIn,
 } from './input';
 import { hashOf, hashTuple, matchFrontendRule, pickIndex } from './lb';
-import { AZURE_LB_ADDRESS, evaluateNsg, type TagSpace } from './nsg';
+import { AZURE_LB_ADDRESS, evaluateNsg, isVirtualNetworkAddress, type TagSpace } from './nsg';
 import {
   applyVerdict,
   failureCode,
@@ -1061,7 +1064,7 @@ export class Simulation {
   }
 
   private newPacket(header: Header, owner: Owner): Packet<Owner> {
-    return { id: this.packetSeq++, owner, header, viaFrontend: null };
+    return { id: this.packetSeq++, owner, header, viaFrontend: null, udrHops: 0 };
   }
 
   private arriveLater(delayUs: number, packet: Packet<Owner>, stage: Stage): void {
@@ -1205,11 +1208,131 @@ export class Simulation {
         this.trace('rewrite', nic.id, packet, { before, decision: { kind: 'reverseNat', rule: rev.rule } });
     }
     const out = packet.header;
-    if (out.src === nic.address && isInternet(this.book.lookup(out.dst), this.input)) {
-      if (!this.translateOutbound(n, packet)) return;
+    const target = this.book.lookup(out.dst);
+    const subnet = this.input.subnets[nic.subnet];
+    // what-is-ip-address-168-63-129-16: "168.63.129.16 is a virtual IP of the host node and as
+    // such it isn't subject to user defined routes" — probe replies never follow a UDR.
+    if (subnet !== undefined && subnet.routeTable !== null && target.kind !== 'platform') {
+      const verdict = this.applyUdr(subnet.routeTable, packet, target);
+      if (verdict !== 'system') return;
+    }
+    if (isInternet(target, this.input)) {
+      if (out.src === nic.address) {
+        if (!this.translateOutbound(n, packet)) return;
+      } else if (isVirtualNetworkAddress(this.tags, out.src)) {
+        // Assumption: Azure translates only a NIC's own address; an appliance that forwards
+        // another VM's packet to the internet must SNAT it itself (guest NAT is not modelled).
+        this.drop(packet, {
+          code: 'NO_OUTBOUND_CONNECTIVITY',
+          at: nic.id,
+          rule: null,
+          detail: `${nic.name} forwards ${describePacket(out)} to the internet with the private source ${formatIpv4(out.src)}, which Azure does not translate: an appliance must source-NAT what it forwards.`,
+        });
+        return;
+      }
     }
     if (this.tracing) this.trace('hop', nic.id, packet);
-    this.forwardInFabric(packet, this.input.subnets[nic.subnet]?.id ?? nic.id);
+    this.forwardInFabric(packet, subnet?.id ?? nic.id);
+  }
+
+  /**
+   * engine-model.md step 5: the source subnet's user-defined routes. The longest prefix wins, and
+   * a UDR wins over a system route of the same length (virtual-networks-udr-overview, "How Azure
+   * selects a route": user-defined, then BGP, then system). System prefixes here: the VNets'
+   * address spaces (all peered, assumption), on-premises prefixes through the gateway, and
+   * 0.0.0.0/0 to the internet. Returns `system` when no UDR decides, `done` when the packet was
+   * forwarded to an appliance or dropped.
+   */
+  private applyUdr(table: number, packet: Packet<Owner>, target: Target): 'system' | 'done' {
+    const rt = this.input.routeTables[table];
+    if (rt === undefined) return 'system';
+    const h = packet.header;
+    let best: RouteIn | null = null;
+    for (const r of rt.routes) {
+      if (!cidrContains(r.prefix, h.dst)) continue;
+      if (best === null || r.prefix.prefixLength > best.prefix.prefixLength) best = r;
+    }
+    if (best === null || best.prefix.prefixLength < this.systemPrefixLength(h.dst)) return 'system';
+    const route = best;
+    const ruleRef = { kind: 'route' as const, name: route.name, direction: 'Outbound' as const };
+    const decision: Decision = {
+      kind: 'udr',
+      routeTable: rt.name,
+      route: route.name,
+      prefix: formatCidr(route.prefix),
+      nextHopType: route.nextHopType,
+      nextHop: route.nextHop === null ? null : formatIpv4(route.nextHop),
+    };
+    const drop = (code: 'UDR_NONE' | 'NO_ROUTE', detail: string) => {
+      this.drop(packet, { code, at: rt.id, rule: ruleRef, detail }, decision);
+      return 'done' as const;
+    };
+    switch (route.nextHopType) {
+      case 'None':
+        return drop(
+          'UDR_NONE',
+          `Route ${route.name} of ${rt.name} sends ${formatCidr(route.prefix)} to next hop None: ${describePacket(h)} is dropped.`,
+        );
+      case 'VnetLocal':
+        if (
+          target.kind === 'nic' ||
+          (target.kind === 'frontend' && !target.isPublic) ||
+          isVirtualNetworkAddress(this.tags, h.dst)
+        ) {
+          if (this.tracing) this.trace('hop', rt.id, packet, { decision });
+          return 'system';
+        }
+        return drop(
+          'NO_ROUTE',
+          `Route ${route.name} of ${rt.name} keeps ${formatCidr(route.prefix)} inside the virtual network, where nothing owns ${formatIpv4(h.dst)}.`,
+        );
+      case 'Internet':
+        if (isInternet(target, this.input)) {
+          if (this.tracing) this.trace('hop', rt.id, packet, { decision });
+          return 'system';
+        }
+        return drop(
+          'NO_ROUTE',
+          `Route ${route.name} of ${rt.name} sends ${describePacket(h)} to the internet, where the private address ${formatIpv4(h.dst)} is unreachable.`,
+        );
+      case 'VirtualAppliance': {
+        const hop = route.nextHop === null ? null : this.book.lookup(route.nextHop);
+        if (hop === null || hop.kind !== 'nic') {
+          return drop(
+            'NO_ROUTE',
+            `Route ${route.name} of ${rt.name} sends ${describePacket(h)} to the appliance ${route.nextHop === null ? '' : formatIpv4(route.nextHop)}, which no network interface has: it is lost.`,
+          );
+        }
+        // Assumption: more than 8 appliance hops is a routing loop.
+        if (++packet.udrHops > 8) {
+          return drop(
+            'NO_ROUTE',
+            `${describePacket(h)} went round the virtual appliances more than 8 times: a routing loop.`,
+          );
+        }
+        if (this.tracing) this.trace('hop', rt.id, packet, { decision });
+        this.arriveLater(LATENCY_US.fabric, packet, this.nicStages[hop.nic] as Stage);
+        return 'done';
+      }
+    }
+  }
+
+  /**
+   * The prefix length of the system route for `dst` (see applyUdr): a VNet address space, or an
+   * on-premises prefix the gateway advertises. Assumption: a single-address on-premises client
+   * stands for its /24 (a gateway advertises networks, not hosts), so a UDR for on-premises
+   * traffic can override it as it would in Azure.
+   */
+  private systemPrefixLength(dst: number): number {
+    let best = 0;
+    for (const v of this.input.vnets) {
+      for (const c of v.addressSpace) if (cidrContains(c, dst) && c.prefixLength > best) best = c.prefixLength;
+    }
+    for (const c of this.input.clients) {
+      if (c.location !== 'onPremises' || !cidrContains(c.prefix, dst)) continue;
+      best = Math.max(best, Math.min(c.prefix.prefixLength, 24));
+    }
+    return best;
   }
 
   /**
@@ -1606,7 +1729,46 @@ export class Simulation {
       });
       return;
     }
+    if (packet.udrHops > 0 && !ownsAddress(home.host, packet.header.dst)) {
+      this.forwardByAppliance(n, home.host, packet);
+      return;
+    }
     this.receiveFromWire(home.host, home.iface, packet);
+  }
+
+  /**
+   * A virtual appliance forwards a packet a UDR sent it (engine-model.md step 5: the next hop
+   * "must be a NIC with enableIPForwarding on a VM with ipForwarding"; virtual-networks-udr-overview:
+   * IP forwarding must be enabled on the network interface, and the guest must forward). The guest
+   * routes it by destination and sends it unchanged out of the chosen NIC. Assumption: the guest
+   * firewall filters only the guest's own traffic, not forwarded packets.
+   */
+  private forwardByAppliance(n: number, host: Host, packet: Packet<Owner>): void {
+    const nic = this.nicAt(n);
+    const h = packet.header;
+    if (!nic.enableIPForwarding) {
+      this.drop(packet, {
+        code: 'IP_FORWARDING_DISABLED',
+        at: nic.id,
+        rule: null,
+        detail: `${describePacket(h)} reached ${nic.name} as a virtual appliance next hop, but the NIC does not have enableIPForwarding, so Azure drops a packet for another address.`,
+      });
+      return;
+    }
+    const vm = this.input.vms[this.nicAt(n).vm];
+    if (vm === undefined || !vm.ipForwarding) {
+      this.drop(packet, {
+        code: 'IP_FORWARDING_DISABLED',
+        at: host.id,
+        rule: null,
+        detail: `${host.name} received ${describePacket(h)} for another address and does not forward packets (ipForwarding off: ip_forward on Linux, IPEnableRouter on Windows).`,
+      });
+      return;
+    }
+    // The outgoing interface by destination, as for a new connection (engine-model.md "Routing").
+    const out = host.ifaces[findOwner(host, chooseSourceAddress(host, h.dst))];
+    if (this.tracing) this.trace('hop', host.id, packet);
+    this.egressNic(out?.nic ?? n, packet);
   }
 
   /** engine-model.md steps 12–13. */

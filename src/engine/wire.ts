@@ -68,6 +68,8 @@ export interface Packet<O extends PacketOwner = PacketOwner> {
   header: Header;
   /** Set by the load balancer: the packet came through this frontend (for secure by default). */
   viaFrontend: { readonly lb: number; readonly frontend: number } | null;
+  /** How many times a user-defined route sent it to a virtual appliance (0: never; loop guard). */
+  udrHops: number;
 }
 
 export interface Endpoint {
