@@ -10,10 +10,12 @@ import { aggregateConnections } from '../engine/bulk';
 import type { SimulationResult } from '../engine/result';
 import type { TraceEvent } from '../engine/trace';
 import {
+  type FirewallRule,
   type Listener,
   type LoadBalancer,
   loadScenarioValue,
   type Scenario,
+  type ScenarioEvent,
   type SecurityRule,
   type Traffic,
   type VirtualMachine,
@@ -191,6 +193,85 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc.integer({ min: 1, max: 4 }).chain
     }),
 );
 
+/**
+ * Issue 4: the same scenarios over time — 1 to 3 random events between 1 and 30 s (a VM stopped or
+ * started, a pool member removed or added, a listener's HTTP answer changed, an NSG rule set, the
+ * probe changed, the guest firewall blocking the probe), long-lived connections with data, and a
+ * late connection at 90 s that keeps the run going long enough for probes to settle.
+ */
+const eventArb = (vmCount: number): fc.Arbitrary<ScenarioEvent> => {
+  const vm = fc.integer({ min: 0, max: vmCount - 1 });
+  const at = fc.integer({ min: 1, max: 30 });
+  return fc.oneof(
+    fc.record({ at, action: fc.constant('stopVm' as const), vm: vm.map((i) => `vm${i}`) }),
+    fc.record({ at, action: fc.constant('startVm' as const), vm: vm.map((i) => `vm${i}`) }),
+    fc.record({
+      at,
+      action: fc.constantFrom('removePoolMember' as const, 'addPoolMember' as const),
+      loadBalancer: fc.constant('lb'),
+      pool: fc.constant('pool'),
+      networkInterface: vm.map((i) => `vm${i}-nic`),
+    }),
+    fc.record({
+      at,
+      action: fc.constant('setListener' as const),
+      vm: vm.map((i) => `vm${i}`),
+      listener: fc.constant('web'),
+      port: fc.constant(80),
+      http: fc.constantFrom({ '/': 200 }, { '/': 500 }),
+    }),
+    fc.record({
+      at,
+      action: fc.constant('setSecurityRule' as const),
+      networkSecurityGroup: fc.constant('nsg'),
+      rule: securityRuleArb(7),
+    }),
+    fc.record({
+      at,
+      action: fc.constant('setProbe' as const),
+      loadBalancer: fc.constant('lb'),
+      probe: fc.record({
+        name: fc.constant('probe'),
+        protocol: fc.constantFrom('Tcp' as const, 'Http' as const),
+        port: fc.constantFrom(80, 8080),
+        intervalInSeconds: fc.constantFrom(5, 15),
+        probeThreshold: fc.constantFrom(1, 2),
+      }),
+    }),
+    fc.record({
+      at,
+      action: fc.constant('setFirewallRule' as const),
+      vm: vm.map((i) => `vm${i}`),
+      rule: fc.constant<FirewallRule>({
+        name: 'block-probe',
+        direction: 'Inbound',
+        action: 'Block',
+        remoteAddresses: '168.63.129.16',
+      }),
+    }),
+  );
+};
+
+const timedScenarioArb: fc.Arbitrary<Scenario> = scenarioArb.chain((s) => {
+  const vmCount = s.virtualMachines?.length ?? 1;
+  return fc
+    .record({
+      events: fc.array(eventArb(vmCount), { minLength: 1, maxLength: 3 }),
+      duration: fc.constantFrom(0, 20, 60),
+      dataEvery: fc.constantFrom(0, 3, 10),
+    })
+    .map(({ events, duration, dataEvery }): Scenario => {
+      const traffic = (s.traffic ?? []).map((t) =>
+        t.protocol === 'Tcp' && t.http === undefined ? { ...t, duration, dataEvery } : t,
+      );
+      traffic.push({ name: 'late', from: 'onprem', to: '192.168.2.1:1', startAt: 90 });
+      return { ...s, traffic, events: [...events].sort((a, b) => a.at - b.at) };
+    });
+});
+
+/** Both generators: the properties hold for still scenarios and for scenarios with events. */
+const anyScenarioArb = fc.oneof(scenarioArb, timedScenarioArb);
+
 const RUNS = { numRuns: 60, seed: 20261124 };
 /** The longest one-way hop (engine-model.md "Time and TCP": to the internet, 15 ms here). */
 const LONGEST_HOP_S = 0.015;
@@ -210,7 +291,7 @@ function stateAt(r: SimulationResult, member: string, at: number): 'up' | 'down'
 describe('generated scenarios', () => {
   it('every packet is delivered, dropped with a reason, or in flight at the end', () => {
     fc.assert(
-      fc.property(scenarioArb, (s) => {
+      fc.property(anyScenarioArb, (s) => {
         fc.pre(valid(s));
         const r = runScenario(s, { trace: true });
         const last = new Map<number, TraceEvent>();
@@ -231,7 +312,7 @@ describe('generated scenarios', () => {
 
   it('sends the packets of one TCP flow to one backend, the one its row names', () => {
     fc.assert(
-      fc.property(scenarioArb, (s) => {
+      fc.property(anyScenarioArb, (s) => {
         fc.pre(valid(s));
         const r = runScenario(s, { trace: true });
         const members = new Map<string, Set<string>>();
@@ -256,7 +337,7 @@ describe('generated scenarios', () => {
 
   it('never sends a new flow to a member that is down (unless every member is down and AllProbedUp)', () => {
     fc.assert(
-      fc.property(scenarioArb, (s) => {
+      fc.property(anyScenarioArb, (s) => {
         fc.pre(valid(s));
         const r = runScenario(s, { trace: true });
         const allProbedUp = s.loadBalancers?.[0]?.probes?.[0]?.noHealthyBackendsBehavior === 'AllProbedUp';
@@ -275,7 +356,7 @@ describe('generated scenarios', () => {
 
   it('bulk mode counts what trace mode reports, connection for connection', () => {
     fc.assert(
-      fc.property(scenarioArb, (s) => {
+      fc.property(anyScenarioArb, (s) => {
         fc.pre(valid(s));
         const trace = runScenario(s);
         const bulk = runScenarioBulk(s);
@@ -293,12 +374,109 @@ describe('generated scenarios', () => {
 
   it('gives the same JSON for the same scenario and seed', () => {
     fc.assert(
-      fc.property(scenarioArb, (s) => {
+      fc.property(anyScenarioArb, (s) => {
         fc.pre(valid(s));
         expect(JSON.stringify(runScenario(s, { trace: true }))).toBe(JSON.stringify(runScenario(s, { trace: true })));
         expect(JSON.stringify(runScenarioBulk(s))).toBe(JSON.stringify(runScenarioBulk(s)));
       }),
       { ...RUNS, numRuns: 30 },
+    );
+  });
+});
+
+/** The document as the events leave it, with no traffic and no events (what the probes settle on). */
+function settled(s: Scenario): Scenario {
+  const doc = structuredClone(s);
+  const upsert = <T extends { name: string }>(list: T[], item: T): T[] => [
+    ...list.filter((x) => x.name !== item.name),
+    item,
+  ];
+  for (const e of doc.events ?? []) {
+    const vm = 'vm' in e ? doc.virtualMachines?.find((v) => v.name === e.vm) : undefined;
+    const lb = doc.loadBalancers?.[0];
+    switch (e.action) {
+      case 'stopVm':
+      case 'startVm':
+        if (vm !== undefined) vm.powerState = e.action === 'stopVm' ? 'stopped' : 'running';
+        break;
+      case 'removePoolMember':
+      case 'addPoolMember': {
+        const pool = lb?.backendAddressPools[0];
+        if (pool === undefined) break;
+        pool.networkInterfaces = pool.networkInterfaces.filter((n) => n !== e.networkInterface);
+        if (e.action === 'addPoolMember') pool.networkInterfaces.push(e.networkInterface);
+        break;
+      }
+      case 'setListener': {
+        if (vm === undefined) break;
+        const old = vm.listeners?.find((l) => l.name === e.listener);
+        vm.listeners = upsert(vm.listeners ?? [], {
+          ...old,
+          port: (e.port as number | undefined) ?? old?.port ?? 80,
+          http: e.http as Listener['http'],
+          name: e.listener,
+        });
+        break;
+      }
+      case 'setSecurityRule': {
+        const nsg = doc.networkSecurityGroups?.find((n) => n.name === e.networkSecurityGroup);
+        if (nsg !== undefined) nsg.securityRules = upsert(nsg.securityRules, e.rule);
+        break;
+      }
+      case 'setProbe':
+        if (lb !== undefined) lb.probes = upsert(lb.probes ?? [], e.probe);
+        break;
+      case 'setFirewallRule':
+        if (vm !== undefined) vm.firewall = { ...(vm.firewall ?? {}), rules: upsert(vm.firewall?.rules ?? [], e.rule) };
+        break;
+      default:
+        break;
+    }
+  }
+  return { ...doc, traffic: [], events: [] };
+}
+
+describe('generated scenarios with events (issue 4)', () => {
+  it('after the last event, every member settles where probing the changed configuration settles (within interval × threshold)', () => {
+    fc.assert(
+      fc.property(timedScenarioArb, (s) => {
+        fc.pre(valid(s));
+        const r = runScenario(s);
+        const last = Math.max(...(s.events ?? []).map((e) => e.at));
+        // Probes settle within interval × threshold of the last event (15 s × 2 at most here).
+        expect(r.simulatedSeconds).toBeGreaterThanOrEqual(last + 15 * 3);
+        const target = runScenario(settled(s));
+        for (const p of target.probes) {
+          const got = r.probes.find((x) => x.probe === p.probe && x.member === p.member);
+          expect(got?.state, `${p.member}`).toBe(p.state);
+        }
+      }),
+      { ...RUNS, numRuns: 40 },
+    );
+  });
+
+  it('a member never changes state between probe rounds: every transition is a probe verdict, not the event itself', () => {
+    fc.assert(
+      fc.property(timedScenarioArb, (s) => {
+        fc.pre(valid(s));
+        const r = runScenario(s, { trace: true });
+        const eventTimes = new Set((s.events ?? []).map((e) => e.at));
+        const verdicts = new Set(
+          (r.events ?? [])
+            .filter((e) => e.decision?.kind === 'probe')
+            .map((e) => `${e.at}|${e.decision?.kind === 'probe' ? e.decision.member : ''}`),
+        );
+        for (const p of r.probes) {
+          for (const t of p.transitions) {
+            if (t.at === 0) continue;
+            // A member that joins the pool is recorded down at the event; every other transition
+            // is the verdict of a probe attempt at that instant.
+            if (t.state === 'down' && eventTimes.has(t.at)) continue;
+            expect(verdicts.has(`${t.at}|${p.member}`), `${p.member} ${t.state} at ${t.at}`).toBe(true);
+          }
+        }
+      }),
+      { ...RUNS, numRuns: 40 },
     );
   });
 });
