@@ -1232,7 +1232,7 @@ export class Simulation {
       }
     }
     if (this.tracing) this.trace('hop', nic.id, packet);
-    this.forwardInFabric(packet, subnet?.id ?? nic.id);
+    this.forwardInFabric(packet, subnet?.id ?? nic.id, target);
   }
 
   /**
@@ -1576,8 +1576,10 @@ export class Simulation {
    * NIC that owns it, an on-premises client through the gateway, anything else to the internet;
    * no owner anywhere: NO_ROUTE. (UDRs: issue 4.)
    */
-  private forwardInFabric(packet: Packet<Owner>, fromElement: string): void {
-    const target = this.book.lookup(packet.header.dst);
+  private forwardInFabric(packet: Packet<Owner>, fromElement: string, known: Target | null = null): void {
+    // `known`: the owner of the destination when the caller looked it up already (the header's
+    // destination has not changed since: SNAT rewrites only the source).
+    const target = known ?? this.book.lookup(packet.header.dst);
     switch (target.kind) {
       case 'frontend':
         this.arriveLater(
