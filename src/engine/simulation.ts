@@ -1,7 +1,9 @@
 /**
  * simulation: the discrete-event run that moves packets along the path of engine-model.md
- * ("The path, in order"), steps 1–3 and 5–15 (step 4, outbound translation, and UDRs belong to
- * issue 4), the health probes with their steady state, and reverse proxies (`proxyTo`).
+ * ("The path, in order", steps 1–15, with outbound translation in snat.ts and user-defined routes
+ * in `applyUdr`), the health probes with their steady state, reverse proxies (`proxyTo`), and
+ * the run over time: scenario events, long-lived connections (`duration`, `dataEvery`) and idle
+ * timeouts.
  *
  * Inputs: an `EngineInput`, a seed, an optional stop time, the mode (trace: one row per connection,
  *   with the packet events when `trace` is set; bulk: aggregates only) .
@@ -12,8 +14,12 @@
  *   step 9: "Azure always returns traffic directly"). Both modes run the same code: bulk mode only
  *   skips the rows and the trace, so it makes the same decisions for the same connection.
  *   Memory is flat in the number of connections: connections are opened one at a time, and the
- *   flow state a connection created (NSG and firewall flows, load-balancer flow, reverse NAT,
- *   half-open server sockets) is evicted once it has ended and none of its packets is in flight.
+ *   flow state a connection created (NSG and firewall flows, load-balancer flow, reverse NAT, SNAT
+ *   entries and ports, half-open server sockets) is evicted once it has ended and none of its
+ *   packets is in flight. Known exception: a rule with `enableTcpReset` keeps one idle-check job per
+ *   TCP flow in the queue until the idle timeout has passed, even after the flow was evicted.
+ *   Events replace configuration (`lbs`, `nsgRules`, a host's listeners and firewall) with new
+ *   objects; they never mutate the input.
  */
 import { cidrContains, formatCidr, formatIpv4 } from '../shared/ipv4';
 import { createPrng, nextInt, type PrngState } from '../shared/prng';

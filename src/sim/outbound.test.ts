@@ -195,3 +195,23 @@ describe('a pool member calling its own public frontend is translated (seeds/000
     expect(one(r, 'self')).toMatchObject({ outcome: 'timeout', reason: { code: 'NSG_SECURE_BY_DEFAULT' } });
   });
 });
+
+describe('inbound to an instance-level public IP (stateless 1:1 NAT at the host)', () => {
+  const inbound = (allowHttpIn: boolean) =>
+    outboundLab({
+      publicIp: true,
+      allowHttpIn,
+      traffic: [{ name: 'in', from: 'api', to: '20.50.1.20:80', http: '/' }],
+    });
+  it('with an NSG that allows it: answered by web01, the reply leaves from the public IP', () => {
+    const r = run(inbound(true));
+    expect(one(r, 'in')).toMatchObject({ outcome: 'established', http: { status: 200 } });
+  });
+  it('with no NSG on the path: a Standard public IP is secure by default', () => {
+    const r = run(inbound(false));
+    expect(one(r, 'in')).toMatchObject({
+      outcome: 'timeout',
+      reason: { code: 'NSG_SECURE_BY_DEFAULT', at: 'nic:web01-nic1' },
+    });
+  });
+});
