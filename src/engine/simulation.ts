@@ -25,6 +25,7 @@ import { cidrContains, formatCidr, formatIpv4 } from '../shared/ipv4';
 import { createPrng, nextInt, type PrngState } from '../shared/prng';
 import { Aggregator, type BulkResult } from './bulk';
 import { AddressBook, LATENCY_US, type Target } from './fabric';
+import { type ClassSpace, classOf, classSpace } from './fastpath';
 import {
   checkGuestReceive,
   chooseSourceAddress,
@@ -225,6 +226,56 @@ interface Conn extends Owner {
   reported: boolean;
   /** Client hosts: where the host is cached, so that it can be forgotten when idle. */
   readonly clientSlot: { readonly client: number; readonly host: number } | null;
+  /** Bulk mode: this connection is the reference run of its decision class (see `tryFast`). */
+  ref: RefRecord | null;
+}
+
+/** What a reference run of a decision class records on its way (bulk fast path). */
+interface RefRecord {
+  readonly key: string;
+  readonly openUs: number;
+  readonly healthEpoch: number;
+  readonly eventEpoch: number;
+  bad: boolean;
+  /** Load-balancer decisions on the client's own tuple: lb, frontend, rule, member. */
+  decisions: number;
+  lb: number;
+  frontend: number;
+  rule: LbRuleIn | null;
+  nic: number;
+  finishUs: number;
+}
+
+/** The memoised outcome of one decision class and member, from its reference run. */
+interface MemoOutcome {
+  readonly outcome: Outcome;
+  readonly reasonCode: string | null;
+  readonly backend: string | null;
+  readonly http: number | null;
+  readonly closedBy: ClosedBy | null;
+  /** From the open to the finish (the port is freed) and to the release (flow state evicted). */
+  readonly finishAfterUs: number;
+  readonly releaseAfterUs: number;
+}
+
+/** One decision class: where its SYN meets a load balancer (if it does) and outcomes by member. */
+interface MemoClass {
+  readonly lb: number;
+  readonly frontend: number;
+  readonly rule: LbRuleIn | null;
+  /** By chosen member NIC (-1: no load-balancer decision). */
+  readonly outcomes: Map<number, MemoOutcome>;
+}
+
+/** A connection run by the fast path: what its two queue jobs need. */
+interface FastConn {
+  readonly host: Host;
+  readonly port: number;
+  readonly memo: MemoOutcome;
+  readonly table: Map<string, LbFlow> | null;
+  readonly key: string;
+  readonly flow: LbFlow | null;
+  readonly slot: { readonly client: number; readonly host: number };
 }
 
 interface ProbeAttempt extends Owner {
@@ -256,7 +307,9 @@ type SimEvent =
   | { readonly type: 'event'; readonly event: EventIn }
   | { readonly type: 'idleCheck'; readonly flow: LbFlow; readonly key: string }
   | { readonly type: 'snatIdle'; readonly entry: SnatEntry }
-  | { readonly type: 'probeDeadline'; readonly attempt: ProbeAttempt };
+  | { readonly type: 'probeDeadline'; readonly attempt: ProbeAttempt }
+  | { readonly type: 'fastFinish'; readonly fast: FastConn }
+  | { readonly type: 'fastRelease'; readonly fast: FastConn };
 
 /** A scheduled event (one object per event: the event and its bookkeeping). */
 type Job = SimEvent & {
@@ -390,6 +443,25 @@ export class Simulation {
   private pendingMain = 0;
   private openConns = 0;
   private endUs: number | null = null;
+  // Bulk fast path (see `tryFast`): null when the scenario is outside what it covers.
+  private readonly fastSpace: ClassSpace | null;
+  private readonly memo = new Map<string, MemoClass>();
+  private eventEpoch = 0;
+  private readonly eventTimes: number[];
+  private nextEvent = 0;
+  private readonly nextRoundUs = new Map<ProbeRuntime, number>();
+  /** Client hosts with a fast-path connection not yet released. */
+  private readonly fastPending = new Map<Host, number>();
+  /** Shared owner of the flow-table entries of fast-path connections (never a `Conn`). */
+  private readonly fastOwner: Owner = {
+    id: 'fast',
+    probe: false,
+    inFlight: 0,
+    done: false,
+    released: false,
+    doom: null,
+    owned: [],
+  };
 
   constructor(
     private readonly input: EngineInput,
@@ -427,6 +499,8 @@ export class Simulation {
     this.lbFlows = input.loadBalancers.map((lb) => lb.frontends.map(() => new Map()));
     this.rows = input.traffic.map(() => []);
     this.opened = input.traffic.map(() => 0);
+    this.eventTimes = input.events.map((e) => e.atUs).sort((a, b) => a - b);
+    this.fastSpace = this.bulk && runMode === 'run' && fastPathCovers(input) ? classSpace(input) : null;
     this.syncProbes(assumed, true);
   }
 
@@ -658,6 +732,7 @@ export class Simulation {
       }
       if (rt.members.length > 0) {
         rt.scheduled = true;
+        this.nextRoundUs.set(rt, 0);
         this.schedule(0, PHASE.probe, { type: 'probeRound', rt, aux: true, cancelled: false });
       }
     }
@@ -774,6 +849,12 @@ export class Simulation {
       case 'probeDeadline':
         this.onProbeDeadline(e.attempt);
         return;
+      case 'fastFinish':
+        this.onFastFinish(e.fast);
+        return;
+      case 'fastRelease':
+        this.onFastRelease(e.fast);
+        return;
     }
   }
 
@@ -787,6 +868,7 @@ export class Simulation {
    * survive a listener's removal (a closed listening socket does not close accepted ones).
    */
   private applyEvent(e: EventIn): void {
+    this.eventEpoch++;
     if (this.tracing) {
       this.trace('event', e.element, null, { decision: { kind: 'event', action: e.action, detail: e.detail } });
     }
@@ -1008,6 +1090,7 @@ export class Simulation {
     }
     owned.length = 0;
     const conn = owner as Partial<Conn>;
+    if (conn.ref !== undefined && conn.ref !== null) this.recordReference(owner as Conn, conn.ref);
     const slot = conn.clientSlot;
     if (slot !== undefined && slot !== null) {
       const host = conn.host;
@@ -1946,6 +2029,8 @@ export class Simulation {
     if (flow !== undefined) {
       flow.lastSeen = this.now;
       if (flow.owner !== owner) {
+        const ref = (owner as Partial<Conn>).ref;
+        if (ref !== undefined && ref !== null) ref.bad = true;
         flow.owner = owner;
         this.own(owner, table, key);
       }
@@ -1983,6 +2068,8 @@ export class Simulation {
       }
       if (match.kind === 'nat') {
         const r = match.rule;
+        const ref = (owner as Partial<Conn>).ref;
+        if (ref !== undefined && ref !== null) ref.bad = true;
         // engine-model.md step 6: an inbound NAT rule has no probe and always goes to its NIC.
         flow = {
           lb: l,
@@ -2049,6 +2136,8 @@ export class Simulation {
           };
         }
         this.countFlow(lb, r, lb.pools[r.pool]?.members ?? [], nic);
+        const ref = (owner as Partial<Conn>).ref;
+        if (ref !== undefined && ref !== null) this.noteReferenceDecision(owner as Conn, ref, l, f, r, nic, h);
       }
       table.set(key, flow);
       this.own(owner, table, key);
@@ -2429,6 +2518,7 @@ export class Simulation {
       failure: null,
       reported: false,
       clientSlot,
+      ref: null,
     };
   }
 
@@ -2449,13 +2539,207 @@ export class Simulation {
       host = this.clientHost(t.source.client, h);
       slot = { client: t.source.client, host: h };
     }
+    let port: number | null = null;
+    let ref: RefRecord | null = null;
+    if (this.fastSpace !== null && slot !== null && fastEligible(t) && host.running && this.hostIdle(host)) {
+      // The port is drawn here, once: a connection the fast path cannot take uses it below.
+      port = this.allocatePort(host, 'Tcp');
+      const fast = this.tryFast(t, traffic, host, slot, port);
+      if (fast === true) return;
+      ref = fast;
+    }
     const conn = this.newConn(t, traffic, index, `${t.name}#${index}`, host, null, slot);
+    conn.ref = ref;
     if (this.bulk) this.live.add(conn);
     else (this.rows[traffic] as Conn[])[index] = conn;
-    this.openConnection(conn);
+    this.openConnection(conn, port);
   }
 
-  private openConnection(conn: Conn): void {
+  // ---------------------------------------------------------------- bulk fast path
+
+  /**
+   * Bulk fast path (engine-model.md "Two ways to run"). Covered: TCP connections of a traffic from
+   * a client (not a VM), with no fixed `sourcePort`, no `http`, no `duration` or `dataEvery`, in a
+   * scenario with no traffic from a VM and no reverse proxy (so no SNAT state ever exists), opened
+   * on a client host that has nothing open (so the tuple is fresh in every flow table). Such a
+   * connection's path depends on the tuple only through (a) which prefixes and port ranges of the
+   * input contain its source address and port (its class, fastpath.ts), (b) the configuration
+   * (scenario events applied, probe states) and (c) the load balancer's tuple hash. The first
+   * connection of each (traffic, class, configuration, chosen member) runs the full packet-level
+   * simulation as the reference and records its outcome and the times of its finish and release;
+   * later ones of the class do the tuple-dependent work for real — seeded ephemeral port, hash over
+   * the current candidates, a flow-table entry under their own tuple, evicted at their release
+   * time, the distribution count — and take the reference's outcome, with two queue jobs (finish:
+   * the port is freed and the connection counted; release: the flow entry is evicted). Only when
+   * nothing can change the configuration before that release: no scenario event, no probe round
+   * and no probe attempt in flight, and before `until`. Everything else runs the full simulation.
+   * Returns true when the fast path took the connection, else the reference record to keep (or
+   * null).
+   */
+  private tryFast(
+    t: TrafficIn,
+    traffic: number,
+    host: Host,
+    slot: { readonly client: number; readonly host: number },
+    port: number,
+  ): true | RefRecord | null {
+    const src = chooseSourceAddress(host, t.destination);
+    const key = `${traffic}|${this.healthEpoch}|${this.eventEpoch}|${classOf(this.fastSpace as ClassSpace, src, port)}`;
+    const cls = this.memo.get(key);
+    const reference = (): RefRecord => ({
+      key,
+      openUs: this.now,
+      healthEpoch: this.healthEpoch,
+      eventEpoch: this.eventEpoch,
+      bad: false,
+      decisions: 0,
+      lb: -1,
+      frontend: -1,
+      rule: null,
+      nic: -1,
+      finishUs: -1,
+    });
+    if (cls === undefined) return reference();
+    let nic = -1;
+    let h: Header | null = null;
+    const rule = cls.rule;
+    if (rule !== null) {
+      const members = this.candidatesFor(cls.lb, rule);
+      if (members.length === 0) return null;
+      h = newHeader('Tcp', src, port, t.destination, t.destinationPort, SYN, null, null);
+      nic = members[pickIndex(hashOf(this.options.seed, rule.loadDistribution, h), members.length)] as number;
+    }
+    const memo = cls.outcomes.get(nic);
+    if (memo === undefined) return reference();
+    if (!this.quietUntil(this.now + memo.releaseAfterUs)) return null;
+    host.usedPorts.add(portKey('Tcp', port));
+    this.fastPending.set(host, (this.fastPending.get(host) ?? 0) + 1);
+    let table: Map<string, LbFlow> | null = null;
+    let flow: LbFlow | null = null;
+    let flowKey = '';
+    if (rule !== null && h !== null) {
+      const lb = this.lbAt(cls.lb);
+      table = (this.lbFlows[cls.lb] as Map<string, LbFlow>[])[cls.frontend] as Map<string, LbFlow>;
+      flowKey = tupleKey(h);
+      flow = {
+        lb: cls.lb,
+        frontend: cls.frontend,
+        h,
+        lastSeen: this.now,
+        nic,
+        ruleName: rule.name,
+        rule,
+        floatingIp: rule.enableFloatingIP,
+        backendPort: rule.backendPort,
+        owner: this.fastOwner,
+      };
+      table.set(flowKey, flow);
+      this.countFlow(lb, rule, lb.pools[rule.pool]?.members ?? [], nic);
+    }
+    const fast: FastConn = { host, port, memo, table, key: flowKey, flow, slot };
+    this.schedule(this.now + memo.finishAfterUs, PHASE.packet, {
+      type: 'fastFinish',
+      fast,
+      aux: false,
+      cancelled: false,
+    });
+    this.schedule(this.now + memo.releaseAfterUs, PHASE.packet, {
+      type: 'fastRelease',
+      fast,
+      aux: false,
+      cancelled: false,
+    });
+    return true;
+  }
+
+  /** A client host with nothing open and no fast-path connection under way. */
+  private hostIdle(host: Host): boolean {
+    return host.sockets.size === 0 && host.usedPorts.size === 0 && !this.fastPending.has(host);
+  }
+
+  /** Nothing can change the configuration from now until `untilUs` (inclusive). */
+  private quietUntil(untilUs: number): boolean {
+    if (this.attemptByPort.size > 0) return false;
+    const stop = this.untilUs();
+    if (stop !== null && untilUs >= stop) return false;
+    const times = this.eventTimes;
+    while (this.nextEvent < times.length && (times[this.nextEvent] as number) <= this.now) this.nextEvent++;
+    if (this.nextEvent < times.length && (times[this.nextEvent] as number) <= untilUs) return false;
+    for (const at of this.nextRoundUs.values()) if (at <= untilUs) return false;
+    return true;
+  }
+
+  private onFastFinish(fast: FastConn): void {
+    fast.host.usedPorts.delete(portKey('Tcp', fast.port));
+    this.openConns--;
+    const m = fast.memo;
+    this.aggregator.add(m.outcome, m.reasonCode, m.backend, m.http, m.closedBy);
+  }
+
+  private onFastRelease(fast: FastConn): void {
+    if (fast.table !== null && fast.table.get(fast.key) === fast.flow) fast.table.delete(fast.key);
+    const host = fast.host;
+    const left = (this.fastPending.get(host) ?? 1) - 1;
+    if (left > 0) this.fastPending.set(host, left);
+    else this.fastPending.delete(host);
+    if (left === 0 && host.sockets.size === 0 && host.usedPorts.size === 0) {
+      const cache = this.clientHosts[fast.slot.client];
+      if (cache?.get(fast.slot.host) === host) cache.delete(fast.slot.host);
+    }
+  }
+
+  /** A reference run has been released: memoise its outcome if it stayed within the fast path's cover. */
+  private recordReference(conn: Conn, ref: RefRecord): void {
+    conn.ref = null;
+    if (ref.bad || ref.decisions > 1 || ref.finishUs < 0) return;
+    if (ref.healthEpoch !== this.healthEpoch || ref.eventEpoch !== this.eventEpoch) return;
+    let cls = this.memo.get(ref.key);
+    if (cls === undefined) {
+      cls = { lb: ref.lb, frontend: ref.frontend, rule: ref.rule, outcomes: new Map() };
+      this.memo.set(ref.key, cls);
+    } else if (cls.lb !== ref.lb || cls.frontend !== ref.frontend || cls.rule !== ref.rule) return;
+    const reason = rowReason(conn);
+    cls.outcomes.set(ref.nic, {
+      outcome: conn.outcome,
+      reasonCode: reason === null ? null : reason.code,
+      backend: conn.backend,
+      http: conn.http === null ? null : conn.http.status,
+      closedBy: conn.outcome === 'established' && conn.closed !== null ? conn.closed.by : null,
+      finishAfterUs: ref.finishUs - ref.openUs,
+      releaseAfterUs: this.now - ref.openUs,
+    });
+  }
+
+  /** A reference run's load-balancer decision: memoisable only on the client's own tuple. */
+  private noteReferenceDecision(
+    conn: Conn,
+    ref: RefRecord,
+    l: number,
+    f: number,
+    rule: LbRuleIn,
+    nic: number,
+    h: Header,
+  ) {
+    const src = conn.source;
+    const spec = conn.spec;
+    ref.decisions++;
+    if (
+      src === null ||
+      h.protocol !== 'Tcp' ||
+      h.src !== src.address ||
+      h.srcPort !== src.port ||
+      h.dst !== spec.destination ||
+      h.dstPort !== spec.destinationPort
+    ) {
+      ref.bad = true;
+    }
+    ref.lb = l;
+    ref.frontend = f;
+    ref.rule = rule;
+    ref.nic = nic;
+  }
+
+  private openConnection(conn: Conn, drawnPort: number | null = null): void {
     const t = conn.spec;
     const host = conn.host as Host;
     if (!host.running) {
@@ -2470,7 +2754,7 @@ export class Simulation {
       return;
     }
     const src = chooseSourceAddress(host, t.destination);
-    const port = t.protocol === 'Icmp' ? 0 : (t.sourcePort ?? this.allocatePort(host, t.protocol));
+    const port = t.protocol === 'Icmp' ? 0 : (t.sourcePort ?? drawnPort ?? this.allocatePort(host, t.protocol));
     host.usedPorts.add(portKey(t.protocol, port));
     conn.source = { address: src, port };
     const sock: Socket = {
@@ -2900,6 +3184,7 @@ export class Simulation {
   private finish(conn: Conn): void {
     if (conn.done) return;
     conn.done = true;
+    if (conn.ref !== null) conn.ref.finishUs = this.now;
     this.cancel(conn.timer);
     this.cancel(conn.deadline);
     this.cancel(conn.tick);
@@ -2946,6 +3231,8 @@ export class Simulation {
     }
     rt.scheduled = active > 0 && this.runMode === 'run';
     // engine-model.md "Time and TCP": every probe fires at 0, interval, 2 × interval ... (assumption).
+    if (rt.scheduled) this.nextRoundUs.set(rt, this.now + rt.probe.intervalUs);
+    else this.nextRoundUs.delete(rt);
     if (rt.scheduled) {
       this.schedule(this.now + rt.probe.intervalUs, PHASE.probe, {
         type: 'probeRound',
@@ -3256,6 +3543,24 @@ function clientStage(host: Host): Stage {
 }
 
 /** The row's `reason` (scenario-format.md): null when it worked, else the first event that doomed it. */
+/** Traffic the bulk fast path may take (see `tryFast`). */
+function fastEligible(t: TrafficIn): boolean {
+  return t.protocol === 'Tcp' && t.sourcePort === null && t.http === null && t.durationUs === 0 && t.dataEveryUs === 0;
+}
+
+/** Scenarios the bulk fast path covers: no traffic from a VM and no reverse proxy, so no SNAT. */
+function fastPathCovers(input: EngineInput): boolean {
+  if (input.traffic.some((t) => t.source.kind === 'vm')) return false;
+  const proxies = (value: unknown): boolean => {
+    if (value === null || typeof value !== 'object') return false;
+    if (Array.isArray(value)) return value.some(proxies);
+    const o = value as Record<string, unknown>;
+    if (Array.isArray(o.proxyTo) && o.proxyTo.length > 0) return true;
+    return Object.values(o).some(proxies);
+  };
+  return !proxies(input);
+}
+
 function rowReason(c: Conn): Reason | null {
   if (c.outcome === 'established' || c.outcome === 'answered') return null;
   return c.reason ?? (c.outcome === 'pending' ? null : c.doom);

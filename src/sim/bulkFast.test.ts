@@ -1,0 +1,112 @@
+/**
+ * Bulk mode's fast path (simulation.ts `tryFast`) makes the engine's decisions: on the benchmark
+ * scenario and on scenarios with events, NSG denies by address and by source port, hairpins, SNAT
+ * exhaustion and idle timeouts, bulk aggregates equal the counts of trace mode's rows, connection
+ * for connection, with thousands of connections so that most of them take the fast path.
+ */
+import { describe, expect, it } from 'vitest';
+import { benchLab } from '../../bench/engine.bench';
+import { aggregateConnections } from '../engine/bulk';
+import { loadScenarioValue, type Scenario } from '../scenario/index';
+import { outboundLab, toApi } from './fixtures/outbound';
+import { runScenario, runScenarioBulk } from './simulate';
+
+function expectBulkEqualsTrace(s: Scenario): void {
+  expect(loadScenarioValue(s).errors).toEqual([]);
+  const trace = runScenario(s);
+  const bulk = runScenarioBulk(s);
+  const { connections, outcomes, reasons, backends, http, closed } = bulk;
+  expect({ connections, outcomes, reasons, backends, http, closed }).toEqual(aggregateConnections(trace.connections));
+  expect(bulk.distribution).toEqual(trace.distribution);
+  expect(bulk.probes).toEqual(trace.probes);
+  expect(bulk.simulatedSeconds).toBe(trace.simulatedSeconds);
+}
+
+type Nsg = NonNullable<Scenario['networkSecurityGroups']>[number];
+type Rule = Nsg['securityRules'][number];
+
+function withRules(s: Scenario, rules: Rule[]): Scenario {
+  const nsgs = (s.networkSecurityGroups ?? []).map((n) => ({
+    ...n,
+    securityRules: [...rules, ...n.securityRules.map((r) => ({ ...r, priority: r.priority + 1000 }))],
+  }));
+  return { ...s, networkSecurityGroups: nsgs };
+}
+
+describe('bulk fast path: the same decisions as trace mode', () => {
+  it('on the benchmark scenario (seeds/003 lab, three backends)', () => {
+    expectBulkEqualsTrace(benchLab(4_000));
+    expectBulkEqualsTrace({ ...benchLab(3_000, 0), seed: 7 });
+  });
+
+  it('with scenario events under way: a VM stopped and started, a member removed, a listener replaced', () => {
+    const s = benchLab(3_000, 0.01);
+    expectBulkEqualsTrace({
+      ...s,
+      events: [
+        { at: 3, action: 'stopVm', vm: 'web02' },
+        { at: 9.5, action: 'removePoolMember', loadBalancer: 'ilb', pool: 'pool', networkInterface: 'web03-nic1' },
+        { at: 14, action: 'startVm', vm: 'web02' },
+        { at: 17, action: 'setListener', vm: 'web01', listener: 'iis', port: 8080 },
+        { at: 22, action: 'addPoolMember', loadBalancer: 'ilb', pool: 'pool', networkInterface: 'web03-nic1' },
+      ],
+    });
+  });
+
+  it('with NSG denies by source prefix and by source port range', () => {
+    const deny = (name: string, priority: number, extra: Partial<Rule>): Rule => ({
+      name,
+      priority,
+      direction: 'Inbound',
+      access: 'Deny',
+      protocol: 'Tcp',
+      sourceAddressPrefix: '*',
+      destinationPortRange: '80',
+      ...extra,
+    });
+    expectBulkEqualsTrace(
+      withRules(benchLab(4_000), [
+        deny('deny-some-clients', 100, { sourceAddressPrefix: '172.16.8.0/22' }),
+        deny('deny-high-ports', 101, { sourceAddressPrefix: '172.16.0.0/12', sourcePortRange: '50000-60000' }),
+      ]),
+    );
+  });
+
+  it('with a member probed down from the start (Basic and Standard)', () => {
+    const s = benchLab(3_000);
+    const vms = (s.virtualMachines ?? []).map((vm, i) => (i === 1 ? { ...vm, listeners: [] } : vm));
+    expectBulkEqualsTrace({ ...s, virtualMachines: vms });
+    const basic = (s.loadBalancers ?? []).map((lb) => ({ ...lb, sku: 'Basic' as const }));
+    expectBulkEqualsTrace({ ...s, virtualMachines: vms, loadBalancers: basic });
+  });
+
+  it('with a hairpin from a backend beside client traffic (the fast path stands aside)', () => {
+    const s = benchLab(2_000);
+    expectBulkEqualsTrace({
+      ...s,
+      traffic: [...(s.traffic ?? []), { name: 'hairpin', from: 'web01', to: '10.2.1.100:80', connections: 20 }],
+    });
+  });
+
+  it('with SNAT exhaustion', () => {
+    expectBulkEqualsTrace(
+      outboundLab({ outboundPorts: 8, traffic: [toApi('same', { connections: 12, interval: 0.1, duration: 200 })] }),
+    );
+  });
+
+  it('with idle timeouts (TCP reset) on long-lived connections beside short ones', () => {
+    const s = benchLab(3_000, 0.05);
+    const lbs = (s.loadBalancers ?? []).map((lb) => ({
+      ...lb,
+      loadBalancingRules: lb.loadBalancingRules?.map((r) => ({ ...r, idleTimeoutInMinutes: 4, enableTcpReset: true })),
+    }));
+    expectBulkEqualsTrace({
+      ...s,
+      loadBalancers: lbs,
+      traffic: [
+        ...(s.traffic ?? []),
+        { name: 'idle', from: 'onprem', to: '10.2.1.100:80', connections: 30, interval: 1, duration: 400 },
+      ],
+    });
+  });
+});
