@@ -67,12 +67,11 @@ test('opens the default seeds/003 lab with palette, canvas, inspector and run ar
     await expect(palette.getByText(item, { exact: true })).toBeVisible();
   }
 
-  const run = page.getByRole('button', { name: /Run/ });
-  await expect(run).toBeDisabled();
-  await expect(run).toHaveAttribute('title', /run view/);
-  const table = page.getByRole('table', { name: 'Connections' });
-  for (const heading of ['Connection', 'Outcome', 'Backend', 'Reason']) {
-    await expect(table.getByRole('columnheader', { name: heading })).toBeVisible();
+  // The run area: Run (issue 6), the traffic, and the connections once a run is there.
+  await expect(page.getByRole('button', { name: '▶ Run' })).toBeEnabled();
+  await expect(page.getByRole('combobox', { name: 'From of onprem-to-vip' })).toBeVisible();
+  for (const tab of ['Traffic', 'Events', 'Connections', 'Problems']) {
+    await expect(page.getByRole('tab', { name: new RegExp(tab) })).toBeVisible();
   }
   const inspector = page.getByRole('complementary', { name: 'Inspector' });
   await expect(inspector).toContainText('ILB lab (seeds/003)');

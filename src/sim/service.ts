@@ -303,3 +303,6 @@ export function createSimService(): SimService {
     },
   };
 }
+
+/** The trace vocabulary the page reads through the kept run (types only). */
+export type { Decision, PacketView, Reason, TraceEvent } from '../engine/index';

@@ -11,6 +11,9 @@ import { LinkDialog } from './panels/LinkDialog';
 import { Palette } from './panels/Palette';
 import { BottomPanel } from './panels/RunPanel';
 import { Toast } from './panels/Toast';
+import { PlaybackBar } from './playback/PlaybackBar';
+import { PacketInspector } from './run/PacketInspector';
+import { useRunStore } from './run/runStore';
 import { useAppStore } from './store';
 
 const isEditable = (target: EventTarget | null): boolean =>
@@ -63,21 +66,37 @@ function useEditorKeys() {
   }, []);
 }
 
+/** Choosing an element on the canvas brings its inspector back in place of the packet inspector. */
+function useElementInspectorOnSelect() {
+  useEffect(
+    () =>
+      useAppStore.subscribe((state, previous) => {
+        if (state.selection !== previous.selection && state.selection.length > 0)
+          useRunStore.getState().setSide('element');
+      }),
+    [],
+  );
+}
+
 /** The page: header, palette, canvas, inspector and the run and problems area on one CSS grid. */
 export function App() {
   const viewer = useAppStore((s) => s.viewer);
+  const packetSide = useRunStore((s) => s.side === 'packet' && s.summary?.mode === 'trace');
+  const hasRun = useRunStore((s) => s.summary !== null);
   useEditorKeys();
+  useElementInspectorOnSelect();
   return (
     <ReactFlowProvider>
-      <div className={`app${viewer ? ' is-viewer' : ''}`}>
+      <div className={`app${viewer ? ' is-viewer' : ''}${hasRun ? ' has-run' : ''}`}>
         <Header />
         {!viewer && <Palette />}
         <main className="app-canvas" aria-label="Canvas">
           <Canvas />
+          <PlaybackBar />
           <Banners />
           <Toast />
         </main>
-        <Inspector />
+        {packetSide ? <PacketInspector /> : <Inspector />}
         <BottomPanel />
         <LinkDialog />
         <FileDialog />

@@ -99,7 +99,8 @@ export interface EdgeEnds {
   readonly removable: boolean;
 }
 
-export type BottomTab = 'run' | 'problems';
+/** `run`: the traffic and Run; `events` and `connections`: what the last run did (src/ui/run). */
+export type BottomTab = 'run' | 'events' | 'connections' | 'problems';
 
 export interface AppState {
   readonly scenario: Scenario;

@@ -15,6 +15,7 @@ import {
 } from '@xyflow/react';
 import { type DragEvent, useCallback, useEffect, useMemo, useRef } from 'react';
 import { connect, connectionProblem, elementOfPath } from '../../scenario/edit';
+import { RunOverlay } from '../playback/RunOverlay';
 import { useAppStore } from '../store';
 import { setEdgeIndex } from './edgeIndex';
 import { boxesOf, PALETTE_MIME, placementAt } from './geometry';
@@ -294,6 +295,7 @@ export function Canvas() {
         maxZoom={2}
       >
         {!busy && <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />}
+        <RunOverlay flow={flow} />
         <Controls showInteractive={false} />
         <MiniMap<CanvasNode>
           pannable

@@ -1,0 +1,115 @@
+import type { BulkResult } from '../../sim/simulate';
+import { formatTime } from './describe';
+import { useRunStore } from './runStore';
+import { VirtualRows } from './VirtualRows';
+
+function Counts({ title, counts }: { title: string; counts: Record<string, number> }) {
+  const entries = Object.entries(counts);
+  return (
+    <div className="bulk-block">
+      <h4>{title}</h4>
+      {entries.length === 0 ? (
+        <p className="muted">none</p>
+      ) : (
+        <table className="bulk-table">
+          <tbody>
+            {entries.map(([k, v]) => (
+              <tr key={k}>
+                <th scope="row">{k}</th>
+                <td>{v.toLocaleString('en')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
+
+function BulkSummary({ result }: { result: BulkResult }) {
+  return (
+    <section className="bulk-summary" aria-label="Bulk result">
+      <Counts title="Outcomes" counts={result.outcomes} />
+      <Counts title="Backends" counts={result.backends} />
+      <Counts title="Reasons" counts={result.reasons} />
+      <Counts title="Closed by" counts={result.closed} />
+    </section>
+  );
+}
+
+/**
+ * Every connection of the run with its outcome, backend and reason. Choosing one replays it alone
+ * (the event filter set to that connection, played from its first event).
+ */
+export function ConnectionsTable() {
+  const summary = useRunStore((s) => s.summary);
+  const replaying = useRunStore((s) => s.filter.connection);
+  if (summary === null) return <p className="muted run-empty">No run yet. Press Run to simulate the traffic.</p>;
+  const result = summary.result;
+  if (!('connections' in result) || !Array.isArray(result.connections))
+    return <BulkSummary result={result as BulkResult} />;
+  const rows = result.connections;
+  const selected = rows.findIndex((c) => `${c.traffic}#${c.index}` === replaying);
+  return (
+    <div className="connections">
+      <div className="connections-head" aria-hidden="true">
+        <span>Connection</span>
+        <span>Source → destination</span>
+        <span>Outcome</span>
+        <span>Backend</span>
+        <span>Reason</span>
+      </div>
+      <VirtualRows
+        count={rows.length}
+        selected={selected}
+        label="Connections"
+        onPick={(i) => {
+          const c = rows[i];
+          if (c !== undefined) void useRunStore.getState().replayConnection(`${c.traffic}#${c.index}`);
+        }}
+        renderRow={(i, style) => {
+          const c = rows[i];
+          if (c === undefined) return null;
+          const id = `${c.traffic}#${c.index}`;
+          const reason = c.reason ?? c.closed?.reason ?? null;
+          return (
+            <div
+              key={id}
+              style={style}
+              role="option"
+              aria-selected={id === replaying}
+              className={`connection-row${id === replaying ? ' is-current' : ''}`}
+              title={`Replay ${id} alone`}
+              tabIndex={-1}
+              onClick={() => void useRunStore.getState().replayConnection(id === replaying ? null : id)}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter') void useRunStore.getState().replayConnection(id);
+              }}
+            >
+              <span>{id}</span>
+              <span className="muted">
+                {c.source ?? '—'} → {c.destination}
+              </span>
+              <span className={`outcome outcome-${c.outcome}`}>
+                {c.outcome}
+                {c.http !== null ? ` · HTTP ${c.http.status}` : ''}
+                {c.handshakeMs !== null ? ` · ${c.handshakeMs} ms` : ''}
+                {c.closed !== null ? ` · closed by ${c.closed.by} at ${formatTime(c.closed.at)}` : ''}
+              </span>
+              <span>{c.backend ?? '—'}</span>
+              <span title={reason?.detail ?? ''}>
+                {reason === null ? (
+                  ''
+                ) : (
+                  <>
+                    <code className="reason-code">{reason.code}</code> {reason.detail}
+                  </>
+                )}
+              </span>
+            </div>
+          );
+        }}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,171 @@
+import { useMemo } from 'react';
+import type { Traffic } from '../../scenario';
+import { useAppStore } from '../store';
+import {
+  addTraffic,
+  destinationOptions,
+  type PickOption,
+  removeTraffic,
+  setTrafficField,
+  sourceOptions,
+  type TrafficField,
+} from './traffic';
+
+function Options({ options, current }: { options: readonly PickOption[]; current: string }) {
+  const groups = [...new Set(options.map((o) => o.group))];
+  const known = options.some((o) => o.value === current);
+  return (
+    <>
+      {!known && <option value={current}>{current === '' ? '(choose)' : `${current} (not in the scenario)`}</option>}
+      {groups.map((g) => (
+        <optgroup key={g} label={g}>
+          {options
+            .filter((o) => o.group === g)
+            .map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ))}
+        </optgroup>
+      ))}
+    </>
+  );
+}
+
+const numberOrUndefined = (text: string): number | undefined => (text.trim() === '' ? undefined : Number(text));
+
+/**
+ * The scenario's traffic as forms: from (a client or VM), to (a frontend with its rule port, or a
+ * host), protocol, how many connections and when, the HTTP path and how long each stays open.
+ * Every change is an edit of the document through the store, so undo covers it.
+ */
+export function TrafficPanel() {
+  const scenario = useAppStore((s) => s.scenario);
+  const viewer = useAppStore((s) => s.viewer);
+  const traffic = Array.isArray(scenario.traffic) ? scenario.traffic : [];
+  const sources = useMemo(() => sourceOptions(scenario), [scenario]);
+  const destinations = useMemo(() => destinationOptions(scenario), [scenario]);
+  const edit = (index: number, field: TrafficField, value: unknown) =>
+    useAppStore
+      .getState()
+      .apply((s) => setTrafficField(s, index, field, value), { coalesce: `traffic:${index}:${String(field)}` });
+
+  return (
+    <div className="traffic-panel">
+      {traffic.length === 0 && <p className="muted">The scenario sends no traffic. Add some to run it.</p>}
+      {traffic.map((t: Traffic, i) => {
+        const protocol = t.protocol ?? 'Tcp';
+        const label = (what: string) => `${what} of ${t.name}`;
+        return (
+          // biome-ignore lint/suspicious/noArrayIndexKey: names may repeat while being edited; the position keeps keys unique.
+          <fieldset key={i} className="traffic-row" disabled={viewer}>
+            <legend className="visually-hidden">Traffic {t.name}</legend>
+            <label className="field field-name">
+              <span>Name</span>
+              <input aria-label={label('Name')} value={t.name} onChange={(e) => edit(i, 'name', e.target.value)} />
+            </label>
+            <label className="field field-wide">
+              <span>From</span>
+              <select aria-label={label('From')} value={t.from} onChange={(e) => edit(i, 'from', e.target.value)}>
+                <Options options={sources} current={t.from} />
+              </select>
+            </label>
+            <label className="field field-wide">
+              <span>To</span>
+              <select aria-label={label('To')} value={t.to} onChange={(e) => edit(i, 'to', e.target.value)}>
+                <Options options={destinations} current={t.to} />
+              </select>
+            </label>
+            <label className="field">
+              <span>Protocol</span>
+              <select
+                aria-label={label('Protocol')}
+                value={protocol}
+                onChange={(e) => edit(i, 'protocol', e.target.value === 'Tcp' ? undefined : e.target.value)}
+              >
+                <option value="Tcp">TCP</option>
+                <option value="Udp">UDP</option>
+                <option value="Icmp">ICMP</option>
+              </select>
+            </label>
+            <label className="field field-number">
+              <span>Count</span>
+              <input
+                type="number"
+                min={1}
+                aria-label={label('Connections')}
+                value={t.connections ?? ''}
+                placeholder="1"
+                onChange={(e) => edit(i, 'connections', numberOrUndefined(e.target.value))}
+              />
+            </label>
+            <label className="field field-number">
+              <span>Start s</span>
+              <input
+                type="number"
+                min={0}
+                step="any"
+                aria-label={label('Start at')}
+                value={t.startAt ?? ''}
+                placeholder="0"
+                onChange={(e) => edit(i, 'startAt', numberOrUndefined(e.target.value))}
+              />
+            </label>
+            <label className="field field-number">
+              <span>Every s</span>
+              <input
+                type="number"
+                min={0}
+                step="any"
+                aria-label={label('Interval')}
+                value={t.interval ?? ''}
+                placeholder="1"
+                onChange={(e) => edit(i, 'interval', numberOrUndefined(e.target.value))}
+              />
+            </label>
+            <label className="field">
+              <span>HTTP path</span>
+              <input
+                aria-label={label('HTTP path')}
+                value={t.http ?? ''}
+                placeholder="none"
+                disabled={protocol !== 'Tcp'}
+                onChange={(e) => edit(i, 'http', e.target.value === '' ? undefined : e.target.value)}
+              />
+            </label>
+            <label className="field field-number">
+              <span>Open s</span>
+              <input
+                type="number"
+                min={0}
+                step="any"
+                aria-label={label('Duration')}
+                value={t.duration ?? ''}
+                placeholder="0"
+                onChange={(e) => edit(i, 'duration', numberOrUndefined(e.target.value))}
+              />
+            </label>
+            <button
+              type="button"
+              className="button button-quiet traffic-remove"
+              aria-label={`Remove traffic ${t.name}`}
+              title="Remove this traffic"
+              onClick={() => useAppStore.getState().apply((s) => removeTraffic(s, i))}
+            >
+              ✕
+            </button>
+          </fieldset>
+        );
+      })}
+      {!viewer && (
+        <button
+          type="button"
+          className="button traffic-add"
+          onClick={() => useAppStore.getState().apply((s) => addTraffic(s))}
+        >
+          + Add traffic
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,76 @@
+/**
+ * The page's side of the engine worker (TOOLCHAIN.md "Worker pattern", G8, G9): one module worker
+ * running `src/sim/engine.worker.ts`, reached through comlink, started on the first call (never in
+ * a render or an effect, so StrictMode's double effects cannot start two), and replaced by a fresh
+ * one when a run is cancelled (terminate: the engine is synchronous and cannot be interrupted) or
+ * when the worker dies. A call pending when the worker dies or is cancelled rejects with a
+ * `WorkerGone`, saying which.
+ */
+import * as Comlink from 'comlink';
+import type { SimService } from '../../sim/service';
+
+export class WorkerGone extends Error {
+  constructor(
+    readonly why: 'cancelled' | 'crashed',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface Live {
+  readonly worker: Worker;
+  readonly remote: Comlink.Remote<SimService>;
+  /** Rejects pending calls when the worker goes. */
+  readonly gone: Promise<never>;
+  readonly kill: (reason: WorkerGone) => void;
+}
+
+let live: Live | null = null;
+
+function spawn(): Live {
+  const worker = new Worker(new URL('../../sim/engine.worker.ts', import.meta.url), { type: 'module' });
+  const remote = Comlink.wrap<SimService>(worker);
+  let reject: (reason: WorkerGone) => void = () => {};
+  const gone = new Promise<never>((_, r) => {
+    reject = r;
+  });
+  // Nobody may be waiting when the worker goes: that is not an unhandled rejection.
+  gone.catch(() => {});
+  const entry: Live = {
+    worker,
+    remote,
+    gone,
+    kill: (reason) => {
+      if (live === entry) live = null;
+      remote[Comlink.releaseProxy]();
+      worker.terminate();
+      reject(reason);
+    },
+  };
+  const crashed = (message: string) =>
+    entry.kill(new WorkerGone('crashed', `The simulation worker stopped unexpectedly (${message}).`));
+  worker.addEventListener('error', (event) => {
+    event.preventDefault();
+    crashed(event.message || 'the worker failed to load or threw');
+  });
+  worker.addEventListener('messageerror', () => crashed('a message could not be read'));
+  return entry;
+}
+
+/** Calls the service in the worker (started if needed); rejects if the worker goes first. */
+export async function callWorker<T>(call: (remote: Comlink.Remote<SimService>) => Promise<T>): Promise<T> {
+  live ??= spawn();
+  const { remote, gone } = live;
+  return Promise.race([call(remote), gone]);
+}
+
+/** Stops the worker now (a pending run rejects as cancelled); the next call starts a fresh one. */
+export function cancelWorker(): void {
+  live?.kill(new WorkerGone('cancelled', 'The run was cancelled.'));
+}
+
+/** For tests and the crash path: the worker as it is now. */
+export const currentWorker = (): Worker | null => live?.worker ?? null;
+
+export const progressProxy = <T extends (...args: never[]) => unknown>(fn: T): T => Comlink.proxy(fn);
