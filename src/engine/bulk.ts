@@ -43,8 +43,8 @@ export interface BulkResult extends ConnectionAggregates {
 /** Where no load balancer chose a member (direct traffic, or dropped before the load balancer). */
 export const NO_BACKEND = 'none';
 
-function bump(map: Map<string, number>, key: string): void {
-  map.set(key, (map.get(key) ?? 0) + 1);
+function bump(map: Map<string, number>, key: string, n: number): void {
+  map.set(key, (map.get(key) ?? 0) + n);
 }
 
 function sorted(map: Map<string, number>): Record<string, number> {
@@ -67,13 +67,15 @@ export class Aggregator {
     backend: string | null,
     httpStatus: number | null,
     closedBy: ClosedBy | null,
+    /** How many connections finished with exactly these fields (each one counted, never assumed). */
+    n = 1,
   ): void {
-    this.count++;
-    bump(this.outcomes, outcome);
-    if (reasonCode !== null) bump(this.reasons, reasonCode);
-    bump(this.backends, backend ?? NO_BACKEND);
-    if (httpStatus !== null) bump(this.http, String(httpStatus));
-    if (closedBy !== null) bump(this.closed, closedBy);
+    this.count += n;
+    bump(this.outcomes, outcome, n);
+    if (reasonCode !== null) bump(this.reasons, reasonCode, n);
+    bump(this.backends, backend ?? NO_BACKEND, n);
+    if (httpStatus !== null) bump(this.http, String(httpStatus), n);
+    if (closedBy !== null) bump(this.closed, closedBy, n);
   }
 
   build(): ConnectionAggregates {

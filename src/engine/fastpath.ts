@@ -13,15 +13,23 @@
  * Invariants: over-inclusive by design (a number that is not really an address only splits a
  *   class further, which costs a reference run, never a wrong decision); pure.
  */
-import { type Cidr, cidrContains } from '../shared/ipv4';
+import type { Cidr } from '../shared/ipv4';
 import type { EngineInput } from './input';
 import { AZURE_LB_ADDRESS } from './nsg';
 
 export interface ClassSpace {
-  readonly prefixes: readonly Cidr[];
+  /** Network addresses and masks of the prefixes, as unsigned 32-bit numbers. */
+  readonly bases: Uint32Array;
+  readonly masks: Uint32Array;
   /** Inclusive port ranges: from, to, from, to ... */
-  readonly ports: readonly number[];
+  readonly ports: Uint32Array;
 }
+
+/**
+ * A class: a number (bit i of the low 31 bits: prefix i contains the address; above: the port
+ * ranges) when the input names at most 31 prefixes and 21 port ranges, else a string of the bits.
+ */
+export type ClassKey = number | string;
 
 const ADDRESS_KEY = /address|destination|ip|gateway|hop/i;
 const PORT_KEY = /port/i;
@@ -51,34 +59,32 @@ export function classSpace(input: EngineInput): ClassSpace {
     for (const k of Object.keys(o)) visit(o[k], k);
   };
   visit(input, '');
-  return { prefixes: [...prefixes.values()], ports: [...ports.values()].flat() };
+  const cidrs = [...prefixes.values()];
+  return {
+    bases: Uint32Array.from(cidrs, (c) => c.base >>> 0),
+    masks: Uint32Array.from(cidrs, (c) => (c.prefixLength === 0 ? 0 : (0xffffffff << (32 - c.prefixLength)) >>> 0)),
+    ports: Uint32Array.from([...ports.values()].flat()),
+  };
 }
 
 /** The decision class of one source address and port (see the module header). */
-export function classOf(space: ClassSpace, address: number, port: number): string {
+export function classOf(space: ClassSpace, address: number, port: number): ClassKey {
+  const { bases, masks, ports } = space;
+  const a = address >>> 0;
+  if (bases.length <= 31 && ports.length <= 42) {
+    let bits = 0;
+    for (let i = 0; i < bases.length; i++) if ((a & (masks[i] as number)) >>> 0 === bases[i]) bits |= 1 << i;
+    let portBits = 0;
+    for (let i = 0, b = 1; i < ports.length; i += 2, b *= 2) {
+      if (port >= (ports[i] as number) && port <= (ports[i + 1] as number)) portBits += b;
+    }
+    return (bits >>> 0) + portBits * 2 ** 31;
+  }
   let key = '';
-  let bits = 0;
-  let n = 0;
-  const prefixes = space.prefixes;
-  for (let i = 0; i < prefixes.length; i++) {
-    if (cidrContains(prefixes[i] as Cidr, address)) bits |= 1 << n;
-    if (++n === 30) {
-      key += `${bits},`;
-      bits = 0;
-      n = 0;
-    }
-  }
-  key += `${bits}|`;
-  bits = 0;
-  n = 0;
-  const ports = space.ports;
+  for (let i = 0; i < bases.length; i++) key += (a & (masks[i] as number)) >>> 0 === bases[i] ? '1' : '0';
+  key += '|';
   for (let i = 0; i < ports.length; i += 2) {
-    if (port >= (ports[i] as number) && port <= (ports[i + 1] as number)) bits |= 1 << n;
-    if (++n === 30) {
-      key += `${bits},`;
-      bits = 0;
-      n = 0;
-    }
+    key += port >= (ports[i] as number) && port <= (ports[i + 1] as number) ? '1' : '0';
   }
-  return key + bits;
+  return key;
 }

@@ -25,7 +25,7 @@ import { cidrContains, formatCidr, formatIpv4 } from '../shared/ipv4';
 import { createPrng, nextInt, type PrngState } from '../shared/prng';
 import { Aggregator, type BulkResult } from './bulk';
 import { AddressBook, LATENCY_US, type Target } from './fabric';
-import { type ClassSpace, classOf, classSpace } from './fastpath';
+import { type ClassKey, type ClassSpace, classOf, classSpace } from './fastpath';
 import {
   checkGuestReceive,
   chooseSourceAddress,
@@ -232,7 +232,8 @@ interface Conn extends Owner {
 
 /** What a reference run of a decision class records on its way (bulk fast path). */
 interface RefRecord {
-  readonly key: string;
+  readonly traffic: number;
+  readonly key: ClassKey;
   readonly openUs: number;
   readonly healthEpoch: number;
   readonly eventEpoch: number;
@@ -253,6 +254,8 @@ interface MemoOutcome {
   readonly backend: string | null;
   readonly http: number | null;
   readonly closedBy: ClosedBy | null;
+  /** Fast-path connections finished with this outcome, not yet counted by the aggregator. */
+  finished: number;
   /** From the open to the finish (the port is freed) and to the release (flow state evicted). */
   readonly finishAfterUs: number;
   readonly releaseAfterUs: number;
@@ -263,13 +266,15 @@ interface MemoClass {
   readonly lb: number;
   readonly frontend: number;
   readonly rule: LbRuleIn | null;
+  /** The rule's `distribution` row (engine-model.md step 8 counts), once the first flow made it. */
+  row: FlowCount | null;
   /** By chosen member NIC (-1: no load-balancer decision). */
   readonly outcomes: Map<number, MemoOutcome>;
 }
 
 /** A connection run by the fast path: what its two queue jobs need. */
 interface FastConn {
-  readonly host: Host;
+  readonly host: ClientHost;
   readonly port: number;
   readonly memo: MemoOutcome;
   readonly table: Map<string, LbFlow> | null;
@@ -445,13 +450,15 @@ export class Simulation {
   private endUs: number | null = null;
   // Bulk fast path (see `tryFast`): null when the scenario is outside what it covers.
   private readonly fastSpace: ClassSpace | null;
-  private readonly memo = new Map<string, MemoClass>();
+  /** Decision classes by traffic, for the configuration of `memoEpochs` only. */
+  private readonly memo: Map<ClassKey, MemoClass>[];
+  private readonly memoEpochs = [-1, -1];
+  /** Every outcome memoised so far (their `finished` counts are folded in at the end). */
+  private readonly memoOutcomes: MemoOutcome[] = [];
   private eventEpoch = 0;
   private readonly eventTimes: number[];
   private nextEvent = 0;
   private readonly nextRoundUs = new Map<ProbeRuntime, number>();
-  /** Client hosts with a fast-path connection not yet released. */
-  private readonly fastPending = new Map<Host, number>();
   /** Shared owner of the flow-table entries of fast-path connections (never a `Conn`). */
   private readonly fastOwner: Owner = {
     id: 'fast',
@@ -499,6 +506,7 @@ export class Simulation {
     this.lbFlows = input.loadBalancers.map((lb) => lb.frontends.map(() => new Map()));
     this.rows = input.traffic.map(() => []);
     this.opened = input.traffic.map(() => 0);
+    this.memo = input.traffic.map(() => new Map());
     this.eventTimes = input.events.map((e) => e.atUs).sort((a, b) => a - b);
     this.fastSpace = this.bulk && runMode === 'run' && fastPathCovers(input) ? classSpace(input) : null;
     this.syncProbes(assumed, true);
@@ -2541,7 +2549,14 @@ export class Simulation {
     }
     let port: number | null = null;
     let ref: RefRecord | null = null;
-    if (this.fastSpace !== null && slot !== null && fastEligible(t) && host.running && this.hostIdle(host)) {
+    if (
+      this.fastSpace !== null &&
+      host instanceof ClientHost &&
+      slot !== null &&
+      fastEligible(t) &&
+      host.running &&
+      this.hostIdle(host)
+    ) {
       // The port is drawn here, once: a connection the fast path cannot take uses it below.
       port = this.allocatePort(host, 'Tcp');
       const fast = this.tryFast(t, traffic, host, slot, port);
@@ -2579,27 +2594,14 @@ export class Simulation {
   private tryFast(
     t: TrafficIn,
     traffic: number,
-    host: Host,
+    host: ClientHost,
     slot: { readonly client: number; readonly host: number },
     port: number,
   ): true | RefRecord | null {
     const src = chooseSourceAddress(host, t.destination);
-    const key = `${traffic}|${this.healthEpoch}|${this.eventEpoch}|${classOf(this.fastSpace as ClassSpace, src, port)}`;
-    const cls = this.memo.get(key);
-    const reference = (): RefRecord => ({
-      key,
-      openUs: this.now,
-      healthEpoch: this.healthEpoch,
-      eventEpoch: this.eventEpoch,
-      bad: false,
-      decisions: 0,
-      lb: -1,
-      frontend: -1,
-      rule: null,
-      nic: -1,
-      finishUs: -1,
-    });
-    if (cls === undefined) return reference();
+    const key = classOf(this.fastSpace as ClassSpace, src, port);
+    const cls = this.memoFor(traffic).get(key);
+    if (cls === undefined) return this.newReference(traffic, key);
     let nic = -1;
     let h: Header | null = null;
     const rule = cls.rule;
@@ -2610,10 +2612,10 @@ export class Simulation {
       nic = members[pickIndex(hashOf(this.options.seed, rule.loadDistribution, h), members.length)] as number;
     }
     const memo = cls.outcomes.get(nic);
-    if (memo === undefined) return reference();
+    if (memo === undefined) return this.newReference(traffic, key);
     if (!this.quietUntil(this.now + memo.releaseAfterUs)) return null;
     host.usedPorts.add(portKey('Tcp', port));
-    this.fastPending.set(host, (this.fastPending.get(host) ?? 0) + 1);
+    host.fastPending++;
     let table: Map<string, LbFlow> | null = null;
     let flow: LbFlow | null = null;
     let flowKey = '';
@@ -2634,7 +2636,11 @@ export class Simulation {
         owner: this.fastOwner,
       };
       table.set(flowKey, flow);
-      this.countFlow(lb, rule, lb.pools[rule.pool]?.members ?? [], nic);
+      const row = cls.row;
+      if (row === null) {
+        this.countFlow(lb, rule, lb.pools[rule.pool]?.members ?? [], nic);
+        cls.row = this.flowCounts.get(rule.id) ?? null;
+      } else row.counts.set(nic, (row.counts.get(nic) ?? 0) + 1);
     }
     const fast: FastConn = { host, port, memo, table, key: flowKey, flow, slot };
     this.schedule(this.now + memo.finishAfterUs, PHASE.packet, {
@@ -2653,8 +2659,36 @@ export class Simulation {
   }
 
   /** A client host with nothing open and no fast-path connection under way. */
-  private hostIdle(host: Host): boolean {
-    return host.sockets.size === 0 && host.usedPorts.size === 0 && !this.fastPending.has(host);
+  private hostIdle(host: ClientHost): boolean {
+    return host.sockets.size === 0 && host.usedPorts.size === 0 && host.fastPending === 0;
+  }
+
+  /** The decision classes of `traffic` at the current configuration (older ones are dropped). */
+  private memoFor(traffic: number): Map<ClassKey, MemoClass> {
+    const epochs = this.memoEpochs;
+    if (epochs[0] !== this.healthEpoch || epochs[1] !== this.eventEpoch) {
+      for (const m of this.memo) m.clear();
+      epochs[0] = this.healthEpoch;
+      epochs[1] = this.eventEpoch;
+    }
+    return this.memo[traffic] as Map<ClassKey, MemoClass>;
+  }
+
+  private newReference(traffic: number, key: ClassKey): RefRecord {
+    return {
+      traffic,
+      key,
+      openUs: this.now,
+      healthEpoch: this.healthEpoch,
+      eventEpoch: this.eventEpoch,
+      bad: false,
+      decisions: 0,
+      lb: -1,
+      frontend: -1,
+      rule: null,
+      nic: -1,
+      finishUs: -1,
+    };
   }
 
   /** Nothing can change the configuration from now until `untilUs` (inclusive). */
@@ -2672,17 +2706,13 @@ export class Simulation {
   private onFastFinish(fast: FastConn): void {
     fast.host.usedPorts.delete(portKey('Tcp', fast.port));
     this.openConns--;
-    const m = fast.memo;
-    this.aggregator.add(m.outcome, m.reasonCode, m.backend, m.http, m.closedBy);
+    fast.memo.finished++;
   }
 
   private onFastRelease(fast: FastConn): void {
     if (fast.table !== null && fast.table.get(fast.key) === fast.flow) fast.table.delete(fast.key);
     const host = fast.host;
-    const left = (this.fastPending.get(host) ?? 1) - 1;
-    if (left > 0) this.fastPending.set(host, left);
-    else this.fastPending.delete(host);
-    if (left === 0 && host.sockets.size === 0 && host.usedPorts.size === 0) {
+    if (--host.fastPending === 0 && host.sockets.size === 0 && host.usedPorts.size === 0) {
       const cache = this.clientHosts[fast.slot.client];
       if (cache?.get(fast.slot.host) === host) cache.delete(fast.slot.host);
     }
@@ -2693,21 +2723,25 @@ export class Simulation {
     conn.ref = null;
     if (ref.bad || ref.decisions > 1 || ref.finishUs < 0) return;
     if (ref.healthEpoch !== this.healthEpoch || ref.eventEpoch !== this.eventEpoch) return;
-    let cls = this.memo.get(ref.key);
+    const memo = this.memoFor(ref.traffic);
+    let cls = memo.get(ref.key);
     if (cls === undefined) {
-      cls = { lb: ref.lb, frontend: ref.frontend, rule: ref.rule, outcomes: new Map() };
-      this.memo.set(ref.key, cls);
+      cls = { lb: ref.lb, frontend: ref.frontend, rule: ref.rule, row: null, outcomes: new Map() };
+      memo.set(ref.key, cls);
     } else if (cls.lb !== ref.lb || cls.frontend !== ref.frontend || cls.rule !== ref.rule) return;
     const reason = rowReason(conn);
-    cls.outcomes.set(ref.nic, {
+    const outcome: MemoOutcome = {
       outcome: conn.outcome,
       reasonCode: reason === null ? null : reason.code,
       backend: conn.backend,
       http: conn.http === null ? null : conn.http.status,
       closedBy: conn.outcome === 'established' && conn.closed !== null ? conn.closed.by : null,
+      finished: 0,
       finishAfterUs: ref.finishUs - ref.openUs,
       releaseAfterUs: this.now - ref.openUs,
-    });
+    };
+    cls.outcomes.set(ref.nic, outcome);
+    this.memoOutcomes.push(outcome);
   }
 
   /** A reference run's load-balancer decision: memoisable only on the client's own tuple. */
@@ -3462,6 +3496,9 @@ export class Simulation {
   private buildBulkResult(endUs: number): BulkResult {
     // Connections still under way when the run stopped, and those never opened, are pending.
     for (const conn of this.live) this.aggregate(conn);
+    for (const m of this.memoOutcomes) {
+      if (m.finished > 0) this.aggregator.add(m.outcome, m.reasonCode, m.backend, m.http, m.closedBy, m.finished);
+    }
     this.input.traffic.forEach((t, ti) => {
       for (let i = this.opened[ti] ?? 0; i < t.connections; i++) this.aggregator.add('pending', null, null, null, null);
     });
@@ -3501,6 +3538,8 @@ class ClientHost implements Host {
   loopbackDecision: Host['loopbackDecision'];
   localStage: unknown;
   clientStage: unknown;
+  /** Bulk fast-path connections of this host not yet released (simulation.ts `tryFast`). */
+  fastPending = 0;
 
   constructor(
     private readonly client: ClientIn,
