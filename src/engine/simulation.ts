@@ -256,6 +256,8 @@ interface MemoOutcome {
   readonly closedBy: ClosedBy | null;
   /** Fast-path connections finished with this outcome, not yet counted by the aggregator. */
   finished: number;
+  /** In `memoOutcomes` (whose counts are folded into the aggregator when they are dropped). */
+  listed: boolean;
   /** From the open to the finish (the port is freed) and to the release (flow state evicted). */
   readonly finishAfterUs: number;
   readonly releaseAfterUs: number;
@@ -281,6 +283,21 @@ interface FastConn {
   readonly key: string;
   readonly flow: LbFlow | null;
   readonly slot: { readonly client: number; readonly host: number };
+  /** Finished (port freed, counted); next its release. */
+  finished: boolean;
+  /** When it is next due (finish, then release). */
+  dueUs: number;
+}
+
+/**
+ * Fast-path connections waiting for one fixed delay, in due order (they enter at the current
+ * time plus the same delay, and time never goes backwards): one queue job for the head only.
+ */
+interface DelayLine {
+  readonly delayUs: number;
+  readonly items: FastConn[];
+  head: number;
+  scheduled: boolean;
 }
 
 interface ProbeAttempt extends Owner {
@@ -313,8 +330,7 @@ type SimEvent =
   | { readonly type: 'idleCheck'; readonly flow: LbFlow; readonly key: string }
   | { readonly type: 'snatIdle'; readonly entry: SnatEntry }
   | { readonly type: 'probeDeadline'; readonly attempt: ProbeAttempt }
-  | { readonly type: 'fastFinish'; readonly fast: FastConn }
-  | { readonly type: 'fastRelease'; readonly fast: FastConn };
+  | { readonly type: 'fastLine'; readonly line: DelayLine };
 
 /** A scheduled event (one object per event: the event and its bookkeeping). */
 type Job = SimEvent & {
@@ -453,6 +469,7 @@ export class Simulation {
   /** Decision classes by traffic, for the configuration of `memoEpochs` only. */
   private readonly memo: Map<ClassKey, MemoClass>[];
   private readonly memoEpochs = [-1, -1];
+  private readonly delayLines = new Map<number, DelayLine>();
   /** Every outcome memoised so far (their `finished` counts are folded in at the end). */
   private readonly memoOutcomes: MemoOutcome[] = [];
   private eventEpoch = 0;
@@ -857,11 +874,8 @@ export class Simulation {
       case 'probeDeadline':
         this.onProbeDeadline(e.attempt);
         return;
-      case 'fastFinish':
-        this.onFastFinish(e.fast);
-        return;
-      case 'fastRelease':
-        this.onFastRelease(e.fast);
+      case 'fastLine':
+        this.onDelayLine(e.line);
         return;
     }
   }
@@ -2642,19 +2656,8 @@ export class Simulation {
         cls.row = this.flowCounts.get(rule.id) ?? null;
       } else row.counts.set(nic, (row.counts.get(nic) ?? 0) + 1);
     }
-    const fast: FastConn = { host, port, memo, table, key: flowKey, flow, slot };
-    this.schedule(this.now + memo.finishAfterUs, PHASE.packet, {
-      type: 'fastFinish',
-      fast,
-      aux: false,
-      cancelled: false,
-    });
-    this.schedule(this.now + memo.releaseAfterUs, PHASE.packet, {
-      type: 'fastRelease',
-      fast,
-      aux: false,
-      cancelled: false,
-    });
+    const fast: FastConn = { host, port, memo, table, key: flowKey, flow, slot, finished: false, dueUs: 0 };
+    this.enterLine(fast, memo.finishAfterUs);
     return true;
   }
 
@@ -2668,10 +2671,21 @@ export class Simulation {
     const epochs = this.memoEpochs;
     if (epochs[0] !== this.healthEpoch || epochs[1] !== this.eventEpoch) {
       for (const m of this.memo) m.clear();
+      this.flushMemoCounts();
       epochs[0] = this.healthEpoch;
       epochs[1] = this.eventEpoch;
     }
     return this.memo[traffic] as Map<ClassKey, MemoClass>;
+  }
+
+  /** Counts the fast-path connections finished so far (memory stays bounded across epochs). */
+  private flushMemoCounts(): void {
+    for (const m of this.memoOutcomes) {
+      if (m.finished > 0) this.aggregator.add(m.outcome, m.reasonCode, m.backend, m.http, m.closedBy, m.finished);
+      m.finished = 0;
+      m.listed = false;
+    }
+    this.memoOutcomes.length = 0;
   }
 
   private newReference(traffic: number, key: ClassKey): RefRecord {
@@ -2703,10 +2717,68 @@ export class Simulation {
     return true;
   }
 
-  private onFastFinish(fast: FastConn): void {
-    fast.host.usedPorts.delete(portKey('Tcp', fast.port));
-    this.openConns--;
-    fast.memo.finished++;
+  /** Queues `fast` for `delayUs` from now (it keeps the run alive like its packets would). */
+  private enterLine(fast: FastConn, delayUs: number): void {
+    let line = this.delayLines.get(delayUs);
+    if (line === undefined) {
+      line = { delayUs, items: [], head: 0, scheduled: false };
+      this.delayLines.set(delayUs, line);
+    }
+    fast.dueUs = this.now + delayUs;
+    line.items.push(fast);
+    this.pendingMain++;
+    if (!line.scheduled) this.scheduleLine(line, fast.dueUs);
+  }
+
+  private scheduleLine(line: DelayLine, atUs: number): void {
+    line.scheduled = true;
+    // Not counted in `pendingMain`: each waiting connection is.
+    this.queue.push(atUs, PHASE.packet, { type: 'fastLine', line, aux: true, cancelled: false });
+  }
+
+  /**
+   * The fast-path connections due now: each finishes (the port is freed, the connection counted),
+   * then, after its own delay, is released (its flow entry evicted). Nothing else reads what these
+   * change at the same instant: ports are drawn and hosts looked up only when a connection opens,
+   * in the traffic phase, before any packet-phase job of that instant; the flow entries are under
+   * tuples no other connection can hold (see `tryFast`).
+   */
+  private onDelayLine(line: DelayLine): void {
+    line.scheduled = false;
+    const items = line.items;
+    while (line.head < items.length) {
+      const fast = items[line.head] as FastConn;
+      if (fast.dueUs > this.now) break;
+      line.head++;
+      this.pendingMain--;
+      if (!fast.finished) {
+        fast.finished = true;
+        fast.host.usedPorts.delete(portKey('Tcp', fast.port));
+        this.openConns--;
+        const memo = fast.memo;
+        if (!memo.listed) {
+          memo.listed = true;
+          this.memoOutcomes.push(memo);
+        }
+        memo.finished++;
+        const more = memo.releaseAfterUs - memo.finishAfterUs;
+        if (more > 0) {
+          this.enterLine(fast, more);
+          continue;
+        }
+      }
+      this.onFastRelease(fast);
+    }
+    if (line.head === items.length) {
+      items.length = 0;
+      line.head = 0;
+    } else {
+      if (line.head > 1024 && line.head * 2 > items.length) {
+        items.splice(0, line.head);
+        line.head = 0;
+      }
+      this.scheduleLine(line, (items[line.head] as FastConn).dueUs);
+    }
   }
 
   private onFastRelease(fast: FastConn): void {
@@ -2737,11 +2809,12 @@ export class Simulation {
       http: conn.http === null ? null : conn.http.status,
       closedBy: conn.outcome === 'established' && conn.closed !== null ? conn.closed.by : null,
       finished: 0,
+      listed: false,
       finishAfterUs: ref.finishUs - ref.openUs,
       releaseAfterUs: this.now - ref.openUs,
     };
-    cls.outcomes.set(ref.nic, outcome);
-    this.memoOutcomes.push(outcome);
+    // The first reference of a class and member stands (later ones ran the same decisions).
+    if (!cls.outcomes.has(ref.nic)) cls.outcomes.set(ref.nic, outcome);
   }
 
   /** A reference run's load-balancer decision: memoisable only on the client's own tuple. */
@@ -3496,9 +3569,7 @@ export class Simulation {
   private buildBulkResult(endUs: number): BulkResult {
     // Connections still under way when the run stopped, and those never opened, are pending.
     for (const conn of this.live) this.aggregate(conn);
-    for (const m of this.memoOutcomes) {
-      if (m.finished > 0) this.aggregator.add(m.outcome, m.reasonCode, m.backend, m.http, m.closedBy, m.finished);
-    }
+    this.flushMemoCounts();
     this.input.traffic.forEach((t, ti) => {
       for (let i = this.opened[ti] ?? 0; i < t.connections; i++) this.aggregator.add('pending', null, null, null, null);
     });
