@@ -17,6 +17,24 @@ describe('EventQueue', () => {
     expect(popped).toEqual([...times].sort((a, b) => a - b));
   });
 
+  it('compact drops refused events and keeps the order of the others', () => {
+    const build = () => {
+      const q = new EventQueue<number>();
+      const prng = createPrng(11);
+      for (let i = 0; i < 2000; i++) q.push(nextInt(prng, 0, 40), nextInt(prng, 0, 3) as 0 | 1 | 2 | 3, i);
+      return q;
+    };
+    const drain = (q: EventQueue<number>) => {
+      const out: number[] = [];
+      for (let e = q.pop(); e !== undefined; e = q.pop()) out.push(e.payload);
+      return out;
+    };
+    const compacted = build();
+    compacted.compact((i) => i % 3 !== 0);
+    expect(compacted.size).toBe(2000 - 667);
+    expect(drain(compacted)).toEqual(drain(build()).filter((i) => i % 3 !== 0));
+  });
+
   it('runs one instant as scenario events, probes, traffic, then packets (engine-model.md "Time and TCP")', () => {
     const q = new EventQueue<string>();
     q.push(5, PHASE.packet, 'packet-1');

@@ -69,6 +69,33 @@ export class EventQueue<T> {
     heap[i] = entry;
   }
 
+  /**
+   * Drops every event whose payload `keep` refuses and restores the heap: the others pop in the
+   * same order as before (the order is total: time, phase, sequence).
+   */
+  compact(keep: (payload: T) => boolean): void {
+    const heap = this.heap;
+    let n = 0;
+    for (const e of heap) if (keep(e.payload)) heap[n++] = e;
+    heap.length = n;
+    for (let start = (n >> 1) - 1; start >= 0; start--) {
+      const last = heap[start] as Scheduled<T>;
+      let i = start;
+      for (;;) {
+        const left = 2 * i + 1;
+        if (left >= n) break;
+        const right = left + 1;
+        let child = left;
+        if (right < n && precedes(heap[right] as Scheduled<T>, heap[left] as Scheduled<T>)) child = right;
+        const c = heap[child] as Scheduled<T>;
+        if (!precedes(c, last)) break;
+        heap[i] = c;
+        i = child;
+      }
+      heap[i] = last;
+    }
+  }
+
   peek(): Scheduled<T> | undefined {
     return this.heap[0];
   }

@@ -16,8 +16,9 @@
  *   Memory is flat in the number of connections: connections are opened one at a time, and the
  *   flow state a connection created (NSG and firewall flows, load-balancer flow, reverse NAT, SNAT
  *   entries and ports, half-open server sockets) is evicted once it has ended and none of its
- *   packets is in flight. Known exception: a rule with `enableTcpReset` keeps one idle-check job per
- *   TCP flow in the queue until the idle timeout has passed, even after the flow was evicted.
+ *   packets is in flight. A rule with `enableTcpReset` arms one idle-check job per TCP flow; it is
+ *   cancelled when the flow is evicted, and cancelled jobs are compacted out of the queue once they
+ *   are most of it.
  *   Events replace configuration (`lbs`, `nsgRules`, a host's listeners and firewall) with new
  *   objects; they never mutate the input.
  */
@@ -352,6 +353,8 @@ interface LbFlow {
   readonly floatingIp: boolean;
   readonly backendPort: number;
   owner: Owner;
+  /** The pending idle check (rules with `enableTcpReset`), cancelled when the flow is evicted. */
+  idleJob: Job | null;
 }
 
 /** One outbound SNAT translation (engine-model.md step 4), held in three maps, evicted with its owner. */
@@ -464,6 +467,8 @@ export class Simulation {
   private pendingMain = 0;
   private openConns = 0;
   private endUs: number | null = null;
+  /** Jobs cancelled since the queue was last compacted (an upper bound of those still queued). */
+  private cancelledQueued = 0;
   // Bulk fast path (see `tryFast`): null when the scenario is outside what it covers.
   private readonly fastSpace: ClassSpace | null;
   /** Decision classes by traffic, for the configuration of `memoEpochs` only. */
@@ -819,6 +824,25 @@ export class Simulation {
     if (job === null || job.cancelled) return;
     job.cancelled = true;
     if (!job.aux) this.pendingMain--;
+    this.noteCancelled();
+  }
+
+  /** Cancels an aux job that is still queued. */
+  private dropAuxJob(job: Job): void {
+    if (job.cancelled) return;
+    job.cancelled = true;
+    this.noteCancelled();
+  }
+
+  /**
+   * Cancelled jobs stay in the heap until their time; once they are most of it, the queue drops
+   * them (the others keep their order: sched.ts `compact`), so memory follows live state only.
+   */
+  private noteCancelled(): void {
+    if (++this.cancelledQueued > 4096 && this.cancelledQueued * 2 > this.queue.size) {
+      this.queue.compact((job) => !job.cancelled);
+      this.cancelledQueued = 0;
+    }
   }
 
   private handle(e: SimEvent): void {
@@ -1014,7 +1038,7 @@ export class Simulation {
     if (table.get(key) !== flow) return;
     const due = flow.lastSeen + flow.rule.idleTimeoutUs;
     if (due > this.now) {
-      this.schedule(due, PHASE.packet, { type: 'idleCheck', flow, key, aux: true, cancelled: false });
+      flow.idleJob = this.schedule(due, PHASE.packet, { type: 'idleCheck', flow, key, aux: true, cancelled: false });
       return;
     }
     table.delete(key);
@@ -1108,7 +1132,13 @@ export class Simulation {
       const store = owned[i] as Map<string, unknown>;
       const key = owned[i + 1] as string;
       const value = store.get(key);
-      if (value === owner || (value as { owner?: unknown } | undefined)?.owner === owner) store.delete(key);
+      if (value === owner || (value as { owner?: unknown } | undefined)?.owner === owner) {
+        store.delete(key);
+        // An evicted flow's idle check would find nothing: drop it, so that a million short flows
+        // do not each leave a job in the queue for the whole idle timeout.
+        const idle = (value as Partial<LbFlow>).idleJob;
+        if (idle !== undefined && idle !== null) this.dropAuxJob(idle);
+      }
     }
     owned.length = 0;
     const conn = owner as Partial<Conn>;
@@ -2104,6 +2134,7 @@ export class Simulation {
           floatingIp: r.enableFloatingIP,
           backendPort: r.backendPort,
           owner,
+          idleJob: null,
         };
         if (this.tracing) {
           decision = {
@@ -2144,6 +2175,7 @@ export class Simulation {
           floatingIp: r.enableFloatingIP,
           backendPort: r.backendPort,
           owner,
+          idleJob: null,
         };
         if (this.tracing) {
           decision = {
@@ -2164,7 +2196,7 @@ export class Simulation {
       table.set(key, flow);
       this.own(owner, table, key);
       if (flow.rule.enableTcpReset && h.protocol === 'Tcp') {
-        this.schedule(this.now + flow.rule.idleTimeoutUs, PHASE.packet, {
+        flow.idleJob = this.schedule(this.now + flow.rule.idleTimeoutUs, PHASE.packet, {
           type: 'idleCheck',
           flow,
           key,
@@ -2648,6 +2680,7 @@ export class Simulation {
         floatingIp: rule.enableFloatingIP,
         backendPort: rule.backendPort,
         owner: this.fastOwner,
+        idleJob: null,
       };
       table.set(flowKey, flow);
       const row = cls.row;

@@ -7,7 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import { benchLab } from '../../bench/engine.bench';
 import { aggregateConnections } from '../engine/bulk';
+import { Simulation } from '../engine/simulation';
 import { loadScenarioValue, type Scenario } from '../scenario/index';
+import { compileScenario } from './compile';
 import { outboundLab, toApi } from './fixtures/outbound';
 import { runScenario, runScenarioBulk } from './simulate';
 
@@ -108,5 +110,18 @@ describe('bulk fast path: the same decisions as trace mode', () => {
         { name: 'idle', from: 'onprem', to: '10.2.1.100:80', connections: 30, interval: 1, duration: 400 },
       ],
     });
+  });
+
+  it('an evicted flow leaves no idle-check job behind (enableTcpReset): the queue follows live flows', () => {
+    const s = benchLab(20_000);
+    const lbs = (s.loadBalancers ?? []).map((lb) => ({
+      ...lb,
+      loadBalancingRules: lb.loadBalancingRules?.map((r) => ({ ...r, idleTimeoutInMinutes: 30, enableTcpReset: true })),
+    }));
+    // Trace mode runs every connection packet by packet; stopped after 19,000 short flows ended.
+    const sim = new Simulation(compileScenario({ ...s, loadBalancers: lbs }), { seed: 1, until: 1.95 });
+    sim.run();
+    const queued = (sim as unknown as { queue: { size: number } }).queue.size;
+    expect(queued).toBeLessThan(10_000);
   });
 });
