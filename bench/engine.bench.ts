@@ -3,7 +3,9 @@
  * each connection is a full TCP handshake and close through the subnet NSG, the internal load
  * balancer and the guest, from 65,536 on-premises client addresses:
  * - bulk mode: connections per second on one core, at 100,000 and 1,000,000 connections (never one
- *   connection computed and multiplied: each gets its own port, hash, flow entry and packets);
+ *   connection computed and multiplied: each gets its own seeded port, tuple hash, flow entry with
+ *   eviction and distribution count; the packet path's outcome is reused per decision class from a
+ *   reference connection that ran it packet by packet: simulation.ts `tryFast`);
  * - bulk mode: heap after GC with the simulation still alive at the end of the run, at 100,000 and
  *   at 1,000,000 connections (flat memory: nothing kept per connection);
  * - trace mode: packet events recorded per second.
@@ -119,7 +121,7 @@ export function run(quick: boolean): Figure[] {
       name: `engine.bulk.connectionsPerSecond.${labels[i]}`,
       value: Math.round(n / seconds),
       unit: 'connections/s',
-      note: `${n} connections, each a handshake, an HTTP-less close and 7 packets through NSG, ILB and guest; target ≥ 300000`,
+      note: `${n} connections (handshake and HTTP-less close through NSG, ILB and guest; own port, hash and flow entry each, packet path reused per decision class); target ≥ 300000`,
     });
   });
   sizes.forEach((n, i) => {

@@ -11,8 +11,11 @@
  * Invariants: all randomness comes from PRNG states held here and seeded from `seed`; all time from
  *   the event queue (integer microseconds); every packet is delivered, dropped with a `Reason`, or
  *   still in flight when the run stops; replies never pass the load balancer (engine-model.md
- *   step 9: "Azure always returns traffic directly"). Both modes run the same code: bulk mode only
- *   skips the rows and the trace, so it makes the same decisions for the same connection.
+ *   step 9: "Azure always returns traffic directly"). Both modes run the same code: bulk mode
+ *   skips the rows and the trace, and its fast path (`tryFast`) reuses, per decision class, the
+ *   outcome of a reference connection that ran this same code, while each connection still draws
+ *   its own port, hashes its own tuple and holds its own flow entry; so it makes the same
+ *   decisions for the same connection.
  *   Memory is flat in the number of connections: connections are opened one at a time, and the
  *   flow state a connection created (NSG and firewall flows, load-balancer flow, reverse NAT, SNAT
  *   entries and ports, half-open server sockets) is evicted once it has ended and none of its
