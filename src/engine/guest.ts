@@ -13,7 +13,7 @@ import { type Cidr, cidrContains, formatCidr, formatIpv4, maskOf } from '../shar
 import type { FirewallIn, FirewallRuleIn, ListenerIn, Os } from './input';
 import { matchPorts } from './nsg';
 import type { Decision, Reason, TcpState } from './trace';
-import { describePacket, type Endpoint, type Header } from './wire';
+import { describePacket, type Endpoint, type Header, tupleKeyOf } from './wire';
 
 export interface Iface {
   readonly kind: 'nic' | 'loopback' | 'client';
@@ -110,7 +110,7 @@ export const socketKey = (
   localPort: number,
   remoteAddr: number,
   remotePort: number,
-) => `${protocol}|${remoteAddr}|${remotePort}|${localAddr}|${localPort}`;
+) => tupleKeyOf(protocol, remoteAddr, remotePort, localAddr, localPort);
 
 /** The key of a local port in `Host.usedPorts`. */
 export const portKey = (protocol: string, port: number): number =>

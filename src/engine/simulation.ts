@@ -93,6 +93,7 @@ import {
   rewriteAddresses,
   SYN,
   tupleKey,
+  tupleKeyOf,
   viewHeader,
 } from './wire';
 
@@ -1098,7 +1099,7 @@ export class Simulation {
       };
       for (const [key, flow] of table) {
         if (flow.rule.id !== rule.id) continue;
-        const tcp = key.startsWith('Tcp|');
+        const tcp = flow.h.protocol === 'Tcp';
         if (tcp && lb.sku !== 'Basic') continue;
         table.delete(key);
         if (this.tracing) this.traceFlowEnd(flow, 'every member is probed down', reason);
@@ -1563,7 +1564,7 @@ export class Simulation {
         return false;
       }
       const owner = packet.owner;
-      const retKey = `${h.protocol}|${h.dst}|${h.dstPort}|${choice.address}|${port}`;
+      const retKey = tupleKeyOf(h.protocol, h.dst, h.dstPort, choice.address, port);
       e = {
         nic: n,
         privAddr: h.src,
