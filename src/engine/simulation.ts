@@ -299,6 +299,10 @@ interface FastConn {
  * time plus the same delay, and time never goes backwards): one queue job for the head only.
  */
 interface DelayLine {
+  /** A line is its own queue job, queued again each time (at most once at a time). */
+  readonly type: 'fastLine';
+  readonly aux: true;
+  cancelled: boolean;
   readonly delayUs: number;
   readonly items: FastConn[];
   head: number;
@@ -315,7 +319,8 @@ interface ProbeAttempt extends Owner {
 }
 
 type SimEvent =
-  | { readonly type: 'open'; readonly traffic: number; readonly index: number; readonly seqBase: number }
+  // `index` moves on: a traffic's one open job is queued again for its next connection.
+  | { readonly type: 'open'; readonly traffic: number; index: number; readonly seqBase: number }
   | { readonly type: 'synTimer'; readonly conn: Conn; readonly attempt: number; readonly final: boolean }
   | {
       readonly type: 'dataTimer';
@@ -335,7 +340,7 @@ type SimEvent =
   | { readonly type: 'idleCheck'; readonly flow: LbFlow; readonly key: string }
   | { readonly type: 'snatIdle'; readonly entry: SnatEntry }
   | { readonly type: 'probeDeadline'; readonly attempt: ProbeAttempt }
-  | { readonly type: 'fastLine'; readonly line: DelayLine };
+  | DelayLine;
 
 /** A scheduled event (one object per event: the event and its bookkeeping). */
 type Job = SimEvent & {
@@ -800,9 +805,13 @@ export class Simulation {
     }
   }
 
-  private scheduleOpen(traffic: number, index: number, seqBase: number): void {
+  private scheduleOpen(traffic: number, index: number, seqBase: number, reuse: Job | null = null): void {
     const t = this.input.traffic[traffic] as TrafficIn;
-    const job: Job = { type: 'open', traffic, index, seqBase, aux: false, cancelled: false };
+    let job: Job;
+    if (reuse !== null && reuse.type === 'open') {
+      reuse.index = index;
+      job = reuse;
+    } else job = { type: 'open', traffic, index, seqBase, aux: false, cancelled: false };
     this.pendingMain++;
     this.queue.pushReserved(t.startAtUs + index * t.intervalUs, PHASE.traffic, seqBase + index, job);
   }
@@ -852,7 +861,7 @@ export class Simulation {
   private handle(e: SimEvent): void {
     switch (e.type) {
       case 'open':
-        this.onOpen(e.traffic, e.index, e.seqBase);
+        this.onOpen(e);
         return;
       case 'synTimer':
         this.onSynTimer(e.conn, e.attempt, e.final);
@@ -903,7 +912,7 @@ export class Simulation {
         this.onProbeDeadline(e.attempt);
         return;
       case 'fastLine':
-        this.onDelayLine(e.line);
+        this.onDelayLine(e);
         return;
     }
   }
@@ -2580,9 +2589,11 @@ export class Simulation {
     };
   }
 
-  private onOpen(traffic: number, index: number, seqBase: number): void {
+  private onOpen(job: SimEvent & { readonly type: 'open' }): void {
+    const { traffic, index, seqBase } = job;
     const t = this.input.traffic[traffic] as TrafficIn;
-    if (index + 1 < t.connections) this.scheduleOpen(traffic, index + 1, seqBase);
+    // The popped job is reused for the next connection (one open job per traffic at a time).
+    if (index + 1 < t.connections) this.scheduleOpen(traffic, index + 1, seqBase, job as Job);
     this.opened[traffic] = index + 1;
     let host: Host;
     let slot: Conn['clientSlot'] = null;
@@ -2758,7 +2769,7 @@ export class Simulation {
   private enterLine(fast: FastConn, delayUs: number): void {
     let line = this.delayLines.get(delayUs);
     if (line === undefined) {
-      line = { delayUs, items: [], head: 0, scheduled: false };
+      line = { type: 'fastLine', aux: true, cancelled: false, delayUs, items: [], head: 0, scheduled: false };
       this.delayLines.set(delayUs, line);
     }
     fast.dueUs = this.now + delayUs;
@@ -2770,7 +2781,7 @@ export class Simulation {
   private scheduleLine(line: DelayLine, atUs: number): void {
     line.scheduled = true;
     // Not counted in `pendingMain`: each waiting connection is.
-    this.queue.push(atUs, PHASE.packet, { type: 'fastLine', line, aux: true, cancelled: false });
+    this.queue.push(atUs, PHASE.packet, line);
   }
 
   /**
