@@ -88,3 +88,27 @@ export function classOf(space: ClassSpace, address: number, port: number): Class
   }
   return key;
 }
+
+/**
+ * The shortest idle timeout anywhere in the input (rules, NAT and outbound rules, events' new
+ * ones): a fast-path connection must be released before it, so that no idle timeout can fire
+ * during one. Infinity when there is none.
+ */
+export function shortestIdleTimeoutUs(input: EngineInput): number {
+  let shortest = Number.POSITIVE_INFINITY;
+  const visit = (value: unknown): void => {
+    if (value === null || typeof value !== 'object') return;
+    if (Array.isArray(value)) {
+      for (const v of value) visit(v);
+      return;
+    }
+    const o = value as Record<string, unknown>;
+    for (const k of Object.keys(o)) {
+      const v = o[k];
+      if (k === 'idleTimeoutUs' && typeof v === 'number') shortest = Math.min(shortest, v);
+      else visit(v);
+    }
+  };
+  visit(input);
+  return shortest;
+}

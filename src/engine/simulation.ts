@@ -29,7 +29,7 @@ import { cidrContains, formatCidr, formatIpv4 } from '../shared/ipv4';
 import { createPrng, nextInt, type PrngState } from '../shared/prng';
 import { Aggregator, type BulkResult } from './bulk';
 import { AddressBook, LATENCY_US, type Target } from './fabric';
-import { type ClassKey, type ClassSpace, classOf, classSpace } from './fastpath';
+import { type ClassKey, type ClassSpace, classOf, classSpace, shortestIdleTimeoutUs } from './fastpath';
 import {
   checkGuestReceive,
   chooseSourceAddress,
@@ -480,6 +480,8 @@ export class Simulation {
   private cancelledQueued = 0;
   // Bulk fast path (see `tryFast`): null when the scenario is outside what it covers.
   private readonly fastSpace: ClassSpace | null;
+  /** A fast-path connection is released before any idle timeout could fire (fastpath.ts). */
+  private readonly fastIdleUs: number;
   /** Decision classes by traffic, for the configuration of `memoEpochs` only. */
   private readonly memo: Map<ClassKey, MemoClass>[];
   private readonly memoEpochs = [-1, -1];
@@ -540,6 +542,7 @@ export class Simulation {
     this.memo = input.traffic.map(() => new Map());
     this.eventTimes = input.events.map((e) => e.atUs).sort((a, b) => a - b);
     this.fastSpace = this.bulk && runMode === 'run' && fastPathCovers(input) ? classSpace(input) : null;
+    this.fastIdleUs = this.fastSpace === null ? 0 : shortestIdleTimeoutUs(input);
     this.syncProbes(assumed, true);
   }
 
@@ -2645,10 +2648,11 @@ export class Simulation {
    * simulation as the reference and records its outcome and the times of its finish and release;
    * later ones of the class do the tuple-dependent work for real — seeded ephemeral port, hash over
    * the current candidates, a flow-table entry under their own tuple, evicted at their release
-   * time, the distribution count — and take the reference's outcome, with two queue jobs (finish:
-   * the port is freed and the connection counted; release: the flow entry is evicted). Only when
+   * time, the distribution count — and take the reference's outcome at its finish (the port is
+   * freed and the connection counted) and release (the flow entry is evicted) times. Only when
    * nothing can change the configuration before that release: no scenario event, no probe round
-   * and no probe attempt in flight, and before `until`. Everything else runs the full simulation.
+   * and no probe attempt in flight, before `until`, and released before the shortest idle timeout
+   * of the input could fire. Everything else runs the full simulation.
    * Returns true when the fast path took the connection, else the reference record to keep (or
    * null).
    */
@@ -2674,7 +2678,7 @@ export class Simulation {
     }
     const memo = cls.outcomes.get(nic);
     if (memo === undefined) return this.newReference(traffic, key);
-    if (!this.quietUntil(this.now + memo.releaseAfterUs)) return null;
+    if (memo.releaseAfterUs >= this.fastIdleUs || !this.quietUntil(this.now + memo.releaseAfterUs)) return null;
     host.usedPorts.add(portKey('Tcp', port));
     host.fastPending++;
     let table: Map<string, LbFlow> | null = null;
