@@ -82,6 +82,26 @@ describe('bulk fast path: the same decisions as trace mode', () => {
     expectBulkEqualsTrace({ ...s, virtualMachines: vms, loadBalancers: basic });
   });
 
+  it('without probes, with few client hosts shared by fast and full connections, some timing out', () => {
+    const s = benchLab(2_000, 0.01);
+    const lbs = (s.loadBalancers ?? []).map((lb) => ({
+      ...lb,
+      probes: [],
+      loadBalancingRules: lb.loadBalancingRules?.map(({ probe: _probe, ...r }) => r),
+    }));
+    const clients = (s.clients ?? []).map((c) => ({ ...c, ipAddress: '172.16.0.0/27', count: 16 }));
+    const deny: Rule = {
+      name: 'deny-some',
+      priority: 100,
+      direction: 'Inbound',
+      access: 'Deny',
+      protocol: 'Tcp',
+      sourceAddressPrefix: '172.16.0.8/29',
+      destinationPortRange: '80',
+    };
+    expectBulkEqualsTrace(withRules({ ...s, loadBalancers: lbs, clients }, [deny]));
+  });
+
   it('with a hairpin from a backend beside client traffic (the fast path stands aside)', () => {
     const s = benchLab(2_000);
     expectBulkEqualsTrace({
