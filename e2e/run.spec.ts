@@ -7,7 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { expect, type Page, test } from '@playwright/test';
+import { expect, type Locator, type Page, test } from '@playwright/test';
 import { loadScenarioValue } from '../src/scenario';
 import { createShareLink } from '../src/scenario/shareLink';
 import type { Scenario } from '../src/scenario/types';
@@ -40,6 +40,21 @@ const runButton = (page: Page) => page.getByRole('button', { name: '▶ Run' });
 const playback = (page: Page) => page.getByRole('region', { name: 'Playback' });
 const packetInspector = (page: Page) => page.getByRole('complementary', { name: 'Packet inspector' });
 
+/** The element lies wholly inside the canvas (not clipped by its edges). */
+async function expectInsideCanvas(page: Page, element: Locator) {
+  await expect(async () => {
+    const canvas = await page.locator('.react-flow').boundingBox();
+    const box = await element.boundingBox();
+    expect(canvas).not.toBeNull();
+    expect(box).not.toBeNull();
+    if (canvas === null || box === null) return;
+    expect(box.x).toBeGreaterThanOrEqual(canvas.x);
+    expect(box.y).toBeGreaterThanOrEqual(canvas.y);
+    expect(box.x + box.width).toBeLessThanOrEqual(canvas.x + canvas.width);
+    expect(box.y + box.height).toBeLessThanOrEqual(canvas.y + canvas.height);
+  }).toPass({ timeout: 3000 });
+}
+
 async function run(page: Page) {
   await runButton(page).click();
   await expect(page.getByRole('status').filter({ hasText: /events ·|Bulk:/ })).toBeVisible({ timeout: 30_000 });
@@ -60,6 +75,7 @@ test('the seeds/003 hairpin: web01 shows the SYN-ACK mismatch with the tuple it 
   await expect(mismatch.getByRole('row', { name: /arrived/ })).toContainText('10.2.1.4:80');
   // The pool member's probe state, with Azure's reason code.
   await expect(page.locator('[data-probe-member="web01-nic1"]')).toContainText('Up_Probe_Success');
+  await expectInsideCanvas(page, mark);
   await shot(page, 'run-hairpin-mismatch');
 
   // Jump to the drop: the canvas and the packet inspector show it.
@@ -68,6 +84,9 @@ test('the seeds/003 hairpin: web01 shows the SYN-ACK mismatch with the tuple it 
     .click();
   await expect(packetInspector(page)).toContainText('TCP_SYNACK_MISMATCH');
   await expect(page.getByTestId('packet-token')).toContainText('SYN-ACK');
+  // The jump brings web01 into view at a readable zoom, its mark wholly inside the canvas.
+  await expect(page.locator('.react-flow__viewport')).toHaveAttribute('style', /scale\((1(\.\d+)?|0\.[89]\d*)\)/);
+  await expectInsideCanvas(page, mark);
   await shot(page, 'run-hairpin-drop');
 });
 

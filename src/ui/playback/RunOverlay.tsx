@@ -7,7 +7,7 @@
  * and each pool member's probe state. The animation moves one element per frame through a ref,
  * never through React state.
  */
-import { ViewportPortal } from '@xyflow/react';
+import { useReactFlow, useStore, ViewportPortal } from '@xyflow/react';
 import { memo, useEffect, useMemo, useRef } from 'react';
 import type { Flow } from '../canvas/toFlow';
 import { changedFields, elementLabel, packetKind, packetName } from '../run/describe';
@@ -29,6 +29,7 @@ function PacketTrail({ graph }: { graph: CanvasGraph }) {
     [graph, e, packet, from],
   );
   const at = e === null ? null : boxOfElement(graph, e.element);
+  const grow = useStore(readableScale);
 
   useEffect(() => {
     const el = token.current;
@@ -47,12 +48,12 @@ function PacketTrail({ graph }: { graph: CanvasGraph }) {
       } else if (at !== null) {
         ({ x, y } = centreOf(at));
       }
-      el.style.transform = `translate(${x}px, ${y}px) translate(-50%, -50%)`;
+      el.style.transform = `translate(${x}px, ${y}px) translate(-50%, -50%) scale(${grow})`;
       if (t < 1) frame = requestAnimationFrame(place);
     };
     place();
     return () => cancelAnimationFrame(frame);
-  }, [d, at, startedAt, stepMs]);
+  }, [d, at, startedAt, stepMs, grow]);
 
   if (e === null || packet === null) return null;
   const kind = packetKind(packet, e.connection);
@@ -83,7 +84,10 @@ function PacketTrail({ graph }: { graph: CanvasGraph }) {
       {e.kind === 'rewrite' && e.before !== null && at !== null && (
         <div
           className="nat-callout"
-          style={{ transform: `translate(${at.x + at.width / 2}px, ${at.y - 8}px) translate(-50%, -100%)` }}
+          style={{
+            transform: `translate(${at.x + at.width / 2}px, ${at.y - 8}px) scale(${grow}) translate(-50%, -100%)`,
+            transformOrigin: '0 0',
+          }}
           role="note"
           aria-label={`Rewritten at ${elementLabel(e.element)}`}
         >
@@ -117,28 +121,53 @@ function Focus({ graph }: { graph: CanvasGraph }) {
   );
 }
 
+/** Screen pixels a mark keeps from the canvas's edges, and its width (run.css `.drop-mark`). */
+const MARK_MARGIN = 8;
+const MARK_WIDTH = 300;
+/** Room a mark needs above its element before it goes below it instead. */
+const MARK_ROOM = 150;
+
+/**
+ * Drop marks are drawn in screen space, not flow space: at the zoom that fits a whole scenario
+ * (often under 0.6) a mark in flow space was too small to read and, on an element at the edge,
+ * half outside the canvas. Here each mark keeps its readable size, sits above its element (below
+ * when there is no room), and is clamped inside the canvas.
+ */
 function Marks({ graph }: { graph: CanvasGraph }) {
   const summary = useRunStore((s) => s.summary);
   const upto = useRunStore((s) => s.current?.index ?? null);
   const connection = useRunStore((s) => s.filter.connection);
+  const [tx, ty, zoom] = useStore((s) => s.transform);
+  const width = useStore((s) => s.width);
+  const height = useStore((s) => s.height);
   const marks = useMemo(
     () => (summary === null ? [] : dropMarks(summary.drops, upto, connection)),
     [summary, upto, connection],
   );
+  const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(Math.max(lo, hi), v));
   return (
-    <>
+    <div className="run-marks">
       {marks.map((m) => {
         const box = boxOfElement(graph, m.element);
         if (box === null) return null;
+        const left = box.x * zoom + tx;
+        const top = box.y * zoom + ty;
+        const bottom = top + box.height * zoom;
+        // Off screen entirely: no mark (the element is not in view; Next drop brings it back).
+        if (left + box.width * zoom < 0 || left > width || bottom < 0 || top > height) return null;
+        const above = top >= MARK_ROOM;
+        const x = clamp(left, MARK_MARGIN, width - MARK_WIDTH - MARK_MARGIN);
+        const style = above
+          ? { transform: `translate(${x}px, ${clamp(top - 6, MARK_MARGIN, height)}px) translateY(-100%)` }
+          : { transform: `translate(${x}px, ${clamp(bottom + 6, MARK_MARGIN, height - MARK_MARGIN)}px)` };
         return (
           <div
             key={m.element}
-            className="drop-mark"
+            className={`drop-mark${above ? '' : ' is-below'}`}
             data-mark={m.element}
             role="note"
             aria-label={`Dropped at ${elementLabel(m.element)}`}
-            // Above the element, so that it stays inside the view that fits the nodes.
-            style={{ transform: `translate(${box.x}px, ${box.y - 8}px) translateY(-100%)` }}
+            style={style}
           >
             {m.reasons.map((r) => (
               <div key={r.code} className={`drop-reason${r.mismatch !== null ? ' is-mismatch' : ''}`}>
@@ -175,8 +204,35 @@ function Marks({ graph }: { graph: CanvasGraph }) {
           </div>
         );
       })}
-    </>
+    </div>
   );
+}
+
+/** How much a label drawn in flow space grows so that it is never smaller on screen than at 1×. */
+const readableScale = (s: { transform: [number, number, number] }): number =>
+  Math.min(3, Math.max(1, 1 / s.transform[2]));
+
+/** Fits the view to the current event's element (and where its packet came from) when asked. */
+function Camera({ graph }: { graph: CanvasGraph }) {
+  const serial = useRunStore((s) => s.focusSerial);
+  const { fitView, setCenter, getZoom } = useReactFlow();
+  useEffect(() => {
+    if (serial === 0) return;
+    const current = useRunStore.getState().current;
+    if (current === null) return;
+    const element = current.event.element;
+    const ids = [element, current.from].filter((id): id is string => id !== null && graph.boxes.has(id));
+    if (ids.length > 0) {
+      void fitView({ nodes: ids.map((id) => ({ id })), padding: 0.45, maxZoom: 1.2, minZoom: 0.5, duration: 300 });
+      return;
+    }
+    const box = boxOfElement(graph, element);
+    if (box !== null) {
+      const c = centreOf(box);
+      void setCenter(c.x, c.y, { zoom: Math.max(getZoom(), 1), duration: 300 });
+    }
+  }, [serial, graph, fitView, setCenter, getZoom]);
+  return null;
 }
 
 function ProbeStates({ graph }: { graph: CanvasGraph }) {
@@ -219,13 +275,16 @@ export const RunOverlay = memo(function RunOverlay({ flow }: { flow: Flow }) {
   const graph = useMemo(() => buildGraph(flow), [flow]);
   if (!hasRun) return null;
   return (
-    <ViewportPortal>
-      <div className="run-overlay">
-        <Focus graph={graph} />
-        <ProbeStates graph={graph} />
-        <Marks graph={graph} />
-        <PacketTrail graph={graph} />
-      </div>
-    </ViewportPortal>
+    <>
+      <Camera graph={graph} />
+      <Marks graph={graph} />
+      <ViewportPortal>
+        <div className="run-overlay">
+          <Focus graph={graph} />
+          <ProbeStates graph={graph} />
+          <PacketTrail graph={graph} />
+        </div>
+      </ViewportPortal>
+    </>
   );
 });

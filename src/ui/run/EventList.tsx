@@ -84,7 +84,7 @@ export function EventList() {
         selected={cursor}
         label="Events"
         onRange={onRange}
-        onPick={(i) => void useRunStore.getState().seek(i, { animate: true })}
+        onPick={(i) => void useRunStore.getState().seek(i, { animate: true, focus: true })}
         renderRow={(i, style) => {
           const row = rowAt(i);
           if (row === undefined)
@@ -110,9 +110,9 @@ export function EventList() {
               aria-selected={i === cursor}
               className={`event-row kind-event-${e.kind}${i === cursor ? ' is-current' : ''}`}
               tabIndex={-1}
-              onClick={() => void useRunStore.getState().seek(i, { animate: true })}
+              onClick={() => void useRunStore.getState().seek(i, { animate: true, focus: true })}
               onKeyDown={(ev) => {
-                if (ev.key === 'Enter') void useRunStore.getState().seek(i, { animate: true });
+                if (ev.key === 'Enter') void useRunStore.getState().seek(i, { animate: true, focus: true });
               }}
               data-index={row.index}
             >

@@ -56,12 +56,14 @@ export interface RunState {
   readonly pagesVersion: number;
   /** What the right-hand panel shows: the element inspector or the packet inspector. */
   readonly side: 'element' | 'packet';
+  /** Bumped when the canvas should bring the current event's element into view (a jump, a pick). */
+  readonly focusSerial: number;
 
   run(scenario: Scenario): Promise<void>;
   cancel(): void;
   setModeChoice(mode: ModeChoice): void;
   setFilter(filter: Partial<RunFilter>): Promise<void>;
-  seek(position: number, options?: { animate?: boolean; keepPlaying?: boolean }): Promise<void>;
+  seek(position: number, options?: { animate?: boolean; keepPlaying?: boolean; focus?: boolean }): Promise<void>;
   step(delta: 1 | -1): Promise<void>;
   play(): void;
   pause(): void;
@@ -179,6 +181,7 @@ export const useRunStore = create<RunState>()((set, get) => {
     stepMs: STEP_MS,
     pagesVersion: 0,
     side: 'element',
+    focusSerial: 0,
 
     async run(scenario) {
       if (get().status === 'running') return;
@@ -284,6 +287,7 @@ export const useRunStore = create<RunState>()((set, get) => {
           stepMs: stepDuration(row, speed),
           ...(options.keepPlaying ? {} : { playing: false }),
           ...(row.event.packet === null ? { hops: [] } : {}),
+          ...(options.focus ? { focusSerial: get().focusSerial + 1 } : {}),
         });
         if (row.event.packet !== null && !samePacket) {
           const hops = await callWorker((r) => r.packetHops(row.index));
@@ -328,7 +332,7 @@ export const useRunStore = create<RunState>()((set, get) => {
       const f = filterOf(s.filter);
       try {
         const position = await callWorker((r) => r.find(from, 1, f, true));
-        if (position >= 0) await get().seek(position, { animate: true });
+        if (position >= 0) await get().seek(position, { animate: true, focus: true });
       } catch (error) {
         failed(error);
       }
@@ -347,7 +351,7 @@ export const useRunStore = create<RunState>()((set, get) => {
           await get().setFilter({ kind: 'all', connection: null });
           position = await locate();
         }
-        if (position >= 0) await get().seek(position, { animate: true });
+        if (position >= 0) await get().seek(position, { animate: true, focus: true });
       } catch (error) {
         failed(error);
       }
