@@ -3059,9 +3059,12 @@ export class Simulation {
       // acknowledged because something on the path doomed it (an idle timeout, a stopped VM) is a
       // timeout too, not the client's orderly close.
       if (conn.doom !== null && conn.closed?.by === 'client') conn.closed = null;
+      // scenario-format.md "Result": `idleTimeout` covers "the first segment after the flow idled
+      // out", so a connection whose first doom was the idle timeout reports it even though its own
+      // retransmissions are what finally gave up (engine-model.md "Idle timeout").
       conn.closed ??= {
         atUs: this.now,
-        by: 'timeout',
+        by: conn.doom?.code === 'IDLE_TIMEOUT' ? 'idleTimeout' : 'timeout',
         reason: conn.doom ?? {
           code: 'TCP_TIMEOUT',
           at: host.id,

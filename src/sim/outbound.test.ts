@@ -169,7 +169,7 @@ describe('SNAT ports (load-balancer-outbound-connections "Exhausting ports", "Co
     // that 4-tuple is ESTABLISHED and ignores it (challenge ACKs, RFC 5961, are not modelled).
     expect(one(r, 'at300')).toMatchObject({ outcome: 'timeout', reason: { code: 'TCP_TIMEOUT' } });
     for (const c of rows(r, 'held'))
-      expect(c.closed).toMatchObject({ by: 'timeout', reason: { code: 'IDLE_TIMEOUT' } });
+      expect(c.closed).toMatchObject({ by: 'idleTimeout', reason: { code: 'IDLE_TIMEOUT' } });
   });
 });
 

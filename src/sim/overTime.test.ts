@@ -333,9 +333,9 @@ describe('idle timeout (engine-model.md "Idle timeout"; seeds/002 SKU table "TCP
     ['windows', 300.02075 + 18.9],
     ['linux', 300.02075 + 924.6],
   ] as const) {
-    it(`${os}: no TCP reset, the next segment is dropped (IDLE_TIMEOUT) and the retransmissions give up`, () => {
+    it(`${os}: no TCP reset, the next segment is dropped (IDLE_TIMEOUT); when the retransmissions give up it closed by idleTimeout`, () => {
       const r = runScenario(idle(os, false, 300));
-      expect(row(r)?.closed).toMatchObject({ by: 'timeout', reason: { code: 'IDLE_TIMEOUT', at: 'lb:ilb' } });
+      expect(row(r)?.closed).toMatchObject({ by: 'idleTimeout', reason: { code: 'IDLE_TIMEOUT', at: 'lb:ilb' } });
       expect(row(r)?.closed?.at).toBeCloseTo(gaveUp, 3);
       expectModesAgree(idle(os, false, 300));
     });
@@ -343,7 +343,7 @@ describe('idle timeout (engine-model.md "Idle timeout"; seeds/002 SKU table "TCP
 
   it('no data at all: the FIN after the idle timeout is what gets dropped', () => {
     const c = row(runScenario(idle('windows', false, 0)));
-    expect(c?.closed).toMatchObject({ by: 'timeout', reason: { code: 'IDLE_TIMEOUT' } });
+    expect(c?.closed).toMatchObject({ by: 'idleTimeout', reason: { code: 'IDLE_TIMEOUT' } });
     expect(c?.closed?.at).toBeCloseTo(600.02075 + 18.9, 3);
   });
 });
