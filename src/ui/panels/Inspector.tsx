@@ -16,6 +16,7 @@ import { describeElement } from '../inspector/describe';
 import { DiagnosticsProvider, FieldRow, ListTable, NameField, RecordForm } from '../inspector/forms';
 import { JsonField } from '../inspector/JsonField';
 import { KIND_INFO } from '../kinds';
+import { Markdown } from '../markdown/Markdown';
 import { useAppStore } from '../store';
 
 const KIND_LABEL: { [kind: string]: string } = {
@@ -261,7 +262,7 @@ function ScenarioInspector() {
       <div className="inspector-kind">Scenario</div>
       <h2 className="inspector-name">{scenario.title?.trim() ? scenario.title : 'Untitled scenario'}</h2>
       {typeof scenario.description === 'string' && scenario.description !== '' && (
-        <p className="inspector-description">{scenario.description}</p>
+        <Markdown className="inspector-description" source={scenario.description} />
       )}
       <dl className="fields">
         {summary.map(([label, n]) => (
