@@ -128,7 +128,10 @@ test('stepping through events moves the canvas, the event list and the packet in
   await expect(list.getByRole('option', { selected: true })).toContainText('web01-to-vip#0');
 
   // Only the web01 connection, then the load balancer's rewrite: hash inputs and the chosen member.
-  await page.getByRole('combobox', { name: 'Connection' }).selectOption('web01-to-vip#0');
+  const connection = page.getByRole('combobox', { name: 'Connection' });
+  await connection.fill('web01-to-vip#0');
+  await connection.press('Enter');
+  await expect(list.getByRole('option').first()).toContainText('web01-to-vip#0');
   await page.getByRole('combobox', { name: 'Event kind' }).selectOption('all');
   const rewrite = list.getByRole('option').filter({ hasText: 'rewritten' }).first();
   await rewrite.click();

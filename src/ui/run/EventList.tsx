@@ -1,4 +1,5 @@
-import { useCallback } from 'react';
+import { type ChangeEvent, useCallback, useEffect, useId, useMemo, useState } from 'react';
+import type { KeptSummary } from '../../sim/service';
 import { describeEvent, elementLabel, formatTime, packetKind, packetLabel } from './describe';
 import { type FilterKind, PAGE_SIZE, rowAt, useRunStore } from './runStore';
 import { VirtualRows } from './VirtualRows';
@@ -9,6 +10,80 @@ const KINDS: { value: FilterKind; label: string }[] = [
   { value: 'probes', label: 'Probes' },
   { value: 'drops', label: 'Drops only' },
 ];
+
+const idsOf = new WeakMap<KeptSummary, readonly string[]>();
+function connectionIds(summary: KeptSummary): readonly string[] {
+  let ids = idsOf.get(summary);
+  if (ids === undefined) {
+    ids =
+      'connections' in summary.result && Array.isArray(summary.result.connections)
+        ? summary.result.connections.map((c) => `${c.traffic}#${c.index}`)
+        : [];
+    idsOf.set(summary, ids);
+  }
+  return ids;
+}
+
+/** Suggestions the connection filter offers at once (the ones that contain what is typed). */
+const SUGGESTIONS = 50;
+
+/**
+ * The connection filter: a text field suggesting matching connections, not a `<select>` of every
+ * one. A select of 2,000 options took the first render of the event list over 50 ms (bench/run.bench.ts,
+ * 2,000 traced connections: 58–61 ms, most of it creating and styling the options).
+ * A suggestion picked, Enter, or leaving the field applies it; an empty field shows every connection.
+ */
+function ConnectionFilter({ connections, value }: { connections: readonly string[]; value: string | null }) {
+  const [text, setText] = useState(value ?? '');
+  useEffect(() => setText(value ?? ''), [value]);
+  const id = useId();
+  const known = useMemo(() => new Set(connections), [connections]);
+  const matches = useMemo(() => {
+    const q = text.trim().toLowerCase();
+    const out: string[] = [];
+    for (const c of connections) {
+      if (q === '' || c.toLowerCase().includes(q)) out.push(c);
+      if (out.length === SUGGESTIONS) break;
+    }
+    return out;
+  }, [connections, text]);
+  const apply = (raw: string) => {
+    const v = raw.trim();
+    const next = v === '' ? null : known.has(v) ? v : undefined;
+    if (next === undefined) setText(value ?? '');
+    else if (next !== value) void useRunStore.getState().setFilter({ connection: next });
+  };
+  const onChange = (e: ChangeEvent<HTMLInputElement>) => {
+    setText(e.target.value);
+    // A suggestion chosen from the list arrives as one replacement, not as typing.
+    const native = e.nativeEvent as InputEvent;
+    if (native.inputType === undefined || native.inputType === 'insertReplacementText') apply(e.target.value);
+  };
+  return (
+    <label>
+      <span className="visually-hidden">Connection</span>
+      <input
+        type="search"
+        className="event-connection"
+        aria-label="Connection"
+        placeholder={`All ${connections.length.toLocaleString('en')} connections`}
+        list={id}
+        value={text}
+        onChange={onChange}
+        onBlur={(e) => apply(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') apply(e.currentTarget.value);
+          if (e.key === 'Escape') setText(value ?? '');
+        }}
+      />
+      <datalist id={id}>
+        {matches.map((c) => (
+          <option key={c} value={c} />
+        ))}
+      </datalist>
+    </label>
+  );
+}
 
 /**
  * Every event of the run, as in Packet Tracer's simulation mode: time, element, packet, what
@@ -30,10 +105,7 @@ export function EventList() {
   if (summary === null) return <p className="muted run-empty">Run the scenario to list its packet events.</p>;
   if (summary.mode === 'bulk')
     return <p className="muted run-empty">A bulk run keeps statistics only. Run in trace mode to see every event.</p>;
-  const connections =
-    'connections' in summary.result && Array.isArray(summary.result.connections)
-      ? summary.result.connections.map((c) => `${c.traffic}#${c.index}`)
-      : [];
+  const connections = connectionIds(summary);
 
   return (
     <div className="event-list">
@@ -52,21 +124,7 @@ export function EventList() {
             ))}
           </select>
         </label>
-        <label>
-          <span className="visually-hidden">Connection</span>
-          <select
-            aria-label="Connection"
-            value={filter.connection ?? ''}
-            onChange={(e) => void useRunStore.getState().setFilter({ connection: e.target.value || null })}
-          >
-            <option value="">All connections</option>
-            {connections.map((c) => (
-              <option key={c} value={c}>
-                {c}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ConnectionFilter connections={connections} value={filter.connection} />
         <span className="muted">
           {viewCount.toLocaleString('en')} of {summary.eventCount.toLocaleString('en')} events
         </span>
