@@ -175,6 +175,35 @@ test('a long run shows progress, can be cancelled, and the next run works', asyn
   await expect(page.getByRole('listbox', { name: 'Connections' }).getByRole('option')).toHaveCount(6);
 });
 
+test('a worker that crashes mid-run shows a clear error, and the next run starts a fresh one', async ({
+  page,
+  baseURL,
+}) => {
+  await open(page, baseURL, library('hairpin-one-backend'));
+  // The first worker loads, then throws on the first call it gets: an uncaught error in the worker.
+  let crashes = 0;
+  await page.route(/engine\.worker[^/]*\.(js|ts)(\?.*)?$/, async (route) => {
+    if (crashes > 0) return route.fallback();
+    crashes++;
+    await route.fulfill({
+      contentType: 'text/javascript',
+      body: "self.addEventListener('message', () => { throw new Error('engine exploded'); });",
+    });
+  });
+  await runButton(page).click();
+  const error = page.getByRole('status').filter({ hasText: 'stopped unexpectedly' });
+  await expect(error).toBeVisible({ timeout: 10_000 });
+  await expect(error).toContainText('engine exploded');
+  await expect(error).toContainText('Run again to start a fresh worker');
+  await expect(runButton(page)).toBeEnabled();
+  await shot(page, 'run-worker-crashed');
+
+  // The next run loads the real worker and completes.
+  await run(page);
+  await expect(page.locator('[data-mark="vm:web01"]')).toContainText('TCP_SYNACK_MISMATCH');
+  expect(crashes).toBe(1);
+});
+
 test('the result in the browser is byte for byte the command line’s', async ({ page, baseURL }) => {
   const s = library('hairpin-one-backend');
   await open(page, baseURL, s);

@@ -35,6 +35,7 @@ function spawn(): Live {
   const gone = new Promise<never>((_, r) => {
     reject = r;
   });
+  let dead = false;
   // Nobody may be waiting when the worker goes: that is not an unhandled rejection.
   gone.catch(() => {});
   const entry: Live = {
@@ -42,6 +43,9 @@ function spawn(): Live {
     remote,
     gone,
     kill: (reason) => {
+      // A dying worker can report more than one error; releasing its proxy twice throws.
+      if (dead) return;
+      dead = true;
       if (live === entry) live = null;
       remote[Comlink.releaseProxy]();
       worker.terminate();
