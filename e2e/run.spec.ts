@@ -239,4 +239,11 @@ test('the traffic panel offers the scenario’s clients, VMs and frontends, and 
   await shot(page, 'run-traffic');
   await page.keyboard.press('Control+z');
   await expect(page.getByRole('combobox', { name: /^From of / })).toHaveCount(2);
+
+  // A fixed source port reaches the engine: the SYN-ACK that arrives at web01 goes back to it.
+  await page.getByRole('spinbutton', { name: 'Source port of web01-to-vip' }).fill('50000');
+  await page.getByRole('spinbutton', { name: 'Data every of web01-to-vip' }).fill('0.5');
+  await run(page);
+  const mismatch = page.locator('[data-mark="vm:web01"]').getByRole('table', { name: 'SYN-ACK mismatch' });
+  await expect(mismatch.getByRole('row', { name: /arrived/ })).toContainText('10.2.1.4:50000');
 });

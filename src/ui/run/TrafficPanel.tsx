@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import type { Traffic } from '../../scenario';
+import { RANGES } from '../../scenario/defaults';
 import { useAppStore } from '../store';
 import {
   addTraffic,
@@ -143,6 +144,35 @@ export function TrafficPanel() {
                 value={t.duration ?? ''}
                 placeholder="0"
                 onChange={(e) => edit(i, 'duration', numberOrUndefined(e.target.value))}
+              />
+            </label>
+            <label className="field field-number">
+              <span>Source port</span>
+              <input
+                type="number"
+                min={RANGES.port.min}
+                max={RANGES.port.max}
+                step={1}
+                aria-label={label('Source port')}
+                title="A fixed source port for every connection; empty: an ephemeral port each time"
+                value={typeof t.sourcePort === 'number' ? t.sourcePort : ''}
+                placeholder="auto"
+                disabled={protocol === 'Icmp'}
+                onChange={(e) => edit(i, 'sourcePort', numberOrUndefined(e.target.value))}
+              />
+            </label>
+            <label className="field field-number">
+              <span>Data every s</span>
+              <input
+                type="number"
+                min={0}
+                step="any"
+                aria-label={label('Data every')}
+                title="Seconds between data segments while the connection is open; empty: none"
+                value={t.dataEvery ?? ''}
+                placeholder="none"
+                disabled={protocol === 'Icmp'}
+                onChange={(e) => edit(i, 'dataEvery', numberOrUndefined(e.target.value))}
               />
             </label>
             <button
