@@ -332,6 +332,7 @@ type SimEvent =
   | { readonly type: 'close'; readonly conn: Conn }
   | { readonly type: 'dataTick'; readonly conn: Conn }
   | { readonly type: 'answerDeadline'; readonly conn: Conn }
+  | { readonly type: 'udpEnd'; readonly conn: Conn }
   | { readonly type: 'responseDeadline'; readonly conn: Conn }
   | { readonly type: 'connectTimeout'; readonly conn: Conn }
   | { readonly type: 'arrive'; readonly packet: Packet<Owner>; readonly stage: Stage }
@@ -884,6 +885,10 @@ export class Simulation {
         e.conn.deadline = null;
         this.onAnswerDeadline(e.conn);
         return;
+      case 'udpEnd':
+        e.conn.timer = null;
+        this.onUdpEnd(e.conn);
+        return;
       case 'responseDeadline':
         e.conn.deadline = null;
         this.onResponseDeadline(e.conn);
@@ -1028,7 +1033,8 @@ export class Simulation {
       if (conn.done) continue;
       const own: Reason = { ...reason, detail: `${host.name} was stopped with the connection open.` };
       if (conn.outcome === 'established') conn.closed ??= { atUs: this.now, by: 'timeout', reason: own };
-      else {
+      else if (conn.outcome !== 'answered') {
+        // (A long-lived UDP flow whose first datagram was answered keeps `answered`: see `isLongUdp`.)
         conn.outcome = conn.spec.protocol === 'Tcp' ? 'timeout' : 'unanswered';
         conn.reason = own;
       }
@@ -2082,6 +2088,9 @@ export class Simulation {
       // A member that left the pool counts as gone (seeds/000 keeps TCP flows only).
       const rule = flow.rule;
       if ('pool' in rule && (!this.isMemberUp(l, rule, flow.nic) || !lb.pools[rule.pool]?.members.includes(flow.nic))) {
+        table.delete(key);
+        if (this.tracing)
+          this.traceFlowEnd(flow, 'its member is probed down or left the pool: the UDP flow moves', null);
         flow = undefined;
       }
     }
@@ -2957,6 +2966,19 @@ export class Simulation {
       aux: conn.probe,
       cancelled: false,
     });
+    if (isLongUdp(conn)) {
+      // A long-lived UDP flow (see `isLongUdp`): a datagram every `dataEvery` s on this socket
+      // (same 4-tuple, so the load balancer's flow table keeps it) until `duration` after the
+      // first. `timer` (unused by UDP otherwise) holds its end.
+      conn.closeAtUs = this.now + t.durationUs;
+      conn.timer = this.schedule(conn.closeAtUs, PHASE.traffic, {
+        type: 'udpEnd',
+        conn,
+        aux: conn.probe,
+        cancelled: false,
+      });
+      this.scheduleTick(conn);
+    }
   }
 
   /**
@@ -3118,6 +3140,19 @@ export class Simulation {
   private onDataTick(conn: Conn): void {
     const host = conn.host;
     const sock = conn.socket;
+    if (conn.spec.protocol === 'Udp') {
+      // A long-lived UDP flow's next datagram, on the same socket and 4-tuple as the first. UDP has
+      // no acknowledgment, so nothing is retransmitted and nothing waits for an earlier answer.
+      if (conn.done || host === null || sock === null) return;
+      const { local, remote } = sock;
+      this.sendFromHost(
+        host,
+        newHeader('Udp', local.address, local.port, remote.address, remote.port, 0, null, null),
+        conn,
+      );
+      this.scheduleTick(conn);
+      return;
+    }
     if (conn.done || host === null || sock === null || sock.state !== 'ESTABLISHED') return;
     if (sock.pending === null && !conn.awaitingResponse) this.sendData(conn, host, sock, PSH | ACK, null);
     this.scheduleTick(conn);
@@ -3324,6 +3359,20 @@ export class Simulation {
 
   private onAnswered(conn: Conn, host: Host, sock: Socket): void {
     if (conn.done) return;
+    if (isLongUdp(conn)) {
+      // Outcome of a long-lived UDP flow (see `isLongUdp`): decided by the first answer deadline.
+      if (conn.outcome === 'pending') {
+        conn.outcome = 'answered';
+        this.cancel(conn.deadline);
+        conn.deadline = null;
+      }
+      // Past its end, the flow only waited for this answer (see `onUdpEnd`).
+      if (this.now >= conn.closeAtUs) {
+        this.removeSocket(host, sock);
+        this.finish(conn);
+      }
+      return;
+    }
     conn.outcome = 'answered';
     this.removeSocket(host, sock);
     this.finish(conn);
@@ -3339,7 +3388,24 @@ export class Simulation {
       rule: null,
       detail: `No answer reached ${host?.name ?? conn.spec.from} within ${ANSWER_WAIT_US / 1_000_000} s.`,
     };
+    // A long-lived UDP flow keeps sending until its end (the application cannot tell a lost
+    // datagram from a slow answer); its outcome stays unanswered.
+    if (isLongUdp(conn) && this.now < conn.closeAtUs) return;
     if (host !== null && conn.socket !== null) this.removeSocket(host, conn.socket);
+    this.finish(conn);
+  }
+
+  /**
+   * The end of a long-lived UDP flow (`duration` after its first datagram): no more datagrams; the
+   * socket closes, so a later answer goes unanswered at the client. If the first datagram's answer
+   * is still awaited (a `duration` shorter than ANSWER_WAIT_US), the socket waits for it first.
+   */
+  private onUdpEnd(conn: Conn): void {
+    if (conn.done) return;
+    this.cancel(conn.tick);
+    conn.tick = null;
+    if (conn.outcome === 'pending') return;
+    if (conn.host !== null && conn.socket !== null) this.removeSocket(conn.host, conn.socket);
     this.finish(conn);
   }
 
@@ -3708,7 +3774,29 @@ function clientStage(host: Host): Stage {
 }
 
 /** The row's `reason` (scenario-format.md): null when it worked, else the first event that doomed it. */
-/** Traffic the bulk fast path may take (see `tryFast`). */
+/**
+ * A long-lived UDP flow: UDP traffic with `duration` > 0 and `dataEvery` > 0 (scenario-format.md
+ * "traffic"). The client sends a datagram every `dataEvery` s until `duration` after the first, all
+ * from one socket (one 4-tuple), and the listener answers each one (engine-model.md step 14), so the
+ * load balancer's flow table keeps the flow, and moves it, or ends it (engine-model.md step 7 and
+ * "Health probes"). Assumptions (the spec defines UDP outcomes for one datagram only):
+ * - outcome `answered` when an answer reaches the client's socket within ANSWER_WAIT_US (4 s) of
+ *   the first datagram, else `unanswered` (reason: the first doom, else NO_ANSWER); the socket
+ *   cannot tell answers apart, so with `dataEvery` < 4 s an answer to a later datagram counts too.
+ *   Later datagrams' fate does not change the outcome; the trace shows it (LB_NO_HEALTHY_BACKEND
+ *   drops, a member change).
+ * - `backend` is the member the first datagram was sent to (the first flow's choice), even when
+ *   the flow later moves to another member.
+ * - the connection ends at `duration` (its socket closes; an answer arriving later is dropped
+ *   at the client), or later when the first answer deadline has not passed yet; `closed` stays
+ *   null (the format reports it for established TCP connections only).
+ * `duration` or `dataEvery` 0: one datagram, as before.
+ */
+function isLongUdp(conn: Conn): boolean {
+  return conn.spec.protocol === 'Udp' && conn.spec.durationUs > 0 && conn.spec.dataEveryUs > 0;
+}
+
+/** Traffic the bulk fast path may take (see `tryFast`; never UDP, so never a long-lived UDP flow). */
 function fastEligible(t: TrafficIn): boolean {
   return t.protocol === 'Tcp' && t.sourcePort === null && t.http === null && t.durationUs === 0 && t.dataEveryUs === 0;
 }
