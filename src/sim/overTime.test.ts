@@ -314,7 +314,7 @@ describe('idle timeout (engine-model.md "Idle timeout"; seeds/002 SKU table "TCP
     const rsts = (r.events ?? []).filter(
       (e) => e.kind === 'send' && e.element === 'lb:ilb' && e.packet?.flags.includes('RST'),
     );
-    expect(rsts.map((e) => e.packet?.dst)).toEqual(['192.168.2.1:' + row(r)?.source?.split(':')[1], '10.2.1.4:80']);
+    expect(rsts.map((e) => e.packet?.dst)).toEqual([`192.168.2.1:${row(r)?.source?.split(':')[1]}`, '10.2.1.4:80']);
     // web01's socket got the RST too: it closed (RFC 9293 §3.10.7.4, ESTABLISHED: RST → CLOSED).
     expect(
       (r.events ?? []).some((e) => e.kind === 'state' && e.element === 'vm:web01' && e.state?.to === 'CLOSED'),
