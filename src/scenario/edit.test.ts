@@ -511,3 +511,69 @@ describe('field and list edits', () => {
     expect(moved.layout?.['subnet:spoke/web']).toEqual({ x: 1, y: 2, width: 720, height: 360 });
   });
 });
+
+describe('setField on the name of a row: events follow the rename', () => {
+  const withEvents = (): Scenario => {
+    const s = createDefaultScenario();
+    s.networkSecurityGroups = [
+      {
+        name: 'nsg-web',
+        securityRules: [{ name: 'deny-all', priority: 4000, direction: 'Inbound', access: 'Deny' }],
+      },
+    ];
+    const vm = s.virtualMachines?.[0];
+    if (vm) vm.firewall = { rules: [{ name: 'block-probe', direction: 'Inbound', action: 'Block' }] };
+    s.events = [
+      { at: 10, action: 'setListener', vm: 'web01', listener: 'iis', http: { '/': 500 } },
+      { at: 20, action: 'removeListener', vm: 'web01', listener: 'iis' },
+      { at: 30, action: 'removeSecurityRule', networkSecurityGroup: 'nsg-web', rule: 'deny-all' },
+      {
+        at: 40,
+        action: 'setSecurityRule',
+        networkSecurityGroup: 'nsg-web',
+        rule: { name: 'deny-all', priority: 4000, direction: 'Inbound', access: 'Allow' },
+      },
+      { at: 50, action: 'removeFirewallRule', vm: 'web01', rule: 'block-probe' },
+      {
+        at: 60,
+        action: 'setFirewallRule',
+        vm: 'web01',
+        rule: { name: 'block-probe', direction: 'Inbound', action: 'Allow' },
+      },
+      { at: 70, action: 'removeListener', vm: 'other', listener: 'iis' },
+    ];
+    return Object.freeze(s) as Scenario;
+  };
+
+  it('a listener rename updates setListener and removeListener of that VM only', () => {
+    const s = setField(withEvents(), ['virtualMachines', 0, 'listeners', 0, 'name'], 'web');
+    expect(s.events?.map((e) => ('listener' in e ? e.listener : null))).toEqual([
+      'web',
+      'web',
+      null,
+      null,
+      null,
+      null,
+      'iis',
+    ]);
+  });
+
+  it('a security rule rename updates removeSecurityRule and the rule setSecurityRule carries', () => {
+    const s = setField(withEvents(), ['networkSecurityGroups', 0, 'securityRules', 0, 'name'], 'deny-rest');
+    expect(s.events?.[2]).toMatchObject({ rule: 'deny-rest' });
+    expect(s.events?.[3]).toMatchObject({ rule: { name: 'deny-rest', access: 'Allow' } });
+    expect(validateScenario({ ...s, events: s.events?.slice(0, 6) }).errors).toEqual([]);
+  });
+
+  it('a firewall rule rename updates removeFirewallRule and setFirewallRule', () => {
+    const s = setField(withEvents(), ['virtualMachines', 0, 'firewall', 'rules', 0, 'name'], 'let-probe');
+    expect(s.events?.[4]).toMatchObject({ rule: 'let-probe' });
+    expect(s.events?.[5]).toMatchObject({ rule: { name: 'let-probe' } });
+  });
+
+  it('other name fields change nothing else', () => {
+    const before = withEvents();
+    const s = setField(before, ['title'], 'x');
+    expect(s.events).toBe(before.events);
+  });
+});

@@ -942,9 +942,50 @@ export function setField(s: Scenario, path: readonly Key[], value: unknown): Sce
   const d = new Draft(s);
   const parent = d.at<{ [k: string]: unknown }>(path.slice(0, -1));
   const key = path[path.length - 1] as Key;
+  const before = parent[key as string];
   if (value === undefined && !Array.isArray(parent)) delete parent[key as string];
   else parent[key as string] = value;
+  if (key === 'name' && typeof before === 'string' && typeof value === 'string' && before !== value) {
+    renameRowReferences(d, path, before, value);
+  }
   return d.root;
+}
+
+/**
+ * Listeners, security rules and firewall rules are rows of their VM or NSG, not canvas elements,
+ * so they are renamed through `setField`; events name them (`setListener`, `removeSecurityRule`,
+ * `setFirewallRule` …), and those references follow the new name as `renameElement`'s do.
+ */
+function renameRowReferences(d: Draft, path: readonly Key[], from: string, to: string): void {
+  const [top, i, list, j, third] = path;
+  const owner = typeof i === 'number' ? (d.root as { [k: string]: unknown[] })[top as string]?.[i] : undefined;
+  if (!isObj(owner) || typeof owner.name !== 'string') return;
+  const ownerName = owner.name;
+  type Target = { actions: readonly string[]; ownerKey: 'vm' | 'networkSecurityGroup' };
+  let target: Target | null = null;
+  if (top === 'virtualMachines' && list === 'listeners' && typeof j === 'number' && path.length === 5) {
+    target = { actions: ['setListener', 'removeListener'], ownerKey: 'vm' };
+  } else if (
+    top === 'networkSecurityGroups' &&
+    list === 'securityRules' &&
+    typeof j === 'number' &&
+    path.length === 5
+  ) {
+    target = { actions: ['setSecurityRule', 'removeSecurityRule'], ownerKey: 'networkSecurityGroup' };
+  } else if (top === 'virtualMachines' && list === 'firewall' && j === 'rules' && typeof third === 'number') {
+    target = { actions: ['setFirewallRule', 'removeFirewallRule'], ownerKey: 'vm' };
+  }
+  if (target === null) return;
+  const { actions, ownerKey } = target;
+  eachItem(d, d.root, 'events', (event, own) => {
+    if (!actions.includes(String(event.action)) || event[ownerKey] !== ownerName) return;
+    // The listener actions name their listener; removeSecurityRule and removeFirewallRule name
+    // their row; the set-rule actions carry a whole rule whose name says which row it replaces.
+    const key = String(event.action).endsWith('Listener') ? 'listener' : 'rule';
+    const ref = event[key];
+    if (ref === from) own()[key] = to;
+    else if (isObj(ref) && ref.name === from) own()[key] = { ...ref, name: to };
+  });
 }
 
 /** Appends `item` to the list at `path` (created when missing). */
