@@ -1,81 +1,11 @@
-/**
- * Frame times of the canvas editor in headless Chromium while panning and while dragging a node,
- * on generated scenarios of 300 and 1,000 elements (issue 5 item 7: p95 at most 20 ms at 300 and
- * 35 ms at 1,000). Headless frames are capped at 60 Hz, so a smooth run reads about 16.7 ms; what
- * this counts is the frames that took longer.
- *
- * It serves dist/ with `vite preview` on a free port of its own (building first when dist/ is
- * missing), opens the scenario through the autosave slot, and samples requestAnimationFrame
- * deltas in the page while Playwright's mouse pans or drags. `--quick` samples about a second of
- * each, on 300 elements only.
- */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from '@playwright/test';
 import { generateScenario } from './generate';
 import { type Figure, round } from './measure';
+import { CHROMIUM, startPreview } from './preview';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const BUDGET_MS: { [elements: number]: number } = { 300: 20, 1000: 35 };
 /** A frame that took longer than this missed at least one 60 Hz vsync. */
 const LONG_FRAME_MS = 20;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForServer(url: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`vite preview exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`vite preview did not answer at ${url}`);
-}
-
-async function startPreview(): Promise<{ url: string; stop: () => void }> {
-  if (!existsSync(join(root, 'dist', 'index.html'))) {
-    const build = spawnSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'], {
-      cwd: root,
-      stdio: 'ignore',
-    });
-    if (build.status !== 0) throw new Error('vite build failed');
-  }
-  const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    [
-      join(root, 'node_modules', 'vite', 'bin', 'vite.js'),
-      'preview',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--strictPort',
-    ],
-    { cwd: root, stdio: 'ignore' },
-  );
-  const url = `http://127.0.0.1:${port}/`;
-  await waitForServer(url, child);
-  return { url, stop: () => child.kill() };
-}
 
 interface Frames {
   p95: number;

@@ -1,68 +1,9 @@
-/**
- * The page while the engine runs (issue 6: no main-thread task over 50 ms during a run of 100,000
- * connections). Serves dist/ with `vite preview` on a free port of its own (building first when
- * dist/ is missing), opens the library's baseline lab with 100,000 connections through the
- * autosave slot, watches long tasks (PerformanceObserver `longtask`: tasks over 50 ms) while Run
- * works in bulk mode in the worker, and reports the longest main-thread task, how many long tasks
- * there were and how long the run took. `--quick` runs 2,000 connections. Reported, not asserted.
- */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import type { Scenario } from '../src/scenario/types';
 import { type Figure, round } from './measure';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForServer(url: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`vite preview exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`vite preview did not answer at ${url}`);
-}
-
-async function startPreview(): Promise<{ url: string; stop: () => void }> {
-  if (!existsSync(join(root, 'dist', 'index.html'))) {
-    const build = spawnSync(process.execPath, [vite, 'build'], { cwd: root, stdio: 'ignore' });
-    if (build.status !== 0) throw new Error('vite build failed');
-  }
-  const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    [vite, 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
-    {
-      cwd: root,
-      stdio: 'ignore',
-    },
-  );
-  const url = `http://127.0.0.1:${port}/`;
-  await waitForServer(url, child);
-  return { url, stop: () => child.kill() };
-}
+import { CHROMIUM, root, startPreview } from './preview';
 
 /** The baseline lab with its first traffic opening `connections` connections, 1 ms apart. */
 function scenario(connections: number): Scenario {
