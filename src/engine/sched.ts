@@ -29,6 +29,24 @@ function precedes<T>(a: Scheduled<T>, b: Scheduled<T>): boolean {
   return a.seq < b.seq;
 }
 
+/** Places `entry` at `i` or below, moving earlier children up: the heap's one sift-down. */
+function siftDown<T>(heap: Scheduled<T>[], start: number, entry: Scheduled<T>): void {
+  const n = heap.length;
+  let i = start;
+  for (;;) {
+    const left = 2 * i + 1;
+    if (left >= n) break;
+    const right = left + 1;
+    let child = left;
+    if (right < n && precedes(heap[right] as Scheduled<T>, heap[left] as Scheduled<T>)) child = right;
+    const c = heap[child] as Scheduled<T>;
+    if (!precedes(c, entry)) break;
+    heap[i] = c;
+    i = child;
+  }
+  heap[i] = entry;
+}
+
 export class EventQueue<T> {
   private readonly heap: Scheduled<T>[] = [];
   private nextSeq = 0;
@@ -78,22 +96,7 @@ export class EventQueue<T> {
     let n = 0;
     for (const e of heap) if (keep(e.payload)) heap[n++] = e;
     heap.length = n;
-    for (let start = (n >> 1) - 1; start >= 0; start--) {
-      const last = heap[start] as Scheduled<T>;
-      let i = start;
-      for (;;) {
-        const left = 2 * i + 1;
-        if (left >= n) break;
-        const right = left + 1;
-        let child = left;
-        if (right < n && precedes(heap[right] as Scheduled<T>, heap[left] as Scheduled<T>)) child = right;
-        const c = heap[child] as Scheduled<T>;
-        if (!precedes(c, last)) break;
-        heap[i] = c;
-        i = child;
-      }
-      heap[i] = last;
-    }
+    for (let start = (n >> 1) - 1; start >= 0; start--) siftDown(heap, start, heap[start] as Scheduled<T>);
   }
 
   peek(): Scheduled<T> | undefined {
@@ -105,22 +108,7 @@ export class EventQueue<T> {
     const top = heap[0];
     if (top === undefined) return undefined;
     const last = heap.pop() as Scheduled<T>;
-    if (heap.length > 0) {
-      let i = 0;
-      const n = heap.length;
-      for (;;) {
-        const left = 2 * i + 1;
-        if (left >= n) break;
-        const right = left + 1;
-        let child = left;
-        if (right < n && precedes(heap[right] as Scheduled<T>, heap[left] as Scheduled<T>)) child = right;
-        const c = heap[child] as Scheduled<T>;
-        if (!precedes(c, last)) break;
-        heap[i] = c;
-        i = child;
-      }
-      heap[i] = last;
-    }
+    if (heap.length > 0) siftDown(heap, 0, last);
     return top;
   }
 }
