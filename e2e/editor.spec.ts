@@ -6,22 +6,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { expect, type Locator, type Page, test } from '@playwright/test';
+import { failOnConsoleErrors, shot } from './support';
 
-let problems: string[] = [];
-
-test.beforeEach(({ page }) => {
-  problems = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-});
-
-test.afterEach(() => {
-  expect(problems, 'console errors and page errors').toEqual([]);
-});
-
-const shot = (page: Page, name: string) => page.screenshot({ path: `test-results/screenshots/${name}.png` });
+failOnConsoleErrors();
 const node = (page: Page, name: string) => page.getByRole('group', { name, exact: true });
 const inspector = (page: Page) => page.getByRole('complementary', { name: 'Inspector' });
 const palette = (page: Page) => page.getByRole('navigation', { name: 'Palette' });

@@ -12,22 +12,9 @@ import { loadScenarioValue } from '../src/scenario';
 import { createShareLink } from '../src/scenario/shareLink';
 import type { Scenario } from '../src/scenario/types';
 import { runScenario } from '../src/sim/simulate';
+import { failOnConsoleErrors, shot } from './support';
 
-let problems: string[] = [];
-
-test.beforeEach(({ page }) => {
-  problems = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-});
-
-test.afterEach(() => {
-  expect(problems, 'console errors and page errors').toEqual([]);
-});
-
-const shot = (page: Page, name: string) => page.screenshot({ path: `test-results/screenshots/${name}.png` });
+failOnConsoleErrors();
 const libraryFile = (name: string) => `public/library/${name}.json`;
 const library = (name: string): Scenario => JSON.parse(readFileSync(libraryFile(name), 'utf8')) as Scenario;
 

@@ -8,22 +8,9 @@ import { expect, type Page, test } from '@playwright/test';
 import { createDefaultScenario } from '../src/scenario/defaultScenario';
 import { createShareLink } from '../src/scenario/shareLink';
 import type { Scenario } from '../src/scenario/types';
+import { failOnConsoleErrors, shot } from './support';
 
-let problems: string[] = [];
-
-test.beforeEach(({ page }) => {
-  problems = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-});
-
-test.afterEach(() => {
-  expect(problems, 'console errors and page errors').toEqual([]);
-});
-
-const shot = (page: Page, name: string) => page.screenshot({ path: `test-results/screenshots/${name}.png` });
+failOnConsoleErrors();
 
 /** The default lab with web01 renamed: a scenario that is visibly not the default. */
 function renamedLab(vm: string, title: string): Scenario {

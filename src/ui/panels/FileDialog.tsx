@@ -1,6 +1,6 @@
-import { useEffect, useRef } from 'react';
 import { formatDiagnostic } from '../../scenario';
 import { useAppStore } from '../store';
+import { useModal } from './useModal';
 
 /**
  * A file that was read but has errors: its problems by field, and the choice. The current work
@@ -10,13 +10,7 @@ export function FileDialog() {
   const pending = useAppStore((s) => s.pendingFile);
   const confirm = useAppStore((s) => s.confirmPendingFile);
   const cancel = useAppStore((s) => s.cancelPendingFile);
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog === null) return;
-    if (pending !== null && !dialog.open) dialog.showModal();
-    if (pending === null && dialog.open) dialog.close();
-  }, [pending]);
+  const ref = useModal(pending !== null);
   return (
     <dialog
       ref={ref}

@@ -1,5 +1,5 @@
-import { useEffect, useRef } from 'react';
 import { useAppStore } from '../store';
+import { useModal } from './useModal';
 
 /**
  * Asked when a share link would replace the user's own work (spec "Share links": never without
@@ -9,14 +9,7 @@ export function LinkDialog() {
   const pending = useAppStore((s) => s.pendingLink);
   const confirm = useAppStore((s) => s.confirmPendingLink);
   const keep = useAppStore((s) => s.keepCurrentScenario);
-  const ref = useRef<HTMLDialogElement>(null);
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog === null) return;
-    if (pending !== null && !dialog.open) dialog.showModal();
-    if (pending === null && dialog.open) dialog.close();
-  }, [pending]);
+  const ref = useModal(pending !== null);
 
   return (
     <dialog
