@@ -2,8 +2,9 @@ import { defineConfig, devices } from '@playwright/test';
 
 // Debian's Chromium: Playwright cannot download its own browser here (TOOLCHAIN.md G3).
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// Its own port, so that a running `npm start` or `npm run dev` is never what the tests see.
-const PORT = 4173;
+// Its own port, so that a running `npm start` or `npm run dev` is never what the tests see
+// (E2E_PORT moves it, for two checkouts testing side by side).
+const PORT = Number(process.env.E2E_PORT ?? 4173);
 
 export default defineConfig({
   testDir: 'e2e',

@@ -1,9 +1,20 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..');
 let server: ChildProcess | undefined;
+
+/** A port nobody listens on now, so that two checkouts can run the suite side by side. */
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
 
 afterEach(() => {
   server?.kill('SIGTERM');
@@ -11,7 +22,7 @@ afterEach(() => {
 
 describe('npm start', () => {
   it('builds, serves the playground on localhost and prints its URL', async () => {
-    const port = 5199;
+    const port = await freePort();
     server = spawn(process.execPath, [join(root, 'scripts', 'start.mjs')], {
       cwd: root,
       env: { ...process.env, PORT: String(port) },
