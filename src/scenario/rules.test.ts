@@ -1434,7 +1434,17 @@ describe('lesson', () => {
       '"web02-nic1" is not probed by "p80"',
     );
   });
-  it('closedBy needs an established connection', () => {
+  it('closedBy and closedBefore need an established connection', () => {
+    expectError(
+      rich((s) => Object.assign(checks(s)[0] as object, { expect: 'reset', closedBefore: 10 })),
+      'lesson.checks[0].closedBefore',
+      'closedBefore needs "expect": "established" (got "reset")',
+    );
+    expectError(
+      rich((s) => Object.assign(checks(s)[0] as object, { closedBefore: -1 })),
+      'lesson.checks[0].closedBefore',
+      'got -1',
+    );
     expectError(
       rich((s) => Object.assign(checks(s)[0] as object, { expect: 'timeout', closedBy: 'idleTimeout' })),
       'lesson.checks[0].closedBy',

@@ -2055,11 +2055,13 @@ function checkTrafficCheck(report: Report, ix: Index, c: TrafficCheck, path: str
       `traffic ${q(t.v.name)} is ${trafficProtocolOf(t.v)}, whose connections end ${fits.join(', ')}; got ${q(c.expect)}`,
     );
   }
-  if (c.closedBy !== undefined && c.expect !== 'established') {
-    report.error(
-      joinPath(path, 'closedBy'),
-      `only an established connection is closed: closedBy needs "expect": "established" (got ${q(c.expect)})`,
-    );
+  for (const field of ['closedBy', 'closedBefore'] as const) {
+    if (c[field] !== undefined && c.expect !== 'established') {
+      report.error(
+        joinPath(path, field),
+        `only an established connection is closed: ${field} needs "expect": "established" (got ${q(c.expect)})`,
+      );
+    }
   }
 }
 

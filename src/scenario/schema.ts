@@ -367,6 +367,7 @@ export const TRAFFIC_CHECK: ObjectSchema = {
     all: bool,
     reason: optional(enumOf(...REASON_CODES)),
     closedBy: optional(enumOf(...CLOSED_BY)),
+    closedBefore: optional({ t: 'number', min: 0, unit: 's' }),
   },
 };
 

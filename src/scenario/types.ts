@@ -332,7 +332,7 @@ export type CheckReasonCode = (typeof REASON_CODES)[number];
  * A traffic check (scenario-format.md "Lesson"): the outcome of its connections, every one
  * (`all`) or at least one. Project extension: `reason` also asks for the reason code a connection
  * failed with (or, for an established one, the reason it was closed with), `closedBy` how an
- * established connection ended.
+ * established connection ended, and `closedBefore` by when (seconds).
  */
 export type TrafficCheck = Extra & {
   name: string;
@@ -341,6 +341,8 @@ export type TrafficCheck = Extra & {
   all?: boolean;
   reason?: CheckReasonCode;
   closedBy?: ClosedBy;
+  /** Seconds from the start: an established connection counts only if it closed by then. */
+  closedBefore?: number;
 };
 
 export type ProbeCheck = Extra & {

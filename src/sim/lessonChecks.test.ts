@@ -107,6 +107,21 @@ describe('traffic checks with a reason and a close', () => {
     expect(reason?.passed).toBe(true);
   });
 
+  it('match when an established connection closed, with closedBefore (seconds)', () => {
+    const s = twoMembers((x) => {
+      x.traffic = [{ name: 'idle', from: 'onprem', to: '10.2.1.100:80', duration: 400 }];
+      const rule = x.loadBalancers?.[0]?.loadBalancingRules?.[0];
+      if (rule !== undefined) rule.enableTcpReset = true;
+    });
+    // The RST on idle comes at 240 s (idleTimeoutInMinutes 4).
+    const [early, late] = judge(s, [
+      { name: 'by 200 s', traffic: 'idle', expect: 'established', closedBefore: 200 },
+      { name: 'by 250 s', traffic: 'idle', expect: 'established', closedBefore: 250, all: true },
+    ]);
+    expect(early).toMatchObject({ passed: false, detail: expect.stringContaining('closed by idleTimeout at 240 s') });
+    expect(late?.passed).toBe(true);
+  });
+
   it('fail, saying so, when the traffic opened no connection', () => {
     const s = twoMembers();
     s.lesson = { checks: [{ name: 'x', traffic: 'onprem-to-vip', expect: 'established' }] };

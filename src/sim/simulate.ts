@@ -104,19 +104,23 @@ function judgeTraffic(check: TrafficCheck, result: SimulationResult): Verdict {
   const fits = (c: ConnectionResult) =>
     c.outcome === check.expect &&
     (check.reason === undefined || reasonOf(c) === check.reason) &&
-    (check.closedBy === undefined || c.closed?.by === check.closedBy);
+    (check.closedBy === undefined || c.closed?.by === check.closedBy) &&
+    (check.closedBefore === undefined || (c.closed !== null && c.closed.at <= check.closedBefore));
   const matching = list.filter(fits).length;
   const passed = check.all === true ? matching === list.length : matching > 0;
   const wanted = [
     check.expect,
     ...(check.closedBy === undefined ? [] : [`closed by ${check.closedBy}`]),
+    ...(check.closedBefore === undefined ? [] : [`closed by ${check.closedBefore} s`]),
     ...(check.reason === undefined ? [] : [check.reason]),
   ].join(', ');
   const seen = new Map<string, number>();
   for (const c of list) {
-    const key = [c.outcome, ...(c.closed === null ? [] : [`closed by ${c.closed.by}`]), reasonOf(c) ?? '']
-      .filter((p) => p !== '')
-      .join(', ');
+    const closed =
+      c.closed === null
+        ? []
+        : [`closed by ${c.closed.by}${check.closedBefore === undefined ? '' : ` at ${Math.round(c.closed.at)} s`}`];
+    const key = [c.outcome, ...closed, reasonOf(c) ?? ''].filter((p) => p !== '').join(', ');
     seen.set(key, (seen.get(key) ?? 0) + 1);
   }
   const summary = [...seen].map(([k, n]) => `${n} ${k}`).join('; ');
