@@ -341,6 +341,28 @@ const EXPECTED: Record<string, Expectation> = {
       expect(backends(after, 'web')).toEqual(new Set(['web01-nic1', 'web02-nic1']));
     },
   },
+  'removed-member-existing-flows.json': {
+    warnings: [],
+    warningsSolved: [],
+    checksBefore: [false, true],
+    behaviour: (before, after) => {
+      // seeds/000 "Virtual machines removed from a load balancer are receiving traffic": the sessions
+      // on web02 go on after it leaves the pool at 60 s...
+      const onWeb02 = (r: SimulationResult) => of(r, 'sessions').filter((c) => c.backend === 'web02-nic1');
+      expect(onWeb02(after).length).toBeGreaterThan(0);
+      for (const c of onWeb02(after)) expect(c.closed).toMatchObject({ by: 'client', at: expect.closeTo(300, -1) });
+      // ... until the VM is stopped (at 90 s as shipped): then they die by retransmission timeout.
+      for (const c of onWeb02(before)) {
+        expect(c.closed).toMatchObject({ by: 'timeout', reason: { code: 'VM_STOPPED', at: 'vm:web02' } });
+        expect(c.closed?.at).toBeGreaterThan(90);
+      }
+      for (const c of of(before, 'sessions').filter((x) => x.backend === 'web01-nic1')) {
+        expect(c.closed?.by).toBe('client');
+      }
+      // New flows from 70 s never go to the removed member.
+      for (const r of [before, after]) expect(backends(r, 'new-sessions')).toEqual(new Set(['web01-nic1']));
+    },
+  },
   'standard-public-closed-by-default.json': {
     warnings: ['loadBalancers[0].loadBalancingRules[0].frontendIPConfiguration'],
     warningsSolved: [],
