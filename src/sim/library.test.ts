@@ -363,6 +363,38 @@ const EXPECTED: Record<string, Expectation> = {
       for (const r of [before, after]) expect(backends(r, 'new-sessions')).toEqual(new Set(['web01-nic1']));
     },
   },
+  'all-probes-down-basic-vs-standard.json': {
+    warnings: [],
+    warningsSolved: [],
+    checksBefore: [false, true],
+    behaviour: (before, after) => {
+      // seeds/004: /health answers 500 at 30 s, both members go down (HTTP_STATUS).
+      for (const r of [before, after]) {
+        for (const member of ['web01-nic1', 'web02-nic1']) {
+          expect(probe(r, member)).toMatchObject({
+            healthStatus: { state: 'down', reasonCode: 'Down_Probe_HttpStatusCodeError' },
+            transitions: [
+              { at: 0, state: 'up' },
+              { at: expect.closeTo(30, 2), state: 'down' },
+            ],
+          });
+        }
+        // New connections find no healthy member on both SKUs.
+        allFail(r, 'during-outage', 'timeout', noHealthyBackend);
+      }
+      // seeds/002 SKU table: Basic terminates every TCP connection when all probes are down...
+      for (const c of of(before, 'sessions')) {
+        expect(c.closed).toMatchObject({
+          at: expect.closeTo(30, 2),
+          by: 'loadBalancer',
+          reason: { code: 'LB_NO_HEALTHY_BACKEND' },
+        });
+      }
+      expect(backends(before, 'sessions')).toEqual(new Set(['web01-nic1', 'web02-nic1']));
+      // ... Standard keeps them.
+      for (const c of of(after, 'sessions')) expect(c.closed?.by).toBe('client');
+    },
+  },
   'standard-public-closed-by-default.json': {
     warnings: ['loadBalancers[0].loadBalancingRules[0].frontendIPConfiguration'],
     warningsSolved: [],
