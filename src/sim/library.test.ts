@@ -395,6 +395,31 @@ const EXPECTED: Record<string, Expectation> = {
       for (const c of of(after, 'sessions')) expect(c.closed?.by).toBe('client');
     },
   },
+  'idle-timeout-tcp-reset.json': {
+    warnings: [],
+    warningsSolved: [],
+    checksBefore: [false],
+    behaviour: (before, after) => {
+      // engine-model.md "Idle timeout": silent, the segment at 360 s meets no flow and the Linux
+      // client retransmits for about 15 minutes; the reason names no rule (no RST was sent).
+      for (const c of of(before, 'pooled')) {
+        expect(c.closed).toMatchObject({
+          by: 'idleTimeout',
+          reason: { code: 'IDLE_TIMEOUT', at: 'lb:ilb', rule: null },
+        });
+        expect(c.closed?.at).toBeGreaterThan(1200);
+      }
+      // seeds/002 "TCP Reset on Idle": a RST to both ends at the 4-minute mark, naming the rule.
+      for (const c of of(after, 'pooled')) {
+        expect(c.closed).toMatchObject({
+          by: 'idleTimeout',
+          reason: { code: 'IDLE_TIMEOUT', rule: { kind: 'loadBalancingRule', name: 'http' } },
+        });
+        expect(c.closed?.at).toBeGreaterThanOrEqual(240);
+        expect(c.closed?.at).toBeLessThan(242);
+      }
+    },
+  },
   'standard-public-closed-by-default.json': {
     warnings: ['loadBalancers[0].loadBalancingRules[0].frontendIPConfiguration'],
     warningsSolved: [],
