@@ -420,6 +420,24 @@ const EXPECTED: Record<string, Expectation> = {
       }
     },
   },
+  'snat-exhaustion.json': {
+    warnings: [],
+    warningsSolved: [],
+    checksBefore: [false],
+    behaviour: (before, after) => {
+      // 8 SNAT ports toward one destination: 8 connections, the next 4 SYNs dropped at the host.
+      const list = of(before, 'api-calls');
+      for (const c of list.slice(0, 8)) expect(c).toMatchObject({ outcome: 'established', closed: { by: 'client' } });
+      for (const c of list.slice(8)) {
+        expect(c).toMatchObject({
+          outcome: 'timeout',
+          reason: { code: 'SNAT_PORT_EXHAUSTED', at: 'nic:web01-nic1', rule: { kind: 'outboundRule', name: 'out' } },
+        });
+      }
+      expect(list.length).toBe(12);
+      allEstablished(after, 'api-calls');
+    },
+  },
   'standard-public-closed-by-default.json': {
     warnings: ['loadBalancers[0].loadBalancingRules[0].frontendIPConfiguration'],
     warningsSolved: [],
