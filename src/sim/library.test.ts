@@ -438,6 +438,19 @@ const EXPECTED: Record<string, Expectation> = {
       allEstablished(after, 'api-calls');
     },
   },
+  'udr-diverts-replies.json': {
+    warnings: ['routeTables[0].routes[0].nextHopIpAddress'],
+    warningsSolved: [],
+    checksBefore: [false, true],
+    behaviour: (before, after) => {
+      // seeds/001 Cause 4: the probe is healthy, but the SYN-ACK follows the UDR to an appliance
+      // that does not forward.
+      expect(probe(before, 'web01-nic1')?.healthStatus.state).toBe('up');
+      allFail(before, 'onprem-to-vip', 'timeout', { code: 'IP_FORWARDING_DISABLED', at: 'nic:nva01-nic1' });
+      for (const c of of(before, 'onprem-to-vip')) expect(c.backend).toBe('web01-nic1');
+      allEstablished(after, 'onprem-to-vip');
+    },
+  },
   'standard-public-closed-by-default.json': {
     warnings: ['loadBalancers[0].loadBalancingRules[0].frontendIPConfiguration'],
     warningsSolved: [],
