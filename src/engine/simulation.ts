@@ -506,6 +506,8 @@ export class Simulation {
   private readonly fastHosts: Map<number, FastConn>[];
   /** Released fast-path connections, for reuse. */
   private readonly fastFree: FastConn[] = [];
+  /** The SYN header a fast-path connection hashes (scratch: written for each one). */
+  private readonly fastHeader: Writable<Header> = newHeader('Tcp', 0, 0, 0, 0, SYN, null, null);
   private eventEpoch = 0;
   private readonly eventTimes: number[];
   private nextEvent = 0;
@@ -829,6 +831,7 @@ export class Simulation {
       this.queue.pop();
       this.now = next.time;
       const job = next.payload;
+      this.queue.recycle(next);
       if (job.cancelled) continue;
       if (!job.aux) this.pendingMain--;
       this.handle(job);
@@ -2724,12 +2727,16 @@ export class Simulation {
     const cls = this.memoFor(traffic).get(key);
     if (cls === undefined) return this.newReference(traffic, key);
     let nic = -1;
-    let h: Header | null = null;
     const rule = cls.rule;
     if (rule !== null) {
       const members = this.candidatesFor(cls.lb, rule);
       if (members.length === 0) return null;
-      h = newHeader('Tcp', src, port, t.destination, t.destinationPort, SYN, null, null);
+      // The SYN's header, written into one scratch header for the hash (the flow gets its own below).
+      const h = this.fastHeader;
+      h.src = src >>> 0;
+      h.srcPort = port;
+      h.dst = t.destination >>> 0;
+      h.dstPort = t.destinationPort;
       nic = members[pickIndex(hashOf(this.options.seed, rule.loadDistribution, h), members.length)] as number;
     }
     const memo = cls.outcomes.get(nic);
@@ -2749,11 +2756,22 @@ export class Simulation {
     fast.table = null;
     fast.flow = null;
     fast.key = '';
-    if (rule !== null && h !== null) {
+    if (rule !== null) {
       const lb = this.lbAt(cls.lb);
       const table = (this.lbFlows[cls.lb] as Map<string, LbFlow>[])[cls.frontend] as Map<string, LbFlow>;
-      const flowKey = tupleKey(h);
       let flow = fast.flowObject as Writable<LbFlow> | null;
+      let h: Writable<Header>;
+      if (flow === null) h = newHeader('Tcp', src, port, t.destination, t.destinationPort, SYN, null, null);
+      else {
+        h = flow.h as Writable<Header>;
+        h.src = src >>> 0;
+        h.srcPort = port;
+        h.dst = t.destination >>> 0;
+        h.dstPort = t.destinationPort;
+        h.key = undefined;
+        h.rkey = undefined;
+      }
+      const flowKey = tupleKey(h);
       if (flow === null) {
         flow = {
           lb: cls.lb,
