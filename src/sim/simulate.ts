@@ -7,7 +7,7 @@
  *   the validation warnings to echo.
  * Outputs: the result document, key order as in the spec.
  */
-import { type BulkResult, simulate } from '../engine/index';
+import { type BulkResult, type EngineProgress, simulate } from '../engine/index';
 import type { Diagnostic, LessonResult, SimulationResult } from '../engine/result';
 import type { LessonCheck, Scenario } from '../scenario/types';
 import { compileScenario } from './compile';
@@ -21,12 +21,21 @@ export interface RunOptions {
   readonly trace?: boolean | undefined;
   /** Validation warnings to echo in the result. */
   readonly warnings?: readonly Diagnostic[] | undefined;
+  /** The engine's progress hook (`SimulateOptions.onProgress`): read-only, counted in events. */
+  readonly onProgress?: ((progress: EngineProgress) => void) | undefined;
+  readonly progressEvery?: number | undefined;
 }
 
 export function runScenario(scenario: Scenario, options: RunOptions = {}): SimulationResult {
   const input = compileScenario(scenario);
   const seed = options.seed ?? input.seed;
-  const raw = simulate(input, { seed, until: options.until, trace: options.trace ?? false });
+  const raw = simulate(input, {
+    seed,
+    until: options.until,
+    trace: options.trace ?? false,
+    onProgress: options.onProgress,
+    progressEvery: options.progressEvery,
+  });
   const lesson = scenario.lesson?.checks === undefined ? undefined : judgeLesson(scenario.lesson.checks, raw);
   // Rebuilt so that the keys keep the spec's order (lesson before events).
   return {
@@ -50,7 +59,13 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Simul
 export function runScenarioBulk(scenario: Scenario, options: Omit<RunOptions, 'trace'> = {}): BulkResult {
   const input = compileScenario(scenario);
   const seed = options.seed ?? input.seed;
-  const raw = simulate(input, { seed, until: options.until, mode: 'bulk' });
+  const raw = simulate(input, {
+    seed,
+    until: options.until,
+    mode: 'bulk',
+    onProgress: options.onProgress,
+    progressEvery: options.progressEvery,
+  });
   return { ...raw, warnings: (options.warnings ?? []).map((w) => ({ path: w.path, message: w.message })) };
 }
 
@@ -75,5 +90,5 @@ export function judgeLesson(checks: readonly LessonCheck[], result: SimulationRe
   return { passed: judged.every((c) => c.passed), checks: judged };
 }
 
-export type { BulkResult } from '../engine/index';
+export type { BulkResult, EngineProgress } from '../engine/index';
 export type { ConnectionResult, ProbeResult, SimulationResult } from '../engine/result';
