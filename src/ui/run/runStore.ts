@@ -191,7 +191,7 @@ export const useRunStore = create<RunState>()((set, get) => {
       const mode = choice === 'auto' ? (connectionCount(scenario) > TRACE_LIMIT ? 'bulk' : 'trace') : choice;
       set({
         status: 'running',
-        progress: { phase: 'validating', done: 0, total: 0 },
+        progress: { phase: 'validating', done: 0, total: 0, fraction: 0, simulatedSeconds: 0 },
         startedAt: now(),
         message: null,
         errors: [],
