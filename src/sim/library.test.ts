@@ -10,8 +10,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { ConnectionResult, SimulationResult } from '../engine/result';
-import { loadScenarioText, loadScenarioValue } from '../scenario/index';
+import { loadScenarioLink, loadScenarioText, loadScenarioValue } from '../scenario/index';
 import { mergePatch } from '../scenario/mergePatch';
+import { createShareLink, DEFAULT_LINK_BASE, encodeSharePayload } from '../scenario/shareLink';
 import type { Scenario } from '../scenario/types';
 import { runScenario } from './simulate';
 
@@ -694,5 +695,14 @@ describe.each(index)('$file', (entry) => {
 
   it('shows the behaviour its description teaches, for the reason it gives', () => {
     expected.behaviour(before, after, scenario);
+  });
+
+  it('opens from a link under 2,000 characters, layout and lesson included (codec 2, shorter than codec 1)', () => {
+    const written = JSON.parse(text) as unknown;
+    const link = createShareLink(written);
+    expect(link.startsWith(`${DEFAULT_LINK_BASE}#s=2.`)).toBe(true);
+    expect(link.length).toBeLessThan(2000);
+    expect(encodeSharePayload(written, 2).length).toBeLessThan(encodeSharePayload(written, 1).length);
+    expect(loadScenarioLink(link).scenario).toEqual(written);
   });
 });
