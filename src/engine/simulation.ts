@@ -29,7 +29,7 @@ import { cidrContains, formatCidr, formatIpv4 } from '../shared/ipv4';
 import { createPrng, nextInt, type PrngState } from '../shared/prng';
 import { Aggregator, type BulkResult } from './bulk';
 import { AddressBook, LATENCY_US, type Target } from './fabric';
-import { type ClassKey, type ClassSpace, classOf, classSpace, shortestIdleTimeoutUs } from './fastpath';
+import { type ClassKey, type ClassSpace, classOf, classSpace, HostSlots, shortestIdleTimeoutUs } from './fastpath';
 import {
   checkGuestReceive,
   chooseSourceAddress,
@@ -313,6 +313,8 @@ interface MemoClass {
  * released one is reused, with its flow entry and header, for a later connection.
  */
 interface FastConn {
+  /** Its index in `Simulation.fastConns`. */
+  readonly id: number;
   /**
    * Its client host, or null while no other code has asked for that host (`clientHost` builds it
    * then, holding this connection's port and pending count, as if it had been built at the open).
@@ -531,7 +533,9 @@ export class Simulation {
   /** Every outcome memoised so far (their `finished` counts are folded in at the end). */
   private readonly memoOutcomes: MemoOutcome[] = [];
   /** Per client: fast-path connections under way on a host not built (see `FastConn.host`). */
-  private readonly fastHosts: Map<number, FastConn>[];
+  private readonly fastHosts: (HostSlots | null)[];
+  /** Every fast-path connection object by its `id` (the pool's objects; `fastHosts` holds ids). */
+  private readonly fastConns: FastConn[] = [];
   /** Released fast-path connections, for reuse. */
   private readonly fastFree: FastConn[] = [];
   /** The SYN header a fast-path connection hashes (scratch: written for each one). */
@@ -575,7 +579,7 @@ export class Simulation {
     };
     this.vmHosts = input.vms.map((vm) => this.buildVmHost(vm.nics, vm));
     this.clientHosts = input.clients.map(() => new Map());
-    this.fastHosts = input.clients.map(() => new Map());
+    this.fastHosts = input.clients.map(() => null);
     this.nicStages = input.nics.map((_, nic) => ({ kind: 'nic', nic }));
     this.frontendStages = input.loadBalancers.map((lb, l) =>
       lb.frontends.map((_, frontend): Stage => ({ kind: 'frontend', lb: l, frontend })),
@@ -661,9 +665,11 @@ export class Simulation {
       host = built;
       cache.set(hostIndex, host);
       // A fast-path connection under way on this host: the host holds its port and counts it.
-      const fast = (this.fastHosts[client] as Map<number, FastConn>).get(hostIndex);
-      if (fast !== undefined) {
-        (this.fastHosts[client] as Map<number, FastConn>).delete(hostIndex);
+      const slots = this.fastHosts[client] ?? null;
+      const id = slots === null ? -1 : slots.get(hostIndex);
+      if (id >= 0) {
+        (slots as HostSlots).clear(hostIndex);
+        const fast = this.fastConns[id] as FastConn;
         fast.host = built;
         built.fastPending = 1;
         if (!fast.finished) built.usedPorts.add(portKey('Tcp', fast.port));
@@ -2709,12 +2715,13 @@ export class Simulation {
       const client = this.input.clients[c] as ClientIn;
       // scenario-format.md "Clients": a client with `count` spreads its connections over its hosts.
       const h = index % client.count;
-      const cached = (this.clientHosts[c] as Map<number, Host>).get(h);
+      const cache = this.clientHosts[c] as Map<number, Host>;
+      const cached = cache.size === 0 ? undefined : cache.get(h);
       if (
         cached === undefined &&
         this.fastSpace !== null &&
         fastEligible(t) &&
-        !(this.fastHosts[c] as Map<number, FastConn>).has(h) &&
+        this.fastSlots(c).get(h) < 0 &&
         !isLoopbackNet(t.destination)
       ) {
         // A host not built has nothing open: what `allocatePort` and `chooseSourceAddress` give
@@ -2801,7 +2808,11 @@ export class Simulation {
     const memo = cls.outcomes.get(nic);
     if (memo === undefined) return this.newReference(traffic, key);
     if (memo.releaseAfterUs >= this.fastIdleUs || !this.quietUntil(this.now + memo.releaseAfterUs)) return null;
-    const fast = this.fastFree.pop() ?? newFastConn();
+    let fast = this.fastFree.pop();
+    if (fast === undefined) {
+      fast = newFastConn(this.fastConns.length);
+      this.fastConns.push(fast);
+    }
     fast.host = host;
     fast.client = client;
     fast.hostIndex = hostIndex;
@@ -2811,7 +2822,7 @@ export class Simulation {
     if (host !== null) {
       host.usedPorts.add(portKey('Tcp', port));
       host.fastPending++;
-    } else (this.fastHosts[client] as Map<number, FastConn>).set(hostIndex, fast);
+    } else this.fastSlots(client).set(hostIndex, fast.id);
     fast.table = null;
     fast.flow = null;
     fast.key = '';
@@ -2871,6 +2882,16 @@ export class Simulation {
     }
     this.enterLine(fast, memo.finishAfterUs);
     return true;
+  }
+
+  /** Which fast-path connection is under way on each host of `client` not built. */
+  private fastSlots(client: number): HostSlots {
+    let slots = this.fastHosts[client];
+    if (slots === undefined || slots === null) {
+      slots = new HostSlots((this.input.clients[client] as ClientIn).count);
+      this.fastHosts[client] = slots;
+    }
+    return slots;
   }
 
   /** A client host with nothing open and no fast-path connection under way. */
@@ -2997,7 +3018,7 @@ export class Simulation {
     const flow = fast.flow;
     if (fast.table !== null && fast.table.get(fast.key) === flow) fast.table.delete(fast.key);
     const host = fast.host;
-    if (host === null) (this.fastHosts[fast.client] as Map<number, FastConn>).delete(fast.hostIndex);
+    if (host === null) this.fastSlots(fast.client).clear(fast.hostIndex);
     else if (--host.fastPending === 0 && host.sockets.size === 0 && host.usedPorts.size === 0) {
       const cache = this.clientHosts[fast.client];
       if (cache?.get(fast.hostIndex) === host) cache.delete(fast.hostIndex);
@@ -3953,8 +3974,9 @@ function isLongUdp(conn: Conn): boolean {
 }
 
 /** Traffic the bulk fast path may take (see `tryFast`; never UDP, so never a long-lived UDP flow). */
-function newFastConn(): FastConn {
+function newFastConn(id: number): FastConn {
   return {
+    id,
     host: null,
     client: 0,
     hostIndex: 0,

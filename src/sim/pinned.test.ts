@@ -71,6 +71,16 @@ const BULK: { name: string; scenario: () => Scenario; hash: string }[] = [
     hash: 'b2c228bee584f8ed',
   },
   { name: 'benchmark lab with NSG denies', scenario: () => withDenies(benchLab(8_000)), hash: 'a9820de2ed4ac8f4' },
+  {
+    name: 'hosts reused while their fast-path connections are under way',
+    scenario: () => {
+      const s = benchLab(1_500, 0.005);
+      const clients = (s.clients ?? []).map((c) => ({ ...c, ipAddress: '172.16.0.0/27', count: 16 }));
+      const late = { name: 'late', from: 'onprem', to: '10.2.1.100:80', connections: 120, startAt: 1, interval: 0.043 };
+      return { ...s, clients, traffic: [...(s.traffic ?? []), late] };
+    },
+    hash: 'd4d59019c72ef191',
+  },
 ];
 
 describe('pinned results (any change of output fails here)', () => {
