@@ -1,4 +1,4 @@
-import { type ReactNode, useEffect, useMemo } from 'react';
+import { type ReactNode, useEffect, useMemo, useRef } from 'react';
 import type { Lesson, LessonCheck, Scenario } from '../../scenario';
 import { Markdown } from '../markdown/Markdown';
 import { useRunStore } from '../run/runStore';
@@ -95,26 +95,12 @@ function LessonBadge() {
 export function LessonPanel({ lesson }: { lesson: Lesson }) {
   const scenario = useAppStore((s) => s.scenario);
   const { status, current } = useVerdict();
-  const verdict = status.state === 'done' ? (status.result.lesson ?? null) : null;
-  const success = verdict !== null && current && verdict.passed;
   return (
     <aside className="app-inspector panel lesson-panel" aria-label="Lesson" aria-labelledby="side-tab-lesson">
       <div className="lesson-head">
         <p className="panel-heading">Lesson</p>
         <h2 className="lesson-title">{scenario.title?.trim() ? scenario.title : 'Untitled scenario'}</h2>
       </div>
-      {success && (
-        <div className="lesson-success" role="status">
-          <svg viewBox="0 0 24 24" aria-hidden="true" className="lesson-success-mark">
-            <circle cx="12" cy="12" r="11" />
-            <path d="M7 12.5l3.2 3.2L17.5 8.5" />
-          </svg>
-          <div>
-            <strong>Lesson complete</strong>
-            <p>Every check passes. Well done.</p>
-          </div>
-        </div>
-      )}
       {lesson.goal !== undefined && lesson.goal.trim() !== '' && (
         <section className="lesson-section" aria-labelledby="lesson-goal">
           <h3 id="lesson-goal" className="lesson-section-title">
@@ -143,6 +129,26 @@ export function LessonPanel({ lesson }: { lesson: Lesson }) {
       <Checks checks={lesson.checks ?? []} scenario={scenario} status={status} current={current} />
       <Solution lesson={lesson} scenario={scenario} />
     </aside>
+  );
+}
+
+/** The success state, where the eye is after pressing Check my work (scrolled into view). */
+function Success() {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    ref.current?.scrollIntoView({ block: 'nearest' });
+  }, []);
+  return (
+    <div ref={ref} className="lesson-success" role="status">
+      <svg viewBox="0 0 24 24" aria-hidden="true" className="lesson-success-mark">
+        <circle cx="12" cy="12" r="11" />
+        <path d="M7 12.5l3.2 3.2L17.5 8.5" />
+      </svg>
+      <div>
+        <strong>Lesson complete</strong>
+        <p>Every check passes. Well done.</p>
+      </div>
+    </div>
   );
 }
 
@@ -225,7 +231,7 @@ function Checks({
                 <div className="lesson-check-body">
                   <span className="lesson-check-name">{check.name}</span>
                   <span className="muted lesson-check-what">{describeCheck(check)}</span>
-                  {observed !== null && <span className="lesson-check-seen">Run: {observed}</span>}
+                  {observed !== null && <span className="lesson-check-seen">→ {observed}</span>}
                 </div>
               </li>
             );
@@ -237,6 +243,7 @@ function Checks({
           These results are from before your last edit. Check again.
         </p>
       )}
+      {status.state === 'done' && current && status.result.lesson?.passed === true && <Success />}
       {status.state === 'done' && current && status.result.lesson !== undefined && !status.result.lesson.passed && (
         <p className="lesson-note" role="status">
           {status.result.lesson.checks.filter((c) => !c.passed).length} of {status.result.lesson.checks.length} checks

@@ -80,8 +80,11 @@ async function fetchText(file: string): Promise<string> {
   return response.text();
 }
 
+/** The index; one that cannot be read at all throws, saying why. */
 export async function fetchLibraryIndex(): Promise<{ entries: LibraryEntry[]; problems: string[] }> {
-  return parseLibraryIndex(await fetchText('index.json'));
+  const index = parseLibraryIndex(await fetchText('index.json'));
+  if (index.entries.length === 0 && index.problems.length > 0) throw new Error(index.problems.join('; '));
+  return index;
 }
 
 export interface LoadedEntry {

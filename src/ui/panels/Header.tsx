@@ -80,6 +80,11 @@ export function Header() {
   const [exporting, setExporting] = useState(false);
   const problems = formatProblemCount(errors, warnings);
   usePresenterKey();
+  // Presenter mode changes the columns (no palette, a wider side): fit the scenario to the new canvas.
+  useEffect(() => {
+    const frame = requestAnimationFrame(() => fitView(FIT));
+    return () => cancelAnimationFrame(frame);
+  }, [presenter, fitView]);
 
   const shareLink = async (options: ShareOptions = { view: false, challenge: false }) => {
     const link = shareLinkOf(
@@ -178,7 +183,7 @@ export function Header() {
           </>
         ) : (
           <>
-            <div className="toolbar-group">
+            <div className="toolbar-group toolbar-edit">
               <button type="button" className="button" onClick={() => useAppStore.getState().newScenario()}>
                 New
               </button>
@@ -219,7 +224,7 @@ export function Header() {
                 </button>
               )}
             </div>
-            <div className="toolbar-group">
+            <div className="toolbar-group toolbar-edit">
               <button
                 type="button"
                 className="button icon-only"
@@ -243,7 +248,7 @@ export function Header() {
                 ↷
               </button>
             </div>
-            <div className="toolbar-group">
+            <div className="toolbar-group toolbar-edit">
               <button
                 type="button"
                 className="button"
