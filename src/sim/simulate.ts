@@ -7,7 +7,7 @@
  *   the validation warnings to echo.
  * Outputs: the result document, key order as in the spec.
  */
-import { type BulkResult, simulate } from '../engine/index';
+import { type BulkResult, type EngineProgress, simulate } from '../engine/index';
 import type { ConnectionResult, Diagnostic, LessonResult, SimulationResult } from '../engine/result';
 import {
   DEFAULT_EVEN_TOLERANCE,
@@ -29,12 +29,21 @@ export interface RunOptions {
   readonly trace?: boolean | undefined;
   /** Validation warnings to echo in the result. */
   readonly warnings?: readonly Diagnostic[] | undefined;
+  /** The engine's progress hook (`SimulateOptions.onProgress`): read-only, counted in events. */
+  readonly onProgress?: ((progress: EngineProgress) => void) | undefined;
+  readonly progressEvery?: number | undefined;
 }
 
 export function runScenario(scenario: Scenario, options: RunOptions = {}): SimulationResult {
   const input = compileScenario(scenario);
   const seed = options.seed ?? input.seed;
-  const raw = simulate(input, { seed, until: options.until, trace: options.trace ?? false });
+  const raw = simulate(input, {
+    seed,
+    until: options.until,
+    trace: options.trace ?? false,
+    onProgress: options.onProgress,
+    progressEvery: options.progressEvery,
+  });
   const lesson = scenario.lesson?.checks === undefined ? undefined : judgeLesson(scenario.lesson.checks, raw, scenario);
   // Rebuilt so that the keys keep the spec's order (lesson before events).
   return {
@@ -58,7 +67,13 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Simul
 export function runScenarioBulk(scenario: Scenario, options: Omit<RunOptions, 'trace'> = {}): BulkResult {
   const input = compileScenario(scenario);
   const seed = options.seed ?? input.seed;
-  const raw = simulate(input, { seed, until: options.until, mode: 'bulk' });
+  const raw = simulate(input, {
+    seed,
+    until: options.until,
+    mode: 'bulk',
+    onProgress: options.onProgress,
+    progressEvery: options.progressEvery,
+  });
   return { ...raw, warnings: (options.warnings ?? []).map((w) => ({ path: w.path, message: w.message })) };
 }
 
@@ -174,5 +189,5 @@ function judgeDistribution(check: DistributionCheck, result: SimulationResult, s
   }
 }
 
-export type { BulkResult } from '../engine/index';
+export type { BulkResult, EngineProgress } from '../engine/index';
 export type { ConnectionResult, ProbeResult, SimulationResult } from '../engine/result';
