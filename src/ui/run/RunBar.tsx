@@ -42,7 +42,7 @@ function Progress({ progress, elapsed }: { progress: RunProgress; elapsed: numbe
   const percent = Math.floor(progress.fraction * 100);
   const detail =
     progress.phase === 'simulating' && progress.total > 0
-      ? `${progress.done.toLocaleString('en')} / ${progress.total.toLocaleString('en')} connections done`
+      ? `${progress.done.toLocaleString('en')} connections done`
       : progress.phase === 'indexing'
         ? `${progress.done.toLocaleString('en')} / ${progress.total.toLocaleString('en')} events`
         : '';
