@@ -174,7 +174,11 @@ export interface KeptSummary {
 
 /** Enough for the marks of any run one watches; a bigger run says how many it left out. */
 export const MAX_DROP_MARKS = 5000;
-export const PROGRESS_INTERVAL_MS = 100;
+/**
+ * Four reports a second: each one is a frame the page draws, and at ten a second the page's main
+ * thread was busy 2.5 times as long during a bulk run (bench/run.bench.ts) for no visible gain.
+ */
+export const PROGRESS_INTERVAL_MS = 250;
 /** A kept trace run: the share of its progress bar the simulation takes (the rest is indexing). */
 export const SIMULATING_SHARE = 0.85;
 
