@@ -111,7 +111,35 @@ export interface SimulateOptions {
    * aggregates kept (engine-model.md "Two ways to run"), for up to millions of connections.
    */
   readonly mode?: SimulationMode | undefined;
+  /**
+   * How far the run is, every `progressEvery` handled queue events (default
+   * `PROGRESS_EVERY_EVENTS`) and once when it ends. Counted in events, never by a clock, and
+   * read-only: the same result, byte for byte, with or without it. Not called in the steady-state
+   * rounds before the run.
+   */
+  readonly onProgress?: ((progress: EngineProgress) => void) | undefined;
+  readonly progressEvery?: number | undefined;
 }
+
+/** What `onProgress` gets (times in simulated microseconds). */
+export interface EngineProgress {
+  /** Simulated time of the event just handled. */
+  readonly simulatedUs: number;
+  /** The `until` cap, or null when the run ends by itself. */
+  readonly untilUs: number | null;
+  /** When the last connection of the traffic opens (no cap applied). */
+  readonly lastOpenUs: number;
+  readonly connectionsOpened: number;
+  /** Connections that ended (established and closed, failed, or reset). */
+  readonly connectionsDone: number;
+  readonly connectionsTotal: number;
+  /** Queue events handled so far. */
+  readonly events: number;
+  /** True on the last call, when the run has ended. */
+  readonly done: boolean;
+}
+
+export const PROGRESS_EVERY_EVENTS = 4096;
 
 /** Assumption: a UDP or ICMP client waits 4 s for its answer (Windows ping's default timeout). */
 const ANSWER_WAIT_US = 4_000_000;
@@ -829,6 +857,10 @@ export class Simulation {
     });
     const untilUs = this.untilUs();
     this.checkEnding();
+    const onProgress = this.options.onProgress;
+    const every = Math.max(1, Math.floor(this.options.progressEvery ?? PROGRESS_EVERY_EVENTS));
+    let handled = 0;
+    let reportAt = every;
     for (;;) {
       const next = this.queue.peek();
       if (next === undefined) break;
@@ -842,7 +874,34 @@ export class Simulation {
       if (!job.aux) this.pendingMain--;
       this.handle(job);
       this.checkEnding();
+      if (onProgress !== undefined && ++handled >= reportAt) {
+        reportAt += every;
+        onProgress(this.progress(handled, untilUs, false));
+      }
     }
+    onProgress?.(this.progress(handled, untilUs, true));
+  }
+
+  /** Reads the run's counters for `onProgress` (changes nothing). */
+  private progress(events: number, untilUs: number | null, done: boolean): EngineProgress {
+    let total = 0;
+    let opened = 0;
+    let lastOpenUs = 0;
+    this.input.traffic.forEach((t, ti) => {
+      total += t.connections;
+      opened += this.opened[ti] ?? 0;
+      if (t.connections > 0) lastOpenUs = Math.max(lastOpenUs, t.startAtUs + (t.connections - 1) * t.intervalUs);
+    });
+    return {
+      simulatedUs: this.now,
+      untilUs,
+      lastOpenUs,
+      connectionsOpened: opened,
+      connectionsDone: total - this.openConns,
+      connectionsTotal: total,
+      events,
+      done,
+    };
   }
 
   private scheduleOpen(traffic: number, index: number, seqBase: number, reuse: Job | null = null): void {

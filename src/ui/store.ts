@@ -37,6 +37,8 @@ import {
   type Position,
   pasteElements,
 } from '../scenario/edit';
+import { autoLayout, hasNoLayout } from './canvas/layout';
+import { stripSolution } from './lesson/solution';
 import {
   AUTOSAVE_KEY,
   type Diagnostics,
@@ -66,6 +68,10 @@ export interface PendingLink {
   readonly diagnostics: Diagnostics;
   /** The title of the work the link would replace. */
   readonly currentTitle: string;
+  /** Where the document comes from: a share link, or the built-in library. */
+  readonly origin: 'link' | 'library';
+  /** Opened as a challenge (`&lesson=challenge`): the lesson's solution was left out. */
+  readonly challenge: boolean;
 }
 
 /** A file that was read but has errors: shown by field, opened only if the user says so. */
@@ -113,6 +119,8 @@ export interface AppState {
   readonly focusPath: string | null;
   /** The read-only viewer of a `&view=1` link: it shows the linked scenario and never autosaves it. */
   readonly viewer: boolean;
+  /** The open document came from a challenge link: its lesson's solution was taken out. */
+  readonly challenge: boolean;
   readonly loadError: LoadError | null;
   readonly notice: Notice | null;
   readonly toast: Toast | null;
@@ -165,6 +173,8 @@ export interface AppState {
 
   /** Opens the share link in `href` (a full URL, or a `#s=…` fragment). */
   openLink(href: string): void;
+  /** Opens a scenario of the built-in library, offering to keep the user's work as a link does. */
+  openLibraryScenario(scenario: Scenario, diagnostics: Diagnostics): void;
   confirmPendingLink(): void;
   keepCurrentScenario(): void;
   restorePrevious(): void;
@@ -243,9 +253,15 @@ export const useAppStore = create<AppState>()((set, get) => {
   };
 
   /** Replaces the document, remembering the one before (unless this edit continues the last). */
-  const commit = (next: Scenario, coalesce?: string) => {
+  const commit = (edited: Scenario, coalesce?: string) => {
     const { scenario, past } = get();
-    if (next === scenario) return;
+    if (edited === scenario) return;
+    // The first edit that writes a position into a document laid out automatically (a dropped
+    // element, a drag) keeps every other element where the canvas showed it.
+    const next =
+      hasNoLayout(scenario) && !hasNoLayout(edited)
+        ? { ...edited, layout: { ...autoLayout(scenario), ...edited.layout } }
+        : edited;
     const now = Date.now();
     const continues = coalesce !== undefined && lastEdit?.key === coalesce && now - lastEdit.at < COALESCE_MS;
     lastEdit = coalesce === undefined ? null : { key: coalesce, at: now };
@@ -261,7 +277,7 @@ export const useAppStore = create<AppState>()((set, get) => {
   const currentWork = (): Scenario => (get().viewer ? readAutosave(storage).scenario : get().scenario);
 
   /** Opens another document. Outside the viewer, the one it replaces stays in the undo history. */
-  const open = (scenario: Scenario, diagnostics: Diagnostics, viewer: boolean) => {
+  const open = (scenario: Scenario, diagnostics: Diagnostics, viewer: boolean, challenge = false) => {
     const before = get();
     lastEdit = null;
     set((s) => ({
@@ -269,6 +285,7 @@ export const useAppStore = create<AppState>()((set, get) => {
       diagnostics,
       validating: false,
       viewer,
+      challenge,
       selection: [],
       focusPath: null,
       loadError: null,
@@ -282,12 +299,19 @@ export const useAppStore = create<AppState>()((set, get) => {
   };
 
   /** Opens `scenario` as the user's work, unless that would lose other work: then asks. */
-  const offer = (scenario: Scenario, diagnostics: Diagnostics) => {
+  const offer = (
+    scenario: Scenario,
+    diagnostics: Diagnostics,
+    { origin = 'link', challenge = false }: { origin?: PendingLink['origin']; challenge?: boolean } = {},
+  ) => {
     const work = currentWork();
     if (wouldReplaceWork(work, scenario)) {
-      set({ pendingLink: { scenario, diagnostics, currentTitle: titleOf(work) }, loadError: null });
+      set({
+        pendingLink: { scenario, diagnostics, currentTitle: titleOf(work), origin, challenge },
+        loadError: null,
+      });
     } else {
-      open(scenario, diagnostics, false);
+      open(scenario, diagnostics, false, challenge);
     }
   };
 
@@ -455,16 +479,21 @@ export const useAppStore = create<AppState>()((set, get) => {
         return;
       }
       const options: LinkOptions = outcome.options;
-      if (options.view) open(outcome.scenario, outcome, true);
-      else offer(outcome.scenario, outcome);
+      // A challenge leaves the solution out of the document itself, so the inspector cannot show it.
+      const scenario = options.challenge ? stripSolution(outcome.scenario) : outcome.scenario;
+      const diagnostics = scenario === outcome.scenario ? outcome : validateScenario(scenario);
+      if (options.view) open(scenario, diagnostics, true, options.challenge);
+      else offer(scenario, diagnostics, { challenge: options.challenge });
     },
+
+    openLibraryScenario: (scenario, diagnostics) => offer(scenario, diagnostics, { origin: 'library' }),
 
     confirmPendingLink: () => {
       const pending = get().pendingLink;
       if (pending === null) return;
       const work = currentWork();
       write(storage, PREVIOUS_KEY, JSON.stringify(work));
-      open(pending.scenario, pending.diagnostics, false);
+      open(pending.scenario, pending.diagnostics, false, pending.challenge);
       set({
         notice: { message: `Opened “${titleOf(pending.scenario)}”. “${titleOf(work)}” was kept.`, canRestore: true },
       });
@@ -485,8 +514,8 @@ export const useAppStore = create<AppState>()((set, get) => {
     },
 
     editViewedScenario: () => {
-      const { scenario, diagnostics, viewer } = get();
-      if (viewer) offer(scenario, diagnostics);
+      const { scenario, diagnostics, viewer, challenge } = get();
+      if (viewer) offer(scenario, diagnostics, { challenge });
     },
   };
 });
@@ -503,6 +532,7 @@ function initialState(
   | 'selection'
   | 'focusPath'
   | 'viewer'
+  | 'challenge'
   | 'loadError'
   | 'notice'
   | 'toast'
@@ -523,6 +553,7 @@ function initialState(
     selection: [],
     focusPath: null,
     viewer: false,
+    challenge: false,
     loadError: null,
     notice:
       start.problem === null
