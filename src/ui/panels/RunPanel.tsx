@@ -1,5 +1,4 @@
-import { ConnectionsTable } from '../run/ConnectionsTable';
-import { EventList } from '../run/EventList';
+import { ConnectionsTable, EventList } from '../lazy';
 import { RunBar } from '../run/RunBar';
 import { useRunStore } from '../run/runStore';
 import { TrafficPanel } from '../run/TrafficPanel';
