@@ -78,6 +78,38 @@ test('palette items are dragged onto the canvas with the mouse, or added with th
   await expect(node(page, 'Loopback interface lo1')).toContainText('10.2.1.100');
 });
 
+test('a NIC dropped near a subnet edge lands inside the subnet, with a free address', async ({ page }) => {
+  await freshLab(page);
+  const subnet = node(page, 'Subnet spoke/web');
+  const vm = node(page, 'Virtual machine web01');
+  const area = await subnet.boundingBox();
+  const vmBox = await vm.boundingBox();
+  if (area === null || vmBox === null) throw new Error('not on screen');
+  // Move the VM into the subnet's bottom-right corner, with the real mouse.
+  const from = await centre(vm);
+  await drag(page, from, {
+    x: area.x + area.width - vmBox.width / 2 - 4,
+    y: area.y + area.height - vmBox.height / 2 - 4,
+  });
+  const moved = await vm.boundingBox();
+  if (moved === null) throw new Error('VM not on screen');
+  // Drop a NIC on the VM's bottom-right corner: centred there, it would stick out of the subnet.
+  await drag(page, await centre(palette(page).getByRole('button', { name: 'Network interface' })), {
+    x: moved.x + moved.width - 6,
+    y: moved.y + moved.height - 6,
+  });
+  const nic = node(page, 'Network interface web01-nic2');
+  await expect(nic).toContainText('10.2.1.5');
+  const box = await nic.boundingBox();
+  const inside = await subnet.boundingBox();
+  if (box === null || inside === null) throw new Error('not on screen');
+  expect(box.x).toBeGreaterThanOrEqual(inside.x);
+  expect(box.y).toBeGreaterThanOrEqual(inside.y);
+  expect(box.x + box.width).toBeLessThanOrEqual(inside.x + inside.width);
+  expect(box.y + box.height).toBeLessThanOrEqual(inside.y + inside.height);
+  await shot(page, 'editor-nic-in-subnet');
+});
+
 test('connecting handles creates what Azure allows, and a refused connection says why', async ({ page }) => {
   await freshLab(page);
   const nic = node(page, 'Network interface web01-nic1');

@@ -147,8 +147,11 @@ export interface AppState {
     edit: (s: Scenario) => Scenario | EditResult,
     options?: { coalesce?: string; select?: 'result' | readonly string[] },
   ): boolean;
-  /** Adds a palette element (edit.ts `addElement`) and selects it; a refusal says why. */
-  addElement(kind: string, placement: Placement): void;
+  /**
+   * Adds a palette element (edit.ts `addElement`) and selects it; a refusal says why. `adjust`
+   * may change the result before it is committed (the canvas keeps a drop inside its subnet).
+   */
+  addElement(kind: string, placement: Placement, adjust?: (result: EditResult) => EditResult): void;
   undo(): void;
   redo(): void;
   setDragging(overlay: ReadonlyMap<string, LayoutOverlay> | null): void;
@@ -332,9 +335,9 @@ export const useAppStore = create<AppState>()((set, get) => {
       return true;
     },
 
-    addElement: (kind, placement) => {
+    addElement: (kind, placement, adjust = (r) => r) => {
       if (!NEW_KINDS.has(kind)) return;
-      get().apply((s) => addElement(s, kind as NewElementKind, placement), { select: 'result' });
+      get().apply((s) => adjust(addElement(s, kind as NewElementKind, placement)), { select: 'result' });
     },
 
     undo: () => {

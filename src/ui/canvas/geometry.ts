@@ -4,7 +4,15 @@
  * an element added with the keyboard. Pure: boxes in, names out.
  */
 import type { Scenario } from '../../scenario';
-import { type NewElementKind, type Placement, parseElementId } from '../../scenario/edit';
+import {
+  type EditResult,
+  getAt,
+  locateElement,
+  moveElements,
+  type NewElementKind,
+  type Placement,
+  parseElementId,
+} from '../../scenario/edit';
 import { type CanvasNode, toFlow } from './toFlow';
 
 /** The drag-and-drop type of palette items: the value is a NewElementKind. */
@@ -184,3 +192,68 @@ function containerAt(boxes: ReadonlyMap<string, Box>, nodes: readonly CanvasNode
 }
 
 export { GROUP };
+
+/** Space kept inside a subnet's border: its label strip on top, a margin elsewhere. */
+const INSET = { top: 36, side: 12 };
+
+/** `at` moved the least so that a box of `size` there lies inside `box` (its top-left when too small). */
+export function clampInto(
+  at: { x: number; y: number },
+  size: { width: number; height: number },
+  box: Box,
+): { x: number; y: number } {
+  const clamp = (v: number, low: number, high: number) => Math.max(low, Math.min(v, Math.max(low, high)));
+  return {
+    x: Math.round(clamp(at.x, box.x + INSET.side, box.x + box.width - INSET.side - size.width)),
+    y: Math.round(clamp(at.y, box.y + INSET.top, box.y + box.height - INSET.side - size.height)),
+  };
+}
+
+/** The subnet (`vnet/subnet`) an element sits in by its address: a NIC's, a VM's first NIC's, an internal frontend's. */
+function subnetOfElement(s: Scenario, id: string): string | undefined {
+  const path = locateElement(s, id);
+  if (path === null) return undefined;
+  const item = getAt(s, path) as { subnet?: unknown; networkInterfaces?: { subnet?: unknown }[] } | undefined;
+  const { kind } = parseElementId(id);
+  const subnet =
+    kind === 'vm'
+      ? item?.networkInterfaces?.[0]?.subnet
+      : kind === 'nic' || kind === 'frontend'
+        ? item?.subnet
+        : undefined;
+  return typeof subnet === 'string' ? subnet : undefined;
+}
+
+/**
+ * After a drop: each new element that sits in a subnet by its address (a NIC, a VM and its NIC,
+ * an internal frontend) is moved the least so that it lies inside that subnet's box, so that an
+ * element dropped near a subnet's edge is drawn where it belongs rather than across the border.
+ * `boxes` are those of the canvas before the drop (a drop moves no subnet).
+ */
+export function keepInSubnets(result: EditResult, boxes: ReadonlyMap<string, Box>): EditResult {
+  if (!result.ok) return result;
+  const s = result.scenario;
+  const entries: { [id: string]: { x: number; y: number } } = {};
+  // VMs first: a VM moved in takes its new NIC along.
+  const ids = [...result.ids].sort((a, b) => Number(b.startsWith('vm:')) - Number(a.startsWith('vm:')));
+  for (const id of ids) {
+    if (entries[id] !== undefined) continue;
+    const entry = s.layout?.[id];
+    const subnet = subnetOfElement(s, id);
+    const box = subnet === undefined ? undefined : boxes.get(`subnet:${subnet}`);
+    if (entry === undefined || box === undefined) continue;
+    // A VM brings its first NIC one row below: room for both.
+    const nicBelow = parseElementId(id).kind === 'vm' && result.ids.some((other) => other.startsWith('nic:'));
+    const size = { width: LEAF.width, height: nicBelow ? LEAF.height + 96 : LEAF.height };
+    const at = clampInto(entry, size, box);
+    if (at.x === entry.x && at.y === entry.y) continue;
+    entries[id] = at;
+    if (nicBelow) {
+      for (const nic of result.ids.filter((other) => other.startsWith('nic:'))) {
+        const n = s.layout?.[nic];
+        if (n !== undefined) entries[nic] = { x: n.x + at.x - entry.x, y: n.y + at.y - entry.y };
+      }
+    }
+  }
+  return Object.keys(entries).length === 0 ? result : { ...result, scenario: moveElements(s, entries) };
+}
