@@ -244,6 +244,47 @@ test('delete, duplicate, copy and paste with the keyboard', async ({ page }) => 
   await expect(page.getByRole('status').filter({ hasText: 'delete ilb itself' })).toBeVisible();
 });
 
+test('copy in one tab, paste in another through the system clipboard; garbage is refused', async ({
+  page,
+  context,
+}) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await freshLab(page);
+  await node(page, 'Virtual machine web01').click();
+  await page.keyboard.press('Control+c');
+  await expect(page.getByRole('status').filter({ hasText: 'Copied 1 element' })).toBeVisible();
+  const text = await page.evaluate(() => navigator.clipboard.readText());
+  const envelope = JSON.parse(text) as {
+    'hairpin-clipboard': number;
+    elements: { virtualMachines: { name: string }[] };
+  };
+  expect(envelope['hairpin-clipboard']).toBe(1);
+  expect(envelope.elements.virtualMachines.map((v) => v.name)).toEqual(['web01']);
+
+  // A second tab of the same browser: the same scenario (autosave), so the names clash.
+  const other = await context.newPage();
+  await other.goto('/');
+  await expect(node(other, 'Virtual machine web01')).toBeVisible();
+  await other.locator('.react-flow__pane').click({ position: { x: 40, y: 40 } });
+  await other.keyboard.press('Control+v');
+  await expect(node(other, 'Virtual machine web1')).toBeVisible();
+  await expect(node(other, 'Network interface web01-nic2')).toContainText('10.2.1.5');
+
+  // Another scenario: a new, empty one takes the VM with its own name.
+  await other.getByRole('button', { name: 'New' }).click();
+  await other.locator('.react-flow__pane').click({ position: { x: 40, y: 40 } });
+  await other.keyboard.press('Control+v');
+  await expect(node(other, 'Virtual machine web01')).toBeVisible();
+  await shot(other, 'editor-pasted-other-tab');
+
+  // Text that is not a Hairpin clipboard: a clear message, and nothing changes.
+  await other.evaluate(() => navigator.clipboard.writeText('{"format": "something else"}'));
+  await other.keyboard.press('Control+v');
+  await expect(other.getByRole('status').filter({ hasText: 'not elements copied from Hairpin' })).toBeVisible();
+  await expect(other.locator('.react-flow__node')).toHaveCount(2);
+  await other.close();
+});
+
 test('autosave: a reload restores exactly what was there', async ({ page }) => {
   await freshLab(page);
   await palette(page).getByRole('button', { name: 'Virtual machine' }).click();
