@@ -78,6 +78,38 @@ test('palette items are dragged onto the canvas with the mouse, or added with th
   await expect(node(page, 'Loopback interface lo1')).toContainText('10.2.1.100');
 });
 
+test('every palette item can be added with the keyboard alone', async ({ page }) => {
+  await freshLab(page);
+  const items = [
+    'Virtual machine',
+    'Network interface',
+    'Loopback interface',
+    'Reverse proxy',
+    'Load balancer',
+    'Frontend IP',
+    'Backend pool',
+    'Health probe',
+    'Virtual network',
+    'Subnet',
+    'Network security group',
+    'Route table',
+    'On-premises client',
+    'Internet client',
+  ];
+  const nodes = page.locator('.react-flow__node');
+  for (const name of items) {
+    const before = await nodes.count();
+    await palette(page).getByRole('button', { name, exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => nodes.count(), { message: name }).toBeGreaterThan(before);
+    // The new element is selected, so the next one joins it or its container.
+    await expect(inspector(page).getByRole('heading').first()).toBeVisible();
+  }
+  await expect(page.getByRole('status').filter({ hasText: /refused|cannot|first/ })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Zoom to fit' }).click();
+  await shot(page, 'editor-keyboard-palette');
+});
+
 test('a NIC dropped near a subnet edge lands inside the subnet, with a free address', async ({ page }) => {
   await freshLab(page);
   const subnet = node(page, 'Subnet spoke/web');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createDefaultScenario } from '../../scenario';
 import { addElement } from '../../scenario/edit';
-import { boxesOf, clampInto, keepInSubnets } from './geometry';
+import { boxesOf, clampInto, growGroups, keepInSubnets, keyboardPlacement } from './geometry';
 import { toFlow } from './toFlow';
 
 describe('keepInSubnets: an element dropped near a subnet edge lands inside the subnet', () => {
@@ -51,5 +51,50 @@ describe('keepInSubnets: an element dropped near a subnet edge lands inside the 
     const box = { x: 0, y: 0, width: 100, height: 80 };
     expect(clampInto({ x: -50, y: -50 }, { width: 20, height: 20 }, box)).toEqual({ x: 12, y: 36 });
     expect(clampInto({ x: 500, y: 500 }, { width: 200, height: 200 }, box)).toEqual({ x: 12, y: 36 });
+  });
+});
+
+describe('keyboard additions (keyboardPlacement, growGroups)', () => {
+  const lab = createDefaultScenario();
+  const boxes = boxesOf(toFlow(lab).nodes);
+  const box = (id: string, s: Parameters<typeof toFlow>[0]) => {
+    const n = toFlow(s).nodes.find((x) => x.id === id);
+    if (n === undefined) throw new Error(`no ${id}`);
+    return { x: n.position.x, y: n.position.y, r: n.position.x + (n.width ?? 0), b: n.position.y + (n.height ?? 0) };
+  };
+  const within = (a: ReturnType<typeof box>, o: ReturnType<typeof box>) =>
+    a.x >= o.x && a.y >= o.y && a.r <= o.r && a.b <= o.b;
+
+  it('puts a new subnet inside its VNet, which grows to hold it', () => {
+    const added = growGroups(addElement(lab, 'subnet', keyboardPlacement(lab, ['vnet:spoke'], 'subnet')), boxes);
+    if (!added.ok) throw new Error(added.reason);
+    expect(within(box('subnet:spoke/subnet1', added.scenario), box('vnet:spoke', added.scenario))).toBe(true);
+    expect(within(box('subnet:spoke/web', added.scenario), box('vnet:spoke', added.scenario))).toBe(true);
+  });
+
+  it('grows a full subnet (and its VNet) to hold a VM added to it, with its NIC', () => {
+    let s = lab;
+    for (let i = 0; i < 6; i++) {
+      const b = boxesOf(toFlow(s).nodes);
+      const r = growGroups(addElement(s, 'vm', keyboardPlacement(s, ['subnet:spoke/web'], 'vm')), b);
+      if (!r.ok) throw new Error(r.reason);
+      s = r.scenario;
+    }
+    const subnet = box('subnet:spoke/web', s);
+    for (const id of ['vm:vm6', 'nic:vm6-nic1'])
+      expect({ id, inside: within(box(id, s), subnet) }).toEqual({ id, inside: true });
+    expect(within(subnet, box('vnet:spoke', s))).toBe(true);
+  });
+
+  it('puts NSGs, route tables and clients outside the networks', () => {
+    for (const kind of ['nsg', 'routeTable', 'onPremisesClient', 'internetClient'] as const) {
+      const r = addElement(lab, kind, keyboardPlacement(lab, ['subnet:spoke/web'], kind));
+      if (!r.ok) throw new Error(r.reason);
+      const id = r.ids[0] as string;
+      const b = box(id, r.scenario);
+      const vnet = box('vnet:spoke', r.scenario);
+      const outside = b.r <= vnet.x || b.x >= vnet.r || b.b <= vnet.y || b.y >= vnet.b;
+      expect({ kind, outside }).toEqual({ kind, outside: true });
+    }
   });
 });
