@@ -8,6 +8,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { expect, type Page, test } from '@playwright/test';
+import { loadScenarioLink } from '../src/scenario';
 import { createShareLink } from '../src/scenario/shareLink';
 import type { Scenario } from '../src/scenario/types';
 import { failOnConsoleErrors, shot } from './support';
@@ -112,6 +113,7 @@ test('a lesson link: the solution is shown as a list of changes and applied as o
   await expect(access).toContainText('Deny');
   await expect(access).toContainText('Allow');
   await expect(access).toContainText('securityRules › deny-onprem-http → allow-onprem-http');
+  await changes.scrollIntoViewIfNeeded();
   await shot(page, 'lesson-solution');
 
   await panel.getByRole('button', { name: 'Apply the solution' }).click();
@@ -122,6 +124,23 @@ test('a lesson link: the solution is shown as a list of changes and applied as o
   await page.getByRole('button', { name: 'Undo' }).click();
   await expect(panel.getByRole('listitem').filter({ hasText: '› access' })).toContainText('Deny');
   await expect(panel).not.toContainText('Lesson complete');
+
+  // Share it as a challenge: the link carries the lesson without its solution.
+  await page.getByRole('button', { name: 'Share link' }).click();
+  const popover = page.getByRole('dialog', { name: 'Share link' });
+  await expect(popover.getByRole('textbox', { name: 'Share link' })).not.toHaveValue(/lesson=challenge/);
+  await popover.getByRole('checkbox', { name: /Challenge/ }).click();
+  await expect(popover.getByRole('checkbox', { name: /Challenge/ })).toBeChecked();
+  await expect(popover.getByRole('textbox', { name: 'Share link' })).toHaveValue(/&lesson=challenge$/);
+  const link = await popover.getByRole('textbox', { name: 'Share link' }).inputValue();
+  expect(link).toMatch(/&lesson=challenge$/);
+  const shared = loadScenarioLink(link);
+  expect(shared.options).toEqual({ view: false, challenge: true });
+  expect(shared.scenario?.lesson?.hints).toEqual(library('nsg-blocks-data-port').lesson?.hints);
+  expect(shared.scenario?.lesson?.solution).toBeUndefined();
+  await popover.getByRole('checkbox', { name: /Read-only viewer/ }).click();
+  await expect(popover.getByRole('textbox', { name: 'Share link' })).toHaveValue(/&view=1&lesson=challenge$/);
+  await shot(page, 'share-challenge');
 });
 
 test('the library browser lists the scenarios, filters them, and opens one without losing work', async ({ page }) => {

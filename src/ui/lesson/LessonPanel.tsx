@@ -323,7 +323,7 @@ function Solution({ lesson, scenario }: { lesson: Lesson; scenario: Scenario }) 
               <p className="muted lesson-note">What the solution changes in your scenario:</p>
               <ul className="solution-changes" aria-label="Solution changes">
                 {changes.map((c) => (
-                  <li key={`${c.kind} ${c.path}`} className={`solution-change is-${c.kind}`}>
+                  <li key={`${c.kind} ${c.path}`} className={`solution-change change-${c.kind}`}>
                     <span className="solution-kind">{c.kind}</span>
                     <code className="solution-path">{c.path}</code>
                     {c.before !== undefined && <del className="solution-before">{c.before}</del>}

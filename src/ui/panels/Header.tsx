@@ -213,16 +213,6 @@ export function Header() {
               <button type="button" className="button" onClick={() => void shareLink()}>
                 Share link
               </button>
-              {hasSolution && (
-                <button
-                  type="button"
-                  className="button"
-                  title="A link to this lesson with its solution left out"
-                  onClick={() => void shareLink({ view: false, challenge: true })}
-                >
-                  Challenge link
-                </button>
-              )}
             </div>
             <div className="toolbar-group toolbar-edit">
               <button
