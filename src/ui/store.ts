@@ -37,6 +37,7 @@ import {
   type Position,
   pasteElements,
 } from '../scenario/edit';
+import { autoLayout, hasNoLayout } from './canvas/layout';
 import { stripSolution } from './lesson/solution';
 import {
   AUTOSAVE_KEY,
@@ -252,9 +253,15 @@ export const useAppStore = create<AppState>()((set, get) => {
   };
 
   /** Replaces the document, remembering the one before (unless this edit continues the last). */
-  const commit = (next: Scenario, coalesce?: string) => {
+  const commit = (edited: Scenario, coalesce?: string) => {
     const { scenario, past } = get();
-    if (next === scenario) return;
+    if (edited === scenario) return;
+    // The first edit that writes a position into a document laid out automatically (a dropped
+    // element, a drag) keeps every other element where the canvas showed it.
+    const next =
+      hasNoLayout(scenario) && !hasNoLayout(edited)
+        ? { ...edited, layout: { ...autoLayout(scenario), ...edited.layout } }
+        : edited;
     const now = Date.now();
     const continues = coalesce !== undefined && lastEdit?.key === coalesce && now - lastEdit.at < COALESCE_MS;
     lastEdit = coalesce === undefined ? null : { key: coalesce, at: now };

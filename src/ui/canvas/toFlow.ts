@@ -15,6 +15,9 @@
  *   each of its frontends, pools and probes (owner: how they show that they belong to it).
  * - Every node has one handle per side, all of type source: the canvas connects in loose mode,
  *   so any handle can start or end a connection, and edges pick the sides that face each other.
+ * - Sizes are fixed, and each node says so in `measured` too: React Flow forgets the handle
+ *   bounds of a node object that has no `measured` and measures it again, so without it every
+ *   drag tick re-measured the dragged node and redrew its edges from scratch.
  */
 import type { Edge, Node } from '@xyflow/react';
 import type { LayoutEntry, Scenario } from '../../scenario';
@@ -496,6 +499,7 @@ export function toFlow(scenario: Scenario): Flow {
       position: { x: box.x, y: box.y },
       width: box.width,
       height: box.height,
+      measured: { width: box.width, height: box.height },
       data: leaf.data,
       // The gateway and the internet are drawn for their clients; they cannot be deleted or connected.
       ...(fixed ? { deletable: false, connectable: false } : { deletable: false }),
@@ -519,6 +523,7 @@ function groupNode(id: string, kind: 'vnet' | 'subnet', name: string, details: s
     position: { x: box.x, y: box.y },
     width: box.width,
     height: box.height,
+    measured: { width: box.width, height: box.height },
     zIndex: kind === 'vnet' ? -2 : -1,
     deletable: false,
     data: { kind, name, details },
@@ -540,4 +545,63 @@ export function handlesBetween(source: Box, target: Box): { sourceHandle: Side; 
   if (Math.abs(dx) >= Math.abs(dy)) side = dx >= 0 ? 'right' : 'left';
   else side = dy >= 0 ? 'bottom' : 'top';
   return { sourceHandle: side, targetHandle: OPPOSITE[side] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keeping what did not change
+
+const sameList = (a: readonly string[] | undefined, b: readonly string[] | undefined): boolean =>
+  a === b || (a !== undefined && b !== undefined && a.length === b.length && a.every((x, i) => x === b[i]));
+
+const sameNode = (a: CanvasNode, b: CanvasNode): boolean =>
+  a.id === b.id &&
+  a.type === b.type &&
+  a.position.x === b.position.x &&
+  a.position.y === b.position.y &&
+  a.width === b.width &&
+  a.height === b.height &&
+  a.zIndex === b.zIndex &&
+  a.ariaLabel === b.ariaLabel &&
+  a.connectable === b.connectable &&
+  a.data.kind === b.data.kind &&
+  a.data.name === b.data.name &&
+  a.data.owner === b.data.owner &&
+  sameList(a.data.details, b.data.details) &&
+  sameList(a.data.badges, b.data.badges);
+
+const sameEdge = (a: CanvasEdge, b: CanvasEdge): boolean =>
+  a.id === b.id &&
+  a.source === b.source &&
+  a.target === b.target &&
+  a.sourceHandle === b.sourceHandle &&
+  a.targetHandle === b.targetHandle &&
+  a.label === b.label &&
+  a.ariaLabel === b.ariaLabel &&
+  a.className === b.className;
+
+function keep<T extends { id: string }>(previous: readonly T[], next: T[], same: (a: T, b: T) => boolean): T[] {
+  const before = new Map(previous.map((x) => [x.id, x]));
+  let changed = previous.length !== next.length;
+  const out = next.map((x, i) => {
+    const old = before.get(x.id);
+    if (old !== undefined && same(old, x)) {
+      if (previous[i] !== old) changed = true;
+      return old;
+    }
+    changed = true;
+    return x;
+  });
+  return changed ? out : (previous as T[]);
+}
+
+/**
+ * `next`, with every node and edge that equals its counterpart in `previous` replaced by that
+ * same object (and the same arrays when nothing changed at all). React Flow re-renders only the
+ * nodes whose object changed, so an edit of one element redraws one node, not a thousand.
+ */
+export function keepUnchanged(previous: Flow | null, next: Flow): Flow {
+  if (previous === null) return next;
+  const nodes = keep(previous.nodes, next.nodes, sameNode);
+  const edges = keep(previous.edges, next.edges, sameEdge);
+  return nodes === previous.nodes && edges === previous.edges ? previous : { nodes, edges };
 }
