@@ -219,7 +219,8 @@ function Checks({
           {checks.map((check, i) => {
             const verdict = judged[i];
             const state = running ? 'running' : verdict === undefined ? 'pending' : verdict.passed ? 'pass' : 'fail';
-            const observed = result !== null ? observedFor(check, result) : null;
+            // The engine's own sentence when it gives one; else what the panel reads in the result.
+            const observed = verdict?.detail ?? (result !== null ? observedFor(check, result) : null);
             return (
               <li
                 // biome-ignore lint/suspicious/noArrayIndexKey: checks are matched to the engine's verdicts by position
