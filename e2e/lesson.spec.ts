@@ -205,10 +205,12 @@ test('the viewer shows the canvas and the run, without palette or inspector', as
   await expect(page.getByRole('navigation', { name: 'Palette' })).toHaveCount(0);
   await expect(inspector(page)).toHaveCount(0);
   await expect(lessonPanel(page)).toHaveCount(0);
+  // It opens on the run's events, not on the traffic's fields.
+  await expect(page.getByRole('tab', { name: /Events/ })).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByRole('button', { name: '▶ Run' })).toBeEnabled();
   await page.getByRole('button', { name: '▶ Run' }).click();
   await expect(page.getByRole('status').filter({ hasText: /events ·/ })).toBeVisible({ timeout: 30_000 });
-  await shot(page, 'viewer');
+  await shot(page, 'lesson-viewer');
 });
 
 test('presenter mode: large type, slow playback, toggled from the header and with P', async ({ page, baseURL }) => {
@@ -227,7 +229,7 @@ test('presenter mode: large type, slow playback, toggled from the header and wit
   // Large type: the event list's text is drawn bigger than outside presenter mode.
   const row = page.locator('.event-row').first();
   const presented = (await row.boundingBox())?.height ?? 0;
-  await shot(page, 'presenter');
+  await shot(page, 'lesson-presenter');
 
   await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
   await page.keyboard.press('p');
