@@ -518,8 +518,11 @@ export const useAppStore = create<AppState>()((set, get) => {
       // A challenge leaves the solution out of the document itself, so the inspector cannot show it.
       const scenario = options.challenge ? stripSolution(outcome.scenario) : outcome.scenario;
       const diagnostics = scenario === outcome.scenario ? outcome : validateScenario(scenario);
-      if (options.view) open(scenario, diagnostics, true, options.challenge);
-      else offer(scenario, diagnostics, { challenge: options.challenge });
+      if (options.view) {
+        open(scenario, diagnostics, true, options.challenge);
+        // The viewer is for watching (slides, embedding): the run's events, not the traffic's fields.
+        set({ bottomTab: 'events' });
+      } else offer(scenario, diagnostics, { challenge: options.challenge });
     },
 
     openLibraryScenario: (scenario, diagnostics) => offer(scenario, diagnostics, { origin: 'library' }),
