@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { deriveExperiment, type ExperimentSpec, experimentRules, suggestedPopulation } from './experiment';
+import {
+  deriveExperiment,
+  type ExperimentSpec,
+  experimentInterval,
+  experimentRules,
+  suggestedPopulation,
+} from './experiment';
 import type { Scenario } from './types';
 import { validateScenario } from './validate';
 
@@ -93,7 +99,8 @@ describe('deriveExperiment', () => {
         to: '10.2.1.100:80',
         protocol: 'Tcp',
         connections: 1000,
-        interval: 0.0001,
+        // One host: its connections one after another (EXPERIMENT_HOST_SPACING_S).
+        interval: 0.1,
       },
     ]);
     expect(v.clients?.at(-1)).toEqual({
@@ -119,6 +126,7 @@ describe('deriveExperiment', () => {
       'Default',
     );
     expect(prefix.ok && prefix.value.clients?.at(-1)).toMatchObject({ ipAddress: '172.16.0.0/16', count: 500 });
+    expect(prefix.ok && prefix.value.traffic?.[0]?.interval).toBe(0.0002);
     const pub = scenario();
     const lb = pub.loadBalancers?.[0];
     if (lb === undefined) throw new Error('no lb');
@@ -179,6 +187,17 @@ describe('deriveExperiment', () => {
     const derived = deriveExperiment(scenario(), spec(over as Partial<ExperimentSpec>), 'Default');
     expect(derived.ok).toBe(false);
     if (!derived.ok) expect(derived.error).toMatch(message);
+  });
+});
+
+describe('experimentInterval', () => {
+  it('gives each host 0.1 s between its connections, and never less than 100 µs between two', () => {
+    expect(experimentInterval(1, 1_000_000)).toBe(0.1);
+    expect(experimentInterval(200, 1_000_000)).toBe(0.0005);
+    expect(experimentInterval(300, 1_000_000)).toBe(0.000334);
+    expect(experimentInterval(65_536, 1_000_000)).toBe(0.0001);
+    // Only the hosts that get a connection count.
+    expect(experimentInterval(65_536, 10)).toBe(0.01);
   });
 });
 

@@ -26,11 +26,21 @@ export const DISTRIBUTION_MODES: readonly LoadDistribution[] = ['Default', 'Sour
 export const MAX_EXPERIMENT_CONNECTIONS = 1_000_000;
 
 /**
- * Simulated time between two connections of the experiment: 1,000,000 connections take 100
- * simulated seconds, so a handful are open at once (each holds its own ephemeral port and flow
- * entry), as in the engine benchmark.
+ * Simulated time between two connections of one client host, and the least between two
+ * connections of the experiment. In bulk mode a connection from a host that has another one open
+ * takes the full packet path (src/engine/fastpath.ts), so each host's connections come one after
+ * another; the timing does not change which member the hash picks. 1,000,000 connections from one
+ * address then span 100,000 simulated seconds; from 1,000 or more hosts, 100.
  */
+export const EXPERIMENT_HOST_SPACING_S = 0.1;
 export const EXPERIMENT_INTERVAL_S = 0.0001;
+
+/** The traffic's `interval` for `connections` spread round-robin over `hosts` addresses. */
+export function experimentInterval(hosts: number, connections: number): number {
+  const used = Math.max(1, Math.min(hosts, connections));
+  // Rounded to whole microseconds, the engine's clock.
+  return Math.max(EXPERIMENT_INTERVAL_S, Math.ceil((EXPERIMENT_HOST_SPACING_S / used) * 1e6) / 1e6);
+}
 
 /** Who connects: the tuple's source side, which is what the hash modes differ on. */
 export type Population =
@@ -263,7 +273,7 @@ export function deriveExperiment(
     to: `${rule.frontendAddress}:${rule.port}`,
     protocol: rule.protocol,
     connections: spec.connections,
-    interval: EXPERIMENT_INTERVAL_S,
+    interval: experimentInterval(clientCountOf(source), spec.connections),
   };
   const { events: _events, lesson: _lesson, ...rest } = scenario;
   return ok({

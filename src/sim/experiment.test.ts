@@ -71,13 +71,15 @@ describe('runExperiment', () => {
     const proxy = run(library('clients-behind-proxy'), {
       rule: 'plb/http',
       population: { kind: 'proxy', address: '198.51.100.7' },
-      connections: 2000,
+      connections: 300,
     });
+    // The NSG denies the proxy (the scenario's lesson): its SYNs time out, after the hash chose.
+    expect(byMode(proxy, 'SourceIP').outcomes).toEqual({ timeout: 300 });
     expect(
       byMode(proxy, 'SourceIP')
         .members.map((m) => m.count)
         .sort((a, b) => a - b),
-    ).toEqual([0, 2000]);
+    ).toEqual([0, 300]);
     const many = run(library('clients-behind-proxy'), {
       rule: 'plb/http',
       population: { kind: 'prefix', prefix: '198.18.0.0/16', count: 500 },
@@ -86,7 +88,7 @@ describe('runExperiment', () => {
     const sip = byMode(many, 'SourceIP');
     expect(sip.total).toBe(2000);
     for (const m of sip.members) expect(m.count).toBeGreaterThan(700);
-  });
+  }, 30_000);
 
   it('counts a member probed down out of the even share (engine-model.md step 8)', () => {
     const s = library('session-persistence-uneven');

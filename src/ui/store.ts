@@ -109,7 +109,7 @@ export interface EdgeEnds {
 }
 
 /** `run`: the traffic and Run; `events` and `connections`: what the last run did (src/ui/run). */
-export type BottomTab = 'run' | 'events' | 'connections' | 'problems';
+export type BottomTab = 'run' | 'events' | 'connections' | 'probes' | 'analysis' | 'problems';
 
 export interface AppState {
   readonly scenario: Scenario;
