@@ -12,7 +12,7 @@ import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'rea
 import type { Flow } from '../canvas/toFlow';
 import { changedFields, elementLabel, packetKind, packetName } from '../run/describe';
 import { useRunStore } from '../run/runStore';
-import { type Box, boxOfElement, buildGraph, type CanvasGraph, centreOf, packetPath } from './animation';
+import { type Box, boxOfElement, buildGraph, type CanvasGraph, centreOf, followShift, packetPath } from './animation';
 import {
   dropMarks,
   type ElementMark,
@@ -465,14 +465,14 @@ function Camera({ graph }: { graph: CanvasGraph }) {
 }
 
 /** Screen pixels kept clear around the packet's element when following it (and the bar below). */
-const FOLLOW_MARGIN = 60;
-const FOLLOW_BOTTOM = 80;
+const FOLLOW_MARGIN = 24;
+const FOLLOW_BOTTOM = 84;
 
 /**
  * Follow: at each step, when the element the packet moves to (with the place it rests below it)
- * would leave the visible canvas, pan smoothly to bring it back — to the middle of where it comes
- * from and where it goes when both fit, else to where it goes — keeping the zoom. Dragging the
- * canvas by hand turns following off (the Follow toggle turns it on again).
+ * would leave the visible canvas, pan smoothly, keeping the zoom, by the least that brings it —
+ * and where it comes from, when both fit — back into view, plus some lead (`followShift`).
+ * Dragging the canvas by hand turns following off (the Follow toggle turns it on again).
  */
 function FollowPacket({ graph }: { graph: CanvasGraph }) {
   const current = useRunStore((s) => s.current);
@@ -506,9 +506,8 @@ function FollowPacket({ graph }: { graph: CanvasGraph }) {
       right: (width - FOLLOW_MARGIN - tx) / zoom,
       bottom: (height - FOLLOW_BOTTOM - ty) / zoom,
     };
-    const inView = (b: Box) =>
-      b.x >= view.left && b.y >= view.top && b.x + b.width <= view.right && b.y + b.height <= view.bottom;
-    if (inView(target)) return;
+    const stay = followShift(target, view);
+    if (stay.dx === 0 && stay.dy === 0) return;
     const from = current.from === null ? null : boxOfElement(graph, current.from);
     let focus: Box = target;
     if (from !== null) {
@@ -522,10 +521,9 @@ function FollowPacket({ graph }: { graph: CanvasGraph }) {
       };
       if (both.width <= view.right - view.left && both.height <= view.bottom - view.top) focus = both;
     }
-    // The centre of the visible area sits above the playback bar.
-    const c = centreOf(focus);
-    const lift = (FOLLOW_BOTTOM - FOLLOW_MARGIN) / 2 / zoom;
-    void setCenter(c.x, c.y + lift, { zoom, duration: Math.max(150, Math.min(600, stepMs * 0.6)) });
+    const { dx, dy } = focus === target ? stay : followShift(focus, view);
+    const centre = { x: (width / 2 - tx) / zoom, y: (height / 2 - ty) / zoom };
+    void setCenter(centre.x + dx, centre.y + dy, { zoom, duration: Math.max(150, Math.min(600, stepMs * 0.6)) });
   }, [current, follow, focusSerial, graph, width, height, stepMs, setCenter, getViewport]);
   return null;
 }

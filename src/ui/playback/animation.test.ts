@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createDefaultScenario } from '../../scenario/defaultScenario';
 import { toFlow } from '../canvas/toFlow';
-import { boxOfElement, buildGraph, centreOf, packetPath, routeBetween } from './animation';
+import { boxOfElement, buildGraph, centreOf, followShift, packetPath, routeBetween } from './animation';
 
 const graph = buildGraph(toFlow(createDefaultScenario()));
 
@@ -60,5 +60,21 @@ describe('packetPath', () => {
   });
   it('has no path to an element the canvas cannot place', () => {
     expect(packetPath(graph, 'vm:web01', 'nsg:nowhere')).toBeNull();
+  });
+});
+
+describe('followShift', () => {
+  const view = { left: 0, top: 0, right: 1000, bottom: 600 };
+  it('does not move the view while the packet’s element is inside it', () => {
+    expect(followShift({ x: 100, y: 100, width: 150, height: 130 }, view)).toEqual({ dx: 0, dy: 0 });
+  });
+  it('moves it the least that brings the element in, plus some lead, on each axis', () => {
+    // 200 past the right edge: 200 plus 15 % of the width.
+    expect(followShift({ x: 1050, y: 100, width: 150, height: 130 }, view)).toEqual({ dx: 350, dy: 0 });
+    // 40 above the top: 40 plus 15 % of the height.
+    expect(followShift({ x: 100, y: -40, width: 150, height: 130 }, view)).toEqual({ dx: 0, dy: -130 });
+  });
+  it('centres an element larger than the view', () => {
+    expect(followShift({ x: -100, y: 0, width: 1400, height: 100 }, view).dx).toBe(100);
   });
 });

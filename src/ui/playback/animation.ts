@@ -202,3 +202,30 @@ export function packetPath(graph: CanvasGraph, from: string, to: string): string
   for (const link of route.links) d += ` ${edgePath(graph, link)}`;
   return `${d} L${pt(centreOf(b))}`;
 }
+
+export interface Span {
+  readonly left: number;
+  readonly top: number;
+  readonly right: number;
+  readonly bottom: number;
+}
+
+/**
+ * How far to move the view (flow units) so that `focus` lies inside `view`: nothing when it does,
+ * else the least move on each axis plus a share (`lead`) of the view so the next steps do not pan
+ * again at once; centred on an axis where `focus` is larger than the view.
+ */
+export function followShift(focus: Box, view: Span, lead = 0.15): { dx: number; dy: number } {
+  const axis = (lo: number, size: number, vLo: number, vHi: number): number => {
+    const room = vHi - vLo;
+    if (size > room) return lo + size / 2 - (vLo + vHi) / 2;
+    const pad = Math.min(lead * room, room - size);
+    if (lo < vLo) return lo - vLo - pad;
+    if (lo + size > vHi) return lo + size - vHi + pad;
+    return 0;
+  };
+  return {
+    dx: axis(focus.x, focus.width, view.left, view.right),
+    dy: axis(focus.y, focus.height, view.top, view.bottom),
+  };
+}
