@@ -159,14 +159,24 @@ export function run(quick: boolean): Figure[] {
   const traceConnections = quick ? 200 : 5_000;
   const input = compileScenario(benchLab(traceConnections, 0.001));
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const traced = new Simulation(input, { seed: 1, trace: true }).run();
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   const events = traced.events?.length ?? 0;
-  figures.push({
-    name: 'engine.trace.eventsPerSecond',
-    value: Math.round(events / seconds),
-    unit: 'events/s',
-    note: `${events} packet events for ${traceConnections} connections; target ≥ 200000`,
-  });
+  figures.push(
+    {
+      name: 'engine.trace.eventsPerSecond',
+      value: Math.round(events / seconds),
+      unit: 'events/s',
+      note: `${events} packet events for ${traceConnections} connections; budget ≥ 200000`,
+    },
+    {
+      name: 'engine.trace.eventsPerSecondOfCpu',
+      value: Math.round(events / ((cpu.user + cpu.system) / 1e6)),
+      unit: 'events/s',
+      note: 'the same run per second of the process CPU time (GC threads included)',
+    },
+  );
   return figures;
 }
