@@ -221,7 +221,7 @@ function mainThreadTasks(trace: Buffer): {
   }
   const parsed = JSON.parse(trace.toString('utf8')) as { traceEvents: TraceEvent[] } | TraceEvent[];
   const events = Array.isArray(parsed) ? parsed : parsed.traceEvents;
-  // The busiest renderer main thread (an idle renderer of another frame may be traced too).
+  // The renderer main thread that worked most (the page's first, blank renderer is traced too).
   const byThread = new Map<string, TraceEvent[]>();
   const mains = new Set(
     events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`),
@@ -231,7 +231,8 @@ function mainThreadTasks(trace: Buffer): {
     if (e.ph !== 'X' || e.name !== TASK || !mains.has(key)) continue;
     byThread.set(key, [...(byThread.get(key) ?? []), e]);
   }
-  const tasks = [...byThread.values()].sort((a, b) => b.length - a.length)[0] ?? [];
+  const cpuOf = (list: TraceEvent[]) => list.reduce((n, e) => n + (e.tdur ?? 0), 0);
+  const tasks = [...byThread.values()].sort((a, b) => cpuOf(b) - cpuOf(a))[0] ?? [];
   if (tasks.length === 0) {
     return { longestWall: Number.NaN, longestCpu: Number.NaN, busyCpu: Number.NaN, totalCpu: Number.NaN };
   }
