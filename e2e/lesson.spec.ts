@@ -8,6 +8,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { expect, type Page, test } from '@playwright/test';
+import { loadScenarioLink } from '../src/scenario';
 import { createShareLink } from '../src/scenario/shareLink';
 import type { Scenario } from '../src/scenario/types';
 import { failOnConsoleErrors, shot } from './support';
@@ -51,7 +52,7 @@ test('a challenge link: hints one by one, the fix made with the mouse, every che
   await panel.getByRole('button', { name: 'Check my work' }).click();
   await expect(check(page, CLIENT_CHECK)).toHaveAttribute('aria-label', `${CLIENT_CHECK}: failed`);
   await expect(check(page, PROBE_CHECK)).toHaveAttribute('aria-label', `${PROBE_CHECK}: passed`);
-  await expect(check(page, CLIENT_CHECK)).toContainText('3 timeout — NSG_DENY at nsg:nsg-web');
+  await expect(check(page, CLIENT_CHECK)).toContainText('0 of 3 connections established (seen: 3 timeout, NSG_DENY)');
   await expect(panel).not.toContainText('Lesson complete');
 
   // Hints, one at a time.
@@ -88,7 +89,7 @@ test('a challenge link: hints one by one, the fix made with the mouse, every che
   await panel.getByRole('button', { name: 'Check my work' }).click();
   await expect(check(page, CLIENT_CHECK)).toHaveAttribute('aria-label', `${CLIENT_CHECK}: passed`);
   await expect(check(page, PROBE_CHECK)).toHaveAttribute('aria-label', `${PROBE_CHECK}: passed`);
-  await expect(check(page, CLIENT_CHECK)).toContainText('3 established');
+  await expect(check(page, CLIENT_CHECK)).toContainText('3 of 3 connections established');
   await expect(panel.getByRole('status').filter({ hasText: 'Lesson complete' })).toBeVisible();
   await expect(page.getByRole('tab', { name: /Lesson/ })).toContainText('2/2');
   await shot(page, 'lesson-challenge-success');
@@ -112,6 +113,7 @@ test('a lesson link: the solution is shown as a list of changes and applied as o
   await expect(access).toContainText('Deny');
   await expect(access).toContainText('Allow');
   await expect(access).toContainText('securityRules › deny-onprem-http → allow-onprem-http');
+  await changes.scrollIntoViewIfNeeded();
   await shot(page, 'lesson-solution');
 
   await panel.getByRole('button', { name: 'Apply the solution' }).click();
@@ -122,6 +124,23 @@ test('a lesson link: the solution is shown as a list of changes and applied as o
   await page.getByRole('button', { name: 'Undo' }).click();
   await expect(panel.getByRole('listitem').filter({ hasText: '› access' })).toContainText('Deny');
   await expect(panel).not.toContainText('Lesson complete');
+
+  // Share it as a challenge: the link carries the lesson without its solution.
+  await page.getByRole('button', { name: 'Share link' }).click();
+  const popover = page.getByRole('dialog', { name: 'Share link' });
+  await expect(popover.getByRole('textbox', { name: 'Share link' })).not.toHaveValue(/lesson=challenge/);
+  await popover.getByRole('checkbox', { name: /Challenge/ }).click();
+  await expect(popover.getByRole('checkbox', { name: /Challenge/ })).toBeChecked();
+  await expect(popover.getByRole('textbox', { name: 'Share link' })).toHaveValue(/&lesson=challenge$/);
+  const link = await popover.getByRole('textbox', { name: 'Share link' }).inputValue();
+  expect(link).toMatch(/&lesson=challenge$/);
+  const shared = loadScenarioLink(link);
+  expect(shared.options).toEqual({ view: false, challenge: true });
+  expect(shared.scenario?.lesson?.hints).toEqual(library('nsg-blocks-data-port').lesson?.hints);
+  expect(shared.scenario?.lesson?.solution).toBeUndefined();
+  await popover.getByRole('checkbox', { name: /Read-only viewer/ }).click();
+  await expect(popover.getByRole('textbox', { name: 'Share link' })).toHaveValue(/&view=1&lesson=challenge$/);
+  await shot(page, 'share-challenge');
 });
 
 test('the library browser lists the scenarios, filters them, and opens one without losing work', async ({ page }) => {
@@ -186,10 +205,12 @@ test('the viewer shows the canvas and the run, without palette or inspector', as
   await expect(page.getByRole('navigation', { name: 'Palette' })).toHaveCount(0);
   await expect(inspector(page)).toHaveCount(0);
   await expect(lessonPanel(page)).toHaveCount(0);
+  // It opens on the run's events, not on the traffic's fields.
+  await expect(page.getByRole('tab', { name: /Events/ })).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByRole('button', { name: '▶ Run' })).toBeEnabled();
   await page.getByRole('button', { name: '▶ Run' }).click();
   await expect(page.getByRole('status').filter({ hasText: /events ·/ })).toBeVisible({ timeout: 30_000 });
-  await shot(page, 'viewer');
+  await shot(page, 'lesson-viewer');
 });
 
 test('presenter mode: large type, slow playback, toggled from the header and with P', async ({ page, baseURL }) => {
@@ -208,7 +229,7 @@ test('presenter mode: large type, slow playback, toggled from the header and wit
   // Large type: the event list's text is drawn bigger than outside presenter mode.
   const row = page.locator('.event-row').first();
   const presented = (await row.boundingBox())?.height ?? 0;
-  await shot(page, 'presenter');
+  await shot(page, 'lesson-presenter');
 
   await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
   await page.keyboard.press('p');

@@ -219,7 +219,8 @@ function Checks({
           {checks.map((check, i) => {
             const verdict = judged[i];
             const state = running ? 'running' : verdict === undefined ? 'pending' : verdict.passed ? 'pass' : 'fail';
-            const observed = result !== null ? observedFor(check, result) : null;
+            // The engine's own sentence when it gives one; else what the panel reads in the result.
+            const observed = verdict?.detail ?? (result !== null ? observedFor(check, result) : null);
             return (
               <li
                 // biome-ignore lint/suspicious/noArrayIndexKey: checks are matched to the engine's verdicts by position
@@ -323,7 +324,7 @@ function Solution({ lesson, scenario }: { lesson: Lesson; scenario: Scenario }) 
               <p className="muted lesson-note">What the solution changes in your scenario:</p>
               <ul className="solution-changes" aria-label="Solution changes">
                 {changes.map((c) => (
-                  <li key={`${c.kind} ${c.path}`} className={`solution-change is-${c.kind}`}>
+                  <li key={`${c.kind} ${c.path}`} className={`solution-change change-${c.kind}`}>
                     <span className="solution-kind">{c.kind}</span>
                     <code className="solution-path">{c.path}</code>
                     {c.before !== undefined && <del className="solution-before">{c.before}</del>}

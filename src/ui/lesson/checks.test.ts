@@ -20,6 +20,35 @@ describe('describeCheck', () => {
     expect(describeCheck({ name: 'one', traffic: 't', expect: 'reset' })).toBe('at least one connection of t is reset');
   });
 
+  it('says what the extended traffic checks and a distribution check ask', () => {
+    expect(
+      describeCheck({
+        name: 'r',
+        traffic: 't',
+        expect: 'established',
+        all: true,
+        closedBy: 'reset',
+        closedBefore: 300,
+      }),
+    ).toBe('every connection of t is established, closed by reset before 300 s');
+    expect(describeCheck({ name: 'r', traffic: 't', expect: 'timeout', reason: 'NSG_DENY' })).toBe(
+      'at least one connection of t is timeout with NSG_DENY',
+    );
+    expect(describeCheck({ name: 'd', loadBalancer: 'ilb', rule: 'http', expect: 'even', tolerance: 0.25 })).toBe(
+      'ilb/http — every member of the pool: an even share each (±25 %)',
+    );
+    expect(
+      describeCheck({
+        name: 'd',
+        loadBalancer: 'ilb',
+        rule: 'http',
+        expect: 'none',
+        members: ['a', 'b'],
+        traffic: 't',
+      }),
+    ).toBe('ilb/http (t) — a, b: none gets a connection');
+  });
+
   it('names the fields of a kind of check it does not know', () => {
     const check = { name: 'x', distribution: 'ilb/http', atMost: 0.6 } as unknown as LessonCheck;
     expect(describeCheck(check)).toBe('distribution: ilb/http · atMost: 0.6');

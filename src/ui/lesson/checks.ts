@@ -11,11 +11,27 @@ type Check = LessonCheck & { readonly [key: string]: unknown };
 /** What the check asks, in words. Kinds this page does not know yet are named by their fields. */
 export function describeCheck(check: LessonCheck): string {
   const c = check as Check;
-  if (typeof c.traffic === 'string') {
-    return `${c.all === true ? 'every connection' : 'at least one connection'} of ${c.traffic} is ${String(c.expect)}`;
+  if (typeof c.traffic === 'string' && typeof c.rule !== 'string') {
+    let text = `${c.all === true ? 'every connection' : 'at least one connection'} of ${c.traffic} is ${String(c.expect)}`;
+    if (typeof c.reason === 'string') text += ` with ${c.reason}`;
+    if (typeof c.closedBy === 'string') text += `, closed by ${c.closedBy}`;
+    if (typeof c.closedBefore === 'number') text += ` before ${c.closedBefore} s`;
+    return text;
   }
   if (typeof c.probe === 'string' && typeof c.member === 'string') {
     return `${c.member} is probed ${String(c.expect)} by ${String(c.loadBalancer)}/${c.probe}`;
+  }
+  if (typeof c.rule === 'string' && typeof c.loadBalancer === 'string') {
+    const members = Array.isArray(c.members) ? c.members.join(', ') : 'every member of the pool';
+    const what =
+      c.expect === 'allMembers'
+        ? `${members}: each gets connections`
+        : c.expect === 'even'
+          ? `${members}: an even share each${typeof c.tolerance === 'number' ? ` (±${Math.round(c.tolerance * 100)} %)` : ''}`
+          : c.expect === 'none'
+            ? `${members}: none gets a connection`
+            : `${members}: ${String(c.expect)}`;
+    return `${c.loadBalancer}/${c.rule}${typeof c.traffic === 'string' ? ` (${c.traffic})` : ''} — ${what}`;
   }
   const { name: _, ...rest } = c;
   return Object.entries(rest)
@@ -25,7 +41,10 @@ export function describeCheck(check: LessonCheck): string {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** What the run saw for this check, in a line; null when there is nothing more to say. */
+/**
+ * What the run saw for this check, in a line, when the engine's verdict carries no `detail`;
+ * null when there is nothing more to say.
+ */
 export function observedFor(check: LessonCheck, result: SimulationResult): string | null {
   const c = check as Check;
   if (typeof c.traffic === 'string') {

@@ -81,10 +81,13 @@ export function Header() {
   const problems = formatProblemCount(errors, warnings);
   usePresenterKey();
   // Presenter mode changes the columns (no palette, a wider side): fit the scenario to the new canvas.
-  useEffect(() => {
-    const frame = requestAnimationFrame(() => fitView(FIT));
-    return () => cancelAnimationFrame(frame);
-  }, [presenter, fitView]);
+  useEffect(
+    () =>
+      usePresenterStore.subscribe((state, previous) => {
+        if (state.presenter !== previous.presenter) requestAnimationFrame(() => fitView(FIT));
+      }),
+    [fitView],
+  );
 
   const shareLink = async (options: ShareOptions = { view: false, challenge: false }) => {
     const link = shareLinkOf(
@@ -213,16 +216,6 @@ export function Header() {
               <button type="button" className="button" onClick={() => void shareLink()}>
                 Share link
               </button>
-              {hasSolution && (
-                <button
-                  type="button"
-                  className="button"
-                  title="A link to this lesson with its solution left out"
-                  onClick={() => void shareLink({ view: false, challenge: true })}
-                >
-                  Challenge link
-                </button>
-              )}
             </div>
             <div className="toolbar-group toolbar-edit">
               <button
