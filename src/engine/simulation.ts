@@ -295,6 +295,9 @@ interface MemoOutcome {
   /** From the open to the finish (the port is freed) and to the release (flow state evicted). */
   readonly finishAfterUs: number;
   readonly releaseAfterUs: number;
+  /** The delay lines of those two steps, once looked up. */
+  finishLine: DelayLine | null;
+  releaseLine: DelayLine | null;
 }
 
 /** One decision class: where its SYN meets a load balancer (if it does) and outcomes by member. */
@@ -2880,7 +2883,8 @@ export class Simulation {
         cls.row = this.flowCounts.get(rule.id) ?? null;
       } else row.counts.set(nic, (row.counts.get(nic) ?? 0) + 1);
     }
-    this.enterLine(fast, memo.finishAfterUs);
+    memo.finishLine ??= this.delayLine(memo.finishAfterUs);
+    this.enterLine(fast, memo.finishLine);
     return true;
   }
 
@@ -2950,14 +2954,19 @@ export class Simulation {
     return true;
   }
 
-  /** Queues `fast` for `delayUs` from now (it keeps the run alive like its packets would). */
-  private enterLine(fast: FastConn, delayUs: number): void {
+  /** The line of fast-path steps `delayUs` after they enter it. */
+  private delayLine(delayUs: number): DelayLine {
     let line = this.delayLines.get(delayUs);
     if (line === undefined) {
       line = { type: 'fastLine', aux: true, cancelled: false, delayUs, items: [], head: 0, scheduled: false };
       this.delayLines.set(delayUs, line);
     }
-    fast.dueUs = this.now + delayUs;
+    return line;
+  }
+
+  /** Queues `fast` in `line`, due its delay from now (it keeps the run alive like its packets would). */
+  private enterLine(fast: FastConn, line: DelayLine): void {
+    fast.dueUs = this.now + line.delayUs;
     line.items.push(fast);
     this.pendingMain++;
     if (!line.scheduled) this.scheduleLine(line, fast.dueUs);
@@ -2996,7 +3005,8 @@ export class Simulation {
         memo.finished++;
         const more = memo.releaseAfterUs - memo.finishAfterUs;
         if (more > 0) {
-          this.enterLine(fast, more);
+          memo.releaseLine ??= this.delayLine(more);
+          this.enterLine(fast, memo.releaseLine);
           continue;
         }
       }
@@ -3050,6 +3060,8 @@ export class Simulation {
       listed: false,
       finishAfterUs: ref.finishUs - ref.openUs,
       releaseAfterUs: this.now - ref.openUs,
+      finishLine: null,
+      releaseLine: null,
     };
     // The first reference of a class and member stands (later ones ran the same decisions).
     if (!cls.outcomes.has(ref.nic)) cls.outcomes.set(ref.nic, outcome);
