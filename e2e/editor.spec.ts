@@ -411,7 +411,7 @@ test('the share link button copies the link and shows its length', async ({ page
   await page.getByRole('button', { name: 'Share link' }).click();
   const popover = page.getByRole('dialog', { name: 'Share link' });
   const link = await popover.getByRole('textbox', { name: 'Share link' }).inputValue();
-  expect(link).toMatch(/#s=1\./);
+  expect(link).toMatch(/#s=2\./);
   await expect(popover.getByRole('status')).toHaveText(`Link copied · ${link.length.toLocaleString('en')} characters`);
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
   await shot(page, 'editor-share-link');

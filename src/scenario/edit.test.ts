@@ -339,6 +339,29 @@ describe('renameElement: every reference follows', () => {
     }
   });
 
+  it('renames the rule and the members a distribution check names; deleting them drops what no longer exists', () => {
+    const withCheck = (): Scenario => {
+      const s = structuredClone(createRichScenario());
+      s.lesson?.checks?.push({
+        name: 'spread',
+        loadBalancer: 'ilb',
+        rule: 'http',
+        members: ['web01-nic1'],
+        expect: 'allMembers',
+      });
+      return deepFreeze(s);
+    };
+    const check = (s: Scenario) => s.lesson?.checks?.find((c) => c.name === 'spread');
+    const rule = ok(renameElement(withCheck(), 'rule:ilb/http', 'web-http')).scenario;
+    expect(check(rule)).toMatchObject({ rule: 'web-http' });
+    expect(errorsOf(rule)).toEqual([]);
+    const nic = ok(renameElement(withCheck(), 'nic:web01-nic1', 'web01-eth0')).scenario;
+    expect(check(nic)).toMatchObject({ members: ['web01-eth0'] });
+    expect(errorsOf(nic)).toEqual([]);
+    expect(check(ok(deleteElements(withCheck(), ['rule:ilb/http'])).scenario)).toBeUndefined();
+    expect(check(ok(deleteElements(withCheck(), ['vm:web01'])).scenario)).toBeUndefined();
+  });
+
   it('moves layout keys with the element and its children', () => {
     const { scenario } = ok(renameElement(lab(), 'lb:ilb', 'front'));
     expect(Object.keys(scenario.layout ?? {})).toEqual(

@@ -1257,6 +1257,12 @@ export function renameElement(s: Scenario, id: string, newName: string): EditRes
       eachItem(d, vm, 'routes', (r, own) => swap(r, own, 'interface', oldName, newName));
       events((e, own) => swap(e, own, 'networkInterface', oldName, newName));
       checks((c, own) => swap(c, own, 'member', oldName, newName));
+      // A distribution check lists the members it looks at.
+      checks((c, own) => {
+        if (Array.isArray(c.members) && c.members.includes(oldName)) {
+          own().members = c.members.map((m) => (m === oldName ? newName : m));
+        }
+      });
       break;
     }
     case 'lb':
@@ -1298,6 +1304,9 @@ export function renameElement(s: Scenario, id: string, newName: string): EditRes
         if (e.loadBalancer === parent && e.action === 'setRule' && isObj(e.rule) && e.rule.name === oldName) {
           own().rule = { ...e.rule, name: newName };
         }
+      });
+      checks((c, own) => {
+        if (c.loadBalancer === parent && c.probe === undefined) swap(c, own, 'rule', oldName, newName);
       });
       break;
     case 'vnet':
@@ -1563,7 +1572,16 @@ export function deleteElements(s: Scenario, ids: readonly string[]): EditResult 
         // A probe check on a member that is no longer probed (its rule or pool went) goes too.
         (typeof c.member !== 'string' || !probedMembers(s).has(probeKey(c)) || probed.has(probeKey(c))),
     );
-    if (alive.length !== checks.length) root.lesson = { ...root.lesson, checks: alive as never };
+    // A distribution check loses the deleted members it listed, and goes when none is left.
+    const kept = alive.flatMap((c) => {
+      if (!Array.isArray(c.members)) return [c];
+      const members = c.members.filter((m) => !gone.has(`nic:${String(m)}`));
+      if (members.length === c.members.length) return [c];
+      return members.length === 0 ? [] : [{ ...c, members }];
+    });
+    if (kept.length !== checks.length || kept.some((c, i) => c !== checks[i])) {
+      root.lesson = { ...root.lesson, checks: kept as never };
+    }
   }
   if (isObj(root.layout)) {
     const layout = root.layout;
@@ -1625,6 +1643,7 @@ function checkNames(c: Obj): string[] {
   if (typeof c.loadBalancer === 'string') {
     ids.push(`lb:${c.loadBalancer}`);
     if (typeof c.probe === 'string') ids.push(`probe:${c.loadBalancer}/${c.probe}`);
+    else if (typeof c.rule === 'string') ids.push(`rule:${c.loadBalancer}/${c.rule}`);
   }
   if (typeof c.member === 'string') ids.push(`nic:${c.member}`);
   return ids;

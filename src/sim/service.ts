@@ -14,12 +14,26 @@
  * it (issue 6: no main-thread task over 50 ms), so the service keeps the last run's events here, in
  * the worker, with a few indexes built once (the filtered views, each packet's previous and next
  * event), and the page asks for the rows it shows. One run is kept at a time; a new one replaces it.
+ *
+ * Progress (`onProgress`, a comlink `proxy` from the page; optional on `run` and `runAndKeep`): the
+ * engine reports every few thousand handled events (`SimulateOptions.onProgress`, counted in
+ * events, never by a clock); here, where a clock is allowed, at most one report per
+ * `PROGRESS_INTERVAL_MS` goes to the page, plus the first and the last. Each carries `fraction`,
+ * the whole call's share done (0–1): connections ended (bulk; and opened, in trace mode) or
+ * simulated time against `until`, then, for a kept trace run, the indexing of its events.
  */
-import type { BulkResult, PacketView, SimulationResult, TraceEvent } from '../engine/index';
+import type { BulkResult, EngineProgress, PacketView, SimulationResult, TraceEvent } from '../engine/index';
+import type { ExperimentSpec } from '../scenario/experiment';
 import { type Diagnostic, type LoadOutcome, loadScenarioText, loadScenarioValue } from '../scenario/index';
+import {
+  type ExperimentInvalid,
+  type ExperimentProgressListener,
+  type ExperimentResult,
+  runExperiment,
+} from './experiment';
 import { type RunOptions, runScenario, runScenarioBulk } from './simulate';
 
-export interface ServiceOptions extends Omit<RunOptions, 'warnings'> {
+export interface ServiceOptions extends Omit<RunOptions, 'warnings' | 'onProgress'> {
   /** `trace` (default): one row per connection; `bulk`: aggregates only. */
   readonly mode?: 'trace' | 'bulk' | undefined;
 }
@@ -33,8 +47,11 @@ export interface InvalidInput {
 export type ServiceResult = SimulationResult | BulkResult | InvalidInput;
 
 export interface SimService {
-  /** Validates and simulates `input` (JSON text, or a parsed scenario value). */
-  run(input: unknown, options?: ServiceOptions): ServiceResult;
+  /**
+   * Validates and simulates `input` (JSON text, or a parsed scenario value). `onProgress`, when
+   * given, is called as in `runAndKeep` (phases `validating`, `simulating`, `done`).
+   */
+  run(input: unknown, options?: ServiceOptions, onProgress?: ProgressListener): ServiceResult;
   /**
    * Like `run`, but keeps the result and its packet events here and answers with a summary (no
    * events): the page then reads the events through `page`. Trace mode records events always.
@@ -56,7 +73,50 @@ export interface SimService {
   resultJson(): string | null;
   /** Forgets the kept run. */
   release(): void;
+
+  // Analysis views (issue 8; additive: the calls above are unchanged).
+  /**
+   * A distribution experiment (src/sim/experiment.ts): the scenario's variant for `spec` run in
+   * bulk mode once per hash mode, with connections per member, the spread and the remap fractions.
+   * Keeps nothing: the kept run, if any, stays as it was. `onProgress` is told as each run starts.
+   */
+  experiment(
+    input: unknown,
+    spec: ExperimentSpec,
+    onProgress?: ExperimentProgressListener,
+  ): ExperimentResult | ExperimentInvalid;
+  /**
+   * The kept run's probe attempts (each verdict, success or failure, in time order), at most
+   * `limit` of them; `total` says how many there were. Empty for a bulk run (no trace).
+   */
+  probeAttempts(limit?: number): ProbeAttempts;
+  /**
+   * The position in the `filter` view of the first event at or after `seconds` (the last event
+   * when none is that late); -1 when the view is empty. For seeking playback to a time.
+   */
+  findTime(seconds: number, filter?: EventFilter): number;
 }
+
+/** One probe attempt's verdict, from the kept trace (`state` event with a `probe` decision). */
+export interface ProbeAttempt {
+  /** The event's index in the whole trace. */
+  readonly index: number;
+  readonly at: number;
+  readonly loadBalancer: string;
+  readonly probe: string;
+  readonly member: string;
+  readonly ok: boolean;
+  /** The failure's reason code (`PROBE_TIMEOUT`, `VM_STOPPED` …); null on success. */
+  readonly code: string | null;
+}
+
+export interface ProbeAttempts {
+  readonly attempts: ProbeAttempt[];
+  readonly total: number;
+}
+
+/** Enough attempts for a timeline of a long run (members × duration / interval). */
+export const MAX_PROBE_ATTEMPTS = 50_000;
 
 /** Which events a view shows: by kind of traffic and by connection id (`web01-to-vip#0`). */
 export interface EventFilter {
@@ -91,9 +151,13 @@ export interface DropMark {
 
 export interface RunProgress {
   readonly phase: 'validating' | 'simulating' | 'indexing' | 'done';
-  /** Indexing: events indexed so far, of `total`. */
+  /** Simulating: connections ended so far, of `total`; indexing: events indexed, of `total`. */
   readonly done: number;
   readonly total: number;
+  /** The share of the whole call done, 0–1 (monotone within one call). */
+  readonly fraction: number;
+  /** Simulated seconds reached so far (0 before the engine starts). */
+  readonly simulatedSeconds: number;
 }
 export type ProgressListener = (progress: RunProgress) => unknown;
 
@@ -110,7 +174,52 @@ export interface KeptSummary {
 
 /** Enough for the marks of any run one watches; a bigger run says how many it left out. */
 export const MAX_DROP_MARKS = 5000;
-export const PROGRESS_INTERVAL_MS = 100;
+/**
+ * Four reports a second: each one is a frame the page draws, and at ten a second the page's main
+ * thread was busy 2.5 times as long during a bulk run (bench/run.bench.ts) for no visible gain.
+ */
+export const PROGRESS_INTERVAL_MS = 250;
+/** A kept trace run: the share of its progress bar the simulation takes (the rest is indexing). */
+export const SIMULATING_SHARE = 0.85;
+
+/**
+ * How far the engine is, 0–1, from its counters: in bulk mode the connections ended; in trace
+ * mode half for each connection opened and half for each ended (a long connection moves the bar
+ * when it opens); with `until`, at least the simulated time's share of it. Below 1 until the end.
+ */
+export function engineFraction(p: EngineProgress, mode: 'trace' | 'bulk'): number {
+  if (p.done) return 1;
+  const total = p.connectionsTotal;
+  const byConnections =
+    total === 0
+      ? 0
+      : mode === 'bulk'
+        ? p.connectionsDone / total
+        : (p.connectionsOpened + p.connectionsDone) / (2 * total);
+  const byTime = p.untilUs !== null && p.untilUs > 0 ? p.simulatedUs / p.untilUs : 0;
+  return Math.min(0.999, Math.max(0, byConnections, byTime));
+}
+
+/**
+ * Throttles reports to the page: those forced (each phase's start, the end) and at most one per
+ * `PROGRESS_INTERVAL_MS` of `clock` between them.
+ */
+export function throttleProgress(
+  onProgress: ProgressListener | undefined,
+  clock: () => number = Date.now,
+): (p: RunProgress, force?: boolean) => void {
+  let last = Number.NEGATIVE_INFINITY;
+  let fraction = 0;
+  return (progress, force = false) => {
+    if (onProgress === undefined) return;
+    const now = clock();
+    if (!force && now - last < PROGRESS_INTERVAL_MS) return;
+    last = now;
+    // Never backwards within one call (the phases' shares are estimates).
+    fraction = Math.max(fraction, progress.fraction);
+    onProgress({ ...progress, fraction });
+  };
+}
 
 /** A kept run: the events and the indexes the page's queries use. */
 interface Kept {
@@ -160,16 +269,71 @@ function toDropMark(e: TraceEvent, index: number): DropMark {
   };
 }
 
+/** A probe verdict event as a `ProbeAttempt` (its element is `probe:<lb>/<probe>`), else null. */
+function probeAttemptOf(e: TraceEvent, index: number): ProbeAttempt | null {
+  if (e.kind !== 'state' || e.decision?.kind !== 'probe') return null;
+  const slash = e.element.indexOf('/');
+  const loadBalancer = e.element.startsWith('probe:') && slash > 0 ? e.element.slice('probe:'.length, slash) : '';
+  // `success`, or `failure; member now down` when the verdict changed the member's state.
+  const ok = e.decision.result.startsWith('success');
+  return {
+    index,
+    at: e.at,
+    loadBalancer,
+    probe: e.decision.probe,
+    member: e.decision.member,
+    ok,
+    code: ok ? null : (e.reason?.code ?? null),
+  };
+}
+
+/** `SimService.experiment` (no kept state): the same pipeline for the input as `run`. */
+function experimentOn(
+  input: unknown,
+  spec: ExperimentSpec,
+  onProgress?: ExperimentProgressListener,
+): ExperimentResult | ExperimentInvalid {
+  const loaded: LoadOutcome = typeof input === 'string' ? loadScenarioText(input) : loadScenarioValue(input);
+  if (loaded.scenario === null || loaded.errors.length > 0) {
+    return { valid: false, errors: loaded.errors, warnings: loaded.warnings };
+  }
+  return runExperiment(loaded.scenario, spec, onProgress);
+}
+
 export function createSimService(): SimService {
   let kept: Kept | null = null;
 
-  const run = (input: unknown, options: ServiceOptions = {}): ServiceResult => {
+  /** Validates and runs; engine progress goes to `report` scaled to `share` of the bar. */
+  const simulateReporting = (
+    input: unknown,
+    options: ServiceOptions,
+    report: (p: RunProgress, force?: boolean) => void,
+    share: number,
+  ): ServiceResult => {
+    report({ phase: 'validating', done: 0, total: 0, fraction: 0, simulatedSeconds: 0 }, true);
     const loaded: LoadOutcome = typeof input === 'string' ? loadScenarioText(input) : loadScenarioValue(input);
     if (loaded.scenario === null || loaded.errors.length > 0) {
       return { valid: false, errors: loaded.errors, warnings: loaded.warnings };
     }
-    const run = { seed: options.seed, until: options.until, trace: options.trace, warnings: loaded.warnings };
-    return options.mode === 'bulk' ? runScenarioBulk(loaded.scenario, run) : runScenario(loaded.scenario, run);
+    const mode = options.mode === 'bulk' ? 'bulk' : 'trace';
+    const onProgress = (p: EngineProgress) =>
+      report({
+        phase: 'simulating',
+        done: p.connectionsDone,
+        total: p.connectionsTotal,
+        fraction: share * engineFraction(p, mode),
+        simulatedSeconds: p.simulatedUs / 1_000_000,
+      });
+    report({ phase: 'simulating', done: 0, total: 0, fraction: 0, simulatedSeconds: 0 }, true);
+    const run = {
+      seed: options.seed,
+      until: options.until,
+      trace: options.trace,
+      warnings: loaded.warnings,
+      onProgress,
+      progressEvery: options.progressEvery,
+    };
+    return mode === 'bulk' ? runScenarioBulk(loaded.scenario, run) : runScenario(loaded.scenario, run);
   };
 
   const view = (filter: EventFilter | undefined): Int32Array | null => {
@@ -195,24 +359,23 @@ export function createSimService(): SimService {
   };
 
   return {
-    run,
+    run(input, options = {}, onProgress) {
+      const report = throttleProgress(onProgress);
+      const result = simulateReporting(input, options, report, 1);
+      if (!('valid' in result)) {
+        report({ phase: 'done', done: 0, total: 0, fraction: 1, simulatedSeconds: result.simulatedSeconds }, true);
+      }
+      return result;
+    },
 
     runAndKeep(input, options = {}, onProgress) {
       kept = null;
-      let last = 0;
-      const report = (progress: RunProgress, force = false) => {
-        if (onProgress === undefined) return;
-        const now = Date.now();
-        if (!force && now - last < PROGRESS_INTERVAL_MS) return;
-        last = now;
-        onProgress(progress);
-      };
-      report({ phase: 'validating', done: 0, total: 0 }, true);
+      const report = throttleProgress(onProgress);
       const bulk = options.mode === 'bulk';
-      // Validation is part of `run`; the phase shown while the engine works is "simulating".
-      report({ phase: 'simulating', done: 0, total: 0 }, true);
-      const result = run(input, { ...options, trace: !bulk });
+      const share = bulk ? 1 : SIMULATING_SHARE;
+      const result = simulateReporting(input, { ...options, trace: !bulk }, report, share);
       if ('valid' in result) return result;
+      const seconds = result.simulatedSeconds;
       const events: readonly TraceEvent[] = 'events' in result && result.events !== undefined ? result.events : [];
       const total = events.length;
       const previous = new Int32Array(total).fill(-1);
@@ -234,7 +397,10 @@ export function createSimService(): SimService {
           dropCount++;
           if (drops.length < MAX_DROP_MARKS) drops.push(toDropMark(e, i));
         }
-        if ((i & 0xfff) === 0) report({ phase: 'indexing', done: i, total });
+        if ((i & 0xfff) === 0) {
+          const fraction = share + ((1 - share) * i) / total;
+          report({ phase: 'indexing', done: i, total, fraction, simulatedSeconds: seconds });
+        }
       }
       let summaryResult: SimulationResult | BulkResult = result;
       if ('events' in result) {
@@ -242,7 +408,7 @@ export function createSimService(): SimService {
         summaryResult = rest;
       }
       kept = { result: summaryResult, events, previous, next, views: new Map() };
-      report({ phase: 'done', done: total, total }, true);
+      report({ phase: 'done', done: total, total, fraction: 1, simulatedSeconds: seconds }, true);
       return { valid: true, mode: bulk ? 'bulk' : 'trace', result: summaryResult, eventCount: total, drops, dropCount };
     },
 
@@ -301,8 +467,49 @@ export function createSimService(): SimService {
     release() {
       kept = null;
     },
+
+    experiment: experimentOn,
+
+    probeAttempts(limit = MAX_PROBE_ATTEMPTS) {
+      const k = kept;
+      if (k === null) return { attempts: [], total: 0 };
+      const attempts: ProbeAttempt[] = [];
+      let total = 0;
+      // The probes view holds every probe event (packets too); verdicts are one per attempt.
+      const v = view({ kind: 'probes' });
+      const size = v?.length ?? 0;
+      for (let p = 0; p < size; p++) {
+        const i = v?.[p] as number;
+        const attempt = probeAttemptOf(k.events[i] as TraceEvent, i);
+        if (attempt === null) continue;
+        total++;
+        if (attempts.length < limit) attempts.push(attempt);
+      }
+      return { attempts, total };
+    },
+
+    findTime(seconds, filter) {
+      const k = kept;
+      if (k === null) return -1;
+      const v = view(filter);
+      const size = v?.length ?? k.events.length;
+      if (size === 0) return -1;
+      const at = (p: number) => (k.events[v === null ? p : (v[p] as number)] as TraceEvent).at;
+      // Events are recorded in time order, so every view is sorted by time too.
+      let lo = 0;
+      let hi = size;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (at(mid) < seconds) lo = mid + 1;
+        else hi = mid;
+      }
+      return Math.min(lo, size - 1);
+    },
   };
 }
 
 /** The trace vocabulary the page reads through the kept run (types only). */
 export type { Decision, PacketView, Reason, TraceEvent } from '../engine/index';
+export type { ExperimentSpec, Population } from '../scenario/experiment';
+/** The analysis views' vocabulary (types only). */
+export type { ExperimentInvalid, ExperimentProgress, ExperimentResult, ModeOutcome, RemapOutcome } from './experiment';

@@ -3,6 +3,9 @@ import { useEffect } from 'react';
 import { duplicateElements } from '../scenario/edit';
 import { Canvas } from './canvas/Canvas';
 import { edgeIndex } from './canvas/edgeIndex';
+import { PacketInspector } from './lazy';
+import { LessonSide } from './lesson/LessonPanel';
+import { LibraryDialog } from './library/LibraryDialog';
 import { Banners } from './panels/Banners';
 import { FileDialog } from './panels/FileDialog';
 import { Header } from './panels/Header';
@@ -12,9 +15,9 @@ import { Palette } from './panels/Palette';
 import { BottomPanel } from './panels/RunPanel';
 import { Toast } from './panels/Toast';
 import { PlaybackBar } from './playback/PlaybackBar';
-import { PacketInspector } from './run/PacketInspector';
 import { useRunStore } from './run/runStore';
 import { useAppStore } from './store';
+import { usePresenterStore } from './workshop/presenter';
 
 const isEditable = (target: EventTarget | null): boolean =>
   target instanceof HTMLElement &&
@@ -103,11 +106,14 @@ export function App() {
   const viewer = useAppStore((s) => s.viewer);
   const packetSide = useRunStore((s) => s.side === 'packet' && s.summary?.mode === 'trace');
   const hasRun = useRunStore((s) => s.summary !== null);
+  const presenter = usePresenterStore((s) => s.presenter);
   useEditorKeys();
   useElementInspectorOnSelect();
   return (
     <ReactFlowProvider>
-      <div className={`app${viewer ? ' is-viewer' : ''}${hasRun ? ' has-run' : ''}`}>
+      <div
+        className={`app${viewer ? ' is-viewer' : ''}${hasRun ? ' has-run' : ''}${presenter ? ' is-presenter' : ''}${viewer && !packetSide ? ' no-side' : ''}`}
+      >
         <Header />
         {!viewer && <Palette />}
         <main className="app-canvas" aria-label="Canvas">
@@ -116,10 +122,13 @@ export function App() {
           <Banners />
           <Toast />
         </main>
-        {packetSide ? <PacketInspector /> : <Inspector />}
+        {/* The lesson (src/ui/lesson) shares the right-hand column with the inspectors. */}
+        {/* The viewer (slides, embedding) is the canvas and the run: the packet inspector only. */}
+        {(!viewer || packetSide) && <LessonSide>{packetSide ? <PacketInspector /> : <Inspector />}</LessonSide>}
         <BottomPanel />
         <LinkDialog />
         <FileDialog />
+        <LibraryDialog />
       </div>
     </ReactFlowProvider>
   );

@@ -41,6 +41,7 @@ import {
   pasteElements,
 } from '../scenario/edit';
 import { autoLayout, hasNoLayout } from './canvas/layout';
+import { stripSolution } from './lesson/solution';
 import {
   AUTOSAVE_KEY,
   type Diagnostics,
@@ -70,6 +71,10 @@ export interface PendingLink {
   readonly diagnostics: Diagnostics;
   /** The title of the work the link would replace. */
   readonly currentTitle: string;
+  /** Where the document comes from: a share link, or the built-in library. */
+  readonly origin: 'link' | 'library';
+  /** Opened as a challenge (`&lesson=challenge`): the lesson's solution was left out. */
+  readonly challenge: boolean;
 }
 
 /** A file that was read but has errors: shown by field, opened only if the user says so. */
@@ -104,7 +109,7 @@ export interface EdgeEnds {
 }
 
 /** `run`: the traffic and Run; `events` and `connections`: what the last run did (src/ui/run). */
-export type BottomTab = 'run' | 'events' | 'connections' | 'problems';
+export type BottomTab = 'run' | 'events' | 'connections' | 'probes' | 'analysis' | 'problems';
 
 export interface AppState {
   readonly scenario: Scenario;
@@ -117,6 +122,8 @@ export interface AppState {
   readonly focusPath: string | null;
   /** The read-only viewer of a `&view=1` link: it shows the linked scenario and never autosaves it. */
   readonly viewer: boolean;
+  /** The open document came from a challenge link: its lesson's solution was taken out. */
+  readonly challenge: boolean;
   readonly loadError: LoadError | null;
   readonly notice: Notice | null;
   readonly toast: Toast | null;
@@ -181,6 +188,8 @@ export interface AppState {
 
   /** Opens the share link in `href` (a full URL, or a `#s=…` fragment). */
   openLink(href: string): void;
+  /** Opens a scenario of the built-in library, offering to keep the user's work as a link does. */
+  openLibraryScenario(scenario: Scenario, diagnostics: Diagnostics): void;
   confirmPendingLink(): void;
   keepCurrentScenario(): void;
   restorePrevious(): void;
@@ -283,7 +292,7 @@ export const useAppStore = create<AppState>()((set, get) => {
   const currentWork = (): Scenario => (get().viewer ? readAutosave(storage).scenario : get().scenario);
 
   /** Opens another document. Outside the viewer, the one it replaces stays in the undo history. */
-  const open = (scenario: Scenario, diagnostics: Diagnostics, viewer: boolean) => {
+  const open = (scenario: Scenario, diagnostics: Diagnostics, viewer: boolean, challenge = false) => {
     const before = get();
     lastEdit = null;
     set((s) => ({
@@ -291,6 +300,7 @@ export const useAppStore = create<AppState>()((set, get) => {
       diagnostics,
       validating: false,
       viewer,
+      challenge,
       selection: [],
       focusPath: null,
       loadError: null,
@@ -304,12 +314,19 @@ export const useAppStore = create<AppState>()((set, get) => {
   };
 
   /** Opens `scenario` as the user's work, unless that would lose other work: then asks. */
-  const offer = (scenario: Scenario, diagnostics: Diagnostics) => {
+  const offer = (
+    scenario: Scenario,
+    diagnostics: Diagnostics,
+    { origin = 'link', challenge = false }: { origin?: PendingLink['origin']; challenge?: boolean } = {},
+  ) => {
     const work = currentWork();
     if (wouldReplaceWork(work, scenario)) {
-      set({ pendingLink: { scenario, diagnostics, currentTitle: titleOf(work) }, loadError: null });
+      set({
+        pendingLink: { scenario, diagnostics, currentTitle: titleOf(work), origin, challenge },
+        loadError: null,
+      });
     } else {
-      open(scenario, diagnostics, false);
+      open(scenario, diagnostics, false, challenge);
     }
   };
 
@@ -498,16 +515,24 @@ export const useAppStore = create<AppState>()((set, get) => {
         return;
       }
       const options: LinkOptions = outcome.options;
-      if (options.view) open(outcome.scenario, outcome, true);
-      else offer(outcome.scenario, outcome);
+      // A challenge leaves the solution out of the document itself, so the inspector cannot show it.
+      const scenario = options.challenge ? stripSolution(outcome.scenario) : outcome.scenario;
+      const diagnostics = scenario === outcome.scenario ? outcome : validateScenario(scenario);
+      if (options.view) {
+        open(scenario, diagnostics, true, options.challenge);
+        // The viewer is for watching (slides, embedding): the run's events, not the traffic's fields.
+        set({ bottomTab: 'events' });
+      } else offer(scenario, diagnostics, { challenge: options.challenge });
     },
+
+    openLibraryScenario: (scenario, diagnostics) => offer(scenario, diagnostics, { origin: 'library' }),
 
     confirmPendingLink: () => {
       const pending = get().pendingLink;
       if (pending === null) return;
       const work = currentWork();
       write(storage, PREVIOUS_KEY, JSON.stringify(work));
-      open(pending.scenario, pending.diagnostics, false);
+      open(pending.scenario, pending.diagnostics, false, pending.challenge);
       set({
         notice: { message: `Opened “${titleOf(pending.scenario)}”. “${titleOf(work)}” was kept.`, canRestore: true },
       });
@@ -528,8 +553,8 @@ export const useAppStore = create<AppState>()((set, get) => {
     },
 
     editViewedScenario: () => {
-      const { scenario, diagnostics, viewer } = get();
-      if (viewer) offer(scenario, diagnostics);
+      const { scenario, diagnostics, viewer, challenge } = get();
+      if (viewer) offer(scenario, diagnostics, { challenge });
     },
   };
 });
@@ -546,6 +571,7 @@ function initialState(
   | 'selection'
   | 'focusPath'
   | 'viewer'
+  | 'challenge'
   | 'loadError'
   | 'notice'
   | 'toast'
@@ -566,6 +592,7 @@ function initialState(
     selection: [],
     focusPath: null,
     viewer: false,
+    challenge: false,
     loadError: null,
     notice:
       start.problem === null
