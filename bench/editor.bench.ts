@@ -36,14 +36,16 @@ async function sampleFrames(page: Page, act: () => Promise<void>): Promise<Frame
   return { p95, long: deltas.filter((d) => d > LONG_FRAME_MS).length, frames: deltas.length };
 }
 
-/** A point of the canvas with no node under it, to pan from. */
-async function emptyPoint(page: Page): Promise<{ x: number; y: number }> {
+/** A point of the canvas with no node under it, to pan from (an edge will do when `edges`). */
+async function emptyPoint(page: Page, edges = false): Promise<{ x: number; y: number }> {
   const found = (await page.evaluate(`(() => {
     const pane = document.querySelector('.react-flow__pane')?.getBoundingClientRect();
     if (!pane) return null;
     for (let y = pane.top + 20; y < pane.bottom - 20; y += 15) {
       for (let x = pane.left + 60; x < pane.right - 200; x += 15) {
-        if (document.elementFromPoint(x, y)?.classList.contains('react-flow__pane')) return { x, y };
+        const at = document.elementFromPoint(x, y);
+        if (at?.classList.contains('react-flow__pane')) return { x, y };
+        if (${edges} && at !== null && at.closest('.react-flow') && !at.closest('.react-flow__node, .react-flow__panel, .react-flow__minimap, .react-flow__controls')) return { x, y };
       }
     }
     return null;
@@ -96,8 +98,10 @@ async function measure(page: Page, url: string, target: number, ms: number): Pro
     await page.mouse.up();
   });
 
-  const note = `${elements} elements (${nodes} nodes drawn); budget p95 ≤ ${BUDGET_MS[target]} ms`;
+  const note = `${elements} elements (${nodes} nodes drawn, zoomed to fit); budget p95 ≤ ${BUDGET_MS[target]} ms`;
+  const near = target >= 1000 ? await measureNear(page, ms, elements) : [];
   return [
+    ...near,
     { name: `editor.pan.p95.${target}`, value: round(panning.p95, 1), unit: 'ms', note },
     {
       name: `editor.pan.longFrames.${target}`,
@@ -112,6 +116,54 @@ async function measure(page: Page, url: string, target: number, ms: number): Pro
       unit: 'frames',
       note: `> ${LONG_FRAME_MS} ms, of ${dragging.frames}; includes the commit when the drag ends`,
     },
+  ];
+}
+
+/** A visible virtual machine's centre, in page coordinates. */
+async function visibleVm(page: Page): Promise<{ x: number; y: number }> {
+  const found = (await page.evaluate(`(() => {
+    const pane = document.querySelector('.react-flow__pane').getBoundingClientRect();
+    for (const n of document.querySelectorAll('.react-flow__node[aria-label^="Virtual machine "]')) {
+      const b = n.getBoundingClientRect();
+      if (b.left > pane.left + 80 && b.right < pane.right - 240 && b.top > pane.top + 40 && b.bottom < pane.bottom - 140)
+        return { x: b.left + b.width / 2, y: b.top + b.height / 2 };
+    }
+    return null;
+  })()`)) as { x: number; y: number } | null;
+  if (found === null) throw new Error('no virtual machine on screen');
+  return found;
+}
+
+/**
+ * The same gestures at 100 % zoom, where node text is drawn (zoomed out, nodes are drawn as
+ * blocks): the issue sets no budget for it, it keeps the readable view honest.
+ */
+async function measureNear(page: Page, ms: number, elements: number): Promise<Figure[]> {
+  const zoomIn = page.getByRole('button', { name: 'Zoom in' });
+  for (let i = 0; i < 10; i++) {
+    await zoomIn.click();
+    await page.waitForTimeout(80);
+  }
+  await page.waitForTimeout(400);
+  // At 100 % zoom the pool's member edges cover the canvas: panning starts on one of them.
+  const pan = await emptyPoint(page, true);
+  const panning = await sampleFrames(page, async () => {
+    await page.mouse.move(pan.x, pan.y);
+    await page.mouse.down();
+    await wiggle(page, pan, ms);
+    await page.mouse.up();
+  });
+  const grab = await visibleVm(page);
+  const dragging = await sampleFrames(page, async () => {
+    await page.mouse.move(grab.x, grab.y);
+    await page.mouse.down();
+    await wiggle(page, grab, ms);
+    await page.mouse.up();
+  });
+  const note = `${elements} elements at 100 % zoom (text drawn); no budget`;
+  return [
+    { name: 'editor.pan.p95.1000.zoom100', value: round(panning.p95, 1), unit: 'ms', note },
+    { name: 'editor.drag.p95.1000.zoom100', value: round(dragging.p95, 1), unit: 'ms', note },
   ];
 }
 
