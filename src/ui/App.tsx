@@ -3,7 +3,7 @@ import { useEffect } from 'react';
 import { duplicateElements } from '../scenario/edit';
 import { Canvas } from './canvas/Canvas';
 import { edgeIndex } from './canvas/edgeIndex';
-import { LessonSide } from './lesson/LessonPanel';
+import { LessonSide, useLessonTracking } from './lesson/LessonPanel';
 import { LibraryDialog } from './library/LibraryDialog';
 import { Banners } from './panels/Banners';
 import { FileDialog } from './panels/FileDialog';
@@ -89,6 +89,7 @@ export function App() {
   const presenter = usePresenterStore((s) => s.presenter);
   useEditorKeys();
   useElementInspectorOnSelect();
+  useLessonTracking();
   return (
     <ReactFlowProvider>
       <div
