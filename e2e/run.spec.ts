@@ -123,6 +123,13 @@ test('the baseline: every connection from on-premises is established', async ({ 
   await expect(playback(page)).toContainText('onprem-to-vip#1');
   await expect(packetInspector(page)).toContainText('onprem-to-vip#1');
   await playback(page).getByRole('button', { name: 'Pause' }).click();
+  // Alone: the event list shows that connection's events only, the handshake and the page.
+  await page.getByRole('tab', { name: /Events/ }).click();
+  const events = page.getByRole('listbox', { name: 'Events' }).getByRole('option');
+  await expect(events.first()).toBeVisible();
+  expect(await events.count()).toBeGreaterThan(5);
+  for (const text of await events.allTextContents()) expect(text).toContain('onprem-to-vip#1');
+  await shot(page, 'run-baseline-replay');
 });
 
 test('stepping through events moves the canvas, the event list and the packet inspector together', async ({
@@ -197,7 +204,7 @@ test('a long run shows progress, can be cancelled, and the next run works', asyn
   await expect.poll(percent, { timeout: 20_000 }).toBeGreaterThan(0);
   const first = await percent();
   expect(first).toBeLessThan(100);
-  await expect(page.getByRole('status').filter({ hasText: /\d+% Simulating/ })).toContainText('connections ended');
+  await expect(page.getByRole('status').filter({ hasText: /\d+% Simulating/ })).toContainText('connections done');
   await shot(page, 'run-progress');
   await expect.poll(percent, { timeout: 20_000 }).toBeGreaterThan(first);
   // The page stays responsive while the worker runs: typing in the traffic panel works.

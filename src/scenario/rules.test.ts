@@ -1481,6 +1481,13 @@ describe('lesson', () => {
     expectError(add({ ...base, traffic: 'nope' }), 'lesson.checks[3].traffic', 'no traffic named "nope"');
     expectWarning(add({ ...base, tolerance: 0.2 }), 'lesson.checks[3].tolerance', 'only applies to "expect": "even"');
     expectWarning(add({ ...base, expect: 'even' }), 'lesson.checks[3].expect', 'needs at least two members');
+    expect(add({ ...base, traffic: 'onprem-to-vip' }).warnings).toEqual([]);
+    expectWarning(
+      add({ ...base, traffic: 'users-to-web' }),
+      'lesson.checks[3].traffic',
+      'traffic "users-to-web" goes to 20.50.1.10:80, not to the frontend of rule "http" (10.2.1.100:80)',
+    );
+    expectWarning(add({ ...base, traffic: 'ping-web01' }), 'lesson.checks[3].traffic', 'goes to 10.2.1.4, not to');
   });
   it('checks may name what the lesson solution adds; the message says the solution was applied', () => {
     const withSolution = (extra: Record<string, unknown>) =>

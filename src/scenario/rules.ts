@@ -2128,6 +2128,21 @@ function checkDistributionCheck(report: Report, ix: Index, c: DistributionCheck,
     );
     return;
   }
+  // A traffic that does not go to the rule's frontend never lands through it: say so.
+  const t = c.traffic === undefined ? undefined : ix.traffic.get(c.traffic);
+  const fe = lb.frontends.get(rule.v.frontendIPConfiguration);
+  const endpoint = t === undefined || typeof t.v.to !== 'string' ? null : parseEndpoint(t.v.to);
+  // ICMP traffic names an address only: the load balancer places none of it.
+  const to = typeof endpoint === 'string' ? { address: parseIpv4(t?.v.to ?? ''), port: null } : endpoint;
+  if (t !== undefined && fe !== undefined && fe.address !== null && to !== null && to.address !== null) {
+    const allPorts = rule.v.frontendPort === 0;
+    if (to.address !== fe.address || to.port === null || (!allPorts && to.port !== rule.v.frontendPort)) {
+      report.warn(
+        joinPath(path, 'traffic'),
+        `traffic ${q(t.v.name)} goes to ${t.v.to}, not to the frontend of rule ${q(c.rule)} (${formatIpv4(fe.address)}:${allPorts ? 'any port' : rule.v.frontendPort}): none of its connections is placed by that rule`,
+      );
+    }
+  }
   const pool = poolMemberNames(lb, rule.v.backendAddressPool);
   const seen = new Set<string>();
   (c.members ?? []).forEach((member, i) => {

@@ -23,7 +23,14 @@
  * simulated time against `until`, then, for a kept trace run, the indexing of its events.
  */
 import type { BulkResult, EngineProgress, PacketView, SimulationResult, TraceEvent } from '../engine/index';
+import type { ExperimentSpec } from '../scenario/experiment';
 import { type Diagnostic, type LoadOutcome, loadScenarioText, loadScenarioValue } from '../scenario/index';
+import {
+  type ExperimentInvalid,
+  type ExperimentProgressListener,
+  type ExperimentResult,
+  runExperiment,
+} from './experiment';
 import { type RunOptions, runScenario, runScenarioBulk } from './simulate';
 
 export interface ServiceOptions extends Omit<RunOptions, 'warnings' | 'onProgress'> {
@@ -66,7 +73,50 @@ export interface SimService {
   resultJson(): string | null;
   /** Forgets the kept run. */
   release(): void;
+
+  // Analysis views (issue 8; additive: the calls above are unchanged).
+  /**
+   * A distribution experiment (src/sim/experiment.ts): the scenario's variant for `spec` run in
+   * bulk mode once per hash mode, with connections per member, the spread and the remap fractions.
+   * Keeps nothing: the kept run, if any, stays as it was. `onProgress` is told as each run starts.
+   */
+  experiment(
+    input: unknown,
+    spec: ExperimentSpec,
+    onProgress?: ExperimentProgressListener,
+  ): ExperimentResult | ExperimentInvalid;
+  /**
+   * The kept run's probe attempts (each verdict, success or failure, in time order), at most
+   * `limit` of them; `total` says how many there were. Empty for a bulk run (no trace).
+   */
+  probeAttempts(limit?: number): ProbeAttempts;
+  /**
+   * The position in the `filter` view of the first event at or after `seconds` (the last event
+   * when none is that late); -1 when the view is empty. For seeking playback to a time.
+   */
+  findTime(seconds: number, filter?: EventFilter): number;
 }
+
+/** One probe attempt's verdict, from the kept trace (`state` event with a `probe` decision). */
+export interface ProbeAttempt {
+  /** The event's index in the whole trace. */
+  readonly index: number;
+  readonly at: number;
+  readonly loadBalancer: string;
+  readonly probe: string;
+  readonly member: string;
+  readonly ok: boolean;
+  /** The failure's reason code (`PROBE_TIMEOUT`, `VM_STOPPED` …); null on success. */
+  readonly code: string | null;
+}
+
+export interface ProbeAttempts {
+  readonly attempts: ProbeAttempt[];
+  readonly total: number;
+}
+
+/** Enough attempts for a timeline of a long run (members × duration / interval). */
+export const MAX_PROBE_ATTEMPTS = 50_000;
 
 /** Which events a view shows: by kind of traffic and by connection id (`web01-to-vip#0`). */
 export interface EventFilter {
@@ -124,7 +174,11 @@ export interface KeptSummary {
 
 /** Enough for the marks of any run one watches; a bigger run says how many it left out. */
 export const MAX_DROP_MARKS = 5000;
-export const PROGRESS_INTERVAL_MS = 100;
+/**
+ * Four reports a second: each one is a frame the page draws, and at ten a second the page's main
+ * thread was busy 2.5 times as long during a bulk run (bench/run.bench.ts) for no visible gain.
+ */
+export const PROGRESS_INTERVAL_MS = 250;
 /** A kept trace run: the share of its progress bar the simulation takes (the rest is indexing). */
 export const SIMULATING_SHARE = 0.85;
 
@@ -213,6 +267,37 @@ function toDropMark(e: TraceEvent, index: number): DropMark {
     packet: e.packet,
     expected: expectedTuple(e),
   };
+}
+
+/** A probe verdict event as a `ProbeAttempt` (its element is `probe:<lb>/<probe>`), else null. */
+function probeAttemptOf(e: TraceEvent, index: number): ProbeAttempt | null {
+  if (e.kind !== 'state' || e.decision?.kind !== 'probe') return null;
+  const slash = e.element.indexOf('/');
+  const loadBalancer = e.element.startsWith('probe:') && slash > 0 ? e.element.slice('probe:'.length, slash) : '';
+  // `success`, or `failure; member now down` when the verdict changed the member's state.
+  const ok = e.decision.result.startsWith('success');
+  return {
+    index,
+    at: e.at,
+    loadBalancer,
+    probe: e.decision.probe,
+    member: e.decision.member,
+    ok,
+    code: ok ? null : (e.reason?.code ?? null),
+  };
+}
+
+/** `SimService.experiment` (no kept state): the same pipeline for the input as `run`. */
+function experimentOn(
+  input: unknown,
+  spec: ExperimentSpec,
+  onProgress?: ExperimentProgressListener,
+): ExperimentResult | ExperimentInvalid {
+  const loaded: LoadOutcome = typeof input === 'string' ? loadScenarioText(input) : loadScenarioValue(input);
+  if (loaded.scenario === null || loaded.errors.length > 0) {
+    return { valid: false, errors: loaded.errors, warnings: loaded.warnings };
+  }
+  return runExperiment(loaded.scenario, spec, onProgress);
 }
 
 export function createSimService(): SimService {
@@ -382,8 +467,49 @@ export function createSimService(): SimService {
     release() {
       kept = null;
     },
+
+    experiment: experimentOn,
+
+    probeAttempts(limit = MAX_PROBE_ATTEMPTS) {
+      const k = kept;
+      if (k === null) return { attempts: [], total: 0 };
+      const attempts: ProbeAttempt[] = [];
+      let total = 0;
+      // The probes view holds every probe event (packets too); verdicts are one per attempt.
+      const v = view({ kind: 'probes' });
+      const size = v?.length ?? 0;
+      for (let p = 0; p < size; p++) {
+        const i = v?.[p] as number;
+        const attempt = probeAttemptOf(k.events[i] as TraceEvent, i);
+        if (attempt === null) continue;
+        total++;
+        if (attempts.length < limit) attempts.push(attempt);
+      }
+      return { attempts, total };
+    },
+
+    findTime(seconds, filter) {
+      const k = kept;
+      if (k === null) return -1;
+      const v = view(filter);
+      const size = v?.length ?? k.events.length;
+      if (size === 0) return -1;
+      const at = (p: number) => (k.events[v === null ? p : (v[p] as number)] as TraceEvent).at;
+      // Events are recorded in time order, so every view is sorted by time too.
+      let lo = 0;
+      let hi = size;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (at(mid) < seconds) lo = mid + 1;
+        else hi = mid;
+      }
+      return Math.min(lo, size - 1);
+    },
   };
 }
 
 /** The trace vocabulary the page reads through the kept run (types only). */
 export type { Decision, PacketView, Reason, TraceEvent } from '../engine/index';
+export type { ExperimentSpec, Population } from '../scenario/experiment';
+/** The analysis views' vocabulary (types only). */
+export type { ExperimentInvalid, ExperimentProgress, ExperimentResult, ModeOutcome, RemapOutcome } from './experiment';

@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import { duplicateElements } from '../scenario/edit';
 import { Canvas } from './canvas/Canvas';
 import { edgeIndex } from './canvas/edgeIndex';
+import { PacketInspector } from './lazy';
 import { LessonSide, useLessonTracking } from './lesson/LessonPanel';
 import { LibraryDialog } from './library/LibraryDialog';
 import { Banners } from './panels/Banners';
@@ -14,7 +15,6 @@ import { Palette } from './panels/Palette';
 import { BottomPanel } from './panels/RunPanel';
 import { Toast } from './panels/Toast';
 import { PlaybackBar } from './playback/PlaybackBar';
-import { PacketInspector } from './run/PacketInspector';
 import { useRunStore } from './run/runStore';
 import { useAppStore } from './store';
 import { usePresenterStore } from './workshop/presenter';
@@ -29,6 +29,9 @@ const isEditable = (target: EventTarget | null): boolean =>
 /**
  * Editing shortcuts: undo and redo everywhere (they cover every edit, typing included); delete,
  * copy, paste and duplicate when focus is not in a field, where the keys belong to the text.
+ * Copy and paste go through the system clipboard's `copy` and `paste` events (Ctrl+C, Ctrl+V,
+ * the browser's menu), which need no permission prompt, so that elements paste into another tab
+ * or scenario; the in-app clipboard is the fallback when the browser hands over no text.
  */
 function useEditorKeys() {
   useEffect(() => {
@@ -52,10 +55,6 @@ function useEditorKeys() {
       if (e.key === 'Delete' || e.key === 'Backspace') {
         e.preventDefault();
         store.deleteSelection(edgeIndex());
-      } else if (mod && key === 'c') {
-        store.copySelection();
-      } else if (mod && key === 'v') {
-        store.paste();
       } else if (mod && key === 'd') {
         e.preventDefault();
         const ids = store.selection.filter((id) => !id.startsWith('edge:'));
@@ -64,8 +63,29 @@ function useEditorKeys() {
         store.select(null);
       }
     };
+    const ignored = (e: ClipboardEvent) =>
+      useAppStore.getState().viewer || document.querySelector('dialog[open]') !== null || isEditable(e.target);
+    const onCopy = (e: ClipboardEvent) => {
+      if (ignored(e) || document.getSelection()?.isCollapsed === false) return;
+      const text = useAppStore.getState().copySelection();
+      if (text === null) return;
+      e.preventDefault();
+      if (e.clipboardData !== null) e.clipboardData.setData('text/plain', text);
+      else void navigator.clipboard?.writeText(text).catch(() => undefined); // the in-app copy remains
+    };
+    const onPaste = (e: ClipboardEvent) => {
+      if (ignored(e)) return;
+      e.preventDefault();
+      useAppStore.getState().paste(e.clipboardData?.getData('text/plain') ?? undefined);
+    };
     window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    window.addEventListener('copy', onCopy);
+    window.addEventListener('paste', onPaste);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      window.removeEventListener('copy', onCopy);
+      window.removeEventListener('paste', onPaste);
+    };
   }, []);
 }
 

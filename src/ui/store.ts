@@ -26,11 +26,14 @@ import {
 import {
   addElement,
   type Clipboard,
+  clipboardFromText,
+  clipboardToText,
   copyElements,
   createEmptyScenario,
   deleteElements,
   disconnect,
   type EditResult,
+  locateElement,
   moveElements,
   type NewElementKind,
   type Placement,
@@ -106,7 +109,7 @@ export interface EdgeEnds {
 }
 
 /** `run`: the traffic and Run; `events` and `connections`: what the last run did (src/ui/run). */
-export type BottomTab = 'run' | 'events' | 'connections' | 'problems';
+export type BottomTab = 'run' | 'events' | 'connections' | 'probes' | 'analysis' | 'problems';
 
 export interface AppState {
   readonly scenario: Scenario;
@@ -154,16 +157,28 @@ export interface AppState {
     edit: (s: Scenario) => Scenario | EditResult,
     options?: { coalesce?: string; select?: 'result' | readonly string[] },
   ): boolean;
-  /** Adds a palette element (edit.ts `addElement`) and selects it; a refusal says why. */
-  addElement(kind: string, placement: Placement): void;
+  /**
+   * Adds a palette element (edit.ts `addElement`) and selects it; a refusal says why. `adjust`
+   * may change the result before it is committed (the canvas keeps a drop inside its subnet).
+   */
+  addElement(kind: string, placement: Placement, adjust?: (result: EditResult) => EditResult): void;
   undo(): void;
   redo(): void;
   setDragging(overlay: ReadonlyMap<string, LayoutOverlay> | null): void;
   /** Commits the drag overlay (or the given entries) as one move. */
   commitLayout(entries?: { readonly [id: string]: LayoutOverlay }): void;
   deleteSelection(edges: ReadonlyMap<string, EdgeEnds>): void;
-  copySelection(): void;
-  paste(): void;
+  /**
+   * Copies the selected elements to the in-app clipboard and returns their text form (edit.ts
+   * `clipboardToText`) for the system clipboard; null when nothing that can be copied is selected.
+   */
+  copySelection(): string | null;
+  /**
+   * Pastes `text` from the system clipboard when it holds some, else the in-app clipboard: names
+   * that clash are renamed, positions offset, and the pasted elements selected. Text that is not a
+   * Hairpin clipboard is refused with a message and changes nothing.
+   */
+  paste(text?: string): void;
 
   newScenario(): void;
   /** Opens the text of a file through the load pipeline (the name is for messages). */
@@ -349,9 +364,9 @@ export const useAppStore = create<AppState>()((set, get) => {
       return true;
     },
 
-    addElement: (kind, placement) => {
+    addElement: (kind, placement, adjust = (r) => r) => {
       if (!NEW_KINDS.has(kind)) return;
-      get().apply((s) => addElement(s, kind as NewElementKind, placement), { select: 'result' });
+      get().apply((s) => adjust(addElement(s, kind as NewElementKind, placement)), { select: 'result' });
     },
 
     undo: () => {
@@ -410,18 +425,39 @@ export const useAppStore = create<AppState>()((set, get) => {
     },
 
     copySelection: () => {
-      const clip = copyElements(get().scenario, get().selection);
-      if (clip === null) return;
+      const { scenario, selection } = get();
+      const clip = copyElements(scenario, selection);
+      if (clip === null) return null;
+      pasteCount = 0;
       set({ clipboard: clip });
-      get().showToast(`Copied ${get().selection.length} element${get().selection.length === 1 ? '' : 's'}.`);
+      const count = selection.filter((id) => locateElement(scenario, id) !== null).length;
+      get().showToast(`Copied ${count} element${count === 1 ? '' : 's'}.`);
+      return clipboardToText(clip);
     },
-    paste: () => {
-      const clip = get().clipboard;
-      if (clip === null) return;
+    paste: (text) => {
+      let clip = get().clipboard;
+      if (text !== undefined && text.trim() !== '') {
+        const read = clipboardFromText(text);
+        if (!read.ok) {
+          get().showToast(read.reason, 'refused');
+          return;
+        }
+        clip = read.clipboard;
+      }
+      if (clip === null) {
+        get().showToast('Nothing to paste: select elements and copy them first (Ctrl+C).', 'refused');
+        return;
+      }
+      const from = clip;
       pasteCount++;
       const offset: Position = { x: 40 * pasteCount, y: 40 * pasteCount };
-      const pasted = get().apply((s) => pasteElements(s, clip, offset));
-      if (pasted) set({ selection: [] });
+      let pasted: readonly string[] = [];
+      const ok = get().apply((s) => {
+        const r = pasteElements(s, from, offset);
+        if (r.ok) pasted = r.ids;
+        return r;
+      });
+      if (ok) set({ selection: [...pasted] });
     },
 
     newScenario: () => {

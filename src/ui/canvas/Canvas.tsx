@@ -20,7 +20,7 @@ import { connect, connectionProblem, elementOfPath } from '../../scenario/edit';
 import { RunOverlay } from '../playback/RunOverlay';
 import { useAppStore } from '../store';
 import { setEdgeIndex } from './edgeIndex';
-import { boxesOf, PALETTE_MIME, placementAt } from './geometry';
+import { boxesOf, keepInSubnets, PALETTE_MIME, placementAt } from './geometry';
 import { nodeTypes } from './nodes';
 import { type CanvasEdge, type CanvasNode, type Flow, keepUnchanged, REMOVABLE, toFlow } from './toFlow';
 
@@ -261,7 +261,12 @@ export function Canvas() {
       // A VNet or subnet is dropped by its top-left corner (its label), an element by its middle.
       const group = kind === 'vnet' || kind === 'subnet';
       const position = group ? { x: Math.round(at.x - 40), y: Math.round(at.y - 16) } : placement.position;
-      useAppStore.getState().addElement(kind, { ...placement, ...(position !== undefined ? { position } : {}) });
+      // Dropped near a subnet's edge, an element is drawn inside the subnet it joins.
+      useAppStore
+        .getState()
+        .addElement(kind, { ...placement, ...(position !== undefined ? { position } : {}) }, (result) =>
+          keepInSubnets(result, boxes),
+        );
     },
     [boxes, flow, screenToFlowPosition],
   );

@@ -7,8 +7,8 @@
  * - Positions come from `layout`, read as absolute canvas coordinates (the default lab is written
  *   that way: `lb:ilb` lies inside `subnet:spoke/web` by coordinates, not by nesting). A document
  *   with no layout at all is laid out by `autoLayout` (layout.ts); in one with some entries, an
- *   element without its own is placed by a simple column layout below the rest; groups without
- *   an entry wrap what they contain.
+ *   element without its own goes beside what it belongs to (`placeMissing`); groups without an
+ *   entry wrap what they contain.
  * - Relations are edges: NIC → VM and loopback → VM (attached), NIC → backend pool (membership),
  *   frontend → pool (one edge per load-balancing rule, id `rule:<lb>/<rule>`), probe → pool, NSG
  *   → subnet or NIC, route table → subnet, client → gateway or internet, and a load balancer →
@@ -22,7 +22,7 @@
 import type { Edge, Node } from '@xyflow/react';
 import type { LayoutEntry, Scenario } from '../../scenario';
 import { KIND_INFO } from '../kinds';
-import { autoLayout, hasNoLayout } from './layout';
+import { autoLayout, hasNoLayout, placeMissing } from './layout';
 
 export type CanvasKind =
   | 'vnet'
@@ -87,23 +87,6 @@ export const NODE_SIZE: Record<Exclude<CanvasKind, 'vnet' | 'subnet'>, { width: 
   internet: { width: 104, height: 62 },
 };
 
-/** Columns of the fallback layout, left to right as a packet from outside travels. */
-const AUTO_COLUMN: Record<Exclude<CanvasKind, 'vnet' | 'subnet'>, number> = {
-  client: 0,
-  gateway: 1,
-  internet: 1,
-  lb: 2,
-  frontend: 2,
-  pool: 3,
-  probe: 3,
-  nic: 4,
-  loopback: 5,
-  vm: 5,
-  nsg: 6,
-  routeTable: 6,
-};
-const AUTO_COLUMN_WIDTH = 220;
-const AUTO_ROW_HEIGHT = 96;
 const GROUP_PADDING = 24;
 const GROUP_LABEL_SPACE = 28;
 
@@ -120,6 +103,10 @@ interface Leaf {
   data: ElementNodeData;
   /** The subnets (`vnet/subnet`) this element sits in, to size a group that has no layout. */
   subnets: string[];
+  /** What it is drawn beside when it has no layout entry (layout.ts `placeMissing`). */
+  anchors?: string[];
+  /** The subnet it is drawn in without sitting in it by address (an internal LB's pools, probes). */
+  home?: string;
 }
 
 const nameOf = (value: { name?: unknown }): string => (typeof value.name === 'string' ? value.name : '');
@@ -138,6 +125,10 @@ function collectLeaves(s: Scenario): Leaf[] {
       kind: 'client',
       data: { kind: 'client', name: nameOf(c), details: [[c.ipAddress, ...count].join(' · ')] },
       subnets: [],
+      anchors: [
+        c.location === 'onPremises' ? 'gateway:onPremises' : 'internet:internet',
+        ...list(s.clients).map((o) => `client:${nameOf(o)}`),
+      ],
     });
   }
   if (onPremises) {
@@ -146,6 +137,9 @@ function collectLeaves(s: Scenario): Leaf[] {
       kind: 'gateway',
       data: { kind: 'gateway', name: 'VNet gateway', details: ['on-premises'] },
       subnets: [],
+      anchors: list(s.clients)
+        .filter((c) => c.location === 'onPremises')
+        .map((c) => `client:${nameOf(c)}`),
     });
   }
   if (internet) {
@@ -154,6 +148,9 @@ function collectLeaves(s: Scenario): Leaf[] {
       kind: 'internet',
       data: { kind: 'internet', name: 'Internet', details: [] },
       subnets: [],
+      anchors: list(s.clients)
+        .filter((c) => c.location !== 'onPremises')
+        .map((c) => `client:${nameOf(c)}`),
     });
   }
   for (const lb of list(s.loadBalancers)) {
@@ -163,6 +160,12 @@ function collectLeaves(s: Scenario): Leaf[] {
     const nat = list(lb.inboundNatRules).length;
     const outbound = list(lb.outboundRules).length;
     const extra = [nat > 0 ? `${nat} NAT` : '', outbound > 0 ? `${outbound} outbound` : ''].filter(Boolean);
+    const parts = [
+      ...list(lb.frontendIPConfigurations).map((f) => `frontend:${lbName}/${nameOf(f)}`),
+      ...list(lb.backendAddressPools).map((p) => `pool:${lbName}/${nameOf(p)}`),
+      ...list(lb.probes).map((p) => `probe:${lbName}/${nameOf(p)}`),
+    ];
+    const homeSubnet = list(lb.frontendIPConfigurations).find((f) => typeof f.subnet === 'string')?.subnet;
     leaves.push({
       id: `lb:${lbName}`,
       kind: 'lb',
@@ -173,6 +176,8 @@ function collectLeaves(s: Scenario): Leaf[] {
         badges: [`${rules} rule${rules === 1 ? '' : 's'}`, ...extra],
       },
       subnets: [],
+      anchors: parts,
+      ...(typeof homeSubnet === 'string' ? { home: homeSubnet } : {}),
     });
     for (const fe of list(lb.frontendIPConfigurations)) {
       const address = fe.privateIPAddress ?? fe.publicIPAddress ?? 'no address';
@@ -186,6 +191,7 @@ function collectLeaves(s: Scenario): Leaf[] {
           details: [`${lbName} · ${address}${fe.publicIPAddress !== undefined ? ' public' : ''}`],
         },
         subnets: typeof fe.subnet === 'string' ? [fe.subnet] : [],
+        anchors: [`lb:${lbName}`, ...parts],
       });
     }
     for (const pool of list(lb.backendAddressPools)) {
@@ -200,6 +206,8 @@ function collectLeaves(s: Scenario): Leaf[] {
           details: [`${lbName} · ${members} member${members === 1 ? '' : 's'}`],
         },
         subnets: [],
+        anchors: [`lb:${lbName}`, ...parts],
+        ...(typeof homeSubnet === 'string' ? { home: homeSubnet } : {}),
       });
     }
     for (const probe of list(lb.probes)) {
@@ -216,6 +224,8 @@ function collectLeaves(s: Scenario): Leaf[] {
           details: [`${lbName} · ${protocol.toUpperCase()} ${probe.port}${path}${every}`],
         },
         subnets: [],
+        anchors: [`lb:${lbName}`, ...parts],
+        ...(typeof homeSubnet === 'string' ? { home: homeSubnet } : {}),
       });
     }
   }
@@ -240,6 +250,10 @@ function collectLeaves(s: Scenario): Leaf[] {
         ...(badges.length > 0 ? { badges } : {}),
       },
       subnets: nics.length > 0 ? [nics[0]?.subnet ?? ''] : [],
+      anchors: [
+        ...nics.map((n) => `nic:${nameOf(n)}`),
+        ...list(vm.loopbackInterfaces).map((l) => `loopback:${nameOf(vm)}/${nameOf(l)}`),
+      ],
     });
     for (const [index, nic] of nics.entries()) {
       const pip = typeof nic.publicIPAddress === 'string' ? ` · ${nic.publicIPAddress}` : '';
@@ -258,6 +272,11 @@ function collectLeaves(s: Scenario): Leaf[] {
           ...(nicBadges.some(Boolean) ? { badges: nicBadges.filter(Boolean) } : {}),
         },
         subnets: [nic.subnet],
+        // Its own VM, else a sibling NIC in the same subnet.
+        anchors: [
+          `vm:${nameOf(vm)}`,
+          ...nics.filter((o) => o !== nic && o.subnet === nic.subnet).map((o) => `nic:${nameOf(o)}`),
+        ],
       });
     }
     for (const lo of list(vm.loopbackInterfaces)) {
@@ -266,6 +285,7 @@ function collectLeaves(s: Scenario): Leaf[] {
         kind: 'loopback',
         data: { kind: 'loopback', name: nameOf(lo), owner: nameOf(vm), details: [`${lo.ipAddress}`] },
         subnets: nics.length > 0 ? [nics[0]?.subnet ?? ''] : [],
+        anchors: [`vm:${nameOf(vm)}`],
       });
     }
   }
@@ -276,6 +296,18 @@ function collectLeaves(s: Scenario): Leaf[] {
       kind: 'nsg',
       data: { kind: 'nsg', name: nameOf(nsg), details: [`${count} rule${count === 1 ? '' : 's'} + Azure defaults`] },
       subnets: [],
+      anchors: [
+        ...list(s.vnets).flatMap((v) =>
+          list(v.subnets)
+            .filter((x) => x.networkSecurityGroup === nameOf(nsg))
+            .map((x) => `subnet:${nameOf(v)}/${nameOf(x)}`),
+        ),
+        ...list(s.virtualMachines).flatMap((vm) =>
+          list(vm.networkInterfaces)
+            .filter((n) => n.networkSecurityGroup === nameOf(nsg))
+            .map((n) => `nic:${nameOf(n)}`),
+        ),
+      ],
     });
   }
   for (const rt of list(s.routeTables)) {
@@ -285,6 +317,11 @@ function collectLeaves(s: Scenario): Leaf[] {
       kind: 'routeTable',
       data: { kind: 'routeTable', name: nameOf(rt), details: [`${count} route${count === 1 ? '' : 's'}`] },
       subnets: [],
+      anchors: list(s.vnets).flatMap((v) =>
+        list(v.subnets)
+          .filter((x) => x.routeTable === nameOf(rt))
+          .map((x) => `subnet:${nameOf(v)}/${nameOf(x)}`),
+      ),
     });
   }
   return leaves;
@@ -421,25 +458,35 @@ export function toFlow(scenario: Scenario): Flow {
   const leaves = collectLeaves(scenario);
   const boxes = new Map<string, Box>();
 
-  // Elements with a layout entry first; the rest go in columns below everything already placed.
+  // Elements with a layout entry first; the rest beside what they belong to (layout.ts).
   for (const leaf of leaves) {
     const entry = layout[leaf.id];
     if (isEntry(entry)) boxes.set(leaf.id, { x: entry.x, y: entry.y, ...NODE_SIZE[leaf.kind] });
   }
-  const placed = union([...boxes.values()]);
-  const top = placed === null ? 0 : placed.y + placed.height + 80;
-  const left = placed === null ? 0 : placed.x;
-  const rows = new Map<number, number>();
-  for (const leaf of leaves) {
-    if (boxes.has(leaf.id)) continue;
-    const column = AUTO_COLUMN[leaf.kind];
-    const row = rows.get(column) ?? 0;
-    rows.set(column, row + 1);
-    boxes.set(leaf.id, {
-      x: left + column * AUTO_COLUMN_WIDTH,
-      y: top + row * AUTO_ROW_HEIGHT + GROUP_PADDING + GROUP_LABEL_SPACE * 2,
-      ...NODE_SIZE[leaf.kind],
-    });
+  if (boxes.size < leaves.length) {
+    const subnetBoxes = new Map<string, Box>();
+    for (const vnet of list(scenario.vnets)) {
+      for (const subnet of list(vnet.subnets)) {
+        const id = `subnet:${nameOf(vnet)}/${nameOf(subnet)}`;
+        const entry = layout[id];
+        if (isEntry(entry) && typeof entry.width === 'number' && typeof entry.height === 'number')
+          subnetBoxes.set(id, { x: entry.x, y: entry.y, width: entry.width, height: entry.height });
+      }
+    }
+    placeMissing(
+      scenario,
+      leaves.map((leaf) => {
+        const subnet = leaf.subnets[0] ?? leaf.home;
+        return {
+          id: leaf.id,
+          ...NODE_SIZE[leaf.kind],
+          anchors: leaf.anchors ?? [],
+          ...(subnet !== undefined && subnet !== '' ? { subnet } : {}),
+        };
+      }),
+      boxes,
+      subnetBoxes,
+    );
   }
 
   // Groups: a subnet's layout entry, else the box around what sits in it; a VNet's entry, else

@@ -1,5 +1,5 @@
-import { ConnectionsTable } from '../run/ConnectionsTable';
-import { EventList } from '../run/EventList';
+import { lazy, Suspense } from 'react';
+import { ConnectionsTable, EventList } from '../lazy';
 import { RunBar } from '../run/RunBar';
 import { useRunStore } from '../run/runStore';
 import { TrafficPanel } from '../run/TrafficPanel';
@@ -12,7 +12,32 @@ const TABS: { id: BottomTab; label: string }[] = [
   { id: 'run', label: 'Traffic' },
   { id: 'events', label: 'Events' },
   { id: 'connections', label: 'Connections' },
+  { id: 'probes', label: 'Probe timeline' },
+  { id: 'analysis', label: 'Distribution' },
 ];
+
+// The analysis views (src/ui/analysis, d3) load when first opened: a first visit does not need them.
+const ProbeTimeline = lazy(() => import('../analysis/ProbeTimeline').then((m) => ({ default: m.ProbeTimeline })));
+const ExperimentPanel = lazy(() => import('../analysis/ExperimentPanel').then((m) => ({ default: m.ExperimentPanel })));
+const ANALYSIS_TABS: readonly BottomTab[] = ['probes', 'analysis'];
+
+function TabBody({ tab }: { tab: BottomTab }) {
+  switch (tab) {
+    case 'run':
+      return <TrafficPanel />;
+    case 'events':
+      return <EventList />;
+    case 'probes':
+    case 'analysis':
+      return (
+        <Suspense fallback={<p className="muted analysis-empty">Loading…</p>}>
+          {tab === 'probes' ? <ProbeTimeline /> : <ExperimentPanel />}
+        </Suspense>
+      );
+    default:
+      return <ConnectionsTable />;
+  }
+}
 
 /**
  * The area under the canvas: the run bar (Run, mode, progress), then tabs for the traffic, the
@@ -32,7 +57,7 @@ export function BottomPanel() {
   const count = errors + warnings;
   const counts: Partial<Record<BottomTab, number | null>> = { events, connections };
   return (
-    <div className="app-run panel">
+    <div className={`app-run panel${ANALYSIS_TABS.includes(tab) ? ' is-analysis' : ''}`}>
       <RunBar />
       <div className="bottom-tabs" role="tablist" aria-label="Run and problems">
         {TABS.map((t) => (
@@ -70,7 +95,7 @@ export function BottomPanel() {
         </section>
       ) : (
         <section className="run-panel" id={`panel-${tab}`} role="tabpanel" aria-labelledby={`tab-${tab}`}>
-          {tab === 'run' ? <TrafficPanel /> : tab === 'events' ? <EventList /> : <ConnectionsTable />}
+          <TabBody tab={tab} />
         </section>
       )}
     </div>

@@ -134,7 +134,9 @@ export function PlaybackBar() {
       </label>
       {(connection !== null || kind !== 'all') && (
         <span className="playback-filter">
-          {connection ?? kind}
+          <span className="playback-filter-text" title={`Showing ${connection ?? kind} only`}>
+            {connection ?? kind}
+          </span>
           <button
             type="button"
             className="chip-close"

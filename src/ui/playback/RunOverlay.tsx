@@ -288,6 +288,11 @@ function Marks({ graph }: { graph: CanvasGraph }) {
   }, [marks, graph, tx, ty, zoom, width, height, currentElement, reserved, measureSerial]);
 
   // Measure what was drawn; place again (before paint) where a size differs from the one used.
+  // Measure what was drawn when what is drawn changes (not on a pan or zoom: sizes are in screen
+  // pixels); place again, before paint, where a size differs from the one used.
+  const open = pinned ?? hovered;
+  const drawn = placed.map((p) => `${p.place.id}:${p.place.compact ? 'c' : 'f'}`).join(' ');
+  // biome-ignore lint/correctness/useExhaustiveDependencies: what is drawn is `marks`, `drawn` and `open`
   useLayoutEffect(() => {
     const el = layer.current;
     if (el === null) return;
@@ -301,16 +306,31 @@ function Marks({ graph }: { graph: CanvasGraph }) {
       }
     }
     if (changed) setMeasureSerial((n) => n + 1);
-    const boxes = floatingBoxes(el);
-    setReserved((old) =>
-      old.length === boxes.length &&
-      old.every((b, i) => sameSize(b, boxes[i] as Rect) && b.x === boxes[i]?.x && b.y === boxes[i]?.y)
-        ? old
-        : boxes,
-    );
-  });
+  }, [marks, drawn, open]);
 
-  const open = pinned ?? hovered;
+  // What floats over the canvas, measured when the canvas or one of them changes size.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new run may mount a new playback bar
+  useEffect(() => {
+    const el = layer.current;
+    const canvas = el?.closest('.app-canvas');
+    if (el === null || canvas === null || canvas === undefined) return;
+    const update = () => {
+      const boxes = floatingBoxes(el);
+      setReserved((old) =>
+        old.length === boxes.length &&
+        old.every((b, i) => sameSize(b, boxes[i] as Rect) && b.x === boxes[i]?.x && b.y === boxes[i]?.y)
+          ? old
+          : boxes,
+      );
+    };
+    update();
+    const observer = new ResizeObserver(update);
+    observer.observe(el);
+    for (const f of canvas.querySelectorAll('.playback, .react-flow__minimap, .react-flow__controls'))
+      observer.observe(f);
+    return () => observer.disconnect();
+  }, [summary]);
+
   return (
     <div className="run-marks" ref={layer}>
       <svg className="mark-leaders" aria-hidden="true">

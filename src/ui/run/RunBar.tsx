@@ -16,7 +16,7 @@ function useElapsed(start: number, running: boolean): number {
   const [now, setNow] = useState(() => performance.now());
   useEffect(() => {
     if (!running) return;
-    const id = setInterval(() => setNow(performance.now()), 200);
+    const id = setInterval(() => setNow(performance.now()), 500);
     return () => clearInterval(id);
   }, [running]);
   return Math.max(0, (running ? now : performance.now()) - start) / 1000;
@@ -35,16 +35,16 @@ async function downloadResult() {
 }
 
 /**
- * The run's progress as a share done (the worker reports it about ten times a second: engine
+ * The run's progress as a share done (the worker reports it about four times a second: engine
  * counters, then the indexing of a trace), with what is being done and the time so far.
  */
 function Progress({ progress, elapsed }: { progress: RunProgress; elapsed: number }) {
   const percent = Math.floor(progress.fraction * 100);
   const detail =
     progress.phase === 'simulating' && progress.total > 0
-      ? `${progress.done.toLocaleString('en')} of ${progress.total.toLocaleString('en')} connections ended · ${formatSeconds(progress.simulatedSeconds)} simulated`
+      ? `${progress.done.toLocaleString('en')} connections done`
       : progress.phase === 'indexing'
-        ? `${progress.done.toLocaleString('en')} of ${progress.total.toLocaleString('en')} events`
+        ? `${progress.done.toLocaleString('en')} / ${progress.total.toLocaleString('en')} events`
         : '';
   return (
     <div className="run-progress">
@@ -57,9 +57,17 @@ function Progress({ progress, elapsed }: { progress: RunProgress; elapsed: numbe
         aria-valuenow={percent}
         aria-valuetext={`${PHASE_LABEL[progress.phase]} ${percent}%`}
       >
-        <div className="progress-fill" style={{ width: `${progress.fraction * 100}%` }} />
+        <div className="progress-fill" style={{ transform: `scaleX(${progress.fraction})` }} />
       </div>
-      <span className="run-progress-text" role="status">
+      <span
+        className="run-progress-text"
+        role="status"
+        // Not announced four times a second: the progress bar carries the value.
+        aria-live="off"
+        title={
+          progress.simulatedSeconds > 0 ? `${formatSeconds(progress.simulatedSeconds)} simulated so far` : undefined
+        }
+      >
         <strong className="run-percent">{percent}%</strong> {PHASE_LABEL[progress.phase]}
         {detail !== '' && <span className="muted"> · {detail}</span>}
         <span className="muted"> · {elapsed.toFixed(1)} s</span>
