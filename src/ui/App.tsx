@@ -4,7 +4,7 @@ import { duplicateElements } from '../scenario/edit';
 import { Canvas } from './canvas/Canvas';
 import { edgeIndex } from './canvas/edgeIndex';
 import { PacketInspector } from './lazy';
-import { LessonSide } from './lesson/LessonPanel';
+import { LessonSide, useLessonTracking } from './lesson/LessonPanel';
 import { LibraryDialog } from './library/LibraryDialog';
 import { Banners } from './panels/Banners';
 import { FileDialog } from './panels/FileDialog';
@@ -109,6 +109,7 @@ export function App() {
   const presenter = usePresenterStore((s) => s.presenter);
   useEditorKeys();
   useElementInspectorOnSelect();
+  useLessonTracking();
   return (
     <ReactFlowProvider>
       <div

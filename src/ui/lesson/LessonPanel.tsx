@@ -8,7 +8,7 @@ import { type CheckStatus, startLessonTracking, useLessonStore } from './lessonS
 import { applySolution, describeChanges } from './solution';
 
 /** Starts the lesson's bookkeeping once for the page (a new document resets it). */
-function useLessonTracking() {
+export function useLessonTracking() {
   useEffect(() => {
     const stopRevision = startLessonTracking();
     // Choosing an element or a packet brings its inspector; the Lesson tab brings the lesson back.
@@ -33,7 +33,6 @@ function useLessonTracking() {
  * inspector alone.
  */
 export function LessonSide({ children }: { children: ReactNode }) {
-  useLessonTracking();
   const lesson = useAppStore((s) => s.scenario.lesson);
   const viewer = useAppStore((s) => s.viewer);
   const side = useLessonStore((s) => s.side);
