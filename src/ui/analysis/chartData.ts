@@ -15,8 +15,15 @@ export interface ChartSize {
 export const SMALL_MULTIPLE: ChartSize = {
   width: 250,
   height: 176,
-  margin: { top: 18, right: 8, bottom: 30, left: 42 },
+  margin: { top: 18, right: 8, bottom: 30, left: 36 },
 };
+
+/** Three small multiples side by side in `available` pixels (`gap` between), none under 170. */
+export function smallMultipleSize(available: number, gap: number, count = 3): ChartSize {
+  if (available <= 0) return SMALL_MULTIPLE;
+  const width = Math.max(170, Math.min(320, Math.floor((available - gap * (count - 1)) / count)));
+  return { ...SMALL_MULTIPLE, width };
+}
 
 export interface Bar {
   readonly member: string;
