@@ -51,15 +51,17 @@ export function DistributionChart({
               {formatCount(b.count)}
             </text>
           )}
-          <text
-            className="dist-member"
-            x={b.labelX}
-            y={m.plot.bottom + 12}
-            textAnchor={m.slantLabels ? 'end' : 'middle'}
-            transform={m.slantLabels ? `rotate(-25 ${b.labelX} ${m.plot.bottom + 12})` : undefined}
-          >
-            {b.member}
-          </text>
+          {m.memberLabels && (
+            <text
+              className="dist-member"
+              x={b.labelX}
+              y={m.plot.bottom + 12}
+              textAnchor={m.slantLabels ? 'end' : 'middle'}
+              transform={m.slantLabels ? `rotate(-25 ${b.labelX} ${m.plot.bottom + 12})` : undefined}
+            >
+              {b.member}
+            </text>
+          )}
         </g>
       ))}
       <line className="dist-axis" x1={m.plot.left} x2={m.plot.right} y1={m.plot.bottom} y2={m.plot.bottom} />
