@@ -5,6 +5,22 @@ export default defineConfig({
   plugins: [react()],
   // ES-module workers so that the engine worker can share chunks with the page (TOOLCHAIN.md G8).
   worker: { format: 'es' },
-  build: { target: 'es2022', sourcemap: true },
+  build: {
+    target: 'es2022',
+    sourcemap: true,
+    rolldownOptions: {
+      output: {
+        // Libraries in chunks of their own: they change less often than the app, so a new version
+        // of the app does not make returning visitors fetch React again. The parts a first visit
+        // does not show are split off where they are imported (src/ui/lazy.tsx).
+        codeSplitting: {
+          groups: [
+            { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/ },
+            { name: 'flow', test: /node_modules[\\/](@xyflow|d3-[a-z]+|classcat)[\\/]/ },
+          ],
+        },
+      },
+    },
+  },
   server: { host: '127.0.0.1', port: 5173 },
 });

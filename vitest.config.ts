@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   plugins: [react()],
   test: {
+    // Speed is measured by `npm run bench`, never here: a loaded machine must not fail a test.
+    testTimeout: 60_000,
     projects: [
       {
         extends: true,

@@ -4,6 +4,9 @@ export interface Figure {
   readonly value: number;
   readonly unit: string;
   readonly note?: string;
+  /** Set by bench/run.ts from bench/budgets.ts. */
+  readonly budget?: { readonly max?: number; readonly min?: number };
+  readonly withinBudget?: boolean;
 }
 
 /** Runs `fn` repeatedly for about `budgetMs` after a warm-up and returns the median time per call in ms. */

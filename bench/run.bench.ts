@@ -28,6 +28,14 @@ async function measure(page: Page, url: string, connections: number, mode: 'bulk
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) window.__longTasks.push(e.duration);
     }).observe({ type: 'longtask' });
+    // Each new percentage the progress bar shows (the worker sends at most four reports a second).
+    window.__progress = [];
+    new MutationObserver((records) => {
+      for (const r of records) {
+        const v = r.target.getAttribute('aria-valuenow');
+        if (v !== null && v !== window.__progress.at(-1)) window.__progress.push(v);
+      }
+    }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['aria-valuenow'] });
   })()`);
   const start = Date.now();
   await page.getByRole('button', { name: '▶ Run' }).click();
@@ -36,6 +44,7 @@ async function measure(page: Page, url: string, connections: number, mode: 'bulk
     .filter({ hasText: mode === 'bulk' ? 'Bulk:' : 'events ·' })
     .waitFor({ timeout: 600_000 });
   const seconds = (Date.now() - start) / 1000;
+  const progress = ((await page.evaluate('window.__progress')) as string[]).map(Number);
   if (mode === 'trace') {
     // Scroll through the event list and step: the page reads pages of rows from the worker.
     await page.getByRole('tab', { name: /Events/ }).click();
@@ -51,7 +60,7 @@ async function measure(page: Page, url: string, connections: number, mode: 'bulk
   );
   await page.waitForTimeout(300);
   const seen = ((await page.evaluate('window.__longTasks')) as number[]).length > tasks.length;
-  return { tasks, seconds, seen };
+  return { tasks, seconds, seen, progress };
 }
 
 export async function run(quick: boolean): Promise<Figure[]> {
@@ -67,7 +76,7 @@ export async function run(quick: boolean): Promise<Figure[]> {
           [2_000, 'trace'],
         ];
     for (const [connections, mode] of cases) {
-      const { tasks, seconds, seen } = await measure(page, preview.url, connections, mode);
+      const { tasks, seconds, seen, progress } = await measure(page, preview.url, connections, mode);
       const longest = tasks.length === 0 ? 0 : Math.max(...tasks);
       const what = `${connections.toLocaleString('en')} connections, ${mode} mode`;
       figures.push(
@@ -79,6 +88,12 @@ export async function run(quick: boolean): Promise<Figure[]> {
         },
         { name: `run.${mode}.longTasks.${connections}`, value: tasks.length, unit: 'tasks', note: 'over 50 ms' },
         { name: `run.${mode}.seconds.${connections}`, value: round(seconds, 2), unit: 's', note: 'Run to summary' },
+        {
+          name: `run.${mode}.progressSteps.${connections}`,
+          value: progress.length,
+          unit: 'steps',
+          note: `distinct percentages the progress bar showed during the run (${progress.slice(0, 3).join(', ')} … ${progress.slice(-2).join(', ')}); the worker sends at most 4 reports a second`,
+        },
       );
     }
     return figures;

@@ -1,18 +1,38 @@
-/** Parse-and-validate and share-link encode/decode, for the default scenario and a 1,000-element one. */
+/**
+ * Parse-and-validate and share-link encode/decode (with the link's length), for the default
+ * scenario, a generated 1,000-element one and every library scenario (public/library/index.json,
+ * labelled `library:<file without .json>`).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createDefaultScenario, loadScenarioText } from '../src/scenario/index';
 import { decodeSharePayload, encodeSharePayload } from '../src/scenario/shareLink';
+import type { Scenario } from '../src/scenario/types';
 import { generateScenario } from './generate';
 import { type Figure, round, timePerCall } from './measure';
+import { root } from './preview';
+
+function library(): { label: string; scenario: Scenario; note: string }[] {
+  const dir = join(root, 'public', 'library');
+  const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as { file: string; title: string }[];
+  return index.map(({ file, title }) => ({
+    label: `library:${file.replace(/\.json$/, '')}`,
+    scenario: JSON.parse(readFileSync(join(dir, file), 'utf8')) as Scenario,
+    note: title,
+  }));
+}
 
 export function run(quick: boolean): Figure[] {
-  const budget = quick ? 20 : 500;
   const figures: Figure[] = [];
   const large = generateScenario(1000);
   const cases = [
     { label: 'default', scenario: createDefaultScenario(), note: 'the seeds/003 lab' },
     { label: '1000-element', scenario: large.scenario, note: `${large.elements} elements` },
+    ...library(),
   ];
   for (const { label, scenario, note } of cases) {
+    // Each library scenario gets a tenth of the time: there are twenty of them.
+    const budget = (quick ? 20 : 500) / (label.startsWith('library:') ? 10 : 1);
     const text = JSON.stringify(scenario);
     const load = timePerCall(() => {
       const outcome = loadScenarioText(text);

@@ -78,6 +78,70 @@ test('palette items are dragged onto the canvas with the mouse, or added with th
   await expect(node(page, 'Loopback interface lo1')).toContainText('10.2.1.100');
 });
 
+test('every palette item can be added with the keyboard alone', async ({ page }) => {
+  await freshLab(page);
+  const items = [
+    'Virtual machine',
+    'Network interface',
+    'Loopback interface',
+    'Reverse proxy',
+    'Load balancer',
+    'Frontend IP',
+    'Backend pool',
+    'Health probe',
+    'Virtual network',
+    'Subnet',
+    'Network security group',
+    'Route table',
+    'On-premises client',
+    'Internet client',
+  ];
+  const nodes = page.locator('.react-flow__node');
+  for (const name of items) {
+    const before = await nodes.count();
+    await palette(page).getByRole('button', { name, exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => nodes.count(), { message: name }).toBeGreaterThan(before);
+    // The new element is selected, so the next one joins it or its container.
+    await expect(inspector(page).getByRole('heading').first()).toBeVisible();
+  }
+  await expect(page.getByRole('status').filter({ hasText: /refused|cannot|first/ })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Zoom to fit' }).click();
+  await shot(page, 'editor-keyboard-palette');
+});
+
+test('a NIC dropped near a subnet edge lands inside the subnet, with a free address', async ({ page }) => {
+  await freshLab(page);
+  const subnet = node(page, 'Subnet spoke/web');
+  const vm = node(page, 'Virtual machine web01');
+  const area = await subnet.boundingBox();
+  const vmBox = await vm.boundingBox();
+  if (area === null || vmBox === null) throw new Error('not on screen');
+  // Move the VM into the subnet's bottom-right corner, with the real mouse.
+  const from = await centre(vm);
+  await drag(page, from, {
+    x: area.x + area.width - vmBox.width / 2 - 4,
+    y: area.y + area.height - vmBox.height / 2 - 4,
+  });
+  const moved = await vm.boundingBox();
+  if (moved === null) throw new Error('VM not on screen');
+  // Drop a NIC on the VM's bottom-right corner: centred there, it would stick out of the subnet.
+  await drag(page, await centre(palette(page).getByRole('button', { name: 'Network interface' })), {
+    x: moved.x + moved.width - 6,
+    y: moved.y + moved.height - 6,
+  });
+  const nic = node(page, 'Network interface web01-nic2');
+  await expect(nic).toContainText('10.2.1.5');
+  const box = await nic.boundingBox();
+  const inside = await subnet.boundingBox();
+  if (box === null || inside === null) throw new Error('not on screen');
+  expect(box.x).toBeGreaterThanOrEqual(inside.x);
+  expect(box.y).toBeGreaterThanOrEqual(inside.y);
+  expect(box.x + box.width).toBeLessThanOrEqual(inside.x + inside.width);
+  expect(box.y + box.height).toBeLessThanOrEqual(inside.y + inside.height);
+  await shot(page, 'editor-nic-in-subnet');
+});
+
 test('connecting handles creates what Azure allows, and a refused connection says why', async ({ page }) => {
   await freshLab(page);
   const nic = node(page, 'Network interface web01-nic1');
@@ -212,6 +276,47 @@ test('delete, duplicate, copy and paste with the keyboard', async ({ page }) => 
   await expect(page.getByRole('status').filter({ hasText: 'delete ilb itself' })).toBeVisible();
 });
 
+test('copy in one tab, paste in another through the system clipboard; garbage is refused', async ({
+  page,
+  context,
+}) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await freshLab(page);
+  await node(page, 'Virtual machine web01').click();
+  await page.keyboard.press('Control+c');
+  await expect(page.getByRole('status').filter({ hasText: 'Copied 1 element' })).toBeVisible();
+  const text = await page.evaluate(() => navigator.clipboard.readText());
+  const envelope = JSON.parse(text) as {
+    'hairpin-clipboard': number;
+    elements: { virtualMachines: { name: string }[] };
+  };
+  expect(envelope['hairpin-clipboard']).toBe(1);
+  expect(envelope.elements.virtualMachines.map((v) => v.name)).toEqual(['web01']);
+
+  // A second tab of the same browser: the same scenario (autosave), so the names clash.
+  const other = await context.newPage();
+  await other.goto('/');
+  await expect(node(other, 'Virtual machine web01')).toBeVisible();
+  await other.locator('.react-flow__pane').click({ position: { x: 40, y: 40 } });
+  await other.keyboard.press('Control+v');
+  await expect(node(other, 'Virtual machine web1')).toBeVisible();
+  await expect(node(other, 'Network interface web01-nic2')).toContainText('10.2.1.5');
+
+  // Another scenario: a new, empty one takes the VM with its own name.
+  await other.getByRole('button', { name: 'New' }).click();
+  await other.locator('.react-flow__pane').click({ position: { x: 40, y: 40 } });
+  await other.keyboard.press('Control+v');
+  await expect(node(other, 'Virtual machine web01')).toBeVisible();
+  await shot(other, 'editor-pasted-other-tab');
+
+  // Text that is not a Hairpin clipboard: a clear message, and nothing changes.
+  await other.evaluate(() => navigator.clipboard.writeText('{"format": "something else"}'));
+  await other.keyboard.press('Control+v');
+  await expect(other.getByRole('status').filter({ hasText: 'not elements copied from Hairpin' })).toBeVisible();
+  await expect(other.locator('.react-flow__node')).toHaveCount(2);
+  await other.close();
+});
+
 test('autosave: a reload restores exactly what was there', async ({ page }) => {
   await freshLab(page);
   await palette(page).getByRole('button', { name: 'Virtual machine' }).click();
@@ -306,7 +411,7 @@ test('the share link button copies the link and shows its length', async ({ page
   await page.getByRole('button', { name: 'Share link' }).click();
   const popover = page.getByRole('dialog', { name: 'Share link' });
   const link = await popover.getByRole('textbox', { name: 'Share link' }).inputValue();
-  expect(link).toMatch(/#s=1\./);
+  expect(link).toMatch(/#s=2\./);
   await expect(popover.getByRole('status')).toHaveText(`Link copied · ${link.length.toLocaleString('en')} characters`);
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
   await shot(page, 'editor-share-link');

@@ -42,6 +42,36 @@ async function expectInsideCanvas(page: Page, element: Locator) {
   }).toPass({ timeout: 3000 });
 }
 
+/** The packet token, once at rest, lies below the node's title (it never hides the name). */
+async function expectBelowTitle(page: Page, id: string) {
+  const title = page.locator(`.react-flow__node[data-id="${id}"] .canvas-node-name`);
+  await expect(async () => {
+    const name = await title.boundingBox();
+    const token = await page.getByTestId('packet-token').boundingBox();
+    expect(name).not.toBeNull();
+    expect(token).not.toBeNull();
+    if (name === null || token === null) return;
+    expect(token.y).toBeGreaterThanOrEqual(name.y + name.height);
+  }).toPass({ timeout: 5000 });
+}
+
+/** No two of the drop marks on the canvas overlap. */
+async function expectMarksApart(page: Page) {
+  const boxes = await page.locator('.run-marks [data-mark-for]').evaluateAll((els) =>
+    els.map((el) => {
+      const b = el.getBoundingClientRect();
+      return { id: el.getAttribute('data-mark-for'), x: b.x, y: b.y, width: b.width, height: b.height };
+    }),
+  );
+  for (const [i, a] of boxes.entries()) {
+    for (const b of boxes.slice(i + 1)) {
+      const apart = a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y;
+      expect(apart, `${a.id} and ${b.id} overlap`).toBe(true);
+    }
+  }
+  return boxes;
+}
+
 async function run(page: Page) {
   await runButton(page).click();
   await expect(page.getByRole('status').filter({ hasText: /events ·|Bulk:/ })).toBeVisible({ timeout: 30_000 });
@@ -74,6 +104,7 @@ test('the seeds/003 hairpin: web01 shows the SYN-ACK mismatch with the tuple it 
   // The jump brings web01 into view at a readable zoom, its mark wholly inside the canvas.
   await expect(page.locator('.react-flow__viewport')).toHaveAttribute('style', /scale\((1(\.\d+)?|0\.[89]\d*)\)/);
   await expectInsideCanvas(page, mark);
+  await expectBelowTitle(page, 'vm:web01');
   await shot(page, 'run-hairpin-drop');
 });
 
@@ -92,6 +123,13 @@ test('the baseline: every connection from on-premises is established', async ({ 
   await expect(playback(page)).toContainText('onprem-to-vip#1');
   await expect(packetInspector(page)).toContainText('onprem-to-vip#1');
   await playback(page).getByRole('button', { name: 'Pause' }).click();
+  // Alone: the event list shows that connection's events only, the handshake and the page.
+  await page.getByRole('tab', { name: /Events/ }).click();
+  const events = page.getByRole('listbox', { name: 'Events' }).getByRole('option');
+  await expect(events.first()).toBeVisible();
+  expect(await events.count()).toBeGreaterThan(5);
+  for (const text of await events.allTextContents()) expect(text).toContain('onprem-to-vip#1');
+  await shot(page, 'run-baseline-replay');
 });
 
 test('stepping through events moves the canvas, the event list and the packet inspector together', async ({
@@ -127,8 +165,18 @@ test('stepping through events moves the canvas, the event list and the packet in
   await expect(inspector).toContainText('hash inputs');
   await expect(inspector).toContainText('chosen web01-nic1');
   await expect(inspector.locator('.hop.is-current .is-changed').last()).toContainText('10.2.1.4:80');
+  // The rewrite hop: before → after, one row per field, the rewritten one highlighted.
+  const rewriteTable = inspector.getByRole('table', { name: 'Header before and after the rewrite' });
+  const dstRow = rewriteTable.getByRole('row', { name: /^dst/ });
+  await expect(dstRow.getByRole('cell').first()).toHaveText('10.2.1.100:80');
+  await expect(dstRow.getByRole('cell').last()).toHaveText('10.2.1.4:80');
+  await expect(dstRow).toHaveClass(/is-rewritten/);
+  await expect(rewriteTable.getByRole('row', { name: /^src/ })).toContainText('unchanged');
   await expect(page.getByRole('note', { name: /Rewritten at/ })).toContainText('10.2.1.100:80');
+  await rewriteTable.scrollIntoViewIfNeeded();
   await shot(page, 'run-events-inspector');
+  // The packet rests below the load balancer: its name stays readable.
+  await expectBelowTitle(page, 'lb:ilb');
 
   await playback(page).getByRole('button', { name: 'Step back' }).click();
   await expect(inspector).toContainText('frontend');
@@ -148,9 +196,17 @@ test('a long run shows progress, can be cancelled, and the next run works', asyn
   };
   await open(page, baseURL, big);
   await runButton(page).click();
-  await expect(page.getByRole('progressbar', { name: 'Run progress' })).toBeVisible();
-  await expect(page.getByRole('status').filter({ hasText: 'Simulating' })).toBeVisible();
+  const bar = page.getByRole('progressbar', { name: 'Run progress' });
+  await expect(bar).toBeVisible();
+  await expect(bar).toHaveAttribute('aria-valuemax', '100');
+  // A real share done, mid-run, that grows: the worker reports the engine's counters.
+  const percent = async () => Number((await bar.getAttribute('aria-valuenow')) ?? 'NaN');
+  await expect.poll(percent, { timeout: 20_000 }).toBeGreaterThan(0);
+  const first = await percent();
+  expect(first).toBeLessThan(100);
+  await expect(page.getByRole('status').filter({ hasText: /\d+% Simulating/ })).toContainText('connections done');
   await shot(page, 'run-progress');
+  await expect.poll(percent, { timeout: 20_000 }).toBeGreaterThan(first);
   // The page stays responsive while the worker runs: typing in the traffic panel works.
   await page.getByRole('button', { name: '■ Cancel' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Run cancelled' })).toBeVisible();
@@ -233,4 +289,112 @@ test('the traffic panel offers the scenario’s clients, VMs and frontends, and 
   await run(page);
   const mismatch = page.locator('[data-mark="vm:web01"]').getByRole('table', { name: 'SYN-ACK mismatch' });
   await expect(mismatch.getByRole('row', { name: /arrived/ })).toContainText('10.2.1.4:50000');
+});
+
+test('marks on neighbouring elements never overlap; several reasons on one element collapse into one', async ({
+  page,
+  baseURL,
+}) => {
+  // The hairpin lab with a rule whose probe finds nobody listening (LB_NO_HEALTHY_BACKEND at ilb),
+  // a port with no rule (LB_NO_RULE at fe, just below ilb), and web01 with two reasons.
+  const s = library('hairpin-one-backend');
+  const [lb] = s.loadBalancers ?? [];
+  if (lb === undefined) throw new Error('the hairpin lab has a load balancer');
+  const neighbours: Scenario = {
+    ...s,
+    title: 'Marks on neighbouring elements',
+    loadBalancers: [
+      {
+        ...lb,
+        probes: [...(lb.probes ?? []), { name: 'p8080', protocol: 'Tcp', port: 8080, intervalInSeconds: 5 }],
+        loadBalancingRules: [
+          ...(lb.loadBalancingRules ?? []),
+          {
+            name: 'alt',
+            frontendIPConfiguration: 'fe',
+            backendAddressPool: 'pool',
+            probe: 'p8080',
+            protocol: 'Tcp',
+            frontendPort: 8080,
+            backendPort: 8080,
+          },
+        ],
+      },
+    ],
+    traffic: [
+      ...(s.traffic ?? []),
+      { name: 'onprem-to-443', from: 'onprem', to: '10.2.1.100:443', protocol: 'Tcp', connections: 2 },
+      { name: 'onprem-to-8080', from: 'onprem', to: '10.2.1.100:8080', protocol: 'Tcp', connections: 2 },
+    ],
+  };
+  await open(page, baseURL, neighbours);
+  await run(page);
+  await expect(page.locator('[data-mark="lb:ilb"]')).toContainText('LB_NO_HEALTHY_BACKEND');
+  await expect(page.locator('[data-mark="frontend:ilb/fe"]')).toContainText('LB_NO_RULE');
+  // web01: one collapsed mark with both reasons counted, its details on hover.
+  const web01 = page.locator('[data-mark="vm:web01"]');
+  const chip = web01.getByRole('button', { name: /Dropped at web01/ });
+  await expect(chip).toContainText('+1');
+  await expect(chip).toHaveAttribute('aria-expanded', 'false');
+  const boxes = await expectMarksApart(page);
+  expect(boxes.map((b) => b.id).sort()).toEqual(['frontend:ilb/fe', 'lb:ilb', 'vm:web01']);
+  await shot(page, 'run-marks-neighbours');
+  await chip.hover();
+  await expect(chip).toHaveAttribute('aria-expanded', 'true');
+  const details = web01.getByRole('note', { name: 'Dropped at web01 (VM)' });
+  await expect(details).toContainText('TCP_SYNACK_MISMATCH');
+  await expect(details).toContainText('TCP_NO_LISTENER');
+  await expectInsideCanvas(page, details);
+  await shot(page, 'run-marks-expanded');
+  // A click pins it open; the mouse leaving does not close it; a second click does.
+  await chip.click();
+  await page.mouse.move(5, 5);
+  await expect(details).toBeVisible();
+  await chip.click();
+  await expect(details).toBeHidden();
+});
+
+test('Follow pans the canvas to keep the playing packet in view, and panning by hand turns it off', async ({
+  page,
+  baseURL,
+}) => {
+  await open(page, baseURL, library('hairpin-one-backend'));
+  await run(page);
+  const follow = playback(page).getByRole('button', { name: 'Follow' });
+  await expect(follow).toHaveAttribute('aria-pressed', 'true');
+  // Zoomed in on the on-premises client, far from the frontend and web01.
+  const zoomIn = page.getByRole('button', { name: 'Zoom In' });
+  for (let i = 0; i < 4; i++) await zoomIn.click();
+  const viewport = page.locator('.react-flow__viewport');
+  const before = await viewport.getAttribute('style');
+  await page.getByRole('combobox', { name: 'Speed' }).selectOption('4');
+  await playback(page).getByRole('button', { name: 'Play' }).click();
+  // The packet stays in the canvas while the view follows it.
+  await expect.poll(async () => viewport.getAttribute('style'), { timeout: 10_000 }).not.toBe(before);
+  await page.waitForTimeout(1500);
+  await expectInsideCanvas(page, page.getByTestId('packet-token'));
+  await shot(page, 'run-follow');
+
+  // Dragging the empty canvas by hand: Follow turns off, and the view stays where the user put it.
+  await playback(page).getByRole('button', { name: 'Pause' }).click();
+  const spot = await page.locator('.react-flow__pane').evaluate((pane) => {
+    const b = pane.getBoundingClientRect();
+    for (let y = b.top + 20; y < b.bottom - 120; y += 15)
+      for (let x = b.left + 60; x < b.right - 80; x += 15)
+        if (document.elementFromPoint(x, y) === pane) return { x, y };
+    return null;
+  });
+  if (spot === null) throw new Error('some of the canvas is empty');
+  await page.mouse.move(spot.x, spot.y);
+  await page.mouse.down();
+  await page.mouse.move(spot.x + 40, spot.y + 30, { steps: 6 });
+  await page.mouse.up();
+  await expect(follow).toHaveAttribute('aria-pressed', 'false');
+  const placed = await viewport.getAttribute('style');
+  await playback(page).getByRole('button', { name: 'Play' }).click();
+  await page.waitForTimeout(1500);
+  expect(await viewport.getAttribute('style')).toBe(placed);
+  await playback(page).getByRole('button', { name: 'Pause' }).click();
+  await follow.click();
+  await expect(follow).toHaveAttribute('aria-pressed', 'true');
 });

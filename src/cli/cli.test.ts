@@ -93,7 +93,7 @@ describe('sim --link', () => {
       's.json': JSON.stringify(scenario),
     });
     expect(status).toBe(0);
-    expect(stdout.startsWith('https://example.org/#s=1.')).toBe(true);
+    expect(stdout.startsWith('https://example.org/#s=2.')).toBe(true);
     const back = await sim([stdout, '--check', '--json']);
     expect(back.status).toBe(0);
     expect(JSON.parse(back.stdout).warnings).toEqual([

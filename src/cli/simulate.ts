@@ -92,7 +92,11 @@ export function formatResult(result: SimulationResult, trace: boolean): string {
     );
   }
   if (result.lesson !== undefined) {
-    const lines = result.lesson.checks.map((c) => `  ${c.passed ? 'pass' : 'FAIL'}  ${c.name}`);
+    // A failed check says what it saw (its `detail`), so the table tells why without --json.
+    const lines = result.lesson.checks.map(
+      (c) =>
+        `  ${c.passed ? 'pass' : 'FAIL'}  ${c.name}${!c.passed && c.detail !== undefined ? `\n        ${c.detail}` : ''}`,
+    );
     parts.push(`\nLesson: ${result.lesson.passed ? 'every check passes' : 'not solved yet'}\n${lines.join('\n')}`);
   }
   if (trace && result.events !== undefined) {

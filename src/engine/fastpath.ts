@@ -112,3 +112,35 @@ export function shortestIdleTimeoutUs(input: EngineInput): number {
   visit(input);
   return shortest;
 }
+
+/** Clients of at most this many hosts keep their slots in a typed array (4 bytes a host). */
+const DENSE_HOSTS = 1 << 20;
+
+/**
+ * Per client: which fast-path connection (a number ≥ 0 given by the caller) is under way on each
+ * of its hosts; -1 for none. A typed array for clients of up to 2^20 hosts (no hashing per
+ * connection), a map above.
+ */
+export class HostSlots {
+  private readonly dense: Int32Array | null;
+  private readonly sparse: Map<number, number> | null;
+
+  constructor(hosts: number) {
+    this.dense = hosts <= DENSE_HOSTS ? new Int32Array(hosts).fill(-1) : null;
+    this.sparse = this.dense === null ? new Map() : null;
+  }
+
+  get(host: number): number {
+    return this.dense !== null ? (this.dense[host] as number) : ((this.sparse as Map<number, number>).get(host) ?? -1);
+  }
+
+  set(host: number, value: number): void {
+    if (this.dense !== null) this.dense[host] = value;
+    else (this.sparse as Map<number, number>).set(host, value);
+  }
+
+  clear(host: number): void {
+    if (this.dense !== null) this.dense[host] = -1;
+    else (this.sparse as Map<number, number>).delete(host);
+  }
+}

@@ -11,7 +11,7 @@ import { type SimulateOptions, Simulation } from './simulation';
 export { aggregateConnections, type BulkResult, type ConnectionAggregates } from './bulk';
 export type * from './input';
 export type * from './result';
-export type { SimulateOptions, SimulationMode } from './simulation';
+export type { EngineProgress, SimulateOptions, SimulationMode } from './simulation';
 export type * from './trace';
 export type { PacketView } from './wire';
 

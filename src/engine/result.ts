@@ -47,7 +47,11 @@ export interface Diagnostic {
 
 export interface LessonResult {
   readonly passed: boolean;
-  readonly checks: { readonly name: string; readonly passed: boolean }[];
+  /**
+   * `detail` (project addition): one sentence saying what the check saw, e.g. "2 of 8 connections
+   * established (seen: 2 established, closed by client; 6 reset, TCP_NO_LISTENER)".
+   */
+  readonly checks: { readonly name: string; readonly passed: boolean; readonly detail?: string }[];
 }
 
 export interface SimulationResult {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createPrng, nextInt } from '../shared/prng';
-import { EventQueue, microsToMillis, microsToSeconds, PHASE, secondsToMicros } from './sched';
+import { EventQueue, microsToMillis, microsToSeconds, PHASE, type Phase, secondsToMicros } from './sched';
 
 describe('EventQueue', () => {
   it('pops in time order whatever the push order', () => {
@@ -55,6 +55,28 @@ describe('EventQueue', () => {
     const order: number[] = [];
     for (let e = q.pop(); e !== undefined; e = q.pop()) order.push(e.payload);
     expect(order).toEqual(Array.from({ length: 100 }, (_, i) => i));
+  });
+
+  it('pops in the same order when popped entries are recycled into later pushes', () => {
+    const ops = Array.from({ length: 2000 }, (_, i) => ({ push: (i * 7919) % 5 !== 0, time: (i * 104729) % 50 }));
+    const drain = (recycle: boolean) => {
+      const q = new EventQueue<number>();
+      const out: string[] = [];
+      ops.forEach((op, i) => {
+        if (op.push) q.push(op.time, (i % 4) as Phase, i);
+        else {
+          const e = q.pop();
+          if (e === undefined) return;
+          out.push(`${e.time}/${e.phase}/${e.seq}/${e.payload}`);
+          if (recycle) q.recycle(e);
+        }
+      });
+      for (let e = q.pop(); e !== undefined; e = q.pop()) out.push(`${e.time}/${e.phase}/${e.seq}/${e.payload}`);
+      return out;
+    };
+    const plain = drain(false);
+    expect(plain.length).toBeGreaterThan(1000);
+    expect(drain(true)).toEqual(plain);
   });
 
   it('refuses a time that is not whole microseconds', () => {

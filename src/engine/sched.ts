@@ -47,8 +47,15 @@ function siftDown<T>(heap: Scheduled<T>[], start: number, entry: Scheduled<T>): 
   heap[i] = entry;
 }
 
+type Entry<T> = { -readonly [K in keyof Scheduled<T>]: Scheduled<T>[K] };
+
+/** How many popped entries the queue keeps for reuse (a run's steady churn needs a handful). */
+const SPARE_LIMIT = 1024;
+
 export class EventQueue<T> {
   private readonly heap: Scheduled<T>[] = [];
+  /** Entries handed back by `recycle`, reused by the next pushes (no allocation per event). */
+  private readonly spare: Entry<T>[] = [];
   private nextSeq = 0;
 
   get size(): number {
@@ -73,7 +80,14 @@ export class EventQueue<T> {
 
   pushReserved(time: number, phase: Phase, seq: number, payload: T): void {
     if (!Number.isInteger(time) || time < 0) throw new RangeError(`event time must be whole microseconds, got ${time}`);
-    const entry: Scheduled<T> = { time, phase, seq, payload };
+    let entry = this.spare.pop();
+    if (entry === undefined) entry = { time, phase, seq, payload };
+    else {
+      entry.time = time;
+      entry.phase = phase;
+      entry.seq = seq;
+      entry.payload = payload;
+    }
     const heap = this.heap;
     heap.push(entry);
     let i = heap.length - 1;
@@ -101,6 +115,14 @@ export class EventQueue<T> {
 
   peek(): Scheduled<T> | undefined {
     return this.heap[0];
+  }
+
+  /**
+   * Hands back an entry popped and no longer read: a later push reuses it. The caller must hold
+   * no other reference to it.
+   */
+  recycle(entry: Scheduled<T>): void {
+    if (this.spare.length < SPARE_LIMIT) this.spare.push(entry as Entry<T>);
   }
 
   pop(): Scheduled<T> | undefined {

@@ -29,7 +29,7 @@ import { cidrContains, formatCidr, formatIpv4 } from '../shared/ipv4';
 import { createPrng, nextInt, type PrngState } from '../shared/prng';
 import { Aggregator, type BulkResult } from './bulk';
 import { AddressBook, LATENCY_US, type Target } from './fabric';
-import { type ClassKey, type ClassSpace, classOf, classSpace, shortestIdleTimeoutUs } from './fastpath';
+import { type ClassKey, type ClassSpace, classOf, classSpace, HostSlots, shortestIdleTimeoutUs } from './fastpath';
 import {
   checkGuestReceive,
   chooseSourceAddress,
@@ -37,6 +37,7 @@ import {
   findOwner,
   type Host,
   type Iface,
+  isLoopbackNet,
   ownsAddress,
   portKey,
   routeInGuest,
@@ -110,7 +111,35 @@ export interface SimulateOptions {
    * aggregates kept (engine-model.md "Two ways to run"), for up to millions of connections.
    */
   readonly mode?: SimulationMode | undefined;
+  /**
+   * How far the run is, every `progressEvery` handled queue events (default
+   * `PROGRESS_EVERY_EVENTS`) and once when it ends. Counted in events, never by a clock, and
+   * read-only: the same result, byte for byte, with or without it. Not called in the steady-state
+   * rounds before the run.
+   */
+  readonly onProgress?: ((progress: EngineProgress) => void) | undefined;
+  readonly progressEvery?: number | undefined;
 }
+
+/** What `onProgress` gets (times in simulated microseconds). */
+export interface EngineProgress {
+  /** Simulated time of the event just handled. */
+  readonly simulatedUs: number;
+  /** The `until` cap, or null when the run ends by itself. */
+  readonly untilUs: number | null;
+  /** When the last connection of the traffic opens (no cap applied). */
+  readonly lastOpenUs: number;
+  readonly connectionsOpened: number;
+  /** Connections that ended (established and closed, failed, or reset). */
+  readonly connectionsDone: number;
+  readonly connectionsTotal: number;
+  /** Queue events handled so far. */
+  readonly events: number;
+  /** True on the last call, when the run has ended. */
+  readonly done: boolean;
+}
+
+export const PROGRESS_EVERY_EVENTS = 4096;
 
 /** Assumption: a UDP or ICMP client waits 4 s for its answer (Windows ping's default timeout). */
 const ANSWER_WAIT_US = 4_000_000;
@@ -279,20 +308,34 @@ interface MemoClass {
   readonly outcomes: Map<number, MemoOutcome>;
 }
 
-/** A connection run by the fast path: what its two queue jobs need. */
+/**
+ * A connection run by the fast path: what its two queue jobs need. Pooled (`fastFree`): a
+ * released one is reused, with its flow entry and header, for a later connection.
+ */
 interface FastConn {
-  readonly host: ClientHost;
-  readonly port: number;
-  readonly memo: MemoOutcome;
-  readonly table: Map<string, LbFlow> | null;
-  readonly key: string;
-  readonly flow: LbFlow | null;
-  readonly slot: { readonly client: number; readonly host: number };
+  /** Its index in `Simulation.fastConns`. */
+  readonly id: number;
+  /**
+   * Its client host, or null while no other code has asked for that host (`clientHost` builds it
+   * then, holding this connection's port and pending count, as if it had been built at the open).
+   */
+  host: ClientHost | null;
+  client: number;
+  hostIndex: number;
+  port: number;
+  memo: MemoOutcome;
+  table: Map<string, LbFlow> | null;
+  key: string;
+  /** Its flow entry when a load balancer chose a member; `flowObject` is the pooled object. */
+  flow: LbFlow | null;
+  flowObject: LbFlow | null;
   /** Finished (port freed, counted); next its release. */
   finished: boolean;
   /** When it is next due (finish, then release). */
   dueUs: number;
 }
+
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * Fast-path connections waiting for one fixed delay, in due order (they enter at the current
@@ -489,6 +532,14 @@ export class Simulation {
   private readonly delayLines = new Map<number, DelayLine>();
   /** Every outcome memoised so far (their `finished` counts are folded in at the end). */
   private readonly memoOutcomes: MemoOutcome[] = [];
+  /** Per client: fast-path connections under way on a host not built (see `FastConn.host`). */
+  private readonly fastHosts: (HostSlots | null)[];
+  /** Every fast-path connection object by its `id` (the pool's objects; `fastHosts` holds ids). */
+  private readonly fastConns: FastConn[] = [];
+  /** Released fast-path connections, for reuse. */
+  private readonly fastFree: FastConn[] = [];
+  /** The SYN header a fast-path connection hashes (scratch: written for each one). */
+  private readonly fastHeader: Writable<Header> = newHeader('Tcp', 0, 0, 0, 0, SYN, null, null);
   private eventEpoch = 0;
   private readonly eventTimes: number[];
   private nextEvent = 0;
@@ -528,6 +579,7 @@ export class Simulation {
     };
     this.vmHosts = input.vms.map((vm) => this.buildVmHost(vm.nics, vm));
     this.clientHosts = input.clients.map(() => new Map());
+    this.fastHosts = input.clients.map(() => null);
     this.nicStages = input.nics.map((_, nic) => ({ kind: 'nic', nic }));
     this.frontendStages = input.loadBalancers.map((lb, l) =>
       lb.frontends.map((_, frontend): Stage => ({ kind: 'frontend', lb: l, frontend })),
@@ -609,8 +661,19 @@ export class Simulation {
     let host = cache.get(hostIndex);
     if (host === undefined) {
       const c = this.input.clients[client] as ClientIn;
-      host = new ClientHost(c, (c.firstAddress + hostIndex) >>> 0);
+      const built = new ClientHost(c, (c.firstAddress + hostIndex) >>> 0);
+      host = built;
       cache.set(hostIndex, host);
+      // A fast-path connection under way on this host: the host holds its port and counts it.
+      const slots = this.fastHosts[client] ?? null;
+      const id = slots === null ? -1 : slots.get(hostIndex);
+      if (id >= 0) {
+        (slots as HostSlots).clear(hostIndex);
+        const fast = this.fastConns[id] as FastConn;
+        fast.host = built;
+        built.fastPending = 1;
+        if (!fast.finished) built.usedPorts.add(portKey('Tcp', fast.port));
+      }
     }
     return host;
   }
@@ -794,6 +857,10 @@ export class Simulation {
     });
     const untilUs = this.untilUs();
     this.checkEnding();
+    const onProgress = this.options.onProgress;
+    const every = Math.max(1, Math.floor(this.options.progressEvery ?? PROGRESS_EVERY_EVENTS));
+    let handled = 0;
+    let reportAt = every;
     for (;;) {
       const next = this.queue.peek();
       if (next === undefined) break;
@@ -802,11 +869,39 @@ export class Simulation {
       this.queue.pop();
       this.now = next.time;
       const job = next.payload;
+      this.queue.recycle(next);
       if (job.cancelled) continue;
       if (!job.aux) this.pendingMain--;
       this.handle(job);
       this.checkEnding();
+      if (onProgress !== undefined && ++handled >= reportAt) {
+        reportAt += every;
+        onProgress(this.progress(handled, untilUs, false));
+      }
     }
+    onProgress?.(this.progress(handled, untilUs, true));
+  }
+
+  /** Reads the run's counters for `onProgress` (changes nothing). */
+  private progress(events: number, untilUs: number | null, done: boolean): EngineProgress {
+    let total = 0;
+    let opened = 0;
+    let lastOpenUs = 0;
+    this.input.traffic.forEach((t, ti) => {
+      total += t.connections;
+      opened += this.opened[ti] ?? 0;
+      if (t.connections > 0) lastOpenUs = Math.max(lastOpenUs, t.startAtUs + (t.connections - 1) * t.intervalUs);
+    });
+    return {
+      simulatedUs: this.now,
+      untilUs,
+      lastOpenUs,
+      connectionsOpened: opened,
+      connectionsDone: total - this.openConns,
+      connectionsTotal: total,
+      events,
+      done,
+    };
   }
 
   private scheduleOpen(traffic: number, index: number, seqBase: number, reuse: Job | null = null): void {
@@ -2609,32 +2704,52 @@ export class Simulation {
     this.opened[traffic] = index + 1;
     let host: Host;
     let slot: Conn['clientSlot'] = null;
+    let port: number | null = null;
+    let ref: RefRecord | null = null;
     if (t.source.kind === 'vm') {
       const vmHost = this.vmHosts[t.source.vm];
       if (vmHost === undefined) throw new Error(`no VM ${t.source.vm}`);
       host = vmHost;
     } else {
-      const client = this.input.clients[t.source.client];
+      const c = t.source.client;
+      const client = this.input.clients[c] as ClientIn;
       // scenario-format.md "Clients": a client with `count` spreads its connections over its hosts.
-      const h = index % (client?.count ?? 1);
-      host = this.clientHost(t.source.client, h);
-      slot = { client: t.source.client, host: h };
-    }
-    let port: number | null = null;
-    let ref: RefRecord | null = null;
-    if (
-      this.fastSpace !== null &&
-      host instanceof ClientHost &&
-      slot !== null &&
-      fastEligible(t) &&
-      host.running &&
-      this.hostIdle(host)
-    ) {
-      // The port is drawn here, once: a connection the fast path cannot take uses it below.
-      port = this.allocatePort(host, 'Tcp');
-      const fast = this.tryFast(t, traffic, host, slot, port);
-      if (fast === true) return;
-      ref = fast;
+      const h = index % client.count;
+      const cache = this.clientHosts[c] as Map<number, Host>;
+      const cached = cache.size === 0 ? undefined : cache.get(h);
+      if (
+        cached === undefined &&
+        this.fastSpace !== null &&
+        fastEligible(t) &&
+        this.fastSlots(c).get(h) < 0 &&
+        !isLoopbackNet(t.destination)
+      ) {
+        // A host not built has nothing open: what `allocatePort` and `chooseSourceAddress` give
+        // for it are the first draw of its ephemeral range and its own address (a client has one
+        // interface and no routes), so the fast path needs no host unless it declines.
+        const range = ephemeralRange(client.os);
+        port = nextInt(this.prng, range.min, range.max);
+        const fast = this.tryFast(t, traffic, null, c, h, (client.firstAddress + h) >>> 0, port);
+        if (fast === true) return;
+        ref = fast;
+        host = this.clientHost(c, h);
+      } else {
+        host = cached ?? this.clientHost(c, h);
+        if (
+          this.fastSpace !== null &&
+          host instanceof ClientHost &&
+          fastEligible(t) &&
+          host.running &&
+          this.hostIdle(host)
+        ) {
+          // The port is drawn here, once: a connection the fast path cannot take uses it below.
+          port = this.allocatePort(host, 'Tcp');
+          const fast = this.tryFast(t, traffic, host, c, h, chooseSourceAddress(host, t.destination), port);
+          if (fast === true) return;
+          ref = fast;
+        }
+      }
+      slot = { client: c, host: h };
     }
     const conn = this.newConn(t, traffic, index, `${t.name}#${index}`, host, null, slot);
     conn.ref = ref;
@@ -2668,58 +2783,115 @@ export class Simulation {
   private tryFast(
     t: TrafficIn,
     traffic: number,
-    host: ClientHost,
-    slot: { readonly client: number; readonly host: number },
+    host: ClientHost | null,
+    client: number,
+    hostIndex: number,
+    src: number,
     port: number,
   ): true | RefRecord | null {
-    const src = chooseSourceAddress(host, t.destination);
     const key = classOf(this.fastSpace as ClassSpace, src, port);
     const cls = this.memoFor(traffic).get(key);
     if (cls === undefined) return this.newReference(traffic, key);
     let nic = -1;
-    let h: Header | null = null;
     const rule = cls.rule;
     if (rule !== null) {
       const members = this.candidatesFor(cls.lb, rule);
       if (members.length === 0) return null;
-      h = newHeader('Tcp', src, port, t.destination, t.destinationPort, SYN, null, null);
+      // The SYN's header, written into one scratch header for the hash (the flow gets its own below).
+      const h = this.fastHeader;
+      h.src = src >>> 0;
+      h.srcPort = port;
+      h.dst = t.destination >>> 0;
+      h.dstPort = t.destinationPort;
       nic = members[pickIndex(hashOf(this.options.seed, rule.loadDistribution, h), members.length)] as number;
     }
     const memo = cls.outcomes.get(nic);
     if (memo === undefined) return this.newReference(traffic, key);
     if (memo.releaseAfterUs >= this.fastIdleUs || !this.quietUntil(this.now + memo.releaseAfterUs)) return null;
-    host.usedPorts.add(portKey('Tcp', port));
-    host.fastPending++;
-    let table: Map<string, LbFlow> | null = null;
-    let flow: LbFlow | null = null;
-    let flowKey = '';
-    if (rule !== null && h !== null) {
+    let fast = this.fastFree.pop();
+    if (fast === undefined) {
+      fast = newFastConn(this.fastConns.length);
+      this.fastConns.push(fast);
+    }
+    fast.host = host;
+    fast.client = client;
+    fast.hostIndex = hostIndex;
+    fast.port = port;
+    fast.memo = memo;
+    fast.finished = false;
+    if (host !== null) {
+      host.usedPorts.add(portKey('Tcp', port));
+      host.fastPending++;
+    } else this.fastSlots(client).set(hostIndex, fast.id);
+    fast.table = null;
+    fast.flow = null;
+    fast.key = '';
+    if (rule !== null) {
       const lb = this.lbAt(cls.lb);
-      table = (this.lbFlows[cls.lb] as Map<string, LbFlow>[])[cls.frontend] as Map<string, LbFlow>;
-      flowKey = tupleKey(h);
-      flow = {
-        lb: cls.lb,
-        frontend: cls.frontend,
-        h,
-        lastSeen: this.now,
-        nic,
-        ruleName: rule.name,
-        rule,
-        floatingIp: rule.enableFloatingIP,
-        backendPort: rule.backendPort,
-        owner: this.fastOwner,
-        idleJob: null,
-      };
+      const table = (this.lbFlows[cls.lb] as Map<string, LbFlow>[])[cls.frontend] as Map<string, LbFlow>;
+      let flow = fast.flowObject as Writable<LbFlow> | null;
+      let h: Writable<Header>;
+      if (flow === null) h = newHeader('Tcp', src, port, t.destination, t.destinationPort, SYN, null, null);
+      else {
+        h = flow.h as Writable<Header>;
+        h.src = src >>> 0;
+        h.srcPort = port;
+        h.dst = t.destination >>> 0;
+        h.dstPort = t.destinationPort;
+        h.key = undefined;
+        h.rkey = undefined;
+      }
+      const flowKey = tupleKey(h);
+      if (flow === null) {
+        flow = {
+          lb: cls.lb,
+          frontend: cls.frontend,
+          h,
+          lastSeen: this.now,
+          nic,
+          ruleName: rule.name,
+          rule,
+          floatingIp: rule.enableFloatingIP,
+          backendPort: rule.backendPort,
+          owner: this.fastOwner,
+          idleJob: null,
+        };
+        fast.flowObject = flow;
+      } else {
+        flow.lb = cls.lb;
+        flow.frontend = cls.frontend;
+        flow.h = h;
+        flow.lastSeen = this.now;
+        flow.nic = nic;
+        flow.ruleName = rule.name;
+        flow.rule = rule;
+        flow.floatingIp = rule.enableFloatingIP;
+        flow.backendPort = rule.backendPort;
+        flow.owner = this.fastOwner;
+        flow.idleJob = null;
+      }
       table.set(flowKey, flow);
+      fast.table = table;
+      fast.flow = flow;
+      fast.key = flowKey;
       const row = cls.row;
       if (row === null) {
         this.countFlow(lb, rule, lb.pools[rule.pool]?.members ?? [], nic);
         cls.row = this.flowCounts.get(rule.id) ?? null;
       } else row.counts.set(nic, (row.counts.get(nic) ?? 0) + 1);
     }
-    const fast: FastConn = { host, port, memo, table, key: flowKey, flow, slot, finished: false, dueUs: 0 };
     this.enterLine(fast, memo.finishAfterUs);
     return true;
+  }
+
+  /** Which fast-path connection is under way on each host of `client` not built. */
+  private fastSlots(client: number): HostSlots {
+    let slots = this.fastHosts[client];
+    if (slots === undefined || slots === null) {
+      slots = new HostSlots((this.input.clients[client] as ClientIn).count);
+      this.fastHosts[client] = slots;
+    }
+    return slots;
   }
 
   /** A client host with nothing open and no fast-path connection under way. */
@@ -2814,7 +2986,7 @@ export class Simulation {
       this.pendingMain--;
       if (!fast.finished) {
         fast.finished = true;
-        fast.host.usedPorts.delete(portKey('Tcp', fast.port));
+        fast.host?.usedPorts.delete(portKey('Tcp', fast.port));
         this.openConns--;
         const memo = fast.memo;
         if (!memo.listed) {
@@ -2843,12 +3015,17 @@ export class Simulation {
   }
 
   private onFastRelease(fast: FastConn): void {
-    if (fast.table !== null && fast.table.get(fast.key) === fast.flow) fast.table.delete(fast.key);
+    const flow = fast.flow;
+    if (fast.table !== null && fast.table.get(fast.key) === flow) fast.table.delete(fast.key);
     const host = fast.host;
-    if (--host.fastPending === 0 && host.sockets.size === 0 && host.usedPorts.size === 0) {
-      const cache = this.clientHosts[fast.slot.client];
-      if (cache?.get(fast.slot.host) === host) cache.delete(fast.slot.host);
+    if (host === null) this.fastSlots(fast.client).clear(fast.hostIndex);
+    else if (--host.fastPending === 0 && host.sockets.size === 0 && host.usedPorts.size === 0) {
+      const cache = this.clientHosts[fast.client];
+      if (cache?.get(fast.hostIndex) === host) cache.delete(fast.hostIndex);
     }
+    fast.host = null;
+    // Reused only when no other connection took its flow entry over (which keeps the object).
+    if (flow === null || (flow.owner === this.fastOwner && flow.idleJob === null)) this.fastFree.push(fast);
   }
 
   /** A reference run has been released: memoise its outcome if it stayed within the fast path's cover. */
@@ -3797,6 +3974,23 @@ function isLongUdp(conn: Conn): boolean {
 }
 
 /** Traffic the bulk fast path may take (see `tryFast`; never UDP, so never a long-lived UDP flow). */
+function newFastConn(id: number): FastConn {
+  return {
+    id,
+    host: null,
+    client: 0,
+    hostIndex: 0,
+    port: 0,
+    memo: null as unknown as MemoOutcome,
+    table: null,
+    key: '',
+    flow: null,
+    flowObject: null,
+    finished: false,
+    dueUs: 0,
+  };
+}
+
 function fastEligible(t: TrafficIn): boolean {
   return t.protocol === 'Tcp' && t.sourcePort === null && t.http === null && t.durationUs === 0 && t.dataEveryUs === 0;
 }

@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { createDefaultScenario } from './defaultScenario';
 import {
   addElement,
+  clipboardFromText,
+  clipboardToText,
   connect,
   connectionProblem,
   copyElements,
@@ -337,6 +339,29 @@ describe('renameElement: every reference follows', () => {
     }
   });
 
+  it('renames the rule and the members a distribution check names; deleting them drops what no longer exists', () => {
+    const withCheck = (): Scenario => {
+      const s = structuredClone(createRichScenario());
+      s.lesson?.checks?.push({
+        name: 'spread',
+        loadBalancer: 'ilb',
+        rule: 'http',
+        members: ['web01-nic1'],
+        expect: 'allMembers',
+      });
+      return deepFreeze(s);
+    };
+    const check = (s: Scenario) => s.lesson?.checks?.find((c) => c.name === 'spread');
+    const rule = ok(renameElement(withCheck(), 'rule:ilb/http', 'web-http')).scenario;
+    expect(check(rule)).toMatchObject({ rule: 'web-http' });
+    expect(errorsOf(rule)).toEqual([]);
+    const nic = ok(renameElement(withCheck(), 'nic:web01-nic1', 'web01-eth0')).scenario;
+    expect(check(nic)).toMatchObject({ members: ['web01-eth0'] });
+    expect(errorsOf(nic)).toEqual([]);
+    expect(check(ok(deleteElements(withCheck(), ['rule:ilb/http'])).scenario)).toBeUndefined();
+    expect(check(ok(deleteElements(withCheck(), ['vm:web01'])).scenario)).toBeUndefined();
+  });
+
   it('moves layout keys with the element and its children', () => {
     const { scenario } = ok(renameElement(lab(), 'lb:ilb', 'front'));
     expect(Object.keys(scenario.layout ?? {})).toEqual(
@@ -451,6 +476,59 @@ describe('copy, paste and duplicate', () => {
   it('copies nothing from an empty selection', () => {
     expect(copyElements(lab(), [])).toBeNull();
     expect(refused(duplicateElements(lab(), ['internet:internet']))).toMatch(/Select/);
+  });
+});
+
+describe('the clipboard as text (the system clipboard)', () => {
+  const read = (text: string) => {
+    const r = clipboardFromText(text);
+    return r.ok ? r.clipboard : r.reason;
+  };
+
+  it('round-trips through a small JSON envelope, and pastes like the in-app clipboard', () => {
+    const clip = copyElements(lab(), ['vm:web01', 'probe:ilb/p80']);
+    if (clip === null) throw new Error('nothing copied');
+    const text = clipboardToText(clip);
+    const envelope = JSON.parse(text) as Record<string, unknown>;
+    expect(Object.keys(envelope)).toEqual(['hairpin-clipboard', 'elements', 'holders']);
+    expect(envelope['hairpin-clipboard']).toBe(1);
+    expect(envelope.holders).toEqual(['lb:ilb']);
+    const back = read(text);
+    if (typeof back === 'string') throw new Error(back);
+    const viaText = ok(pasteElements(lab(), back));
+    expect(json(viaText.scenario)).toBe(json(ok(pasteElements(lab(), clip)).scenario));
+    expect(viaText.ids).toEqual(['vm:web1', 'nic:web01-nic2', 'probe:ilb/p1']);
+    expect(errorsOf(viaText.scenario)).toEqual([]);
+  });
+
+  it.each([
+    ['plain text', 'hello', 'not elements copied from Hairpin'],
+    ['other JSON', '{"format":"hairpin-scenario","version":1}', 'not elements copied from Hairpin'],
+    ['a newer version', '{"hairpin-clipboard":2,"elements":{}}', 'copied from a newer Hairpin (clipboard version 2'],
+    ['a bad version', '{"hairpin-clipboard":"1","elements":{}}', '"hairpin-clipboard" must be 1, got "1"'],
+    ['no fragment', '{"hairpin-clipboard":1,"elements":[1]}', '"elements" is not a scenario fragment'],
+    ['no usable element', '{"hairpin-clipboard":1,"elements":{"virtualMachines":"x"}}', 'no elements Hairpin can use'],
+  ])('refuses %s with a sentence that says why', (_what, text, reason) => {
+    expect(read(text)).toEqual(expect.stringContaining(reason));
+  });
+
+  it('repairs what it can, like any untrusted document, and drops holders that name nothing', () => {
+    const back = read(
+      JSON.stringify({
+        'hairpin-clipboard': 1,
+        elements: {
+          networkSecurityGroups: [{ name: 'nsg-x', securityRules: [], flavour: 'kept' }, { name: 42 }],
+          layout: { 'nsg:nsg-x': { x: 10, y: 'nowhere' } },
+        },
+        holders: ['vm:ghost', 7],
+      }),
+    );
+    if (typeof back === 'string') throw new Error(back);
+    expect(back.scenario.networkSecurityGroups).toEqual([{ name: 'nsg-x', securityRules: [], flavour: 'kept' }]);
+    expect(back.holders).toEqual([]);
+    const pasted = ok(pasteElements(lab(), back));
+    expect(pasted.ids).toEqual(['nsg:nsg-x']);
+    expect(errorsOf(pasted.scenario)).toEqual([]);
   });
 });
 

@@ -25,6 +25,9 @@ import {
   parseCidr,
   parseIpv4,
 } from '../shared/ipv4';
+import { migrateScenario } from './migrate';
+import { parseJson } from './parseJson';
+import { restoreScenario } from './restore';
 import type {
   BackendAddressPool,
   Client,
@@ -1254,6 +1257,12 @@ export function renameElement(s: Scenario, id: string, newName: string): EditRes
       eachItem(d, vm, 'routes', (r, own) => swap(r, own, 'interface', oldName, newName));
       events((e, own) => swap(e, own, 'networkInterface', oldName, newName));
       checks((c, own) => swap(c, own, 'member', oldName, newName));
+      // A distribution check lists the members it looks at.
+      checks((c, own) => {
+        if (Array.isArray(c.members) && c.members.includes(oldName)) {
+          own().members = c.members.map((m) => (m === oldName ? newName : m));
+        }
+      });
       break;
     }
     case 'lb':
@@ -1295,6 +1304,9 @@ export function renameElement(s: Scenario, id: string, newName: string): EditRes
         if (e.loadBalancer === parent && e.action === 'setRule' && isObj(e.rule) && e.rule.name === oldName) {
           own().rule = { ...e.rule, name: newName };
         }
+      });
+      checks((c, own) => {
+        if (c.loadBalancer === parent && c.probe === undefined) swap(c, own, 'rule', oldName, newName);
       });
       break;
     case 'vnet':
@@ -1560,7 +1572,16 @@ export function deleteElements(s: Scenario, ids: readonly string[]): EditResult 
         // A probe check on a member that is no longer probed (its rule or pool went) goes too.
         (typeof c.member !== 'string' || !probedMembers(s).has(probeKey(c)) || probed.has(probeKey(c))),
     );
-    if (alive.length !== checks.length) root.lesson = { ...root.lesson, checks: alive as never };
+    // A distribution check loses the deleted members it listed, and goes when none is left.
+    const kept = alive.flatMap((c) => {
+      if (!Array.isArray(c.members)) return [c];
+      const members = c.members.filter((m) => !gone.has(`nic:${String(m)}`));
+      if (members.length === c.members.length) return [c];
+      return members.length === 0 ? [] : [{ ...c, members }];
+    });
+    if (kept.length !== checks.length || kept.some((c, i) => c !== checks[i])) {
+      root.lesson = { ...root.lesson, checks: kept as never };
+    }
   }
   if (isObj(root.layout)) {
     const layout = root.layout;
@@ -1622,6 +1643,7 @@ function checkNames(c: Obj): string[] {
   if (typeof c.loadBalancer === 'string') {
     ids.push(`lb:${c.loadBalancer}`);
     if (typeof c.probe === 'string') ids.push(`probe:${c.loadBalancer}/${c.probe}`);
+    else if (typeof c.rule === 'string') ids.push(`rule:${c.loadBalancer}/${c.rule}`);
   }
   if (typeof c.member === 'string') ids.push(`nic:${c.member}`);
   return ids;
@@ -1953,6 +1975,61 @@ function withFreePort(s: Scenario, lbIndex: number, key: string, rule: Obj): Obj
   let port = front;
   while ((usedFront.has(port) || usedBack.has(port)) && port < 65535) port++;
   return { ...rule, frontendPort: port, backendPort: port };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The clipboard as text
+
+/** The key that marks a Hairpin clipboard, and the version of its text form. */
+export const CLIPBOARD_KEY = 'hairpin-clipboard';
+export const CLIPBOARD_VERSION = 1;
+
+/**
+ * What Ctrl+C puts on the system clipboard: a small JSON envelope,
+ * `{"hairpin-clipboard": 1, "elements": <scenario fragment>, "holders": [<element id>…]}`, so that
+ * elements copied in one tab, window or scenario paste into another (docs/architecture.md).
+ */
+export function clipboardToText(clip: Clipboard): string {
+  return JSON.stringify({ [CLIPBOARD_KEY]: CLIPBOARD_VERSION, elements: clip.scenario, holders: clip.holders });
+}
+
+const NOT_HAIRPIN = 'Nothing was pasted: the clipboard holds text, not elements copied from Hairpin.';
+
+/**
+ * Reads a clipboard's text back, as untrusted input: the envelope must be Hairpin's, of a version
+ * this Hairpin reads, and its fragment goes through the scenario pipeline (migrate, restore), so
+ * what cannot be represented is dropped. A refusal says why, in one sentence.
+ */
+export function clipboardFromText(text: string): { ok: true; clipboard: Clipboard } | { ok: false; reason: string } {
+  const parsed = parseJson(text);
+  if (!parsed.ok || !isObj(parsed.value) || !(CLIPBOARD_KEY in parsed.value)) return { ok: false, reason: NOT_HAIRPIN };
+  const envelope = parsed.value;
+  const version = envelope[CLIPBOARD_KEY];
+  if (typeof version === 'number' && Number.isInteger(version) && version > CLIPBOARD_VERSION) {
+    return {
+      ok: false,
+      reason: `Nothing was pasted: these elements were copied from a newer Hairpin (clipboard version ${version}; this one reads ${CLIPBOARD_VERSION}).`,
+    };
+  }
+  if (version !== CLIPBOARD_VERSION) {
+    return {
+      ok: false,
+      reason: `Nothing was pasted: "${CLIPBOARD_KEY}" must be ${CLIPBOARD_VERSION}, got ${q(String(version))}.`,
+    };
+  }
+  if (!isObj(envelope.elements)) {
+    return { ok: false, reason: 'Nothing was pasted: the clipboard\'s "elements" is not a scenario fragment.' };
+  }
+  const migrated = migrateScenario({ format: 'hairpin-scenario', version: 1, ...envelope.elements });
+  if (!migrated.ok) return { ok: false, reason: `Nothing was pasted: elements: ${migrated.error.message}` };
+  const { scenario } = restoreScenario(migrated.value.document);
+  const ids = new Set(elementIds(scenario));
+  if (ids.size === 0)
+    return { ok: false, reason: 'Nothing was pasted: the clipboard holds no elements Hairpin can use.' };
+  const holders = Array.isArray(envelope.holders)
+    ? envelope.holders.filter((h): h is string => typeof h === 'string' && ids.has(h))
+    : [];
+  return { ok: true, clipboard: { format: 'hairpin-clipboard', version: 1, scenario, holders } };
 }
 
 /** Copy and paste in one step, 40 px to the right and down. */

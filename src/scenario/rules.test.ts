@@ -1434,6 +1434,91 @@ describe('lesson', () => {
       '"web02-nic1" is not probed by "p80"',
     );
   });
+  it('closedBy and closedBefore need an established connection', () => {
+    expectError(
+      rich((s) => Object.assign(checks(s)[0] as object, { expect: 'reset', closedBefore: 10 })),
+      'lesson.checks[0].closedBefore',
+      'closedBefore needs "expect": "established" (got "reset")',
+    );
+    expectError(
+      rich((s) => Object.assign(checks(s)[0] as object, { closedBefore: -1 })),
+      'lesson.checks[0].closedBefore',
+      'got -1',
+    );
+    expectError(
+      rich((s) => Object.assign(checks(s)[0] as object, { expect: 'timeout', closedBy: 'idleTimeout' })),
+      'lesson.checks[0].closedBy',
+      'closedBy needs "expect": "established" (got "timeout")',
+    );
+  });
+  it('a reason is one of the reason codes, and a close one of closed.by', () => {
+    const result = rich((s) => Object.assign(checks(s)[0] as object, { reason: 'IDLE_TIMOUT', closedBy: 'idle' }));
+    expectError(
+      result,
+      'lesson.checks[0].reason',
+      'IDLE_TIMEOUT, NO_ANSWER, IP_FORWARDING_DISABLED, got "IDLE_TIMOUT"',
+    );
+    expectError(result, 'lesson.checks[0].closedBy', 'got "idle"');
+  });
+  it('a distribution check names a load balancer, one of its rules, and members of its pool', () => {
+    const add = (c: Record<string, unknown>) => rich((s) => s.lesson?.checks?.push(c as never));
+    const base = { name: 'spread', loadBalancer: 'ilb', rule: 'http', expect: 'allMembers' };
+    expect(add(base).errors).toEqual([]);
+    expectError(add({ ...base, loadBalancer: 'elb' }), 'lesson.checks[3].loadBalancer', 'no load balancer named "elb"');
+    expectError(
+      add({ ...base, rule: 'https' }),
+      'lesson.checks[3].rule',
+      'no load-balancing rule named "https" in load balancer "ilb"',
+    );
+    expectError(
+      add({ ...base, members: ['web01-nic1', 'web02-nic1'] }),
+      'lesson.checks[3].members[1]',
+      '"web02-nic1" is not a member of the pool of rule "http" (members: web01-nic1)',
+    );
+    expectError(add({ ...base, members: ['web01-nic1', 'web01-nic1'] }), 'lesson.checks[3].members[1]', 'listed twice');
+    expectError(add({ ...base, expect: 'uneven' }), 'lesson.checks[3].expect', 'got "uneven"');
+    expectError(add({ ...base, tolerance: 2 }), 'lesson.checks[3].tolerance', 'got 2');
+    expectError(add({ ...base, traffic: 'nope' }), 'lesson.checks[3].traffic', 'no traffic named "nope"');
+    expectWarning(add({ ...base, tolerance: 0.2 }), 'lesson.checks[3].tolerance', 'only applies to "expect": "even"');
+    expectWarning(add({ ...base, expect: 'even' }), 'lesson.checks[3].expect', 'needs at least two members');
+    expect(add({ ...base, traffic: 'onprem-to-vip' }).warnings).toEqual([]);
+    expectWarning(
+      add({ ...base, traffic: 'users-to-web' }),
+      'lesson.checks[3].traffic',
+      'traffic "users-to-web" goes to 20.50.1.10:80, not to the frontend of rule "http" (10.2.1.100:80)',
+    );
+    expectWarning(add({ ...base, traffic: 'ping-web01' }), 'lesson.checks[3].traffic', 'goes to 10.2.1.4, not to');
+  });
+  it('checks may name what the lesson solution adds; the message says the solution was applied', () => {
+    const withSolution = (extra: Record<string, unknown>) =>
+      rich((s) => {
+        const lesson = s.lesson as NonNullable<Scenario['lesson']>;
+        lesson.checks?.push({
+          name: 'https',
+          traffic: 'onprem-to-vip-https',
+          expect: 'established',
+          ...extra,
+        } as never);
+        lesson.solution = {
+          traffic: [
+            ...(s.traffic ?? []),
+            { name: 'onprem-to-vip-https', from: 'onprem', to: '10.2.1.100:80', protocol: 'Tcp' },
+          ],
+        };
+      });
+    expect(withSolution({}).errors).toEqual([]);
+    expectError(
+      withSolution({ traffic: 'typo' }),
+      'lesson.checks[3].traffic',
+      `no traffic named "typo" once the lesson's solution is applied`,
+    );
+    // Without a solution, the shipped document is the reference.
+    expectError(
+      rich((s) => s.lesson?.checks?.push({ name: 'https', traffic: 'onprem-to-vip-https', expect: 'established' })),
+      'lesson.checks[3].traffic',
+      'no traffic named "onprem-to-vip-https" (',
+    );
+  });
   it('lesson check names are unique', () => {
     expectError(
       rich((s) => Object.assign(checks(s)[1] as object, { name: 'web01 up' })),

@@ -6,7 +6,7 @@
  */
 
 import { RANGES } from './defaults';
-import { EVENT_ACTIONS } from './types';
+import { CLOSED_BY, DISTRIBUTION_EXPECT, EVENT_ACTIONS, lessonCheckKind, REASON_CODES } from './types';
 
 export type FieldType =
   | { readonly t: 'string'; readonly nonEmpty?: boolean }
@@ -354,7 +354,10 @@ export const LAYOUT_ENTRY: ObjectSchema = {
   },
 };
 
-/** A lesson check is a traffic check or a probe check; which one is told by its fields. */
+/**
+ * A lesson check is a traffic check, a probe check or (project extension) a distribution check;
+ * which one is told by its fields.
+ */
 export const TRAFFIC_CHECK: ObjectSchema = {
   label: 'lesson check',
   fields: {
@@ -362,6 +365,9 @@ export const TRAFFIC_CHECK: ObjectSchema = {
     traffic: required(str),
     expect: required(enumOf('established', 'reset', 'timeout', 'answered', 'unanswered')),
     all: bool,
+    reason: optional(enumOf(...REASON_CODES)),
+    closedBy: optional(enumOf(...CLOSED_BY)),
+    closedBefore: optional({ t: 'number', min: 0, unit: 's' }),
   },
 };
 
@@ -373,6 +379,19 @@ export const PROBE_CHECK: ObjectSchema = {
     probe: required(str),
     member: required(str),
     expect: required(enumOf('up', 'down')),
+  },
+};
+
+export const DISTRIBUTION_CHECK: ObjectSchema = {
+  label: 'distribution check',
+  fields: {
+    name,
+    loadBalancer: required(str),
+    rule: required(str),
+    expect: required(enumOf(...DISTRIBUTION_EXPECT)),
+    members: optional(arrayOf({ t: 'string', nonEmpty: true }, true)),
+    traffic: optional(str),
+    tolerance: optional({ t: 'number', min: 0, max: 1 }),
   },
 };
 
@@ -408,7 +427,8 @@ export const SCENARIO: ObjectSchema = {
   },
 };
 
-/** Which schema a lesson check follows: a probe check names a load balancer. */
+/** Which schema a lesson check follows (`lessonCheckKind`). */
 export function lessonCheckSchema(check: unknown): ObjectSchema {
-  return typeof check === 'object' && check !== null && 'loadBalancer' in check ? PROBE_CHECK : TRAFFIC_CHECK;
+  const kind = lessonCheckKind(check);
+  return kind === 'distribution' ? DISTRIBUTION_CHECK : kind === 'probe' ? PROBE_CHECK : TRAFFIC_CHECK;
 }

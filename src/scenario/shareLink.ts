@@ -4,17 +4,26 @@
  * base64url-encoded. The fragment never reaches a server.
  *
  * Codec 1: JSON text → UTF-8 → raw DEFLATE (level 9) with a preset dictionary of the words a
- * scenario repeats → base64url without padding. The dictionary is part of codec 1 and must never
- * change: a new dictionary is a new codec version, and old links keep decoding.
+ * scenario repeats → base64url without padding. Codec 2 (what new links use): the same with a
+ * 16 KB dictionary trained on the library and the format's vocabulary (shareDictionary.ts, made
+ * by scripts/share-dictionary.ts), about half as long. A codec's dictionary must never change: a
+ * new dictionary is a new codec version, and old links keep decoding (shareLink.test.ts guards
+ * both dictionaries' hashes and decodes a frozen codec-1 link).
  */
 import { deflateSync, inflateSync, strFromU8, strToU8 } from 'fflate';
 import { err, ok, type Result } from '../shared/result';
+import { CODEC2_DICTIONARY_TEXT } from './shareDictionary';
 import type { Diagnostic } from './types';
 
-export const SHARE_CODEC_VERSION = 1;
+/** The codec new links are made with; every older one still decodes. */
+export const SHARE_CODEC_VERSION = 2;
+export type ShareCodec = 1 | 2;
 export const DEFAULT_LINK_BASE = 'http://localhost:5173/';
 /** A decoded document larger than this is refused: a link is not a way to ship megabytes. */
 export const MAX_DECODED_BYTES = 8 * 1024 * 1024;
+
+/** The bytes of a codec's preset dictionary (for the hash guard in the tests). */
+export const shareDictionary = (codec: ShareCodec): Uint8Array => dictionaryOf(codec);
 
 // Frozen with codec 1. DEFLATE finds matches best near the end of the dictionary, so the most
 // frequent words come last.
@@ -69,11 +78,19 @@ export function decodeBase64Url(text: string): Uint8Array | null {
   return out.subarray(0, o);
 }
 
-/** The `<codec>.<payload>` part of a link for a document as written. */
-export function encodeSharePayload(document: unknown): string {
+let codec2Dictionary: Uint8Array | undefined;
+/** Each codec's preset dictionary (codec 2's is built on first use). */
+function dictionaryOf(codec: ShareCodec): Uint8Array {
+  if (codec === 1) return CODEC1_DICTIONARY;
+  codec2Dictionary ??= strToU8(CODEC2_DICTIONARY_TEXT);
+  return codec2Dictionary;
+}
+
+/** The `<codec>.<payload>` part of a link for a document as written (`codec`: for tests and measures). */
+export function encodeSharePayload(document: unknown, codec: ShareCodec = SHARE_CODEC_VERSION): string {
   const bytes = strToU8(JSON.stringify(document));
-  const compressed = deflateSync(bytes, { level: 9, mem: 8, dictionary: CODEC1_DICTIONARY });
-  return `${SHARE_CODEC_VERSION}.${encodeBase64Url(compressed)}`;
+  const compressed = deflateSync(bytes, { level: 9, mem: 8, dictionary: dictionaryOf(codec) });
+  return `${codec}.${encodeBase64Url(compressed)}`;
 }
 
 export function createShareLink(document: unknown, base: string = DEFAULT_LINK_BASE): string {
@@ -146,7 +163,7 @@ export function decodeSharePayload(payload: string): Result<string, Diagnostic> 
   }
   let text: string;
   try {
-    const inflated = inflateSync(bytes, { dictionary: CODEC1_DICTIONARY });
+    const inflated = inflateSync(bytes, { dictionary: dictionaryOf(version as ShareCodec) });
     if (inflated.length > MAX_DECODED_BYTES) {
       return err({ path: 'link', message: `the link expands to more than ${MAX_DECODED_BYTES / 1048576} MB; refused` });
     }

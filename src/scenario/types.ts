@@ -290,11 +290,59 @@ export interface LayoutEntry extends Extra {
   height?: number;
 }
 
+/** How an established connection ended (the result's `closed.by`). */
+export type ClosedBy = 'client' | 'reset' | 'idleTimeout' | 'loadBalancer' | 'timeout';
+export const CLOSED_BY: readonly ClosedBy[] = ['client', 'reset', 'idleTimeout', 'loadBalancer', 'timeout'];
+
+/**
+ * The reason codes of engine-model.md "Reason codes" and the project's additions, as a lesson
+ * check may name them (the engine's `ReasonCode`; src/sim/lessonChecks.test.ts keeps both equal).
+ */
+export const REASON_CODES = [
+  'NO_ROUTE',
+  'UDR_NONE',
+  'NO_OUTBOUND_CONNECTIVITY',
+  'SNAT_PORT_EXHAUSTED',
+  'LB_NO_RULE',
+  'LB_PROTOCOL_UNSUPPORTED',
+  'LB_NO_FLOW',
+  'LB_NO_HEALTHY_BACKEND',
+  'NSG_DENY',
+  'NSG_SECURE_BY_DEFAULT',
+  'VM_STOPPED',
+  'GUEST_FIREWALL_BLOCK',
+  'GUEST_DST_NOT_OWNED',
+  'GUEST_STRONG_HOST_RECEIVE',
+  'GUEST_STRONG_HOST_SEND',
+  'GUEST_MARTIAN_SOURCE',
+  'TCP_NO_LISTENER',
+  'TCP_SYNACK_MISMATCH',
+  'TCP_RESET',
+  'TCP_TIMEOUT',
+  'UDP_NO_LISTENER',
+  'HTTP_STATUS',
+  'PROBE_TIMEOUT',
+  'IDLE_TIMEOUT',
+  'NO_ANSWER',
+  'IP_FORWARDING_DISABLED',
+] as const;
+export type CheckReasonCode = (typeof REASON_CODES)[number];
+
+/**
+ * A traffic check (scenario-format.md "Lesson"): the outcome of its connections, every one
+ * (`all`) or at least one. Project extension: `reason` also asks for the reason code a connection
+ * failed with (or, for an established one, the reason it was closed with), `closedBy` how an
+ * established connection ended, and `closedBefore` by when (seconds).
+ */
 export type TrafficCheck = Extra & {
   name: string;
   traffic: string;
   expect: 'established' | 'reset' | 'timeout' | 'answered' | 'unanswered';
   all?: boolean;
+  reason?: CheckReasonCode;
+  closedBy?: ClosedBy;
+  /** Seconds from the start: an established connection counts only if it closed by then. */
+  closedBefore?: number;
 };
 
 export type ProbeCheck = Extra & {
@@ -305,7 +353,39 @@ export type ProbeCheck = Extra & {
   expect: 'up' | 'down';
 };
 
-export type LessonCheck = TrafficCheck | ProbeCheck;
+/** What a distribution check asks of the members it looks at. */
+export type DistributionExpect = 'allMembers' | 'even' | 'none';
+export const DISTRIBUTION_EXPECT: readonly DistributionExpect[] = ['allMembers', 'even', 'none'];
+/** The default `tolerance` of an `even` distribution check: within ±50 % of a fair share. */
+export const DEFAULT_EVEN_TOLERANCE = 0.5;
+
+/**
+ * Project extension: a distribution check on the connections a load-balancing rule placed (the
+ * result's `distribution`, or the `backend` of one traffic's connections when `traffic` is given),
+ * over `members` (default: every member of the rule's pool). `allMembers`: each receives at least
+ * one; `even`: each receives its fair share within ±`tolerance` (a fraction, default 0.5);
+ * `none`: none receives any.
+ */
+export type DistributionCheck = Extra & {
+  name: string;
+  loadBalancer: string;
+  rule: string;
+  expect: DistributionExpect;
+  members?: string[];
+  traffic?: string;
+  tolerance?: number;
+};
+
+export type LessonCheck = TrafficCheck | ProbeCheck | DistributionCheck;
+
+/**
+ * Which kind a lesson check is, told by its fields: one naming a load balancer is a distribution
+ * check when it names a rule and no probe, else a probe check; any other is a traffic check.
+ */
+export function lessonCheckKind(check: unknown): 'traffic' | 'probe' | 'distribution' {
+  if (typeof check !== 'object' || check === null || !('loadBalancer' in check)) return 'traffic';
+  return 'rule' in check && !('probe' in check) ? 'distribution' : 'probe';
+}
 
 export interface Lesson extends Extra {
   goal?: string;

@@ -102,6 +102,17 @@ describe('bulk fast path: the same decisions as trace mode', () => {
     expectBulkEqualsTrace(withRules({ ...s, loadBalancers: lbs, clients }, [deny]));
   });
 
+  it('with a host reused while its fast-path connection is under way (the host is built holding its port)', () => {
+    // 16 hosts: traffic `bulk` opens on each host every 80 ms, so its connections (about 50 ms from
+    // open to release) take the fast path without building their host; traffic `late` opens on
+    // the same hosts at other times, some while a `bulk` connection is under way (the host is
+    // then built holding that connection's port, or not once it has finished) and some not.
+    const s = benchLab(1_500, 0.005);
+    const clients = (s.clients ?? []).map((c) => ({ ...c, ipAddress: '172.16.0.0/27', count: 16 }));
+    const late = { name: 'late', from: 'onprem', to: '10.2.1.100:80', connections: 120, startAt: 1, interval: 0.043 };
+    expectBulkEqualsTrace({ ...s, clients, traffic: [...(s.traffic ?? []), late] });
+  });
+
   it('with a hairpin from a backend beside client traffic (the fast path stands aside)', () => {
     const s = benchLab(2_000);
     expectBulkEqualsTrace({

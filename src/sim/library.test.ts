@@ -10,8 +10,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { ConnectionResult, SimulationResult } from '../engine/result';
-import { loadScenarioText, loadScenarioValue } from '../scenario/index';
+import { loadScenarioLink, loadScenarioText, loadScenarioValue } from '../scenario/index';
 import { mergePatch } from '../scenario/mergePatch';
+import { createShareLink, DEFAULT_LINK_BASE, encodeSharePayload } from '../scenario/shareLink';
 import type { Scenario } from '../scenario/types';
 import { runScenario } from './simulate';
 
@@ -124,6 +125,8 @@ const EXPECTED: Record<string, Expectation> = {
       }
       allEstablished(after, 'web01-to-vip');
       expect(backends(after, 'web01-to-vip')).toEqual(new Set(['web02-nic1']));
+      // The distribution check saw web02 take calls before the fix too: only web01's own fail.
+      expect(before.lesson?.checks[1]?.detail).toMatch(/^every member received connections: web02-nic1 [1-9]/);
     },
   },
   'workaround-second-nic-windows.json': {
@@ -308,7 +311,7 @@ const EXPECTED: Record<string, Expectation> = {
   'session-persistence-uneven.json': {
     warnings: ['loadBalancers[0].loadBalancingRules[1].backendPort'],
     warningsSolved: ['loadBalancers[0].loadBalancingRules[1].backendPort'],
-    checksBefore: [false, true],
+    checksBefore: [false, false, true],
     behaviour: (before, after) => {
       // seeds/000 Cause 1, seeds/002 2-tuple: one client, one member, for every rule on the frontend.
       expect(backends(before, 'onprem-web')).toEqual(new Set(['web01-nic1']));
@@ -337,6 +340,116 @@ const EXPECTED: Record<string, Expectation> = {
       allEstablished(after, 'partner');
       expect(backends(after, 'partner').size).toBe(1);
       expect(backends(after, 'web')).toEqual(new Set(['web01-nic1', 'web02-nic1']));
+    },
+  },
+  'removed-member-existing-flows.json': {
+    warnings: [],
+    warningsSolved: [],
+    checksBefore: [false, true],
+    behaviour: (before, after) => {
+      // seeds/000 "Virtual machines removed from a load balancer are receiving traffic": the sessions
+      // on web02 go on after it leaves the pool at 60 s...
+      const onWeb02 = (r: SimulationResult) => of(r, 'sessions').filter((c) => c.backend === 'web02-nic1');
+      expect(onWeb02(after).length).toBeGreaterThan(0);
+      for (const c of onWeb02(after)) expect(c.closed).toMatchObject({ by: 'client', at: expect.closeTo(300, -1) });
+      // ... until the VM is stopped (at 90 s as shipped): then they die by retransmission timeout.
+      for (const c of onWeb02(before)) {
+        expect(c.closed).toMatchObject({ by: 'timeout', reason: { code: 'VM_STOPPED', at: 'vm:web02' } });
+        expect(c.closed?.at).toBeGreaterThan(90);
+      }
+      for (const c of of(before, 'sessions').filter((x) => x.backend === 'web01-nic1')) {
+        expect(c.closed?.by).toBe('client');
+      }
+      // New flows from 70 s never go to the removed member.
+      for (const r of [before, after]) expect(backends(r, 'new-sessions')).toEqual(new Set(['web01-nic1']));
+    },
+  },
+  'all-probes-down-basic-vs-standard.json': {
+    warnings: [],
+    warningsSolved: [],
+    checksBefore: [false, true],
+    behaviour: (before, after) => {
+      // seeds/004: /health answers 500 at 30 s, both members go down (HTTP_STATUS).
+      for (const r of [before, after]) {
+        for (const member of ['web01-nic1', 'web02-nic1']) {
+          expect(probe(r, member)).toMatchObject({
+            healthStatus: { state: 'down', reasonCode: 'Down_Probe_HttpStatusCodeError' },
+            transitions: [
+              { at: 0, state: 'up' },
+              { at: expect.closeTo(30, 2), state: 'down' },
+            ],
+          });
+        }
+        // New connections find no healthy member on both SKUs.
+        allFail(r, 'during-outage', 'timeout', noHealthyBackend);
+      }
+      // seeds/002 SKU table: Basic terminates every TCP connection when all probes are down...
+      for (const c of of(before, 'sessions')) {
+        expect(c.closed).toMatchObject({
+          at: expect.closeTo(30, 2),
+          by: 'loadBalancer',
+          reason: { code: 'LB_NO_HEALTHY_BACKEND' },
+        });
+      }
+      expect(backends(before, 'sessions')).toEqual(new Set(['web01-nic1', 'web02-nic1']));
+      // ... Standard keeps them.
+      for (const c of of(after, 'sessions')) expect(c.closed?.by).toBe('client');
+    },
+  },
+  'idle-timeout-tcp-reset.json': {
+    warnings: [],
+    warningsSolved: [],
+    checksBefore: [false],
+    behaviour: (before, after) => {
+      // engine-model.md "Idle timeout": silent, the segment at 360 s meets no flow and the Linux
+      // client retransmits for about 15 minutes; the reason names no rule (no RST was sent).
+      for (const c of of(before, 'pooled')) {
+        expect(c.closed).toMatchObject({
+          by: 'idleTimeout',
+          reason: { code: 'IDLE_TIMEOUT', at: 'lb:ilb', rule: null },
+        });
+        expect(c.closed?.at).toBeGreaterThan(1200);
+      }
+      // seeds/002 "TCP Reset on Idle": a RST to both ends at the 4-minute mark, naming the rule.
+      for (const c of of(after, 'pooled')) {
+        expect(c.closed).toMatchObject({
+          by: 'idleTimeout',
+          reason: { code: 'IDLE_TIMEOUT', rule: { kind: 'loadBalancingRule', name: 'http' } },
+        });
+        expect(c.closed?.at).toBeGreaterThanOrEqual(240);
+        expect(c.closed?.at).toBeLessThan(242);
+      }
+    },
+  },
+  'snat-exhaustion.json': {
+    warnings: [],
+    warningsSolved: [],
+    checksBefore: [false],
+    behaviour: (before, after) => {
+      // 8 SNAT ports toward one destination: 8 connections, the next 4 SYNs dropped at the host.
+      const list = of(before, 'api-calls');
+      for (const c of list.slice(0, 8)) expect(c).toMatchObject({ outcome: 'established', closed: { by: 'client' } });
+      for (const c of list.slice(8)) {
+        expect(c).toMatchObject({
+          outcome: 'timeout',
+          reason: { code: 'SNAT_PORT_EXHAUSTED', at: 'nic:web01-nic1', rule: { kind: 'outboundRule', name: 'out' } },
+        });
+      }
+      expect(list.length).toBe(12);
+      allEstablished(after, 'api-calls');
+    },
+  },
+  'udr-diverts-replies.json': {
+    warnings: ['routeTables[0].routes[0].nextHopIpAddress'],
+    warningsSolved: [],
+    checksBefore: [false, true],
+    behaviour: (before, after) => {
+      // seeds/001 Cause 4: the probe is healthy, but the SYN-ACK follows the UDR to an appliance
+      // that does not forward.
+      expect(probe(before, 'web01-nic1')?.healthStatus.state).toBe('up');
+      allFail(before, 'onprem-to-vip', 'timeout', { code: 'IP_FORWARDING_DISABLED', at: 'nic:nva01-nic1' });
+      for (const c of of(before, 'onprem-to-vip')) expect(c.backend).toBe('web01-nic1');
+      allEstablished(after, 'onprem-to-vip');
     },
   },
   'standard-public-closed-by-default.json': {
@@ -582,5 +695,14 @@ describe.each(index)('$file', (entry) => {
 
   it('shows the behaviour its description teaches, for the reason it gives', () => {
     expected.behaviour(before, after, scenario);
+  });
+
+  it('opens from a link under 2,000 characters, layout and lesson included (codec 2, shorter than codec 1)', () => {
+    const written = JSON.parse(text) as unknown;
+    const link = createShareLink(written);
+    expect(link.startsWith(`${DEFAULT_LINK_BASE}#s=2.`)).toBe(true);
+    expect(link.length).toBeLessThan(2000);
+    expect(encodeSharePayload(written, 2).length).toBeLessThan(encodeSharePayload(written, 1).length);
+    expect(loadScenarioLink(link).scenario).toEqual(written);
   });
 });

@@ -14,8 +14,15 @@
  * it (issue 6: no main-thread task over 50 ms), so the service keeps the last run's events here, in
  * the worker, with a few indexes built once (the filtered views, each packet's previous and next
  * event), and the page asks for the rows it shows. One run is kept at a time; a new one replaces it.
+ *
+ * Progress (`onProgress`, a comlink `proxy` from the page; optional on `run` and `runAndKeep`): the
+ * engine reports every few thousand handled events (`SimulateOptions.onProgress`, counted in
+ * events, never by a clock); here, where a clock is allowed, at most one report per
+ * `PROGRESS_INTERVAL_MS` goes to the page, plus the first and the last. Each carries `fraction`,
+ * the whole call's share done (0–1): connections ended (bulk; and opened, in trace mode) or
+ * simulated time against `until`, then, for a kept trace run, the indexing of its events.
  */
-import type { BulkResult, PacketView, SimulationResult, TraceEvent } from '../engine/index';
+import type { BulkResult, EngineProgress, PacketView, SimulationResult, TraceEvent } from '../engine/index';
 import type { ExperimentSpec } from '../scenario/experiment';
 import { type Diagnostic, type LoadOutcome, loadScenarioText, loadScenarioValue } from '../scenario/index';
 import {
@@ -26,7 +33,7 @@ import {
 } from './experiment';
 import { type RunOptions, runScenario, runScenarioBulk } from './simulate';
 
-export interface ServiceOptions extends Omit<RunOptions, 'warnings'> {
+export interface ServiceOptions extends Omit<RunOptions, 'warnings' | 'onProgress'> {
   /** `trace` (default): one row per connection; `bulk`: aggregates only. */
   readonly mode?: 'trace' | 'bulk' | undefined;
 }
@@ -40,8 +47,11 @@ export interface InvalidInput {
 export type ServiceResult = SimulationResult | BulkResult | InvalidInput;
 
 export interface SimService {
-  /** Validates and simulates `input` (JSON text, or a parsed scenario value). */
-  run(input: unknown, options?: ServiceOptions): ServiceResult;
+  /**
+   * Validates and simulates `input` (JSON text, or a parsed scenario value). `onProgress`, when
+   * given, is called as in `runAndKeep` (phases `validating`, `simulating`, `done`).
+   */
+  run(input: unknown, options?: ServiceOptions, onProgress?: ProgressListener): ServiceResult;
   /**
    * Like `run`, but keeps the result and its packet events here and answers with a summary (no
    * events): the page then reads the events through `page`. Trace mode records events always.
@@ -141,9 +151,13 @@ export interface DropMark {
 
 export interface RunProgress {
   readonly phase: 'validating' | 'simulating' | 'indexing' | 'done';
-  /** Indexing: events indexed so far, of `total`. */
+  /** Simulating: connections ended so far, of `total`; indexing: events indexed, of `total`. */
   readonly done: number;
   readonly total: number;
+  /** The share of the whole call done, 0–1 (monotone within one call). */
+  readonly fraction: number;
+  /** Simulated seconds reached so far (0 before the engine starts). */
+  readonly simulatedSeconds: number;
 }
 export type ProgressListener = (progress: RunProgress) => unknown;
 
@@ -160,7 +174,52 @@ export interface KeptSummary {
 
 /** Enough for the marks of any run one watches; a bigger run says how many it left out. */
 export const MAX_DROP_MARKS = 5000;
-export const PROGRESS_INTERVAL_MS = 100;
+/**
+ * Four reports a second: each one is a frame the page draws, and at ten a second the page's main
+ * thread was busy 2.5 times as long during a bulk run (bench/run.bench.ts) for no visible gain.
+ */
+export const PROGRESS_INTERVAL_MS = 250;
+/** A kept trace run: the share of its progress bar the simulation takes (the rest is indexing). */
+export const SIMULATING_SHARE = 0.85;
+
+/**
+ * How far the engine is, 0–1, from its counters: in bulk mode the connections ended; in trace
+ * mode half for each connection opened and half for each ended (a long connection moves the bar
+ * when it opens); with `until`, at least the simulated time's share of it. Below 1 until the end.
+ */
+export function engineFraction(p: EngineProgress, mode: 'trace' | 'bulk'): number {
+  if (p.done) return 1;
+  const total = p.connectionsTotal;
+  const byConnections =
+    total === 0
+      ? 0
+      : mode === 'bulk'
+        ? p.connectionsDone / total
+        : (p.connectionsOpened + p.connectionsDone) / (2 * total);
+  const byTime = p.untilUs !== null && p.untilUs > 0 ? p.simulatedUs / p.untilUs : 0;
+  return Math.min(0.999, Math.max(0, byConnections, byTime));
+}
+
+/**
+ * Throttles reports to the page: those forced (each phase's start, the end) and at most one per
+ * `PROGRESS_INTERVAL_MS` of `clock` between them.
+ */
+export function throttleProgress(
+  onProgress: ProgressListener | undefined,
+  clock: () => number = Date.now,
+): (p: RunProgress, force?: boolean) => void {
+  let last = Number.NEGATIVE_INFINITY;
+  let fraction = 0;
+  return (progress, force = false) => {
+    if (onProgress === undefined) return;
+    const now = clock();
+    if (!force && now - last < PROGRESS_INTERVAL_MS) return;
+    last = now;
+    // Never backwards within one call (the phases' shares are estimates).
+    fraction = Math.max(fraction, progress.fraction);
+    onProgress({ ...progress, fraction });
+  };
+}
 
 /** A kept run: the events and the indexes the page's queries use. */
 interface Kept {
@@ -244,13 +303,37 @@ function experimentOn(
 export function createSimService(): SimService {
   let kept: Kept | null = null;
 
-  const run = (input: unknown, options: ServiceOptions = {}): ServiceResult => {
+  /** Validates and runs; engine progress goes to `report` scaled to `share` of the bar. */
+  const simulateReporting = (
+    input: unknown,
+    options: ServiceOptions,
+    report: (p: RunProgress, force?: boolean) => void,
+    share: number,
+  ): ServiceResult => {
+    report({ phase: 'validating', done: 0, total: 0, fraction: 0, simulatedSeconds: 0 }, true);
     const loaded: LoadOutcome = typeof input === 'string' ? loadScenarioText(input) : loadScenarioValue(input);
     if (loaded.scenario === null || loaded.errors.length > 0) {
       return { valid: false, errors: loaded.errors, warnings: loaded.warnings };
     }
-    const run = { seed: options.seed, until: options.until, trace: options.trace, warnings: loaded.warnings };
-    return options.mode === 'bulk' ? runScenarioBulk(loaded.scenario, run) : runScenario(loaded.scenario, run);
+    const mode = options.mode === 'bulk' ? 'bulk' : 'trace';
+    const onProgress = (p: EngineProgress) =>
+      report({
+        phase: 'simulating',
+        done: p.connectionsDone,
+        total: p.connectionsTotal,
+        fraction: share * engineFraction(p, mode),
+        simulatedSeconds: p.simulatedUs / 1_000_000,
+      });
+    report({ phase: 'simulating', done: 0, total: 0, fraction: 0, simulatedSeconds: 0 }, true);
+    const run = {
+      seed: options.seed,
+      until: options.until,
+      trace: options.trace,
+      warnings: loaded.warnings,
+      onProgress,
+      progressEvery: options.progressEvery,
+    };
+    return mode === 'bulk' ? runScenarioBulk(loaded.scenario, run) : runScenario(loaded.scenario, run);
   };
 
   const view = (filter: EventFilter | undefined): Int32Array | null => {
@@ -276,24 +359,23 @@ export function createSimService(): SimService {
   };
 
   return {
-    run,
+    run(input, options = {}, onProgress) {
+      const report = throttleProgress(onProgress);
+      const result = simulateReporting(input, options, report, 1);
+      if (!('valid' in result)) {
+        report({ phase: 'done', done: 0, total: 0, fraction: 1, simulatedSeconds: result.simulatedSeconds }, true);
+      }
+      return result;
+    },
 
     runAndKeep(input, options = {}, onProgress) {
       kept = null;
-      let last = 0;
-      const report = (progress: RunProgress, force = false) => {
-        if (onProgress === undefined) return;
-        const now = Date.now();
-        if (!force && now - last < PROGRESS_INTERVAL_MS) return;
-        last = now;
-        onProgress(progress);
-      };
-      report({ phase: 'validating', done: 0, total: 0 }, true);
+      const report = throttleProgress(onProgress);
       const bulk = options.mode === 'bulk';
-      // Validation is part of `run`; the phase shown while the engine works is "simulating".
-      report({ phase: 'simulating', done: 0, total: 0 }, true);
-      const result = run(input, { ...options, trace: !bulk });
+      const share = bulk ? 1 : SIMULATING_SHARE;
+      const result = simulateReporting(input, { ...options, trace: !bulk }, report, share);
       if ('valid' in result) return result;
+      const seconds = result.simulatedSeconds;
       const events: readonly TraceEvent[] = 'events' in result && result.events !== undefined ? result.events : [];
       const total = events.length;
       const previous = new Int32Array(total).fill(-1);
@@ -315,7 +397,10 @@ export function createSimService(): SimService {
           dropCount++;
           if (drops.length < MAX_DROP_MARKS) drops.push(toDropMark(e, i));
         }
-        if ((i & 0xfff) === 0) report({ phase: 'indexing', done: i, total });
+        if ((i & 0xfff) === 0) {
+          const fraction = share + ((1 - share) * i) / total;
+          report({ phase: 'indexing', done: i, total, fraction, simulatedSeconds: seconds });
+        }
       }
       let summaryResult: SimulationResult | BulkResult = result;
       if ('events' in result) {
@@ -323,7 +408,7 @@ export function createSimService(): SimService {
         summaryResult = rest;
       }
       kept = { result: summaryResult, events, previous, next, views: new Map() };
-      report({ phase: 'done', done: total, total }, true);
+      report({ phase: 'done', done: total, total, fraction: 1, simulatedSeconds: seconds }, true);
       return { valid: true, mode: bulk ? 'bulk' : 'trace', result: summaryResult, eventCount: total, drops, dropCount };
     },
 

@@ -3,6 +3,9 @@ import { useEffect } from 'react';
 import { duplicateElements } from '../scenario/edit';
 import { Canvas } from './canvas/Canvas';
 import { edgeIndex } from './canvas/edgeIndex';
+import { PacketInspector } from './lazy';
+import { LessonSide } from './lesson/LessonPanel';
+import { LibraryDialog } from './library/LibraryDialog';
 import { Banners } from './panels/Banners';
 import { FileDialog } from './panels/FileDialog';
 import { Header } from './panels/Header';
@@ -12,9 +15,9 @@ import { Palette } from './panels/Palette';
 import { BottomPanel } from './panels/RunPanel';
 import { Toast } from './panels/Toast';
 import { PlaybackBar } from './playback/PlaybackBar';
-import { PacketInspector } from './run/PacketInspector';
 import { useRunStore } from './run/runStore';
 import { useAppStore } from './store';
+import { usePresenterStore } from './workshop/presenter';
 
 const isEditable = (target: EventTarget | null): boolean =>
   target instanceof HTMLElement &&
@@ -26,6 +29,9 @@ const isEditable = (target: EventTarget | null): boolean =>
 /**
  * Editing shortcuts: undo and redo everywhere (they cover every edit, typing included); delete,
  * copy, paste and duplicate when focus is not in a field, where the keys belong to the text.
+ * Copy and paste go through the system clipboard's `copy` and `paste` events (Ctrl+C, Ctrl+V,
+ * the browser's menu), which need no permission prompt, so that elements paste into another tab
+ * or scenario; the in-app clipboard is the fallback when the browser hands over no text.
  */
 function useEditorKeys() {
   useEffect(() => {
@@ -49,10 +55,6 @@ function useEditorKeys() {
       if (e.key === 'Delete' || e.key === 'Backspace') {
         e.preventDefault();
         store.deleteSelection(edgeIndex());
-      } else if (mod && key === 'c') {
-        store.copySelection();
-      } else if (mod && key === 'v') {
-        store.paste();
       } else if (mod && key === 'd') {
         e.preventDefault();
         const ids = store.selection.filter((id) => !id.startsWith('edge:'));
@@ -61,8 +63,29 @@ function useEditorKeys() {
         store.select(null);
       }
     };
+    const ignored = (e: ClipboardEvent) =>
+      useAppStore.getState().viewer || document.querySelector('dialog[open]') !== null || isEditable(e.target);
+    const onCopy = (e: ClipboardEvent) => {
+      if (ignored(e) || document.getSelection()?.isCollapsed === false) return;
+      const text = useAppStore.getState().copySelection();
+      if (text === null) return;
+      e.preventDefault();
+      if (e.clipboardData !== null) e.clipboardData.setData('text/plain', text);
+      else void navigator.clipboard?.writeText(text).catch(() => undefined); // the in-app copy remains
+    };
+    const onPaste = (e: ClipboardEvent) => {
+      if (ignored(e)) return;
+      e.preventDefault();
+      useAppStore.getState().paste(e.clipboardData?.getData('text/plain') ?? undefined);
+    };
     window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    window.addEventListener('copy', onCopy);
+    window.addEventListener('paste', onPaste);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      window.removeEventListener('copy', onCopy);
+      window.removeEventListener('paste', onPaste);
+    };
   }, []);
 }
 
@@ -83,11 +106,14 @@ export function App() {
   const viewer = useAppStore((s) => s.viewer);
   const packetSide = useRunStore((s) => s.side === 'packet' && s.summary?.mode === 'trace');
   const hasRun = useRunStore((s) => s.summary !== null);
+  const presenter = usePresenterStore((s) => s.presenter);
   useEditorKeys();
   useElementInspectorOnSelect();
   return (
     <ReactFlowProvider>
-      <div className={`app${viewer ? ' is-viewer' : ''}${hasRun ? ' has-run' : ''}`}>
+      <div
+        className={`app${viewer ? ' is-viewer' : ''}${hasRun ? ' has-run' : ''}${presenter ? ' is-presenter' : ''}${viewer && !packetSide ? ' no-side' : ''}`}
+      >
         <Header />
         {!viewer && <Palette />}
         <main className="app-canvas" aria-label="Canvas">
@@ -96,10 +122,13 @@ export function App() {
           <Banners />
           <Toast />
         </main>
-        {packetSide ? <PacketInspector /> : <Inspector />}
+        {/* The lesson (src/ui/lesson) shares the right-hand column with the inspectors. */}
+        {/* The viewer (slides, embedding) is the canvas and the run: the packet inspector only. */}
+        {(!viewer || packetSide) && <LessonSide>{packetSide ? <PacketInspector /> : <Inspector />}</LessonSide>}
         <BottomPanel />
         <LinkDialog />
         <FileDialog />
+        <LibraryDialog />
       </div>
     </ReactFlowProvider>
   );

@@ -7,6 +7,7 @@ import './app.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { preloadLazyParts } from './lazy';
 import { hashHasShareLink } from './persistence';
 import { setStorage, startAutosave, useAppStore } from './store';
 
@@ -47,3 +48,4 @@ createRoot(root).render(
     <App />
   </StrictMode>,
 );
+preloadLazyParts();

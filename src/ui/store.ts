@@ -26,17 +26,22 @@ import {
 import {
   addElement,
   type Clipboard,
+  clipboardFromText,
+  clipboardToText,
   copyElements,
   createEmptyScenario,
   deleteElements,
   disconnect,
   type EditResult,
+  locateElement,
   moveElements,
   type NewElementKind,
   type Placement,
   type Position,
   pasteElements,
 } from '../scenario/edit';
+import { autoLayout, hasNoLayout } from './canvas/layout';
+import { stripSolution } from './lesson/solution';
 import {
   AUTOSAVE_KEY,
   type Diagnostics,
@@ -66,6 +71,10 @@ export interface PendingLink {
   readonly diagnostics: Diagnostics;
   /** The title of the work the link would replace. */
   readonly currentTitle: string;
+  /** Where the document comes from: a share link, or the built-in library. */
+  readonly origin: 'link' | 'library';
+  /** Opened as a challenge (`&lesson=challenge`): the lesson's solution was left out. */
+  readonly challenge: boolean;
 }
 
 /** A file that was read but has errors: shown by field, opened only if the user says so. */
@@ -113,6 +122,8 @@ export interface AppState {
   readonly focusPath: string | null;
   /** The read-only viewer of a `&view=1` link: it shows the linked scenario and never autosaves it. */
   readonly viewer: boolean;
+  /** The open document came from a challenge link: its lesson's solution was taken out. */
+  readonly challenge: boolean;
   readonly loadError: LoadError | null;
   readonly notice: Notice | null;
   readonly toast: Toast | null;
@@ -146,16 +157,28 @@ export interface AppState {
     edit: (s: Scenario) => Scenario | EditResult,
     options?: { coalesce?: string; select?: 'result' | readonly string[] },
   ): boolean;
-  /** Adds a palette element (edit.ts `addElement`) and selects it; a refusal says why. */
-  addElement(kind: string, placement: Placement): void;
+  /**
+   * Adds a palette element (edit.ts `addElement`) and selects it; a refusal says why. `adjust`
+   * may change the result before it is committed (the canvas keeps a drop inside its subnet).
+   */
+  addElement(kind: string, placement: Placement, adjust?: (result: EditResult) => EditResult): void;
   undo(): void;
   redo(): void;
   setDragging(overlay: ReadonlyMap<string, LayoutOverlay> | null): void;
   /** Commits the drag overlay (or the given entries) as one move. */
   commitLayout(entries?: { readonly [id: string]: LayoutOverlay }): void;
   deleteSelection(edges: ReadonlyMap<string, EdgeEnds>): void;
-  copySelection(): void;
-  paste(): void;
+  /**
+   * Copies the selected elements to the in-app clipboard and returns their text form (edit.ts
+   * `clipboardToText`) for the system clipboard; null when nothing that can be copied is selected.
+   */
+  copySelection(): string | null;
+  /**
+   * Pastes `text` from the system clipboard when it holds some, else the in-app clipboard: names
+   * that clash are renamed, positions offset, and the pasted elements selected. Text that is not a
+   * Hairpin clipboard is refused with a message and changes nothing.
+   */
+  paste(text?: string): void;
 
   newScenario(): void;
   /** Opens the text of a file through the load pipeline (the name is for messages). */
@@ -165,6 +188,8 @@ export interface AppState {
 
   /** Opens the share link in `href` (a full URL, or a `#s=…` fragment). */
   openLink(href: string): void;
+  /** Opens a scenario of the built-in library, offering to keep the user's work as a link does. */
+  openLibraryScenario(scenario: Scenario, diagnostics: Diagnostics): void;
   confirmPendingLink(): void;
   keepCurrentScenario(): void;
   restorePrevious(): void;
@@ -243,9 +268,15 @@ export const useAppStore = create<AppState>()((set, get) => {
   };
 
   /** Replaces the document, remembering the one before (unless this edit continues the last). */
-  const commit = (next: Scenario, coalesce?: string) => {
+  const commit = (edited: Scenario, coalesce?: string) => {
     const { scenario, past } = get();
-    if (next === scenario) return;
+    if (edited === scenario) return;
+    // The first edit that writes a position into a document laid out automatically (a dropped
+    // element, a drag) keeps every other element where the canvas showed it.
+    const next =
+      hasNoLayout(scenario) && !hasNoLayout(edited)
+        ? { ...edited, layout: { ...autoLayout(scenario), ...edited.layout } }
+        : edited;
     const now = Date.now();
     const continues = coalesce !== undefined && lastEdit?.key === coalesce && now - lastEdit.at < COALESCE_MS;
     lastEdit = coalesce === undefined ? null : { key: coalesce, at: now };
@@ -261,7 +292,7 @@ export const useAppStore = create<AppState>()((set, get) => {
   const currentWork = (): Scenario => (get().viewer ? readAutosave(storage).scenario : get().scenario);
 
   /** Opens another document. Outside the viewer, the one it replaces stays in the undo history. */
-  const open = (scenario: Scenario, diagnostics: Diagnostics, viewer: boolean) => {
+  const open = (scenario: Scenario, diagnostics: Diagnostics, viewer: boolean, challenge = false) => {
     const before = get();
     lastEdit = null;
     set((s) => ({
@@ -269,6 +300,7 @@ export const useAppStore = create<AppState>()((set, get) => {
       diagnostics,
       validating: false,
       viewer,
+      challenge,
       selection: [],
       focusPath: null,
       loadError: null,
@@ -282,12 +314,19 @@ export const useAppStore = create<AppState>()((set, get) => {
   };
 
   /** Opens `scenario` as the user's work, unless that would lose other work: then asks. */
-  const offer = (scenario: Scenario, diagnostics: Diagnostics) => {
+  const offer = (
+    scenario: Scenario,
+    diagnostics: Diagnostics,
+    { origin = 'link', challenge = false }: { origin?: PendingLink['origin']; challenge?: boolean } = {},
+  ) => {
     const work = currentWork();
     if (wouldReplaceWork(work, scenario)) {
-      set({ pendingLink: { scenario, diagnostics, currentTitle: titleOf(work) }, loadError: null });
+      set({
+        pendingLink: { scenario, diagnostics, currentTitle: titleOf(work), origin, challenge },
+        loadError: null,
+      });
     } else {
-      open(scenario, diagnostics, false);
+      open(scenario, diagnostics, false, challenge);
     }
   };
 
@@ -325,9 +364,9 @@ export const useAppStore = create<AppState>()((set, get) => {
       return true;
     },
 
-    addElement: (kind, placement) => {
+    addElement: (kind, placement, adjust = (r) => r) => {
       if (!NEW_KINDS.has(kind)) return;
-      get().apply((s) => addElement(s, kind as NewElementKind, placement), { select: 'result' });
+      get().apply((s) => adjust(addElement(s, kind as NewElementKind, placement)), { select: 'result' });
     },
 
     undo: () => {
@@ -386,18 +425,39 @@ export const useAppStore = create<AppState>()((set, get) => {
     },
 
     copySelection: () => {
-      const clip = copyElements(get().scenario, get().selection);
-      if (clip === null) return;
+      const { scenario, selection } = get();
+      const clip = copyElements(scenario, selection);
+      if (clip === null) return null;
+      pasteCount = 0;
       set({ clipboard: clip });
-      get().showToast(`Copied ${get().selection.length} element${get().selection.length === 1 ? '' : 's'}.`);
+      const count = selection.filter((id) => locateElement(scenario, id) !== null).length;
+      get().showToast(`Copied ${count} element${count === 1 ? '' : 's'}.`);
+      return clipboardToText(clip);
     },
-    paste: () => {
-      const clip = get().clipboard;
-      if (clip === null) return;
+    paste: (text) => {
+      let clip = get().clipboard;
+      if (text !== undefined && text.trim() !== '') {
+        const read = clipboardFromText(text);
+        if (!read.ok) {
+          get().showToast(read.reason, 'refused');
+          return;
+        }
+        clip = read.clipboard;
+      }
+      if (clip === null) {
+        get().showToast('Nothing to paste: select elements and copy them first (Ctrl+C).', 'refused');
+        return;
+      }
+      const from = clip;
       pasteCount++;
       const offset: Position = { x: 40 * pasteCount, y: 40 * pasteCount };
-      const pasted = get().apply((s) => pasteElements(s, clip, offset));
-      if (pasted) set({ selection: [] });
+      let pasted: readonly string[] = [];
+      const ok = get().apply((s) => {
+        const r = pasteElements(s, from, offset);
+        if (r.ok) pasted = r.ids;
+        return r;
+      });
+      if (ok) set({ selection: [...pasted] });
     },
 
     newScenario: () => {
@@ -455,16 +515,24 @@ export const useAppStore = create<AppState>()((set, get) => {
         return;
       }
       const options: LinkOptions = outcome.options;
-      if (options.view) open(outcome.scenario, outcome, true);
-      else offer(outcome.scenario, outcome);
+      // A challenge leaves the solution out of the document itself, so the inspector cannot show it.
+      const scenario = options.challenge ? stripSolution(outcome.scenario) : outcome.scenario;
+      const diagnostics = scenario === outcome.scenario ? outcome : validateScenario(scenario);
+      if (options.view) {
+        open(scenario, diagnostics, true, options.challenge);
+        // The viewer is for watching (slides, embedding): the run's events, not the traffic's fields.
+        set({ bottomTab: 'events' });
+      } else offer(scenario, diagnostics, { challenge: options.challenge });
     },
+
+    openLibraryScenario: (scenario, diagnostics) => offer(scenario, diagnostics, { origin: 'library' }),
 
     confirmPendingLink: () => {
       const pending = get().pendingLink;
       if (pending === null) return;
       const work = currentWork();
       write(storage, PREVIOUS_KEY, JSON.stringify(work));
-      open(pending.scenario, pending.diagnostics, false);
+      open(pending.scenario, pending.diagnostics, false, pending.challenge);
       set({
         notice: { message: `Opened “${titleOf(pending.scenario)}”. “${titleOf(work)}” was kept.`, canRestore: true },
       });
@@ -485,8 +553,8 @@ export const useAppStore = create<AppState>()((set, get) => {
     },
 
     editViewedScenario: () => {
-      const { scenario, diagnostics, viewer } = get();
-      if (viewer) offer(scenario, diagnostics);
+      const { scenario, diagnostics, viewer, challenge } = get();
+      if (viewer) offer(scenario, diagnostics, { challenge });
     },
   };
 });
@@ -503,6 +571,7 @@ function initialState(
   | 'selection'
   | 'focusPath'
   | 'viewer'
+  | 'challenge'
   | 'loadError'
   | 'notice'
   | 'toast'
@@ -523,6 +592,7 @@ function initialState(
     selection: [],
     focusPath: null,
     viewer: false,
+    challenge: false,
     loadError: null,
     notice:
       start.problem === null

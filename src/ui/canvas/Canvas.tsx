@@ -11,20 +11,25 @@ import {
   type OnConnect,
   type OnNodeDrag,
   ReactFlow,
+  type ReactFlowState,
   useReactFlow,
+  useStore,
 } from '@xyflow/react';
 import { type DragEvent, useCallback, useEffect, useMemo, useRef } from 'react';
 import { connect, connectionProblem, elementOfPath } from '../../scenario/edit';
 import { RunOverlay } from '../playback/RunOverlay';
 import { useAppStore } from '../store';
 import { setEdgeIndex } from './edgeIndex';
-import { boxesOf, PALETTE_MIME, placementAt } from './geometry';
+import { boxesOf, keepInSubnets, PALETTE_MIME, placementAt } from './geometry';
 import { nodeTypes } from './nodes';
-import { type CanvasEdge, type CanvasNode, REMOVABLE, toFlow } from './toFlow';
+import { type CanvasEdge, type CanvasNode, type Flow, keepUnchanged, REMOVABLE, toFlow } from './toFlow';
 
 const FIT_VIEW_OPTIONS = { padding: 0.08, maxZoom: 1.25 };
 /** Past this many nodes, the canvas draws plainer (see `busy` below). */
 const BUSY = 120;
+/** Below this zoom node text would be under 6 px: nodes are drawn as blocks (app.css `.is-far`). */
+const FAR_ZOOM = 0.45;
+const isFar = (s: ReactFlowState) => s.transform[2] < FAR_ZOOM;
 
 const MINIMAP_COLOR: { [kind: string]: string } = {
   vnet: '#d5eadb',
@@ -62,7 +67,15 @@ export function Canvas() {
   const viewer = useAppStore((s) => s.viewer);
   const { screenToFlowPosition } = useReactFlow();
 
-  const flow = useMemo(() => toFlow(scenario), [scenario]);
+  // Nodes and edges that an edit did not change keep their objects, so React Flow redraws only
+  // what changed (a drag's commit, typing in the inspector) rather than every node.
+  const previousFlow = useRef<Flow | null>(null);
+  const flow = useMemo(() => {
+    const next = keepUnchanged(previousFlow.current, toFlow(scenario));
+    previousFlow.current = next;
+    return next;
+  }, [scenario]);
+  const far = useStore(isFar);
   const boxes = useMemo(() => boxesOf(flow.nodes), [flow]);
   useEffect(() => {
     setEdgeIndex(
@@ -104,7 +117,9 @@ export function Canvas() {
           ...(moved !== undefined
             ? {
                 position: { x: moved.x, y: moved.y },
-                ...(moved.width !== undefined ? { width: moved.width, height: moved.height } : {}),
+                ...(moved.width !== undefined
+                  ? { width: moved.width, height: moved.height, measured: { width: moved.width, height: moved.height } }
+                  : {}),
               }
             : {}),
           ...(p !== undefined ? { data: { ...n.data, errors: p.errors, warnings: p.warnings } } : {}),
@@ -246,7 +261,12 @@ export function Canvas() {
       // A VNet or subnet is dropped by its top-left corner (its label), an element by its middle.
       const group = kind === 'vnet' || kind === 'subnet';
       const position = group ? { x: Math.round(at.x - 40), y: Math.round(at.y - 16) } : placement.position;
-      useAppStore.getState().addElement(kind, { ...placement, ...(position !== undefined ? { position } : {}) });
+      // Dropped near a subnet's edge, an element is drawn inside the subnet it joins.
+      useAppStore
+        .getState()
+        .addElement(kind, { ...placement, ...(position !== undefined ? { position } : {}) }, (result) =>
+          keepInSubnets(result, boxes),
+        );
     },
     [boxes, flow, screenToFlowPosition],
   );
@@ -261,7 +281,7 @@ export function Canvas() {
   // repaint on every pan, and plainer nodes and edges (app.css `.is-large`).
   const busy = flow.nodes.length > BUSY;
   return (
-    <div ref={surface} className={`canvas${busy ? ' is-large' : ''}`}>
+    <div ref={surface} className={`canvas${busy ? ' is-large' : ''}${far ? ' is-far' : ''}`}>
       <ReactFlow<CanvasNode, CanvasEdge>
         // A different document is a fresh view: remount so that fitView frames it.
         key={revision}

@@ -4,7 +4,15 @@
  * an element added with the keyboard. Pure: boxes in, names out.
  */
 import type { Scenario } from '../../scenario';
-import { type NewElementKind, type Placement, parseElementId } from '../../scenario/edit';
+import {
+  type EditResult,
+  getAt,
+  locateElement,
+  moveElements,
+  type NewElementKind,
+  type Placement,
+  parseElementId,
+} from '../../scenario/edit';
 import { type CanvasNode, toFlow } from './toFlow';
 
 /** The drag-and-drop type of palette items: the value is a NewElementKind. */
@@ -139,13 +147,40 @@ export function keyboardPlacement(scenario: Scenario, selection: readonly string
   const groupKind = kind === 'vnet' ? 'vnet' : kind === 'subnet' ? 'subnet' : null;
 
   let position: { x: number; y: number } = { x: right, y: top };
+  /** Down a column from `start` to the first spot where a node overlaps no other. */
+  const down = (start: { x: number; y: number }) => {
+    let y = start.y;
+    while (
+      leaves.some((t) => overlaps(t, { x: start.x - 12, y: y - 12, width: LEAF.width + 24, height: LEAF.height + 24 }))
+    )
+      y += 84;
+    return { x: start.x, y };
+  };
+  const ofKinds = (...kinds: string[]) =>
+    nodes.filter((n) => kinds.includes(n.data.kind)).map((n) => boxes.get(n.id) as Box);
   if (groupKind === 'vnet') {
     const bottom = all.length === 0 ? 0 : Math.max(...all.map((b) => b.y + b.height)) + 60;
     position = { x: all.length === 0 ? 0 : Math.min(...all.map((b) => b.x)), y: bottom };
   } else if (groupKind === 'subnet') {
+    // Inside its VNet, under the VNet's last subnet (the VNet grows to hold it: growGroups).
     const vnet = container?.data.kind === 'vnet' ? container : nodes.find((n) => n.data.kind === 'vnet');
     const box = vnet === undefined ? undefined : boxes.get(vnet.id);
-    if (box !== undefined) position = { x: box.x + 20, y: box.y + box.height + 20 };
+    if (box !== undefined && vnet !== undefined) {
+      const subnets = nodes
+        .filter((n) => n.data.kind === 'subnet' && n.id.startsWith(`subnet:${vnet.data.name}/`))
+        .map((n) => boxes.get(n.id) as Box);
+      const bottom = subnets.length === 0 ? box.y + 36 : Math.max(...subnets.map((b) => b.y + b.height)) + 24;
+      position = { x: box.x + 24, y: bottom };
+    }
+  } else if (kind === 'nsg' || kind === 'routeTable') {
+    // Rules sit outside the networks they apply to, in a column to the right, like autoLayout.
+    const rules = ofKinds('nsg', 'routeTable');
+    position = down(rules.length === 0 ? { x: right, y: top } : { x: rules[0]?.x ?? right, y: top });
+  } else if (kind === 'onPremisesClient' || kind === 'internetClient') {
+    // Clients sit outside Azure, in a column on the left.
+    const clients = ofKinds('client');
+    const left = all.length === 0 ? 0 : Math.min(...all.map((b) => b.x));
+    position = down(clients.length === 0 ? { x: left - LEAF.width - 80, y: top } : { x: clients[0]?.x ?? 0, y: top });
   } else if (container !== undefined && (container.data.kind === 'subnet' || container.data.kind === 'vnet')) {
     // A VM brings its NIC, a load balancer its frontend, one row below: room for both.
     const tall = kind === 'vm' || kind === 'proxy' || kind === 'lb';
@@ -184,3 +219,112 @@ function containerAt(boxes: ReadonlyMap<string, Box>, nodes: readonly CanvasNode
 }
 
 export { GROUP };
+
+/**
+ * After an addition with the keyboard: a subnet that does not hold a new element it sits in (a
+ * full subnet gets the element just under it) grows to hold it, and a VNet grows to hold its
+ * subnets, all in the same edit. `boxes` are those of the canvas before the addition.
+ */
+export function growGroups(result: EditResult, boxes: ReadonlyMap<string, Box>): EditResult {
+  if (!result.ok) return result;
+  const s = result.scenario;
+  const grown = new Map<string, Box>();
+  const boxOf = (id: string) => grown.get(id) ?? boxes.get(id);
+  const include = (groupId: string, inner: Box, pad: { side: number; top: number }) => {
+    const box = boxOf(groupId);
+    if (box === undefined) return;
+    const x = Math.min(box.x, inner.x - pad.side);
+    const y = Math.min(box.y, inner.y - pad.top);
+    const r = Math.max(box.x + box.width, inner.x + inner.width + pad.side);
+    const b = Math.max(box.y + box.height, inner.y + inner.height + pad.side);
+    if (x !== box.x || y !== box.y || r !== box.x + box.width || b !== box.y + box.height)
+      grown.set(groupId, { x, y, width: r - x, height: b - y });
+  };
+  for (const id of result.ids) {
+    const entry = s.layout?.[id];
+    if (entry === undefined) continue;
+    if (id.startsWith('subnet:')) {
+      const own = {
+        x: entry.x,
+        y: entry.y,
+        width: entry.width ?? GROUP.subnet.width,
+        height: entry.height ?? GROUP.subnet.height,
+      };
+      include(`vnet:${parseElementId(id).parent}`, own, { side: 24, top: 36 });
+      continue;
+    }
+    const subnet = subnetOfElement(s, id);
+    if (subnet === undefined) continue;
+    include(`subnet:${subnet}`, { x: entry.x, y: entry.y, ...LEAF }, { side: 20, top: 36 });
+  }
+  for (const [id, box] of [...grown]) {
+    if (id.startsWith('subnet:')) include(`vnet:${parseElementId(id).parent}`, box, { side: 24, top: 36 });
+  }
+  if (grown.size === 0) return result;
+  return { ...result, scenario: moveElements(s, Object.fromEntries(grown)) };
+}
+
+/** Space kept inside a subnet's border: its label strip on top, a margin elsewhere. */
+const INSET = { top: 36, side: 12 };
+
+/** `at` moved the least so that a box of `size` there lies inside `box` (its top-left when too small). */
+export function clampInto(
+  at: { x: number; y: number },
+  size: { width: number; height: number },
+  box: Box,
+): { x: number; y: number } {
+  const clamp = (v: number, low: number, high: number) => Math.max(low, Math.min(v, Math.max(low, high)));
+  return {
+    x: Math.round(clamp(at.x, box.x + INSET.side, box.x + box.width - INSET.side - size.width)),
+    y: Math.round(clamp(at.y, box.y + INSET.top, box.y + box.height - INSET.side - size.height)),
+  };
+}
+
+/** The subnet (`vnet/subnet`) an element sits in by its address: a NIC's, a VM's first NIC's, an internal frontend's. */
+function subnetOfElement(s: Scenario, id: string): string | undefined {
+  const path = locateElement(s, id);
+  if (path === null) return undefined;
+  const item = getAt(s, path) as { subnet?: unknown; networkInterfaces?: { subnet?: unknown }[] } | undefined;
+  const { kind } = parseElementId(id);
+  const subnet =
+    kind === 'vm'
+      ? item?.networkInterfaces?.[0]?.subnet
+      : kind === 'nic' || kind === 'frontend'
+        ? item?.subnet
+        : undefined;
+  return typeof subnet === 'string' ? subnet : undefined;
+}
+
+/**
+ * After a drop: each new element that sits in a subnet by its address (a NIC, a VM and its NIC,
+ * an internal frontend) is moved the least so that it lies inside that subnet's box, so that an
+ * element dropped near a subnet's edge is drawn where it belongs rather than across the border.
+ * `boxes` are those of the canvas before the drop (a drop moves no subnet).
+ */
+export function keepInSubnets(result: EditResult, boxes: ReadonlyMap<string, Box>): EditResult {
+  if (!result.ok) return result;
+  const s = result.scenario;
+  const entries: { [id: string]: { x: number; y: number } } = {};
+  // VMs first: a VM moved in takes its new NIC along.
+  const ids = [...result.ids].sort((a, b) => Number(b.startsWith('vm:')) - Number(a.startsWith('vm:')));
+  for (const id of ids) {
+    if (entries[id] !== undefined) continue;
+    const entry = s.layout?.[id];
+    const subnet = subnetOfElement(s, id);
+    const box = subnet === undefined ? undefined : boxes.get(`subnet:${subnet}`);
+    if (entry === undefined || box === undefined) continue;
+    // A VM brings its first NIC one row below: room for both.
+    const nicBelow = parseElementId(id).kind === 'vm' && result.ids.some((other) => other.startsWith('nic:'));
+    const size = { width: LEAF.width, height: nicBelow ? LEAF.height + 96 : LEAF.height };
+    const at = clampInto(entry, size, box);
+    if (at.x === entry.x && at.y === entry.y) continue;
+    entries[id] = at;
+    if (nicBelow) {
+      for (const nic of result.ids.filter((other) => other.startsWith('nic:'))) {
+        const n = s.layout?.[nic];
+        if (n !== undefined) entries[nic] = { x: n.x + at.x - entry.x, y: n.y + at.y - entry.y };
+      }
+    }
+  }
+  return Object.keys(entries).length === 0 ? result : { ...result, scenario: moveElements(s, entries) };
+}

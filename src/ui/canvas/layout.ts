@@ -216,3 +216,167 @@ export function autoLayout(s: Scenario): { [id: string]: LayoutEntry } {
 export function hasNoLayout(s: Scenario): boolean {
   return !isObj(s.layout) || Object.keys(s.layout).length === 0;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Documents laid out in part
+
+export interface Rect {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** An element to draw, as the partial layout needs it. */
+export interface LeafPlan {
+  readonly id: string;
+  readonly width: number;
+  readonly height: number;
+  /** Elements it belongs beside, most related first (a NIC's VM, a probe's load balancer …). */
+  readonly anchors: readonly string[];
+  /** The subnet (`vnet/subnet`) it sits in, if any. */
+  readonly subnet?: string;
+}
+
+const GAP_X = COL - NODE_W;
+const GAP_Y = ROW - NODE_H;
+/** Space kept free around a placed element, and inside a subnet's border (its label on top). */
+const MARGIN = 8;
+const CELL = 256;
+
+/** Rectangles on a coarse grid, to ask "does this overlap anything?" without scanning them all. */
+class Occupied {
+  private readonly cells = new Map<string, Rect[]>();
+
+  add(r: Rect): void {
+    for (const key of this.keys(r)) {
+      const list = this.cells.get(key);
+      if (list === undefined) this.cells.set(key, [r]);
+      else list.push(r);
+    }
+  }
+
+  free(r: Rect): boolean {
+    const grown = { x: r.x - MARGIN, y: r.y - MARGIN, width: r.width + 2 * MARGIN, height: r.height + 2 * MARGIN };
+    for (const key of this.keys(grown)) {
+      for (const o of this.cells.get(key) ?? []) {
+        if (
+          grown.x < o.x + o.width &&
+          o.x < grown.x + grown.width &&
+          grown.y < o.y + o.height &&
+          o.y < grown.y + grown.height
+        )
+          return false;
+      }
+    }
+    return true;
+  }
+
+  private *keys(r: Rect): Generator<string> {
+    for (let cx = Math.floor(r.x / CELL); cx <= Math.floor((r.x + r.width) / CELL); cx++)
+      for (let cy = Math.floor(r.y / CELL); cy <= Math.floor((r.y + r.height) / CELL); cy++) yield `${cx},${cy}`;
+  }
+}
+
+const within = (r: Rect, box: Rect): boolean =>
+  r.x >= box.x + PAD / 2 &&
+  r.y >= box.y + LABEL &&
+  r.x + r.width <= box.x + box.width - PAD / 2 &&
+  r.y + r.height <= box.y + box.height - PAD / 2;
+
+/**
+ * Spots around `anchor`, nearest first: in each ring, below it, then to its right, left and
+ * above, in the rows and columns of the automatic layout.
+ */
+function* around(anchor: Rect, size: { width: number; height: number }): Generator<{ x: number; y: number }> {
+  for (let ring = 1; ring <= 6; ring++) {
+    const below = anchor.y + anchor.height + GAP_Y + (ring - 1) * ROW;
+    const right = anchor.x + anchor.width + GAP_X + (ring - 1) * COL;
+    const left = anchor.x - GAP_X - size.width - (ring - 1) * COL;
+    const above = anchor.y - GAP_Y - size.height - (ring - 1) * ROW;
+    for (let k = 0; k <= ring; k++) {
+      for (const sign of k === 0 ? [0] : [1, -1]) {
+        const dx = sign * k * COL;
+        const dy = sign * k * ROW;
+        yield { x: anchor.x + dx, y: below };
+        yield { x: right, y: anchor.y + dy };
+        yield { x: left, y: anchor.y + dy };
+        yield { x: anchor.x + dx, y: above };
+      }
+    }
+  }
+}
+
+/** The first free spot inside `box`, row by row; null when it is full. */
+function inside(box: Rect, size: { width: number; height: number }, taken: Occupied): { x: number; y: number } | null {
+  for (let y = box.y + LABEL + PAD / 2; y + size.height <= box.y + box.height - PAD / 2; y += 16) {
+    for (let x = box.x + PAD; x + size.width <= box.x + box.width - PAD / 2; x += 16) {
+      if (taken.free({ x, y, ...size })) return { x, y };
+    }
+  }
+  return null;
+}
+
+/**
+ * Positions for the elements of a document that has a layout for some elements only (a file
+ * written by hand, an element added by the inspector, a paste without positions). Each goes
+ * beside the first of its anchors that is placed, at the nearest free spot (inside its subnet
+ * when the subnet has a box of its own); one whose anchors are all missing goes into its subnet;
+ * what is still left keeps the arrangement of the automatic layout, as a block below the rest.
+ * `placed` holds the elements with a layout entry, and receives the others.
+ */
+export function placeMissing(
+  s: Scenario,
+  leaves: readonly LeafPlan[],
+  placed: Map<string, Rect>,
+  subnetBoxes: ReadonlyMap<string, Rect>,
+): void {
+  const taken = new Occupied();
+  for (const r of placed.values()) taken.add(r);
+  let missing = leaves.filter((l) => !placed.has(l.id));
+  const put = (leaf: LeafPlan, at: { x: number; y: number }) => {
+    const r = { x: Math.round(at.x), y: Math.round(at.y), width: leaf.width, height: leaf.height };
+    placed.set(leaf.id, r);
+    taken.add(r);
+  };
+
+  while (missing.length > 0) {
+    const left: LeafPlan[] = [];
+    for (const leaf of missing) {
+      const box = leaf.subnet === undefined ? undefined : subnetBoxes.get(`subnet:${leaf.subnet}`);
+      const anchor = leaf.anchors.map((id) => placed.get(id) ?? subnetBoxes.get(id)).find((r) => r !== undefined);
+      let at: { x: number; y: number } | null = null;
+      if (anchor !== undefined) {
+        for (const spot of around(anchor, leaf)) {
+          const r = { ...spot, width: leaf.width, height: leaf.height };
+          if ((box === undefined || within(r, box)) && taken.free(r)) {
+            at = spot;
+            break;
+          }
+        }
+      }
+      if (at === null && box !== undefined) at = inside(box, leaf, taken);
+      if (at === null && anchor !== undefined && box === undefined) {
+        // Crowded all round: straight below the anchor, past what is there.
+        let y = anchor.y + anchor.height + GAP_Y;
+        while (!taken.free({ x: anchor.x, y, width: leaf.width, height: leaf.height })) y += ROW;
+        at = { x: anchor.x, y };
+      }
+      if (at === null) left.push(leaf);
+      else put(leaf, at);
+    }
+    if (left.length === missing.length) break;
+    missing = left;
+  }
+  if (missing.length === 0) return;
+
+  // Nothing related is placed: the automatic layout's arrangement, moved below everything else.
+  const auto = autoLayout(s);
+  const spots = missing.map((leaf) => ({ leaf, at: auto[leaf.id] ?? { x: 0, y: 0 } }));
+  const minX = Math.min(...spots.map((p) => p.at.x));
+  const minY = Math.min(...spots.map((p) => p.at.y));
+  const all = [...placed.values(), ...subnetBoxes.values()];
+  const originX = all.length === 0 ? 0 : Math.min(...all.map((r) => r.x));
+  const originY = all.length === 0 ? 0 : Math.max(...all.map((r) => r.y + r.height)) + 2 * ROW;
+  for (const { leaf, at } of spots) put(leaf, { x: originX + at.x - minX, y: originY + at.y - minY });
+}

@@ -6,6 +6,7 @@ import { Handle, type NodeProps, NodeResizer, type NodeTypes, Position } from '@
 import { memo } from 'react';
 import { KIND_INFO } from '../kinds';
 import { useAppStore } from '../store';
+import { fitText, NODE_FONTS, textWidth } from './fitText';
 import type { ElementNode, ElementNodeData, FabricNode, GroupNode } from './toFlow';
 
 const SIDES = [
@@ -59,8 +60,25 @@ function Problems({ data }: { data: ElementNodeData }) {
   );
 }
 
-const ElementNodeView = memo(function ElementNodeView({ data, selected, isConnectable }: NodeProps<ElementNode>) {
+/** Room for text in an element node: its width less the 4 px kind border, 1 px border and 9 px paddings. */
+const textRoom = (width: number | undefined) => (width ?? 152) - 23;
+/** A badge is its text, 5 px of padding each side, and 3 px apart from the next. */
+const badgesWidth = (badges: readonly string[]) =>
+  badges.reduce((sum, b) => sum + (textWidth(b, NODE_FONTS.badge) ?? 40) + 13, 0);
+
+/**
+ * An element: its kind, name and detail lines, each shortened to fit (fitText.ts: no per-line
+ * clip), the full text in its title.
+ */
+const ElementNodeView = memo(function ElementNodeView({
+  data,
+  selected,
+  isConnectable,
+  width,
+}: NodeProps<ElementNode>) {
   const info = KIND_INFO[data.kind];
+  const room = textRoom(width);
+  const kindRoom = data.badges === undefined ? room : room - badgesWidth(data.badges) - 2;
   return (
     <div
       className={`canvas-node kind-${data.kind}${selected ? ' is-selected' : ''}${data.badges !== undefined ? ' has-badges' : ''}`}
@@ -68,13 +86,13 @@ const ElementNodeView = memo(function ElementNodeView({ data, selected, isConnec
       <Handles connectable={isConnectable} />
       <Problems data={data} />
       <div className="canvas-node-text">
-        <div className="canvas-node-kind">{info.label}</div>
+        <div className="canvas-node-kind">{fitText(info.label, NODE_FONTS.kind, kindRoom)}</div>
         <div className="canvas-node-name" title={data.name}>
-          {data.name}
+          {fitText(data.name, NODE_FONTS.name, room)}
         </div>
         {data.details.map((line) => (
           <div key={line} className="canvas-node-detail" title={line}>
-            {line}
+            {fitText(line, NODE_FONTS.detail, room)}
           </div>
         ))}
       </div>
@@ -123,18 +141,20 @@ const NetworkNodeView = memo(function NetworkNodeView({ id, data, selected, isCo
   );
 });
 
-const FabricNodeView = memo(function FabricNodeView({ data, selected }: NodeProps<FabricNode>) {
+const FabricNodeView = memo(function FabricNodeView({ data, selected, width }: NodeProps<FabricNode>) {
   const info = KIND_INFO[data.kind];
+  // The fabric's pill: 4 px padding and a 1 px border each side.
+  const room = (width ?? 104) - 10;
   return (
     <div className={`canvas-fabric kind-${data.kind}${selected ? ' is-selected' : ''}`} title={info.label}>
       <Handles connectable={false} />
       <span className="canvas-node-icon" aria-hidden="true">
         {info.glyph}
       </span>
-      <div className="canvas-node-name">{data.name}</div>
+      <div className="canvas-node-name">{fitText(data.name, NODE_FONTS.fabricName, room)}</div>
       {data.details.map((line) => (
         <div key={line} className="canvas-node-detail">
-          {line}
+          {fitText(line, NODE_FONTS.detail, room)}
         </div>
       ))}
     </div>

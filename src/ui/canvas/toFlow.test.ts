@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createDefaultScenario, type Scenario } from '../../scenario';
-import { handlesBetween, toFlow } from './toFlow';
+import { handlesBetween, keepUnchanged, toFlow } from './toFlow';
 
 const ids = (list: readonly { id: string }[]) => list.map((x) => x.id);
 
@@ -204,6 +204,34 @@ describe('toFlow: what the editor adds', () => {
     const leaves = nodes.filter((n) => n.type !== 'network').map((n) => box(n.id));
     for (const [i, a] of leaves.entries()) {
       for (const b of leaves.slice(i + 1)) expect(a.r <= b.x || b.r <= a.x || a.b <= b.y || b.b <= a.y).toBe(true);
+    }
+  });
+});
+
+describe('keepUnchanged: an edit redraws only what it changed', () => {
+  it('keeps the objects of nodes and edges that did not change, and replaces the changed ones', () => {
+    const s = createDefaultScenario();
+    const before = toFlow(s);
+    const moved: Scenario = { ...s, layout: { ...s.layout, 'vm:web01': { x: 900, y: 260 } } };
+    const after = keepUnchanged(before, toFlow(moved));
+    const old = new Map(before.nodes.map((n) => [n.id, n]));
+    const replaced = after.nodes.filter((n) => old.get(n.id) !== n).map((n) => n.id);
+    expect(replaced).toEqual(['vm:web01']);
+    expect(after.nodes.find((n) => n.id === 'vm:web01')?.position).toEqual({ x: 900, y: 260 });
+    // The NIC → VM edge may now leave by another side; the others are the same objects.
+    const oldEdges = new Map(before.edges.map((e) => [e.id, e]));
+    expect(after.edges.filter((e) => oldEdges.get(e.id) !== e).every((e) => e.target === 'vm:web01')).toBe(true);
+  });
+
+  it('returns the previous flow itself when nothing changed', () => {
+    const s = createDefaultScenario();
+    const before = toFlow(s);
+    expect(keepUnchanged(before, toFlow(structuredClone(s)))).toBe(before);
+  });
+
+  it('tells React Flow each node is measured, so it never measures a dragged node again', () => {
+    for (const n of toFlow(createDefaultScenario()).nodes) {
+      expect(n.measured).toEqual({ width: n.width, height: n.height });
     }
   });
 });

@@ -7,19 +7,22 @@
  * - Positions come from `layout`, read as absolute canvas coordinates (the default lab is written
  *   that way: `lb:ilb` lies inside `subnet:spoke/web` by coordinates, not by nesting). A document
  *   with no layout at all is laid out by `autoLayout` (layout.ts); in one with some entries, an
- *   element without its own is placed by a simple column layout below the rest; groups without
- *   an entry wrap what they contain.
+ *   element without its own goes beside what it belongs to (`placeMissing`); groups without an
+ *   entry wrap what they contain.
  * - Relations are edges: NIC → VM and loopback → VM (attached), NIC → backend pool (membership),
  *   frontend → pool (one edge per load-balancing rule, id `rule:<lb>/<rule>`), probe → pool, NSG
  *   → subnet or NIC, route table → subnet, client → gateway or internet, and a load balancer →
  *   each of its frontends, pools and probes (owner: how they show that they belong to it).
  * - Every node has one handle per side, all of type source: the canvas connects in loose mode,
  *   so any handle can start or end a connection, and edges pick the sides that face each other.
+ * - Sizes are fixed, and each node says so in `measured` too: React Flow forgets the handle
+ *   bounds of a node object that has no `measured` and measures it again, so without it every
+ *   drag tick re-measured the dragged node and redrew its edges from scratch.
  */
 import type { Edge, Node } from '@xyflow/react';
 import type { LayoutEntry, Scenario } from '../../scenario';
 import { KIND_INFO } from '../kinds';
-import { autoLayout, hasNoLayout } from './layout';
+import { autoLayout, hasNoLayout, placeMissing } from './layout';
 
 export type CanvasKind =
   | 'vnet'
@@ -84,23 +87,6 @@ export const NODE_SIZE: Record<Exclude<CanvasKind, 'vnet' | 'subnet'>, { width: 
   internet: { width: 104, height: 62 },
 };
 
-/** Columns of the fallback layout, left to right as a packet from outside travels. */
-const AUTO_COLUMN: Record<Exclude<CanvasKind, 'vnet' | 'subnet'>, number> = {
-  client: 0,
-  gateway: 1,
-  internet: 1,
-  lb: 2,
-  frontend: 2,
-  pool: 3,
-  probe: 3,
-  nic: 4,
-  loopback: 5,
-  vm: 5,
-  nsg: 6,
-  routeTable: 6,
-};
-const AUTO_COLUMN_WIDTH = 220;
-const AUTO_ROW_HEIGHT = 96;
 const GROUP_PADDING = 24;
 const GROUP_LABEL_SPACE = 28;
 
@@ -117,6 +103,10 @@ interface Leaf {
   data: ElementNodeData;
   /** The subnets (`vnet/subnet`) this element sits in, to size a group that has no layout. */
   subnets: string[];
+  /** What it is drawn beside when it has no layout entry (layout.ts `placeMissing`). */
+  anchors?: string[];
+  /** The subnet it is drawn in without sitting in it by address (an internal LB's pools, probes). */
+  home?: string;
 }
 
 const nameOf = (value: { name?: unknown }): string => (typeof value.name === 'string' ? value.name : '');
@@ -135,6 +125,10 @@ function collectLeaves(s: Scenario): Leaf[] {
       kind: 'client',
       data: { kind: 'client', name: nameOf(c), details: [[c.ipAddress, ...count].join(' · ')] },
       subnets: [],
+      anchors: [
+        c.location === 'onPremises' ? 'gateway:onPremises' : 'internet:internet',
+        ...list(s.clients).map((o) => `client:${nameOf(o)}`),
+      ],
     });
   }
   if (onPremises) {
@@ -143,6 +137,9 @@ function collectLeaves(s: Scenario): Leaf[] {
       kind: 'gateway',
       data: { kind: 'gateway', name: 'VNet gateway', details: ['on-premises'] },
       subnets: [],
+      anchors: list(s.clients)
+        .filter((c) => c.location === 'onPremises')
+        .map((c) => `client:${nameOf(c)}`),
     });
   }
   if (internet) {
@@ -151,6 +148,9 @@ function collectLeaves(s: Scenario): Leaf[] {
       kind: 'internet',
       data: { kind: 'internet', name: 'Internet', details: [] },
       subnets: [],
+      anchors: list(s.clients)
+        .filter((c) => c.location !== 'onPremises')
+        .map((c) => `client:${nameOf(c)}`),
     });
   }
   for (const lb of list(s.loadBalancers)) {
@@ -160,6 +160,12 @@ function collectLeaves(s: Scenario): Leaf[] {
     const nat = list(lb.inboundNatRules).length;
     const outbound = list(lb.outboundRules).length;
     const extra = [nat > 0 ? `${nat} NAT` : '', outbound > 0 ? `${outbound} outbound` : ''].filter(Boolean);
+    const parts = [
+      ...list(lb.frontendIPConfigurations).map((f) => `frontend:${lbName}/${nameOf(f)}`),
+      ...list(lb.backendAddressPools).map((p) => `pool:${lbName}/${nameOf(p)}`),
+      ...list(lb.probes).map((p) => `probe:${lbName}/${nameOf(p)}`),
+    ];
+    const homeSubnet = list(lb.frontendIPConfigurations).find((f) => typeof f.subnet === 'string')?.subnet;
     leaves.push({
       id: `lb:${lbName}`,
       kind: 'lb',
@@ -170,6 +176,8 @@ function collectLeaves(s: Scenario): Leaf[] {
         badges: [`${rules} rule${rules === 1 ? '' : 's'}`, ...extra],
       },
       subnets: [],
+      anchors: parts,
+      ...(typeof homeSubnet === 'string' ? { home: homeSubnet } : {}),
     });
     for (const fe of list(lb.frontendIPConfigurations)) {
       const address = fe.privateIPAddress ?? fe.publicIPAddress ?? 'no address';
@@ -183,6 +191,7 @@ function collectLeaves(s: Scenario): Leaf[] {
           details: [`${lbName} · ${address}${fe.publicIPAddress !== undefined ? ' public' : ''}`],
         },
         subnets: typeof fe.subnet === 'string' ? [fe.subnet] : [],
+        anchors: [`lb:${lbName}`, ...parts],
       });
     }
     for (const pool of list(lb.backendAddressPools)) {
@@ -197,6 +206,8 @@ function collectLeaves(s: Scenario): Leaf[] {
           details: [`${lbName} · ${members} member${members === 1 ? '' : 's'}`],
         },
         subnets: [],
+        anchors: [`lb:${lbName}`, ...parts],
+        ...(typeof homeSubnet === 'string' ? { home: homeSubnet } : {}),
       });
     }
     for (const probe of list(lb.probes)) {
@@ -213,6 +224,8 @@ function collectLeaves(s: Scenario): Leaf[] {
           details: [`${lbName} · ${protocol.toUpperCase()} ${probe.port}${path}${every}`],
         },
         subnets: [],
+        anchors: [`lb:${lbName}`, ...parts],
+        ...(typeof homeSubnet === 'string' ? { home: homeSubnet } : {}),
       });
     }
   }
@@ -237,6 +250,10 @@ function collectLeaves(s: Scenario): Leaf[] {
         ...(badges.length > 0 ? { badges } : {}),
       },
       subnets: nics.length > 0 ? [nics[0]?.subnet ?? ''] : [],
+      anchors: [
+        ...nics.map((n) => `nic:${nameOf(n)}`),
+        ...list(vm.loopbackInterfaces).map((l) => `loopback:${nameOf(vm)}/${nameOf(l)}`),
+      ],
     });
     for (const [index, nic] of nics.entries()) {
       const pip = typeof nic.publicIPAddress === 'string' ? ` · ${nic.publicIPAddress}` : '';
@@ -255,6 +272,11 @@ function collectLeaves(s: Scenario): Leaf[] {
           ...(nicBadges.some(Boolean) ? { badges: nicBadges.filter(Boolean) } : {}),
         },
         subnets: [nic.subnet],
+        // Its own VM, else a sibling NIC in the same subnet.
+        anchors: [
+          `vm:${nameOf(vm)}`,
+          ...nics.filter((o) => o !== nic && o.subnet === nic.subnet).map((o) => `nic:${nameOf(o)}`),
+        ],
       });
     }
     for (const lo of list(vm.loopbackInterfaces)) {
@@ -263,6 +285,7 @@ function collectLeaves(s: Scenario): Leaf[] {
         kind: 'loopback',
         data: { kind: 'loopback', name: nameOf(lo), owner: nameOf(vm), details: [`${lo.ipAddress}`] },
         subnets: nics.length > 0 ? [nics[0]?.subnet ?? ''] : [],
+        anchors: [`vm:${nameOf(vm)}`],
       });
     }
   }
@@ -273,6 +296,18 @@ function collectLeaves(s: Scenario): Leaf[] {
       kind: 'nsg',
       data: { kind: 'nsg', name: nameOf(nsg), details: [`${count} rule${count === 1 ? '' : 's'} + Azure defaults`] },
       subnets: [],
+      anchors: [
+        ...list(s.vnets).flatMap((v) =>
+          list(v.subnets)
+            .filter((x) => x.networkSecurityGroup === nameOf(nsg))
+            .map((x) => `subnet:${nameOf(v)}/${nameOf(x)}`),
+        ),
+        ...list(s.virtualMachines).flatMap((vm) =>
+          list(vm.networkInterfaces)
+            .filter((n) => n.networkSecurityGroup === nameOf(nsg))
+            .map((n) => `nic:${nameOf(n)}`),
+        ),
+      ],
     });
   }
   for (const rt of list(s.routeTables)) {
@@ -282,6 +317,11 @@ function collectLeaves(s: Scenario): Leaf[] {
       kind: 'routeTable',
       data: { kind: 'routeTable', name: nameOf(rt), details: [`${count} route${count === 1 ? '' : 's'}`] },
       subnets: [],
+      anchors: list(s.vnets).flatMap((v) =>
+        list(v.subnets)
+          .filter((x) => x.routeTable === nameOf(rt))
+          .map((x) => `subnet:${nameOf(v)}/${nameOf(x)}`),
+      ),
     });
   }
   return leaves;
@@ -418,25 +458,35 @@ export function toFlow(scenario: Scenario): Flow {
   const leaves = collectLeaves(scenario);
   const boxes = new Map<string, Box>();
 
-  // Elements with a layout entry first; the rest go in columns below everything already placed.
+  // Elements with a layout entry first; the rest beside what they belong to (layout.ts).
   for (const leaf of leaves) {
     const entry = layout[leaf.id];
     if (isEntry(entry)) boxes.set(leaf.id, { x: entry.x, y: entry.y, ...NODE_SIZE[leaf.kind] });
   }
-  const placed = union([...boxes.values()]);
-  const top = placed === null ? 0 : placed.y + placed.height + 80;
-  const left = placed === null ? 0 : placed.x;
-  const rows = new Map<number, number>();
-  for (const leaf of leaves) {
-    if (boxes.has(leaf.id)) continue;
-    const column = AUTO_COLUMN[leaf.kind];
-    const row = rows.get(column) ?? 0;
-    rows.set(column, row + 1);
-    boxes.set(leaf.id, {
-      x: left + column * AUTO_COLUMN_WIDTH,
-      y: top + row * AUTO_ROW_HEIGHT + GROUP_PADDING + GROUP_LABEL_SPACE * 2,
-      ...NODE_SIZE[leaf.kind],
-    });
+  if (boxes.size < leaves.length) {
+    const subnetBoxes = new Map<string, Box>();
+    for (const vnet of list(scenario.vnets)) {
+      for (const subnet of list(vnet.subnets)) {
+        const id = `subnet:${nameOf(vnet)}/${nameOf(subnet)}`;
+        const entry = layout[id];
+        if (isEntry(entry) && typeof entry.width === 'number' && typeof entry.height === 'number')
+          subnetBoxes.set(id, { x: entry.x, y: entry.y, width: entry.width, height: entry.height });
+      }
+    }
+    placeMissing(
+      scenario,
+      leaves.map((leaf) => {
+        const subnet = leaf.subnets[0] ?? leaf.home;
+        return {
+          id: leaf.id,
+          ...NODE_SIZE[leaf.kind],
+          anchors: leaf.anchors ?? [],
+          ...(subnet !== undefined && subnet !== '' ? { subnet } : {}),
+        };
+      }),
+      boxes,
+      subnetBoxes,
+    );
   }
 
   // Groups: a subnet's layout entry, else the box around what sits in it; a VNet's entry, else
@@ -496,6 +546,7 @@ export function toFlow(scenario: Scenario): Flow {
       position: { x: box.x, y: box.y },
       width: box.width,
       height: box.height,
+      measured: { width: box.width, height: box.height },
       data: leaf.data,
       // The gateway and the internet are drawn for their clients; they cannot be deleted or connected.
       ...(fixed ? { deletable: false, connectable: false } : { deletable: false }),
@@ -519,6 +570,7 @@ function groupNode(id: string, kind: 'vnet' | 'subnet', name: string, details: s
     position: { x: box.x, y: box.y },
     width: box.width,
     height: box.height,
+    measured: { width: box.width, height: box.height },
     zIndex: kind === 'vnet' ? -2 : -1,
     deletable: false,
     data: { kind, name, details },
@@ -540,4 +592,63 @@ export function handlesBetween(source: Box, target: Box): { sourceHandle: Side; 
   if (Math.abs(dx) >= Math.abs(dy)) side = dx >= 0 ? 'right' : 'left';
   else side = dy >= 0 ? 'bottom' : 'top';
   return { sourceHandle: side, targetHandle: OPPOSITE[side] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keeping what did not change
+
+const sameList = (a: readonly string[] | undefined, b: readonly string[] | undefined): boolean =>
+  a === b || (a !== undefined && b !== undefined && a.length === b.length && a.every((x, i) => x === b[i]));
+
+const sameNode = (a: CanvasNode, b: CanvasNode): boolean =>
+  a.id === b.id &&
+  a.type === b.type &&
+  a.position.x === b.position.x &&
+  a.position.y === b.position.y &&
+  a.width === b.width &&
+  a.height === b.height &&
+  a.zIndex === b.zIndex &&
+  a.ariaLabel === b.ariaLabel &&
+  a.connectable === b.connectable &&
+  a.data.kind === b.data.kind &&
+  a.data.name === b.data.name &&
+  a.data.owner === b.data.owner &&
+  sameList(a.data.details, b.data.details) &&
+  sameList(a.data.badges, b.data.badges);
+
+const sameEdge = (a: CanvasEdge, b: CanvasEdge): boolean =>
+  a.id === b.id &&
+  a.source === b.source &&
+  a.target === b.target &&
+  a.sourceHandle === b.sourceHandle &&
+  a.targetHandle === b.targetHandle &&
+  a.label === b.label &&
+  a.ariaLabel === b.ariaLabel &&
+  a.className === b.className;
+
+function keep<T extends { id: string }>(previous: readonly T[], next: T[], same: (a: T, b: T) => boolean): T[] {
+  const before = new Map(previous.map((x) => [x.id, x]));
+  let changed = previous.length !== next.length;
+  const out = next.map((x, i) => {
+    const old = before.get(x.id);
+    if (old !== undefined && same(old, x)) {
+      if (previous[i] !== old) changed = true;
+      return old;
+    }
+    changed = true;
+    return x;
+  });
+  return changed ? out : (previous as T[]);
+}
+
+/**
+ * `next`, with every node and edge that equals its counterpart in `previous` replaced by that
+ * same object (and the same arrays when nothing changed at all). React Flow re-renders only the
+ * nodes whose object changed, so an edit of one element redraws one node, not a thousand.
+ */
+export function keepUnchanged(previous: Flow | null, next: Flow): Flow {
+  if (previous === null) return next;
+  const nodes = keep(previous.nodes, next.nodes, sameNode);
+  const edges = keep(previous.edges, next.edges, sameEdge);
+  return nodes === previous.nodes && edges === previous.edges ? previous : { nodes, edges };
 }

@@ -1,8 +1,13 @@
 import { useReactFlow } from '@xyflow/react';
-import { useRef, useState } from 'react';
-import { createShareLink } from '../../scenario';
+import { useEffect, useRef, useState } from 'react';
+import { createShareLink, type Scenario } from '../../scenario';
 import { autoLayout } from '../canvas/layout';
+import { stripSolution } from '../lesson/solution';
+import { useLibraryStore } from '../library/LibraryDialog';
 import { useAppStore } from '../store';
+import { canvasPng } from '../workshop/exportPng';
+import { download, slugOf } from '../workshop/exportTable';
+import { usePresenterStore } from '../workshop/presenter';
 import { formatProblemCount } from './Inspector';
 
 const FIT = { padding: 0.08, maxZoom: 1.25 };
@@ -29,6 +34,35 @@ function saveFile(): void {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+export interface ShareOptions {
+  /** `&view=1`: the read-only viewer. */
+  readonly view: boolean;
+  /** `&lesson=challenge`: the lesson without its solution (taken out before encoding). */
+  readonly challenge: boolean;
+}
+
+/** The share link of `scenario` with the spec's options ("Share links"). */
+export function shareLinkOf(scenario: Scenario, options: ShareOptions, base: string): string {
+  const document = options.challenge ? stripSolution(scenario) : scenario;
+  return `${createShareLink(document, base)}${options.view ? '&view=1' : ''}${options.challenge ? '&lesson=challenge' : ''}`;
+}
+
+/** Presenter mode on P (outside fields and dialogs), like the header's toggle. */
+function usePresenterKey() {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key.toLowerCase() !== 'p' || e.ctrlKey || e.metaKey || e.altKey) return;
+      const t = e.target;
+      if (t instanceof HTMLElement && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+      if (document.querySelector('dialog[open]') !== null) return;
+      e.preventDefault();
+      usePresenterStore.getState().toggle();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+}
+
 export function Header() {
   const title = useAppStore((s) => s.scenario.title);
   const viewer = useAppStore((s) => s.viewer);
@@ -38,13 +72,29 @@ export function Header() {
   const canRedo = useAppStore((s) => s.future.length > 0 && !s.viewer);
   const editViewedScenario = useAppStore((s) => s.editViewedScenario);
   const setBottomTab = useAppStore((s) => s.setBottomTab);
-  const { fitView } = useReactFlow();
+  const hasSolution = useAppStore((s) => s.scenario.lesson?.solution !== undefined);
+  const presenter = usePresenterStore((s) => s.presenter);
+  const { fitView, getNodes, getNodesBounds } = useReactFlow();
   const fileInput = useRef<HTMLInputElement>(null);
-  const [share, setShare] = useState<{ link: string; copied: boolean } | null>(null);
+  const [share, setShare] = useState<({ link: string; copied: boolean } & ShareOptions) | null>(null);
+  const [exporting, setExporting] = useState(false);
   const problems = formatProblemCount(errors, warnings);
+  usePresenterKey();
+  // Presenter mode changes the columns (no palette, a wider side): fit the scenario to the new canvas.
+  useEffect(
+    () =>
+      usePresenterStore.subscribe((state, previous) => {
+        if (state.presenter !== previous.presenter) requestAnimationFrame(() => fitView(FIT));
+      }),
+    [fitView],
+  );
 
-  const shareLink = async () => {
-    const link = createShareLink(useAppStore.getState().scenario, window.location.origin + window.location.pathname);
+  const shareLink = async (options: ShareOptions = { view: false, challenge: false }) => {
+    const link = shareLinkOf(
+      useAppStore.getState().scenario,
+      options,
+      window.location.origin + window.location.pathname,
+    );
     let copied = false;
     try {
       await navigator.clipboard.writeText(link);
@@ -52,8 +102,52 @@ export function Header() {
     } catch {
       copied = false; // no clipboard permission: the link is shown to copy by hand
     }
-    setShare({ link, copied });
+    setShare({ link, copied, ...options });
   };
+
+  const exportPng = async () => {
+    const root = document.querySelector<HTMLElement>('.app-canvas .react-flow');
+    const nodes = getNodes();
+    if (root === null || nodes.length === 0) {
+      useAppStore.getState().showToast('The canvas is empty: there is nothing to export.');
+      return;
+    }
+    setExporting(true);
+    try {
+      const blob = await canvasPng(root, getNodesBounds(nodes));
+      download(`${slugOf(useAppStore.getState().scenario.title)}.png`, blob);
+    } catch (error) {
+      useAppStore
+        .getState()
+        .showToast(`The PNG could not be made: ${error instanceof Error ? error.message : String(error)}.`);
+    } finally {
+      setExporting(false);
+    }
+  };
+
+  const workshopButtons = (
+    <div className="toolbar-group">
+      <button
+        type="button"
+        className="button"
+        title="Download the whole canvas as a PNG image"
+        disabled={exporting}
+        onClick={() => void exportPng()}
+      >
+        {exporting ? 'Exporting…' : 'Export PNG'}
+      </button>
+      <button
+        type="button"
+        className="button"
+        aria-pressed={presenter}
+        title="Presenter mode: large type, slow playback, a large event list (P)"
+        aria-keyshortcuts="P"
+        onClick={() => usePresenterStore.getState().toggle()}
+      >
+        Presenter
+      </button>
+    </div>
+  );
 
   return (
     <header className="app-header">
@@ -84,14 +178,20 @@ export function Header() {
       </div>
       <div className="header-actions" role="toolbar" aria-label="Scenario actions">
         {viewer ? (
-          <button type="button" className="button" onClick={editViewedScenario}>
-            Open for editing
-          </button>
+          <>
+            {workshopButtons}
+            <button type="button" className="button" onClick={editViewedScenario}>
+              Open for editing
+            </button>
+          </>
         ) : (
           <>
-            <div className="toolbar-group">
+            <div className="toolbar-group toolbar-edit">
               <button type="button" className="button" onClick={() => useAppStore.getState().newScenario()}>
                 New
+              </button>
+              <button type="button" className="button" onClick={() => useLibraryStore.getState().setOpen(true)}>
+                Library
               </button>
               <button type="button" className="button" onClick={() => fileInput.current?.click()}>
                 Open…
@@ -113,11 +213,11 @@ export function Header() {
               <button type="button" className="button" onClick={saveFile}>
                 Save
               </button>
-              <button type="button" className="button" onClick={shareLink}>
+              <button type="button" className="button" onClick={() => void shareLink()}>
                 Share link
               </button>
             </div>
-            <div className="toolbar-group">
+            <div className="toolbar-group toolbar-edit">
               <button
                 type="button"
                 className="button icon-only"
@@ -141,7 +241,7 @@ export function Header() {
                 ↷
               </button>
             </div>
-            <div className="toolbar-group">
+            <div className="toolbar-group toolbar-edit">
               <button
                 type="button"
                 className="button"
@@ -154,6 +254,7 @@ export function Header() {
                 Auto layout
               </button>
             </div>
+            {workshopButtons}
           </>
         )}
         <button type="button" className="button" onClick={() => fitView(FIT)}>
@@ -173,6 +274,27 @@ export function Header() {
             aria-label="Share link"
             onFocus={(e) => e.target.select()}
           />
+          <fieldset className="share-options">
+            <legend className="visually-hidden">Link options</legend>
+            <label>
+              <input
+                type="checkbox"
+                checked={share.view}
+                onChange={(e) => void shareLink({ view: e.target.checked, challenge: share.challenge })}
+              />
+              Read-only viewer (for slides and embedding)
+            </label>
+            {(hasSolution || share.challenge) && (
+              <label>
+                <input
+                  type="checkbox"
+                  checked={share.challenge}
+                  onChange={(e) => void shareLink({ view: share.view, challenge: e.target.checked })}
+                />
+                Challenge: the lesson without its solution
+              </label>
+            )}
+          </fieldset>
           <p className="muted share-note">The scenario travels in the link’s fragment: it never reaches a server.</p>
           <button type="button" className="button button-small" onClick={() => setShare(null)}>
             Close

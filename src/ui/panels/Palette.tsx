@@ -1,7 +1,8 @@
 import { useReactFlow } from '@xyflow/react';
 import type { DragEvent } from 'react';
 import type { NewElementKind } from '../../scenario/edit';
-import { keyboardPlacement, PALETTE_MIME } from '../canvas/geometry';
+import { boxesOf, growGroups, keyboardPlacement, PALETTE_MIME } from '../canvas/geometry';
+import { toFlow } from '../canvas/toFlow';
 import { PALETTE } from '../kinds';
 import { useAppStore } from '../store';
 
@@ -20,7 +21,9 @@ export function Palette() {
   const add = (kind: NewElementKind) => {
     const { scenario, selection, addElement } = useAppStore.getState();
     const placement = keyboardPlacement(scenario, selection, kind);
-    addElement(kind, placement);
+    // A full subnet, or a VNet given one more subnet, grows to hold the new element.
+    const boxes = boxesOf(toFlow(scenario).nodes);
+    addElement(kind, placement, (result) => growGroups(result, boxes));
     // Bring the new element into view, at the current zoom.
     const at = placement.position;
     if (at !== undefined && useAppStore.getState().scenario !== scenario) {

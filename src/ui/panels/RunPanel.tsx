@@ -1,6 +1,5 @@
 import { lazy, Suspense } from 'react';
-import { ConnectionsTable } from '../run/ConnectionsTable';
-import { EventList } from '../run/EventList';
+import { ConnectionsTable, EventList } from '../lazy';
 import { RunBar } from '../run/RunBar';
 import { useRunStore } from '../run/runStore';
 import { TrafficPanel } from '../run/TrafficPanel';

@@ -31,6 +31,7 @@ export function PlaybackBar() {
   const current = useRunStore((s) => s.current);
   const connection = useRunStore((s) => s.filter.connection);
   const kind = useRunStore((s) => s.filter.kind);
+  const follow = useRunStore((s) => s.follow);
   // The scrubber moves freely while dragged; the store seeks (reads a page) as it goes.
   const [scrub, setScrub] = useState<number | null>(null);
   useEffect(() => {
@@ -108,6 +109,19 @@ export function PlaybackBar() {
         {cursor < 0 ? '—' : (cursor + 1).toLocaleString('en')} / {viewCount.toLocaleString('en')}
         <span className="muted"> · {current === null ? 'end of run' : formatTime(current.event.at)}</span>
       </span>
+      <button
+        type="button"
+        className={`playback-follow${follow ? ' is-on' : ''}`}
+        aria-pressed={follow}
+        title={
+          follow
+            ? 'The canvas pans to keep the packet in view (panning by hand turns this off)'
+            : 'Pan the canvas to keep the packet in view'
+        }
+        onClick={() => store.setFollow(!follow)}
+      >
+        Follow
+      </button>
       <label className="playback-speed">
         <span className="visually-hidden">Speed</span>
         <select aria-label="Speed" value={speed} onChange={(e) => store.setSpeed(Number(e.target.value))}>
@@ -120,7 +134,9 @@ export function PlaybackBar() {
       </label>
       {(connection !== null || kind !== 'all') && (
         <span className="playback-filter">
-          {connection ?? kind}
+          <span className="playback-filter-text" title={`Showing ${connection ?? kind} only`}>
+            {connection ?? kind}
+          </span>
           <button
             type="button"
             className="chip-close"

@@ -8,12 +8,22 @@
  * never through React state.
  */
 import { useReactFlow, useStore, ViewportPortal } from '@xyflow/react';
-import { memo, useEffect, useMemo, useRef } from 'react';
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Flow } from '../canvas/toFlow';
 import { changedFields, elementLabel, packetKind, packetName } from '../run/describe';
 import { useRunStore } from '../run/runStore';
 import { type Box, boxOfElement, buildGraph, type CanvasGraph, centreOf, packetPath } from './animation';
-import { dropMarks, memberStates } from './marks';
+import {
+  dropMarks,
+  type ElementMark,
+  estimateMarkSize,
+  type MarkPlacement,
+  type MarkRequest,
+  memberStates,
+  placeMarks,
+  type Rect,
+  type Size,
+} from './marks';
 
 function PacketTrail({ graph }: { graph: CanvasGraph }) {
   const current = useRunStore((s) => s.current);
@@ -30,12 +40,28 @@ function PacketTrail({ graph }: { graph: CanvasGraph }) {
   );
   const at = e === null ? null : boxOfElement(graph, e.element);
   const grow = useStore(readableScale);
+  const summary = useRunStore((s) => s.summary);
+  // Where the packet rests before and after this step (below each element and its probe pills).
+  const rests = useMemo(() => {
+    const pills = (element: string) =>
+      element.startsWith('nic:') && summary !== null
+        ? summary.result.probes.filter((p) => `nic:${p.member}` === element).length
+        : 0;
+    const restAt = (element: string | null) => {
+      const box = element === null ? null : boxOfElement(graph, element);
+      return box === null || element === null ? null : tokenRest(box, pills(element));
+    };
+    return { from: restAt(from), to: restAt(e?.element ?? null) };
+  }, [graph, summary, from, e]);
 
   useEffect(() => {
     const el = token.current;
     const p = path.current;
     if (el === null) return;
     let frame = 0;
+    // At rest the packet hangs below its element, never over the element's name (tokenRest).
+    const rest = rests.to;
+    const start = d === null ? null : rests.from;
     const place = () => {
       const t = Math.min(1, Math.max(0, (performance.now() - startedAt) / Math.max(1, stepMs * 0.85)));
       const eased = t < 0.5 ? 2 * t * t : 1 - (-2 * t + 2) ** 2 / 2;
@@ -48,12 +74,24 @@ function PacketTrail({ graph }: { graph: CanvasGraph }) {
       } else if (at !== null) {
         ({ x, y } = centreOf(at));
       }
-      el.style.transform = `translate(${x}px, ${y}px) translate(-50%, -50%) scale(${grow})`;
+      // Over the first quarter of the step, from where it rested onto the path; over the last,
+      // from the path's end down to where it rests.
+      const k0 = start === null ? 0 : 1 - smoothstep(t / 0.25);
+      if (start !== null) {
+        x += (start.x - x) * k0;
+        y += (start.y - y) * k0;
+      }
+      const k = rest === null ? 0 : smoothstep((t - 0.7) / 0.3);
+      if (rest !== null) {
+        x += (rest.x - x) * k;
+        y += (rest.y - y) * k;
+      }
+      el.style.transform = `translate(${x}px, ${y}px) scale(${grow}) translate(-50%, ${-50 + 50 * Math.max(k, k0)}%)`;
       if (t < 1) frame = requestAnimationFrame(place);
     };
     place();
     return () => cancelAnimationFrame(frame);
-  }, [d, at, startedAt, stepMs, grow]);
+  }, [d, at, startedAt, stepMs, grow, rests]);
 
   if (e === null || packet === null) return null;
   const kind = packetKind(packet, e.connection);
@@ -105,6 +143,20 @@ function PacketTrail({ graph }: { graph: CanvasGraph }) {
   );
 }
 
+const smoothstep = (v: number): number => {
+  const c = Math.min(1, Math.max(0, v));
+  return c * c * (3 - 2 * c);
+};
+
+/**
+ * Where a packet rests at its element: centred under the element's box (below its probe-state
+ * pills, 20 px each), the token's top edge there, so the element's title stays readable.
+ */
+export const tokenRest = (box: Box, pills: number): { x: number; y: number } => ({
+  x: box.x + box.width / 2,
+  y: box.y + box.height + 10 + pills * 20,
+});
+
 function Focus({ graph }: { graph: CanvasGraph }) {
   const element = useRunStore((s) => s.current?.event.element ?? null);
   const kind = useRunStore((s) => s.current?.event.kind ?? null);
@@ -121,86 +173,263 @@ function Focus({ graph }: { graph: CanvasGraph }) {
   );
 }
 
-/** Screen pixels a mark keeps from the canvas's edges, and its width (run.css `.drop-mark`). */
-const MARK_MARGIN = 8;
-const MARK_WIDTH = 300;
-/** Room a mark needs above its element before it goes below it instead. */
-const MARK_ROOM = 150;
+/** The reasons of one element's mark, with the SYN-ACK mismatch's tuples. */
+function MarkReasons({ mark, at }: { mark: ElementMark; at: string | null }) {
+  return (
+    <>
+      {at !== null && <div className="drop-at">{at}</div>}
+      {mark.reasons.map((r) => (
+        <div key={r.code} className={`drop-reason${r.mismatch !== null ? ' is-mismatch' : ''}`}>
+          <div className="drop-code">
+            <span className="drop-x" aria-hidden="true">
+              ✕
+            </span>
+            <code>{r.code}</code>
+            {r.count > 1 && <span className="drop-count">× {r.count}</span>}
+          </div>
+          <div className="drop-detail">{r.detail}</div>
+          {r.mismatch?.expected != null && r.mismatch.packet !== null && (
+            <table className="mismatch" aria-label="SYN-ACK mismatch">
+              <tbody>
+                <tr>
+                  <th scope="row">expected</th>
+                  <td className={r.mismatch.expected.src !== r.mismatch.packet.src ? 'is-changed' : ''}>
+                    {r.mismatch.expected.src}
+                  </td>
+                  <td>→ {r.mismatch.expected.dst}</td>
+                </tr>
+                <tr>
+                  <th scope="row">arrived</th>
+                  <td className={r.mismatch.expected.src !== r.mismatch.packet.src ? 'is-changed' : ''}>
+                    {r.mismatch.packet.src}
+                  </td>
+                  <td>→ {r.mismatch.packet.dst}</td>
+                </tr>
+              </tbody>
+            </table>
+          )}
+        </div>
+      ))}
+    </>
+  );
+}
+
+const sameSize = (a: Size | undefined, b: Size) =>
+  a !== undefined && Math.abs(a.width - b.width) < 1 && Math.abs(a.height - b.height) < 1;
+
+/** The boxes of what floats over the canvas (playback bar, minimap, zoom buttons), in its pixels. */
+function floatingBoxes(layer: HTMLElement): Rect[] {
+  const canvas = layer.closest('.app-canvas');
+  const origin = layer.getBoundingClientRect();
+  if (canvas === null) return [];
+  return [...canvas.querySelectorAll('.playback, .react-flow__minimap, .react-flow__controls')].map((el) => {
+    const b = el.getBoundingClientRect();
+    return { x: b.left - origin.left, y: b.top - origin.top, width: b.width, height: b.height };
+  });
+}
 
 /**
  * Drop marks are drawn in screen space, not flow space: at the zoom that fits a whole scenario
  * (often under 0.6) a mark in flow space was too small to read and, on an element at the edge,
- * half outside the canvas. Here each mark keeps its readable size, sits above its element (below
- * when there is no room), and is clamped inside the canvas.
+ * half outside the canvas. Here each mark keeps its readable size and `placeMarks` (marks.ts) puts
+ * it above its element (else below), stacks it past the marks of neighbouring elements, and
+ * collapses it to one line where a full mark fits nowhere. An element with several reasons shows
+ * one collapsed mark with the count, whose details open on hover, focus or click. Sizes are first
+ * guessed, then measured after each render (before paint) and placed again if the guess was off.
  */
 function Marks({ graph }: { graph: CanvasGraph }) {
   const summary = useRunStore((s) => s.summary);
   const upto = useRunStore((s) => s.current?.index ?? null);
+  const currentElement = useRunStore((s) => s.current?.event.element ?? null);
   const connection = useRunStore((s) => s.filter.connection);
   const [tx, ty, zoom] = useStore((s) => s.transform);
   const width = useStore((s) => s.width);
   const height = useStore((s) => s.height);
+  const layer = useRef<HTMLDivElement>(null);
+  const measured = useRef(new Map<string, Size>());
+  const [measureSerial, setMeasureSerial] = useState(0);
+  const [reserved, setReserved] = useState<readonly Rect[]>([]);
+  const [hovered, setHovered] = useState<string | null>(null);
+  const [pinned, setPinned] = useState<string | null>(null);
   const marks = useMemo(
     () => (summary === null ? [] : dropMarks(summary.drops, upto, connection)),
     [summary, upto, connection],
   );
-  const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(Math.max(lo, hi), v));
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: measureSerial re-places after a measure
+  const placed = useMemo(() => {
+    const shown: { mark: ElementMark; request: MarkRequest }[] = [];
+    for (const m of marks) {
+      const box = boxOfElement(graph, m.element);
+      if (box === null) continue;
+      const anchor = { x: box.x * zoom + tx, y: box.y * zoom + ty, width: box.width * zoom, height: box.height * zoom };
+      // Off screen entirely: no mark (the element is not in view; Next drop brings it back).
+      if (anchor.x + anchor.width < 0 || anchor.x > width || anchor.y + anchor.height < 0 || anchor.y > height)
+        continue;
+      const first = m.element === currentElement;
+      shown.push({
+        mark: m,
+        request: {
+          id: m.element,
+          anchor,
+          full: measured.current.get(`${m.element}|full`) ?? estimateMarkSize(m, false),
+          compact: measured.current.get(`${m.element}|compact`) ?? estimateMarkSize(m, true),
+          collapsed: m.reasons.length > 1 && !first,
+          first,
+        },
+      });
+    }
+    const places = placeMarks(
+      shown.map((x) => x.request),
+      { width, height },
+      reserved,
+    );
+    return shown.map((x, i) => ({ ...x, place: places[i] as MarkPlacement }));
+  }, [marks, graph, tx, ty, zoom, width, height, currentElement, reserved, measureSerial]);
+
+  // Measure what was drawn; place again (before paint) where a size differs from the one used.
+  // Measure what was drawn when what is drawn changes (not on a pan or zoom: sizes are in screen
+  // pixels); place again, before paint, where a size differs from the one used.
+  const open = pinned ?? hovered;
+  const drawn = placed.map((p) => `${p.place.id}:${p.place.compact ? 'c' : 'f'}`).join(' ');
+  // biome-ignore lint/correctness/useExhaustiveDependencies: what is drawn is `marks`, `drawn` and `open`
+  useLayoutEffect(() => {
+    const el = layer.current;
+    if (el === null) return;
+    let changed = false;
+    for (const node of el.querySelectorAll<HTMLElement>('[data-mark-form]')) {
+      const key = `${node.dataset.markFor}|${node.dataset.markForm}`;
+      const size = { width: node.offsetWidth, height: node.offsetHeight };
+      if (!sameSize(measured.current.get(key), size)) {
+        measured.current.set(key, size);
+        changed = true;
+      }
+    }
+    if (changed) setMeasureSerial((n) => n + 1);
+  }, [marks, drawn, open]);
+
+  // What floats over the canvas, measured when the canvas or one of them changes size.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new run may mount a new playback bar
+  useEffect(() => {
+    const el = layer.current;
+    const canvas = el?.closest('.app-canvas');
+    if (el === null || canvas === null || canvas === undefined) return;
+    const update = () => {
+      const boxes = floatingBoxes(el);
+      setReserved((old) =>
+        old.length === boxes.length &&
+        old.every((b, i) => sameSize(b, boxes[i] as Rect) && b.x === boxes[i]?.x && b.y === boxes[i]?.y)
+          ? old
+          : boxes,
+      );
+    };
+    update();
+    const observer = new ResizeObserver(update);
+    observer.observe(el);
+    for (const f of canvas.querySelectorAll('.playback, .react-flow__minimap, .react-flow__controls'))
+      observer.observe(f);
+    return () => observer.disconnect();
+  }, [summary]);
+
   return (
-    <div className="run-marks">
-      {marks.map((m) => {
-        const box = boxOfElement(graph, m.element);
-        if (box === null) return null;
-        const left = box.x * zoom + tx;
-        const top = box.y * zoom + ty;
-        const bottom = top + box.height * zoom;
-        // Off screen entirely: no mark (the element is not in view; Next drop brings it back).
-        if (left + box.width * zoom < 0 || left > width || bottom < 0 || top > height) return null;
-        const above = top >= MARK_ROOM;
-        const x = clamp(left, MARK_MARGIN, width - MARK_WIDTH - MARK_MARGIN);
-        const style = above
-          ? { transform: `translate(${x}px, ${clamp(top - 6, MARK_MARGIN, height)}px) translateY(-100%)` }
-          : { transform: `translate(${x}px, ${clamp(bottom + 6, MARK_MARGIN, height - MARK_MARGIN)}px)` };
+    <div className="run-marks" ref={layer}>
+      <svg className="mark-leaders" aria-hidden="true">
+        {placed
+          .filter((p) => p.place.displaced)
+          .map(({ place, request }) => {
+            const a = request.anchor;
+            const x = Math.max(place.x + 12, Math.min(place.x + place.width - 12, a.x + a.width / 2));
+            return place.side === 'above' ? (
+              <line key={place.id} x1={x} y1={place.y + place.height} x2={a.x + a.width / 2} y2={a.y} />
+            ) : (
+              <line key={place.id} x1={x} y1={place.y} x2={a.x + a.width / 2} y2={a.y + a.height} />
+            );
+          })}
+      </svg>
+      {placed.map(({ mark, place }) => {
+        const label = elementLabel(mark.element);
+        const style = { transform: `translate(${place.x}px, ${place.y}px)` };
+        if (!place.compact) {
+          return (
+            <div
+              key={mark.element}
+              className={`drop-mark${place.side === 'below' ? ' is-below' : ''}`}
+              data-mark={mark.element}
+              data-mark-for={mark.element}
+              data-mark-form="full"
+              role="note"
+              aria-label={`Dropped at ${label}`}
+              style={style}
+            >
+              <MarkReasons mark={mark} at={place.displaced ? label : null} />
+            </div>
+          );
+        }
+        // The chip names the reason that happened most.
+        const first = mark.reasons.reduce((a, b) => (b.count > a.count ? b : a));
+        const drops = mark.reasons.reduce((n, r) => n + r.count, 0);
+        const isOpen = open === mark.element;
+        const full = measured.current.get(`${mark.element}|full`) ?? estimateMarkSize(mark, false);
+        // Opened, the details sit beside the collapsed mark (which stays clickable), away from the
+        // element when there is room, else on the other side, inside the view.
+        const over = place.y - 4 - full.height;
+        const under = place.y + place.height + 4;
+        const fitsOver = over >= 8;
+        const fitsUnder = under + full.height <= height - 8;
+        const top =
+          (place.side === 'above' && fitsOver) || !fitsUnder
+            ? Math.max(8, fitsOver ? over : Math.min(over, height - full.height - 8))
+            : under;
+        const left = Math.max(8, Math.min(width - full.width - 8, place.x));
         return (
-          <div
-            key={m.element}
-            className={`drop-mark${above ? '' : ' is-below'}`}
-            data-mark={m.element}
-            role="note"
-            aria-label={`Dropped at ${elementLabel(m.element)}`}
-            style={style}
-          >
-            {m.reasons.map((r) => (
-              <div key={r.code} className={`drop-reason${r.mismatch !== null ? ' is-mismatch' : ''}`}>
-                <div className="drop-code">
-                  <span className="drop-x" aria-hidden="true">
-                    ✕
-                  </span>
-                  <code>{r.code}</code>
-                  {r.count > 1 && <span className="drop-count">× {r.count}</span>}
-                </div>
-                <div className="drop-detail">{r.detail}</div>
-                {r.mismatch?.expected != null && r.mismatch.packet !== null && (
-                  <table className="mismatch" aria-label="SYN-ACK mismatch">
-                    <tbody>
-                      <tr>
-                        <th scope="row">expected</th>
-                        <td className={r.mismatch.expected.src !== r.mismatch.packet.src ? 'is-changed' : ''}>
-                          {r.mismatch.expected.src}
-                        </td>
-                        <td>→ {r.mismatch.expected.dst}</td>
-                      </tr>
-                      <tr>
-                        <th scope="row">arrived</th>
-                        <td className={r.mismatch.expected.src !== r.mismatch.packet.src ? 'is-changed' : ''}>
-                          {r.mismatch.packet.src}
-                        </td>
-                        <td>→ {r.mismatch.packet.dst}</td>
-                      </tr>
-                    </tbody>
-                  </table>
-                )}
+          <div key={mark.element} className="drop-mark-slot" data-mark={mark.element}>
+            <button
+              type="button"
+              className={`drop-chip${place.crowded ? ' is-crowded' : ''}${isOpen ? ' is-open' : ''}`}
+              data-mark-for={mark.element}
+              data-mark-form="compact"
+              style={style}
+              aria-expanded={isOpen}
+              aria-label={`Dropped at ${label}: ${mark.reasons.map((r) => `${r.code} × ${r.count}`).join(', ')}`}
+              title={`${label}: ${drops} drop${drops === 1 ? '' : 's'} — hover or click for the reasons`}
+              onClick={() => {
+                // A click pins the details open; a second click closes them, hover or not.
+                const closing = pinned === mark.element;
+                setPinned(closing ? null : mark.element);
+                if (closing) setHovered(null);
+              }}
+              onKeyDown={(event) => {
+                if (event.key === 'Escape') {
+                  setPinned(null);
+                  setHovered(null);
+                }
+              }}
+              onMouseEnter={() => setHovered(mark.element)}
+              onMouseLeave={() => setHovered((h) => (h === mark.element ? null : h))}
+              onFocus={() => setHovered(mark.element)}
+              onBlur={() => setHovered((h) => (h === mark.element ? null : h))}
+            >
+              <span className="drop-x" aria-hidden="true">
+                ✕
+              </span>
+              <code>{first?.code}</code>
+              {mark.reasons.length > 1 && <span className="drop-more">+{mark.reasons.length - 1}</span>}
+              {drops > 1 && <span className="drop-count">× {drops}</span>}
+            </button>
+            {isOpen && (
+              <div
+                className="drop-mark is-open"
+                data-mark-for={mark.element}
+                data-mark-form="full"
+                role="note"
+                aria-label={`Dropped at ${label}`}
+                style={{ transform: `translate(${left}px, ${top}px)` }}
+                onMouseEnter={() => setHovered(mark.element)}
+                onMouseLeave={() => setHovered((h) => (h === mark.element ? null : h))}
+              >
+                <MarkReasons mark={mark} at={label} />
               </div>
-            ))}
+            )}
           </div>
         );
       })}
@@ -232,6 +461,72 @@ function Camera({ graph }: { graph: CanvasGraph }) {
       void setCenter(c.x, c.y, { zoom: Math.max(getZoom(), 1), duration: 300 });
     }
   }, [serial, graph, fitView, setCenter, getZoom]);
+  return null;
+}
+
+/** Screen pixels kept clear around the packet's element when following it (and the bar below). */
+const FOLLOW_MARGIN = 60;
+const FOLLOW_BOTTOM = 80;
+
+/**
+ * Follow: at each step, when the element the packet moves to (with the place it rests below it)
+ * would leave the visible canvas, pan smoothly to bring it back — to the middle of where it comes
+ * from and where it goes when both fit, else to where it goes — keeping the zoom. Dragging the
+ * canvas by hand turns following off (the Follow toggle turns it on again).
+ */
+function FollowPacket({ graph }: { graph: CanvasGraph }) {
+  const current = useRunStore((s) => s.current);
+  const follow = useRunStore((s) => s.follow);
+  const stepMs = useRunStore((s) => s.stepMs);
+  const focusSerial = useRunStore((s) => s.focusSerial);
+  const paneDragging = useStore((s) => s.paneDragging);
+  const focused = useRef(focusSerial);
+  const width = useStore((s) => s.width);
+  const height = useStore((s) => s.height);
+  const { setCenter, getViewport } = useReactFlow();
+
+  useEffect(() => {
+    if (paneDragging && useRunStore.getState().follow) useRunStore.getState().setFollow(false);
+  }, [paneDragging]);
+
+  useEffect(() => {
+    // A jump (Next drop, an event picked) is framed by `Camera` instead.
+    if (focused.current !== focusSerial) {
+      focused.current = focusSerial;
+      return;
+    }
+    if (!follow || current === null || width === 0 || height === 0) return;
+    const to = boxOfElement(graph, current.event.element);
+    if (to === null) return;
+    const target = { ...to, height: to.height + 70 };
+    const { x: tx, y: ty, zoom } = getViewport();
+    const view = {
+      left: (FOLLOW_MARGIN - tx) / zoom,
+      top: (FOLLOW_MARGIN - ty) / zoom,
+      right: (width - FOLLOW_MARGIN - tx) / zoom,
+      bottom: (height - FOLLOW_BOTTOM - ty) / zoom,
+    };
+    const inView = (b: Box) =>
+      b.x >= view.left && b.y >= view.top && b.x + b.width <= view.right && b.y + b.height <= view.bottom;
+    if (inView(target)) return;
+    const from = current.from === null ? null : boxOfElement(graph, current.from);
+    let focus: Box = target;
+    if (from !== null) {
+      const x = Math.min(from.x, target.x);
+      const y = Math.min(from.y, target.y);
+      const both = {
+        x,
+        y,
+        width: Math.max(from.x + from.width, target.x + target.width) - x,
+        height: Math.max(from.y + from.height, target.y + target.height) - y,
+      };
+      if (both.width <= view.right - view.left && both.height <= view.bottom - view.top) focus = both;
+    }
+    // The centre of the visible area sits above the playback bar.
+    const c = centreOf(focus);
+    const lift = (FOLLOW_BOTTOM - FOLLOW_MARGIN) / 2 / zoom;
+    void setCenter(c.x, c.y + lift, { zoom, duration: Math.max(150, Math.min(600, stepMs * 0.6)) });
+  }, [current, follow, focusSerial, graph, width, height, stepMs, setCenter, getViewport]);
   return null;
 }
 
@@ -277,6 +572,7 @@ export const RunOverlay = memo(function RunOverlay({ flow }: { flow: Flow }) {
   return (
     <>
       <Camera graph={graph} />
+      <FollowPacket graph={graph} />
       <Marks graph={graph} />
       <ViewportPortal>
         <div className="run-overlay">

@@ -51,9 +51,12 @@ describe('packetPath', () => {
     // Along the edges: a bezier curve for the membership and the rule.
     expect(d).toContain('C');
   });
-  it('loops beside a node for a packet that stays inside the guest', () => {
+  it('loops under a node for a packet that stays inside the guest, never over its name', () => {
     const d = packetPath(graph, 'vm:web01', 'vm:web01') as string;
-    expect(d).toMatch(/^M[\d.,]+ L[\d.,]+ C/);
+    expect(d).toMatch(/^M[\d.,]+ C[\d., ]+ C[\d., ]+$/);
+    const box = graph.boxes.get('vm:web01') as { y: number; height: number };
+    const ys = [...d.matchAll(/[\d.]+,([\d.]+)/g)].map((m) => Number(m[1]));
+    expect(Math.min(...ys)).toBeGreaterThan(box.y + box.height);
   });
   it('has no path to an element the canvas cannot place', () => {
     expect(packetPath(graph, 'vm:web01', 'nsg:nowhere')).toBeNull();

@@ -11,7 +11,7 @@
  *   packet can plausibly be seen to take: NIC–VM, NIC–pool, frontend–pool by its rule, LB–its
  *   parts, client–gateway/internet), at most `MAX_HOPS` edges; with no such path, a straight line
  *   (the fabric between two places the canvas does not join).
- * - An element to itself (a packet delivered inside the guest) is a loop beside the node.
+ * - An element to itself (a packet delivered inside the guest) is a loop under the node.
  */
 import { getBezierPath, Position } from '@xyflow/react';
 import type { CanvasEdge, CanvasNode, Flow } from '../canvas/toFlow';
@@ -190,9 +190,11 @@ export function packetPath(graph: CanvasGraph, from: string, to: string): string
   const b = boxOfElement(graph, to);
   if (a === null || b === null) return null;
   if (from === to || (a.x === b.x && a.y === b.y)) {
-    // A loop out of the right side and back: delivered inside the guest, never on the wire.
-    const r = { x: a.x + a.width, y: a.y + a.height / 2 };
-    return `M${pt(centreOf(a))} L${pt({ x: r.x, y: r.y - 12 })} C${pt({ x: r.x + 70, y: r.y - 50 })} ${pt({ x: r.x + 70, y: r.y + 50 })} ${pt({ x: r.x, y: r.y + 12 })} L${pt(centreOf(a))}`;
+    // A loop under the node and back: delivered inside the guest, never on the wire. It stays
+    // below the node's name, where the packet rests (RunOverlay `tokenRest`).
+    const cx = a.x + a.width / 2;
+    const y = a.y + a.height + 24;
+    return `M${pt({ x: cx, y })} C${pt({ x: cx + 90, y: y - 8 })} ${pt({ x: cx + 90, y: y + 56 })} ${pt({ x: cx, y: y + 48 })} C${pt({ x: cx - 90, y: y + 56 })} ${pt({ x: cx - 90, y: y - 8 })} ${pt({ x: cx, y })}`;
   }
   const route = routeBetween(graph, from, to);
   if (route.links.length === 0) return `M${pt(centreOf(a))} L${pt(centreOf(b))}`;

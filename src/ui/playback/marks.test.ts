@@ -1,7 +1,17 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { DropMark } from '../../sim/service';
 import type { ProbeResult } from '../../sim/simulate';
-import { dropMarks, memberStates } from './marks';
+import {
+  dropMarks,
+  estimateMarkSize,
+  MARK_MARGIN,
+  type MarkPlacement,
+  type MarkRequest,
+  memberStates,
+  placeMarks,
+  type Rect,
+} from './marks';
 
 const drop = (index: number, element: string, code: string, connection: string, expected = false): DropMark => ({
   index,
@@ -59,5 +69,124 @@ describe('memberStates', () => {
       { member: 'web01-nic1', probe: 'ilb/p80', state: 'up', reasonCode: 'Up_Probe_Success' },
     ]);
     expect(memberStates([probe], 30)[0]).toMatchObject({ state: 'down', reasonCode: 'Down_Probe_TcpProbeTimeout' });
+  });
+});
+
+describe('placeMarks', () => {
+  const view = { width: 850, height: 520 };
+  const full = { width: 300, height: 120 };
+  const compact = { width: 180, height: 26 };
+  const request = (id: string, anchor: Rect, o: Partial<MarkRequest> = {}): MarkRequest => ({
+    id,
+    anchor,
+    full,
+    compact,
+    collapsed: false,
+    first: false,
+    ...o,
+  });
+  const node = (x: number, y: number): Rect => ({ x, y, width: 80, height: 30 });
+  const overlap = (a: Rect, b: Rect) =>
+    a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+  const expectApart = (placed: readonly MarkPlacement[], anchors: readonly Rect[] = []) => {
+    for (const [i, a] of placed.entries()) {
+      for (const b of placed.slice(i + 1)) expect(overlap(a, b), `${a.id} over ${b.id}`).toBe(false);
+      for (const n of anchors) expect(overlap(a, n), `${a.id} over an element`).toBe(false);
+    }
+  };
+
+  it('puts a lone mark just above its element, aligned to its left edge', () => {
+    const [p] = placeMarks([request('vm:web01', node(400, 300))], view);
+    expect(p).toMatchObject({ x: 400, y: 300 - 6 - 120, side: 'above', compact: false, displaced: false });
+  });
+
+  it('goes below an element at the top of the view, and stays inside it at the right edge', () => {
+    const [p] = placeMarks([request('vm:web01', node(700, 20))], view);
+    expect(p).toMatchObject({ side: 'below', y: 56, compact: false });
+    expect((p as MarkPlacement).x + 300).toBeLessThanOrEqual(view.width - MARK_MARGIN);
+  });
+
+  it('stacks the marks of two neighbouring elements instead of overlapping them', () => {
+    // The NIC and the VM of the hairpin lab side by side, 110 px apart on screen.
+    const nic = node(500, 300);
+    const vm = node(610, 300);
+    const placed = placeMarks([request('nic:web01-nic1', nic), request('vm:web01', vm)], view);
+    expectApart(placed, [nic, vm]);
+    expect(placed.map((p) => p.compact)).toEqual([false, false]);
+    // One above its element, the other below its own (cheaper than stacking it higher).
+    expect(placed.map((p) => p.side).sort()).toEqual(['above', 'below']);
+  });
+
+  it('stacks the second mark above the first when there is no room below', () => {
+    const nic = node(500, 340);
+    const vm = node(610, 340);
+    const placed = placeMarks([request('nic', nic), request('vm', vm)], { width: 850, height: 400 });
+    expectApart(placed, [nic, vm]);
+    expect(placed.map((p) => [p.side, p.y, p.displaced])).toEqual([
+      ['above', 214, false],
+      ['above', 88, true],
+    ]);
+  });
+
+  it('collapses marks to one line when full ones fit nowhere, and keeps them apart', () => {
+    const anchors = [node(100, 240), node(200, 240), node(300, 240), node(400, 240)];
+    const placed = placeMarks(
+      anchors.map((a, i) => request(`vm:${i}`, a)),
+      { width: 850, height: 330 },
+    );
+    expectApart(placed, anchors);
+    expect(placed.some((p) => p.compact)).toBe(true);
+    expect(placed.some((p) => !p.compact)).toBe(true);
+  });
+
+  it('places the current event’s element first, with its full mark where it belongs', () => {
+    const a = node(400, 300);
+    const b = node(460, 300);
+    const [pa, pb] = placeMarks([request('a', a), request('b', b, { first: true })], view);
+    expect(pb).toMatchObject({ x: 460, y: 300 - 6 - 120, side: 'above', displaced: false });
+    expect(pa?.side).toBe('below');
+  });
+
+  it('keeps a collapsed mark collapsed, and out of the playback bar', () => {
+    const bar = { x: 120, y: 470, width: 600, height: 44 };
+    const [p] = placeMarks([request('vm:web01', node(300, 420), { collapsed: true })], view, [bar]);
+    expect(p?.compact).toBe(true);
+    expect(overlap(p as MarkPlacement, bar)).toBe(false);
+  });
+
+  it('never overlaps two marks while there is room for them collapsed (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ x: fc.integer({ min: 0, max: 760 }), y: fc.integer({ min: 100, max: 420 }) }), {
+          maxLength: 6,
+        }),
+        (points) => {
+          // Elements that do not overlap each other, as on a laid-out canvas.
+          const anchors: Rect[] = [];
+          for (const p of points) {
+            const n = node(p.x, p.y);
+            if (!anchors.some((a) => overlap(a, { ...n, x: n.x - 10, width: n.width + 20 }))) anchors.push(n);
+          }
+          const placed = placeMarks(
+            anchors.map((a, i) => request(`e${i}`, a)),
+            { width: 850, height: 1200 },
+          );
+          const clean = placed.filter((p) => !p.crowded);
+          expectApart(clean, anchors);
+          for (const p of placed) {
+            expect(p.x).toBeGreaterThanOrEqual(MARK_MARGIN);
+            expect(p.x + p.width).toBeLessThanOrEqual(850 - MARK_MARGIN);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('guesses a taller size for a mismatch with its tuples than for a one-line reason', () => {
+    const [mismatch] = dropMarks([drop(3, 'vm:web01', 'TCP_SYNACK_MISMATCH', 'a#0', true)], null, null);
+    const short = { element: 'x', reasons: [{ code: 'NSG_DENY', detail: 'Denied.', count: 1, mismatch: null }] };
+    expect(estimateMarkSize(mismatch as never, false).height).toBeGreaterThan(estimateMarkSize(short, false).height);
+    expect(estimateMarkSize(short, true).height).toBeLessThan(40);
   });
 });

@@ -64,3 +64,166 @@ export function memberStates(probes: readonly ProbeResult[], time: number): Memb
     return { member: p.member, probe: `${p.loadBalancer}/${p.probe}`, state, reasonCode };
   });
 }
+
+// ---------------------------------------------------------------- placing marks on screen
+
+export interface Rect {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+export interface Size {
+  readonly width: number;
+  readonly height: number;
+}
+
+export interface MarkRequest {
+  readonly id: string;
+  /** The marked element's box on screen. */
+  readonly anchor: Rect;
+  /** The mark with its sentences, and collapsed to one line. */
+  readonly full: Size;
+  readonly compact: Size;
+  /** Collapsed whatever the room (several reasons on one element). */
+  readonly collapsed: boolean;
+  /** Placed first (the element of the current event). */
+  readonly first: boolean;
+}
+
+export interface MarkPlacement {
+  readonly id: string;
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+  readonly side: 'above' | 'below';
+  readonly compact: boolean;
+  /** No place was free: the mark overlaps another one (collapsed, at least). */
+  readonly crowded: boolean;
+  /** Stacked away from its element (the overlay draws a leader line and names the element). */
+  readonly displaced: boolean;
+}
+
+export const MARK_MARGIN = 8;
+export const MARK_GAP = 6;
+
+const overlaps = (a: Rect, b: Rect): boolean =>
+  a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
+const overlapArea = (a: Rect, b: Rect): number =>
+  Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x)) *
+  Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
+
+/**
+ * Where each drop mark goes on the canvas (screen pixels), so that no two marks overlap and no
+ * mark covers a marked element: above its element if there is room, else below, moved along the
+ * element's width, then stacked above (or below) the marks already in the way; collapsed to one
+ * line when the full mark fits nowhere; and, when nothing fits, collapsed where it overlaps least
+ * (`crowded`). Every mark stays `MARK_MARGIN` inside the view and out of `reserved` (the playback
+ * bar). Greedy, in order: the current event's element first, then top to bottom, left to right.
+ * Returns the placements in the order of `requests`.
+ */
+export function placeMarks(
+  requests: readonly MarkRequest[],
+  view: Size,
+  reserved: readonly Rect[] = [],
+): MarkPlacement[] {
+  const order = requests
+    .map((r, i) => ({ r, i }))
+    .sort(
+      (a, b) =>
+        Number(b.r.first) - Number(a.r.first) ||
+        a.r.anchor.y - b.r.anchor.y ||
+        a.r.anchor.x - b.r.anchor.x ||
+        a.i - b.i,
+    );
+  const placed: Rect[] = [];
+  const anchors = requests.map((r) => r.anchor);
+  const out: MarkPlacement[] = new Array(requests.length);
+  const clampX = (x: number, w: number) => Math.max(MARK_MARGIN, Math.min(view.width - w - MARK_MARGIN, x));
+  const inside = (c: Rect) => c.y >= MARK_MARGIN && c.y + c.height <= view.height - MARK_MARGIN;
+
+  for (const { r, i } of order) {
+    const blockers = [...placed, ...reserved, ...anchors];
+    const hit = (c: Rect) => blockers.find((b) => overlaps(c, b));
+    let best: { rect: Rect; side: 'above' | 'below'; compact: boolean; cost: number; displaced: boolean } | null = null;
+    const forms: { size: Size; compact: boolean }[] = r.collapsed
+      ? [{ size: r.compact, compact: true }]
+      : [
+          { size: r.full, compact: false },
+          { size: r.compact, compact: true },
+        ];
+    for (const { size, compact } of forms) {
+      const { width: w, height: h } = size;
+      const xs = [r.anchor.x, r.anchor.x + r.anchor.width - w, r.anchor.x + (r.anchor.width - w) / 2].map((x) =>
+        clampX(x, w),
+      );
+      for (const side of ['above', 'below'] as const) {
+        const y0 = side === 'above' ? r.anchor.y - MARK_GAP - h : r.anchor.y + r.anchor.height + MARK_GAP;
+        for (const x of xs) {
+          // Slide away from the element past whatever is in the way, while inside the view.
+          let c: Rect = { x, y: y0, width: w, height: h };
+          for (let guard = 0; guard < blockers.length + 1 && inside(c); guard++) {
+            const b = hit(c);
+            if (b === undefined) break;
+            c = { ...c, y: side === 'above' ? b.y - MARK_GAP - h : b.y + b.height + MARK_GAP };
+          }
+          if (!inside(c) || hit(c) !== undefined) continue;
+          const cost =
+            Math.abs(c.y - y0) +
+            Math.abs(c.x - r.anchor.x) * 0.5 +
+            (side === 'below' ? 40 : 0) +
+            (compact ? 10_000 : 0);
+          if (best === null || cost < best.cost) best = { rect: c, side, compact, cost, displaced: c.y !== y0 };
+        }
+      }
+      if (best !== null) break;
+    }
+    if (best === null) {
+      // Nowhere free: collapsed, above (or below without room), where it overlaps the least.
+      const { width: w, height: h } = r.compact;
+      let pick: { rect: Rect; side: 'above' | 'below'; area: number } | null = null;
+      for (const side of ['above', 'below'] as const) {
+        const y = side === 'above' ? r.anchor.y - MARK_GAP - h : r.anchor.y + r.anchor.height + MARK_GAP;
+        const rect = {
+          x: clampX(r.anchor.x, w),
+          y: Math.max(MARK_MARGIN, Math.min(view.height - h - MARK_MARGIN, y)),
+          width: w,
+          height: h,
+        };
+        const area = blockers.reduce((sum, b) => sum + overlapArea(rect, b), 0);
+        if (pick === null || area < pick.area) pick = { rect, side, area };
+      }
+      const p = pick as { rect: Rect; side: 'above' | 'below' };
+      best = { rect: p.rect, side: p.side, compact: true, cost: Number.POSITIVE_INFINITY, displaced: false };
+    }
+    placed.push(best.rect);
+    out[i] = {
+      id: r.id,
+      ...best.rect,
+      side: best.side,
+      compact: best.compact,
+      crowded: best.cost === Number.POSITIVE_INFINITY,
+      displaced: best.displaced,
+    };
+  }
+  return out;
+}
+
+/**
+ * A first guess of a mark's size before it is drawn (the overlay then measures it): the
+ * `.drop-mark` width and about 43 characters a line of its 12 px sentence.
+ */
+export function estimateMarkSize(mark: ElementMark, compact: boolean): Size {
+  if (compact) {
+    const first = mark.reasons[0];
+    const chars = (first?.code.length ?? 7) + (mark.reasons.length > 1 ? 9 : 0) + ((first?.count ?? 1) > 1 ? 5 : 0);
+    return { width: Math.min(300, 44 + chars * 7.3), height: 26 };
+  }
+  let height = 0;
+  for (const r of mark.reasons) {
+    height += 34 + Math.ceil(r.detail.length / 43) * 16 + (r.mismatch !== null ? 40 : 0);
+  }
+  return { width: 300, height: height + (mark.reasons.length - 1) * 4 };
+}

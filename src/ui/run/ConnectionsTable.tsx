@@ -1,4 +1,6 @@
-import type { BulkResult } from '../../sim/simulate';
+import type { BulkResult, ConnectionResult } from '../../sim/simulate';
+import { useAppStore } from '../store';
+import { connectionsToCsv, connectionsToJson, download, slugOf } from '../workshop/exportTable';
 import { formatTime } from './describe';
 import { useRunStore } from './runStore';
 import { VirtualRows } from './VirtualRows';
@@ -37,6 +39,29 @@ function BulkSummary({ result }: { result: BulkResult }) {
   );
 }
 
+/** Export of the table (issue 7 §4, src/ui/workshop/exportTable.ts): CSV for a spreadsheet, JSON as is. */
+function ExportButtons({ rows }: { rows: readonly ConnectionResult[] }) {
+  const name = () => `${slugOf(useAppStore.getState().scenario.title)}-connections`;
+  return (
+    <div className="connections-export">
+      <button
+        type="button"
+        className="button button-small"
+        onClick={() => download(`${name()}.csv`, connectionsToCsv(rows), 'text/csv')}
+      >
+        Export CSV
+      </button>
+      <button
+        type="button"
+        className="button button-small"
+        onClick={() => download(`${name()}.json`, connectionsToJson(rows), 'application/json')}
+      >
+        Export JSON
+      </button>
+    </div>
+  );
+}
+
 /**
  * Every connection of the run with its outcome, backend and reason. Choosing one replays it alone
  * (the event filter set to that connection, played from its first event).
@@ -52,6 +77,7 @@ export function ConnectionsTable() {
   const selected = rows.findIndex((c) => `${c.traffic}#${c.index}` === replaying);
   return (
     <div className="connections">
+      <ExportButtons rows={rows} />
       <div className="connections-head" aria-hidden="true">
         <span>Connection</span>
         <span>Source → destination</span>

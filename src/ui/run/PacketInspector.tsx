@@ -32,6 +32,73 @@ function Header({ packet, changed }: { packet: PacketView; changed: readonly str
   );
 }
 
+const protoText = (p: PacketView): string =>
+  `${p.protocol}${p.flags.length > 0 ? ` · ${p.flags.join(' ')}` : ''}${
+    p.http !== null ? (p.http.kind === 'request' ? ` · GET ${p.http.path}` : ` · HTTP ${p.http.status}`) : ''
+  }`;
+
+/**
+ * A NAT hop: before → after, one row per field; a rewritten field shows both values (the old one
+ * struck through) on a highlighted row, an unchanged one its value once.
+ */
+function RewriteTable({ before, after }: { before: PacketView; after: PacketView }) {
+  const rows = [
+    { field: 'src', was: before.src, now: after.src },
+    { field: 'dst', was: before.dst, now: after.dst },
+    { field: 'proto', was: protoText(before), now: protoText(after) },
+  ];
+  return (
+    <table className="rewrite-table" aria-label="Header before and after the rewrite">
+      <colgroup>
+        <col className="rewrite-field" />
+        <col />
+        <col className="rewrite-arrow" />
+        <col />
+      </colgroup>
+      <thead>
+        <tr>
+          <th scope="col" className="rewrite-head">
+            <span className="visually-hidden">Field</span>
+          </th>
+          <th scope="col" className="rewrite-head">
+            Before
+          </th>
+          <td />
+          <th scope="col" className="rewrite-head">
+            After
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) =>
+          r.was === r.now ? (
+            <tr key={r.field} className="rewrite-row">
+              <th scope="row" className="rewrite-name">
+                {r.field}
+              </th>
+              <td colSpan={3} className="rewrite-same">
+                {r.now}
+                <span className="rewrite-same-note">unchanged</span>
+              </td>
+            </tr>
+          ) : (
+            <tr key={r.field} className="rewrite-row is-rewritten">
+              <th scope="row" className="rewrite-name">
+                {r.field}
+              </th>
+              <td className="rewrite-before">{r.was}</td>
+              <td className="rewrite-to" aria-label="becomes">
+                →
+              </td>
+              <td className="rewrite-after is-changed">{r.now}</td>
+            </tr>
+          ),
+        )}
+      </tbody>
+    </table>
+  );
+}
+
 function DecisionView({ decision }: { decision: Decision }) {
   if (decision.kind === 'loadBalancingRule' || decision.kind === 'inboundNatRule') {
     return (
@@ -71,12 +138,11 @@ function Hop({ row, previous, current }: { row: EventRow; previous: PacketView |
         <span className="hop-element">{elementLabel(e.element)}</span>
         <span className={`hop-kind kind-event-${e.kind}`}>{e.kind}</span>
       </button>
-      {e.kind === 'rewrite' && e.before !== null && (
-        <div className="hop-rewrite">
-          <span className="muted">before</span> <Header packet={e.before} changed={changed} />
-        </div>
+      {e.kind === 'rewrite' && e.before !== null ? (
+        <RewriteTable before={e.before} after={packet} />
+      ) : (
+        <Header packet={packet} changed={changed} />
       )}
-      <Header packet={packet} changed={changed} />
       {e.decision !== null && <DecisionView decision={e.decision} />}
       {e.reason !== null && (
         <div className="hop-reason" role="note">

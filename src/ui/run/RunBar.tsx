@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import type { RunProgress } from '../../sim/service';
 import { useAppStore } from '../store';
 import { type ModeChoice, TRACE_LIMIT, useRunStore } from './runStore';
 import { connectionCount } from './traffic';
@@ -10,12 +11,12 @@ const PHASE_LABEL = {
   done: 'Finishing',
 } as const;
 
-/** Seconds since `start`, ticking while a run lasts (the engine cannot say how far it is). */
+/** Seconds since `start`, ticking while a run lasts. */
 function useElapsed(start: number, running: boolean): number {
   const [now, setNow] = useState(() => performance.now());
   useEffect(() => {
     if (!running) return;
-    const id = setInterval(() => setNow(performance.now()), 200);
+    const id = setInterval(() => setNow(performance.now()), 500);
     return () => clearInterval(id);
   }, [running]);
   return Math.max(0, (running ? now : performance.now()) - start) / 1000;
@@ -32,6 +33,50 @@ async function downloadResult() {
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
+
+/**
+ * The run's progress as a share done (the worker reports it about four times a second: engine
+ * counters, then the indexing of a trace), with what is being done and the time so far.
+ */
+function Progress({ progress, elapsed }: { progress: RunProgress; elapsed: number }) {
+  const percent = Math.floor(progress.fraction * 100);
+  const detail =
+    progress.phase === 'simulating' && progress.total > 0
+      ? `${progress.done.toLocaleString('en')} connections done`
+      : progress.phase === 'indexing'
+        ? `${progress.done.toLocaleString('en')} / ${progress.total.toLocaleString('en')} events`
+        : '';
+  return (
+    <div className="run-progress">
+      <div
+        className="progress-track"
+        role="progressbar"
+        aria-label="Run progress"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={percent}
+        aria-valuetext={`${PHASE_LABEL[progress.phase]} ${percent}%`}
+      >
+        <div className="progress-fill" style={{ transform: `scaleX(${progress.fraction})` }} />
+      </div>
+      <span
+        className="run-progress-text"
+        role="status"
+        // Not announced four times a second: the progress bar carries the value.
+        aria-live="off"
+        title={
+          progress.simulatedSeconds > 0 ? `${formatSeconds(progress.simulatedSeconds)} simulated so far` : undefined
+        }
+      >
+        <strong className="run-percent">{percent}%</strong> {PHASE_LABEL[progress.phase]}
+        {detail !== '' && <span className="muted"> · {detail}</span>}
+        <span className="muted"> · {elapsed.toFixed(1)} s</span>
+      </span>
+    </div>
+  );
+}
+
+const formatSeconds = (s: number): string => (s < 10 ? `${s.toFixed(2)} s` : `${Math.round(s).toLocaleString('en')} s`);
 
 /** Run and Cancel, the mode, progress while running, and what the last run left to say. */
 export function RunBar() {
@@ -56,7 +101,12 @@ export function RunBar() {
   return (
     <div className="run-bar">
       {running ? (
-        <button type="button" className="button button-danger" onClick={() => useRunStore.getState().cancel()}>
+        <button
+          type="button"
+          className="button run-cancel"
+          title="Stop the run now (the worker is stopped; the next Run starts a fresh one)"
+          onClick={() => useRunStore.getState().cancel()}
+        >
           ■ Cancel
         </button>
       ) : (
@@ -86,30 +136,7 @@ export function RunBar() {
       <span className="muted run-count">
         {count.toLocaleString('en')} connection{count === 1 ? '' : 's'}
       </span>
-      {running && progress !== null && (
-        <div className="run-progress" role="status" aria-live="polite">
-          <div
-            className={`progress-track${progress.total === 0 ? ' is-indeterminate' : ''}`}
-            role="progressbar"
-            aria-label="Run progress"
-            aria-valuemin={0}
-            aria-valuemax={progress.total || undefined}
-            aria-valuenow={progress.total ? progress.done : undefined}
-          >
-            <div
-              className="progress-fill"
-              style={progress.total > 0 ? { width: `${(100 * progress.done) / progress.total}%` } : undefined}
-            />
-          </div>
-          <span>
-            {PHASE_LABEL[progress.phase]}
-            {progress.total > 0
-              ? ` ${progress.done.toLocaleString('en')} / ${progress.total.toLocaleString('en')}`
-              : ''}
-            … {elapsed.toFixed(1)} s
-          </span>
-        </div>
-      )}
+      {running && progress !== null && <Progress progress={progress} elapsed={elapsed} />}
       {!running && message !== null && (
         <span className={`run-message${status === 'error' || status === 'invalid' ? ' is-error' : ''}`} role="status">
           {message}

@@ -58,6 +58,11 @@ export interface RunState {
   readonly side: 'element' | 'packet';
   /** Bumped when the canvas should bring the current event's element into view (a jump, a pick). */
   readonly focusSerial: number;
+  /**
+   * The canvas pans to keep the moving packet in view (RunOverlay `FollowPacket`); on by default,
+   * off when the user pans by hand.
+   */
+  readonly follow: boolean;
 
   run(scenario: Scenario): Promise<void>;
   cancel(): void;
@@ -76,6 +81,7 @@ export interface RunState {
   /** Reads the page holding `position` if it is not read yet. */
   ensurePage(page: number): void;
   setSide(side: 'element' | 'packet'): void;
+  setFollow(follow: boolean): void;
   resultJson(): Promise<string | null>;
 }
 
@@ -182,6 +188,7 @@ export const useRunStore = create<RunState>()((set, get) => {
     pagesVersion: 0,
     side: 'element',
     focusSerial: 0,
+    follow: true,
 
     async run(scenario) {
       if (get().status === 'running') return;
@@ -191,7 +198,7 @@ export const useRunStore = create<RunState>()((set, get) => {
       const mode = choice === 'auto' ? (connectionCount(scenario) > TRACE_LIMIT ? 'bulk' : 'trace') : choice;
       set({
         status: 'running',
-        progress: { phase: 'validating', done: 0, total: 0 },
+        progress: { phase: 'validating', done: 0, total: 0, fraction: 0, simulatedSeconds: 0 },
         startedAt: now(),
         message: null,
         errors: [],
@@ -374,6 +381,8 @@ export const useRunStore = create<RunState>()((set, get) => {
     },
 
     setSide: (side) => set({ side }),
+
+    setFollow: (follow) => set({ follow }),
 
     resultJson: () => callWorker((r) => r.resultJson()),
   };
