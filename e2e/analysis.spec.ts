@@ -164,13 +164,18 @@ test('distribution experiment: bad input is refused by field, and a long run can
   await expect(form.getByRole('progressbar', { name: 'Experiment progress' })).toBeVisible();
   await form.getByRole('button', { name: '■ Cancel' }).click();
   await expect(form.getByRole('status')).toHaveText(/^Experiment cancelled after/);
-  // A fresh worker takes the next one.
+  // A fresh worker takes the next one: the proxy's 3,000 connections all land on one member.
+  await form.getByLabel('Behind a proxy').check();
+  await form.getByLabel(/Proxy address/).fill('198.51.100.7');
   await runExperiment(page, '3000');
+  await expect(page.getByRole('status').filter({ hasText: /3 bulk runs in/ })).toContainText(
+    'from behind the proxy 198.51.100.7',
+  );
   const counts = await countsOf(page);
   expect(
     Object.values(counts)
       .map((c) => c.SourceIP)
-      .sort(),
+      .sort((a, b) => (a ?? 0) - (b ?? 0)),
   ).toEqual([0, 3000]);
 });
 
@@ -181,7 +186,14 @@ test('distribution experiment at 1,000,000 connections, three modes, in the brow
   await page.getByRole('form', { name: 'Distribution experiment' }).getByLabel('Many addresses').check();
   await runExperiment(page, '1000000', 280_000);
   const counts = await countsOf(page);
-  for (const mode of MODES) expect(Object.values(counts).reduce((sum, c) => sum + (c[mode] ?? 0), 0)).toBe(1_000_000);
+  const footer = await footerOf(page);
+  for (const mode of MODES) {
+    const placed = footer['New flows']?.[mode] ?? 0;
+    expect(Object.values(counts).reduce((sum, c) => sum + (c[mode] ?? 0), 0)).toBe(placed);
+    expect(placed + (footer['Not hashed']?.[mode] ?? 0)).toBe(1_000_000);
+    // 200 hosts with their connections one after another: every one is a new flow.
+    expect(placed).toBe(1_000_000);
+  }
   const caption = await page
     .getByRole('status')
     .filter({ hasText: /3 bulk runs in/ })

@@ -1,5 +1,5 @@
 import type { ModeOutcome } from '../../sim/service';
-import { distributionChart, formatCount, formatPercent, SMALL_MULTIPLE } from './chartData';
+import { type ChartSize, distributionChart, formatCount, formatPercent, SMALL_MULTIPLE } from './chartData';
 
 /**
  * One small multiple: connections per pool member (bars, with their counts), the even share (a
@@ -7,8 +7,16 @@ import { distributionChart, formatCount, formatPercent, SMALL_MULTIPLE } from '.
  * counts, which sit at the same height when the spread is even), on a y scale shared with its neighbours (`yMax`). A member probed down is drawn
  * hatched: it takes no new flow and is left out of the even share.
  */
-export function DistributionChart({ run, yMax }: { run: ModeOutcome; yMax: number }) {
-  const m = distributionChart(run, yMax, SMALL_MULTIPLE);
+export function DistributionChart({
+  run,
+  yMax,
+  size = SMALL_MULTIPLE,
+}: {
+  run: ModeOutcome;
+  yMax: number;
+  size?: ChartSize;
+}) {
+  const m = distributionChart(run, yMax, size);
   const { width, height } = m.size;
   const summary = `${run.mode}: ${run.members.map((b) => `${b.member} ${formatCount(b.count)}`).join(', ')}; even share ${formatCount(Math.round(m.even))}`;
   return (
@@ -43,15 +51,17 @@ export function DistributionChart({ run, yMax }: { run: ModeOutcome; yMax: numbe
               {formatCount(b.count)}
             </text>
           )}
-          <text
-            className="dist-member"
-            x={b.labelX}
-            y={m.plot.bottom + 12}
-            textAnchor={m.slantLabels ? 'end' : 'middle'}
-            transform={m.slantLabels ? `rotate(-25 ${b.labelX} ${m.plot.bottom + 12})` : undefined}
-          >
-            {b.member}
-          </text>
+          {m.memberLabels && (
+            <text
+              className="dist-member"
+              x={b.labelX}
+              y={m.plot.bottom + 12}
+              textAnchor={m.slantLabels ? 'end' : 'middle'}
+              transform={m.slantLabels ? `rotate(-25 ${b.labelX} ${m.plot.bottom + 12})` : undefined}
+            >
+              {b.member}
+            </text>
+          )}
         </g>
       ))}
       <line className="dist-axis" x1={m.plot.left} x2={m.plot.right} y1={m.plot.bottom} y2={m.plot.bottom} />

@@ -2,22 +2,19 @@ import { useEffect, useMemo } from 'react';
 import { experimentRules, MAX_EXPERIMENT_CONNECTIONS } from '../../scenario/experiment';
 import type { ExperimentResult, ModeOutcome } from '../../sim/service';
 import { useAppStore } from '../store';
-import { formatCount, formatP, formatPercent, formatRatio, sharedMax, verdict } from './chartData';
+import { formatCount, formatP, formatPercent, formatRatio, sharedMax, smallMultipleSize, verdict } from './chartData';
 import { DistributionChart } from './DistributionChart';
 import { useExperimentStore } from './experimentStore';
 import { ProgressBar } from './ProgressBar';
+import { useWidth } from './useWidth';
 
 /** What each mode hashes (seeds/002 "Load balancing"). */
-const TUPLE: Record<ModeOutcome['mode'], string> = {
-  Default: '5-tuple',
-  SourceIPProtocol: '3-tuple: source IP, destination IP, protocol',
-  SourceIP: '2-tuple: source IP, destination IP',
+const TUPLE: Record<ModeOutcome['mode'], { short: string; long: string }> = {
+  Default: { short: '5-tuple', long: 'source IP and port, destination IP and port, protocol' },
+  SourceIPProtocol: { short: '3-tuple', long: 'source IP, destination IP, protocol' },
+  SourceIP: { short: '2-tuple', long: 'source IP, destination IP' },
 };
-const SHORT: Record<ModeOutcome['mode'], string> = {
-  Default: 'Default',
-  SourceIPProtocol: 'SourceIPProtocol',
-  SourceIP: 'SourceIP',
-};
+const GAP = 14;
 
 /**
  * The distribution experiment (issue 8): choose a rule, who connects and how many times, and see
@@ -71,10 +68,16 @@ export function ExperimentPanel() {
             {rules.length === 0 && <option value="">No load-balancing rule</option>}
             {rules.map((r) => (
               <option key={r.key} value={r.key}>
-                {r.key} · {r.frontendAddress}:{r.port} → {r.pool} ({r.members.length})
+                {r.key} · {r.frontendAddress}:{r.port}
               </option>
             ))}
           </select>
+          {rule !== undefined && (
+            <span className="analysis-hint">
+              {rule.sku} · {rule.protocol === 'Tcp' ? 'TCP' : 'UDP'} · {rule.pool}: {rule.members.length} member
+              {rule.members.length === 1 ? '' : 's'} · now {rule.loadDistribution}
+            </span>
+          )}
         </label>
         <fieldset className="analysis-population" disabled={running}>
           <legend>Clients</legend>
@@ -136,11 +139,14 @@ export function ExperimentPanel() {
         </label>
         <div className="analysis-actions">
           {running ? (
-            <button type="button" className="button button-danger" onClick={() => store().cancel()}>
+            // Keyed apart from the submit button: were React to reuse one element, the click that
+            // cancels would end on a submit button and start the experiment again.
+            <button key="cancel" type="button" className="button button-danger" onClick={() => store().cancel()}>
               ■ Cancel
             </button>
           ) : (
             <button
+              key="run"
               type="submit"
               className="button button-primary"
               disabled={disabledWhy !== undefined}
@@ -148,11 +154,6 @@ export function ExperimentPanel() {
             >
               Run experiment
             </button>
-          )}
-          {rule !== undefined && !running && (
-            <span className="muted">
-              {rule.sku} · {rule.protocol}
-            </span>
           )}
         </div>
         {running && progress !== null && <ProgressBar progress={progress} startedAt={startedAt} />}
@@ -193,6 +194,8 @@ function populationText(result: ExperimentResult): string {
 
 function ExperimentResults({ result, seconds }: { result: ExperimentResult; seconds: number }) {
   const yMax = sharedMax(result.runs);
+  const [ref, width] = useWidth<HTMLDivElement>();
+  const size = smallMultipleSize(width, GAP);
   const members = result.rule.members;
   return (
     <>
@@ -200,13 +203,18 @@ function ExperimentResults({ result, seconds }: { result: ExperimentResult; seco
         <strong>{result.rule.key}</strong> · {formatCount(result.spec.connections)} connections {populationText(result)}{' '}
         · seed {result.seed} · 3 bulk runs in {seconds.toFixed(1)} s
       </p>
-      <div className="small-multiples">
+      <div className="small-multiples" ref={ref} style={{ gap: `10px ${GAP}px` }}>
         {result.runs.map((run) => (
-          <figure key={run.mode} className="small-multiple" aria-label={`${run.mode} distribution`}>
-            <figcaption>
-              <strong>{SHORT[run.mode]}</strong> <span className="muted">{TUPLE[run.mode]}</span>
+          <figure
+            key={run.mode}
+            className="small-multiple"
+            aria-label={`${run.mode} distribution`}
+            style={{ width: size.width }}
+          >
+            <figcaption title={`${run.mode} hashes the ${TUPLE[run.mode].short}: ${TUPLE[run.mode].long}`}>
+              <strong>{run.mode}</strong> <span className="muted">{TUPLE[run.mode].short}</span>
             </figcaption>
-            <DistributionChart run={run} yMax={yMax} />
+            <DistributionChart run={run} yMax={yMax} size={size} />
             <dl className="spread" aria-label={`Spread, ${run.mode}`}>
               <div>
                 <dt>max/min</dt>

@@ -1,29 +1,15 @@
-import { type MouseEvent, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { type MouseEvent, useEffect, useState } from 'react';
 import type { KeptSummary, ProbeAttempts } from '../../sim/service';
 import { useRunStore } from '../run/runStore';
 import { callWorker } from '../run/simClient';
 import { eventMarks, type TimelineRow, timeAt, timeAxis, timelineRows } from './timelineData';
+import { useWidth } from './useWidth';
 
 const LABEL_W = 190;
-const RIGHT = 16;
+const RIGHT = 26;
 const ROW_H = 36;
 const LANE_H = 13;
 const AXIS_H = 22;
-
-/** The width of an element, following its resizes. */
-function useWidth<T extends HTMLElement>(): [React.RefObject<T | null>, number] {
-  const ref = useRef<T>(null);
-  const [width, setWidth] = useState(0);
-  useLayoutEffect(() => {
-    const el = ref.current;
-    if (el === null) return;
-    setWidth(el.clientWidth);
-    const observer = new ResizeObserver(() => setWidth(el.clientWidth));
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, []);
-  return [ref, width];
-}
 
 /** The kept run's probe attempts, read once per run from the worker (none for a bulk run). */
 function useAttempts(summary: KeptSummary | null): ProbeAttempts | null {
@@ -110,6 +96,11 @@ export function ProbeTimeline() {
           : attempts === null
             ? 'Reading the probe attempts…'
             : `${attempts.total.toLocaleString('en')} probe attempts${attempts.total > attempts.attempts.length ? ` (the first ${attempts.attempts.length.toLocaleString('en')} shown)` : ''}. Click the timeline to move playback there.`}
+        <span className="timeline-legend" aria-hidden="true">
+          <span className="legend-swatch is-up" /> up <span className="legend-swatch is-down" /> down{' '}
+          <span className="legend-tick is-ok" /> success <span className="legend-tick is-failed" /> failure{' '}
+          <span className="legend-rule is-event" /> event <span className="legend-rule is-cursor" /> playback
+        </span>
       </p>
       {rows.length === 0 ? (
         <p className="muted analysis-empty">No health probe watches a pool member in this scenario.</p>

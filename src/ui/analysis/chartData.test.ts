@@ -80,7 +80,11 @@ describe('distributionChart', () => {
     const many = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`member-${i}-nic1`, 125_000]));
     const crowded = distributionChart(outcome('Default', many), 200_000, SMALL_MULTIPLE);
     expect(crowded.slantLabels).toBe(true);
+    expect(crowded.memberLabels).toBe(true);
     expect(crowded.dataLabels).toBe(false);
+    const pool = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`vm${i}-nic1`, 100]));
+    expect(distributionChart(outcome('Default', pool), 200, SMALL_MULTIPLE).memberLabels).toBe(false);
+    expect(m.memberLabels).toBe(true);
   });
 });
 

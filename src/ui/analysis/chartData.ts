@@ -15,8 +15,15 @@ export interface ChartSize {
 export const SMALL_MULTIPLE: ChartSize = {
   width: 250,
   height: 176,
-  margin: { top: 18, right: 8, bottom: 30, left: 42 },
+  margin: { top: 18, right: 8, bottom: 30, left: 36 },
 };
+
+/** Three small multiples side by side in `available` pixels (`gap` between), none under 170. */
+export function smallMultipleSize(available: number, gap: number, count = 3): ChartSize {
+  if (available <= 0) return SMALL_MULTIPLE;
+  const width = Math.max(170, Math.min(320, Math.floor((available - gap * (count - 1)) / count)));
+  return { ...SMALL_MULTIPLE, width };
+}
 
 export interface Bar {
   readonly member: string;
@@ -47,8 +54,10 @@ export interface DistributionChartModel {
   readonly ticks: readonly Tick[];
   /** The plot's box inside the margins. */
   readonly plot: { readonly left: number; readonly right: number; readonly top: number; readonly bottom: number };
-  /** Members' names are drawn slanted when they do not fit under their bar. */
+  /** Members' names are drawn slanted when they do not fit under their bar… */
   readonly slantLabels: boolean;
+  /** …and not at all when even slanted they would overlap (the table has them). */
+  readonly memberLabels: boolean;
   /** Counts are printed over the bars when they fit (the table below always has them). */
   readonly dataLabels: boolean;
 }
@@ -109,6 +118,8 @@ export function distributionChart(run: ModeOutcome, yMax: number, size: ChartSiz
     ticks,
     plot,
     slantLabels: run.members.some((m) => textWidth(m.member) > step - 2),
+    // A slanted label needs about its type size of step to clear its neighbour.
+    memberLabels: step >= 12,
     dataLabels: run.members.every((m) => textWidth(m.count.toLocaleString('en')) <= step),
   };
   return model;
