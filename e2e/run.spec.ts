@@ -358,6 +358,8 @@ test('Follow pans the canvas to keep the playing packet in view, and panning by 
   page,
   baseURL,
 }) => {
+  // Plays for seconds at a time: more than the default 30 s on a loaded machine.
+  test.setTimeout(90_000);
   await open(page, baseURL, library('hairpin-one-backend'));
   await run(page);
   const follow = playback(page).getByRole('button', { name: 'Follow' });

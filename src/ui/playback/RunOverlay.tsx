@@ -466,6 +466,8 @@ function Camera({ graph }: { graph: CanvasGraph }) {
 
 /** Screen pixels kept clear around the packet's element when following it (and the bar below). */
 const FOLLOW_MARGIN = 24;
+/** About the packet token's size at 1× (run.css `.packet-token`: two lines, the addresses). */
+const TOKEN_SIZE = { width: 240, height: 44 };
 const FOLLOW_BOTTOM = 84;
 
 /**
@@ -498,8 +500,17 @@ function FollowPacket({ graph }: { graph: CanvasGraph }) {
     if (!follow || current === null || width === 0 || height === 0) return;
     const to = boxOfElement(graph, current.event.element);
     if (to === null) return;
-    const target = { ...to, height: to.height + 70 };
     const { x: tx, y: ty, zoom } = getViewport();
+    // The element and the packet resting under it (its label is wider than most nodes).
+    const grow = Math.min(3, Math.max(1, 1 / zoom));
+    const tokenWidth = TOKEN_SIZE.width * grow;
+    const left = Math.min(to.x, to.x + to.width / 2 - tokenWidth / 2);
+    const target = {
+      x: left,
+      y: to.y,
+      width: Math.max(to.x + to.width, to.x + to.width / 2 + tokenWidth / 2) - left,
+      height: to.height + 10 + TOKEN_SIZE.height * grow,
+    };
     const view = {
       left: (FOLLOW_MARGIN - tx) / zoom,
       top: (FOLLOW_MARGIN - ty) / zoom,
