@@ -16,7 +16,11 @@ export default defineConfig({
         codeSplitting: {
           groups: [
             { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/ },
-            { name: 'flow', test: /node_modules[\\/](@xyflow|d3-[a-z]+|classcat)[\\/]/ },
+            // Only the d3 modules React Flow uses: the charts' (d3-scale, d3-format…) stay in their lazy chunks.
+            {
+              name: 'flow',
+              test: /node_modules[\\/](@xyflow|classcat|d3-(color|dispatch|drag|ease|interpolate|selection|timer|transition|zoom))[\\/]/,
+            },
           ],
         },
       },
