@@ -161,7 +161,12 @@ test('distribution experiment: bad input is refused by field, and a long run can
   await expect(form.getByLabel('Prefix')).toHaveValue('203.0.113.0/24');
   await form.getByLabel(/^Connections/).fill('1000000');
   await form.getByRole('button', { name: 'Run experiment' }).click();
-  await expect(form.getByRole('progressbar', { name: 'Experiment progress' })).toBeVisible();
+  const bar = form.getByRole('progressbar', { name: 'Experiment progress' });
+  await expect(bar).toBeVisible();
+  // The engine's progress hook moves the bar within the first run.
+  await expect(form.getByRole('status')).toContainText(/Default: run 1 of 3, [1-9]\d? %/, { timeout: 30_000 });
+  await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow'))).toBeGreaterThan(0);
+  await shot(page, 'analysis-progress');
   await form.getByRole('button', { name: '■ Cancel' }).click();
   await expect(form.getByRole('status')).toHaveText(/^Experiment cancelled after/);
   // A fresh worker takes the next one: the proxy's 3,000 connections all land on one member.

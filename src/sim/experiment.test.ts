@@ -43,12 +43,22 @@ describe('runExperiment', () => {
     );
     if (!result.valid) throw new Error(JSON.stringify(result.errors));
     expect(result.runs.map((r) => r.mode)).toEqual(['Default', 'SourceIPProtocol', 'SourceIP']);
-    expect(progress.map((p) => `${p.done}/${p.runs} ${p.mode}`)).toEqual([
+    // Each run's start, the engine's reports within it (ending at 1), and the end.
+    expect(progress.filter((p) => p.fraction === 0).map((p) => `${p.done}/${p.runs} ${p.mode}`)).toEqual([
       '0/3 Default',
       '1/3 SourceIPProtocol',
       '2/3 SourceIP',
       '3/3 null',
     ]);
+    for (const [i, mode] of ['Default', 'SourceIPProtocol', 'SourceIP'].entries()) {
+      const mine = progress.filter((p) => p.mode === mode).map((p) => p.fraction);
+      expect(
+        mine.every((f, k) => k === 0 || f >= (mine[k - 1] ?? 0)),
+        `${mode} monotone`,
+      ).toBe(true);
+      expect(mine.at(-1)).toBe(1);
+      expect(progress.filter((p) => p.mode === mode).every((p) => p.done === i)).toBe(true);
+    }
     for (const r of result.runs) {
       expect(r.total).toBe(3000);
       expect(r.members.map((m) => m.member)).toEqual(['web01-nic1', 'web02-nic1']);

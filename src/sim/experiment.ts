@@ -93,8 +93,8 @@ export interface ExperimentProgress {
   readonly runs: number;
   /** The mode running now (null when done). */
   readonly mode: LoadDistribution | null;
-  /** Progress inside the current run, 0–1, when the engine reports it; null when it does not. */
-  readonly fraction: number | null;
+  /** Progress inside the current run, 0–1 (the engine's connections ended of those asked for). */
+  readonly fraction: number;
 }
 export type ExperimentProgressListener = (progress: ExperimentProgress) => unknown;
 
@@ -251,7 +251,8 @@ export function runExperiment(
   const runs: ModeOutcome[] = [];
   let seed = 0;
   for (const [i, mode] of DISTRIBUTION_MODES.entries()) {
-    onProgress?.({ done: i, runs: DISTRIBUTION_MODES.length, mode, fraction: null });
+    const total = DISTRIBUTION_MODES.length;
+    onProgress?.({ done: i, runs: total, mode, fraction: 0 });
     const variant = deriveExperiment(scenario, spec, mode);
     if (!variant.ok) return invalid(variant.error);
     // The variant is a new document: it goes through the one pipeline like any input.
@@ -260,7 +261,19 @@ export function runExperiment(
       return { valid: false, errors: loaded.errors, warnings: loaded.warnings };
     let result: BulkResult;
     try {
-      result = runScenarioBulk(loaded.scenario);
+      result = runScenarioBulk(loaded.scenario, {
+        // The engine's hook (counted in events, read-only): connections ended of those asked for.
+        onProgress:
+          onProgress === undefined
+            ? undefined
+            : (p) =>
+                onProgress({
+                  done: i,
+                  runs: total,
+                  mode,
+                  fraction: p.done ? 1 : p.connectionsTotal === 0 ? 0 : p.connectionsDone / p.connectionsTotal,
+                }),
+      });
     } catch (error) {
       // The engine refuses to invent a port: every one of the host's range is held by a connection
       // still under way (SYNs that time out hold theirs for minutes).
@@ -290,6 +303,6 @@ export function runExperiment(
       remap: remapOf(seed, mode, rule, spec.population, spec.connections, candidates, REMAP_SAMPLE, os),
     });
   }
-  onProgress?.({ done: DISTRIBUTION_MODES.length, runs: DISTRIBUTION_MODES.length, mode: null, fraction: null });
+  onProgress?.({ done: DISTRIBUTION_MODES.length, runs: DISTRIBUTION_MODES.length, mode: null, fraction: 0 });
   return { valid: true, rule, spec, seed, runs };
 }

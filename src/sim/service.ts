@@ -78,7 +78,8 @@ export interface SimService {
   /**
    * A distribution experiment (src/sim/experiment.ts): the scenario's variant for `spec` run in
    * bulk mode once per hash mode, with connections per member, the spread and the remap fractions.
-   * Keeps nothing: the kept run, if any, stays as it was. `onProgress` is told as each run starts.
+   * Keeps nothing: the kept run, if any, stays as it was. `onProgress` is told as each run starts,
+   * how far the engine is within it (at most every `PROGRESS_INTERVAL_MS`), and at the end.
    */
   experiment(
     input: unknown,
@@ -297,7 +298,15 @@ function experimentOn(
   if (loaded.scenario === null || loaded.errors.length > 0) {
     return { valid: false, errors: loaded.errors, warnings: loaded.warnings };
   }
-  return runExperiment(loaded.scenario, spec, onProgress);
+  if (onProgress === undefined) return runExperiment(loaded.scenario, spec);
+  // Each run's start and the end always go to the page; between them, one report per interval.
+  let last = Number.NEGATIVE_INFINITY;
+  return runExperiment(loaded.scenario, spec, (p) => {
+    const now = Date.now();
+    if (p.fraction !== 0 && p.mode !== null && now - last < PROGRESS_INTERVAL_MS) return;
+    last = now;
+    onProgress(p);
+  });
 }
 
 export function createSimService(): SimService {

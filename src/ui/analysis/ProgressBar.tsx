@@ -11,13 +11,10 @@ function useElapsed(start: number): number {
   return Math.max(0, now - start) / 1000;
 }
 
-/** The share of the experiment done: finished runs, plus the current run's part when the engine says it. */
-export const progressShare = (p: ExperimentProgress): number => Math.min(1, (p.done + (p.fraction ?? 0)) / p.runs);
+/** The share of the experiment done: finished runs, plus the current run's part. */
+export const progressShare = (p: ExperimentProgress): number => Math.min(1, (p.done + p.fraction) / p.runs);
 
-/**
- * An experiment's progress: which run of how many, and (when the engine reports it) how far the
- * current one is. Kept small so that it can take the engine's progress hook when it reports one.
- */
+/** An experiment's progress: which run of how many, and how far the engine is in the current one. */
 export function ProgressBar({ progress, startedAt }: { progress: ExperimentProgress; startedAt: number }) {
   const elapsed = useElapsed(startedAt);
   const share = progressShare(progress);
@@ -30,13 +27,15 @@ export function ProgressBar({ progress, startedAt }: { progress: ExperimentProgr
         aria-label="Experiment progress"
         aria-valuemin={0}
         aria-valuemax={100}
-        aria-valuenow={Math.round(share * 100)}
+        aria-valuenow={Math.round(share * 1000) / 10}
       >
         <div className="progress-fill" style={{ width: `${share * 100}%` }} />
       </div>
       <span>
-        {progress.mode === null ? 'Finishing' : `${progress.mode}: run ${run} of ${progress.runs}`} …{' '}
-        {elapsed.toFixed(1)} s
+        {progress.mode === null
+          ? 'Finishing'
+          : `${progress.mode}: run ${run} of ${progress.runs}, ${Math.floor(progress.fraction * 100)} %`}{' '}
+        … {elapsed.toFixed(1)} s
       </span>
     </div>
   );

@@ -128,7 +128,7 @@ export const useExperimentStore = create<ExperimentState>()((set, get) => ({
     }
     set({
       status: 'running',
-      progress: { done: 0, runs: 3, mode: 'Default', fraction: null },
+      progress: { done: 0, runs: 3, mode: 'Default', fraction: 0 },
       startedAt: now(),
       message: null,
       errors: [],
