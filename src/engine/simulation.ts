@@ -1339,13 +1339,25 @@ export class Simulation {
     });
   }
 
-  private allocatePort(host: Host, protocol: string): number {
+  /**
+   * A free ephemeral port of the host's range: seeded draws, as a guest's randomised port choice;
+   * when a nearly full range makes the draws miss, a scan from one more draw, so a free port is
+   * always found; null when every port of the range is held (the connection then fails with
+   * GUEST_NO_EPHEMERAL_PORT, as connect() does).
+   */
+  private allocatePort(host: Host, protocol: string): number | null {
     const { min, max } = ephemeralRange(host.os);
     for (let i = 0; i < 1000; i++) {
       const port = nextInt(this.prng, min, max);
       if (!host.usedPorts.has(portKey(protocol, port))) return port;
     }
-    throw new Error(`${host.id}: no free ephemeral port`);
+    const span = max - min + 1;
+    const start = nextInt(this.prng, min, max) - min;
+    for (let k = 0; k < span; k++) {
+      const port = min + ((start + k) % span);
+      if (!host.usedPorts.has(portKey(protocol, port))) return port;
+    }
+    return null;
   }
 
   private synScheduleOf(host: Host): SynSchedule {
@@ -2746,7 +2758,8 @@ export class Simulation {
           this.hostIdle(host)
         ) {
           // The port is drawn here, once: a connection the fast path cannot take uses it below.
-          port = this.allocatePort(host, 'Tcp');
+          // An idle host holds no port, so a draw always finds one.
+          port = this.allocatePort(host, 'Tcp') as number;
           const fast = this.tryFast(t, traffic, host, c, h, chooseSourceAddress(host, t.destination), port);
           if (fast === true) return;
           ref = fast;
@@ -3112,6 +3125,18 @@ export class Simulation {
     }
     const src = chooseSourceAddress(host, t.destination);
     const port = t.protocol === 'Icmp' ? 0 : (t.sourcePort ?? drawnPort ?? this.allocatePort(host, t.protocol));
+    if (port === null) {
+      const { min, max } = ephemeralRange(host.os);
+      conn.outcome = t.protocol === 'Tcp' ? 'timeout' : 'unanswered';
+      conn.reason = {
+        code: 'GUEST_NO_EPHEMERAL_PORT',
+        at: host.id,
+        rule: null,
+        detail: `${host.name} has no free ${t.protocol} port: all ${max - min + 1} ephemeral ports (${min}–${max}) are held by open sockets, so the connection fails before a packet leaves.`,
+      };
+      this.finish(conn);
+      return;
+    }
     host.usedPorts.add(portKey(t.protocol, port));
     conn.source = { address: src, port };
     const sock: Socket = {

@@ -41,7 +41,13 @@ export type ReasonCode =
    * Project addition: a packet for another address reached a NIC without `enableIPForwarding` or a
    * guest without `ipForwarding` (a virtual appliance next hop that does not forward).
    */
-  | 'IP_FORWARDING_DISABLED';
+  | 'IP_FORWARDING_DISABLED'
+  /**
+   * Project addition: the client's guest has no free ephemeral port for the connection (every port
+   * of its range is held by an open socket), so connect() fails before a packet leaves
+   * (EADDRNOTAVAIL on Linux, WSAEADDRINUSE/WSAENOBUFS on Windows).
+   */
+  | 'GUEST_NO_EPHEMERAL_PORT';
 
 export type RuleKind =
   | 'securityRule'

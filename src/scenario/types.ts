@@ -325,6 +325,7 @@ export const REASON_CODES = [
   'IDLE_TIMEOUT',
   'NO_ANSWER',
   'IP_FORWARDING_DISABLED',
+  'GUEST_NO_EPHEMERAL_PORT',
 ] as const;
 export type CheckReasonCode = (typeof REASON_CODES)[number];
 

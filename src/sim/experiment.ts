@@ -259,30 +259,25 @@ export function runExperiment(
     const loaded = loadScenarioValue(variant.value);
     if (loaded.scenario === null || loaded.errors.length > 0)
       return { valid: false, errors: loaded.errors, warnings: loaded.warnings };
-    let result: BulkResult;
-    try {
-      result = runScenarioBulk(loaded.scenario, {
-        // The engine's hook (counted in events, read-only): connections ended of those asked for.
-        onProgress:
-          onProgress === undefined
-            ? undefined
-            : (p) =>
-                onProgress({
-                  done: i,
-                  runs: total,
-                  mode,
-                  fraction: p.done ? 1 : p.connectionsTotal === 0 ? 0 : p.connectionsDone / p.connectionsTotal,
-                }),
-      });
-    } catch (error) {
-      // The engine refuses to invent a port: every one of the host's range is held by a connection
-      // still under way (SYNs that time out hold theirs for minutes).
-      if (error instanceof Error && /no free ephemeral port/.test(error.message))
-        return invalid(
-          `connections: ${spec.connections.toLocaleString('en')} connections ran out of source ports on ${rule.key}: a connection holds its port until it ends, and these do not end quickly (run the scenario's traffic to see why). Try fewer connections or more addresses.`,
-        );
-      throw error;
-    }
+    const result: BulkResult = runScenarioBulk(loaded.scenario, {
+      // The engine's hook (counted in events, read-only): connections ended of those asked for.
+      onProgress:
+        onProgress === undefined
+          ? undefined
+          : (p) =>
+              onProgress({
+                done: i,
+                runs: total,
+                mode,
+                fraction: p.done ? 1 : p.connectionsTotal === 0 ? 0 : p.connectionsDone / p.connectionsTotal,
+              }),
+    });
+    // A connection holds its port until it ends, and SYNs that time out hold theirs for minutes:
+    // when the population's range runs out, the guest refuses the connection (GUEST_NO_EPHEMERAL_PORT).
+    if ((result.reasons.GUEST_NO_EPHEMERAL_PORT ?? 0) > 0)
+      return invalid(
+        `connections: ${spec.connections.toLocaleString('en')} connections ran out of source ports on ${rule.key}: a connection holds its port until it ends, and these do not end quickly (run the scenario's traffic to see why). Try fewer connections or more addresses.`,
+      );
     seed = result.seed;
     // The population's ports come from its OS's range (a client of the document keeps its OS).
     const from = loaded.scenario.traffic?.[0]?.from;

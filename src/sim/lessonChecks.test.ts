@@ -68,6 +68,7 @@ describe('the reason codes a check may name', () => {
       IDLE_TIMEOUT: true,
       NO_ANSWER: true,
       IP_FORWARDING_DISABLED: true,
+      GUEST_NO_EPHEMERAL_PORT: true,
     };
     expect([...REASON_CODES].sort()).toEqual(Object.keys(engine).sort());
   });
