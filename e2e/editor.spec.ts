@@ -440,4 +440,9 @@ test('zoom to fit, minimap and automatic layout', async ({ page }) => {
   });
   expect(layout).toBeGreaterThanOrEqual(10);
   await shot(page, 'editor-auto-layout');
+  // On a short canvas the minimap steps aside rather than cover what is left of it.
+  await page.setViewportSize({ width: 1440, height: 640 });
+  await expect(page.getByTestId('rf__minimap')).toHaveCount(0);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await expect(page.getByTestId('rf__minimap')).toBeVisible();
 });

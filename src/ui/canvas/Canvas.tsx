@@ -30,6 +30,12 @@ const BUSY = 120;
 /** Below this zoom node text would be under 6 px: nodes are drawn as blocks (app.css `.is-far`). */
 const FAR_ZOOM = 0.45;
 const isFar = (s: ReactFlowState) => s.transform[2] < FAR_ZOOM;
+/**
+ * Below this canvas height (an analysis tab or presenter mode makes the bottom panel tall) the
+ * minimap would cover a third of what is left, and the playback bar too: it steps aside.
+ */
+const MINIMAP_MIN_CANVAS_HEIGHT = 440;
+const roomForMinimap = (s: ReactFlowState) => s.height >= MINIMAP_MIN_CANVAS_HEIGHT;
 
 const MINIMAP_COLOR: { [kind: string]: string } = {
   vnet: '#d5eadb',
@@ -76,6 +82,7 @@ export function Canvas() {
     return next;
   }, [scenario]);
   const far = useStore(isFar);
+  const showMinimap = useStore(roomForMinimap);
   const boxes = useMemo(() => boxesOf(flow.nodes), [flow]);
   useEffect(() => {
     setEdgeIndex(
@@ -317,15 +324,17 @@ export function Canvas() {
         {!busy && <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />}
         <RunOverlay flow={flow} />
         <Controls showInteractive={false} />
-        <MiniMap<CanvasNode>
-          pannable
-          zoomable
-          nodeColor={minimapColor}
-          nodeStrokeWidth={0}
-          ariaLabel="Minimap"
-          style={MINIMAP_SIZE}
-          className="canvas-minimap"
-        />
+        {showMinimap && (
+          <MiniMap<CanvasNode>
+            pannable
+            zoomable
+            nodeColor={minimapColor}
+            nodeStrokeWidth={0}
+            ariaLabel="Minimap"
+            style={MINIMAP_SIZE}
+            className="canvas-minimap"
+          />
+        )}
       </ReactFlow>
     </div>
   );
