@@ -257,15 +257,60 @@ export function Header() {
                   useAppStore.getState().openFile(file.name, await file.text());
                 }}
               />
-              <button
-                type="button"
-                className="button button-with-icon"
-                title="Copy a link that opens this scenario"
-                onClick={() => void shareLink()}
-              >
-                <Icon d="M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1" />
-                Share link
-              </button>
+              <div className="share-anchor">
+                <button
+                  type="button"
+                  className="button button-with-icon"
+                  title="Copy a link that opens this scenario"
+                  onClick={() => void shareLink()}
+                >
+                  <Icon d="M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1" />
+                  Share link
+                </button>
+                {share !== null && (
+                  <div className="share-popover" role="dialog" aria-label="Share link">
+                    <p className="share-status" role="status">
+                      {share.copied ? 'Link copied' : 'Copy this link'} · {share.link.length.toLocaleString('en')}{' '}
+                      characters
+                    </p>
+                    <input
+                      className="share-link"
+                      type="text"
+                      readOnly
+                      value={share.link}
+                      aria-label="Share link"
+                      onFocus={(e) => e.target.select()}
+                    />
+                    <fieldset className="share-options">
+                      <legend className="visually-hidden">Link options</legend>
+                      <label>
+                        <input
+                          type="checkbox"
+                          checked={share.view}
+                          onChange={(e) => void shareLink({ view: e.target.checked, challenge: share.challenge })}
+                        />
+                        Read-only viewer (for slides and embedding)
+                      </label>
+                      {(hasSolution || share.challenge) && (
+                        <label>
+                          <input
+                            type="checkbox"
+                            checked={share.challenge}
+                            onChange={(e) => void shareLink({ view: share.view, challenge: e.target.checked })}
+                          />
+                          Challenge: the lesson without its solution
+                        </label>
+                      )}
+                    </fieldset>
+                    <p className="muted share-note">
+                      The scenario travels in the link’s fragment: it never reaches a server.
+                    </p>
+                    <button type="button" className="button button-small" onClick={() => setShare(null)}>
+                      Close
+                    </button>
+                  </div>
+                )}
+              </div>
             </div>
             <div className="toolbar-group toolbar-edit">
               <button
@@ -310,46 +355,6 @@ export function Header() {
           </>
         )}
       </div>
-      {share !== null && (
-        <div className="share-popover" role="dialog" aria-label="Share link">
-          <p className="share-status" role="status">
-            {share.copied ? 'Link copied' : 'Copy this link'} · {share.link.length.toLocaleString('en')} characters
-          </p>
-          <input
-            className="share-link"
-            type="text"
-            readOnly
-            value={share.link}
-            aria-label="Share link"
-            onFocus={(e) => e.target.select()}
-          />
-          <fieldset className="share-options">
-            <legend className="visually-hidden">Link options</legend>
-            <label>
-              <input
-                type="checkbox"
-                checked={share.view}
-                onChange={(e) => void shareLink({ view: e.target.checked, challenge: share.challenge })}
-              />
-              Read-only viewer (for slides and embedding)
-            </label>
-            {(hasSolution || share.challenge) && (
-              <label>
-                <input
-                  type="checkbox"
-                  checked={share.challenge}
-                  onChange={(e) => void shareLink({ view: share.view, challenge: e.target.checked })}
-                />
-                Challenge: the lesson without its solution
-              </label>
-            )}
-          </fieldset>
-          <p className="muted share-note">The scenario travels in the link’s fragment: it never reaches a server.</p>
-          <button type="button" className="button button-small" onClick={() => setShare(null)}>
-            Close
-          </button>
-        </div>
-      )}
     </header>
   );
 }
