@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { expect, type Locator, type Page, test } from '@playwright/test';
-import { failOnConsoleErrors, shot } from './support';
+import { failOnConsoleErrors, fromFileMenu, shot } from './support';
 
 failOnConsoleErrors();
 const node = (page: Page, name: string) => page.getByRole('group', { name, exact: true });
@@ -58,7 +58,7 @@ test('palette items are dragged onto the canvas with the mouse, or added with th
   await shot(page, 'editor-dropped-vm');
 
   // Dropped outside every subnet, a VM is refused with the reason.
-  await page.getByRole('button', { name: 'New' }).click();
+  await fromFileMenu(page, 'New');
   await drag(page, await centre(palette(page).getByRole('button', { name: 'Virtual machine' })), {
     x: box.x + 40,
     y: box.y + 40,
@@ -307,7 +307,7 @@ test('copy in one tab, paste in another through the system clipboard; garbage is
   await expect(node(other, 'Network interface web01-nic2')).toContainText('10.2.1.5');
 
   // Another scenario: a new, empty one takes the VM with its own name.
-  await other.getByRole('button', { name: 'New' }).click();
+  await fromFileMenu(other, 'New');
   await other.locator('.react-flow__pane').click({ position: { x: 40, y: 40 } });
   await other.keyboard.press('Control+v');
   await expect(node(other, 'Virtual machine web01')).toBeVisible();
@@ -358,7 +358,7 @@ test('save a file, start a new scenario, open the file again; broken files never
   await freshLab(page);
   await palette(page).getByRole('button', { name: 'Virtual machine' }).click();
   const download = page.waitForEvent('download');
-  await page.getByRole('button', { name: 'Save' }).click();
+  await fromFileMenu(page, 'Save');
   const file = await download;
   expect(file.suggestedFilename()).toBe('ilb-lab-seeds-003.hairpin.json');
   const path = info.outputPath('saved.json');
@@ -366,20 +366,20 @@ test('save a file, start a new scenario, open the file again; broken files never
   const saved = JSON.parse(await readFile(path, 'utf8')) as { virtualMachines: { name: string }[] };
   expect(saved.virtualMachines.map((v) => v.name)).toEqual(['web01', 'vm1']);
 
-  await page.getByRole('button', { name: 'New' }).click();
+  await fromFileMenu(page, 'New');
   await expect(node(page, 'Virtual machine web01')).toHaveCount(0);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Untitled scenario');
   await shot(page, 'editor-new');
 
   const chooser = page.waitForEvent('filechooser');
-  await page.getByRole('button', { name: 'Open…' }).click();
+  await fromFileMenu(page, 'Open…');
   await (await chooser).setFiles(path);
   await expect(node(page, 'Virtual machine vm1')).toBeVisible();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('ILB lab (seeds/003)');
 
   // Not JSON: the error says where, and the open scenario stays.
   let opened = page.waitForEvent('filechooser');
-  await page.getByRole('button', { name: 'Open…' }).click();
+  await fromFileMenu(page, 'Open…');
   await (await opened).setFiles({
     name: 'broken.json',
     mimeType: 'application/json',
@@ -395,7 +395,7 @@ test('save a file, start a new scenario, open the file again; broken files never
     loadBalancers: [{ ...(saved as never as { loadBalancers: object[] }).loadBalancers[0], sku: 'Premium' }],
   };
   opened = page.waitForEvent('filechooser');
-  await page.getByRole('button', { name: 'Open…' }).click();
+  await fromFileMenu(page, 'Open…');
   await (await opened).setFiles({
     name: 'bad.json',
     mimeType: 'application/json',

@@ -11,7 +11,7 @@ import { expect, type Page, test } from '@playwright/test';
 import { loadScenarioLink } from '../src/scenario';
 import { createShareLink } from '../src/scenario/shareLink';
 import type { Scenario } from '../src/scenario/types';
-import { failOnConsoleErrors, shot } from './support';
+import { failOnConsoleErrors, fromFileMenu, shot } from './support';
 
 failOnConsoleErrors();
 
@@ -149,7 +149,7 @@ test('the library browser lists the scenarios, filters them, and opens one witho
   await page.getByRole('group', { name: 'Virtual machine web01', exact: true }).click();
   await inspector(page).getByLabel('os').selectOption('linux');
 
-  await page.getByRole('button', { name: 'Library' }).click();
+  await fromFileMenu(page, 'Library…');
   const dialog = page.getByRole('dialog', { name: 'Scenario library' });
   await expect(dialog).toBeVisible();
   const list = dialog.getByRole('list', { name: 'Library scenarios' });
@@ -180,7 +180,7 @@ test('the library says so when a file cannot be fetched, and keeps the scenario'
   // Served, but not a scenario (an HTTP error would also log a console error, which fails the test).
   await page.route('**/library/nsg-blocks-data-port.json', (route) => route.fulfill({ status: 200, body: '<html>' }));
   await page.goto('/');
-  await page.getByRole('button', { name: 'Library' }).click();
+  await fromFileMenu(page, 'Library…');
   const dialog = page.getByRole('dialog', { name: 'Scenario library' });
   await dialog.getByRole('button', { name: 'Open An NSG rule blocks the data port' }).click();
   await expect(dialog.getByRole('alert')).toContainText('library/nsg-blocks-data-port.json could not be read:');
@@ -190,7 +190,7 @@ test('the library says so when a file cannot be fetched, and keeps the scenario'
 
   await page.route('**/library/index.json', (route) => route.fulfill({ status: 200, body: '{"truncated' }));
   await page.reload();
-  await page.getByRole('button', { name: 'Library' }).click();
+  await fromFileMenu(page, 'Library…');
   const reopened = page.getByRole('dialog', { name: 'Scenario library' });
   await expect(reopened.getByRole('alert')).toContainText('The library could not be loaded: index.json is not JSON');
   // Try again reads it afresh.
@@ -265,7 +265,7 @@ async function inspectPng(page: Page, bytes: Buffer) {
 test('Export PNG downloads the whole canvas with its nodes drawn', async ({ page, baseURL }) => {
   await page.goto(linkTo(baseURL, library('nsg-blocks-data-port')));
   const downloading = page.waitForEvent('download');
-  await page.getByRole('button', { name: 'Export PNG' }).click();
+  await fromFileMenu(page, 'Export PNG');
   const download = await downloading;
   expect(download.suggestedFilename()).toBe('an-nsg-rule-blocks-the-data-port.png');
   const bytes = readFileSync(await download.path());

@@ -202,3 +202,73 @@ test('a scenario without layout is still drawn, every element apart', async ({ p
   }
   await shot(page, 'auto-layout');
 });
+
+test('the header: a File menu driven by keys and mouse, the whole title, nothing overlapping', async ({
+  page,
+  baseURL,
+}) => {
+  const title = 'All probes down: Basic ends established flows, Standard keeps them';
+  await page.goto(linkTo(baseURL, renamedLab('web01', title)));
+  const heading = page.getByRole('heading', { level: 1 });
+  await expect(heading).toHaveText(title);
+  await expect(heading).toHaveAttribute('title', title);
+  // At 1440 px the whole title shows, not cut by the toolbar.
+  expect(await heading.evaluate((h) => h.scrollWidth <= h.clientWidth)).toBe(true);
+
+  const file = page.getByRole('button', { name: 'File', exact: true });
+  await expect(file).toHaveAttribute('aria-haspopup', 'menu');
+  await file.click();
+  const menu = page.getByRole('menu', { name: 'File' });
+  await expect(menu.getByRole('menuitem')).toHaveText(['New', 'Library…', 'Open…', 'Save', 'Export PNG']);
+  await expect(menu.getByRole('menuitem', { name: 'New' })).toBeFocused();
+  await shot(page, 'header-file-menu');
+  await page.keyboard.press('ArrowDown');
+  await expect(menu.getByRole('menuitem', { name: 'Library…' })).toBeFocused();
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('ArrowUp');
+  await expect(menu.getByRole('menuitem', { name: 'Export PNG' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(menu).toBeHidden();
+  await expect(file).toBeFocused();
+  await expect(file).toHaveAttribute('aria-expanded', 'false');
+
+  // From the keyboard: ArrowDown opens it, Enter picks the item.
+  await page.keyboard.press('ArrowDown');
+  await expect(menu.getByRole('menuitem', { name: 'New' })).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('dialog', { name: 'Scenario library' })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog', { name: 'Scenario library' })).toBeHidden();
+
+  // A click outside closes it without doing anything.
+  await file.click();
+  await expect(menu).toBeVisible();
+  await page.locator('.react-flow__pane').click({ position: { x: 30, y: 30 } });
+  await expect(menu).toBeHidden();
+  await expect(heading).toHaveText(title);
+
+  // Narrower windows: the title gives way (cut, with its tooltip), the controls never overlap.
+  for (const width of [1280, 1024]) {
+    await page.setViewportSize({ width, height: 800 });
+    const boxes = await page
+      .locator('.app-header .brand, .app-header h1, .app-header .header-actions button')
+      .evaluateAll((elements) =>
+        elements
+          .filter((e) => (e as HTMLElement).offsetParent !== null)
+          .map((e) => {
+            const r = e.getBoundingClientRect();
+            return { name: e.textContent ?? '', left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+          }),
+      );
+    for (const [i, a] of boxes.entries()) {
+      expect(a.right, `${a.name} inside the window at ${width}`).toBeLessThanOrEqual(width);
+      expect(a.bottom, `${a.name} inside the header at ${width}`).toBeLessThanOrEqual(52);
+      for (const b of boxes.slice(i + 1)) {
+        const overlap = a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom && b.top < a.bottom;
+        expect(overlap, `${a.name} overlaps ${b.name} at ${width}`).toBe(false);
+      }
+    }
+    await shot(page, `header-${width}`);
+  }
+});

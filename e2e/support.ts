@@ -18,3 +18,9 @@ export function failOnConsoleErrors(): void {
 
 /** A screenshot of the page in test-results/screenshots/<name>.png (kept as an artifact). */
 export const shot = (page: Page, name: string) => page.screenshot({ path: `test-results/screenshots/${name}.png` });
+
+/** Opens the header's File menu with the mouse and picks `item` in it. */
+export async function fromFileMenu(page: Page, item: string): Promise<void> {
+  await page.getByRole('button', { name: 'File', exact: true }).click();
+  await page.getByRole('menu', { name: 'File' }).getByRole('menuitem', { name: item, exact: true }).click();
+}

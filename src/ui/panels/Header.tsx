@@ -9,6 +9,7 @@ import { canvasPng } from '../workshop/exportPng';
 import { download, slugOf } from '../workshop/exportTable';
 import { usePresenterStore } from '../workshop/presenter';
 import { formatProblemCount } from './Inspector';
+import { MenuButton } from './MenuButton';
 
 const FIT = { padding: 0.08, maxZoom: 1.25 };
 
@@ -32,6 +33,15 @@ function saveFile(): void {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** A 24×24 line icon of the toolbar, drawn in the text's colour. */
+function Icon({ d }: { readonly d: string }) {
+  return (
+    <svg className="toolbar-icon" viewBox="0 0 24 24" aria-hidden="true">
+      <path d={d} />
+    </svg>
+  );
 }
 
 export interface ShareOptions {
@@ -125,29 +135,31 @@ export function Header() {
     }
   };
 
-  const workshopButtons = (
-    <div className="toolbar-group">
-      <button
-        type="button"
-        className="button"
-        title="Download the whole canvas as a PNG image"
-        disabled={exporting}
-        onClick={() => void exportPng()}
-      >
-        {exporting ? 'Exporting…' : 'Export PNG'}
-      </button>
-      <button
-        type="button"
-        className="button"
-        aria-pressed={presenter}
-        title="Presenter mode: large type, slow playback, a large event list (P)"
-        aria-keyshortcuts="P"
-        onClick={() => usePresenterStore.getState().toggle()}
-      >
-        Presenter
-      </button>
-    </div>
+  const presenterButton = (
+    <button
+      type="button"
+      className="button button-with-icon"
+      aria-pressed={presenter}
+      title="Presenter mode: large type, slow playback, a large event list (P)"
+      aria-keyshortcuts="P"
+      onClick={() => usePresenterStore.getState().toggle()}
+    >
+      <Icon d="M3 4h18v12H3zM12 16v4M8 20h8" />
+      Presenter
+    </button>
   );
+  const zoomToFit = (
+    <button
+      type="button"
+      className="button icon-only"
+      aria-label="Zoom to fit"
+      title="Zoom to fit: show the whole scenario"
+      onClick={() => fitView(FIT)}
+    >
+      <Icon d="M4 9V4h5M15 4h5v5M20 15v5h-5M9 20H4v-5" />
+    </button>
+  );
+  const shownTitle = title?.trim() ? title : 'Untitled scenario';
 
   return (
     <header className="app-header">
@@ -159,7 +171,9 @@ export function Header() {
         <span className="brand-name">Hairpin</span>
       </div>
       <div className="header-title">
-        <h1 className="scenario-title">{title?.trim() ? title : 'Untitled scenario'}</h1>
+        <h1 className="scenario-title" title={shownTitle}>
+          {shownTitle}
+        </h1>
         {viewer && (
           <span className="badge badge-viewer" title="Opened from a view-only link; nothing here is saved">
             Viewer
@@ -179,23 +193,56 @@ export function Header() {
       <div className="header-actions" role="toolbar" aria-label="Scenario actions">
         {viewer ? (
           <>
-            {workshopButtons}
-            <button type="button" className="button" onClick={editViewedScenario}>
+            <div className="toolbar-group">
+              <button
+                type="button"
+                className="button"
+                title="Download the whole canvas as a PNG image"
+                disabled={exporting}
+                onClick={() => void exportPng()}
+              >
+                {exporting ? 'Exporting…' : 'Export PNG'}
+              </button>
+              {zoomToFit}
+            </div>
+            <div className="toolbar-group">{presenterButton}</div>
+            <button type="button" className="button button-primary" onClick={editViewedScenario}>
               Open for editing
             </button>
           </>
         ) : (
           <>
-            <div className="toolbar-group toolbar-edit">
-              <button type="button" className="button" onClick={() => useAppStore.getState().newScenario()}>
-                New
-              </button>
-              <button type="button" className="button" onClick={() => useLibraryStore.getState().setOpen(true)}>
-                Library
-              </button>
-              <button type="button" className="button" onClick={() => fileInput.current?.click()}>
-                Open…
-              </button>
+            <div className="toolbar-group">
+              <MenuButton
+                label="File"
+                title="New, open, save, the library, export"
+                items={[
+                  {
+                    label: 'New',
+                    title: 'Start an empty scenario',
+                    onSelect: () => useAppStore.getState().newScenario(),
+                  },
+                  {
+                    label: 'Library…',
+                    title: 'The built-in scenarios and their lessons',
+                    onSelect: () => useLibraryStore.getState().setOpen(true),
+                  },
+                  {
+                    label: 'Open…',
+                    title: 'Open a scenario file',
+                    separatorBefore: true,
+                    onSelect: () => fileInput.current?.click(),
+                  },
+                  { label: 'Save', title: 'Download the scenario as a file', onSelect: saveFile },
+                  {
+                    label: 'Export PNG',
+                    title: 'Download the whole canvas as a PNG image',
+                    separatorBefore: true,
+                    disabled: exporting,
+                    onSelect: () => void exportPng(),
+                  },
+                ]}
+              />
               <input
                 ref={fileInput}
                 type="file"
@@ -210,12 +257,60 @@ export function Header() {
                   useAppStore.getState().openFile(file.name, await file.text());
                 }}
               />
-              <button type="button" className="button" onClick={saveFile}>
-                Save
-              </button>
-              <button type="button" className="button" onClick={() => void shareLink()}>
-                Share link
-              </button>
+              <div className="share-anchor">
+                <button
+                  type="button"
+                  className="button button-with-icon"
+                  title="Copy a link that opens this scenario"
+                  onClick={() => void shareLink()}
+                >
+                  <Icon d="M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1" />
+                  Share link
+                </button>
+                {share !== null && (
+                  <div className="share-popover" role="dialog" aria-label="Share link">
+                    <p className="share-status" role="status">
+                      {share.copied ? 'Link copied' : 'Copy this link'} · {share.link.length.toLocaleString('en')}{' '}
+                      characters
+                    </p>
+                    <input
+                      className="share-link"
+                      type="text"
+                      readOnly
+                      value={share.link}
+                      aria-label="Share link"
+                      onFocus={(e) => e.target.select()}
+                    />
+                    <fieldset className="share-options">
+                      <legend className="visually-hidden">Link options</legend>
+                      <label>
+                        <input
+                          type="checkbox"
+                          checked={share.view}
+                          onChange={(e) => void shareLink({ view: e.target.checked, challenge: share.challenge })}
+                        />
+                        Read-only viewer (for slides and embedding)
+                      </label>
+                      {(hasSolution || share.challenge) && (
+                        <label>
+                          <input
+                            type="checkbox"
+                            checked={share.challenge}
+                            onChange={(e) => void shareLink({ view: share.view, challenge: e.target.checked })}
+                          />
+                          Challenge: the lesson without its solution
+                        </label>
+                      )}
+                    </fieldset>
+                    <p className="muted share-note">
+                      The scenario travels in the link’s fragment: it never reaches a server.
+                    </p>
+                    <button type="button" className="button button-small" onClick={() => setShare(null)}>
+                      Close
+                    </button>
+                  </div>
+                )}
+              </div>
             </div>
             <div className="toolbar-group toolbar-edit">
               <button
@@ -227,7 +322,7 @@ export function Header() {
                 disabled={!canUndo}
                 onClick={() => useAppStore.getState().undo()}
               >
-                ↶
+                <Icon d="M9 14L4 9l5-5M4 9h10.5a5.5 5.5 0 0 1 0 11H11" />
               </button>
               <button
                 type="button"
@@ -238,69 +333,28 @@ export function Header() {
                 disabled={!canRedo}
                 onClick={() => useAppStore.getState().redo()}
               >
-                ↷
+                <Icon d="M15 14l5-5-5-5M20 9H9.5a5.5 5.5 0 0 0 0 11H13" />
               </button>
             </div>
-            <div className="toolbar-group toolbar-edit">
+            <div className="toolbar-group">
               <button
                 type="button"
-                className="button"
-                title="Lay every element out again, from the document"
+                className="button icon-only toolbar-edit"
+                aria-label="Auto layout"
+                title="Auto layout: lay every element out again, from the document"
                 onClick={() => {
                   useAppStore.getState().apply((s) => ({ ...s, layout: autoLayout(s) }));
                   requestAnimationFrame(() => fitView(FIT));
                 }}
               >
-                Auto layout
+                <Icon d="M4 4h6v6H4zM14 14h6v6h-6zM14 4h6v6h-6zM7 10v7h7" />
               </button>
+              {zoomToFit}
             </div>
-            {workshopButtons}
+            <div className="toolbar-group">{presenterButton}</div>
           </>
         )}
-        <button type="button" className="button" onClick={() => fitView(FIT)}>
-          Zoom to fit
-        </button>
       </div>
-      {share !== null && (
-        <div className="share-popover" role="dialog" aria-label="Share link">
-          <p className="share-status" role="status">
-            {share.copied ? 'Link copied' : 'Copy this link'} · {share.link.length.toLocaleString('en')} characters
-          </p>
-          <input
-            className="share-link"
-            type="text"
-            readOnly
-            value={share.link}
-            aria-label="Share link"
-            onFocus={(e) => e.target.select()}
-          />
-          <fieldset className="share-options">
-            <legend className="visually-hidden">Link options</legend>
-            <label>
-              <input
-                type="checkbox"
-                checked={share.view}
-                onChange={(e) => void shareLink({ view: e.target.checked, challenge: share.challenge })}
-              />
-              Read-only viewer (for slides and embedding)
-            </label>
-            {(hasSolution || share.challenge) && (
-              <label>
-                <input
-                  type="checkbox"
-                  checked={share.challenge}
-                  onChange={(e) => void shareLink({ view: share.view, challenge: e.target.checked })}
-                />
-                Challenge: the lesson without its solution
-              </label>
-            )}
-          </fieldset>
-          <p className="muted share-note">The scenario travels in the link’s fragment: it never reaches a server.</p>
-          <button type="button" className="button button-small" onClick={() => setShare(null)}>
-            Close
-          </button>
-        </div>
-      )}
     </header>
   );
 }

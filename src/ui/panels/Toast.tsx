@@ -15,8 +15,10 @@ export function Toast() {
     <div className="toast-region" role="status" aria-live="polite">
       {shown !== null && (
         <div key={shown.serial} className={`toast toast-${shown.tone}`}>
-          {shown.tone === 'refused' && <strong>Not connected: </strong>}
-          {shown.message}
+          <span className="toast-message">
+            {shown.tone === 'refused' && <strong>Not connected: </strong>}
+            {shown.message}
+          </span>
           <button type="button" className="toast-close" aria-label="Dismiss" onClick={() => setShown(null)}>
             ×
           </button>
