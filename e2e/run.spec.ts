@@ -354,7 +354,7 @@ test('marks on neighbouring elements never overlap; several reasons on one eleme
   await expect(details).toBeHidden();
 });
 
-test('Follow pans the canvas to keep the playing packet in view, and panning by hand turns it off', async ({
+test('Follow pans the canvas to keep the playing packet in view; panning or zooming by hand turns it off', async ({
   page,
   baseURL,
 }) => {
@@ -367,6 +367,10 @@ test('Follow pans the canvas to keep the playing packet in view, and panning by 
   // Zoomed in on the on-premises client, far from the frontend and web01.
   const zoomIn = page.getByRole('button', { name: 'Zoom In' });
   for (let i = 0; i < 4; i++) await zoomIn.click();
+  // The zoom buttons move the view by hand: Follow turns off; on again for the packet.
+  await expect(follow).toHaveAttribute('aria-pressed', 'false');
+  await follow.click();
+  await expect(follow).toHaveAttribute('aria-pressed', 'true');
   const viewport = page.locator('.react-flow__viewport');
   const before = await viewport.getAttribute('style');
   await page.getByRole('combobox', { name: 'Speed' }).selectOption('4');
@@ -399,4 +403,17 @@ test('Follow pans the canvas to keep the playing packet in view, and panning by 
   await playback(page).getByRole('button', { name: 'Pause' }).click();
   await follow.click();
   await expect(follow).toHaveAttribute('aria-pressed', 'true');
+
+  // Zooming with the mouse wheel over the canvas turns it off too, and the zoom stays the user's.
+  await page.waitForTimeout(700);
+  await page.mouse.move(spot.x, spot.y);
+  await page.mouse.wheel(0, -300);
+  await expect(follow).toHaveAttribute('aria-pressed', 'false');
+  await page.waitForTimeout(300);
+  const zoomed = await viewport.getAttribute('style');
+  expect(zoomed).not.toBe(placed);
+  await playback(page).getByRole('button', { name: 'Play' }).click();
+  await page.waitForTimeout(1500);
+  expect(await viewport.getAttribute('style')).toBe(zoomed);
+  await playback(page).getByRole('button', { name: 'Pause' }).click();
 });
