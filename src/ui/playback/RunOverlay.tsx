@@ -279,10 +279,17 @@ function Marks({ graph }: { graph: CanvasGraph }) {
         },
       });
     }
+    // Every element in view, marked or not (an unmarked probe beside a marked VM stays readable).
+    const nodes: Rect[] = [];
+    for (const b of graph.leaves) {
+      const r = { x: b.x * zoom + tx, y: b.y * zoom + ty, width: b.width * zoom, height: b.height * zoom };
+      if (r.x + r.width >= 0 && r.x <= width && r.y + r.height >= 0 && r.y <= height) nodes.push(r);
+    }
     const places = placeMarks(
       shown.map((x) => x.request),
       { width, height },
       reserved,
+      nodes,
     );
     return shown.map((x, i) => ({ ...x, place: places[i] as MarkPlacement }));
   }, [marks, graph, tx, ty, zoom, width, height, currentElement, reserved, measureSerial]);
