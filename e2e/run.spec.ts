@@ -417,3 +417,20 @@ test('Follow pans the canvas to keep the playing packet in view; panning or zoom
   expect(await viewport.getAttribute('style')).toBe(zoomed);
   await playback(page).getByRole('button', { name: 'Pause' }).click();
 });
+
+test('in the viewer, the traffic reads as text: no field to click, focus or type in', async ({ page, baseURL }) => {
+  const s = library('hairpin-one-backend');
+  await page.goto(`${createShareLink(s, new URL('/', baseURL).href)}&view=1`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(s.title ?? '');
+  await page.getByRole('tab', { name: 'Traffic' }).click();
+  const panel = page.locator('.traffic-panel');
+  const table = panel.getByRole('table', { name: 'Traffic' });
+  await expect(table.getByRole('row', { name: /web01-to-vip/ })).toContainText('web01 · 10.2.1.4');
+  await expect(table.getByRole('row', { name: /web01-to-vip/ })).toContainText('10.2.1.100:80');
+  await expect(panel.locator('input, select, textarea, button')).toHaveCount(0);
+  await expect(panel.getByRole('button', { name: '+ Add traffic' })).toHaveCount(0);
+  await shot(page, 'run-traffic-viewer');
+  // The run still works from the viewer, with that traffic.
+  await run(page);
+  await expect(page.locator('[data-mark="vm:web01"]')).toContainText('TCP_SYNACK_MISMATCH');
+});
