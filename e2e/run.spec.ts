@@ -354,7 +354,7 @@ test('marks on neighbouring elements never overlap; several reasons on one eleme
   await expect(details).toBeHidden();
 });
 
-test('Follow pans the canvas to keep the playing packet in view, and panning by hand turns it off', async ({
+test('Follow pans the canvas to keep the playing packet in view; panning or zooming by hand turns it off', async ({
   page,
   baseURL,
 }) => {
@@ -367,6 +367,10 @@ test('Follow pans the canvas to keep the playing packet in view, and panning by 
   // Zoomed in on the on-premises client, far from the frontend and web01.
   const zoomIn = page.getByRole('button', { name: 'Zoom In' });
   for (let i = 0; i < 4; i++) await zoomIn.click();
+  // The zoom buttons move the view by hand: Follow turns off; on again for the packet.
+  await expect(follow).toHaveAttribute('aria-pressed', 'false');
+  await follow.click();
+  await expect(follow).toHaveAttribute('aria-pressed', 'true');
   const viewport = page.locator('.react-flow__viewport');
   const before = await viewport.getAttribute('style');
   await page.getByRole('combobox', { name: 'Speed' }).selectOption('4');
@@ -399,4 +403,34 @@ test('Follow pans the canvas to keep the playing packet in view, and panning by 
   await playback(page).getByRole('button', { name: 'Pause' }).click();
   await follow.click();
   await expect(follow).toHaveAttribute('aria-pressed', 'true');
+
+  // Zooming with the mouse wheel over the canvas turns it off too, and the zoom stays the user's.
+  await page.waitForTimeout(700);
+  await page.mouse.move(spot.x, spot.y);
+  await page.mouse.wheel(0, -300);
+  await expect(follow).toHaveAttribute('aria-pressed', 'false');
+  await page.waitForTimeout(300);
+  const zoomed = await viewport.getAttribute('style');
+  expect(zoomed).not.toBe(placed);
+  await playback(page).getByRole('button', { name: 'Play' }).click();
+  await page.waitForTimeout(1500);
+  expect(await viewport.getAttribute('style')).toBe(zoomed);
+  await playback(page).getByRole('button', { name: 'Pause' }).click();
+});
+
+test('in the viewer, the traffic reads as text: no field to click, focus or type in', async ({ page, baseURL }) => {
+  const s = library('hairpin-one-backend');
+  await page.goto(`${createShareLink(s, new URL('/', baseURL).href)}&view=1`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(s.title ?? '');
+  await page.getByRole('tab', { name: 'Traffic' }).click();
+  const panel = page.locator('.traffic-panel');
+  const table = panel.getByRole('table', { name: 'Traffic' });
+  await expect(table.getByRole('row', { name: /web01-to-vip/ })).toContainText('web01 · 10.2.1.4');
+  await expect(table.getByRole('row', { name: /web01-to-vip/ })).toContainText('10.2.1.100:80');
+  await expect(panel.locator('input, select, textarea, button')).toHaveCount(0);
+  await expect(panel.getByRole('button', { name: '+ Add traffic' })).toHaveCount(0);
+  await shot(page, 'run-traffic-viewer');
+  // The run still works from the viewer, with that traffic.
+  await run(page);
+  await expect(page.locator('[data-mark="vm:web01"]')).toContainText('TCP_SYNACK_MISMATCH');
 });

@@ -279,10 +279,17 @@ function Marks({ graph }: { graph: CanvasGraph }) {
         },
       });
     }
+    // Every element in view, marked or not (an unmarked probe beside a marked VM stays readable).
+    const nodes: Rect[] = [];
+    for (const b of graph.leaves) {
+      const r = { x: b.x * zoom + tx, y: b.y * zoom + ty, width: b.width * zoom, height: b.height * zoom };
+      if (r.x + r.width >= 0 && r.x <= width && r.y + r.height >= 0 && r.y <= height) nodes.push(r);
+    }
     const places = placeMarks(
       shown.map((x) => x.request),
       { width, height },
       reserved,
+      nodes,
     );
     return shown.map((x, i) => ({ ...x, place: places[i] as MarkPlacement }));
   }, [marks, graph, tx, ty, zoom, width, height, currentElement, reserved, measureSerial]);
@@ -474,7 +481,8 @@ const FOLLOW_BOTTOM = 84;
  * Follow: at each step, when the element the packet moves to (with the place it rests below it)
  * would leave the visible canvas, pan smoothly, keeping the zoom, by the least that brings it —
  * and where it comes from, when both fit — back into view, plus some lead (`followShift`).
- * Dragging the canvas by hand turns following off (the Follow toggle turns it on again).
+ * Moving the view by hand — a drag, the wheel, a pinch, the zoom buttons, the minimap — turns
+ * following off (the Follow toggle turns it on again).
  */
 function FollowPacket({ graph }: { graph: CanvasGraph }) {
   const current = useRunStore((s) => s.current);
@@ -490,6 +498,48 @@ function FollowPacket({ graph }: { graph: CanvasGraph }) {
   useEffect(() => {
     if (paneDragging && useRunStore.getState().follow) useRunStore.getState().setFollow(false);
   }, [paneDragging]);
+
+  // Every other move of the view by hand turns it off too: wheel or pinch zoom (and a wheel pan),
+  // a double-click zoom, the zoom and fit buttons, dragging or wheeling the minimap.
+  const domNode = useStore((s) => s.domNode);
+  useEffect(() => {
+    if (domNode === null) return;
+    const stop = () => {
+      if (useRunStore.getState().follow) useRunStore.getState().setFollow(false);
+    };
+    const within = (event: Event, selector: string) =>
+      event.target instanceof Element && event.target.closest(selector) !== null;
+    const onWheel = (event: WheelEvent) => {
+      const onCanvas = within(event, '.react-flow__renderer') && !within(event, '.nowheel');
+      if (onCanvas || within(event, '.react-flow__minimap')) stop();
+    };
+    const onTouch = (event: TouchEvent) => {
+      if (event.touches.length > 1 && within(event, '.react-flow__renderer')) stop();
+    };
+    const onPointer = (event: PointerEvent) => {
+      if (within(event, '.react-flow__minimap')) stop();
+    };
+    // A click, not a press: the buttons also work from the keyboard.
+    const onClick = (event: MouseEvent) => {
+      if (within(event, '.react-flow__controls-button')) stop();
+    };
+    const onDoubleClick = (event: MouseEvent) => {
+      if (event.target instanceof Element && event.target.classList.contains('react-flow__pane')) stop();
+    };
+    const capture = { capture: true, passive: true };
+    domNode.addEventListener('wheel', onWheel, capture);
+    domNode.addEventListener('touchstart', onTouch, capture);
+    domNode.addEventListener('pointerdown', onPointer, capture);
+    domNode.addEventListener('click', onClick, capture);
+    domNode.addEventListener('dblclick', onDoubleClick, capture);
+    return () => {
+      domNode.removeEventListener('wheel', onWheel, capture);
+      domNode.removeEventListener('touchstart', onTouch, capture);
+      domNode.removeEventListener('pointerdown', onPointer, capture);
+      domNode.removeEventListener('click', onClick, capture);
+      domNode.removeEventListener('dblclick', onDoubleClick, capture);
+    };
+  }, [domNode]);
 
   useEffect(() => {
     // A jump (Next drop, an event picked) is framed by `Camera` instead.

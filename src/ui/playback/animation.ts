@@ -35,6 +35,8 @@ export interface CanvasGraph {
   readonly links: ReadonlyMap<string, readonly Link[]>;
   /** The box around every leaf node, for stand-ins of what the canvas does not draw. */
   readonly bounds: Box;
+  /** Every element's box (not the VNets and subnets around them): what marks keep clear of. */
+  readonly leaves: readonly Box[];
 }
 
 const PATH_RELATIONS = new Set(['attached', 'member', 'rule', 'owner', 'gateway']);
@@ -60,7 +62,7 @@ export function buildGraph(flow: Flow): CanvasGraph {
   const y = Math.min(0, ...leaves.map((b) => b.y));
   const right = Math.max(x + 1, ...leaves.map((b) => b.x + b.width));
   const bottom = Math.max(y + 1, ...leaves.map((b) => b.y + b.height));
-  return { boxes, links, bounds: { x, y, width: right - x, height: bottom - y } };
+  return { boxes, links, bounds: { x, y, width: right - x, height: bottom - y }, leaves };
 }
 
 function boxOf(n: CanvasNode): Box {

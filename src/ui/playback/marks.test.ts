@@ -147,6 +147,31 @@ describe('placeMarks', () => {
     expect(pa?.side).toBe('below');
   });
 
+  it('goes elsewhere than over an unmarked element beside its own (a health probe)', () => {
+    const vm = node(400, 300);
+    const probe = node(420, 230);
+    // Without the canvas's other elements, the mark would hide the probe.
+    const [blind] = placeMarks([request('vm:web01', vm)], view);
+    expect(overlap(blind as MarkPlacement, probe)).toBe(true);
+    const [p] = placeMarks([request('vm:web01', vm)], view, [], [vm, probe]);
+    expect(overlap(p as MarkPlacement, probe)).toBe(false);
+    expect(overlap(p as MarkPlacement, vm)).toBe(false);
+    expect(p).toMatchObject({ compact: false, crowded: false });
+  });
+
+  it('covers an unmarked element rather than another mark when no spot is clear of both', () => {
+    // A strip of view around the VM, with unmarked elements filling everything above and below.
+    const strip = { width: 850, height: 200 };
+    const vm = node(400, 80);
+    const others = [
+      { x: 0, y: 0, width: 850, height: 75 },
+      { x: 0, y: 115, width: 850, height: 85 },
+    ];
+    const [p] = placeMarks([request('vm:web01', vm)], strip, [], [vm, ...others]);
+    expect(p).toMatchObject({ compact: true, crowded: false, side: 'above' });
+    expect(overlap(p as MarkPlacement, vm)).toBe(false);
+  });
+
   it('keeps a collapsed mark collapsed, and out of the playback bar', () => {
     const bar = { x: 120, y: 470, width: 600, height: 44 };
     const [p] = placeMarks([request('vm:web01', node(300, 420), { collapsed: true })], view, [bar]);

@@ -115,9 +115,50 @@ const overlapArea = (a: Rect, b: Rect): number =>
   Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x)) *
   Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
 
+type Spot = { rect: Rect; side: 'above' | 'below'; compact: boolean; cost: number; displaced: boolean };
+
+/** The cheapest free spot for `r` clear of `blockers` (full first, then collapsed), or null. */
+function bestSpot(r: MarkRequest, blockers: readonly Rect[], view: Size): Spot | null {
+  const clampX = (x: number, w: number) => Math.max(MARK_MARGIN, Math.min(view.width - w - MARK_MARGIN, x));
+  const inside = (c: Rect) => c.y >= MARK_MARGIN && c.y + c.height <= view.height - MARK_MARGIN;
+  const hit = (c: Rect) => blockers.find((b) => overlaps(c, b));
+  let best: Spot | null = null;
+  const forms: { size: Size; compact: boolean }[] = r.collapsed
+    ? [{ size: r.compact, compact: true }]
+    : [
+        { size: r.full, compact: false },
+        { size: r.compact, compact: true },
+      ];
+  for (const { size, compact } of forms) {
+    const { width: w, height: h } = size;
+    const xs = [r.anchor.x, r.anchor.x + r.anchor.width - w, r.anchor.x + (r.anchor.width - w) / 2].map((x) =>
+      clampX(x, w),
+    );
+    for (const side of ['above', 'below'] as const) {
+      const y0 = side === 'above' ? r.anchor.y - MARK_GAP - h : r.anchor.y + r.anchor.height + MARK_GAP;
+      for (const x of xs) {
+        // Slide away from the element past whatever is in the way, while inside the view.
+        let c: Rect = { x, y: y0, width: w, height: h };
+        for (let guard = 0; guard < blockers.length + 1 && inside(c); guard++) {
+          const b = hit(c);
+          if (b === undefined) break;
+          c = { ...c, y: side === 'above' ? b.y - MARK_GAP - h : b.y + b.height + MARK_GAP };
+        }
+        if (!inside(c) || hit(c) !== undefined) continue;
+        const cost =
+          Math.abs(c.y - y0) + Math.abs(c.x - r.anchor.x) * 0.5 + (side === 'below' ? 40 : 0) + (compact ? 10_000 : 0);
+        if (best === null || cost < best.cost) best = { rect: c, side, compact, cost, displaced: c.y !== y0 };
+      }
+    }
+    if (best !== null) return best;
+  }
+  return null;
+}
+
 /**
  * Where each drop mark goes on the canvas (screen pixels), so that no two marks overlap and no
- * mark covers a marked element: above its element if there is room, else below, moved along the
+ * mark covers a marked element, nor, where any spot is free of them, another element of `nodes`
+ * (every node's box, an unmarked health probe say): above its element if there is room, else below, moved along the
  * element's width, then stacked above (or below) the marks already in the way; collapsed to one
  * line when the full mark fits nowhere; and, when nothing fits, collapsed where it overlaps least
  * (`crowded`). Every mark stays `MARK_MARGIN` inside the view and out of `reserved` (the playback
@@ -128,6 +169,7 @@ export function placeMarks(
   requests: readonly MarkRequest[],
   view: Size,
   reserved: readonly Rect[] = [],
+  nodes: readonly Rect[] = [],
 ): MarkPlacement[] {
   const order = requests
     .map((r, i) => ({ r, i }))
@@ -142,44 +184,13 @@ export function placeMarks(
   const anchors = requests.map((r) => r.anchor);
   const out: MarkPlacement[] = new Array(requests.length);
   const clampX = (x: number, w: number) => Math.max(MARK_MARGIN, Math.min(view.width - w - MARK_MARGIN, x));
-  const inside = (c: Rect) => c.y >= MARK_MARGIN && c.y + c.height <= view.height - MARK_MARGIN;
 
   for (const { r, i } of order) {
-    const blockers = [...placed, ...reserved, ...anchors];
-    const hit = (c: Rect) => blockers.find((b) => overlaps(c, b));
-    let best: { rect: Rect; side: 'above' | 'below'; compact: boolean; cost: number; displaced: boolean } | null = null;
-    const forms: { size: Size; compact: boolean }[] = r.collapsed
-      ? [{ size: r.compact, compact: true }]
-      : [
-          { size: r.full, compact: false },
-          { size: r.compact, compact: true },
-        ];
-    for (const { size, compact } of forms) {
-      const { width: w, height: h } = size;
-      const xs = [r.anchor.x, r.anchor.x + r.anchor.width - w, r.anchor.x + (r.anchor.width - w) / 2].map((x) =>
-        clampX(x, w),
-      );
-      for (const side of ['above', 'below'] as const) {
-        const y0 = side === 'above' ? r.anchor.y - MARK_GAP - h : r.anchor.y + r.anchor.height + MARK_GAP;
-        for (const x of xs) {
-          // Slide away from the element past whatever is in the way, while inside the view.
-          let c: Rect = { x, y: y0, width: w, height: h };
-          for (let guard = 0; guard < blockers.length + 1 && inside(c); guard++) {
-            const b = hit(c);
-            if (b === undefined) break;
-            c = { ...c, y: side === 'above' ? b.y - MARK_GAP - h : b.y + b.height + MARK_GAP };
-          }
-          if (!inside(c) || hit(c) !== undefined) continue;
-          const cost =
-            Math.abs(c.y - y0) +
-            Math.abs(c.x - r.anchor.x) * 0.5 +
-            (side === 'below' ? 40 : 0) +
-            (compact ? 10_000 : 0);
-          if (best === null || cost < best.cost) best = { rect: c, side, compact, cost, displaced: c.y !== y0 };
-        }
-      }
-      if (best !== null) break;
-    }
+    const marked = [...placed, ...reserved, ...anchors];
+    // Clear of every element first; only when no spot is, over an unmarked element (its box
+    // hidden beats a mark on a mark or a crowded one).
+    const blockers = [...marked, ...nodes];
+    let best = bestSpot(r, blockers, view) ?? bestSpot(r, marked, view);
     if (best === null) {
       // Nowhere free: collapsed, above (or below without room), where it overlaps the least.
       const { width: w, height: h } = r.compact;

@@ -35,10 +35,81 @@ function Options({ options, current }: { options: readonly PickOption[]; current
 
 const numberOrUndefined = (text: string): number | undefined => (text.trim() === '' ? undefined : Number(text));
 
+/** A value as the viewer reads it: the picker's label where there is one, a dash when unset. */
+const shown = (value: unknown, unit = ''): string =>
+  value === undefined || value === null || value === '' ? '—' : `${String(value)}${unit}`;
+
+/**
+ * The viewer's traffic (a `&view=1` link is read-only): the same fields as plain text in a table,
+ * so nothing looks as if it could be changed.
+ */
+function TrafficTable({
+  traffic,
+  sources,
+  destinations,
+}: {
+  traffic: readonly Traffic[];
+  sources: readonly PickOption[];
+  destinations: readonly PickOption[];
+}) {
+  const labelOf = (options: readonly PickOption[], value: string) =>
+    options.find((o) => o.value === value)?.label ?? shown(value);
+  return (
+    <table className="traffic-table" aria-label="Traffic">
+      <thead>
+        <tr>
+          <th scope="col">Name</th>
+          <th scope="col">From</th>
+          <th scope="col">To</th>
+          <th scope="col">Protocol</th>
+          <th scope="col" className="is-number">
+            Count
+          </th>
+          <th scope="col" className="is-number">
+            Start
+          </th>
+          <th scope="col" className="is-number">
+            Every
+          </th>
+          <th scope="col">HTTP path</th>
+          <th scope="col" className="is-number">
+            Open
+          </th>
+          <th scope="col" className="is-number">
+            Source port
+          </th>
+          <th scope="col" className="is-number">
+            Data every
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {traffic.map((t, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: names may repeat; the position keeps keys unique.
+          <tr key={i}>
+            <th scope="row">{t.name}</th>
+            <td>{labelOf(sources, t.from)}</td>
+            <td>{labelOf(destinations, t.to)}</td>
+            <td>{(t.protocol ?? 'Tcp').toUpperCase()}</td>
+            <td className="is-number">{shown(t.connections ?? 1)}</td>
+            <td className="is-number">{shown(t.startAt ?? 0, ' s')}</td>
+            <td className="is-number">{shown(t.interval ?? 1, ' s')}</td>
+            <td>{shown(t.http)}</td>
+            <td className="is-number">{shown(t.duration ?? 0, ' s')}</td>
+            <td className="is-number">{typeof t.sourcePort === 'number' ? t.sourcePort : 'auto'}</td>
+            <td className="is-number">{shown(t.dataEvery, ' s')}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 /**
  * The scenario's traffic as forms: from (a client or VM), to (a frontend with its rule port, or a
  * host), protocol, how many connections and when, the HTTP path and how long each stays open.
- * Every change is an edit of the document through the store, so undo covers it.
+ * Every change is an edit of the document through the store, so undo covers it. In the viewer,
+ * a table of the same values instead.
  */
 export function TrafficPanel() {
   const scenario = useAppStore((s) => s.scenario);
@@ -51,6 +122,16 @@ export function TrafficPanel() {
       .getState()
       .apply((s) => setTrafficField(s, index, field, value), { coalesce: `traffic:${index}:${String(field)}` });
 
+  if (viewer)
+    return (
+      <div className="traffic-panel">
+        {traffic.length === 0 ? (
+          <p className="muted">The scenario sends no traffic.</p>
+        ) : (
+          <TrafficTable traffic={traffic} sources={sources} destinations={destinations} />
+        )}
+      </div>
+    );
   return (
     <div className="traffic-panel">
       {traffic.length === 0 && <p className="muted">The scenario sends no traffic. Add some to run it.</p>}
@@ -59,7 +140,7 @@ export function TrafficPanel() {
         const label = (what: string) => `${what} of ${t.name}`;
         return (
           // biome-ignore lint/suspicious/noArrayIndexKey: names may repeat while being edited; the position keeps keys unique.
-          <fieldset key={i} className="traffic-row" disabled={viewer}>
+          <fieldset key={i} className="traffic-row">
             <legend className="visually-hidden">Traffic {t.name}</legend>
             <label className="field field-name">
               <span>Name</span>
@@ -187,15 +268,13 @@ export function TrafficPanel() {
           </fieldset>
         );
       })}
-      {!viewer && (
-        <button
-          type="button"
-          className="button traffic-add"
-          onClick={() => useAppStore.getState().apply((s) => addTraffic(s))}
-        >
-          + Add traffic
-        </button>
-      )}
+      <button
+        type="button"
+        className="button traffic-add"
+        onClick={() => useAppStore.getState().apply((s) => addTraffic(s))}
+      >
+        + Add traffic
+      </button>
     </div>
   );
 }
