@@ -446,3 +446,17 @@ test('zoom to fit, minimap and automatic layout', async ({ page }) => {
   await page.setViewportSize({ width: 1440, height: 900 });
   await expect(page.getByTestId('rf__minimap')).toBeVisible();
 });
+
+test('every group label stays inside its group box, with the full text in a tooltip', async ({ page }) => {
+  await freshLab(page);
+  const groups = page.locator('.react-flow__node-network');
+  expect(await groups.count()).toBeGreaterThan(1);
+  for (const group of await groups.all()) {
+    const label = group.locator('.canvas-network-label');
+    const outer = await group.boundingBox();
+    const inner = await label.boundingBox();
+    if (outer === null || inner === null) throw new Error('group not on screen');
+    expect(inner.x + inner.width).toBeLessThanOrEqual(outer.x + outer.width + 0.5);
+    expect(await label.getAttribute('title')).toBeTruthy();
+  }
+});

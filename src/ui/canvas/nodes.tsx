@@ -131,7 +131,7 @@ const NetworkNodeView = memo(function NetworkNodeView({ id, data, selected, isCo
         }}
       />
       <Handles connectable={isConnectable} />
-      <div className="canvas-network-label">
+      <div className="canvas-network-label" title={[info.label, data.name, ...data.details].join(' ')}>
         <span className="canvas-network-kind">{info.label}</span>
         <span className="canvas-network-name">{data.name}</span>
         <span className="canvas-network-detail">{data.details.join(', ')}</span>
