@@ -449,8 +449,14 @@ test('zoom to fit, minimap and automatic layout', async ({ page }) => {
 
 test('every group label stays inside its group box, with the full text in a tooltip', async ({ page }) => {
   await freshLab(page);
+  // A lab with the hub's narrow GatewaySubnet, whose label is longer than its box.
+  await fromFileMenu(page, 'Library…');
+  const dialog = page.getByRole('dialog', { name: 'Scenario library' });
+  await dialog.getByRole('searchbox', { name: 'Search the library' }).fill('nsg blocks the data port');
+  await dialog.getByRole('button', { name: 'Open An NSG rule blocks the data port' }).click();
+  await expect(page.locator('.canvas-network-label', { hasText: 'hub/GatewaySubnet' })).toBeVisible();
   const groups = page.locator('.react-flow__node-network');
-  expect(await groups.count()).toBeGreaterThan(1);
+  expect(await groups.count()).toBeGreaterThan(3);
   for (const group of await groups.all()) {
     const label = group.locator('.canvas-network-label');
     const outer = await group.boundingBox();
