@@ -10,6 +10,7 @@ import { aggregateConnections } from '../engine/bulk';
 import { Simulation } from '../engine/simulation';
 import { loadScenarioValue, type Scenario } from '../scenario/index';
 import { compileScenario } from './compile';
+import { type SecurityRule, withDenies, withRules } from './fixtures/denies';
 import { outboundLab, toApi } from './fixtures/outbound';
 import { runScenario, runScenarioBulk } from './simulate';
 
@@ -22,17 +23,6 @@ function expectBulkEqualsTrace(s: Scenario): void {
   expect(bulk.distribution).toEqual(trace.distribution);
   expect(bulk.probes).toEqual(trace.probes);
   expect(bulk.simulatedSeconds).toBe(trace.simulatedSeconds);
-}
-
-type Nsg = NonNullable<Scenario['networkSecurityGroups']>[number];
-type Rule = Nsg['securityRules'][number];
-
-function withRules(s: Scenario, rules: Rule[]): Scenario {
-  const nsgs = (s.networkSecurityGroups ?? []).map((n) => ({
-    ...n,
-    securityRules: [...rules, ...n.securityRules.map((r) => ({ ...r, priority: r.priority + 1000 }))],
-  }));
-  return { ...s, networkSecurityGroups: nsgs };
 }
 
 describe('bulk fast path: the same decisions as trace mode', () => {
@@ -56,22 +46,7 @@ describe('bulk fast path: the same decisions as trace mode', () => {
   });
 
   it('with NSG denies by source prefix and by source port range', () => {
-    const deny = (name: string, priority: number, extra: Partial<Rule>): Rule => ({
-      name,
-      priority,
-      direction: 'Inbound',
-      access: 'Deny',
-      protocol: 'Tcp',
-      sourceAddressPrefix: '*',
-      destinationPortRange: '80',
-      ...extra,
-    });
-    expectBulkEqualsTrace(
-      withRules(benchLab(4_000), [
-        deny('deny-some-clients', 100, { sourceAddressPrefix: '172.16.8.0/22' }),
-        deny('deny-high-ports', 101, { sourceAddressPrefix: '172.16.0.0/12', sourcePortRange: '50000-60000' }),
-      ]),
-    );
+    expectBulkEqualsTrace(withDenies(benchLab(4_000)));
   });
 
   it('with a member probed down from the start (Basic and Standard)', () => {
@@ -90,7 +65,7 @@ describe('bulk fast path: the same decisions as trace mode', () => {
       loadBalancingRules: lb.loadBalancingRules?.map(({ probe: _probe, ...r }) => r),
     }));
     const clients = (s.clients ?? []).map((c) => ({ ...c, ipAddress: '172.16.0.0/27', count: 16 }));
-    const deny: Rule = {
+    const deny: SecurityRule = {
       name: 'deny-some',
       priority: 100,
       direction: 'Inbound',

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { benchLab } from '../../bench/engine.bench';
 import type { Scenario } from '../scenario/types';
+import { withDenies } from './fixtures/denies';
 import { runScenario, runScenarioBulk } from './simulate';
 
 const sha = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
@@ -21,33 +22,6 @@ const library = (JSON.parse(readFileSync(`${LIBRARY}index.json`, 'utf8')) as { f
   file,
   scenario: JSON.parse(readFileSync(`${LIBRARY}${file}`, 'utf8')) as Scenario,
 }));
-
-type Nsg = NonNullable<Scenario['networkSecurityGroups']>[number];
-type Rule = Nsg['securityRules'][number];
-
-function withDenies(s: Scenario): Scenario {
-  const deny = (name: string, priority: number, extra: Partial<Rule>): Rule => ({
-    name,
-    priority,
-    direction: 'Inbound',
-    access: 'Deny',
-    protocol: 'Tcp',
-    sourceAddressPrefix: '*',
-    destinationPortRange: '80',
-    ...extra,
-  });
-  const rules = [
-    deny('deny-some-clients', 100, { sourceAddressPrefix: '172.16.8.0/22' }),
-    deny('deny-high-ports', 101, { sourceAddressPrefix: '172.16.0.0/12', sourcePortRange: '50000-60000' }),
-  ];
-  return {
-    ...s,
-    networkSecurityGroups: (s.networkSecurityGroups ?? []).map((n) => ({
-      ...n,
-      securityRules: [...rules, ...n.securityRules.map((r) => ({ ...r, priority: r.priority + 1000 }))],
-    })),
-  };
-}
 
 const BULK: { name: string; scenario: () => Scenario; hash: string }[] = [
   { name: 'benchmark lab, 200,000 connections', scenario: () => benchLab(200_000), hash: '07c655bcd70be084' },
