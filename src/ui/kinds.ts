@@ -10,23 +10,28 @@ export interface KindInfo {
   readonly label: string;
   /** A short mark drawn in the kind's colour. */
   readonly glyph: string;
+  /**
+   * The kind's caption on a canvas node when `label` does not fit beside the node's badges (a
+   * node keeps its size, and an ellipsis in the kind would hide what the element is).
+   */
+  readonly short: string;
 }
 
 export const KIND_INFO: Record<CanvasKind, KindInfo> = {
-  vnet: { label: 'Virtual network', glyph: 'VN' },
-  subnet: { label: 'Subnet', glyph: 'SN' },
-  vm: { label: 'Virtual machine', glyph: 'VM' },
-  nic: { label: 'Network interface', glyph: 'NIC' },
-  loopback: { label: 'Loopback interface', glyph: 'LO' },
-  lb: { label: 'Load balancer', glyph: 'LB' },
-  frontend: { label: 'Frontend IP', glyph: 'FE' },
-  pool: { label: 'Backend pool', glyph: 'BP' },
-  probe: { label: 'Health probe', glyph: 'HP' },
-  client: { label: 'Client', glyph: 'CL' },
-  nsg: { label: 'Network security group', glyph: 'NSG' },
-  routeTable: { label: 'Route table', glyph: 'RT' },
-  gateway: { label: 'VNet gateway', glyph: 'GW' },
-  internet: { label: 'Internet', glyph: 'WWW' },
+  vnet: { label: 'Virtual network', glyph: 'VN', short: 'VNet' },
+  subnet: { label: 'Subnet', glyph: 'SN', short: 'Subnet' },
+  vm: { label: 'Virtual machine', glyph: 'VM', short: 'VM' },
+  nic: { label: 'Network interface', glyph: 'NIC', short: 'NIC' },
+  loopback: { label: 'Loopback interface', glyph: 'LO', short: 'Loopback' },
+  lb: { label: 'Load balancer', glyph: 'LB', short: 'LB' },
+  frontend: { label: 'Frontend IP', glyph: 'FE', short: 'Frontend' },
+  pool: { label: 'Backend pool', glyph: 'BP', short: 'Pool' },
+  probe: { label: 'Health probe', glyph: 'HP', short: 'Probe' },
+  client: { label: 'Client', glyph: 'CL', short: 'Client' },
+  nsg: { label: 'Network security group', glyph: 'NSG', short: 'NSG' },
+  routeTable: { label: 'Route table', glyph: 'RT', short: 'Route table' },
+  gateway: { label: 'VNet gateway', glyph: 'GW', short: 'VNet GW' },
+  internet: { label: 'Internet', glyph: 'WWW', short: 'Internet' },
 };
 
 export interface PaletteItem {

@@ -50,15 +50,20 @@ export function textWidth(text: string, font: NodeFont): number | null {
   return width;
 }
 
+/** Whether `text` fits `width` in `font` (true when it cannot be measured). */
+export function fitsIn(text: string, font: NodeFont, width: number): boolean {
+  const full = textWidth(text, font);
+  // A pixel of slack: canvas and layout round glyph advances differently.
+  return full === null || full <= width - 1;
+}
+
 /** `text`, or its longest start that fits `width` followed by "…". */
 export function fitText(text: string, font: NodeFont, width: number): string {
   const key = `${font.weight}/${font.size}/${font.upper}/${Math.round(width)}\u0000${text}`;
   const known = fitted.get(key);
   if (known !== undefined) return known;
   let result = text;
-  const full = textWidth(text, font);
-  // A pixel of slack: canvas and layout round glyph advances differently.
-  if (full !== null && full > width - 1) {
+  if (!fitsIn(text, font, width)) {
     let low = 0;
     let high = text.length;
     while (low < high) {

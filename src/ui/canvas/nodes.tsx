@@ -4,9 +4,9 @@
  */
 import { Handle, type NodeProps, NodeResizer, type NodeTypes, Position } from '@xyflow/react';
 import { memo } from 'react';
-import { KIND_INFO } from '../kinds';
+import { KIND_INFO, type KindInfo } from '../kinds';
 import { useAppStore } from '../store';
-import { fitText, NODE_FONTS, textWidth } from './fitText';
+import { fitsIn, fitText, NODE_FONTS, type NodeFont, textWidth } from './fitText';
 import type { ElementNode, ElementNodeData, FabricNode, GroupNode } from './toFlow';
 
 const SIDES = [
@@ -67,6 +67,13 @@ const badgesWidth = (badges: readonly string[]) =>
   badges.reduce((sum, b) => sum + (textWidth(b, NODE_FONTS.badge) ?? 40) + 13, 0);
 
 /**
+ * A kind's caption in `room`: Azure's name when it fits, else the short one ("LB", "NSG"), so
+ * that what an element is never ends in an ellipsis; the full name is in the caption's title.
+ */
+const kindCaption = (info: KindInfo, font: NodeFont, room: number): string =>
+  fitsIn(info.label, font, room) ? info.label : fitText(info.short, font, room);
+
+/**
  * An element: its kind, name and detail lines, each shortened to fit (fitText.ts: no per-line
  * clip), the full text in its title.
  */
@@ -86,7 +93,9 @@ const ElementNodeView = memo(function ElementNodeView({
       <Handles connectable={isConnectable} />
       <Problems data={data} />
       <div className="canvas-node-text">
-        <div className="canvas-node-kind">{fitText(info.label, NODE_FONTS.kind, kindRoom)}</div>
+        <div className="canvas-node-kind" title={info.label}>
+          {kindCaption(info, NODE_FONTS.kind, kindRoom)}
+        </div>
         <div className="canvas-node-name" title={data.name}>
           {fitText(data.name, NODE_FONTS.name, room)}
         </div>
@@ -151,7 +160,11 @@ const FabricNodeView = memo(function FabricNodeView({ data, selected, width }: N
       <span className="canvas-node-icon" aria-hidden="true">
         {info.glyph}
       </span>
-      <div className="canvas-node-name">{fitText(data.name, NODE_FONTS.fabricName, room)}</div>
+      <div className="canvas-node-name">
+        {data.name === info.label
+          ? kindCaption(info, NODE_FONTS.fabricName, room)
+          : fitText(data.name, NODE_FONTS.fabricName, room)}
+      </div>
       {data.details.map((line) => (
         <div key={line} className="canvas-node-detail">
           {fitText(line, NODE_FONTS.detail, room)}
