@@ -52,3 +52,80 @@ for (const [lab, kinds] of Object.entries(KIND_LABS)) {
     await shot(page, `polish-kinds-${lab}`);
   });
 }
+
+/**
+ * Every label, list heading, input and select of the inspector's open form: labels break only
+ * between words, nothing runs past the form's right edge, and a select's chosen text fits it.
+ */
+async function expectFormFits(page: Page, what: string) {
+  const problems = await page.locator('.app-inspector').evaluate((inspector) => {
+    const found: string[] = [];
+    const right = inspector.getBoundingClientRect().right;
+    // Where each label or heading breaks into lines: a break must fall at a word's start.
+    for (const label of inspector.querySelectorAll<HTMLElement>('.form-label, .list-table th')) {
+      const text = label.textContent ?? '';
+      let offset = 0;
+      let lastTop: number | null = null;
+      const walker = document.createTreeWalker(label, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
+        const value = node.nodeValue ?? '';
+        for (let i = 0; i < value.length; i++) {
+          const range = document.createRange();
+          range.setStart(node, i);
+          range.setEnd(node, i + 1);
+          const top = range.getBoundingClientRect().top;
+          const at = offset + i;
+          if (lastTop !== null && top > lastTop + 4) {
+            const startsWord = /[A-Z]/.test(text[at] ?? '') || /[^A-Za-z0-9]/.test(text[at - 1] ?? '');
+            if (!startsWord) found.push(`"${text}" breaks mid-word at "${text.slice(0, at)}|${text.slice(at)}"`);
+          }
+          lastTop = top;
+        }
+        offset += value.length;
+      }
+    }
+    for (const th of inspector.querySelectorAll<HTMLElement>('.list-table th')) {
+      if (th.scrollWidth > th.clientWidth && !th.title)
+        found.push(`heading "${th.textContent}" is cut without a title`);
+    }
+    const canvas = document.createElement('canvas').getContext('2d') as CanvasRenderingContext2D;
+    for (const field of inspector.querySelectorAll<HTMLInputElement | HTMLSelectElement>(
+      '.form-input input, .form-input select',
+    )) {
+      const box = field.getBoundingClientRect();
+      const name = field.labels?.[0]?.textContent ?? field.id;
+      if (box.right > right + 0.5) found.push(`${name} runs ${Math.round(box.right - right)} px past the inspector`);
+      if (field instanceof HTMLSelectElement) {
+        const style = getComputedStyle(field);
+        canvas.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+        const shown = field.selectedOptions[0]?.textContent ?? '';
+        // Chromium draws the arrow in the select's right padding plus about 20 px of its own.
+        const room = field.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20;
+        const width = canvas.measureText(shown).width;
+        if (width > room) found.push(`${name}'s "${shown}" needs ${Math.round(width)} px, has ${Math.round(room)}`);
+      }
+    }
+    return found;
+  });
+  expect(problems, what).toEqual([]);
+}
+
+for (const width of [1440, 1100]) {
+  test(`at ${width} px the inspector's labels wrap between words and its inputs fit`, async ({ page, baseURL }) => {
+    await page.setViewportSize({ width, height: 900 });
+    await open(page, baseURL, library('nsg-blocks-data-port'));
+    await page.getByRole('tab', { name: 'Inspector' }).click();
+    for (const kind of ['probe', 'nic', 'vm', 'lb', 'nsg', 'frontend', 'pool', 'client']) {
+      await page.locator(`.react-flow__node:has(.kind-${kind})`).first().click();
+      await expect(page.locator('.app-inspector .form-row').first()).toBeVisible();
+      await expectFormFits(page, kind);
+      if (kind === 'probe' || kind === 'nic') await shot(page, `polish-inspector-${kind}-${width}`);
+    }
+    // A list row opened into its own form: an NSG rule.
+    await page.locator('.react-flow__node:has(.kind-nsg)').first().click();
+    await page.locator('.app-inspector .row-toggle').first().click();
+    await expect(page.locator('.app-inspector .list-detail .form-row').first()).toBeVisible();
+    await expectFormFits(page, 'security rule');
+    await shot(page, `polish-inspector-rule-${width}`);
+  });
+}

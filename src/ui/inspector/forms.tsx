@@ -4,7 +4,17 @@
  * Every change goes through the store's `apply`, so it is undoable; typing in one field within a
  * moment is one undo step.
  */
-import { createContext, type ReactNode, useContext, useEffect, useId, useMemo, useRef, useState } from 'react';
+import {
+  createContext,
+  Fragment,
+  type ReactNode,
+  useContext,
+  useEffect,
+  useId,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import type { Diagnostic, Scenario } from '../../scenario';
 import {
   addElement,
@@ -95,6 +105,25 @@ function parseHttp(text: string): unknown {
   return out;
 }
 
+/**
+ * An ARM field name that may wrap only between its words (`noHealthy·Backends·Behavior`,
+ * `private·IP·Address`), never mid-word; its text, and so its accessible name, is unchanged.
+ */
+export function FieldName({ name }: { name: string }) {
+  const words = name.split(/(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])/);
+  return (
+    <>
+      {words.map((word, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: the words of one name never move
+        <Fragment key={i}>
+          {i > 0 && <wbr />}
+          {word}
+        </Fragment>
+      ))}
+    </>
+  );
+}
+
 interface FieldProps {
   readonly scenario: Scenario;
   readonly schema: ObjectSchema;
@@ -138,20 +167,18 @@ export function FieldRow({ scenario, schema, field, spec, path, readOnly }: Fiel
     const values = type.t === 'enum' ? type.values : type.t === 'bool' ? ['true', 'false'] : (options ?? []);
     const current = value === undefined ? '' : String(value);
     const list = current !== '' && !values.includes(current) ? [...values, current] : values;
+    const none = fallback !== undefined ? `default (${fallback})` : spec.required ? 'choose…' : 'none';
     input = (
       <select
         {...common}
         value={current}
+        title={current === '' ? none : current}
         onChange={(e) => {
           const v = e.target.value;
           edit(fieldPath, v === '' ? undefined : type.t === 'bool' ? v === 'true' : v);
         }}
       >
-        {(!spec.required || value === undefined) && (
-          <option value="">
-            {fallback !== undefined ? `default (${fallback})` : spec.required ? 'choose…' : 'none'}
-          </option>
-        )}
+        {(!spec.required || value === undefined) && <option value="">{none}</option>}
         {list.map((v) => (
           <option key={v} value={v}>
             {v}
@@ -217,7 +244,7 @@ export function FieldRow({ scenario, schema, field, spec, path, readOnly }: Fiel
       className={`form-row${errors.length > 0 ? ' has-error' : warnings.length > 0 ? ' has-warning' : ''}${focused ? ' is-focused' : ''}`}
     >
       <label htmlFor={id} className={`form-label${spec.required ? ' is-required' : ''}`}>
-        {field}
+        <FieldName name={field} />
       </label>
       <div className="form-input">
         {input}
@@ -499,8 +526,8 @@ export function ListTable({
           <thead>
             <tr>
               {config.columns.map((c) => (
-                <th key={c} scope="col">
-                  {c}
+                <th key={c} scope="col" title={c}>
+                  <FieldName name={c} />
                 </th>
               ))}
               <th scope="col">
