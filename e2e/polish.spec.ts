@@ -129,3 +129,59 @@ for (const width of [1440, 1100]) {
     await shot(page, `polish-inspector-rule-${width}`);
   });
 }
+
+const viewTransform = (page: Page) =>
+  page.locator('.react-flow__viewport').evaluate((el) => (el as HTMLElement).style.transform);
+
+/** Every node of the scenario lies inside the canvas. */
+async function expectAllNodesInView(page: Page) {
+  const canvas = await page.locator('.react-flow').boundingBox();
+  const boxes = await page
+    .locator('.react-flow__node')
+    .evaluateAll((els) => els.map((el) => el.getBoundingClientRect().toJSON() as DOMRect));
+  expect(canvas).not.toBeNull();
+  if (canvas === null) return;
+  for (const b of boxes) {
+    expect(b.left).toBeGreaterThanOrEqual(canvas.x - 1);
+    expect(b.top).toBeGreaterThanOrEqual(canvas.y - 1);
+    expect(b.right).toBeLessThanOrEqual(canvas.x + canvas.width + 1);
+    expect(b.bottom).toBeLessThanOrEqual(canvas.y + canvas.height + 1);
+  }
+}
+
+test('the view refits when the window is resized, until the user moves it by hand', async ({ page, baseURL }) => {
+  await open(page, baseURL, library('nsg-blocks-data-port'));
+  await expect(page.locator('.react-flow__node').first()).toBeVisible();
+  await page.waitForTimeout(400);
+  const first = await viewTransform(page);
+
+  // Smaller: the fitted view follows, the whole scenario still in view.
+  await page.setViewportSize({ width: 1100, height: 700 });
+  await expect.poll(() => viewTransform(page)).not.toBe(first);
+  await expectAllNodesInView(page);
+  await shot(page, 'polish-refit-small');
+  // And back.
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await expect.poll(() => viewTransform(page)).toBe(first);
+
+  // A hand pan: the user's view is kept through a resize.
+  const pane = await page.locator('.react-flow__pane').boundingBox();
+  if (pane === null) throw new Error('no pane');
+  await page.mouse.move(pane.x + 40, pane.y + 40);
+  await page.mouse.down();
+  await page.mouse.move(pane.x + 140, pane.y + 90, { steps: 5 });
+  await page.mouse.up();
+  const panned = await viewTransform(page);
+  expect(panned).not.toBe(first);
+  await page.setViewportSize({ width: 1200, height: 760 });
+  await page.waitForTimeout(600);
+  expect(await viewTransform(page)).toBe(panned);
+
+  // Zoom to fit makes it fitted again: the next resize refits.
+  await page.getByRole('button', { name: 'Zoom to fit' }).click();
+  await page.waitForTimeout(400);
+  const refitted = await viewTransform(page);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await expect.poll(() => viewTransform(page)).not.toBe(refitted);
+  await expectAllNodesInView(page);
+});

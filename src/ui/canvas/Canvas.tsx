@@ -22,6 +22,7 @@ import { useAppStore } from '../store';
 import { setEdgeIndex } from './edgeIndex';
 import { boxesOf, keepInSubnets, PALETTE_MIME, placementAt } from './geometry';
 import { nodeTypes } from './nodes';
+import { useRefitOnResize } from './refit';
 import { type CanvasEdge, type CanvasNode, type Flow, keepUnchanged, REMOVABLE, toFlow } from './toFlow';
 
 const FIT_VIEW_OPTIONS = { padding: 0.08, maxZoom: 1.25 };
@@ -282,7 +283,11 @@ export function Canvas() {
   // drawn (no repaint of every node per frame); afterwards it is drawn crisp again at its scale.
   const surface = useRef<HTMLDivElement>(null);
   const onMoveStart = useCallback(() => surface.current?.classList.add('is-moving'), []);
-  const onMoveEnd = useCallback(() => surface.current?.classList.remove('is-moving'), []);
+  const moveEnded = useRefitOnResize(FIT_VIEW_OPTIONS, revision);
+  const onMoveEnd = useCallback(() => {
+    surface.current?.classList.remove('is-moving');
+    moveEnded();
+  }, [moveEnded]);
 
   // On a big scenario, software-rendered frames go to what matters: no dotted background to
   // repaint on every pan, and plainer nodes and edges (app.css `.is-large`).
