@@ -185,3 +185,55 @@ test('the view refits when the window is resized, until the user moves it by han
   await expect.poll(() => viewTransform(page)).not.toBe(refitted);
   await expectAllNodesInView(page);
 });
+
+/**
+ * A run table: every heading whole, the head's last column inside the table (or reachable by its
+ * sideways scroll), the `whole` columns of every row unshortened, and any other cell that is
+ * shortened carrying its text in a title.
+ */
+async function expectColumnsFit(page: Page, table: string, head: string, row: string, whole: readonly number[]) {
+  const problems = await page.locator(table).evaluate(
+    (list, { head, row, whole }) => {
+      const found: string[] = [];
+      const cut = (el: Element) => el.scrollWidth > el.clientWidth + 0.5;
+      const headCells = [...(list.querySelector(head)?.children ?? [])];
+      for (const cell of headCells) if (cut(cell)) found.push(`heading "${cell.textContent}" is cut`);
+      const last = headCells.at(-1)?.getBoundingClientRect();
+      // Past the table's right edge only when the table scrolls sideways to it.
+      const scrolls = ['auto', 'scroll'].includes(getComputedStyle(list).overflowX);
+      const right = list.getBoundingClientRect().right + (scrolls ? list.scrollWidth - list.clientWidth : 0);
+      if (last !== undefined && last.right > right + 0.5) found.push('the last heading runs past the table');
+      for (const r of list.querySelectorAll(row)) {
+        [...r.children].forEach((cell, column) => {
+          if (!cut(cell)) return;
+          if (whole.includes(column)) found.push(`column ${column} "${cell.textContent}" is cut`);
+          else if (!(cell as HTMLElement).title)
+            found.push(`column ${column} "${cell.textContent}" is cut without a title`);
+        });
+      }
+      return found;
+    },
+    { head, row, whole },
+  );
+  expect(problems, table).toEqual([]);
+}
+
+for (const width of [1440, 1100]) {
+  test(`at ${width} px the event list and connections table columns fit`, async ({ page, baseURL }) => {
+    await page.setViewportSize({ width, height: 900 });
+    await open(page, baseURL, library('hairpin-one-backend'));
+    await page.getByRole('button', { name: '▶ Run' }).click();
+    await expect(page.getByRole('status').filter({ hasText: /events ·/ })).toBeVisible({ timeout: 30_000 });
+    await page.getByRole('tab', { name: /Events/ }).click();
+    await expect(page.getByRole('listbox', { name: 'Events' }).getByRole('option').first()).toBeVisible();
+    // #, time and element are short: they are never cut (a probe's connection id may be).
+    await expectColumnsFit(page, '.event-list', '.event-head', '.event-row', [0, 1, 2]);
+    await shot(page, `polish-events-${width}`);
+    await page.getByRole('tab', { name: /Connections/ }).click();
+    await expect(page.getByRole('listbox', { name: 'Connections' }).getByRole('option').first()).toBeVisible();
+    // Connection, source → destination and backend whole; the outcome with its HTTP status,
+    // handshake and close, and the reason, may be long.
+    await expectColumnsFit(page, '.connections', '.connections-head', '.connection-row', [0, 1, 3]);
+    await shot(page, `polish-connections-${width}`);
+  });
+}

@@ -98,6 +98,15 @@ export function ConnectionsTable() {
           if (c === undefined) return null;
           const id = `${c.traffic}#${c.index}`;
           const reason = c.reason ?? c.closed?.reason ?? null;
+          const route = `${c.source ?? '—'} → ${c.destination}`;
+          const outcome = [
+            c.outcome,
+            c.http !== null ? `HTTP ${c.http.status}` : '',
+            c.handshakeMs !== null ? `${c.handshakeMs} ms` : '',
+            c.closed !== null ? `closed by ${c.closed.by} at ${formatTime(c.closed.at)}` : '',
+          ]
+            .filter(Boolean)
+            .join(' · ');
           return (
             <div
               key={id}
@@ -112,17 +121,14 @@ export function ConnectionsTable() {
                 if (e.key === 'Enter') void useRunStore.getState().replayConnection(id);
               }}
             >
-              <span>{id}</span>
-              <span className="muted">
-                {c.source ?? '—'} → {c.destination}
+              <span title={id}>{id}</span>
+              <span className="muted" title={route}>
+                {route}
               </span>
-              <span className={`outcome outcome-${c.outcome}`}>
-                {c.outcome}
-                {c.http !== null ? ` · HTTP ${c.http.status}` : ''}
-                {c.handshakeMs !== null ? ` · ${c.handshakeMs} ms` : ''}
-                {c.closed !== null ? ` · closed by ${c.closed.by} at ${formatTime(c.closed.at)}` : ''}
+              <span className={`outcome outcome-${c.outcome}`} title={outcome}>
+                {outcome}
               </span>
-              <span>{c.backend ?? '—'}</span>
+              <span title={c.backend ?? ''}>{c.backend ?? '—'}</span>
               <span title={reason?.detail ?? ''}>
                 {reason === null ? (
                   ''
