@@ -237,3 +237,26 @@ for (const width of [1440, 1100]) {
     await shot(page, `polish-connections-${width}`);
   });
 }
+
+test('the packet inspector closes from a button beside its title, not a stray chip', async ({ page, baseURL }) => {
+  await open(page, baseURL, library('hairpin-one-backend'));
+  await page.getByRole('button', { name: '▶ Run' }).click();
+  await expect(page.getByRole('status').filter({ hasText: /events ·/ })).toBeVisible({ timeout: 30_000 });
+  await page.getByRole('tab', { name: /Events/ }).click();
+  await page.getByRole('listbox', { name: 'Events' }).getByRole('option').nth(3).click();
+  const inspector = page.getByRole('complementary', { name: 'Packet inspector' });
+  await expect(inspector.getByRole('heading', { level: 2 })).toHaveText(/SYN #\d+/);
+  await expect(inspector.getByText(/Element\s*[✕×]/)).toHaveCount(0);
+  const close = inspector.getByRole('button', { name: 'Close the packet inspector' });
+  const title = await inspector.getByRole('heading', { level: 2 }).boundingBox();
+  const button = await close.boundingBox();
+  const panel = await inspector.boundingBox();
+  if (title === null || button === null || panel === null) throw new Error('no boxes');
+  // On the title's row, at the panel's right, not under the title.
+  expect(button.y).toBeLessThan(title.y + title.height);
+  expect(button.x).toBeGreaterThan(title.x + title.width);
+  expect(button.x + button.width).toBeGreaterThan(panel.x + panel.width - 40);
+  await shot(page, 'polish-packet-inspector');
+  await close.click();
+  await expect(inspector).toHaveCount(0);
+});

@@ -168,7 +168,7 @@ export function PacketInspector() {
   const kind = first === null || e === null ? null : packetKind(first, e.connection);
   return (
     <aside className="app-inspector panel packet-inspector" aria-label="Packet inspector">
-      <div className="inspector-head">
+      <div className="packet-inspector-head">
         <div>
           <div className="panel-heading">{packet === null ? 'Event' : 'Packet'}</div>
           <h2 className="inspector-title">
@@ -180,8 +180,14 @@ export function PacketInspector() {
               : `${packetName(first ?? packet)} #${packet.id}`}
           </h2>
         </div>
-        <button type="button" className="button button-quiet" onClick={close} title="Back to the element inspector">
-          Element ✕
+        <button
+          type="button"
+          className="icon-button packet-inspector-close"
+          onClick={close}
+          aria-label="Close the packet inspector"
+          title="Close the packet inspector"
+        >
+          ✕
         </button>
       </div>
       {e === null ? (
