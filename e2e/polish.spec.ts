@@ -260,3 +260,40 @@ test('the packet inspector closes from a button beside its title, not a stray ch
   await close.click();
   await expect(inspector).toHaveCount(0);
 });
+
+/** Which drop marks cover the text of a VNet or subnet label. */
+const marksOverLabels = (page: Page) =>
+  page.evaluate(() => {
+    const labels = [...document.querySelectorAll('.canvas-network-label')].map((label) => {
+      const strip = label.getBoundingClientRect();
+      const text = [...label.children].map((c) => c.getBoundingClientRect()).filter((r) => r.width > 0);
+      const right = Math.min(strip.right, Math.max(...text.map((r) => r.right)));
+      return { name: label.textContent, left: strip.left, top: strip.top, right, bottom: strip.bottom };
+    });
+    const found: string[] = [];
+    for (const mark of document.querySelectorAll('.run-marks [data-mark-for]')) {
+      const m = mark.getBoundingClientRect();
+      for (const l of labels)
+        if (m.left < l.right && l.left < m.right && m.top < l.bottom && l.top < m.bottom)
+          found.push(`${mark.getAttribute('data-mark-for')} covers ${l.name}`);
+    }
+    return found;
+  });
+
+// Labs whose marks covered the spoke VNet's or subnet's label before marks avoided them.
+for (const [lab, width] of [
+  ['all-probes-down-basic-vs-standard', 1440],
+  ['unhealthy-vm-stopped', 1440],
+  ['lab-baseline', 1100],
+  ['nsg-deny-all-blocks-probe', 1100],
+] as const) {
+  test(`${lab} at ${width} px: drop marks leave the VNet and subnet labels readable`, async ({ page, baseURL }) => {
+    await page.setViewportSize({ width, height: 900 });
+    await open(page, baseURL, library(lab));
+    await page.getByRole('button', { name: '▶ Run' }).click();
+    await expect(page.getByRole('status').filter({ hasText: /events ·/ })).toBeVisible({ timeout: 30_000 });
+    await expect(page.locator('.run-marks [data-mark-for]').first()).toBeVisible();
+    await expect.poll(() => marksOverLabels(page)).toEqual([]);
+    await shot(page, `polish-marks-${lab}-${width}`);
+  });
+}

@@ -214,8 +214,34 @@ function MarkReasons({ mark, at }: { mark: ElementMark; at: string | null }) {
   );
 }
 
+/** The `.drop-at` line and the mark's 4 px gap, until one is drawn and measured. */
+const AT_HEIGHT_GUESS = 21;
+
 const sameSize = (a: Size | undefined, b: Size) =>
   a !== undefined && Math.abs(a.width - b.width) < 1 && Math.abs(a.height - b.height) < 1;
+
+/**
+ * The text of each VNet and subnet label (kind, name, address space) in flow pixels, from layout
+ * offsets, which the viewport's transform leaves alone: measured once per drawing, not per pan.
+ */
+function groupLabelBoxes(layer: HTMLElement, graph: CanvasGraph): Rect[] {
+  const flow = layer.closest('.react-flow');
+  if (flow === null) return [];
+  const out: Rect[] = [];
+  for (const label of flow.querySelectorAll<HTMLElement>('.react-flow__node .canvas-network-label')) {
+    const box = graph.boxes.get(label.closest<HTMLElement>('.react-flow__node')?.dataset.id ?? '');
+    if (box === undefined) continue;
+    let right = label.offsetLeft;
+    for (const child of label.children)
+      if (child instanceof HTMLElement && child.offsetWidth > 0)
+        right = Math.max(right, child.offsetLeft + child.offsetWidth);
+    // The text and a little air, within the label's strip.
+    const width = Math.min(right + 4, label.offsetLeft + label.offsetWidth) - label.offsetLeft;
+    if (width > 0)
+      out.push({ x: box.x + label.offsetLeft, y: box.y + label.offsetTop, width, height: label.offsetHeight });
+  }
+  return out;
+}
 
 /** The boxes of what floats over the canvas (playback bar, minimap, zoom buttons), in its pixels. */
 function floatingBoxes(layer: HTMLElement): Rect[] {
@@ -247,10 +273,17 @@ function Marks({ graph }: { graph: CanvasGraph }) {
   const height = useStore((s) => s.height);
   const layer = useRef<HTMLDivElement>(null);
   const measured = useRef(new Map<string, Size>());
+  /** The line naming the element over a displaced or opened mark, with the gap below it (measured). */
+  const atHeight = useRef(AT_HEIGHT_GUESS);
   const [measureSerial, setMeasureSerial] = useState(0);
   const [reserved, setReserved] = useState<readonly Rect[]>([]);
   const [hovered, setHovered] = useState<string | null>(null);
   const [pinned, setPinned] = useState<string | null>(null);
+  const [labels, setLabels] = useState<readonly Rect[]>([]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a run or an edit redraws the labels
+  useLayoutEffect(() => {
+    if (layer.current !== null) setLabels(groupLabelBoxes(layer.current, graph));
+  }, [graph, summary]);
   const marks = useMemo(
     () => (summary === null ? [] : dropMarks(summary.drops, upto, connection)),
     [summary, upto, connection],
@@ -276,23 +309,25 @@ function Marks({ graph }: { graph: CanvasGraph }) {
           compact: measured.current.get(`${m.element}|compact`) ?? estimateMarkSize(m, true),
           collapsed: m.reasons.length > 1 && !first,
           first,
+          atHeight: atHeight.current,
         },
       });
     }
-    // Every element in view, marked or not (an unmarked probe beside a marked VM stays readable).
-    const nodes: Rect[] = [];
-    for (const b of graph.leaves) {
-      const r = { x: b.x * zoom + tx, y: b.y * zoom + ty, width: b.width * zoom, height: b.height * zoom };
-      if (r.x + r.width >= 0 && r.x <= width && r.y + r.height >= 0 && r.y <= height) nodes.push(r);
-    }
+    // Every element in view, marked or not (an unmarked probe beside a marked VM stays readable),
+    // and every VNet and subnet label (a mark over "spoke/web" hid where the element is).
+    const onScreen = (boxes: readonly Rect[]) =>
+      boxes
+        .map((b) => ({ x: b.x * zoom + tx, y: b.y * zoom + ty, width: b.width * zoom, height: b.height * zoom }))
+        .filter((r) => r.x + r.width >= 0 && r.x <= width && r.y + r.height >= 0 && r.y <= height);
     const places = placeMarks(
       shown.map((x) => x.request),
       { width, height },
       reserved,
-      nodes,
+      onScreen(graph.leaves),
+      onScreen(labels),
     );
     return shown.map((x, i) => ({ ...x, place: places[i] as MarkPlacement }));
-  }, [marks, graph, tx, ty, zoom, width, height, currentElement, reserved, measureSerial]);
+  }, [marks, graph, labels, tx, ty, zoom, width, height, currentElement, reserved, measureSerial]);
 
   // Measure what was drawn; place again (before paint) where a size differs from the one used.
   // Measure what was drawn when what is drawn changes (not on a pan or zoom: sizes are in screen
@@ -306,7 +341,14 @@ function Marks({ graph }: { graph: CanvasGraph }) {
     let changed = false;
     for (const node of el.querySelectorAll<HTMLElement>('[data-mark-form]')) {
       const key = `${node.dataset.markFor}|${node.dataset.markForm}`;
-      const size = { width: node.offsetWidth, height: node.offsetHeight };
+      // A mark's size without the line naming its element: placeMarks adds it where it is shown.
+      const at = node.querySelector<HTMLElement>('.drop-at');
+      const atLine = at === null ? 0 : at.offsetHeight + (Number.parseFloat(getComputedStyle(node).rowGap) || 0);
+      if (at !== null && Math.abs(atLine - atHeight.current) >= 1) {
+        atHeight.current = atLine;
+        changed = true;
+      }
+      const size = { width: node.offsetWidth, height: node.offsetHeight - atLine };
       if (!sameSize(measured.current.get(key), size)) {
         measured.current.set(key, size);
         changed = true;
@@ -379,13 +421,13 @@ function Marks({ graph }: { graph: CanvasGraph }) {
         const full = measured.current.get(`${mark.element}|full`) ?? estimateMarkSize(mark, false);
         // Opened, the details sit beside the collapsed mark (which stays clickable), away from the
         // element when there is room, else on the other side, inside the view.
-        const over = place.y - 4 - full.height;
+        const over = place.y - 4 - full.height - atHeight.current;
         const under = place.y + place.height + 4;
         const fitsOver = over >= 8;
-        const fitsUnder = under + full.height <= height - 8;
+        const fitsUnder = under + full.height + atHeight.current <= height - 8;
         const top =
           (place.side === 'above' && fitsOver) || !fitsUnder
-            ? Math.max(8, fitsOver ? over : Math.min(over, height - full.height - 8))
+            ? Math.max(8, fitsOver ? over : Math.min(over, height - full.height - atHeight.current - 8))
             : under;
         const left = Math.max(8, Math.min(width - full.width - 8, place.x));
         return (

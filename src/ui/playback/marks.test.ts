@@ -172,6 +172,36 @@ describe('placeMarks', () => {
     expect(overlap(p as MarkPlacement, vm)).toBe(false);
   });
 
+  it('goes elsewhere than over a VNet or subnet label, counting the line that names a displaced mark', () => {
+    // The load balancer under its subnet's label, under its VNet's label (all-probes-down lab).
+    // Its frontend below it: going below would be displaced farther.
+    const lb = node(320, 172);
+    const frontend = node(320, 248);
+    const subnetLabel = { x: 300, y: 142, width: 116, height: 16 };
+    const vnetLabel = { x: 290, y: 116, width: 133, height: 16 };
+    const r = request('lb:ilb', lb, { full: { width: 300, height: 80 }, atHeight: 21 });
+    const [blind] = placeMarks([r], view, [], [lb, frontend]);
+    expect(overlap(blind as MarkPlacement, subnetLabel)).toBe(true);
+    const [p] = placeMarks([r], view, [], [lb, frontend], [subnetLabel, vnetLabel]);
+    const mark = p as MarkPlacement;
+    expect(overlap(mark, subnetLabel)).toBe(false);
+    expect(overlap(mark, vnetLabel)).toBe(false);
+    // Stacked past both labels, it names its element on a line of its own: 21 px taller.
+    expect(mark).toMatchObject({ side: 'above', displaced: true, height: 101, y: 116 - 6 - 101 });
+  });
+
+  it('covers an unmarked element rather than a label when no spot is clear of both', () => {
+    const strip = { width: 850, height: 200 };
+    const vm = node(400, 80);
+    const above = { x: 0, y: 0, width: 850, height: 75 };
+    const below = { x: 0, y: 115, width: 850, height: 85 };
+    // A label above, an element below (and the other way round): the mark goes over the element.
+    const [p] = placeMarks([request('vm:web01', vm)], strip, [], [vm, below], [above]);
+    expect(p).toMatchObject({ side: 'below', compact: true, crowded: false });
+    const [q] = placeMarks([request('vm:web01', vm)], strip, [], [vm, above], [below]);
+    expect(q).toMatchObject({ side: 'above', compact: true, crowded: false });
+  });
+
   it('keeps a collapsed mark collapsed, and out of the playback bar', () => {
     const bar = { x: 120, y: 470, width: 600, height: 44 };
     const [p] = placeMarks([request('vm:web01', node(300, 420), { collapsed: true })], view, [bar]);

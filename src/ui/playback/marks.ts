@@ -89,6 +89,11 @@ export interface MarkRequest {
   readonly collapsed: boolean;
   /** Placed first (the element of the current event). */
   readonly first: boolean;
+  /**
+   * How much taller the full mark is when stacked away from its element: it then names the
+   * element on a line above its reasons. Zero when not given.
+   */
+  readonly atHeight?: number;
 }
 
 export interface MarkPlacement {
@@ -131,6 +136,8 @@ function bestSpot(r: MarkRequest, blockers: readonly Rect[], view: Size): Spot |
       ];
   for (const { size, compact } of forms) {
     const { width: w, height: h } = size;
+    // Displaced, a full mark grows by the line naming its element.
+    const moved = h + (compact ? 0 : (r.atHeight ?? 0));
     const xs = [r.anchor.x, r.anchor.x + r.anchor.width - w, r.anchor.x + (r.anchor.width - w) / 2].map((x) =>
       clampX(x, w),
     );
@@ -142,7 +149,7 @@ function bestSpot(r: MarkRequest, blockers: readonly Rect[], view: Size): Spot |
         for (let guard = 0; guard < blockers.length + 1 && inside(c); guard++) {
           const b = hit(c);
           if (b === undefined) break;
-          c = { ...c, y: side === 'above' ? b.y - MARK_GAP - h : b.y + b.height + MARK_GAP };
+          c = { ...c, height: moved, y: side === 'above' ? b.y - MARK_GAP - moved : b.y + b.height + MARK_GAP };
         }
         if (!inside(c) || hit(c) !== undefined) continue;
         const cost =
@@ -158,7 +165,8 @@ function bestSpot(r: MarkRequest, blockers: readonly Rect[], view: Size): Spot |
 /**
  * Where each drop mark goes on the canvas (screen pixels), so that no two marks overlap and no
  * mark covers a marked element, nor, where any spot is free of them, another element of `nodes`
- * (every node's box, an unmarked health probe say): above its element if there is room, else below, moved along the
+ * (every node's box, an unmarked health probe say) or a VNet or subnet label of `labels` — where
+ * no spot is free of both, free of the labels, then of the other elements: above its element if there is room, else below, moved along the
  * element's width, then stacked above (or below) the marks already in the way; collapsed to one
  * line when the full mark fits nowhere; and, when nothing fits, collapsed where it overlaps least
  * (`crowded`). Every mark stays `MARK_MARGIN` inside the view and out of `reserved` (the playback
@@ -170,6 +178,7 @@ export function placeMarks(
   view: Size,
   reserved: readonly Rect[] = [],
   nodes: readonly Rect[] = [],
+  labels: readonly Rect[] = [],
 ): MarkPlacement[] {
   const order = requests
     .map((r, i) => ({ r, i }))
@@ -187,10 +196,14 @@ export function placeMarks(
 
   for (const { r, i } of order) {
     const marked = [...placed, ...reserved, ...anchors];
-    // Clear of every element first; only when no spot is, over an unmarked element (its box
-    // hidden beats a mark on a mark or a crowded one).
-    const blockers = [...marked, ...nodes];
-    let best = bestSpot(r, blockers, view) ?? bestSpot(r, marked, view);
+    // Clear of every element and group label first; only when no spot is, over an unmarked
+    // element (its box hidden beats a mark on a mark or a crowded one), then over a label.
+    const blockers = [...marked, ...nodes, ...labels];
+    let best =
+      bestSpot(r, blockers, view) ??
+      bestSpot(r, [...marked, ...labels], view) ??
+      bestSpot(r, [...marked, ...nodes], view) ??
+      bestSpot(r, marked, view);
     if (best === null) {
       // Nowhere free: collapsed, above (or below without room), where it overlaps the least.
       const { width: w, height: h } = r.compact;
