@@ -297,3 +297,51 @@ for (const [lab, width] of [
     await shot(page, `polish-marks-${lab}-${width}`);
   });
 }
+
+test('the share popover and the File menu close with Escape or a click outside, the focus back on their button', async ({
+  page,
+  baseURL,
+}) => {
+  await open(page, baseURL, library('nsg-blocks-data-port'));
+  const shareButton = page.getByRole('button', { name: 'Share link', exact: true });
+  const popover = page.getByRole('dialog', { name: 'Share link' });
+
+  // Escape.
+  await shareButton.click();
+  await expect(popover).toBeVisible();
+  await expect(popover.getByRole('textbox', { name: 'Share link' })).toBeFocused();
+  await shot(page, 'polish-share-open');
+  await page.keyboard.press('Escape');
+  await expect(popover).toHaveCount(0);
+  await expect(shareButton).toBeFocused();
+
+  // A click outside, on the title (which takes no focus).
+  await shareButton.click();
+  await expect(popover).toBeVisible();
+  await page.getByRole('heading', { level: 1 }).click();
+  await expect(popover).toHaveCount(0);
+  await expect(shareButton).toBeFocused();
+
+  // A click inside (an option) keeps it open.
+  await shareButton.click();
+  await popover.getByRole('checkbox', { name: /Read-only viewer/ }).click();
+  await expect(popover).toBeVisible();
+  await expect(popover.getByRole('textbox', { name: 'Share link' })).toHaveValue(/view=1/);
+  await popover.getByRole('button', { name: 'Close' }).click();
+  await expect(popover).toHaveCount(0);
+  await expect(shareButton).toBeFocused();
+
+  // The File menu: the same.
+  const file = page.getByRole('button', { name: 'File', exact: true });
+  const menu = page.getByRole('menu', { name: 'File' });
+  await file.click();
+  await expect(menu).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(menu).toHaveCount(0);
+  await expect(file).toBeFocused();
+  await file.click();
+  await expect(menu).toBeVisible();
+  await page.getByRole('heading', { level: 1 }).click();
+  await expect(menu).toHaveCount(0);
+  await expect(file).toBeFocused();
+});

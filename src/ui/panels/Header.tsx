@@ -1,5 +1,5 @@
 import { useReactFlow } from '@xyflow/react';
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { createShareLink, type Scenario } from '../../scenario';
 import { autoLayout } from '../canvas/layout';
 import { stripSolution } from '../lesson/solution';
@@ -10,6 +10,7 @@ import { download, slugOf } from '../workshop/exportTable';
 import { usePresenterStore } from '../workshop/presenter';
 import { formatProblemCount } from './Inspector';
 import { MenuButton } from './MenuButton';
+import { useDismiss } from './useDismiss';
 
 const FIT = { padding: 0.08, maxZoom: 1.25 };
 
@@ -89,6 +90,17 @@ export function Header() {
   const [share, setShare] = useState<({ link: string; copied: boolean } & ShareOptions) | null>(null);
   const [exporting, setExporting] = useState(false);
   const problems = formatProblemCount(errors, warnings);
+  // The share popover: opened, the link takes the focus (selected, ready to copy); Escape, Close
+  // or a press outside closes it and gives the focus back to Share link.
+  const shareRoot = useRef<HTMLDivElement>(null);
+  const shareButton = useRef<HTMLButtonElement>(null);
+  const shareInput = useRef<HTMLInputElement>(null);
+  const shareOpen = share !== null;
+  useEffect(() => {
+    if (shareOpen) shareInput.current?.focus();
+  }, [shareOpen]);
+  const closeShare = useCallback(() => setShare(null), []);
+  useDismiss(shareOpen, shareRoot, shareButton, closeShare);
   usePresenterKey();
   // Presenter mode changes the columns (no palette, a wider side): fit the scenario to the new canvas.
   useEffect(
@@ -257,8 +269,9 @@ export function Header() {
                   useAppStore.getState().openFile(file.name, await file.text());
                 }}
               />
-              <div className="share-anchor">
+              <div className="share-anchor" ref={shareRoot}>
                 <button
+                  ref={shareButton}
                   type="button"
                   className="button button-with-icon"
                   title="Copy a link that opens this scenario"
@@ -274,6 +287,7 @@ export function Header() {
                       characters
                     </p>
                     <input
+                      ref={shareInput}
                       className="share-link"
                       type="text"
                       readOnly
@@ -305,7 +319,14 @@ export function Header() {
                     <p className="muted share-note">
                       The scenario travels in the link’s fragment: it never reaches a server.
                     </p>
-                    <button type="button" className="button button-small" onClick={() => setShare(null)}>
+                    <button
+                      type="button"
+                      className="button button-small"
+                      onClick={() => {
+                        setShare(null);
+                        shareButton.current?.focus();
+                      }}
+                    >
                       Close
                     </button>
                   </div>

@@ -4,7 +4,8 @@
  * between the items, Escape closes and gives the focus back to the button, Tab and a click
  * outside close it.
  */
-import { type KeyboardEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
+import { type KeyboardEvent, type ReactNode, useCallback, useEffect, useId, useRef, useState } from 'react';
+import { useDismiss } from './useDismiss';
 
 type Move = 'first' | 'last' | 1 | -1;
 
@@ -46,16 +47,12 @@ export function MenuButton({
 
   const focusItem = (which: Move) => focusItemOf(menu.current, which);
 
-  // Opened, the first item takes the focus; a pointer press anywhere outside closes the menu.
+  // Opened, the first item takes the focus; Escape or a pointer press anywhere outside closes it.
   useEffect(() => {
-    if (!open) return;
-    focusItemOf(menu.current, 'first');
-    const onPointerDown = (e: PointerEvent) => {
-      if (!(e.target instanceof Node) || root.current?.contains(e.target) !== true) setOpen(false);
-    };
-    document.addEventListener('pointerdown', onPointerDown, true);
-    return () => document.removeEventListener('pointerdown', onPointerDown, true);
+    if (open) focusItemOf(menu.current, 'first');
   }, [open]);
+  const dismiss = useCallback(() => setOpen(false), []);
+  useDismiss(open, root, button, dismiss);
 
   const close = (refocus: boolean) => {
     setOpen(false);
