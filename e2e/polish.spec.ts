@@ -345,3 +345,48 @@ test('the share popover and the File menu close with Escape or a click outside, 
   await expect(menu).toHaveCount(0);
   await expect(file).toBeFocused();
 });
+
+/** Each traffic field's text (value or placeholder, a select's choice) fits its box; no stray lines. */
+const trafficProblems = (page: Page) =>
+  page.locator('.traffic-panel').evaluate((panel) => {
+    const found: string[] = [];
+    const canvas = document.createElement('canvas').getContext('2d') as CanvasRenderingContext2D;
+    for (const row of panel.querySelectorAll('fieldset')) {
+      const rowBox = row.getBoundingClientRect();
+      for (const field of row.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input, select')) {
+        const name = field.getAttribute('aria-label') ?? '';
+        const style = getComputedStyle(field);
+        canvas.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+        const isSelect = field instanceof HTMLSelectElement;
+        const text = isSelect
+          ? (field.selectedOptions[0]?.textContent ?? '')
+          : field.value !== ''
+            ? field.value
+            : field.placeholder;
+        // Chromium draws a select's arrow, and a number's spin buttons, in about 20 and 15 px.
+        const controls = isSelect ? 20 : field.type === 'number' && style.appearance !== 'textfield' ? 15 : 0;
+        const room = field.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - controls;
+        const width = canvas.measureText(text).width;
+        if (width > room) found.push(`${name}: "${text}" needs ${Math.round(width)} px, has ${Math.round(room)}`);
+        const box = field.getBoundingClientRect();
+        if (box.right > rowBox.right) found.push(`${name} runs past its row`);
+        const label = field.closest('label');
+        if (label !== null && getComputedStyle(label).borderBottomWidth !== '0px')
+          found.push(`${name} has a line under it`);
+      }
+    }
+    return found;
+  });
+
+for (const width of [1440, 1100]) {
+  test(`at ${width} px every traffic field shows its whole value or placeholder`, async ({ page, baseURL }) => {
+    await page.setViewportSize({ width, height: 900 });
+    await open(page, baseURL, library('hairpin-one-backend'));
+    await expect(page.getByRole('tabpanel').locator('fieldset').first()).toBeVisible();
+    expect(await trafficProblems(page)).toEqual([]);
+    await page
+      .locator('.traffic-panel fieldset')
+      .first()
+      .screenshot({ path: `test-results/screenshots/polish-traffic-${width}.png` });
+  });
+}

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { type ReactNode, useMemo } from 'react';
 import type { Traffic } from '../../scenario';
 import { RANGES } from '../../scenario/defaults';
 import { useAppStore } from '../store';
@@ -34,6 +34,98 @@ function Options({ options, current }: { options: readonly PickOption[]; current
 }
 
 const numberOrUndefined = (text: string): number | undefined => (text.trim() === '' ? undefined : Number(text));
+
+/**
+ * One field of a traffic row: its caption above its input. Its own class, not `.field` (app.css:
+ * the inspector's summary rows, whose border and padding drew a stray line under each input).
+ */
+function Field({ caption, className, children }: { caption: string; className?: string; children: ReactNode }) {
+  return (
+    // biome-ignore lint/a11y/noLabelWithoutControl: the control is `children`, inside the label
+    <label className={`traffic-field${className === undefined ? '' : ` ${className}`}`}>
+      <span>{caption}</span>
+      {children}
+    </label>
+  );
+}
+
+/**
+ * The numbers of a traffic row, in the order shown: empty is the default, shown as the
+ * placeholder; `name` is the accessible name (with the traffic's name after it).
+ */
+const NUMBERS: readonly {
+  readonly field: 'connections' | 'startAt' | 'interval' | 'duration' | 'sourcePort' | 'dataEvery';
+  readonly caption: string;
+  readonly name: string;
+  readonly placeholder: string;
+  readonly min?: number;
+  readonly max?: number;
+  readonly step?: number;
+  readonly title?: string;
+  /** Not for ICMP (no ports, no data segments). */
+  readonly tcpUdpOnly?: boolean;
+}[] = [
+  { field: 'connections', caption: 'Count', name: 'Connections', placeholder: '1', min: 1, step: 1 },
+  { field: 'startAt', caption: 'Start s', name: 'Start at', placeholder: '0' },
+  { field: 'interval', caption: 'Every s', name: 'Interval', placeholder: '1' },
+  { field: 'duration', caption: 'Open s', name: 'Duration', placeholder: '0' },
+  {
+    field: 'sourcePort',
+    caption: 'Source port',
+    name: 'Source port',
+    placeholder: 'auto',
+    min: RANGES.port.min,
+    max: RANGES.port.max,
+    step: 1,
+    title: 'A fixed source port for every connection; empty: an ephemeral port each time',
+    tcpUdpOnly: true,
+  },
+  {
+    field: 'dataEvery',
+    caption: 'Data every s',
+    name: 'Data every',
+    placeholder: 'none',
+    title: 'Seconds between data segments while the connection is open; empty: none',
+    tcpUdpOnly: true,
+  },
+];
+
+/** The number fields of `NUMBERS` from `from` up to `to`, for traffic `t` at `index`. */
+function NumberFields({
+  t,
+  from,
+  to,
+  edit,
+}: {
+  t: Traffic;
+  from: number;
+  to?: number;
+  edit: (field: TrafficField, value: number | undefined) => void;
+}) {
+  return (
+    <>
+      {NUMBERS.slice(from, to).map((n) => {
+        const value = t[n.field];
+        return (
+          <Field key={n.field} caption={n.caption} className="field-number">
+            <input
+              type="number"
+              min={n.min ?? 0}
+              max={n.max}
+              step={n.step ?? 'any'}
+              aria-label={`${n.name} of ${t.name}`}
+              title={n.title}
+              value={typeof value === 'number' ? value : ''}
+              placeholder={n.placeholder}
+              disabled={n.tcpUdpOnly === true && t.protocol === 'Icmp'}
+              onChange={(e) => edit(n.field, numberOrUndefined(e.target.value))}
+            />
+          </Field>
+        );
+      })}
+    </>
+  );
+}
 
 /** A value as the viewer reads it: the picker's label where there is one, a dash when unset. */
 const shown = (value: unknown, unit = ''): string =>
@@ -142,24 +234,20 @@ export function TrafficPanel() {
           // biome-ignore lint/suspicious/noArrayIndexKey: names may repeat while being edited; the position keeps keys unique.
           <fieldset key={i} className="traffic-row">
             <legend className="visually-hidden">Traffic {t.name}</legend>
-            <label className="field field-name">
-              <span>Name</span>
+            <Field caption="Name" className="field-name">
               <input aria-label={label('Name')} value={t.name} onChange={(e) => edit(i, 'name', e.target.value)} />
-            </label>
-            <label className="field field-wide">
-              <span>From</span>
+            </Field>
+            <Field caption="From" className="field-wide">
               <select aria-label={label('From')} value={t.from} onChange={(e) => edit(i, 'from', e.target.value)}>
                 <Options options={sources} current={t.from} />
               </select>
-            </label>
-            <label className="field field-wide">
-              <span>To</span>
+            </Field>
+            <Field caption="To" className="field-wide">
               <select aria-label={label('To')} value={t.to} onChange={(e) => edit(i, 'to', e.target.value)}>
                 <Options options={destinations} current={t.to} />
               </select>
-            </label>
-            <label className="field">
-              <span>Protocol</span>
+            </Field>
+            <Field caption="Protocol">
               <select
                 aria-label={label('Protocol')}
                 value={protocol}
@@ -169,44 +257,9 @@ export function TrafficPanel() {
                 <option value="Udp">UDP</option>
                 <option value="Icmp">ICMP</option>
               </select>
-            </label>
-            <label className="field field-number">
-              <span>Count</span>
-              <input
-                type="number"
-                min={1}
-                aria-label={label('Connections')}
-                value={t.connections ?? ''}
-                placeholder="1"
-                onChange={(e) => edit(i, 'connections', numberOrUndefined(e.target.value))}
-              />
-            </label>
-            <label className="field field-number">
-              <span>Start s</span>
-              <input
-                type="number"
-                min={0}
-                step="any"
-                aria-label={label('Start at')}
-                value={t.startAt ?? ''}
-                placeholder="0"
-                onChange={(e) => edit(i, 'startAt', numberOrUndefined(e.target.value))}
-              />
-            </label>
-            <label className="field field-number">
-              <span>Every s</span>
-              <input
-                type="number"
-                min={0}
-                step="any"
-                aria-label={label('Interval')}
-                value={t.interval ?? ''}
-                placeholder="1"
-                onChange={(e) => edit(i, 'interval', numberOrUndefined(e.target.value))}
-              />
-            </label>
-            <label className="field">
-              <span>HTTP path</span>
+            </Field>
+            <NumberFields t={t} from={0} to={3} edit={(field, v) => edit(i, field, v)} />
+            <Field caption="HTTP path">
               <input
                 aria-label={label('HTTP path')}
                 value={t.http ?? ''}
@@ -214,48 +267,8 @@ export function TrafficPanel() {
                 disabled={protocol !== 'Tcp'}
                 onChange={(e) => edit(i, 'http', e.target.value === '' ? undefined : e.target.value)}
               />
-            </label>
-            <label className="field field-number">
-              <span>Open s</span>
-              <input
-                type="number"
-                min={0}
-                step="any"
-                aria-label={label('Duration')}
-                value={t.duration ?? ''}
-                placeholder="0"
-                onChange={(e) => edit(i, 'duration', numberOrUndefined(e.target.value))}
-              />
-            </label>
-            <label className="field field-number">
-              <span>Source port</span>
-              <input
-                type="number"
-                min={RANGES.port.min}
-                max={RANGES.port.max}
-                step={1}
-                aria-label={label('Source port')}
-                title="A fixed source port for every connection; empty: an ephemeral port each time"
-                value={typeof t.sourcePort === 'number' ? t.sourcePort : ''}
-                placeholder="auto"
-                disabled={protocol === 'Icmp'}
-                onChange={(e) => edit(i, 'sourcePort', numberOrUndefined(e.target.value))}
-              />
-            </label>
-            <label className="field field-number">
-              <span>Data every s</span>
-              <input
-                type="number"
-                min={0}
-                step="any"
-                aria-label={label('Data every')}
-                title="Seconds between data segments while the connection is open; empty: none"
-                value={t.dataEvery ?? ''}
-                placeholder="none"
-                disabled={protocol === 'Icmp'}
-                onChange={(e) => edit(i, 'dataEvery', numberOrUndefined(e.target.value))}
-              />
-            </label>
+            </Field>
+            <NumberFields t={t} from={3} edit={(field, v) => edit(i, field, v)} />
             <button
               type="button"
               className="button button-quiet traffic-remove"
