@@ -30,6 +30,7 @@ import { createPrng, nextInt, type PrngState } from '../shared/prng';
 import { Aggregator, type BulkResult } from './bulk';
 import { AddressBook, LATENCY_US, type Target } from './fabric';
 import { type ClassKey, type ClassSpace, classOf, classSpace, HostSlots, shortestIdleTimeoutUs } from './fastpath';
+import { FlowTable } from './flowtable';
 import {
   checkGuestReceive,
   chooseSourceAddress,
@@ -183,6 +184,9 @@ const EDGE_STAGES = {
 } as const satisfies Record<string, Stage>;
 const PLATFORM_STAGE: Stage = { kind: 'platform' };
 
+/** The flow tables' code of TCP (the first character of its name, as wire.ts `tupleKeyOf`). */
+const TCP_CODE = 'T'.charCodeAt(0);
+
 /**
  * A connection or a probe attempt: what sends packets and creates flow state. The state it created
  * is listed in `owned` and evicted when it has ended and none of its packets is in flight.
@@ -195,7 +199,13 @@ interface Owner {
   released: boolean;
   doom: Reason | null;
   /** Flow state this owner holds: store, key, store, key ... */
-  readonly owned: (Map<string, unknown> | string)[];
+  readonly owned: (KeyedStore | string)[];
+}
+
+/** Where an owner's flow state lives: a `Map` by tuple key, or a load balancer's `FlowTable`. */
+interface KeyedStore {
+  get(key: string): unknown;
+  delete(key: string): boolean;
 }
 
 /** What a connection opens (a traffic entry, or a reverse proxy's upstream request). */
@@ -327,8 +337,7 @@ interface FastConn {
   hostIndex: number;
   port: number;
   memo: MemoOutcome;
-  table: Map<string, LbFlow> | null;
-  key: string;
+  table: FlowTable<LbFlow> | null;
   /** Its flow entry when a load balancer chose a member; `flowObject` is the pooled object. */
   flow: LbFlow | null;
   flowObject: LbFlow | null;
@@ -485,7 +494,7 @@ export class Simulation {
   /** Per NIC: flows its NSGs allowed (stateful), keyed by tuple key; the value is the owner. */
   private readonly nsgFlows: Map<string, Owner>[];
   /** Per load balancer and frontend: the flow table. */
-  private readonly lbFlows: Map<string, LbFlow>[][];
+  private readonly lbFlows: FlowTable<LbFlow>[][];
   /** Per NIC: reverse NAT of DNATed flows at the member's host, keyed by the reply's tuple key. */
   private readonly reverseNat: Map<string, ReverseNat>[];
   private readonly probes: ProbeRuntime[] = [];
@@ -592,7 +601,7 @@ export class Simulation {
     this.nsgFlows = input.nics.map(() => new Map());
     this.reverseNat = input.nics.map(() => new Map());
     this.snatOut = input.nics.map(() => new Map());
-    this.lbFlows = input.loadBalancers.map((lb) => lb.frontends.map(() => new Map()));
+    this.lbFlows = input.loadBalancers.map((lb) => lb.frontends.map(() => new FlowTable<LbFlow>()));
     this.rows = input.traffic.map(() => []);
     this.opened = input.traffic.map(() => 0);
     this.memo = input.traffic.map(() => new Map());
@@ -1154,7 +1163,7 @@ export class Simulation {
    * (seeds/002 SKU table: "TCP Reset on Idle"). One check per flow, re-armed while it is busy.
    */
   private onIdleCheck(flow: LbFlow, key: string): void {
-    const table = this.lbFlows[flow.lb]?.[flow.frontend] as Map<string, LbFlow>;
+    const table = this.lbFlows[flow.lb]?.[flow.frontend] as FlowTable<LbFlow>;
     if (table.get(key) !== flow) return;
     const due = flow.lastSeen + flow.rule.idleTimeoutUs;
     if (due > this.now) {
@@ -1203,7 +1212,7 @@ export class Simulation {
       if (rt.probe.noHealthyBackendsBehavior === 'AllProbedUp') continue;
       const pool = lb.pools[rule.pool]?.members ?? [];
       if (pool.some((nic) => this.isMemberUp(l, rule, nic))) continue;
-      const table = (this.lbFlows[l] as Map<string, LbFlow>[])[rule.frontend] as Map<string, LbFlow>;
+      const table = (this.lbFlows[l] as FlowTable<LbFlow>[])[rule.frontend] as FlowTable<LbFlow>;
       const reason: Reason = {
         code: 'LB_NO_HEALTHY_BACKEND',
         at: lb.id,
@@ -1233,7 +1242,7 @@ export class Simulation {
   // ---------------------------------------------------------------- owners and eviction
 
   /** Records that `owner` holds `store[key]` (evicted when the owner is released). */
-  private own(owner: Owner, store: Map<string, unknown>, key: string): void {
+  private own(owner: Owner, store: KeyedStore, key: string): void {
     owner.owned.push(store, key);
   }
 
@@ -1249,7 +1258,7 @@ export class Simulation {
     owner.released = true;
     const owned = owner.owned;
     for (let i = 0; i < owned.length; i += 2) {
-      const store = owned[i] as Map<string, unknown>;
+      const store = owned[i] as KeyedStore;
       const key = owned[i + 1] as string;
       const value = store.get(key);
       if (value === owner || (value as { owner?: unknown } | undefined)?.owner === owner) {
@@ -2189,7 +2198,7 @@ export class Simulation {
     }
     // The flow table is per frontend, so the packet's 5-tuple as the client sent it is the key
     // (engine-model.md step 7: "a packet of a known flow goes where the flow went before").
-    const table = (this.lbFlows[l] as Map<string, LbFlow>[])[f] as Map<string, LbFlow>;
+    const table = (this.lbFlows[l] as FlowTable<LbFlow>[])[f] as FlowTable<LbFlow>;
     const key = tupleKey(h);
     let flow = table.get(key);
     let decision: Decision | null = null;
@@ -2841,10 +2850,9 @@ export class Simulation {
     } else this.fastSlots(client).set(hostIndex, fast.id);
     fast.table = null;
     fast.flow = null;
-    fast.key = '';
     if (rule !== null) {
       const lb = this.lbAt(cls.lb);
-      const table = (this.lbFlows[cls.lb] as Map<string, LbFlow>[])[cls.frontend] as Map<string, LbFlow>;
+      const table = (this.lbFlows[cls.lb] as FlowTable<LbFlow>[])[cls.frontend] as FlowTable<LbFlow>;
       let flow = fast.flowObject as Writable<LbFlow> | null;
       let h: Writable<Header>;
       if (flow === null) h = newHeader('Tcp', src, port, t.destination, t.destinationPort, SYN, null, null);
@@ -2857,7 +2865,6 @@ export class Simulation {
         h.key = undefined;
         h.rkey = undefined;
       }
-      const flowKey = tupleKey(h);
       if (flow === null) {
         flow = {
           lb: cls.lb,
@@ -2886,10 +2893,10 @@ export class Simulation {
         flow.owner = this.fastOwner;
         flow.idleJob = null;
       }
-      table.set(flowKey, flow);
+      // Numbers, not a tuple key: no string per connection (flowtable.ts).
+      table.setTuple(TCP_CODE, h.src, port, h.dst, h.dstPort, flow);
       fast.table = table;
       fast.flow = flow;
-      fast.key = flowKey;
       const row = cls.row;
       if (row === null) {
         this.countFlow(lb, rule, lb.pools[rule.pool]?.members ?? [], nic);
@@ -3039,7 +3046,10 @@ export class Simulation {
 
   private onFastRelease(fast: FastConn): void {
     const flow = fast.flow;
-    if (fast.table !== null && fast.table.get(fast.key) === flow) fast.table.delete(fast.key);
+    if (fast.table !== null && flow !== null) {
+      const h = flow.h;
+      fast.table.deleteTuple(TCP_CODE, h.src, h.srcPort, h.dst, h.dstPort, flow);
+    }
     const host = fast.host;
     if (host === null) this.fastSlots(fast.client).clear(fast.hostIndex);
     else if (--host.fastPending === 0 && host.sockets.size === 0 && host.usedPorts.size === 0) {
@@ -4020,7 +4030,6 @@ function newFastConn(id: number): FastConn {
     port: 0,
     memo: null as unknown as MemoOutcome,
     table: null,
-    key: '',
     flow: null,
     flowObject: null,
     finished: false,
