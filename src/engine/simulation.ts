@@ -305,9 +305,10 @@ interface MemoOutcome {
   /** From the open to the finish (the port is freed) and to the release (flow state evicted). */
   readonly finishAfterUs: number;
   readonly releaseAfterUs: number;
-  /** The delay lines of those two steps, once looked up. */
+  /** The delay lines of those two steps, and of both in one step, once looked up. */
   finishLine: DelayLine | null;
   releaseLine: DelayLine | null;
+  oneStepLine: DelayLine | null;
 }
 
 /** One decision class: where its SYN meets a load balancer (if it does) and outcomes by member. */
@@ -343,7 +344,14 @@ interface FastConn {
   flowObject: LbFlow | null;
   /** Finished (port freed, counted); next its release. */
   finished: boolean;
-  /** When it is next due (finish, then release). */
+  /**
+   * Finished and released in one step at its release time: its host is not built, so nothing can
+   * read its finish before then unless `clientHost` builds the host (which then finishes it at
+   * `finishUs` on its own). Saves a queue event per connection.
+   */
+  oneStep: boolean;
+  finishUs: number;
+  /** When it is next due (finish, then release; or both at once). */
   dueUs: number;
 }
 
@@ -396,6 +404,7 @@ type SimEvent =
   | { readonly type: 'idleCheck'; readonly flow: LbFlow; readonly key: string }
   | { readonly type: 'snatIdle'; readonly entry: SnatEntry }
   | { readonly type: 'probeDeadline'; readonly attempt: ProbeAttempt }
+  | { readonly type: 'fastFinish'; readonly fast: FastConn }
   | DelayLine;
 
 /** A scheduled event (one object per event: the event and its bookkeeping). */
@@ -684,7 +693,14 @@ export class Simulation {
         const fast = this.fastConns[id] as FastConn;
         fast.host = built;
         built.fastPending = 1;
-        if (!fast.finished) built.usedPorts.add(portKey('Tcp', fast.port));
+        if (fast.oneStep && !fast.finished && this.now > fast.finishUs) this.finishFast(fast);
+        else if (!fast.finished) {
+          built.usedPorts.add(portKey('Tcp', fast.port));
+          // Its finish frees the port at its own time (at this instant: after the traffic phase,
+          // whose opens are the only port draws, as the finish of a packet-level run would).
+          if (fast.oneStep)
+            this.schedule(fast.finishUs, PHASE.packet, { type: 'fastFinish', fast, aux: true, cancelled: false });
+        }
       }
     }
     return host;
@@ -1028,6 +1044,9 @@ export class Simulation {
         return;
       case 'fastLine':
         this.onDelayLine(e);
+        return;
+      case 'fastFinish':
+        if (!e.fast.finished) this.finishFast(e.fast);
         return;
     }
   }
@@ -2798,7 +2817,8 @@ export class Simulation {
    * later ones of the class do the tuple-dependent work for real — seeded ephemeral port, hash over
    * the current candidates, a flow-table entry under their own tuple, evicted at their release
    * time, the distribution count — and take the reference's outcome at its finish (the port is
-   * freed and the connection counted) and release (the flow entry is evicted) times. Only when
+   * freed and the connection counted) and release (the flow entry is evicted) times; both in one
+   * step at the release time when its host is not built (`FastConn.oneStep`). Only when
    * nothing can change the configuration before that release: no scenario event, no probe round
    * and no probe attempt in flight, before `until`, and released before the shortest idle timeout
    * of the input could fire. Everything else runs the full simulation.
@@ -2903,8 +2923,16 @@ export class Simulation {
         cls.row = this.flowCounts.get(rule.id) ?? null;
       } else row.counts.set(nic, (row.counts.get(nic) ?? 0) + 1);
     }
-    memo.finishLine ??= this.delayLine(memo.finishAfterUs);
-    this.enterLine(fast, memo.finishLine);
+    if (host === null && memo.releaseAfterUs > memo.finishAfterUs) {
+      fast.oneStep = true;
+      fast.finishUs = this.now + memo.finishAfterUs;
+      memo.oneStepLine ??= this.delayLine(memo.releaseAfterUs);
+      this.enterLine(fast, memo.oneStepLine);
+    } else {
+      fast.oneStep = false;
+      memo.finishLine ??= this.delayLine(memo.finishAfterUs);
+      this.enterLine(fast, memo.finishLine);
+    }
     return true;
   }
 
@@ -3014,17 +3042,10 @@ export class Simulation {
       line.head++;
       this.pendingMain--;
       if (!fast.finished) {
-        fast.finished = true;
-        fast.host?.usedPorts.delete(portKey('Tcp', fast.port));
-        this.openConns--;
+        this.finishFast(fast);
         const memo = fast.memo;
-        if (!memo.listed) {
-          memo.listed = true;
-          this.memoOutcomes.push(memo);
-        }
-        memo.finished++;
         const more = memo.releaseAfterUs - memo.finishAfterUs;
-        if (more > 0) {
+        if (more > 0 && !fast.oneStep) {
           memo.releaseLine ??= this.delayLine(more);
           this.enterLine(fast, memo.releaseLine);
           continue;
@@ -3042,6 +3063,19 @@ export class Simulation {
       }
       this.scheduleLine(line, (items[line.head] as FastConn).dueUs);
     }
+  }
+
+  /** A fast-path connection finishes: its port is freed and it is counted. */
+  private finishFast(fast: FastConn): void {
+    fast.finished = true;
+    fast.host?.usedPorts.delete(portKey('Tcp', fast.port));
+    this.openConns--;
+    const memo = fast.memo;
+    if (!memo.listed) {
+      memo.listed = true;
+      this.memoOutcomes.push(memo);
+    }
+    memo.finished++;
   }
 
   private onFastRelease(fast: FastConn): void {
@@ -3085,6 +3119,7 @@ export class Simulation {
       releaseAfterUs: this.now - ref.openUs,
       finishLine: null,
       releaseLine: null,
+      oneStepLine: null,
     };
     // The first reference of a class and member stands (later ones ran the same decisions).
     if (!cls.outcomes.has(ref.nic)) cls.outcomes.set(ref.nic, outcome);
@@ -4033,6 +4068,8 @@ function newFastConn(id: number): FastConn {
     flow: null,
     flowObject: null,
     finished: false,
+    oneStep: false,
+    finishUs: 0,
     dueUs: 0,
   };
 }
