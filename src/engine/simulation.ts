@@ -565,6 +565,8 @@ export class Simulation {
   private readonly eventTimes: number[];
   private nextEvent = 0;
   private readonly nextRoundUs = new Map<ProbeRuntime, number>();
+  /** The earliest of `nextRoundUs` (read per fast-path connection), or null when it changed since. */
+  private earliestRoundUs: number | null = null;
   /** Shared owner of the flow-table entries of fast-path connections (never a `Conn`). */
   private readonly fastOwner: Owner = {
     id: 'fast',
@@ -867,6 +869,7 @@ export class Simulation {
       if (rt.members.length > 0) {
         rt.scheduled = true;
         this.nextRoundUs.set(rt, 0);
+        this.earliestRoundUs = null;
         this.schedule(0, PHASE.probe, { type: 'probeRound', rt, aux: true, cancelled: false });
       }
     }
@@ -2998,8 +3001,11 @@ export class Simulation {
     const times = this.eventTimes;
     while (this.nextEvent < times.length && (times[this.nextEvent] as number) <= this.now) this.nextEvent++;
     if (this.nextEvent < times.length && (times[this.nextEvent] as number) <= untilUs) return false;
-    for (const at of this.nextRoundUs.values()) if (at <= untilUs) return false;
-    return true;
+    if (this.earliestRoundUs === null) {
+      this.earliestRoundUs = Number.POSITIVE_INFINITY;
+      for (const at of this.nextRoundUs.values()) this.earliestRoundUs = Math.min(this.earliestRoundUs, at);
+    }
+    return this.earliestRoundUs > untilUs;
   }
 
   /** The line of fast-path steps `delayUs` after they enter it. */
@@ -3058,7 +3064,8 @@ export class Simulation {
       line.head = 0;
     } else {
       if (line.head > 1024 && line.head * 2 > items.length) {
-        items.splice(0, line.head);
+        items.copyWithin(0, line.head);
+        items.length -= line.head;
         line.head = 0;
       }
       this.scheduleLine(line, (items[line.head] as FastConn).dueUs);
@@ -3720,6 +3727,7 @@ export class Simulation {
     // engine-model.md "Time and TCP": every probe fires at 0, interval, 2 × interval ... (assumption).
     if (rt.scheduled) this.nextRoundUs.set(rt, this.now + rt.probe.intervalUs);
     else this.nextRoundUs.delete(rt);
+    this.earliestRoundUs = null;
     if (rt.scheduled) {
       this.schedule(this.now + rt.probe.intervalUs, PHASE.probe, {
         type: 'probeRound',
