@@ -1,21 +1,22 @@
 /**
  * simulation: the discrete-event run that moves packets along the path of engine-model.md
- * ("The path, in order", steps 1–15, with outbound translation in snat.ts and user-defined routes
- * in `applyUdr`), the health probes with their steady state, reverse proxies (`proxyTo`), and
- * the run over time: scenario events, long-lived connections (`duration`, `dataEvery`) and idle
- * timeouts.
+ * ("The path, in order", steps 1–15), the health probes with their steady state, reverse proxies
+ * (`proxyTo`), and the run over time: scenario events, long-lived connections (`duration`,
+ * `dataEvery`) and idle timeouts. This module holds the run itself: the steady state found before
+ * it, the loop over the event queue and its end, the dispatch of each job to its stage, scenario
+ * events, and the traffic's opens. The stages are the classes it extends (core.ts lists them).
  *
  * Inputs: an `EngineInput`, a seed, an optional stop time, the mode (trace: one row per connection,
  *   with the packet events when `trace` is set; bulk: aggregates only) .
  * Outputs: a `SimulationResult` (scenario-format.md "Result of a simulation") or a `BulkResult`.
- * Invariants: all randomness comes from PRNG states held here and seeded from `seed`; all time from
- *   the event queue (integer microseconds); every packet is delivered, dropped with a `Reason`, or
- *   still in flight when the run stops; replies never pass the load balancer (engine-model.md
- *   step 9: "Azure always returns traffic directly"). Both modes run the same code: bulk mode
- *   skips the rows and the trace, and its fast path (`tryFast`) reuses, per decision class, the
- *   outcome of a reference connection that ran this same code, while each connection still draws
- *   its own port, hashes its own tuple and holds its own flow entry; so it makes the same
- *   decisions for the same connection.
+ * Invariants: all randomness comes from PRNG states held in the state and seeded from `seed`; all
+ *   time from the event queue (integer microseconds); every packet is delivered, dropped with a
+ *   `Reason`, or still in flight when the run stops; replies never pass the load balancer
+ *   (engine-model.md step 9: "Azure always returns traffic directly"). Both modes run the same
+ *   code: bulk mode skips the rows and the trace, and its fast path (fastRun.ts `tryFast`) reuses,
+ *   per decision class, the outcome of a reference connection that ran this same code, while each
+ *   connection still draws its own port, hashes its own tuple and holds its own flow entry; so it
+ *   makes the same decisions for the same connection.
  *   Memory is flat in the number of connections: connections are opened one at a time, and the
  *   flow state a connection created (NSG and firewall flows, load-balancer flow, reverse NAT, SNAT
  *   entries and ports, half-open server sockets) is evicted once it has ended and none of its
@@ -29,7 +30,16 @@ import { cidrContains, formatCidr, formatIpv4 } from '../shared/ipv4';
 import { createPrng, nextInt, type PrngState } from '../shared/prng';
 import { Aggregator, type BulkResult } from './bulk';
 import { AddressBook, LATENCY_US, type Target } from './fabric';
-import { type ClassKey, type ClassSpace, classOf, classSpace, HostSlots, shortestIdleTimeoutUs } from './fastpath';
+import {
+  type ClassKey,
+  type ClassSpace,
+  classOf,
+  classSpace,
+  fastEligible,
+  fastPathCovers,
+  HostSlots,
+  shortestIdleTimeoutUs,
+} from './fastpath';
 import { FlowTable } from './flowtable';
 import {
   checkGuestReceive,
@@ -63,22 +73,53 @@ import { AZURE_LB_ADDRESS, evaluateNsg, isVirtualNetworkAddress, type TagSpace }
 import {
   applyVerdict,
   failureCode,
-  healthStatusOf,
   type MemberHealth,
   type ProbeRuntime,
   type ProbeVerdict,
   probeTimeoutUs,
 } from './probe';
-import type { ClosedBy, ConnectionResult, Outcome, ProbeResult, SimulationResult } from './result';
-import { EventQueue, microsToMillis, microsToSeconds, PHASE, type Phase } from './sched';
+import { buildBulkResult, buildResult, rowReason } from './report';
+import type { SimulationResult } from './result';
+import { EventQueue, microsToSeconds, PHASE, type Phase } from './sched';
 import { chooseOutbound, snatDestKey } from './snat';
+import {
+  ClientHost,
+  type Conn,
+  type ConnSpec,
+  type DelayLine,
+  EDGE_STAGES,
+  type EngineProgress,
+  type FastConn,
+  type FlowCount,
+  type FrontendRef,
+  type Job,
+  type KeyedStore,
+  type LbFlow,
+  type MemberStates,
+  type MemoClass,
+  type MemoOutcome,
+  memberKey,
+  type NsgLayer,
+  type Owner,
+  PLATFORM_STAGE,
+  type ProbeAttempt,
+  type ProxyRequest,
+  type RefRecord,
+  type ReverseNat,
+  type RunMode,
+  type SimEvent,
+  type SimulateOptions,
+  type SnatEntry,
+  type Stage,
+  TCP_CODE,
+  type Writable,
+} from './state';
 import { dataSchedule, ephemeralRange, receiveSegment, replyInClosedState, type SynSchedule, synSchedule } from './tcp';
 import type { Decision, Reason, TcpState, TraceKind } from './trace';
 import { Tracer } from './trace';
 import {
   ACK,
   describePacket,
-  type Endpoint,
   FIN,
   formatEndpoint,
   type Header,
@@ -99,389 +140,9 @@ import {
   viewHeader,
 } from './wire';
 
-export type SimulationMode = 'trace' | 'bulk';
-
-export interface SimulateOptions {
-  readonly seed: number;
-  /** Stop the simulation at this many seconds. */
-  readonly until?: number | undefined;
-  /** Trace mode only: record every packet event (`events`). */
-  readonly trace?: boolean | undefined;
-  /**
-   * `trace` (default): one result row per connection. `bulk`: the same decisions with only
-   * aggregates kept (engine-model.md "Two ways to run"), for up to millions of connections.
-   */
-  readonly mode?: SimulationMode | undefined;
-  /**
-   * How far the run is, every `progressEvery` handled queue events (default
-   * `PROGRESS_EVERY_EVENTS`) and once when it ends. Counted in events, never by a clock, and
-   * read-only: the same result, byte for byte, with or without it. Not called in the steady-state
-   * rounds before the run.
-   */
-  readonly onProgress?: ((progress: EngineProgress) => void) | undefined;
-  readonly progressEvery?: number | undefined;
-}
-
-/** What `onProgress` gets (times in simulated microseconds). */
-export interface EngineProgress {
-  /** Simulated time of the event just handled. */
-  readonly simulatedUs: number;
-  /** The `until` cap, or null when the run ends by itself. */
-  readonly untilUs: number | null;
-  /** When the last connection of the traffic opens (no cap applied). */
-  readonly lastOpenUs: number;
-  readonly connectionsOpened: number;
-  /** Connections that ended (established and closed, failed, or reset). */
-  readonly connectionsDone: number;
-  readonly connectionsTotal: number;
-  /** Queue events handled so far. */
-  readonly events: number;
-  /** True on the last call, when the run has ended. */
-  readonly done: boolean;
-}
+export type { EngineProgress, SimulateOptions, SimulationMode } from './state';
 
 export const PROGRESS_EVERY_EVENTS = 4096;
-
-/** Assumption: a UDP or ICMP client waits 4 s for its answer (Windows ping's default timeout). */
-const ANSWER_WAIT_US = 4_000_000;
-
-/**
- * Assumption: once its GET is acknowledged, an HTTP client waits 300 s for the answer (Firefox's
- * `network.http.response.timeout` default), then gives up on HTTP and closes. A listener without
- * an `http` map never answers (scenario-format.md "Defaults"), so such a GET ends this way.
- */
-const HTTP_RESPONSE_WAIT_US = 300_000_000;
-
-/**
- * nginx defaults (nginx.org/en/docs/http/ngx_http_proxy_module.html): `proxy_connect_timeout 60s`
- * ("a timeout for establishing a connection with a proxied server") and `proxy_read_timeout 60s`
- * (for the response). A proxy is modelled as nginx with its defaults (assumption).
- */
-const PROXY_CONNECT_TIMEOUT_US = 60_000_000;
-const PROXY_READ_TIMEOUT_US = 60_000_000;
-
-/**
- * nginx's answers when no upstream answered: 502 Bad Gateway after an error (a reset, or a connect
- * the kernel gave up on), 504 Gateway Timeout after its own timeout (ngx_http_upstream_next maps
- * NGX_HTTP_UPSTREAM_FT_TIMEOUT to 504 and other failures to 502).
- */
-const BAD_GATEWAY = 502;
-const GATEWAY_TIMEOUT = 504;
-
-type Stage =
-  | { readonly kind: 'nic'; readonly nic: number }
-  | { readonly kind: 'local'; readonly host: Host }
-  | { readonly kind: 'client'; readonly host: Host }
-  | { readonly kind: 'frontend'; readonly lb: number; readonly frontend: number }
-  | { readonly kind: 'edge'; readonly edge: 'gateway' | 'internet'; readonly toward: 'client' | 'azure' }
-  | { readonly kind: 'platform' };
-
-const EDGE_STAGES = {
-  gatewayToAzure: { kind: 'edge', edge: 'gateway', toward: 'azure' },
-  gatewayToClient: { kind: 'edge', edge: 'gateway', toward: 'client' },
-  internetToAzure: { kind: 'edge', edge: 'internet', toward: 'azure' },
-  internetToClient: { kind: 'edge', edge: 'internet', toward: 'client' },
-} as const satisfies Record<string, Stage>;
-const PLATFORM_STAGE: Stage = { kind: 'platform' };
-
-/** The flow tables' code of TCP (the first character of its name, as wire.ts `tupleKeyOf`). */
-const TCP_CODE = 'T'.charCodeAt(0);
-
-/**
- * A connection or a probe attempt: what sends packets and creates flow state. The state it created
- * is listed in `owned` and evicted when it has ended and none of its packets is in flight.
- */
-interface Owner {
-  readonly id: string;
-  readonly probe: boolean;
-  inFlight: number;
-  done: boolean;
-  released: boolean;
-  doom: Reason | null;
-  /** Flow state this owner holds: store, key, store, key ... */
-  readonly owned: (KeyedStore | string)[];
-}
-
-/** Where an owner's flow state lives: a `Map` by tuple key, or a load balancer's `FlowTable`. */
-interface KeyedStore {
-  get(key: string): unknown;
-  delete(key: string): boolean;
-}
-
-/** What a connection opens (a traffic entry, or a reverse proxy's upstream request). */
-interface ConnSpec {
-  readonly name: string;
-  readonly from: string;
-  readonly protocol: TrafficIn['protocol'];
-  readonly destination: number;
-  readonly destinationPort: number;
-  readonly sourcePort: number | null;
-  readonly http: string | null;
-  readonly durationUs: number;
-  readonly dataEveryUs: number;
-}
-
-/** A GET a reverse proxy is serving: its client side and the upstreams it has tried. */
-interface ProxyRequest {
-  readonly host: Host;
-  /** The proxy's server socket toward its client. */
-  readonly sock: Socket;
-  readonly listener: ListenerIn;
-  readonly path: string;
-  /** The first upstream (round robin) and how many have been tried. */
-  readonly first: number;
-  tries: number;
-  answered: boolean;
-}
-
-interface Conn extends Owner {
-  readonly spec: ConnSpec;
-  /** Index into `EngineInput.traffic`, or -1 for a proxy's upstream connection. */
-  readonly traffic: number;
-  readonly index: number;
-  host: Host | null;
-  source: Endpoint | null;
-  socket: Socket | null;
-  outcome: Outcome;
-  backend: string | null;
-  reason: Reason | null;
-  firstSynUs: number;
-  establishedUs: number | null;
-  handshakeUs: number | null;
-  http: { path: string; status: number } | null;
-  awaitingResponse: boolean;
-  closed: { atUs: number; by: ClosedBy; reason: Reason | null } | null;
-  /** The retransmission timer of the SYN or of the pending data (one at a time). */
-  timer: Job | null;
-  /** When the pending data was first sent (its retransmissions count from there). */
-  dataSentUs: number;
-  /** The close at the end of `duration`, or a wait for an answer. */
-  deadline: Job | null;
-  /** The next data segment of a long-lived connection (`dataEvery`). */
-  tick: Job | null;
-  /** When the client closes (`duration` after it was established), once known. */
-  closeAtUs: number;
-  pendingId: number;
-  /** Set on a reverse proxy's upstream connection. */
-  readonly proxy: ProxyRequest | null;
-  /** Upstream only: how it failed (`timeout`: nginx's own timer; `error`: anything else). */
-  failure: 'error' | 'timeout' | null;
-  /** Upstream only: its outcome has been reported to the proxy. */
-  reported: boolean;
-  /** Client hosts: where the host is cached, so that it can be forgotten when idle. */
-  readonly clientSlot: { readonly client: number; readonly host: number } | null;
-  /** Bulk mode: this connection is the reference run of its decision class (see `tryFast`). */
-  ref: RefRecord | null;
-}
-
-/** What a reference run of a decision class records on its way (bulk fast path). */
-interface RefRecord {
-  readonly traffic: number;
-  readonly key: ClassKey;
-  readonly openUs: number;
-  readonly healthEpoch: number;
-  readonly eventEpoch: number;
-  bad: boolean;
-  /** Load-balancer decisions on the client's own tuple: lb, frontend, rule, member. */
-  decisions: number;
-  lb: number;
-  frontend: number;
-  rule: LbRuleIn | null;
-  nic: number;
-  finishUs: number;
-}
-
-/** The memoised outcome of one decision class and member, from its reference run. */
-interface MemoOutcome {
-  readonly outcome: Outcome;
-  readonly reasonCode: string | null;
-  readonly backend: string | null;
-  readonly http: number | null;
-  readonly closedBy: ClosedBy | null;
-  /** Fast-path connections finished with this outcome, not yet counted by the aggregator. */
-  finished: number;
-  /** In `memoOutcomes` (whose counts are folded into the aggregator when they are dropped). */
-  listed: boolean;
-  /** From the open to the finish (the port is freed) and to the release (flow state evicted). */
-  readonly finishAfterUs: number;
-  readonly releaseAfterUs: number;
-  /** The delay lines of those two steps, and of both in one step, once looked up. */
-  finishLine: DelayLine | null;
-  releaseLine: DelayLine | null;
-  oneStepLine: DelayLine | null;
-}
-
-/** One decision class: where its SYN meets a load balancer (if it does) and outcomes by member. */
-interface MemoClass {
-  readonly lb: number;
-  readonly frontend: number;
-  readonly rule: LbRuleIn | null;
-  /** The rule's `distribution` row (engine-model.md step 8 counts), once the first flow made it. */
-  row: FlowCount | null;
-  /** By chosen member NIC (-1: no load-balancer decision). */
-  readonly outcomes: Map<number, MemoOutcome>;
-}
-
-/**
- * A connection run by the fast path: what its two queue jobs need. Pooled (`fastFree`): a
- * released one is reused, with its flow entry and header, for a later connection.
- */
-interface FastConn {
-  /** Its index in `Simulation.fastConns`. */
-  readonly id: number;
-  /**
-   * Its client host, or null while no other code has asked for that host (`clientHost` builds it
-   * then, holding this connection's port and pending count, as if it had been built at the open).
-   */
-  host: ClientHost | null;
-  client: number;
-  hostIndex: number;
-  port: number;
-  memo: MemoOutcome;
-  table: FlowTable<LbFlow> | null;
-  /** Its flow entry when a load balancer chose a member; `flowObject` is the pooled object. */
-  flow: LbFlow | null;
-  flowObject: LbFlow | null;
-  /** Finished (port freed, counted); next its release. */
-  finished: boolean;
-  /**
-   * Finished and released in one step at its release time: its host is not built, so nothing can
-   * read its finish before then unless `clientHost` builds the host (which then finishes it at
-   * `finishUs` on its own). Saves a queue event per connection.
-   */
-  oneStep: boolean;
-  finishUs: number;
-  /** When it is next due (finish, then release; or both at once). */
-  dueUs: number;
-}
-
-type Writable<T> = { -readonly [K in keyof T]: T[K] };
-
-/**
- * Fast-path connections waiting for one fixed delay, in due order (they enter at the current
- * time plus the same delay, and time never goes backwards): one queue job for the head only.
- */
-interface DelayLine {
-  /** A line is its own queue job, queued again each time (at most once at a time). */
-  readonly type: 'fastLine';
-  readonly aux: true;
-  cancelled: boolean;
-  readonly delayUs: number;
-  readonly items: FastConn[];
-  head: number;
-  scheduled: boolean;
-}
-
-interface ProbeAttempt extends Owner {
-  readonly rt: ProbeRuntime;
-  readonly member: MemberHealth;
-  readonly port: number;
-  readonly memberAddress: number;
-  established: boolean;
-  verdict: ProbeVerdict | null;
-}
-
-type SimEvent =
-  // `index` moves on: a traffic's one open job is queued again for its next connection.
-  | { readonly type: 'open'; readonly traffic: number; index: number; readonly seqBase: number }
-  | { readonly type: 'synTimer'; readonly conn: Conn; readonly attempt: number; readonly final: boolean }
-  | {
-      readonly type: 'dataTimer';
-      readonly conn: Conn;
-      readonly pendingId: number;
-      readonly attempt: number;
-      readonly final: boolean;
-    }
-  | { readonly type: 'close'; readonly conn: Conn }
-  | { readonly type: 'dataTick'; readonly conn: Conn }
-  | { readonly type: 'answerDeadline'; readonly conn: Conn }
-  | { readonly type: 'udpEnd'; readonly conn: Conn }
-  | { readonly type: 'responseDeadline'; readonly conn: Conn }
-  | { readonly type: 'connectTimeout'; readonly conn: Conn }
-  | { readonly type: 'arrive'; readonly packet: Packet<Owner>; readonly stage: Stage }
-  | { readonly type: 'probeRound'; readonly rt: ProbeRuntime }
-  | { readonly type: 'event'; readonly event: EventIn }
-  | { readonly type: 'idleCheck'; readonly flow: LbFlow; readonly key: string }
-  | { readonly type: 'snatIdle'; readonly entry: SnatEntry }
-  | { readonly type: 'probeDeadline'; readonly attempt: ProbeAttempt }
-  | { readonly type: 'fastFinish'; readonly fast: FastConn }
-  | DelayLine;
-
-/** A scheduled event (one object per event: the event and its bookkeeping). */
-type Job = SimEvent & {
-  /** Probe traffic: does not keep the simulation alive. */
-  readonly aux: boolean;
-  cancelled: boolean;
-};
-
-interface LbFlow {
-  readonly lb: number;
-  readonly frontend: number;
-  readonly nic: number;
-  /** The first packet's header as the client sent it (for the load balancer's RST on idle). */
-  readonly h: Header;
-  /** Last packet either way (the client's through the frontend, the member's reply at its host). */
-  lastSeen: number;
-  readonly ruleName: string;
-  readonly rule: LbRuleIn | NatRuleIn;
-  readonly floatingIp: boolean;
-  readonly backendPort: number;
-  owner: Owner;
-  /** The pending idle check (rules with `enableTcpReset`), cancelled when the flow is evicted. */
-  idleJob: Job | null;
-}
-
-/** One outbound SNAT translation (engine-model.md step 4), held in three maps, evicted with its owner. */
-interface SnatEntry {
-  readonly nic: number;
-  readonly privAddr: number;
-  readonly privPort: number;
-  readonly pubAddr: number;
-  readonly pubPort: number;
-  /** Keys in `snatOut[nic]`, `snatReturn` and `snatUsed`. */
-  readonly outKey: string;
-  readonly retKey: string;
-  readonly usedKey: string;
-  readonly rule: string;
-  readonly idleUs: number;
-  /** The private header of the first packet (for the RSTs of an outbound rule with enableTcpReset). */
-  readonly h: Header;
-  lastSeen: number;
-  owner: Owner;
-}
-
-interface ReverseNat {
-  readonly address: number;
-  readonly port: number;
-  readonly rule: string;
-  /** The load-balancer flow the reply belongs to (its idle timer counts the replies too). */
-  readonly flow: LbFlow;
-  owner: Owner;
-}
-
-/** Flows per rule and member (`distribution`), with the row's key and its member order. */
-interface FlowCount {
-  readonly key: string;
-  readonly counts: Map<number, number>;
-}
-
-interface FrontendRef {
-  readonly lb: number;
-  readonly frontend: number;
-}
-
-interface NsgLayer {
-  readonly nsg: number;
-  readonly on: string;
-}
-
-type RunMode = 'run' | 'steady';
-
-/** Key of one member of one probe: `lb|probe|nic`. */
-const memberKey = (lb: number, probe: number, nic: number) => `${lb}|${probe}|${nic}`;
-
-/** Assumed member states (up = true) handed to a steady-state round. */
-type MemberStates = ReadonlyMap<string, boolean>;
 
 export class Simulation {
   private readonly queue = new EventQueue<Job>();
@@ -621,8 +282,6 @@ export class Simulation {
     this.fastIdleUs = this.fastSpace === null ? 0 : shortestIdleTimeoutUs(input);
     this.syncProbes(assumed, true);
   }
-
-  // ---------------------------------------------------------------- set-up
 
   private buildVmHost(nicIdx: readonly number[], vm: EngineInput['vms'][number]): Host {
     const ifaces: Iface[] = nicIdx.map((n) => {
@@ -779,8 +438,6 @@ export class Simulation {
     });
     this.healthEpoch++;
   }
-
-  // ---------------------------------------------------------------- running
 
   /** Runs one round of every probe at time 0 and returns each member's verdict. */
   runSteadyState(): Map<string, ProbeVerdict> {
@@ -1054,8 +711,6 @@ export class Simulation {
     }
   }
 
-  // ---------------------------------------------------------------- scenario events
-
   /**
    * scenario-format.md "events". Each replaces one piece of configuration; nothing reacts at once
    * but what Azure does at once: probes see a change at their next round and count it against
@@ -1261,8 +916,6 @@ export class Simulation {
     }
   }
 
-  // ---------------------------------------------------------------- owners and eviction
-
   /** Records that `owner` holds `store[key]` (evicted when the owner is released). */
   private own(owner: Owner, store: KeyedStore, key: string): void {
     owner.owned.push(store, key);
@@ -1304,8 +957,6 @@ export class Simulation {
     }
   }
 
-  // ---------------------------------------------------------------- trace and reasons
-
   private trace(
     kind: TraceKind,
     element: string,
@@ -1340,8 +991,6 @@ export class Simulation {
   private noteDoom(owner: Owner, reason: Reason): void {
     if (!owner.done && owner.doom === null) owner.doom = reason;
   }
-
-  // ---------------------------------------------------------------- helpers
 
   private nicAt(n: number): NicIn {
     const nic = this.input.nics[n];
@@ -1409,8 +1058,6 @@ export class Simulation {
     }
     return s;
   }
-
-  // ---------------------------------------------------------------- guest send (steps 1–3)
 
   private sendFromHost(host: Host, header: Header, owner: Owner, decision: Decision | null = null) {
     const packet = this.newPacket(header, owner);
@@ -1924,8 +1571,6 @@ export class Simulation {
     }
   }
 
-  // ---------------------------------------------------------------- arrivals
-
   private arrive(packet: Packet<Owner>, stage: Stage): void {
     switch (stage.kind) {
       case 'nic':
@@ -2159,8 +1804,6 @@ export class Simulation {
     this.own(owner, flows, fwd);
     return true;
   }
-
-  // ---------------------------------------------------------------- load balancer (steps 6–9)
 
   private isMemberUp(l: number, rule: LbRuleIn, nic: number): boolean {
     // Assumption: a rule without a probe treats every member as up.
@@ -2426,8 +2069,6 @@ export class Simulation {
     });
   }
 
-  // ---------------------------------------------------------------- transport (step 14)
-
   private deliverTransport(host: Host, packet: Packet<Owner>): void {
     switch (packet.header.protocol) {
       case 'Tcp':
@@ -2692,8 +2333,6 @@ export class Simulation {
     if (sock !== undefined && sock.app.kind === 'client') this.onAnswered(sock.owner as Conn, host, sock);
   }
 
-  // ---------------------------------------------------------------- traffic (the client side)
-
   private newConn(
     spec: ConnSpec,
     traffic: number,
@@ -2804,8 +2443,6 @@ export class Simulation {
     else (this.rows[traffic] as Conn[])[index] = conn;
     this.openConnection(conn, port);
   }
-
-  // ---------------------------------------------------------------- bulk fast path
 
   /**
    * Bulk fast path (engine-model.md "Two ways to run"). Covered: TCP connections of a traffic from
@@ -3557,8 +3194,6 @@ export class Simulation {
     this.sendSegment(host, sock, PSH | ACK, { kind: 'response', status });
   }
 
-  // ---------------------------------------------------------------- reverse proxies (proxyTo)
-
   /**
    * seeds/003 §3.3 (workaround 3, an NGINX NVA): the proxy terminates its client's connection and,
    * for a GET, opens its own connection from its VM to an upstream, along the real path (which may
@@ -3713,8 +3348,6 @@ export class Simulation {
       established && conn.closed !== null ? conn.closed.by : null,
     );
   }
-
-  // ---------------------------------------------------------------- probes
 
   private runProbeRound(rt: ProbeRuntime): void {
     let active = 0;
@@ -3898,60 +3531,17 @@ export class Simulation {
     }
   }
 
-  // ---------------------------------------------------------------- result
-
-  private probeResults(): ProbeResult[] {
-    const probes: ProbeResult[] = [];
-    for (const rt of this.probes) {
-      for (const m of rt.members) {
-        probes.push({
-          loadBalancer: rt.lbName,
-          probe: rt.probe.name,
-          member: m.name,
-          state: m.state,
-          healthStatus: healthStatusOf(rt, m),
-          transitions: m.transitions.map((tr) => ({ at: microsToSeconds(tr.at), state: tr.state })),
-          lastFailure: m.lastFailure,
-        });
-      }
-    }
-    return probes;
-  }
-
-  private distributionResult(): Record<string, Record<string, number>> {
-    const distribution: Record<string, Record<string, number>> = {};
-    for (const lb of this.lbs) {
-      for (const r of [...lb.rules, ...lb.natRules]) {
-        const row = this.flowCounts.get(r.id);
-        if (row === undefined) continue;
-        const out: Record<string, number> = {};
-        for (const [nic, count] of row.counts) out[this.nicAt(nic).name] = count;
-        distribution[row.key] = out;
-      }
-    }
-    return distribution;
-  }
-
   private buildResult(endUs: number): SimulationResult {
-    const connections: ConnectionResult[] = [];
-    this.input.traffic.forEach((t, ti) => {
-      const rows = this.rows[ti] as Conn[];
-      for (let i = 0; i < t.connections; i++) {
-        const c = rows[i];
-        connections.push(c === undefined ? unopenedRow(t, i) : connectionRow(c));
-      }
-    });
-    return {
-      format: 'hairpin-result',
-      version: 1,
-      seed: this.options.seed,
-      simulatedSeconds: microsToSeconds(endUs),
-      warnings: [],
-      connections,
-      probes: this.probeResults(),
-      distribution: this.distributionResult(),
-      ...(this.tracer.enabled ? { events: this.tracer.events } : {}),
-    };
+    return buildResult(
+      this.input,
+      this.options.seed,
+      endUs,
+      this.rows,
+      this.probes,
+      this.lbs,
+      this.flowCounts,
+      this.tracer,
+    );
   }
 
   private buildBulkResult(endUs: number): BulkResult {
@@ -3961,72 +3551,15 @@ export class Simulation {
     this.input.traffic.forEach((t, ti) => {
       for (let i = this.opened[ti] ?? 0; i < t.connections; i++) this.aggregator.add('pending', null, null, null, null);
     });
-    return {
-      format: 'hairpin-bulk-result',
-      version: 1,
-      seed: this.options.seed,
-      simulatedSeconds: microsToSeconds(endUs),
-      warnings: [],
-      ...this.aggregator.build(),
-      probes: this.probeResults(),
-      distribution: this.distributionResult(),
-    };
-  }
-}
-
-const NO_FIREWALL_FLOWS: Map<string, unknown> = new Map();
-
-/** A host behind one address of a client (its name, with the address, is built only when read). */
-class ClientHost implements Host {
-  readonly kind = 'client' as const;
-  readonly id: string;
-  readonly os: ClientIn['os'];
-  running = true;
-  readonly ifaces: readonly Iface[];
-  readonly routes = [] as const;
-  readonly acceptLocal: boolean;
-  readonly tcpSynLinearTimeouts: number;
-  readonly firewall = null;
-  readonly listeners: readonly ListenerIn[];
-  readonly sockets = new Map<string, Socket>();
-  /** A client has no guest firewall (`firewall` is null), so this map is never written: shared. */
-  readonly firewallFlows = NO_FIREWALL_FLOWS;
-  readonly usedPorts = new Set<number>();
-  readonly location: ClientIn['location'];
-  routeCache: Host['routeCache'];
-  loopbackDecision: Host['loopbackDecision'];
-  localStage: unknown;
-  clientStage: unknown;
-  /** Bulk fast-path connections of this host not yet released (simulation.ts `tryFast`). */
-  fastPending = 0;
-
-  constructor(
-    private readonly client: ClientIn,
-    private readonly address: number,
-  ) {
-    this.id = client.id;
-    this.os = client.os;
-    this.acceptLocal = client.acceptLocal;
-    this.tcpSynLinearTimeouts = client.tcpSynLinearTimeouts;
-    this.listeners = client.listeners;
-    this.location = client.location;
-    this.ifaces = [
-      {
-        kind: 'client',
-        id: client.id,
-        name: client.name,
-        address,
-        // A client is a single-homed host: the host models do not change its behaviour.
-        weakHostSend: client.os === 'linux',
-        weakHostReceive: client.os === 'linux',
-        nic: null,
-        onLink: null,
-      },
-    ];
-  }
-
-  get name(): string {
-    return this.client.count > 1 ? `${this.client.name} (${formatIpv4(this.address)})` : this.client.name;
+    return buildBulkResult(
+      this.input,
+      this.options.seed,
+      endUs,
+      this.aggregator,
+      this.probes,
+      this.lbs,
+      this.flowCounts,
+    );
   }
 }
 
@@ -4040,7 +3573,48 @@ function clientStage(host: Host): Stage {
   return host.clientStage as Stage;
 }
 
-/** The row's `reason` (scenario-format.md): null when it worked, else the first event that doomed it. */
+/** engine-model.md step 4: "a destination on the internet" (public addresses outside the VNets). */
+function isInternet(target: Target, input: EngineInput): boolean {
+  switch (target.kind) {
+    case 'frontend':
+      return target.isPublic;
+    case 'publicIp':
+      return true;
+    case 'client':
+      return input.clients[target.client]?.location === 'internet';
+    case 'none':
+      return target.vnet === null;
+    default:
+      return false;
+  }
+}
+
+/** Assumption: a UDP or ICMP client waits 4 s for its answer (Windows ping's default timeout). */
+const ANSWER_WAIT_US = 4_000_000;
+
+/**
+ * Assumption: once its GET is acknowledged, an HTTP client waits 300 s for the answer (Firefox's
+ * `network.http.response.timeout` default), then gives up on HTTP and closes. A listener without
+ * an `http` map never answers (scenario-format.md "Defaults"), so such a GET ends this way.
+ */
+const HTTP_RESPONSE_WAIT_US = 300_000_000;
+
+/**
+ * nginx defaults (nginx.org/en/docs/http/ngx_http_proxy_module.html): `proxy_connect_timeout 60s`
+ * ("a timeout for establishing a connection with a proxied server") and `proxy_read_timeout 60s`
+ * (for the response). A proxy is modelled as nginx with its defaults (assumption).
+ */
+const PROXY_CONNECT_TIMEOUT_US = 60_000_000;
+const PROXY_READ_TIMEOUT_US = 60_000_000;
+
+/**
+ * nginx's answers when no upstream answered: 502 Bad Gateway after an error (a reset, or a connect
+ * the kernel gave up on), 504 Gateway Timeout after its own timeout (ngx_http_upstream_next maps
+ * NGX_HTTP_UPSTREAM_FT_TIMEOUT to 504 and other failures to 502).
+ */
+const BAD_GATEWAY = 502;
+const GATEWAY_TIMEOUT = 504;
+
 /**
  * A long-lived UDP flow: UDP traffic with `duration` > 0 and `dataEvery` > 0 (scenario-format.md
  * "traffic"). The client sends a datagram every `dataEvery` s until `duration` after the first, all
@@ -4063,7 +3637,6 @@ function isLongUdp(conn: Conn): boolean {
   return conn.spec.protocol === 'Udp' && conn.spec.durationUs > 0 && conn.spec.dataEveryUs > 0;
 }
 
-/** Traffic the bulk fast path may take (see `tryFast`; never UDP, so never a long-lived UDP flow). */
 function newFastConn(id: number): FastConn {
   return {
     id,
@@ -4080,83 +3653,4 @@ function newFastConn(id: number): FastConn {
     finishUs: 0,
     dueUs: 0,
   };
-}
-
-function fastEligible(t: TrafficIn): boolean {
-  return t.protocol === 'Tcp' && t.sourcePort === null && t.http === null && t.durationUs === 0 && t.dataEveryUs === 0;
-}
-
-/** Scenarios the bulk fast path covers: no traffic from a VM and no reverse proxy, so no SNAT. */
-function fastPathCovers(input: EngineInput): boolean {
-  if (input.traffic.some((t) => t.source.kind === 'vm')) return false;
-  const proxies = (value: unknown): boolean => {
-    if (value === null || typeof value !== 'object') return false;
-    if (Array.isArray(value)) return value.some(proxies);
-    const o = value as Record<string, unknown>;
-    if (Array.isArray(o.proxyTo) && o.proxyTo.length > 0) return true;
-    return Object.values(o).some(proxies);
-  };
-  return !proxies(input);
-}
-
-function rowReason(c: Conn): Reason | null {
-  if (c.outcome === 'established' || c.outcome === 'answered') return null;
-  return c.reason ?? (c.outcome === 'pending' ? null : c.doom);
-}
-
-function connectionRow(c: Conn): ConnectionResult {
-  const t = c.spec;
-  const src = c.source;
-  return {
-    traffic: t.name,
-    index: c.index,
-    protocol: t.protocol,
-    from: t.from,
-    source:
-      src === null ? null : t.protocol === 'Icmp' ? formatIpv4(src.address) : formatEndpoint(src.address, src.port),
-    destination: t.protocol === 'Icmp' ? formatIpv4(t.destination) : formatEndpoint(t.destination, t.destinationPort),
-    outcome: c.outcome,
-    backend: c.backend,
-    reason: rowReason(c),
-    handshakeMs: c.handshakeUs === null ? null : microsToMillis(c.handshakeUs),
-    http: c.http,
-    closed:
-      c.outcome === 'established' && c.closed !== null
-        ? { at: microsToSeconds(c.closed.atUs), by: c.closed.by, reason: c.closed.reason }
-        : null,
-  };
-}
-
-/** A connection the run stopped before opening (`until`). */
-function unopenedRow(t: TrafficIn, index: number): ConnectionResult {
-  return {
-    traffic: t.name,
-    index,
-    protocol: t.protocol,
-    from: t.from,
-    source: null,
-    destination: t.protocol === 'Icmp' ? formatIpv4(t.destination) : formatEndpoint(t.destination, t.destinationPort),
-    outcome: 'pending',
-    backend: null,
-    reason: null,
-    handshakeMs: null,
-    http: null,
-    closed: null,
-  };
-}
-
-/** engine-model.md step 4: "a destination on the internet" (public addresses outside the VNets). */
-function isInternet(target: Target, input: EngineInput): boolean {
-  switch (target.kind) {
-    case 'frontend':
-      return target.isPublic;
-    case 'publicIp':
-      return true;
-    case 'client':
-      return input.clients[target.client]?.location === 'internet';
-    case 'none':
-      return target.vnet === null;
-    default:
-      return false;
-  }
 }
