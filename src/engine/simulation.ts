@@ -27,27 +27,18 @@
  *   objects; they never mutate the input.
  */
 import { cidrContains, formatCidr, formatIpv4 } from '../shared/ipv4';
-import { createPrng, nextInt, type PrngState } from '../shared/prng';
-import { Aggregator, type BulkResult } from './bulk';
-import { AddressBook, LATENCY_US, type Target } from './fabric';
-import {
-  type ClassKey,
-  type ClassSpace,
-  classOf,
-  classSpace,
-  fastEligible,
-  fastPathCovers,
-  HostSlots,
-  shortestIdleTimeoutUs,
-} from './fastpath';
-import { FlowTable } from './flowtable';
+import { nextInt } from '../shared/prng';
+import type { BulkResult } from './bulk';
+import { SimCore } from './core';
+import { LATENCY_US, type Target } from './fabric';
+import { type ClassKey, type ClassSpace, classOf, fastEligible, HostSlots } from './fastpath';
+import type { FlowTable } from './flowtable';
 import {
   checkGuestReceive,
   chooseSourceAddress,
   evaluateFirewall,
   findOwner,
   type Host,
-  type Iface,
   isLoopbackNet,
   ownsAddress,
   portKey,
@@ -63,13 +54,11 @@ import type {
   ListenerIn,
   LoadBalancerIn,
   NatRuleIn,
-  NicIn,
   RouteIn,
-  SecurityRuleIn,
   TrafficIn,
 } from './input';
 import { hashOf, hashTuple, matchFrontendRule, pickIndex } from './lb';
-import { AZURE_LB_ADDRESS, evaluateNsg, isVirtualNetworkAddress, type TagSpace } from './nsg';
+import { AZURE_LB_ADDRESS, evaluateNsg, isVirtualNetworkAddress } from './nsg';
 import {
   applyVerdict,
   failureCode,
@@ -80,7 +69,7 @@ import {
 } from './probe';
 import { buildBulkResult, buildResult, rowReason } from './report';
 import type { SimulationResult } from './result';
-import { EventQueue, microsToSeconds, PHASE, type Phase } from './sched';
+import { microsToSeconds, PHASE } from './sched';
 import { chooseOutbound, snatDestKey } from './snat';
 import {
   ClientHost,
@@ -90,16 +79,13 @@ import {
   EDGE_STAGES,
   type EngineProgress,
   type FastConn,
-  type FlowCount,
   type FrontendRef,
   type Job,
-  type KeyedStore,
   type LbFlow,
   type MemberStates,
   type MemoClass,
   type MemoOutcome,
   memberKey,
-  type NsgLayer,
   type Owner,
   PLATFORM_STAGE,
   type ProbeAttempt,
@@ -115,8 +101,7 @@ import {
   type Writable,
 } from './state';
 import { dataSchedule, ephemeralRange, receiveSegment, replyInClosedState, type SynSchedule, synSchedule } from './tcp';
-import type { Decision, Reason, TcpState, TraceKind } from './trace';
-import { Tracer } from './trace';
+import type { Decision, Reason, TcpState } from './trace';
 import {
   ACK,
   describePacket,
@@ -137,243 +122,21 @@ import {
   SYN,
   tupleKey,
   tupleKeyOf,
-  viewHeader,
 } from './wire';
 
 export type { EngineProgress, SimulateOptions, SimulationMode } from './state';
 
 export const PROGRESS_EVERY_EVENTS = 4096;
 
-export class Simulation {
-  private readonly queue = new EventQueue<Job>();
-  private readonly tracer: Tracer;
-  private readonly tracing: boolean;
-  private readonly bulk: boolean;
-  private readonly book: AddressBook;
-  private readonly tags: TagSpace;
-  /** PRNG states live in the simulation state (STYLE.md, after boardgame.io). */
-  private readonly prng: PrngState;
-  private readonly probePrng: PrngState;
-  private readonly vmHosts: Host[];
-  private readonly clientHosts: Map<number, Host>[];
-  private readonly nicHome: { host: Host; iface: number }[] = [];
-  private readonly nicStages: Stage[];
-  private readonly frontendStages: Stage[][];
-  private readonly frontendRefs: FrontendRef[][];
-  private readonly nsgLayers: { inbound: NsgLayer[]; outbound: NsgLayer[] }[];
-  /** Per NIC: flows its NSGs allowed (stateful), keyed by tuple key; the value is the owner. */
-  private readonly nsgFlows: Map<string, Owner>[];
-  /** Per load balancer and frontend: the flow table. */
-  private readonly lbFlows: FlowTable<LbFlow>[][];
-  /** Per NIC: reverse NAT of DNATed flows at the member's host, keyed by the reply's tuple key. */
-  private readonly reverseNat: Map<string, ReverseNat>[];
-  private readonly probes: ProbeRuntime[] = [];
-  /** Per load balancer, per probe index. */
-  private readonly probeRts: ProbeRuntime[][] = [];
-  private readonly attempts: ProbeAttempt[] = [];
-  private readonly attemptByPort = new Map<number, ProbeAttempt>();
-  /** Keyed by the rule's element id (a `setRule` event replaces the rule object, not its row). */
-  private readonly flowCounts = new Map<string, FlowCount>();
-  /** Per NIC: outbound SNAT entries keyed by the private header's tuple key. */
-  private readonly snatOut: Map<string, SnatEntry>[];
-  /** SNAT entries keyed by the tuple key of a reply as it comes back to the public address. */
-  private readonly snatReturn = new Map<string, SnatEntry>();
-  /** SNAT ports in use: `<snatDestKey>|<port>`. */
-  private readonly snatUsed = new Map<string, SnatEntry>();
-  /** The load balancers as the events so far left them (each event replaces one object). */
-  private readonly lbs: LoadBalancerIn[];
-  /** Each NSG's custom rules as the events so far left them. */
-  private readonly nsgRules: (readonly SecurityRuleIn[])[];
-  /** Bumped whenever a member changes state: invalidates `candidateCache`. */
-  private healthEpoch = 0;
-  private readonly candidateCache = new Map<LbRuleIn, { epoch: number; members: number[] }>();
-  /** Round-robin position per proxy listener (nginx's default balancing). */
-  private readonly roundRobin = new Map<ListenerIn, number>();
-  private readonly synSchedules = new Map<string, SynSchedule>();
-  private readonly dataSchedules = new Map<string, SynSchedule>();
-  /** Trace mode: the connections of each traffic entry, by index. */
-  private readonly rows: Conn[][];
-  /** Bulk mode: the aggregates of finished connections, and those still under way. */
-  private readonly aggregator = new Aggregator();
-  private readonly live = new Set<Conn>();
-  private readonly opened: number[];
-  private now = 0;
-  private packetSeq = 0;
-  private pendingMain = 0;
-  private openConns = 0;
-  private endUs: number | null = null;
-  /** Jobs cancelled since the queue was last compacted (an upper bound of those still queued). */
-  private cancelledQueued = 0;
-  // Bulk fast path (see `tryFast`): null when the scenario is outside what it covers.
-  private readonly fastSpace: ClassSpace | null;
-  /** A fast-path connection is released before any idle timeout could fire (fastpath.ts). */
-  private readonly fastIdleUs: number;
-  /** Decision classes by traffic, for the configuration of `memoEpochs` only. */
-  private readonly memo: Map<ClassKey, MemoClass>[];
-  private readonly memoEpochs = [-1, -1];
-  private readonly delayLines = new Map<number, DelayLine>();
-  /** Every outcome memoised so far (their `finished` counts are folded in at the end). */
-  private readonly memoOutcomes: MemoOutcome[] = [];
-  /** Per client: fast-path connections under way on a host not built (see `FastConn.host`). */
-  private readonly fastHosts: (HostSlots | null)[];
-  /** Every fast-path connection object by its `id` (the pool's objects; `fastHosts` holds ids). */
-  private readonly fastConns: FastConn[] = [];
-  /** Released fast-path connections, for reuse. */
-  private readonly fastFree: FastConn[] = [];
-  /** The SYN header a fast-path connection hashes (scratch: written for each one). */
-  private readonly fastHeader: Writable<Header> = newHeader('Tcp', 0, 0, 0, 0, SYN, null, null);
-  private eventEpoch = 0;
-  private readonly eventTimes: number[];
-  private nextEvent = 0;
-  private readonly nextRoundUs = new Map<ProbeRuntime, number>();
-  /** The earliest of `nextRoundUs` (read per fast-path connection), or null when it changed since. */
-  private earliestRoundUs: number | null = null;
-  /** Shared owner of the flow-table entries of fast-path connections (never a `Conn`). */
-  private readonly fastOwner: Owner = {
-    id: 'fast',
-    probe: false,
-    inFlight: 0,
-    done: false,
-    released: false,
-    doom: null,
-    owned: [],
-  };
-
+export class Simulation extends SimCore {
   constructor(
-    private readonly input: EngineInput,
-    private readonly options: SimulateOptions,
-    private readonly runMode: RunMode = 'run',
+    input: EngineInput,
+    options: SimulateOptions,
+    runMode: RunMode = 'run',
     assumed: MemberStates | null = null,
   ) {
-    this.bulk = options.mode === 'bulk';
-    this.tracer = new Tracer(options.trace === true && !this.bulk && runMode === 'run');
-    this.tracing = this.tracer.enabled;
-    this.book = new AddressBook(input);
-    this.lbs = [...input.loadBalancers];
-    this.nsgRules = input.nsgs.map((n) => n.rules);
-    this.prng = createPrng(options.seed);
-    // A separate stream for probes, so that adding a probe does not move the traffic's ports.
-    this.probePrng = createPrng((options.seed ^ 0x5bd1e995) >>> 0);
-    this.tags = {
-      virtualNetwork: [
-        ...input.vnets.flatMap((v) => v.addressSpace),
-        // engine-model.md step 5: on-premises addresses count as VirtualNetwork for NSGs.
-        ...input.clients.filter((c) => c.location === 'onPremises').map((c) => c.prefix),
-      ],
-    };
-    this.vmHosts = input.vms.map((vm) => this.buildVmHost(vm.nics, vm));
-    this.clientHosts = input.clients.map(() => new Map());
-    this.fastHosts = input.clients.map(() => null);
-    this.nicStages = input.nics.map((_, nic) => ({ kind: 'nic', nic }));
-    this.frontendStages = input.loadBalancers.map((lb, l) =>
-      lb.frontends.map((_, frontend): Stage => ({ kind: 'frontend', lb: l, frontend })),
-    );
-    this.frontendRefs = input.loadBalancers.map((lb, l) => lb.frontends.map((_, frontend) => ({ lb: l, frontend })));
-    this.nsgLayers = input.nics.map((nic) => this.layersOf(nic));
-    this.nsgFlows = input.nics.map(() => new Map());
-    this.reverseNat = input.nics.map(() => new Map());
-    this.snatOut = input.nics.map(() => new Map());
-    this.lbFlows = input.loadBalancers.map((lb) => lb.frontends.map(() => new FlowTable<LbFlow>()));
-    this.rows = input.traffic.map(() => []);
-    this.opened = input.traffic.map(() => 0);
-    this.memo = input.traffic.map(() => new Map());
-    this.eventTimes = input.events.map((e) => e.atUs).sort((a, b) => a - b);
-    this.fastSpace = this.bulk && runMode === 'run' && fastPathCovers(input) ? classSpace(input) : null;
-    this.fastIdleUs = this.fastSpace === null ? 0 : shortestIdleTimeoutUs(input);
+    super(input, options, runMode);
     this.syncProbes(assumed, true);
-  }
-
-  private buildVmHost(nicIdx: readonly number[], vm: EngineInput['vms'][number]): Host {
-    const ifaces: Iface[] = nicIdx.map((n) => {
-      const nic = this.nicAt(n);
-      const subnet = this.input.subnets[nic.subnet];
-      return {
-        kind: 'nic',
-        id: nic.id,
-        name: nic.name,
-        address: nic.address,
-        weakHostSend: nic.weakHostSend,
-        weakHostReceive: nic.weakHostReceive,
-        nic: n,
-        onLink: subnet === undefined ? null : subnet.prefix,
-      };
-    });
-    for (const lo of vm.loopbacks) {
-      ifaces.push({
-        kind: 'loopback',
-        id: lo.id,
-        name: lo.name,
-        address: lo.address,
-        weakHostSend: lo.weakHostSend,
-        weakHostReceive: lo.weakHostReceive,
-        nic: null,
-        onLink: null,
-      });
-    }
-    const host: Host = {
-      kind: 'vm',
-      id: vm.id,
-      name: vm.name,
-      os: vm.os,
-      running: vm.running,
-      ifaces,
-      routes: vm.routes.map((r) => ({ prefix: r.prefix, iface: nicIdx.indexOf(r.nic), nextHop: r.nextHop })),
-      acceptLocal: vm.acceptLocal,
-      tcpSynLinearTimeouts: vm.tcpSynLinearTimeouts,
-      firewall: vm.firewall,
-      listeners: vm.listeners,
-      sockets: new Map(),
-      firewallFlows: new Map(),
-      usedPorts: new Set(),
-      location: null,
-    };
-    nicIdx.forEach((n, i) => {
-      this.nicHome[n] = { host, iface: i };
-    });
-    return host;
-  }
-
-  /**
-   * The host behind one address of a client. A client with `count` stands for that many hosts
-   * (scenario-format.md "Clients"); a host is built when first used and forgotten when it holds
-   * no socket (it has no other state), so a client of a million addresses costs nothing idle.
-   */
-  private clientHost(client: number, hostIndex: number): Host {
-    const cache = this.clientHosts[client] as Map<number, Host>;
-    let host = cache.get(hostIndex);
-    if (host === undefined) {
-      const c = this.input.clients[client] as ClientIn;
-      const built = new ClientHost(c, (c.firstAddress + hostIndex) >>> 0);
-      host = built;
-      cache.set(hostIndex, host);
-      // A fast-path connection under way on this host: the host holds its port and counts it.
-      const slots = this.fastHosts[client] ?? null;
-      const id = slots === null ? -1 : slots.get(hostIndex);
-      if (id >= 0) {
-        (slots as HostSlots).clear(hostIndex);
-        const fast = this.fastConns[id] as FastConn;
-        fast.host = built;
-        built.fastPending = 1;
-        if (fast.oneStep && !fast.finished && this.now > fast.finishUs) this.finishFast(fast);
-        else if (!fast.finished) {
-          built.usedPorts.add(portKey('Tcp', fast.port));
-          // Its finish frees the port at its own time (at this instant: after the traffic phase,
-          // whose opens are the only port draws, as the finish of a packet-level run would).
-          if (fast.oneStep)
-            this.schedule(fast.finishUs, PHASE.packet, { type: 'fastFinish', fast, aux: true, cancelled: false });
-        }
-      }
-    }
-    return host;
-  }
-
-  private layersOf(nic: NicIn): { inbound: NsgLayer[]; outbound: NsgLayer[] } {
-    const subnet = this.input.subnets[nic.subnet];
-    const subnetLayer = subnet === undefined || subnet.nsg === null ? null : { nsg: subnet.nsg, on: subnet.id };
-    const nicLayer = nic.nsg === null ? null : { nsg: nic.nsg, on: nic.id };
-    const keep = (xs: (NsgLayer | null)[]) => xs.filter((x): x is NsgLayer => x !== null);
-    // engine-model.md steps 3 and 10: outbound NIC then subnet, inbound subnet then NIC.
-    return { inbound: keep([subnetLayer, nicLayer]), outbound: keep([nicLayer, subnetLayer]) };
   }
 
   /**
@@ -493,10 +256,6 @@ export class Simulation {
     return this.buildBulkResult(this.finalEnd());
   }
 
-  private untilUs(): number | null {
-    return this.options.until === undefined ? null : Math.round(this.options.until * 1_000_000);
-  }
-
   /**
    * `until` caps the run (scenario-format.md "--until"): a run that ends earlier by itself reports
    * its own end; connections still under way at `until` report the outcome `pending`.
@@ -612,37 +371,6 @@ export class Simulation {
     let slowest = 0;
     for (const rt of this.probes) if (rt.members.length > 0) slowest = Math.max(slowest, rt.probe.intervalUs);
     this.endUs = this.now + slowest;
-  }
-
-  private schedule(time: number, phase: Phase, job: Job): Job {
-    if (!job.aux) this.pendingMain++;
-    this.queue.push(time, phase, job);
-    return job;
-  }
-
-  private cancel(job: Job | null): void {
-    if (job === null || job.cancelled) return;
-    job.cancelled = true;
-    if (!job.aux) this.pendingMain--;
-    this.noteCancelled();
-  }
-
-  /** Cancels an aux job that is still queued. */
-  private dropAuxJob(job: Job): void {
-    if (job.cancelled) return;
-    job.cancelled = true;
-    this.noteCancelled();
-  }
-
-  /**
-   * Cancelled jobs stay in the heap until their time; once they are most of it, the queue drops
-   * them (the others keep their order: sched.ts `compact`), so memory follows live state only.
-   */
-  private noteCancelled(): void {
-    if (++this.cancelledQueued > 4096 && this.cancelledQueued * 2 > this.queue.size) {
-      this.queue.compact((job) => !job.cancelled);
-      this.cancelledQueued = 0;
-    }
   }
 
   private handle(e: SimEvent): void {
@@ -914,130 +642,6 @@ export class Simulation {
         } else this.noteDoom(c, reason);
       }
     }
-  }
-
-  /** Records that `owner` holds `store[key]` (evicted when the owner is released). */
-  private own(owner: Owner, store: KeyedStore, key: string): void {
-    owner.owned.push(store, key);
-  }
-
-  /**
-   * An owner that has ended and has no packet in flight lets go of its flow state: the platform's
-   * flow-table entries (engine-model.md step 7) and NSG and firewall flows end with the connection,
-   * and a half-open server socket whose client gave up is dropped (assumption: it stands for the
-   * server's own SYN-ACK retransmission limit, which is not modelled). An entry another owner has
-   * taken over since is kept.
-   */
-  private release(owner: Owner): void {
-    if (owner.released) return;
-    owner.released = true;
-    const owned = owner.owned;
-    for (let i = 0; i < owned.length; i += 2) {
-      const store = owned[i] as KeyedStore;
-      const key = owned[i + 1] as string;
-      const value = store.get(key);
-      if (value === owner || (value as { owner?: unknown } | undefined)?.owner === owner) {
-        store.delete(key);
-        // An evicted flow's idle check would find nothing: drop it, so that a million short flows
-        // do not each leave a job in the queue for the whole idle timeout.
-        const idle = (value as Partial<LbFlow>).idleJob;
-        if (idle !== undefined && idle !== null) this.dropAuxJob(idle);
-      }
-    }
-    owned.length = 0;
-    const conn = owner as Partial<Conn>;
-    if (conn.ref !== undefined && conn.ref !== null) this.recordReference(owner as Conn, conn.ref);
-    const slot = conn.clientSlot;
-    if (slot !== undefined && slot !== null) {
-      const host = conn.host;
-      if (host !== undefined && host !== null && host.sockets.size === 0 && host.usedPorts.size === 0) {
-        const cache = this.clientHosts[slot.client];
-        if (cache?.get(slot.host) === host) cache.delete(slot.host);
-      }
-    }
-  }
-
-  private trace(
-    kind: TraceKind,
-    element: string,
-    packet: Packet | null,
-    extra: {
-      before?: Header;
-      reason?: Reason | null;
-      decision?: Decision | null;
-      state?: { from: TcpState; to: TcpState };
-      connection?: string;
-    } = {},
-  ): void {
-    this.tracer.record({
-      at: microsToSeconds(this.now),
-      kind,
-      element,
-      connection: packet?.owner.id ?? extra.connection ?? null,
-      packet: packet === null ? null : viewHeader(packet.id, packet.header),
-      before: extra.before === undefined || packet === null ? null : viewHeader(packet.id, extra.before),
-      reason: extra.reason ?? null,
-      decision: extra.decision ?? null,
-      state: extra.state ?? null,
-    });
-  }
-
-  private drop(packet: Packet<Owner>, reason: Reason, decision: Decision | null = null): void {
-    if (this.tracing) this.trace('drop', reason.at, packet, { reason, decision });
-    this.noteDoom(packet.owner, reason);
-  }
-
-  /** Remembers the first event that doomed a connection (scenario-format.md: `reason`). */
-  private noteDoom(owner: Owner, reason: Reason): void {
-    if (!owner.done && owner.doom === null) owner.doom = reason;
-  }
-
-  private nicAt(n: number): NicIn {
-    const nic = this.input.nics[n];
-    if (nic === undefined) throw new Error(`no NIC ${n}`);
-    return nic;
-  }
-
-  private lbAt(l: number): LoadBalancerIn {
-    const lb = this.lbs[l];
-    if (lb === undefined) throw new Error(`no load balancer ${l}`);
-    return lb;
-  }
-
-  private newPacket(header: Header, owner: Owner): Packet<Owner> {
-    return { id: this.packetSeq++, owner, header, viaFrontend: null, udrHops: 0 };
-  }
-
-  private arriveLater(delayUs: number, packet: Packet<Owner>, stage: Stage): void {
-    packet.owner.inFlight++;
-    this.schedule(this.now + delayUs, PHASE.packet, {
-      type: 'arrive',
-      packet,
-      stage,
-      aux: packet.owner.probe,
-      cancelled: false,
-    });
-  }
-
-  /**
-   * A free ephemeral port of the host's range: seeded draws, as a guest's randomised port choice;
-   * when a nearly full range makes the draws miss, a scan from one more draw, so a free port is
-   * always found; null when every port of the range is held (the connection then fails with
-   * GUEST_NO_EPHEMERAL_PORT, as connect() does).
-   */
-  private allocatePort(host: Host, protocol: string): number | null {
-    const { min, max } = ephemeralRange(host.os);
-    for (let i = 0; i < 1000; i++) {
-      const port = nextInt(this.prng, min, max);
-      if (!host.usedPorts.has(portKey(protocol, port))) return port;
-    }
-    const span = max - min + 1;
-    const start = nextInt(this.prng, min, max) - min;
-    for (let k = 0; k < span; k++) {
-      const port = min + ((start + k) % span);
-      if (!host.usedPorts.has(portKey(protocol, port))) return port;
-    }
-    return null;
   }
 
   private synScheduleOf(host: Host): SynSchedule {
@@ -2710,7 +2314,7 @@ export class Simulation {
   }
 
   /** A fast-path connection finishes: its port is freed and it is counted. */
-  private finishFast(fast: FastConn): void {
+  protected finishFast(fast: FastConn): void {
     fast.finished = true;
     fast.host?.usedPorts.delete(portKey('Tcp', fast.port));
     this.openConns--;
@@ -2740,7 +2344,7 @@ export class Simulation {
   }
 
   /** A reference run has been released: memoise its outcome if it stayed within the fast path's cover. */
-  private recordReference(conn: Conn, ref: RefRecord): void {
+  protected recordReference(conn: Conn, ref: RefRecord): void {
     conn.ref = null;
     if (ref.bad || ref.decisions > 1 || ref.finishUs < 0) return;
     if (ref.healthEpoch !== this.healthEpoch || ref.eventEpoch !== this.eventEpoch) return;

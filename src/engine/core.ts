@@ -1,0 +1,438 @@
+import { createPrng, nextInt, type PrngState } from '../shared/prng';
+import { Aggregator } from './bulk';
+import { AddressBook } from './fabric';
+import {
+  type ClassKey,
+  type ClassSpace,
+  classSpace,
+  fastPathCovers,
+  type HostSlots,
+  shortestIdleTimeoutUs,
+} from './fastpath';
+import { FlowTable } from './flowtable';
+import { type Host, type Iface, portKey } from './guest';
+import type { ClientIn, EngineInput, LbRuleIn, ListenerIn, LoadBalancerIn, NicIn, SecurityRuleIn } from './input';
+import type { TagSpace } from './nsg';
+import type { ProbeRuntime } from './probe';
+import { EventQueue, microsToSeconds, PHASE, type Phase } from './sched';
+import {
+  ClientHost,
+  type Conn,
+  type DelayLine,
+  type FastConn,
+  type FlowCount,
+  type FrontendRef,
+  type Job,
+  type KeyedStore,
+  type LbFlow,
+  type MemoClass,
+  type MemoOutcome,
+  type NsgLayer,
+  type Owner,
+  type ProbeAttempt,
+  type RefRecord,
+  type ReverseNat,
+  type RunMode,
+  type SimulateOptions,
+  type SnatEntry,
+  type Stage,
+  type Writable,
+} from './state';
+import { ephemeralRange, type SynSchedule } from './tcp';
+import type { Decision, Reason, TcpState, TraceKind } from './trace';
+import { Tracer } from './trace';
+import { type Header, newHeader, type Packet, SYN, viewHeader } from './wire';
+
+export abstract class SimCore {
+  protected readonly queue = new EventQueue<Job>();
+  protected readonly tracer: Tracer;
+  protected readonly tracing: boolean;
+  protected readonly bulk: boolean;
+  protected readonly book: AddressBook;
+  protected readonly tags: TagSpace;
+  /** PRNG states live in the simulation state (STYLE.md, after boardgame.io). */
+  protected readonly prng: PrngState;
+  protected readonly probePrng: PrngState;
+  protected readonly vmHosts: Host[];
+  protected readonly clientHosts: Map<number, Host>[];
+  protected readonly nicHome: { host: Host; iface: number }[] = [];
+  protected readonly nicStages: Stage[];
+  protected readonly frontendStages: Stage[][];
+  protected readonly frontendRefs: FrontendRef[][];
+  protected readonly nsgLayers: { inbound: NsgLayer[]; outbound: NsgLayer[] }[];
+  /** Per NIC: flows its NSGs allowed (stateful), keyed by tuple key; the value is the owner. */
+  protected readonly nsgFlows: Map<string, Owner>[];
+  /** Per load balancer and frontend: the flow table. */
+  protected readonly lbFlows: FlowTable<LbFlow>[][];
+  /** Per NIC: reverse NAT of DNATed flows at the member's host, keyed by the reply's tuple key. */
+  protected readonly reverseNat: Map<string, ReverseNat>[];
+  protected readonly probes: ProbeRuntime[] = [];
+  /** Per load balancer, per probe index. */
+  protected readonly probeRts: ProbeRuntime[][] = [];
+  protected readonly attempts: ProbeAttempt[] = [];
+  protected readonly attemptByPort = new Map<number, ProbeAttempt>();
+  /** Keyed by the rule's element id (a `setRule` event replaces the rule object, not its row). */
+  protected readonly flowCounts = new Map<string, FlowCount>();
+  /** Per NIC: outbound SNAT entries keyed by the private header's tuple key. */
+  protected readonly snatOut: Map<string, SnatEntry>[];
+  /** SNAT entries keyed by the tuple key of a reply as it comes back to the public address. */
+  protected readonly snatReturn = new Map<string, SnatEntry>();
+  /** SNAT ports in use: `<snatDestKey>|<port>`. */
+  protected readonly snatUsed = new Map<string, SnatEntry>();
+  /** The load balancers as the events so far left them (each event replaces one object). */
+  protected readonly lbs: LoadBalancerIn[];
+  /** Each NSG's custom rules as the events so far left them. */
+  protected readonly nsgRules: (readonly SecurityRuleIn[])[];
+  /** Bumped whenever a member changes state: invalidates `candidateCache`. */
+  protected healthEpoch = 0;
+  protected readonly candidateCache = new Map<LbRuleIn, { epoch: number; members: number[] }>();
+  /** Round-robin position per proxy listener (nginx's default balancing). */
+  protected readonly roundRobin = new Map<ListenerIn, number>();
+  protected readonly synSchedules = new Map<string, SynSchedule>();
+  protected readonly dataSchedules = new Map<string, SynSchedule>();
+  /** Trace mode: the connections of each traffic entry, by index. */
+  protected readonly rows: Conn[][];
+  /** Bulk mode: the aggregates of finished connections, and those still under way. */
+  protected readonly aggregator = new Aggregator();
+  protected readonly live = new Set<Conn>();
+  protected readonly opened: number[];
+  protected now = 0;
+  protected packetSeq = 0;
+  protected pendingMain = 0;
+  protected openConns = 0;
+  protected endUs: number | null = null;
+  /** Jobs cancelled since the queue was last compacted (an upper bound of those still queued). */
+  protected cancelledQueued = 0;
+  // Bulk fast path (see `tryFast`): null when the scenario is outside what it covers.
+  protected readonly fastSpace: ClassSpace | null;
+  /** A fast-path connection is released before any idle timeout could fire (fastpath.ts). */
+  protected readonly fastIdleUs: number;
+  /** Decision classes by traffic, for the configuration of `memoEpochs` only. */
+  protected readonly memo: Map<ClassKey, MemoClass>[];
+  protected readonly memoEpochs = [-1, -1];
+  protected readonly delayLines = new Map<number, DelayLine>();
+  /** Every outcome memoised so far (their `finished` counts are folded in at the end). */
+  protected readonly memoOutcomes: MemoOutcome[] = [];
+  /** Per client: fast-path connections under way on a host not built (see `FastConn.host`). */
+  protected readonly fastHosts: (HostSlots | null)[];
+  /** Every fast-path connection object by its `id` (the pool's objects; `fastHosts` holds ids). */
+  protected readonly fastConns: FastConn[] = [];
+  /** Released fast-path connections, for reuse. */
+  protected readonly fastFree: FastConn[] = [];
+  /** The SYN header a fast-path connection hashes (scratch: written for each one). */
+  protected readonly fastHeader: Writable<Header> = newHeader('Tcp', 0, 0, 0, 0, SYN, null, null);
+  protected eventEpoch = 0;
+  protected readonly eventTimes: number[];
+  protected nextEvent = 0;
+  protected readonly nextRoundUs = new Map<ProbeRuntime, number>();
+  /** The earliest of `nextRoundUs` (read per fast-path connection), or null when it changed since. */
+  protected earliestRoundUs: number | null = null;
+  /** Shared owner of the flow-table entries of fast-path connections (never a `Conn`). */
+  protected readonly fastOwner: Owner = {
+    id: 'fast',
+    probe: false,
+    inFlight: 0,
+    done: false,
+    released: false,
+    doom: null,
+    owned: [],
+  };
+
+  // Later stages of the path, which this one calls: simulation.ts `finishFast`, `recordReference`.
+  protected abstract finishFast(fast: FastConn): void;
+  protected abstract recordReference(conn: Conn, ref: RefRecord): void;
+
+  constructor(
+    protected readonly input: EngineInput,
+    protected readonly options: SimulateOptions,
+    protected readonly runMode: RunMode = 'run',
+  ) {
+    this.bulk = options.mode === 'bulk';
+    this.tracer = new Tracer(options.trace === true && !this.bulk && runMode === 'run');
+    this.tracing = this.tracer.enabled;
+    this.book = new AddressBook(input);
+    this.lbs = [...input.loadBalancers];
+    this.nsgRules = input.nsgs.map((n) => n.rules);
+    this.prng = createPrng(options.seed);
+    // A separate stream for probes, so that adding a probe does not move the traffic's ports.
+    this.probePrng = createPrng((options.seed ^ 0x5bd1e995) >>> 0);
+    this.tags = {
+      virtualNetwork: [
+        ...input.vnets.flatMap((v) => v.addressSpace),
+        // engine-model.md step 5: on-premises addresses count as VirtualNetwork for NSGs.
+        ...input.clients.filter((c) => c.location === 'onPremises').map((c) => c.prefix),
+      ],
+    };
+    this.vmHosts = input.vms.map((vm) => this.buildVmHost(vm.nics, vm));
+    this.clientHosts = input.clients.map(() => new Map());
+    this.fastHosts = input.clients.map(() => null);
+    this.nicStages = input.nics.map((_, nic) => ({ kind: 'nic', nic }));
+    this.frontendStages = input.loadBalancers.map((lb, l) =>
+      lb.frontends.map((_, frontend): Stage => ({ kind: 'frontend', lb: l, frontend })),
+    );
+    this.frontendRefs = input.loadBalancers.map((lb, l) => lb.frontends.map((_, frontend) => ({ lb: l, frontend })));
+    this.nsgLayers = input.nics.map((nic) => this.layersOf(nic));
+    this.nsgFlows = input.nics.map(() => new Map());
+    this.reverseNat = input.nics.map(() => new Map());
+    this.snatOut = input.nics.map(() => new Map());
+    this.lbFlows = input.loadBalancers.map((lb) => lb.frontends.map(() => new FlowTable<LbFlow>()));
+    this.rows = input.traffic.map(() => []);
+    this.opened = input.traffic.map(() => 0);
+    this.memo = input.traffic.map(() => new Map());
+    this.eventTimes = input.events.map((e) => e.atUs).sort((a, b) => a - b);
+    this.fastSpace = this.bulk && runMode === 'run' && fastPathCovers(input) ? classSpace(input) : null;
+    this.fastIdleUs = this.fastSpace === null ? 0 : shortestIdleTimeoutUs(input);
+  }
+
+  protected buildVmHost(nicIdx: readonly number[], vm: EngineInput['vms'][number]): Host {
+    const ifaces: Iface[] = nicIdx.map((n) => {
+      const nic = this.nicAt(n);
+      const subnet = this.input.subnets[nic.subnet];
+      return {
+        kind: 'nic',
+        id: nic.id,
+        name: nic.name,
+        address: nic.address,
+        weakHostSend: nic.weakHostSend,
+        weakHostReceive: nic.weakHostReceive,
+        nic: n,
+        onLink: subnet === undefined ? null : subnet.prefix,
+      };
+    });
+    for (const lo of vm.loopbacks) {
+      ifaces.push({
+        kind: 'loopback',
+        id: lo.id,
+        name: lo.name,
+        address: lo.address,
+        weakHostSend: lo.weakHostSend,
+        weakHostReceive: lo.weakHostReceive,
+        nic: null,
+        onLink: null,
+      });
+    }
+    const host: Host = {
+      kind: 'vm',
+      id: vm.id,
+      name: vm.name,
+      os: vm.os,
+      running: vm.running,
+      ifaces,
+      routes: vm.routes.map((r) => ({ prefix: r.prefix, iface: nicIdx.indexOf(r.nic), nextHop: r.nextHop })),
+      acceptLocal: vm.acceptLocal,
+      tcpSynLinearTimeouts: vm.tcpSynLinearTimeouts,
+      firewall: vm.firewall,
+      listeners: vm.listeners,
+      sockets: new Map(),
+      firewallFlows: new Map(),
+      usedPorts: new Set(),
+      location: null,
+    };
+    nicIdx.forEach((n, i) => {
+      this.nicHome[n] = { host, iface: i };
+    });
+    return host;
+  }
+
+  /**
+   * The host behind one address of a client. A client with `count` stands for that many hosts
+   * (scenario-format.md "Clients"); a host is built when first used and forgotten when it holds
+   * no socket (it has no other state), so a client of a million addresses costs nothing idle.
+   */
+  protected clientHost(client: number, hostIndex: number): Host {
+    const cache = this.clientHosts[client] as Map<number, Host>;
+    let host = cache.get(hostIndex);
+    if (host === undefined) {
+      const c = this.input.clients[client] as ClientIn;
+      const built = new ClientHost(c, (c.firstAddress + hostIndex) >>> 0);
+      host = built;
+      cache.set(hostIndex, host);
+      // A fast-path connection under way on this host: the host holds its port and counts it.
+      const slots = this.fastHosts[client] ?? null;
+      const id = slots === null ? -1 : slots.get(hostIndex);
+      if (id >= 0) {
+        (slots as HostSlots).clear(hostIndex);
+        const fast = this.fastConns[id] as FastConn;
+        fast.host = built;
+        built.fastPending = 1;
+        if (fast.oneStep && !fast.finished && this.now > fast.finishUs) this.finishFast(fast);
+        else if (!fast.finished) {
+          built.usedPorts.add(portKey('Tcp', fast.port));
+          // Its finish frees the port at its own time (at this instant: after the traffic phase,
+          // whose opens are the only port draws, as the finish of a packet-level run would).
+          if (fast.oneStep)
+            this.schedule(fast.finishUs, PHASE.packet, { type: 'fastFinish', fast, aux: true, cancelled: false });
+        }
+      }
+    }
+    return host;
+  }
+
+  protected layersOf(nic: NicIn): { inbound: NsgLayer[]; outbound: NsgLayer[] } {
+    const subnet = this.input.subnets[nic.subnet];
+    const subnetLayer = subnet === undefined || subnet.nsg === null ? null : { nsg: subnet.nsg, on: subnet.id };
+    const nicLayer = nic.nsg === null ? null : { nsg: nic.nsg, on: nic.id };
+    const keep = (xs: (NsgLayer | null)[]) => xs.filter((x): x is NsgLayer => x !== null);
+    // engine-model.md steps 3 and 10: outbound NIC then subnet, inbound subnet then NIC.
+    return { inbound: keep([subnetLayer, nicLayer]), outbound: keep([nicLayer, subnetLayer]) };
+  }
+
+  protected untilUs(): number | null {
+    return this.options.until === undefined ? null : Math.round(this.options.until * 1_000_000);
+  }
+
+  protected schedule(time: number, phase: Phase, job: Job): Job {
+    if (!job.aux) this.pendingMain++;
+    this.queue.push(time, phase, job);
+    return job;
+  }
+
+  protected cancel(job: Job | null): void {
+    if (job === null || job.cancelled) return;
+    job.cancelled = true;
+    if (!job.aux) this.pendingMain--;
+    this.noteCancelled();
+  }
+
+  /** Cancels an aux job that is still queued. */
+  protected dropAuxJob(job: Job): void {
+    if (job.cancelled) return;
+    job.cancelled = true;
+    this.noteCancelled();
+  }
+
+  /**
+   * Cancelled jobs stay in the heap until their time; once they are most of it, the queue drops
+   * them (the others keep their order: sched.ts `compact`), so memory follows live state only.
+   */
+  protected noteCancelled(): void {
+    if (++this.cancelledQueued > 4096 && this.cancelledQueued * 2 > this.queue.size) {
+      this.queue.compact((job) => !job.cancelled);
+      this.cancelledQueued = 0;
+    }
+  }
+
+  /** Records that `owner` holds `store[key]` (evicted when the owner is released). */
+  protected own(owner: Owner, store: KeyedStore, key: string): void {
+    owner.owned.push(store, key);
+  }
+
+  /**
+   * An owner that has ended and has no packet in flight lets go of its flow state: the platform's
+   * flow-table entries (engine-model.md step 7) and NSG and firewall flows end with the connection,
+   * and a half-open server socket whose client gave up is dropped (assumption: it stands for the
+   * server's own SYN-ACK retransmission limit, which is not modelled). An entry another owner has
+   * taken over since is kept.
+   */
+  protected release(owner: Owner): void {
+    if (owner.released) return;
+    owner.released = true;
+    const owned = owner.owned;
+    for (let i = 0; i < owned.length; i += 2) {
+      const store = owned[i] as KeyedStore;
+      const key = owned[i + 1] as string;
+      const value = store.get(key);
+      if (value === owner || (value as { owner?: unknown } | undefined)?.owner === owner) {
+        store.delete(key);
+        // An evicted flow's idle check would find nothing: drop it, so that a million short flows
+        // do not each leave a job in the queue for the whole idle timeout.
+        const idle = (value as Partial<LbFlow>).idleJob;
+        if (idle !== undefined && idle !== null) this.dropAuxJob(idle);
+      }
+    }
+    owned.length = 0;
+    const conn = owner as Partial<Conn>;
+    if (conn.ref !== undefined && conn.ref !== null) this.recordReference(owner as Conn, conn.ref);
+    const slot = conn.clientSlot;
+    if (slot !== undefined && slot !== null) {
+      const host = conn.host;
+      if (host !== undefined && host !== null && host.sockets.size === 0 && host.usedPorts.size === 0) {
+        const cache = this.clientHosts[slot.client];
+        if (cache?.get(slot.host) === host) cache.delete(slot.host);
+      }
+    }
+  }
+
+  protected trace(
+    kind: TraceKind,
+    element: string,
+    packet: Packet | null,
+    extra: {
+      before?: Header;
+      reason?: Reason | null;
+      decision?: Decision | null;
+      state?: { from: TcpState; to: TcpState };
+      connection?: string;
+    } = {},
+  ): void {
+    this.tracer.record({
+      at: microsToSeconds(this.now),
+      kind,
+      element,
+      connection: packet?.owner.id ?? extra.connection ?? null,
+      packet: packet === null ? null : viewHeader(packet.id, packet.header),
+      before: extra.before === undefined || packet === null ? null : viewHeader(packet.id, extra.before),
+      reason: extra.reason ?? null,
+      decision: extra.decision ?? null,
+      state: extra.state ?? null,
+    });
+  }
+
+  protected drop(packet: Packet<Owner>, reason: Reason, decision: Decision | null = null): void {
+    if (this.tracing) this.trace('drop', reason.at, packet, { reason, decision });
+    this.noteDoom(packet.owner, reason);
+  }
+
+  /** Remembers the first event that doomed a connection (scenario-format.md: `reason`). */
+  protected noteDoom(owner: Owner, reason: Reason): void {
+    if (!owner.done && owner.doom === null) owner.doom = reason;
+  }
+
+  protected nicAt(n: number): NicIn {
+    const nic = this.input.nics[n];
+    if (nic === undefined) throw new Error(`no NIC ${n}`);
+    return nic;
+  }
+
+  protected lbAt(l: number): LoadBalancerIn {
+    const lb = this.lbs[l];
+    if (lb === undefined) throw new Error(`no load balancer ${l}`);
+    return lb;
+  }
+
+  protected newPacket(header: Header, owner: Owner): Packet<Owner> {
+    return { id: this.packetSeq++, owner, header, viaFrontend: null, udrHops: 0 };
+  }
+
+  protected arriveLater(delayUs: number, packet: Packet<Owner>, stage: Stage): void {
+    packet.owner.inFlight++;
+    this.schedule(this.now + delayUs, PHASE.packet, {
+      type: 'arrive',
+      packet,
+      stage,
+      aux: packet.owner.probe,
+      cancelled: false,
+    });
+  }
+
+  /**
+   * A free ephemeral port of the host's range: seeded draws, as a guest's randomised port choice;
+   * when a nearly full range makes the draws miss, a scan from one more draw, so a free port is
+   * always found; null when every port of the range is held (the connection then fails with
+   * GUEST_NO_EPHEMERAL_PORT, as connect() does).
+   */
+  protected allocatePort(host: Host, protocol: string): number | null {
+    const { min, max } = ephemeralRange(host.os);
+    for (let i = 0; i < 1000; i++) {
+      const port = nextInt(this.prng, min, max);
+      if (!host.usedPorts.has(portKey(protocol, port))) return port;
+    }
+    const span = max - min + 1;
+    const start = nextInt(this.prng, min, max) - min;
+    for (let k = 0; k < span; k++) {
+      const port = min + ((start + k) % span);
+      if (!host.usedPorts.has(portKey(protocol, port))) return port;
+    }
+    return null;
+  }
+}
