@@ -48,7 +48,7 @@ import {
 
 export abstract class NetworkPath extends SimCore {
   // Later stages of the path, which this one calls: frontend.ts `arriveAtFrontend`; simulation.ts
-  // `arriveAtPlatform`, `deliverTransport`.
+  // `arriveAtPlatform`; transport.ts `deliverTransport`.
   protected abstract arriveAtFrontend(l: number, f: number, packet: Packet<Owner>): void;
   protected abstract arriveAtPlatform(packet: Packet<Owner>): void;
   protected abstract deliverTransport(host: Host, packet: Packet<Owner>): void;

@@ -1,38 +1,8 @@
-/**
- * simulation: the discrete-event run that moves packets along the path of engine-model.md
- * ("The path, in order", steps 1–15), the health probes with their steady state, reverse proxies
- * (`proxyTo`), and the run over time: scenario events, long-lived connections (`duration`,
- * `dataEvery`) and idle timeouts. This module holds the run itself: the steady state found before
- * it, the loop over the event queue and its end, the dispatch of each job to its stage, scenario
- * events, and the traffic's opens. The stages are the classes it extends (core.ts lists them).
- *
- * Inputs: an `EngineInput`, a seed, an optional stop time, the mode (trace: one row per connection,
- *   with the packet events when `trace` is set; bulk: aggregates only) .
- * Outputs: a `SimulationResult` (scenario-format.md "Result of a simulation") or a `BulkResult`.
- * Invariants: all randomness comes from PRNG states held in the state and seeded from `seed`; all
- *   time from the event queue (integer microseconds); every packet is delivered, dropped with a
- *   `Reason`, or still in flight when the run stops; replies never pass the load balancer
- *   (engine-model.md step 9: "Azure always returns traffic directly"). Both modes run the same
- *   code: bulk mode skips the rows and the trace, and its fast path (fastRun.ts `tryFast`) reuses,
- *   per decision class, the outcome of a reference connection that ran this same code, while each
- *   connection still draws its own port, hashes its own tuple and holds its own flow entry; so it
- *   makes the same decisions for the same connection.
- *   Memory is flat in the number of connections: connections are opened one at a time, and the
- *   flow state a connection created (NSG and firewall flows, load-balancer flow, reverse NAT, SNAT
- *   entries and ports, half-open server sockets) is evicted once it has ended and none of its
- *   packets is in flight. A rule with `enableTcpReset` arms one idle-check job per TCP flow; it is
- *   cancelled when the flow is evicted, and cancelled jobs are compacted out of the queue once they
- *   are most of it.
- *   Events replace configuration (`lbs`, `nsgRules`, a host's listeners and firewall) with new
- *   objects; they never mutate the input.
- */
-import { formatIpv4 } from '../shared/ipv4';
 import { nextInt } from '../shared/prng';
 import type { BulkResult } from './bulk';
 import { LATENCY_US } from './fabric';
 import { type ClassKey, type ClassSpace, classOf, fastEligible, HostSlots } from './fastpath';
 import type { FlowTable } from './flowtable';
-import { LoadBalancerFrontend } from './frontend';
 import { chooseSourceAddress, type Host, isLoopbackNet, portKey, type Socket, socketKey } from './guest';
 import type { ClientIn, EngineInput, EventIn, LbRuleIn, ListenerIn, TrafficIn } from './input';
 import { hashOf, pickIndex } from './lb';
@@ -72,17 +42,15 @@ import {
   TCP_CODE,
   type Writable,
 } from './state';
-import { dataSchedule, ephemeralRange, receiveSegment, replyInClosedState, type SynSchedule, synSchedule } from './tcp';
-import type { Decision, Reason, TcpState } from './trace';
+import { dataSchedule, ephemeralRange, type SynSchedule, synSchedule } from './tcp';
+import type { Reason } from './trace';
+import { GuestTransport } from './transport';
 import {
   ACK,
-  describePacket,
   FIN,
   formatEndpoint,
   type Header,
-  type HttpPayload,
   hasFlag,
-  isSyn,
   isSynAck,
   newHeader,
   type Packet,
@@ -90,14 +58,13 @@ import {
   RST,
   replyHeader,
   SYN,
-  tupleKey,
 } from './wire';
 
 export type { EngineProgress, SimulateOptions, SimulationMode } from './state';
 
 export const PROGRESS_EVERY_EVENTS = 4096;
 
-export class Simulation extends LoadBalancerFrontend {
+export class Simulation extends GuestTransport {
   constructor(
     input: EngineInput,
     options: SimulateOptions,
@@ -540,270 +507,6 @@ export class Simulation extends LoadBalancerFrontend {
       this.dataSchedules.set(host.os, s);
     }
     return s;
-  }
-
-  protected deliverTransport(host: Host, packet: Packet<Owner>): void {
-    switch (packet.header.protocol) {
-      case 'Tcp':
-        this.deliverTcp(host, packet);
-        return;
-      case 'Udp':
-        this.deliverUdp(host, packet);
-        return;
-      case 'Icmp':
-        this.deliverIcmp(host, packet);
-        return;
-    }
-  }
-
-  private findListener(host: Host, protocol: 'Tcp' | 'Udp', address: number, port: number) {
-    let wildcard = null;
-    for (const l of host.listeners) {
-      if (l.protocol !== protocol || l.port !== port) continue;
-      if (l.address === address) return l;
-      if (l.address === 0) wildcard ??= l;
-    }
-    return wildcard;
-  }
-
-  private socketDecision(sock: Socket, state: TcpState | 'UDP'): Decision {
-    return {
-      kind: 'socket',
-      local: formatEndpoint(sock.local.address, sock.local.port),
-      remote: formatEndpoint(sock.remote.address, sock.remote.port),
-      state,
-    };
-  }
-
-  /** Every TCP state change goes through here, and is recorded (STYLE.md, after smoltcp). */
-  private setState(host: Host, sock: Socket, next: TcpState): void {
-    if (sock.state === next) return;
-    if (this.tracing) {
-      this.trace('state', host.id, null, {
-        connection: sock.owner.id,
-        state: { from: sock.state, to: next },
-        decision: this.socketDecision(sock, next),
-      });
-    }
-    sock.state = next;
-  }
-
-  private sendSegment(
-    host: Host,
-    sock: Socket,
-    flags: number,
-    http: HttpPayload | null = null,
-    decision: Decision | null = null,
-  ) {
-    const header = newHeader(
-      'Tcp',
-      sock.local.address,
-      sock.local.port,
-      sock.remote.address,
-      sock.remote.port,
-      flags,
-      null,
-      http,
-    );
-    this.sendFromHost(host, header, sock.owner as Owner, decision);
-  }
-
-  private removeSocket(host: Host, sock: Socket): void {
-    const key = socketKey(sock.protocol, sock.local.address, sock.local.port, sock.remote.address, sock.remote.port);
-    if (host.sockets.get(key) === sock) host.sockets.delete(key);
-  }
-
-  private deliverTcp(host: Host, packet: Packet<Owner>): void {
-    const h = packet.header;
-    const sock = host.sockets.get(tupleKey(h));
-    if (sock !== undefined) {
-      if (this.tracing) this.trace('deliver', host.id, packet, { decision: this.socketDecision(sock, sock.state) });
-      this.onSegment(host, sock, packet);
-      return;
-    }
-    if (isSyn(h)) {
-      const listener = this.findListener(host, 'Tcp', h.dst, h.dstPort);
-      if (listener !== null) {
-        // RFC 9293 §3.10.7.2 (LISTEN): a SYN creates a connection in SYN-RECEIVED, answered SYN-ACK.
-        if (this.tracing) {
-          this.trace('deliver', host.id, packet, {
-            decision: {
-              kind: 'listener',
-              listener: listener.name,
-              address: formatIpv4(listener.address),
-              port: listener.port,
-            },
-          });
-        }
-        const child: Socket = {
-          protocol: 'Tcp',
-          local: { address: h.dst, port: h.dstPort },
-          remote: { address: h.src, port: h.srcPort },
-          state: 'LISTEN',
-          owner: packet.owner,
-          app: { kind: 'server', listener },
-          pending: null,
-          busy: false,
-        };
-        const key = tupleKey(h);
-        host.sockets.set(key, child);
-        this.own(packet.owner, host.sockets, key);
-        this.setState(host, child, 'SYN-RECEIVED');
-        this.sendSegment(host, child, SYN | ACK);
-        return;
-      }
-      // engine-model.md step 14: no listener, the guest answers RST (RFC 9293 §3.10.7.1).
-      this.drop(packet, {
-        code: 'TCP_NO_LISTENER',
-        at: host.id,
-        rule: null,
-        detail: `Nothing on ${host.name} listens on TCP ${formatEndpoint(h.dst, h.dstPort)}, so it answers the SYN from ${formatEndpoint(h.src, h.srcPort)} with a RST.`,
-      });
-      this.sendReset(host, packet);
-      return;
-    }
-    if (hasFlag(h, RST)) {
-      // RFC 9293 §3.10.7.1: a RST for no connection is discarded.
-      if (this.tracing) this.trace('deliver', host.id, packet);
-      return;
-    }
-    if (isSynAck(h)) {
-      // engine-model.md step 14: a SYN-ACK that matches no connecting socket is answered with RST
-      // (RFC 9293 §3.10.7.1) and the connecting socket keeps waiting. On Windows this is the
-      // inferred end of the hairpin (seeds/003 §1.1: the SYN arrives, no SYN-ACK on the wire).
-      let expected: string | null = null;
-      for (const s of host.sockets.values()) {
-        if (s.state === 'SYN-SENT' && s.local.address === h.dst && s.local.port === h.dstPort) {
-          expected = formatEndpoint(s.remote.address, s.remote.port);
-        }
-      }
-      // The socket that was waiting, for the UI's mismatch mark: expected 4-tuple beside the arrived one.
-      const waiting: Decision | null =
-        expected === null
-          ? null
-          : { kind: 'socket', local: formatEndpoint(h.dst, h.dstPort), remote: expected, state: 'SYN-SENT' };
-      this.drop(
-        packet,
-        {
-          code: 'TCP_SYNACK_MISMATCH',
-          at: host.id,
-          rule: null,
-          detail:
-            `SYN-ACK from ${formatEndpoint(h.src, h.srcPort)} matches no connecting socket` +
-            (expected === null
-              ? ` on ${host.name}, which answers it with a RST.`
-              : `; ${host.name} expected ${expected}, answers it with a RST and keeps waiting.`),
-        },
-        waiting,
-      );
-      this.sendReset(host, packet);
-      return;
-    }
-    // RFC 9293 §3.10.7.1: any other segment for no connection is answered with RST.
-    this.drop(packet, {
-      code: 'TCP_RESET',
-      at: host.id,
-      rule: null,
-      detail: `${describePacket(h)} matches no connection on ${host.name}, which answers it with a RST.`,
-    });
-    this.sendReset(host, packet);
-  }
-
-  private sendReset(host: Host, packet: Packet<Owner>): void {
-    const flags = replyInClosedState(packet.header.flags);
-    if (flags === null) return;
-    this.sendFromHost(host, replyHeader(packet.header, { flags }), packet.owner);
-  }
-
-  private onSegment(host: Host, sock: Socket, packet: Packet<Owner>): void {
-    const h = packet.header;
-    // A segment with PSH carries data (an HTTP message or the data of a long-lived connection).
-    const tr = receiveSegment(sock.state, h.flags, (h.flags & PSH) !== 0);
-    const app = sock.app;
-    if (tr.effect === 'finReceived' && app.kind === 'server') {
-      // The server application closes at once: one FIN-ACK answers the client's FIN
-      // (assumption: CLOSE-WAIT lasts no time), and the socket waits in LAST-ACK.
-      this.setState(host, sock, 'CLOSE-WAIT');
-      this.setState(host, sock, 'LAST-ACK');
-      this.sendSegment(host, sock, FIN | ACK);
-      return;
-    }
-    this.setState(host, sock, tr.next);
-    if (tr.reply !== null) this.sendSegment(host, sock, tr.reply);
-    // A client socket's owner is its connection (see openConnection).
-    const conn = app.kind === 'client' ? (sock.owner as Conn) : null;
-    switch (tr.effect) {
-      case 'established':
-        if (conn !== null) this.onClientEstablished(host, sock, conn);
-        else if (h.http !== null) this.onServerData(host, sock, h);
-        return;
-      case 'reset':
-        this.removeSocket(host, sock);
-        if (conn !== null) this.onClientReset(conn, host, packet);
-        return;
-      case 'backToListen':
-        this.removeSocket(host, sock);
-        return;
-      case 'data':
-        if (conn !== null) this.onClientData(host, sock, conn, h);
-        else this.onServerData(host, sock, h);
-        return;
-      case 'acked':
-        if (conn !== null) this.onClientAcked(conn);
-        return;
-      case 'closed':
-        this.removeSocket(host, sock);
-        if (conn !== null) this.finish(conn);
-        return;
-      case 'finReceived':
-      case 'none':
-        return;
-    }
-  }
-
-  private deliverUdp(host: Host, packet: Packet<Owner>): void {
-    const h = packet.header;
-    const sock = host.sockets.get(tupleKey(h));
-    if (sock !== undefined && sock.app.kind === 'client') {
-      if (this.tracing) this.trace('deliver', host.id, packet, { decision: this.socketDecision(sock, 'UDP') });
-      this.onAnswered(sock.owner as Conn, host, sock);
-      return;
-    }
-    const listener = this.findListener(host, 'Udp', h.dst, h.dstPort);
-    if (listener === null) {
-      this.drop(packet, {
-        code: 'UDP_NO_LISTENER',
-        at: host.id,
-        rule: null,
-        detail: `Nothing on ${host.name} listens on UDP ${formatEndpoint(h.dst, h.dstPort)}, so the datagram from ${formatEndpoint(h.src, h.srcPort)} goes unanswered.`,
-      });
-      return;
-    }
-    if (this.tracing) {
-      this.trace('deliver', host.id, packet, {
-        decision: {
-          kind: 'listener',
-          listener: listener.name,
-          address: formatIpv4(listener.address),
-          port: listener.port,
-        },
-      });
-    }
-    // engine-model.md step 14: a UDP listener answers a datagram with one datagram.
-    this.sendFromHost(host, replyHeader(h, {}), packet.owner);
-  }
-
-  private deliverIcmp(host: Host, packet: Packet<Owner>): void {
-    const h = packet.header;
-    if (h.icmp === 'echo-request') {
-      // Assumption: every guest answers an echo request that its firewall lets in.
-      if (this.tracing) this.trace('deliver', host.id, packet);
-      this.sendFromHost(host, replyHeader(h, { icmp: 'echo-reply' }), packet.owner);
-      return;
-    }
-    const sock = host.sockets.get(tupleKey(h));
-    if (this.tracing) this.trace('deliver', host.id, packet);
-    if (sock !== undefined && sock.app.kind === 'client') this.onAnswered(sock.owner as Conn, host, sock);
   }
 
   private newConn(
@@ -1397,7 +1100,7 @@ export class Simulation extends LoadBalancerFrontend {
     this.armSynTimer(conn, host, attempt + 1);
   }
 
-  private onClientEstablished(host: Host, sock: Socket, conn: Conn): void {
+  protected onClientEstablished(host: Host, sock: Socket, conn: Conn): void {
     this.cancel(conn.timer);
     conn.timer = null;
     this.cancel(conn.deadline);
@@ -1553,7 +1256,7 @@ export class Simulation extends LoadBalancerFrontend {
     this.sendData(conn, host, sock, FIN | ACK, null);
   }
 
-  private onClientData(host: Host, sock: Socket, conn: Conn, h: Header): void {
+  protected onClientData(host: Host, sock: Socket, conn: Conn, h: Header): void {
     if (h.http === null) {
       // The server's answer to our data segment acknowledges it (RFC 9293 §3.10.7.4), and is
       // acknowledged in turn.
@@ -1575,7 +1278,7 @@ export class Simulation extends LoadBalancerFrontend {
     }
   }
 
-  private onClientAcked(conn: Conn): void {
+  protected onClientAcked(conn: Conn): void {
     const wasAwaiting = conn.awaitingResponse && conn.socket?.pending?.request !== null;
     this.clearPending(conn);
     if (wasAwaiting && conn.deadline === null) {
@@ -1622,7 +1325,7 @@ export class Simulation extends LoadBalancerFrontend {
     this.finish(conn);
   }
 
-  private onClientReset(conn: Conn, host: Host, packet: Packet<Owner>): void {
+  protected onClientReset(conn: Conn, host: Host, packet: Packet<Owner>): void {
     const reason = conn.doom ?? {
       code: 'TCP_RESET',
       at: host.id,
@@ -1639,7 +1342,7 @@ export class Simulation extends LoadBalancerFrontend {
     this.finish(conn);
   }
 
-  private onServerData(host: Host, sock: Socket, h: Header): void {
+  protected onServerData(host: Host, sock: Socket, h: Header): void {
     if (sock.app.kind !== 'server') return;
     if (h.http === null) {
       // Assumption: the server application answers each data segment with one data segment (an
@@ -1731,7 +1434,7 @@ export class Simulation extends LoadBalancerFrontend {
     this.sendSegment(req.host, req.sock, PSH | ACK, { kind: 'response', status: answer });
   }
 
-  private onAnswered(conn: Conn, host: Host, sock: Socket): void {
+  protected onAnswered(conn: Conn, host: Host, sock: Socket): void {
     if (conn.done) return;
     if (isLongUdp(conn)) {
       // Outcome of a long-lived UDP flow (see `isLongUdp`): decided by the first answer deadline.
