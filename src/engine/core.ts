@@ -1,3 +1,23 @@
+/**
+ * core: the state every stage of the packet path shares, and what they all use: the event queue
+ * (schedule, cancel, compaction), the hosts (VMs built at the start, client hosts built when first
+ * used), ownership and eviction of flow state, the trace and drop reasons, ephemeral port draws.
+ *
+ * Inputs: an `EngineInput`, the options (seed, mode, trace), the run mode (the run, or one of the
+ *   steady-state probe rounds before it).
+ * Outputs: `SimCore`, the base of the stages along the path, each in its own module and each
+ *   extending the one before: network.ts (guest send, firewall, NSGs, UDRs, SNAT, the fabric, the
+ *   edges, NIC arrival) → frontend.ts (the load balancer) → transport.ts (the guest's sockets) →
+ *   connections.ts (the applications: clients, servers, reverse proxies) → health.ts (probes) →
+ *   fastRun.ts (bulk fast path) → simulation.ts (the run). A stage calls the stages before it
+ *   directly, and a later one only through the abstract methods it declares (the path is a
+ *   cycle: a reply goes back out through the same stages), so each module lists what it needs.
+ * Invariants: all randomness comes from the PRNG states held here and seeded from `seed` (a
+ *   separate stream for probes); all time from the event queue (integer microseconds); no clock.
+ *   An owner lets go of its flow state once it has ended and none of its packets is in flight
+ *   (`release`). Events replace configuration (`lbs`, `nsgRules`, a host's listeners and
+ *   firewall) with new objects; they never mutate the input.
+ */
 import { createPrng, nextInt, type PrngState } from '../shared/prng';
 import { Aggregator } from './bulk';
 import { AddressBook } from './fabric';

@@ -1,3 +1,18 @@
+/**
+ * frontend: the load balancer (engine-model.md steps 6–9): a packet at a frontend finds its flow
+ * or a rule, a new flow hashes its tuple over the members up (probe states, `AllProbedUp`), and the
+ * packet is DNATed to the member (or kept, floating IP) with a reverse-NAT entry at the member's
+ * host; ICMP is answered or dropped; idle timeouts, the RST of `enableTcpReset`, and the flows a
+ * member going down ends (Basic: TCP too).
+ *
+ * Inputs: packets arriving at a frontend; idle checks; members going down (health.ts).
+ * Outputs: the packet scheduled at the member's NIC, a flow-table entry per flow owned by the
+ *   packet's owner, the `distribution` counts per rule and member; drops with a `Reason`.
+ * Invariants: the flow table is per frontend and keyed by the tuple as the client sent it; only a
+ *   SYN creates a TCP flow (assumption); TCP flows stay on a member that left the pool (seeds/000)
+ *   while UDP flows move to a healthy one; the candidates depend on probe states only, so they are
+ *   cached per health epoch.
+ */
 import { LATENCY_US } from './fabric';
 import type { FlowTable } from './flowtable';
 import type { LbRuleIn, LoadBalancerIn, NatRuleIn } from './input';
@@ -21,7 +36,8 @@ import {
 } from './wire';
 
 export abstract class LoadBalancerFrontend extends NetworkPath {
-  // Later stages of the path, which this one calls: simulation.ts `finish`, `noteReferenceDecision`.
+  // Later stages of the path, which this one calls: connections.ts `finish`; simulation.ts
+  // `noteReferenceDecision`.
   protected abstract finish(conn: Conn): void;
   protected abstract noteReferenceDecision(
     conn: Conn,

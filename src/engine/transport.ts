@@ -37,7 +37,7 @@ import {
 } from './wire';
 
 export abstract class GuestTransport extends LoadBalancerFrontend {
-  // Later stages of the path, which this one calls: simulation.ts `finish`, `onAnswered`,
+  // Later stages of the path, which this one calls: connections.ts `finish`, `onAnswered`,
   // `onClientAcked`, `onClientData`, `onClientEstablished`, `onClientReset`, `onServerData`. (Some
   // are declared by the stages before.)
   protected abstract onAnswered(conn: Conn, host: Host, sock: Socket): void;
