@@ -47,7 +47,7 @@ import {
 } from './wire';
 
 export abstract class NetworkPath extends SimCore {
-  // Later stages of the path, which this one calls: frontend.ts `arriveAtFrontend`; simulation.ts
+  // Later stages of the path, which this one calls: frontend.ts `arriveAtFrontend`; health.ts
   // `arriveAtPlatform`; transport.ts `deliverTransport`.
   protected abstract arriveAtFrontend(l: number, f: number, packet: Packet<Owner>): void;
   protected abstract arriveAtPlatform(packet: Packet<Owner>): void;
