@@ -158,7 +158,7 @@ export abstract class SimCore {
     owned: [],
   };
 
-  // Later stages of the path, which this one calls: simulation.ts `finishFast`, `recordReference`.
+  // Later stages of the path, which this one calls: fastRun.ts `finishFast`, `recordReference`.
   protected abstract finishFast(fast: FastConn): void;
   protected abstract recordReference(conn: Conn, ref: RefRecord): void;
 

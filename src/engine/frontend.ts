@@ -36,7 +36,7 @@ import {
 } from './wire';
 
 export abstract class LoadBalancerFrontend extends NetworkPath {
-  // Later stages of the path, which this one calls: connections.ts `finish`; simulation.ts
+  // Later stages of the path, which this one calls: connections.ts `finish`; fastRun.ts
   // `noteReferenceDecision`.
   protected abstract finish(conn: Conn): void;
   protected abstract noteReferenceDecision(
