@@ -123,7 +123,7 @@ export abstract class SimCore {
   protected endUs: number | null = null;
   /** Jobs cancelled since the queue was last compacted (an upper bound of those still queued). */
   protected cancelledQueued = 0;
-  // Bulk fast path (see `tryFast`): null when the scenario is outside what it covers.
+  // Bulk fast path (fastRun.ts `tryFast`): null when the scenario is outside what it covers.
   protected readonly fastSpace: ClassSpace | null;
   /** A fast-path connection is released before any idle timeout could fire (fastpath.ts). */
   protected readonly fastIdleUs: number;

@@ -145,7 +145,7 @@ export class HostSlots {
   }
 }
 
-/** Traffic the bulk fast path may take (see `tryFast`; never UDP, so never a long-lived UDP flow). */
+/** Traffic the bulk fast path may take (fastRun.ts `tryFast`; never UDP, so never a long-lived UDP flow). */
 export function fastEligible(t: TrafficIn): boolean {
   return t.protocol === 'Tcp' && t.sourcePort === null && t.http === null && t.durationUs === 0 && t.dataEveryUs === 0;
 }

@@ -410,7 +410,7 @@ export class Simulation extends FastPath {
       const own: Reason = { ...reason, detail: `${host.name} was stopped with the connection open.` };
       if (conn.outcome === 'established') conn.closed ??= { atUs: this.now, by: 'timeout', reason: own };
       else if (conn.outcome !== 'answered') {
-        // (A long-lived UDP flow whose first datagram was answered keeps `answered`: see `isLongUdp`.)
+        // (A long-lived UDP flow whose first datagram was answered keeps `answered`: see connections.ts `isLongUdp`.)
         conn.outcome = conn.spec.protocol === 'Tcp' ? 'timeout' : 'unanswered';
         conn.reason = own;
       }
@@ -446,7 +446,7 @@ export class Simulation extends FastPath {
         this.fastSlots(c).get(h) < 0 &&
         !isLoopbackNet(t.destination)
       ) {
-        // A host not built has nothing open: what `allocatePort` and `chooseSourceAddress` give
+        // A host not built has nothing open: what core.ts `allocatePort` and `chooseSourceAddress` give
         // for it are the first draw of its ephemeral range and its own address (a client has one
         // interface and no routes), so the fast path needs no host unless it declines.
         const range = ephemeralRange(client.os);

@@ -162,7 +162,7 @@ export interface Conn extends Owner {
   reported: boolean;
   /** Client hosts: where the host is cached, so that it can be forgotten when idle. */
   readonly clientSlot: { readonly client: number; readonly host: number } | null;
-  /** Bulk mode: this connection is the reference run of its decision class (see `tryFast`). */
+  /** Bulk mode: this connection is the reference run of its decision class (fastRun.ts `tryFast`). */
   ref: RefRecord | null;
 }
 
@@ -222,7 +222,7 @@ export interface FastConn {
   /** Its index in `Simulation.fastConns`. */
   readonly id: number;
   /**
-   * Its client host, or null while no other code has asked for that host (`clientHost` builds it
+   * Its client host, or null while no other code has asked for that host (core.ts `clientHost` builds it
    * then, holding this connection's port and pending count, as if it had been built at the open).
    */
   host: ClientHost | null;
@@ -238,7 +238,7 @@ export interface FastConn {
   finished: boolean;
   /**
    * Finished and released in one step at its release time: its host is not built, so nothing can
-   * read its finish before then unless `clientHost` builds the host (which then finishes it at
+   * read its finish before then unless core.ts `clientHost` builds the host (which then finishes it at
    * `finishUs` on its own). Saves a queue event per connection.
    */
   oneStep: boolean;
