@@ -23,6 +23,11 @@ import { GuestTransport } from './transport';
 import { ACK, FIN, formatEndpoint, type Header, newHeader, type Packet, PSH, SYN } from './wire';
 
 export abstract class Connections extends GuestTransport {
+  /** Round-robin position per proxy listener (nginx's default balancing). */
+  protected readonly roundRobin = new Map<ListenerIn, number>();
+  protected readonly synSchedules = new Map<string, SynSchedule>();
+  protected readonly dataSchedules = new Map<string, SynSchedule>();
+
   protected newConn(
     spec: ConnSpec,
     traffic: number,

@@ -21,32 +21,20 @@
 import { createPrng, nextInt, type PrngState } from '../shared/prng';
 import { Aggregator } from './bulk';
 import { AddressBook } from './fabric';
-import {
-  type ClassKey,
-  type ClassSpace,
-  classSpace,
-  fastPathCovers,
-  type HostSlots,
-  shortestIdleTimeoutUs,
-} from './fastpath';
 import { FlowTable } from './flowtable';
 import { type Host, type Iface, portKey } from './guest';
-import type { ClientIn, EngineInput, LbRuleIn, ListenerIn, LoadBalancerIn, NicIn, SecurityRuleIn } from './input';
+import type { ClientIn, EngineInput, LoadBalancerIn, NicIn, SecurityRuleIn } from './input';
 import type { TagSpace } from './nsg';
 import type { ProbeRuntime } from './probe';
 import { EventQueue, microsToSeconds, PHASE, type Phase } from './sched';
 import {
   ClientHost,
   type Conn,
-  type DelayLine,
-  type FastConn,
   type FlowCount,
   type FrontendRef,
   type Job,
   type KeyedStore,
   type LbFlow,
-  type MemoClass,
-  type MemoOutcome,
   type NsgLayer,
   type Owner,
   type ProbeAttempt,
@@ -56,12 +44,11 @@ import {
   type SimulateOptions,
   type SnatEntry,
   type Stage,
-  type Writable,
 } from './state';
-import { ephemeralRange, type SynSchedule } from './tcp';
+import { ephemeralRange } from './tcp';
 import type { Decision, Reason, TcpState, TraceKind } from './trace';
 import { Tracer } from './trace';
-import { type Header, newHeader, type Packet, SYN, viewHeader } from './wire';
+import { type Header, type Packet, viewHeader } from './wire';
 
 export abstract class SimCore {
   protected readonly queue = new EventQueue<Job>();
@@ -103,13 +90,8 @@ export abstract class SimCore {
   protected readonly lbs: LoadBalancerIn[];
   /** Each NSG's custom rules as the events so far left them. */
   protected readonly nsgRules: (readonly SecurityRuleIn[])[];
-  /** Bumped whenever a member changes state: invalidates `candidateCache`. */
+  /** Bumped whenever a member changes state: invalidates frontend.ts `candidateCache`. */
   protected healthEpoch = 0;
-  protected readonly candidateCache = new Map<LbRuleIn, { epoch: number; members: number[] }>();
-  /** Round-robin position per proxy listener (nginx's default balancing). */
-  protected readonly roundRobin = new Map<ListenerIn, number>();
-  protected readonly synSchedules = new Map<string, SynSchedule>();
-  protected readonly dataSchedules = new Map<string, SynSchedule>();
   /** Trace mode: the connections of each traffic entry, by index. */
   protected readonly rows: Conn[][];
   /** Bulk mode: the aggregates of finished connections, and those still under way. */
@@ -123,43 +105,13 @@ export abstract class SimCore {
   protected endUs: number | null = null;
   /** Jobs cancelled since the queue was last compacted (an upper bound of those still queued). */
   protected cancelledQueued = 0;
-  // Bulk fast path (fastRun.ts `tryFast`): null when the scenario is outside what it covers.
-  protected readonly fastSpace: ClassSpace | null;
-  /** A fast-path connection is released before any idle timeout could fire (fastpath.ts). */
-  protected readonly fastIdleUs: number;
-  /** Decision classes by traffic, for the configuration of `memoEpochs` only. */
-  protected readonly memo: Map<ClassKey, MemoClass>[];
-  protected readonly memoEpochs = [-1, -1];
-  protected readonly delayLines = new Map<number, DelayLine>();
-  /** Every outcome memoised so far (their `finished` counts are folded in at the end). */
-  protected readonly memoOutcomes: MemoOutcome[] = [];
-  /** Per client: fast-path connections under way on a host not built (see `FastConn.host`). */
-  protected readonly fastHosts: (HostSlots | null)[];
-  /** Every fast-path connection object by its `id` (the pool's objects; `fastHosts` holds ids). */
-  protected readonly fastConns: FastConn[] = [];
-  /** Released fast-path connections, for reuse. */
-  protected readonly fastFree: FastConn[] = [];
-  /** The SYN header a fast-path connection hashes (scratch: written for each one). */
-  protected readonly fastHeader: Writable<Header> = newHeader('Tcp', 0, 0, 0, 0, SYN, null, null);
   protected eventEpoch = 0;
-  protected readonly eventTimes: number[];
-  protected nextEvent = 0;
   protected readonly nextRoundUs = new Map<ProbeRuntime, number>();
   /** The earliest of `nextRoundUs` (read per fast-path connection), or null when it changed since. */
   protected earliestRoundUs: number | null = null;
-  /** Shared owner of the flow-table entries of fast-path connections (never a `Conn`). */
-  protected readonly fastOwner: Owner = {
-    id: 'fast',
-    probe: false,
-    inFlight: 0,
-    done: false,
-    released: false,
-    doom: null,
-    owned: [],
-  };
 
-  // Later stages of the path, which this one calls: fastRun.ts `finishFast`, `recordReference`.
-  protected abstract finishFast(fast: FastConn): void;
+  // Later stages of the path, which this one calls: fastRun.ts `adoptFastConn`, `recordReference`.
+  protected abstract adoptFastConn(client: number, hostIndex: number, host: ClientHost): void;
   protected abstract recordReference(conn: Conn, ref: RefRecord): void;
 
   constructor(
@@ -185,7 +137,6 @@ export abstract class SimCore {
     };
     this.vmHosts = input.vms.map((vm) => this.buildVmHost(vm.nics, vm));
     this.clientHosts = input.clients.map(() => new Map());
-    this.fastHosts = input.clients.map(() => null);
     this.nicStages = input.nics.map((_, nic) => ({ kind: 'nic', nic }));
     this.frontendStages = input.loadBalancers.map((lb, l) =>
       lb.frontends.map((_, frontend): Stage => ({ kind: 'frontend', lb: l, frontend })),
@@ -198,10 +149,6 @@ export abstract class SimCore {
     this.lbFlows = input.loadBalancers.map((lb) => lb.frontends.map(() => new FlowTable<LbFlow>()));
     this.rows = input.traffic.map(() => []);
     this.opened = input.traffic.map(() => 0);
-    this.memo = input.traffic.map(() => new Map());
-    this.eventTimes = input.events.map((e) => e.atUs).sort((a, b) => a - b);
-    this.fastSpace = this.bulk && runMode === 'run' && fastPathCovers(input) ? classSpace(input) : null;
-    this.fastIdleUs = this.fastSpace === null ? 0 : shortestIdleTimeoutUs(input);
   }
 
   protected buildVmHost(nicIdx: readonly number[], vm: EngineInput['vms'][number]): Host {
@@ -267,23 +214,7 @@ export abstract class SimCore {
       const built = new ClientHost(c, (c.firstAddress + hostIndex) >>> 0);
       host = built;
       cache.set(hostIndex, host);
-      // A fast-path connection under way on this host: the host holds its port and counts it.
-      const slots = this.fastHosts[client] ?? null;
-      const id = slots === null ? -1 : slots.get(hostIndex);
-      if (id >= 0) {
-        (slots as HostSlots).clear(hostIndex);
-        const fast = this.fastConns[id] as FastConn;
-        fast.host = built;
-        built.fastPending = 1;
-        if (fast.oneStep && !fast.finished && this.now > fast.finishUs) this.finishFast(fast);
-        else if (!fast.finished) {
-          built.usedPorts.add(portKey('Tcp', fast.port));
-          // Its finish frees the port at its own time (at this instant: after the traffic phase,
-          // whose opens are the only port draws, as the finish of a packet-level run would).
-          if (fast.oneStep)
-            this.schedule(fast.finishUs, PHASE.packet, { type: 'fastFinish', fast, aux: true, cancelled: false });
-        }
-      }
+      this.adoptFastConn(client, hostIndex, built);
     }
     return host;
   }

@@ -13,7 +13,15 @@
  *   memo is dropped when the configuration changes (health and event epochs); nothing per
  *   connection is allocated once the pools are warm (no key string, no queue job of its own).
  */
-import { type ClassKey, type ClassSpace, classOf, HostSlots } from './fastpath';
+import {
+  type ClassKey,
+  type ClassSpace,
+  classOf,
+  classSpace,
+  fastPathCovers,
+  HostSlots,
+  shortestIdleTimeoutUs,
+} from './fastpath';
 import type { FlowTable } from './flowtable';
 import { portKey } from './guest';
 import { HealthProbes } from './health';
@@ -29,6 +37,7 @@ import {
   type LbFlow,
   type MemoClass,
   type MemoOutcome,
+  type Owner,
   type RefRecord,
   TCP_CODE,
   type Writable,
@@ -36,6 +45,39 @@ import {
 import { type Header, newHeader, SYN } from './wire';
 
 export abstract class FastPath extends HealthProbes {
+  // Bulk fast path (see `tryFast`): null when the scenario is outside what it covers.
+  protected readonly fastSpace: ClassSpace | null =
+    this.bulk && this.runMode === 'run' && fastPathCovers(this.input) ? classSpace(this.input) : null;
+  /** A fast-path connection is released before any idle timeout could fire (fastpath.ts). */
+  protected readonly fastIdleUs: number = this.fastSpace === null ? 0 : shortestIdleTimeoutUs(this.input);
+  /** Decision classes by traffic, for the configuration of `memoEpochs` only. */
+  protected readonly memo: Map<ClassKey, MemoClass>[] = this.input.traffic.map(() => new Map());
+  protected readonly memoEpochs = [-1, -1];
+  protected readonly delayLines = new Map<number, DelayLine>();
+  /** Every outcome memoised so far (their `finished` counts are folded in at the end). */
+  protected readonly memoOutcomes: MemoOutcome[] = [];
+  /** Per client: fast-path connections under way on a host not built (see `FastConn.host`). */
+  protected readonly fastHosts: (HostSlots | null)[] = this.input.clients.map(() => null);
+  /** Every fast-path connection object by its `id` (the pool's objects; `fastHosts` holds ids). */
+  protected readonly fastConns: FastConn[] = [];
+  /** Released fast-path connections, for reuse. */
+  protected readonly fastFree: FastConn[] = [];
+  /** The SYN header a fast-path connection hashes (scratch: written for each one). */
+  protected readonly fastHeader: Writable<Header> = newHeader('Tcp', 0, 0, 0, 0, SYN, null, null);
+  /** Scenario event times, in order, and the first not yet past (see `quietUntil`). */
+  protected readonly eventTimes: number[] = this.input.events.map((e) => e.atUs).sort((a, b) => a - b);
+  protected nextEvent = 0;
+  /** Shared owner of the flow-table entries of fast-path connections (never a `Conn`). */
+  protected readonly fastOwner: Owner = {
+    id: 'fast',
+    probe: false,
+    inFlight: 0,
+    done: false,
+    released: false,
+    doom: null,
+    owned: [],
+  };
+
   /**
    * Bulk fast path (engine-model.md "Two ways to run"). Covered: TCP connections of a traffic from
    * a client (not a VM), with no fixed `sourcePort`, no `http`, no `duration` or `dataEvery`, in a
@@ -166,6 +208,29 @@ export abstract class FastPath extends HealthProbes {
       this.enterLine(fast, memo.finishLine);
     }
     return true;
+  }
+
+  /**
+   * core.ts `clientHost` built `host`: a fast-path connection under way on it (`FastConn.host`) is
+   * now held by the host, which holds its port and counts it.
+   */
+  protected adoptFastConn(client: number, hostIndex: number, host: ClientHost): void {
+    const slots = this.fastHosts[client] ?? null;
+    const id = slots === null ? -1 : slots.get(hostIndex);
+    if (id >= 0) {
+      (slots as HostSlots).clear(hostIndex);
+      const fast = this.fastConns[id] as FastConn;
+      fast.host = host;
+      host.fastPending = 1;
+      if (fast.oneStep && !fast.finished && this.now > fast.finishUs) this.finishFast(fast);
+      else if (!fast.finished) {
+        host.usedPorts.add(portKey('Tcp', fast.port));
+        // Its finish frees the port at its own time (at this instant: after the traffic phase,
+        // whose opens are the only port draws, as the finish of a packet-level run would).
+        if (fast.oneStep)
+          this.schedule(fast.finishUs, PHASE.packet, { type: 'fastFinish', fast, aux: true, cancelled: false });
+      }
+    }
   }
 
   /** Which fast-path connection is under way on each host of `client` not built. */

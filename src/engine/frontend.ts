@@ -36,6 +36,9 @@ import {
 } from './wire';
 
 export abstract class LoadBalancerFrontend extends NetworkPath {
+  /** The members a new flow may go to, per rule, for the health epoch they were computed at. */
+  protected readonly candidateCache = new Map<LbRuleIn, { epoch: number; members: number[] }>();
+
   // Later stages of the path, which this one calls: connections.ts `finish`; fastRun.ts
   // `noteReferenceDecision`.
   protected abstract finish(conn: Conn): void;
