@@ -28,6 +28,8 @@ export abstract class Connections extends GuestTransport {
   protected readonly synSchedules = new Map<string, SynSchedule>();
   protected readonly dataSchedules = new Map<string, SynSchedule>();
 
+  // ---------------------------------------------------------------- traffic (the client side)
+
   protected newConn(
     spec: ConnSpec,
     traffic: number,
@@ -490,6 +492,8 @@ export abstract class Connections extends GuestTransport {
     const status = Object.hasOwn(map, path) ? (map[path] ?? 404) : 404;
     this.sendSegment(host, sock, PSH | ACK, { kind: 'response', status });
   }
+
+  // ---------------------------------------------------------------- reverse proxies (proxyTo)
 
   /**
    * seeds/003 §3.3 (workaround 3, an NGINX NVA): the proxy terminates its client's connection and,

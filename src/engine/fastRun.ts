@@ -78,6 +78,8 @@ export abstract class FastPath extends HealthProbes {
     owned: [],
   };
 
+  // ---------------------------------------------------------------- bulk fast path
+
   /**
    * Bulk fast path (engine-model.md "Two ways to run"). Covered: TCP connections of a traffic from
    * a client (not a VM), with no fixed `sourcePort`, no `http`, no `duration` or `dataEvery`, in a

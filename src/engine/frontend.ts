@@ -52,6 +52,8 @@ export abstract class LoadBalancerFrontend extends NetworkPath {
     h: Header,
   ): void;
 
+  // ---------------------------------------------------------------- load balancer (steps 6–9)
+
   protected isMemberUp(l: number, rule: LbRuleIn, nic: number): boolean {
     // Assumption: a rule without a probe treats every member as up.
     if (rule.probe === null) return true;

@@ -92,6 +92,8 @@ export abstract class HealthProbes extends Connections {
     this.healthEpoch++;
   }
 
+  // ---------------------------------------------------------------- probes
+
   protected runProbeRound(rt: ProbeRuntime): void {
     let active = 0;
     for (const m of rt.members) {

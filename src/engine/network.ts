@@ -53,6 +53,8 @@ export abstract class NetworkPath extends SimCore {
   protected abstract arriveAtPlatform(packet: Packet<Owner>): void;
   protected abstract deliverTransport(host: Host, packet: Packet<Owner>): void;
 
+  // ---------------------------------------------------------------- out of a host (steps 1–5)
+
   protected sendFromHost(host: Host, header: Header, owner: Owner, decision: Decision | null = null) {
     const packet = this.newPacket(header, owner);
     if (this.tracing) this.trace('send', host.id, packet, { decision });
@@ -564,6 +566,8 @@ export abstract class NetworkPath extends SimCore {
         return;
     }
   }
+
+  // ---------------------------------------------------------------- arrivals
 
   protected arrive(packet: Packet<Owner>, stage: Stage): void {
     switch (stage.kind) {

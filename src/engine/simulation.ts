@@ -66,6 +66,8 @@ export class Simulation extends FastPath {
     this.syncProbes(assumed, true);
   }
 
+  // ---------------------------------------------------------------- running
+
   /** Runs one round of every probe at time 0 and returns each member's verdict. */
   runSteadyState(): Map<string, ProbeVerdict> {
     for (const rt of this.probes)
@@ -302,6 +304,8 @@ export class Simulation extends FastPath {
         return;
     }
   }
+
+  // ---------------------------------------------------------------- scenario events
 
   /**
    * scenario-format.md "events". Each replaces one piece of configuration; nothing reacts at once

@@ -47,6 +47,8 @@ export abstract class GuestTransport extends LoadBalancerFrontend {
   protected abstract onClientReset(conn: Conn, host: Host, packet: Packet<Owner>): void;
   protected abstract onServerData(host: Host, sock: Socket, h: Header): void;
 
+  // ---------------------------------------------------------------- transport (step 14)
+
   protected deliverTransport(host: Host, packet: Packet<Owner>): void {
     switch (packet.header.protocol) {
       case 'Tcp':
