@@ -25,6 +25,7 @@ import type { Scenario } from '../src/scenario/types';
 import { runScenario } from '../src/sim/simulate';
 import { benchLab } from './engine.bench';
 import { generateScenario } from './generate';
+import { readLongTasks, watchLongTasks } from './longTasks';
 import { type Figure, round } from './measure';
 import { CHROMIUM, startPreview } from './preview';
 
@@ -264,25 +265,13 @@ async function bulkRun(browser: Browser, url: string, connections: number): Prom
     await openWithAutosave(page, url, bulkLab(connections));
     await page.getByRole('combobox', { name: 'Mode' }).selectOption('bulk');
     await page.waitForTimeout(300);
-    await page.evaluate(`(() => {
-      window.__longTasks = [];
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) window.__longTasks.push(e.duration);
-      }).observe({ type: 'longtask' });
-    })()`);
+    await watchLongTasks(page);
     await browser.startTracing(page, { categories: ['toplevel'] });
     const start = Date.now();
     await runIn(page, 'bulk');
     const seconds = (Date.now() - start) / 1000;
     const cpu = mainThreadTasks(await browser.stopTracing());
-    await page.waitForTimeout(300);
-    const tasks = (await page.evaluate('window.__longTasks')) as number[];
-    // The observer's self-check: a task of 80 ms must be seen.
-    await page.evaluate(
-      '(() => { setTimeout(() => { const t = performance.now(); while (performance.now() - t < 80) {} }, 0); })()',
-    );
-    await page.waitForTimeout(300);
-    const seen = ((await page.evaluate('window.__longTasks')) as number[]).length > tasks.length;
+    const { tasks, seen } = await readLongTasks(page);
     const what = `${connections.toLocaleString('en')} connections in bulk mode, Run to summary in ${round(seconds, 1)} s`;
     return [
       {

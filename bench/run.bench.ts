@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import type { Scenario } from '../src/scenario/types';
+import { readLongTasks, watchLongTasks } from './longTasks';
 import { type Figure, round } from './measure';
 import { CHROMIUM, root, startPreview } from './preview';
 
@@ -22,12 +23,9 @@ async function measure(page: Page, url: string, connections: number, mode: 'bulk
   await page.getByRole('button', { name: '▶ Run' }).waitFor();
   await page.getByRole('combobox', { name: 'Mode' }).selectOption(mode);
   await page.waitForTimeout(300);
+  await watchLongTasks(page);
   // A string, not a function: tsx would wrap named functions in a helper the page does not have.
   await page.evaluate(`(() => {
-    window.__longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) window.__longTasks.push(e.duration);
-    }).observe({ type: 'longtask' });
     // Each new percentage the progress bar shows (the worker sends at most four reports a second).
     window.__progress = [];
     new MutationObserver((records) => {
@@ -52,14 +50,7 @@ async function measure(page: Page, url: string, connections: number, mode: 'bulk
     for (let i = 0; i < 10; i++) await page.mouse.wheel(0, 4000);
     await page.getByRole('button', { name: 'Next drop →' }).click();
   }
-  await page.waitForTimeout(300);
-  const tasks = (await page.evaluate('window.__longTasks')) as number[];
-  // The observer's self-check: a task of 80 ms must be seen.
-  await page.evaluate(
-    '(() => { setTimeout(() => { const t = performance.now(); while (performance.now() - t < 80) {} }, 0); })()',
-  );
-  await page.waitForTimeout(300);
-  const seen = ((await page.evaluate('window.__longTasks')) as number[]).length > tasks.length;
+  const { tasks, seen } = await readLongTasks(page);
   return { tasks, seconds, seen, progress };
 }
 

@@ -14,7 +14,7 @@
  *   class further, which costs a reference run, never a wrong decision); pure.
  */
 import type { Cidr } from '../shared/ipv4';
-import type { EngineInput } from './input';
+import type { EngineInput, TrafficIn } from './input';
 import { AZURE_LB_ADDRESS } from './nsg';
 
 export interface ClassSpace {
@@ -143,4 +143,22 @@ export class HostSlots {
     if (this.dense !== null) this.dense[host] = -1;
     else (this.sparse as Map<number, number>).delete(host);
   }
+}
+
+/** Traffic the bulk fast path may take (fastRun.ts `tryFast`; never UDP, so never a long-lived UDP flow). */
+export function fastEligible(t: TrafficIn): boolean {
+  return t.protocol === 'Tcp' && t.sourcePort === null && t.http === null && t.durationUs === 0 && t.dataEveryUs === 0;
+}
+
+/** Scenarios the bulk fast path covers: no traffic from a VM and no reverse proxy, so no SNAT. */
+export function fastPathCovers(input: EngineInput): boolean {
+  if (input.traffic.some((t) => t.source.kind === 'vm')) return false;
+  const proxies = (value: unknown): boolean => {
+    if (value === null || typeof value !== 'object') return false;
+    if (Array.isArray(value)) return value.some(proxies);
+    const o = value as Record<string, unknown>;
+    if (Array.isArray(o.proxyTo) && o.proxyTo.length > 0) return true;
+    return Object.values(o).some(proxies);
+  };
+  return !proxies(input);
 }

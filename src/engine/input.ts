@@ -150,7 +150,7 @@ export interface ListenerIn {
   readonly port: number;
   /** HTTP status per path; null: the listener speaks TCP only. */
   readonly http: Readonly<Record<string, number>> | null;
-  /** Reverse-proxy upstreams: a GET is answered with the status of an upstream (simulation.ts). */
+  /** Reverse-proxy upstreams: a GET is answered with the status of an upstream (connections.ts). */
   readonly proxyTo: readonly { readonly address: number; readonly port: number }[];
 }
 

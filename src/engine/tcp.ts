@@ -157,11 +157,14 @@ function cumulate(timeouts: readonly number[]): SynSchedule {
   return { retransmitAtUs: at, failAtUs };
 }
 
+const WINDOWS_EPHEMERAL = { min: 49152, max: 65535 } as const;
+const LINUX_EPHEMERAL = { min: 32768, max: 60999 } as const;
+
 /**
  * Ephemeral ports: Windows' dynamic range 49152–65535 (learn.microsoft.com/troubleshoot/windows-server/
  * networking/default-dynamic-port-range-tcpip-chang); Linux `ip_local_port_range` 32768–60999.
  * Assumption: the port is drawn uniformly from the range with the simulation's seeded PRNG.
  */
 export function ephemeralRange(os: Os): { readonly min: number; readonly max: number } {
-  return os === 'windows' ? { min: 49152, max: 65535 } : { min: 32768, max: 60999 };
+  return os === 'windows' ? WINDOWS_EPHEMERAL : LINUX_EPHEMERAL;
 }

@@ -52,7 +52,7 @@ export interface Header {
   rkey?: string | undefined;
 }
 
-/** Whom a packet belongs to: a connection or a probe attempt (see simulation.ts `Owner`). */
+/** Whom a packet belongs to: a connection or a probe attempt (see state.ts `Owner`). */
 export interface PacketOwner {
   /** The connection id the trace prints. */
   readonly id: string;

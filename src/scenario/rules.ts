@@ -2065,16 +2065,13 @@ function checkTrafficCheck(report: Report, ix: Index, c: TrafficCheck, path: str
   }
 }
 
+/** The load balancer a lesson check names in its `loadBalancer` field. */
+function resolveLoadBalancer(report: Report, ix: Index, path: string, name: string, where: string) {
+  return resolve(report, joinPath(path, 'loadBalancer'), name, ix.lbs, ix.lbNames, 'load balancer', where);
+}
+
 function checkProbeCheck(report: Report, ix: Index, c: ProbeCheck, path: string, where: string): void {
-  const lb = resolve(
-    report,
-    joinPath(path, 'loadBalancer'),
-    c.loadBalancer,
-    ix.lbs,
-    ix.lbNames,
-    'load balancer',
-    where,
-  );
+  const lb = resolveLoadBalancer(report, ix, path, c.loadBalancer, where);
   if (lb === undefined) return;
   const probe = resolve(
     report,
@@ -2109,15 +2106,7 @@ function checkDistributionCheck(report: Report, ix: Index, c: DistributionCheck,
       `tolerance only applies to "expect": "even" (got ${q(c.expect)}); it is ignored`,
     );
   }
-  const lb = resolve(
-    report,
-    joinPath(path, 'loadBalancer'),
-    c.loadBalancer,
-    ix.lbs,
-    ix.lbNames,
-    'load balancer',
-    where,
-  );
+  const lb = resolveLoadBalancer(report, ix, path, c.loadBalancer, where);
   if (lb === undefined) return;
   const rule = lb.rules.find((r) => r.v.name === c.rule);
   if (rule === undefined) {

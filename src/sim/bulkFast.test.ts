@@ -1,5 +1,5 @@
 /**
- * Bulk mode's fast path (simulation.ts `tryFast`) makes the engine's decisions: on the benchmark
+ * Bulk mode's fast path (fastRun.ts `tryFast`) makes the engine's decisions: on the benchmark
  * scenario and on scenarios with events, NSG denies by address and by source port, hairpins, SNAT
  * exhaustion and idle timeouts, bulk aggregates equal the counts of trace mode's rows, connection
  * for connection, with thousands of connections so that most of them take the fast path.
@@ -86,6 +86,51 @@ describe('bulk fast path: the same decisions as trace mode', () => {
     const clients = (s.clients ?? []).map((c) => ({ ...c, ipAddress: '172.16.0.0/27', count: 16 }));
     const late = { name: 'late', from: 'onprem', to: '10.2.1.100:80', connections: 120, startAt: 1, interval: 0.043 };
     expectBulkEqualsTrace({ ...s, clients, traffic: [...(s.traffic ?? []), late] });
+  });
+
+  it('a host built while its one-step fast connection is under way holds that port until the connection finishes', () => {
+    // One client host. Connection 0 runs packet by packet (the reference), then the host, idle,
+    // is dropped; connection 1 (at 0.5 s) takes the fast path without building the host, to be
+    // finished and released in one step; `late` opens on the same host at 0.51 s, while
+    // connection 1 is under way, and builds it: the host must hold connection 1's port until the
+    // moment trace mode frees it, not until the fast path's one step.
+    const s = benchLab(2, 0.5);
+    const clients = (s.clients ?? []).map((c) => ({ ...c, ipAddress: '172.16.0.1/32', count: 1 }));
+    const late = { name: 'late', from: 'onprem', to: '10.2.1.100:80', connections: 1, startAt: 0.51, interval: 1 };
+    const scenario: Scenario = { ...s, clients, traffic: [...(s.traffic ?? []), late] };
+    expectBulkEqualsTrace(scenario);
+    const port = Number(runScenario(scenario).connections[1]?.source?.split(':')[1]);
+    /** After each event from 0.51 s on: whether the built host holds the port; and if a one-step fast connection ran. */
+    const observe = (mode: 'trace' | 'bulk') => {
+      const held: { now: number; held: boolean }[] = [];
+      let oneStep = false;
+      const sim: Simulation = new Simulation(compileScenario(scenario), {
+        seed: 1,
+        mode,
+        progressEvery: 1,
+        onProgress: ({ simulatedUs }) => {
+          const internals = sim as unknown as {
+            clientHosts: Map<number, { usedPorts: Set<number> }>[];
+            fastConns: { oneStep: boolean }[];
+          };
+          const host = internals.clientHosts[0]?.get(0);
+          if (host !== undefined && simulatedUs >= 510_000)
+            held.push({ now: simulatedUs, held: host.usedPorts.has(port) });
+          if (internals.fastConns.some((f) => f.oneStep)) oneStep = true;
+        },
+      });
+      if (mode === 'bulk') sim.runBulk();
+      else sim.run();
+      const freedAt = held.find((o) => !o.held)?.now ?? Number.NaN;
+      return { held: held.filter((o) => o.now < freedAt), freedAt, oneStep };
+    };
+    const trace = observe('trace');
+    const bulk = observe('bulk');
+    expect(bulk.oneStep).toBe(true);
+    expect(trace.freedAt).toBeGreaterThan(510_000);
+    expect(bulk.freedAt).toBe(trace.freedAt);
+    expect(bulk.held.length).toBeGreaterThan(0);
+    expect(bulk.held.every((o) => o.held)).toBe(true);
   });
 
   it('with a hairpin from a backend beside client traffic (the fast path stands aside)', () => {

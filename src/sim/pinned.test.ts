@@ -2,9 +2,9 @@
  * Pinned results: the SHA-256 of the serialised result of fixed scenarios and seeds, in bulk mode
  * (large enough that the fast path, its delay lines, the flow-table eviction and the queue's
  * compaction all run) and in trace mode with packet events (every library scenario). Performance
- * work on the engine (sched.ts, fastpath.ts, bulk.ts, simulation.ts) must leave every byte of
- * output unchanged; these hashes catch any change. Update a hash only for an intended change of
- * behaviour, and say so in the commit.
+ * work on the engine (sched.ts, fastpath.ts, bulk.ts, the stages from core.ts to simulation.ts)
+ * must leave every byte of output unchanged; these hashes catch any change. Update a hash only for
+ * an intended change of behaviour, and say so in the commit.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';

@@ -1,6 +1,6 @@
 /**
  * Issue 4 item 2, UDP: a long-lived UDP flow (UDP traffic with `duration` and `dataEvery`, see
- * `isLongUdp` in src/engine/simulation.ts for its assumptions) keeps one 4-tuple, so the load
+ * `isLongUdp` in src/engine/connections.ts for its assumptions) keeps one 4-tuple, so the load
  * balancer's flow table holds it between datagrams. engine-model.md step 7: "UDP flows move to a
  * healthy member" when their member is probed down or removed from the pool; engine-model.md
  * "Health probes": when every member is down "UDP flows end on both" SKUs (seeds/004: "all

@@ -1,7 +1,7 @@
 /**
  * User-defined routes (engine-model.md step 5; virtual-networks-udr-overview) and seeds/001
  * cause 4 ("Verify if the probe packets are being forced to another destination (possibly via UDR
- * settings)"). Assumption stated in simulation.ts applyUdr and tested here: 168.63.129.16 "is a
+ * settings)"). Assumption stated in network.ts applyUdr and tested here: 168.63.129.16 "is a
  * virtual IP of the host node and as such it isn't subject to user defined routes"
  * (learn.microsoft.com/azure/virtual-network/what-is-ip-address-168-63-129-16), so a UDR never
  * diverts a probe or its reply; what it does divert is the traffic the probe vouches for, and a

@@ -1,0 +1,399 @@
+/**
+ * core: the state every stage of the packet path shares, and what they all use: the event queue
+ * (schedule, cancel, compaction), the hosts (VMs built at the start, client hosts built when first
+ * used), ownership and eviction of flow state, the trace and drop reasons, ephemeral port draws.
+ *
+ * Inputs: an `EngineInput`, the options (seed, mode, trace), the run mode (the run, or one of the
+ *   steady-state probe rounds before it).
+ * Outputs: `SimCore`, the base of the stages along the path, each in its own module and each
+ *   extending the one before: network.ts (guest send, firewall, NSGs, UDRs, SNAT, the fabric, the
+ *   edges, NIC arrival) → frontend.ts (the load balancer) → transport.ts (the guest's sockets) →
+ *   connections.ts (the applications: clients, servers, reverse proxies) → health.ts (probes) →
+ *   fastRun.ts (bulk fast path) → simulation.ts (the run). A stage calls the stages before it
+ *   directly, and a later one only through the abstract methods it declares (the path is a
+ *   cycle: a reply goes back out through the same stages), so each module lists what it needs.
+ *   Only the last class, `Simulation`, is ever instantiated, so calls between stages stay
+ *   monomorphic, as in the single class this replaced (the bulk benchmark measures no cost).
+ * Invariants: all randomness comes from the PRNG states held here and seeded from `seed` (a
+ *   separate stream for probes); all time from the event queue (integer microseconds); no clock.
+ *   An owner lets go of its flow state once it has ended and none of its packets is in flight
+ *   (`release`). Events replace configuration (`lbs`, `nsgRules`, a host's listeners and
+ *   firewall) with new objects; they never mutate the input.
+ */
+import { createPrng, nextInt, type PrngState } from '../shared/prng';
+import { Aggregator } from './bulk';
+import { AddressBook } from './fabric';
+import { FlowTable } from './flowtable';
+import { type Host, type Iface, portKey } from './guest';
+import type { ClientIn, EngineInput, LoadBalancerIn, NicIn, SecurityRuleIn } from './input';
+import type { TagSpace } from './nsg';
+import type { ProbeRuntime } from './probe';
+import { EventQueue, microsToSeconds, PHASE, type Phase } from './sched';
+import {
+  ClientHost,
+  type Conn,
+  type FlowCount,
+  type FrontendRef,
+  type Job,
+  type KeyedStore,
+  type LbFlow,
+  type NsgLayer,
+  type Owner,
+  type ProbeAttempt,
+  type RefRecord,
+  type ReverseNat,
+  type RunMode,
+  type SimulateOptions,
+  type SnatEntry,
+  type Stage,
+} from './state';
+import { ephemeralRange } from './tcp';
+import type { Decision, Reason, TcpState, TraceKind } from './trace';
+import { Tracer } from './trace';
+import { type Header, type Packet, viewHeader } from './wire';
+
+export abstract class SimCore {
+  protected readonly queue = new EventQueue<Job>();
+  protected readonly tracer: Tracer;
+  protected readonly tracing: boolean;
+  protected readonly bulk: boolean;
+  protected readonly book: AddressBook;
+  protected readonly tags: TagSpace;
+  /** PRNG states live in the simulation state (STYLE.md, after boardgame.io). */
+  protected readonly prng: PrngState;
+  protected readonly probePrng: PrngState;
+  protected readonly vmHosts: Host[];
+  protected readonly clientHosts: Map<number, Host>[];
+  protected readonly nicHome: { host: Host; iface: number }[] = [];
+  protected readonly nicStages: Stage[];
+  protected readonly frontendStages: Stage[][];
+  protected readonly frontendRefs: FrontendRef[][];
+  protected readonly nsgLayers: { inbound: NsgLayer[]; outbound: NsgLayer[] }[];
+  /** Per NIC: flows its NSGs allowed (stateful), keyed by tuple key; the value is the owner. */
+  protected readonly nsgFlows: Map<string, Owner>[];
+  /** Per load balancer and frontend: the flow table. */
+  protected readonly lbFlows: FlowTable<LbFlow>[][];
+  /** Per NIC: reverse NAT of DNATed flows at the member's host, keyed by the reply's tuple key. */
+  protected readonly reverseNat: Map<string, ReverseNat>[];
+  protected readonly probes: ProbeRuntime[] = [];
+  /** Per load balancer, per probe index. */
+  protected readonly probeRts: ProbeRuntime[][] = [];
+  protected readonly attempts: ProbeAttempt[] = [];
+  protected readonly attemptByPort = new Map<number, ProbeAttempt>();
+  /** Keyed by the rule's element id (a `setRule` event replaces the rule object, not its row). */
+  protected readonly flowCounts = new Map<string, FlowCount>();
+  /** Per NIC: outbound SNAT entries keyed by the private header's tuple key. */
+  protected readonly snatOut: Map<string, SnatEntry>[];
+  /** SNAT entries keyed by the tuple key of a reply as it comes back to the public address. */
+  protected readonly snatReturn = new Map<string, SnatEntry>();
+  /** SNAT ports in use: `<snatDestKey>|<port>`. */
+  protected readonly snatUsed = new Map<string, SnatEntry>();
+  /** The load balancers as the events so far left them (each event replaces one object). */
+  protected readonly lbs: LoadBalancerIn[];
+  /** Each NSG's custom rules as the events so far left them. */
+  protected readonly nsgRules: (readonly SecurityRuleIn[])[];
+  /** Bumped whenever a member changes state: invalidates frontend.ts `candidateCache`. */
+  protected healthEpoch = 0;
+  /** Trace mode: the connections of each traffic entry, by index. */
+  protected readonly rows: Conn[][];
+  /** Bulk mode: the aggregates of finished connections, and those still under way. */
+  protected readonly aggregator = new Aggregator();
+  protected readonly live = new Set<Conn>();
+  protected readonly opened: number[];
+  protected now = 0;
+  protected packetSeq = 0;
+  protected pendingMain = 0;
+  protected openConns = 0;
+  protected endUs: number | null = null;
+  /** Jobs cancelled since the queue was last compacted (an upper bound of those still queued). */
+  protected cancelledQueued = 0;
+  protected eventEpoch = 0;
+  protected readonly nextRoundUs = new Map<ProbeRuntime, number>();
+  /** The earliest of `nextRoundUs` (read per fast-path connection), or null when it changed since. */
+  protected earliestRoundUs: number | null = null;
+
+  // Later stages of the path, which this one calls: fastRun.ts `adoptFastConn`, `recordReference`.
+  protected abstract adoptFastConn(client: number, hostIndex: number, host: ClientHost): void;
+  protected abstract recordReference(conn: Conn, ref: RefRecord): void;
+
+  constructor(
+    protected readonly input: EngineInput,
+    protected readonly options: SimulateOptions,
+    protected readonly runMode: RunMode = 'run',
+  ) {
+    this.bulk = options.mode === 'bulk';
+    this.tracer = new Tracer(options.trace === true && !this.bulk && runMode === 'run');
+    this.tracing = this.tracer.enabled;
+    this.book = new AddressBook(input);
+    this.lbs = [...input.loadBalancers];
+    this.nsgRules = input.nsgs.map((n) => n.rules);
+    this.prng = createPrng(options.seed);
+    // A separate stream for probes, so that adding a probe does not move the traffic's ports.
+    this.probePrng = createPrng((options.seed ^ 0x5bd1e995) >>> 0);
+    this.tags = {
+      virtualNetwork: [
+        ...input.vnets.flatMap((v) => v.addressSpace),
+        // engine-model.md step 5: on-premises addresses count as VirtualNetwork for NSGs.
+        ...input.clients.filter((c) => c.location === 'onPremises').map((c) => c.prefix),
+      ],
+    };
+    this.vmHosts = input.vms.map((vm) => this.buildVmHost(vm.nics, vm));
+    this.clientHosts = input.clients.map(() => new Map());
+    this.nicStages = input.nics.map((_, nic) => ({ kind: 'nic', nic }));
+    this.frontendStages = input.loadBalancers.map((lb, l) =>
+      lb.frontends.map((_, frontend): Stage => ({ kind: 'frontend', lb: l, frontend })),
+    );
+    this.frontendRefs = input.loadBalancers.map((lb, l) => lb.frontends.map((_, frontend) => ({ lb: l, frontend })));
+    this.nsgLayers = input.nics.map((nic) => this.layersOf(nic));
+    this.nsgFlows = input.nics.map(() => new Map());
+    this.reverseNat = input.nics.map(() => new Map());
+    this.snatOut = input.nics.map(() => new Map());
+    this.lbFlows = input.loadBalancers.map((lb) => lb.frontends.map(() => new FlowTable<LbFlow>()));
+    this.rows = input.traffic.map(() => []);
+    this.opened = input.traffic.map(() => 0);
+  }
+
+  // ---------------------------------------------------------------- set-up
+
+  protected buildVmHost(nicIdx: readonly number[], vm: EngineInput['vms'][number]): Host {
+    const ifaces: Iface[] = nicIdx.map((n) => {
+      const nic = this.nicAt(n);
+      const subnet = this.input.subnets[nic.subnet];
+      return {
+        kind: 'nic',
+        id: nic.id,
+        name: nic.name,
+        address: nic.address,
+        weakHostSend: nic.weakHostSend,
+        weakHostReceive: nic.weakHostReceive,
+        nic: n,
+        onLink: subnet === undefined ? null : subnet.prefix,
+      };
+    });
+    for (const lo of vm.loopbacks) {
+      ifaces.push({
+        kind: 'loopback',
+        id: lo.id,
+        name: lo.name,
+        address: lo.address,
+        weakHostSend: lo.weakHostSend,
+        weakHostReceive: lo.weakHostReceive,
+        nic: null,
+        onLink: null,
+      });
+    }
+    const host: Host = {
+      kind: 'vm',
+      id: vm.id,
+      name: vm.name,
+      os: vm.os,
+      running: vm.running,
+      ifaces,
+      routes: vm.routes.map((r) => ({ prefix: r.prefix, iface: nicIdx.indexOf(r.nic), nextHop: r.nextHop })),
+      acceptLocal: vm.acceptLocal,
+      tcpSynLinearTimeouts: vm.tcpSynLinearTimeouts,
+      firewall: vm.firewall,
+      listeners: vm.listeners,
+      sockets: new Map(),
+      firewallFlows: new Map(),
+      usedPorts: new Set(),
+      location: null,
+    };
+    nicIdx.forEach((n, i) => {
+      this.nicHome[n] = { host, iface: i };
+    });
+    return host;
+  }
+
+  /**
+   * The host behind one address of a client. A client with `count` stands for that many hosts
+   * (scenario-format.md "Clients"); a host is built when first used and forgotten when it holds
+   * no socket (it has no other state), so a client of a million addresses costs nothing idle.
+   */
+  protected clientHost(client: number, hostIndex: number): Host {
+    const cache = this.clientHosts[client] as Map<number, Host>;
+    let host = cache.get(hostIndex);
+    if (host === undefined) {
+      const c = this.input.clients[client] as ClientIn;
+      const built = new ClientHost(c, (c.firstAddress + hostIndex) >>> 0);
+      host = built;
+      cache.set(hostIndex, host);
+      this.adoptFastConn(client, hostIndex, built);
+    }
+    return host;
+  }
+
+  protected layersOf(nic: NicIn): { inbound: NsgLayer[]; outbound: NsgLayer[] } {
+    const subnet = this.input.subnets[nic.subnet];
+    const subnetLayer = subnet === undefined || subnet.nsg === null ? null : { nsg: subnet.nsg, on: subnet.id };
+    const nicLayer = nic.nsg === null ? null : { nsg: nic.nsg, on: nic.id };
+    const keep = (xs: (NsgLayer | null)[]) => xs.filter((x): x is NsgLayer => x !== null);
+    // engine-model.md steps 3 and 10: outbound NIC then subnet, inbound subnet then NIC.
+    return { inbound: keep([subnetLayer, nicLayer]), outbound: keep([nicLayer, subnetLayer]) };
+  }
+
+  protected untilUs(): number | null {
+    return this.options.until === undefined ? null : Math.round(this.options.until * 1_000_000);
+  }
+
+  protected schedule(time: number, phase: Phase, job: Job): Job {
+    if (!job.aux) this.pendingMain++;
+    this.queue.push(time, phase, job);
+    return job;
+  }
+
+  protected cancel(job: Job | null): void {
+    if (job === null || job.cancelled) return;
+    job.cancelled = true;
+    if (!job.aux) this.pendingMain--;
+    this.noteCancelled();
+  }
+
+  /** Cancels an aux job that is still queued. */
+  protected dropAuxJob(job: Job): void {
+    if (job.cancelled) return;
+    job.cancelled = true;
+    this.noteCancelled();
+  }
+
+  /**
+   * Cancelled jobs stay in the heap until their time; once they are most of it, the queue drops
+   * them (the others keep their order: sched.ts `compact`), so memory follows live state only.
+   */
+  protected noteCancelled(): void {
+    if (++this.cancelledQueued > 4096 && this.cancelledQueued * 2 > this.queue.size) {
+      this.queue.compact((job) => !job.cancelled);
+      this.cancelledQueued = 0;
+    }
+  }
+
+  // ---------------------------------------------------------------- owners and eviction
+
+  /** Records that `owner` holds `store[key]` (evicted when the owner is released). */
+  protected own(owner: Owner, store: KeyedStore, key: string): void {
+    owner.owned.push(store, key);
+  }
+
+  /**
+   * An owner that has ended and has no packet in flight lets go of its flow state: the platform's
+   * flow-table entries (engine-model.md step 7) and NSG and firewall flows end with the connection,
+   * and a half-open server socket whose client gave up is dropped (assumption: it stands for the
+   * server's own SYN-ACK retransmission limit, which is not modelled). An entry another owner has
+   * taken over since is kept.
+   */
+  protected release(owner: Owner): void {
+    if (owner.released) return;
+    owner.released = true;
+    const owned = owner.owned;
+    for (let i = 0; i < owned.length; i += 2) {
+      const store = owned[i] as KeyedStore;
+      const key = owned[i + 1] as string;
+      const value = store.get(key);
+      if (value === owner || (value as { owner?: unknown } | undefined)?.owner === owner) {
+        store.delete(key);
+        // An evicted flow's idle check would find nothing: drop it, so that a million short flows
+        // do not each leave a job in the queue for the whole idle timeout.
+        const idle = (value as Partial<LbFlow>).idleJob;
+        if (idle !== undefined && idle !== null) this.dropAuxJob(idle);
+      }
+    }
+    owned.length = 0;
+    const conn = owner as Partial<Conn>;
+    if (conn.ref !== undefined && conn.ref !== null) this.recordReference(owner as Conn, conn.ref);
+    const slot = conn.clientSlot;
+    if (slot !== undefined && slot !== null) {
+      const host = conn.host;
+      if (host !== undefined && host !== null && host.sockets.size === 0 && host.usedPorts.size === 0) {
+        const cache = this.clientHosts[slot.client];
+        if (cache?.get(slot.host) === host) cache.delete(slot.host);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- trace and reasons
+
+  protected trace(
+    kind: TraceKind,
+    element: string,
+    packet: Packet | null,
+    extra: {
+      before?: Header;
+      reason?: Reason | null;
+      decision?: Decision | null;
+      state?: { from: TcpState; to: TcpState };
+      connection?: string;
+    } = {},
+  ): void {
+    this.tracer.record({
+      at: microsToSeconds(this.now),
+      kind,
+      element,
+      connection: packet?.owner.id ?? extra.connection ?? null,
+      packet: packet === null ? null : viewHeader(packet.id, packet.header),
+      before: extra.before === undefined || packet === null ? null : viewHeader(packet.id, extra.before),
+      reason: extra.reason ?? null,
+      decision: extra.decision ?? null,
+      state: extra.state ?? null,
+    });
+  }
+
+  protected drop(packet: Packet<Owner>, reason: Reason, decision: Decision | null = null): void {
+    if (this.tracing) this.trace('drop', reason.at, packet, { reason, decision });
+    this.noteDoom(packet.owner, reason);
+  }
+
+  /** Remembers the first event that doomed a connection (scenario-format.md: `reason`). */
+  protected noteDoom(owner: Owner, reason: Reason): void {
+    if (!owner.done && owner.doom === null) owner.doom = reason;
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  protected nicAt(n: number): NicIn {
+    const nic = this.input.nics[n];
+    if (nic === undefined) throw new Error(`no NIC ${n}`);
+    return nic;
+  }
+
+  protected lbAt(l: number): LoadBalancerIn {
+    const lb = this.lbs[l];
+    if (lb === undefined) throw new Error(`no load balancer ${l}`);
+    return lb;
+  }
+
+  protected newPacket(header: Header, owner: Owner): Packet<Owner> {
+    return { id: this.packetSeq++, owner, header, viaFrontend: null, udrHops: 0 };
+  }
+
+  protected arriveLater(delayUs: number, packet: Packet<Owner>, stage: Stage): void {
+    packet.owner.inFlight++;
+    this.schedule(this.now + delayUs, PHASE.packet, {
+      type: 'arrive',
+      packet,
+      stage,
+      aux: packet.owner.probe,
+      cancelled: false,
+    });
+  }
+
+  /**
+   * A free ephemeral port of the host's range: seeded draws, as a guest's randomised port choice;
+   * when a nearly full range makes the draws miss, a scan from one more draw, so a free port is
+   * always found; null when every port of the range is held (the connection then fails with
+   * GUEST_NO_EPHEMERAL_PORT, as connect() does).
+   */
+  protected allocatePort(host: Host, protocol: string): number | null {
+    const { min, max } = ephemeralRange(host.os);
+    for (let i = 0; i < 1000; i++) {
+      const port = nextInt(this.prng, min, max);
+      if (!host.usedPorts.has(portKey(protocol, port))) return port;
+    }
+    const span = max - min + 1;
+    const start = nextInt(this.prng, min, max) - min;
+    for (let k = 0; k < span; k++) {
+      const port = min + ((start + k) % span);
+      if (!host.usedPorts.has(portKey(protocol, port))) return port;
+    }
+    return null;
+  }
+}

@@ -1,0 +1,410 @@
+/**
+ * frontend: the load balancer (engine-model.md steps 6–9): a packet at a frontend finds its flow
+ * or a rule, a new flow hashes its tuple over the members up (probe states, `AllProbedUp`), and the
+ * packet is DNATed to the member (or kept, floating IP) with a reverse-NAT entry at the member's
+ * host; ICMP is answered or dropped; idle timeouts, the RST of `enableTcpReset`, and the flows a
+ * member going down ends (Basic: TCP too).
+ *
+ * Inputs: packets arriving at a frontend; idle checks; members going down (health.ts).
+ * Outputs: the packet scheduled at the member's NIC, a flow-table entry per flow owned by the
+ *   packet's owner, the `distribution` counts per rule and member; drops with a `Reason`.
+ * Invariants: the flow table is per frontend and keyed by the tuple as the client sent it; only a
+ *   SYN creates a TCP flow (assumption); TCP flows stay on a member that left the pool (seeds/000)
+ *   while UDP flows move to a healthy one; the candidates depend on probe states only, so they are
+ *   cached per health epoch.
+ */
+import { LATENCY_US } from './fabric';
+import type { FlowTable } from './flowtable';
+import type { LbRuleIn, LoadBalancerIn, NatRuleIn } from './input';
+import { hashOf, hashTuple, matchFrontendRule, pickIndex } from './lb';
+import { NetworkPath } from './network';
+import type { ProbeRuntime } from './probe';
+import { PHASE } from './sched';
+import type { Conn, FrontendRef, LbFlow, Owner, RefRecord, ReverseNat, Stage } from './state';
+import type { Decision, Reason } from './trace';
+import {
+  describePacket,
+  type Header,
+  isSyn,
+  newHeader,
+  type Packet,
+  RST,
+  replyHeader,
+  reverseTupleKey,
+  rewriteAddresses,
+  tupleKey,
+} from './wire';
+
+export abstract class LoadBalancerFrontend extends NetworkPath {
+  /** The members a new flow may go to, per rule, for the health epoch they were computed at. */
+  protected readonly candidateCache = new Map<LbRuleIn, { epoch: number; members: number[] }>();
+
+  // Later stages of the path, which this one calls: connections.ts `finish`; fastRun.ts
+  // `noteReferenceDecision`.
+  protected abstract finish(conn: Conn): void;
+  protected abstract noteReferenceDecision(
+    conn: Conn,
+    ref: RefRecord,
+    l: number,
+    f: number,
+    rule: LbRuleIn,
+    nic: number,
+    h: Header,
+  ): void;
+
+  // ---------------------------------------------------------------- load balancer (steps 6–9)
+
+  protected isMemberUp(l: number, rule: LbRuleIn, nic: number): boolean {
+    // Assumption: a rule without a probe treats every member as up.
+    if (rule.probe === null) return true;
+    const m = this.probeRts[l]?.[rule.probe]?.byNic.get(nic);
+    return m === undefined || m.state === 'up';
+  }
+
+  /**
+   * The members a new flow may go to (engine-model.md step 8). It depends on probe states only,
+   * not on the tuple, so it is cached until a member changes state.
+   */
+  protected candidatesFor(l: number, rule: LbRuleIn): number[] {
+    const cached = this.candidateCache.get(rule);
+    if (cached !== undefined && cached.epoch === this.healthEpoch) return cached.members;
+    const lb = this.lbAt(l);
+    const pool = lb.pools[rule.pool]?.members ?? [];
+    let members = pool.filter((nic) => this.isMemberUp(l, rule, nic));
+    if (members.length === 0 && rule.probe !== null) {
+      // engine-model.md step 8: `noHealthyBackendsBehavior: AllProbedUp` chooses among all members.
+      const probe = lb.probes[rule.probe];
+      if (probe?.noHealthyBackendsBehavior === 'AllProbedUp') members = [...pool];
+    }
+    this.candidateCache.set(rule, { epoch: this.healthEpoch, members });
+    return members;
+  }
+
+  protected countFlow(lb: LoadBalancerIn, rule: LbRuleIn | NatRuleIn, members: readonly number[], chosen: number) {
+    let row = this.flowCounts.get(rule.id);
+    if (row === undefined) {
+      row = { key: `${lb.name}/${rule.name}`, counts: new Map() };
+      for (const m of members) row.counts.set(m, 0);
+      this.flowCounts.set(rule.id, row);
+    }
+    row.counts.set(chosen, (row.counts.get(chosen) ?? 0) + 1);
+  }
+
+  protected arriveAtFrontend(l: number, f: number, packet: Packet<Owner>): void {
+    const lb = this.lbAt(l);
+    const fe = lb.frontends[f];
+    if (fe === undefined) throw new Error(`no frontend ${f} on ${lb.name}`);
+    const h = packet.header;
+    const owner = packet.owner;
+    if (this.tracing) this.trace('hop', fe.id, packet);
+    if (this.snatReturn.size > 0) {
+      // A reply to a SNAT port of this frontend goes to the NIC that holds the translation, whose
+      // host translates it back (engine-model.md step 15).
+      const e = this.snatReturn.get(tupleKey(h));
+      if (e !== undefined) {
+        this.arriveLater(LATENCY_US.fabric, packet, this.nicStages[e.nic] as Stage);
+        return;
+      }
+    }
+    if (h.protocol === 'Icmp') {
+      this.answerIcmpAtFrontend(l, f, packet);
+      return;
+    }
+    // The flow table is per frontend, so the packet's 5-tuple as the client sent it is the key
+    // (engine-model.md step 7: "a packet of a known flow goes where the flow went before").
+    const table = (this.lbFlows[l] as FlowTable<LbFlow>[])[f] as FlowTable<LbFlow>;
+    const key = tupleKey(h);
+    let flow = table.get(key);
+    let decision: Decision | null = null;
+    if (flow !== undefined && h.protocol === 'Udp') {
+      // engine-model.md step 7: UDP flows move to a healthy member.
+      // A member that left the pool counts as gone (seeds/000 keeps TCP flows only).
+      const rule = flow.rule;
+      if ('pool' in rule && (!this.isMemberUp(l, rule, flow.nic) || !lb.pools[rule.pool]?.members.includes(flow.nic))) {
+        table.delete(key);
+        if (this.tracing)
+          this.traceFlowEnd(flow, 'its member is probed down or left the pool: the UDP flow moves', null);
+        flow = undefined;
+      }
+    }
+    let idled = false;
+    if (flow !== undefined && this.now - flow.lastSeen > flow.rule.idleTimeoutUs) {
+      // engine-model.md "Idle timeout": a flow idle longer than the rule's idleTimeoutInMinutes is
+      // forgotten (the RST variant has its own timer: onIdleCheck).
+      table.delete(key);
+      if (this.tracing) this.traceFlowEnd(flow, 'idle timeout', null);
+      flow = undefined;
+      idled = true;
+    }
+    if (flow !== undefined) {
+      flow.lastSeen = this.now;
+      if (flow.owner !== owner) {
+        const ref = (owner as Partial<Conn>).ref;
+        if (ref !== undefined && ref !== null) ref.bad = true;
+        flow.owner = owner;
+        this.own(owner, table, key);
+      }
+      if (this.tracing) decision = { kind: 'lbFlow', rule: flow.ruleName, member: this.nicAt(flow.nic).name };
+    } else {
+      // engine-model.md step 7 (assumption): the platform creates flow state only on a SYN.
+      if (h.protocol === 'Tcp' && !isSyn(h)) {
+        this.drop(
+          packet,
+          idled
+            ? {
+                code: 'IDLE_TIMEOUT',
+                at: lb.id,
+                rule: null,
+                detail: `${lb.name} forgot the flow of ${describePacket(h)}: it was idle longer than the rule's idle timeout, and only a SYN creates a new one.`,
+              }
+            : {
+                code: 'LB_NO_FLOW',
+                at: lb.id,
+                rule: null,
+                detail: `${lb.name} has no flow for ${describePacket(h)}; only a SYN creates one.`,
+              },
+        );
+        return;
+      }
+      const match = matchFrontendRule(lb, f, h);
+      if (match === null) {
+        this.drop(packet, {
+          code: 'LB_NO_RULE',
+          at: fe.id,
+          rule: null,
+          detail: `No load-balancing or inbound NAT rule of ${lb.name} covers ${h.protocol} port ${h.dstPort} on frontend ${fe.name}, so ${describePacket(h)} is dropped.`,
+        });
+        return;
+      }
+      if (match.kind === 'nat') {
+        const r = match.rule;
+        const ref = (owner as Partial<Conn>).ref;
+        if (ref !== undefined && ref !== null) ref.bad = true;
+        // engine-model.md step 6: an inbound NAT rule has no probe and always goes to its NIC.
+        flow = {
+          lb: l,
+          frontend: f,
+          h,
+          lastSeen: this.now,
+          nic: r.nic,
+          ruleName: r.name,
+          rule: r,
+          floatingIp: r.enableFloatingIP,
+          backendPort: r.backendPort,
+          owner,
+          idleJob: null,
+        };
+        if (this.tracing) {
+          decision = {
+            kind: 'inboundNatRule',
+            rule: r.name,
+            distribution: 'none',
+            hashInputs: [],
+            hash: null,
+            candidates: [this.nicAt(r.nic).name],
+            chosen: this.nicAt(r.nic).name,
+            floatingIp: r.enableFloatingIP,
+          };
+        }
+        this.countFlow(lb, r, [r.nic], r.nic);
+      } else {
+        const r = match.rule;
+        const members = this.candidatesFor(l, r);
+        if (members.length === 0) {
+          this.drop(packet, {
+            code: 'LB_NO_HEALTHY_BACKEND',
+            at: lb.id,
+            rule: { kind: 'loadBalancingRule', name: r.name, direction: 'Inbound' },
+            detail: `Every member of ${lb.pools[r.pool]?.name ?? 'the pool'} is probed down, so ${lb.name} answers no new ${describePacket(h)} on rule ${r.name}.`,
+          });
+          return;
+        }
+        // engine-model.md step 8: a seeded hash of the distribution's tuple over the candidates.
+        const hash = hashOf(this.options.seed, r.loadDistribution, h);
+        const nic = members[pickIndex(hash, members.length)] as number;
+        flow = {
+          lb: l,
+          frontend: f,
+          h,
+          lastSeen: this.now,
+          nic,
+          ruleName: r.name,
+          rule: r,
+          floatingIp: r.enableFloatingIP,
+          backendPort: r.backendPort,
+          owner,
+          idleJob: null,
+        };
+        if (this.tracing) {
+          decision = {
+            kind: 'loadBalancingRule',
+            rule: r.name,
+            distribution: r.loadDistribution,
+            hashInputs: hashTuple(this.options.seed, r.loadDistribution, h).inputs,
+            hash,
+            candidates: members.map((m) => this.nicAt(m).name),
+            chosen: this.nicAt(nic).name,
+            floatingIp: r.enableFloatingIP,
+          };
+        }
+        this.countFlow(lb, r, lb.pools[r.pool]?.members ?? [], nic);
+        const ref = (owner as Partial<Conn>).ref;
+        if (ref !== undefined && ref !== null) this.noteReferenceDecision(owner as Conn, ref, l, f, r, nic, h);
+      }
+      table.set(key, flow);
+      this.own(owner, table, key);
+      if (flow.rule.enableTcpReset && h.protocol === 'Tcp') {
+        flow.idleJob = this.schedule(this.now + flow.rule.idleTimeoutUs, PHASE.packet, {
+          type: 'idleCheck',
+          flow,
+          key,
+          aux: true,
+          cancelled: false,
+        });
+      }
+      const conn = owner as Partial<Conn>;
+      if (!owner.done && conn.backend === null) conn.backend = this.nicAt(flow.nic).name;
+    }
+    const member = this.nicAt(flow.nic);
+    const before = h;
+    // engine-model.md step 9 (lb.ts rewriteForMember): DNAT to the member, or floating IP.
+    const toDst = flow.floatingIp ? h.dst : member.address;
+    const toPort = flow.backendPort === 0 ? h.dstPort : flow.backendPort;
+    packet.viaFrontend = (this.frontendRefs[l] as FrontendRef[])[f] as FrontendRef;
+    if (toDst !== before.dst || toPort !== before.dstPort) {
+      packet.header = rewriteAddresses(h, h.src, h.srcPort, toDst, toPort);
+      // The member's host will put the frontend back as the source of replies (step 15).
+      const nat = this.reverseNat[flow.nic] as Map<string, ReverseNat>;
+      const natKey = reverseTupleKey(packet.header);
+      const existing = nat.get(natKey);
+      if (existing === undefined || existing.address !== before.dst || existing.port !== before.dstPort) {
+        nat.set(natKey, { address: before.dst, port: before.dstPort, rule: flow.ruleName, flow, owner });
+        this.own(owner, nat, natKey);
+      } else if (existing.owner !== owner) {
+        existing.owner = owner;
+        this.own(owner, nat, natKey);
+      }
+      if (this.tracing) this.trace('rewrite', lb.id, packet, { before, decision });
+    } else if (this.tracing) {
+      this.trace('hop', lb.id, packet, { decision });
+    }
+    this.arriveLater(LATENCY_US.fabric, packet, this.nicStages[flow.nic] as Stage);
+  }
+
+  /**
+   * engine-model.md step 6: ICMP to a frontend is not forwarded. A Standard public frontend
+   * answers a ping itself while a rule on it has a healthy member (Azure's frontend-reachability
+   * doc, 2024); internal and Basic frontends never answer (seeds/002 limitations: no ICMP).
+   */
+  protected answerIcmpAtFrontend(l: number, f: number, packet: Packet<Owner>): void {
+    const lb = this.lbAt(l);
+    const fe = lb.frontends[f];
+    const h = packet.header;
+    const healthy = lb.rules.some(
+      (r) => r.frontend === f && (lb.pools[r.pool]?.members ?? []).some((nic) => this.isMemberUp(l, r, nic)),
+    );
+    if (lb.sku === 'Standard' && fe?.isPublic === true && healthy && h.icmp === 'echo-request') {
+      if (this.tracing) this.trace('deliver', fe.id, packet);
+      const reply = this.newPacket(replyHeader(h, { icmp: 'echo-reply' }), packet.owner);
+      if (this.tracing) this.trace('send', fe.id, reply);
+      this.forwardInFabric(reply, fe.id);
+      return;
+    }
+    this.drop(packet, {
+      code: 'LB_PROTOCOL_UNSUPPORTED',
+      at: fe?.id ?? lb.id,
+      rule: null,
+      detail: `${lb.name} forwards only TCP and UDP: ${describePacket(h)} to frontend ${fe?.name ?? ''} is not forwarded${lb.sku === 'Standard' && fe?.isPublic === true ? ' and no rule on it has a healthy member to make the frontend answer' : ', and an internal or Basic frontend never answers a ping'}.`,
+    });
+  }
+
+  protected traceFlowEnd(flow: LbFlow, why: string, reason: Reason | null): void {
+    this.trace('state', this.lbAt(flow.lb).id, null, {
+      connection: flow.owner.id,
+      reason,
+      decision: { kind: 'flowEnd', flow: `${flow.ruleName} → ${this.nicAt(flow.nic).name}`, why },
+    });
+  }
+
+  /**
+   * engine-model.md "Idle timeout" with `enableTcpReset`: when the flow has been idle for the
+   * rule's timeout, the load balancer forgets it and sends a RST to both ends at that moment
+   * (seeds/002 SKU table: "TCP Reset on Idle"). One check per flow, re-armed while it is busy.
+   */
+  protected onIdleCheck(flow: LbFlow, key: string): void {
+    const table = this.lbFlows[flow.lb]?.[flow.frontend] as FlowTable<LbFlow>;
+    if (table.get(key) !== flow) return;
+    const due = flow.lastSeen + flow.rule.idleTimeoutUs;
+    if (due > this.now) {
+      flow.idleJob = this.schedule(due, PHASE.packet, { type: 'idleCheck', flow, key, aux: true, cancelled: false });
+      return;
+    }
+    table.delete(key);
+    const lb = this.lbAt(flow.lb);
+    const minutes = flow.rule.idleTimeoutUs / 60_000_000;
+    const reason: Reason = {
+      code: 'IDLE_TIMEOUT',
+      at: lb.id,
+      rule: {
+        kind: 'pool' in flow.rule ? 'loadBalancingRule' : 'inboundNatRule',
+        name: flow.ruleName,
+        direction: 'Inbound',
+      },
+      detail: `The flow was idle for ${minutes} minutes, rule ${flow.ruleName}'s idle timeout: ${lb.name} forgot it and sent a TCP reset to both ends (enableTcpReset).`,
+    };
+    if (this.tracing) this.traceFlowEnd(flow, 'idle timeout (TCP reset to both ends)', reason);
+    this.noteDoom(flow.owner, reason);
+    const h = flow.h;
+    const member = this.nicAt(flow.nic);
+    const toClient = this.newPacket(newHeader('Tcp', h.dst, h.dstPort, h.src, h.srcPort, RST, null, null), flow.owner);
+    if (this.tracing) this.trace('send', lb.id, toClient, { reason });
+    this.forwardInFabric(toClient, lb.id);
+    const dst = flow.floatingIp ? h.dst : member.address;
+    const dstPort = flow.backendPort === 0 ? h.dstPort : flow.backendPort;
+    const toMember = this.newPacket(newHeader('Tcp', h.src, h.srcPort, dst, dstPort, RST, null, null), flow.owner);
+    if (this.tracing) this.trace('send', lb.id, toMember, { reason });
+    this.arriveLater(LATENCY_US.fabric, toMember, this.nicStages[flow.nic] as Stage);
+  }
+
+  /**
+   * A member went down. When that leaves a rule with no member up (and no AllProbedUp), UDP flows
+   * end on both SKUs and TCP flows end on Basic (engine-model.md "Health probes"; seeds/002 SKU
+   * table: Basic "All TCP connections terminate when all probes are down"; Standard "TCP
+   * connections stay alive ... on all probes down"). Assumption: Basic ends them silently at that
+   * instant; the connection reports `closed.by: loadBalancer`.
+   */
+  protected onMemberDown(rt: ProbeRuntime): void {
+    const l = rt.lb;
+    const lb = this.lbAt(l);
+    for (const rule of lb.rules) {
+      if (rule.probe !== rt.probeIndex) continue;
+      if (rt.probe.noHealthyBackendsBehavior === 'AllProbedUp') continue;
+      const pool = lb.pools[rule.pool]?.members ?? [];
+      if (pool.some((nic) => this.isMemberUp(l, rule, nic))) continue;
+      const table = (this.lbFlows[l] as FlowTable<LbFlow>[])[rule.frontend] as FlowTable<LbFlow>;
+      const reason: Reason = {
+        code: 'LB_NO_HEALTHY_BACKEND',
+        at: lb.id,
+        rule: { kind: 'loadBalancingRule', name: rule.name, direction: 'Inbound' },
+        detail:
+          lb.sku === 'Basic'
+            ? `Every member of ${lb.pools[rule.pool]?.name ?? 'the pool'} is probed down: ${lb.name} (Basic) ends every flow of rule ${rule.name}.`
+            : `Every member of ${lb.pools[rule.pool]?.name ?? 'the pool'} is probed down: ${lb.name} ends the UDP flows of rule ${rule.name}.`,
+      };
+      for (const [key, flow] of table) {
+        if (flow.rule.id !== rule.id) continue;
+        const tcp = flow.h.protocol === 'Tcp';
+        if (tcp && lb.sku !== 'Basic') continue;
+        table.delete(key);
+        if (this.tracing) this.traceFlowEnd(flow, 'every member is probed down', reason);
+        const conn = flow.owner as Partial<Conn>;
+        if (!tcp || conn.spec === undefined || flow.owner.done) continue;
+        const c = flow.owner as Conn;
+        if (c.outcome === 'established') {
+          c.closed ??= { atUs: this.now, by: 'loadBalancer', reason };
+          this.finish(c);
+        } else this.noteDoom(c, reason);
+      }
+    }
+  }
+}

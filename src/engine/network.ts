@@ -1,0 +1,831 @@
+/**
+ * network: the path of engine-model.md between the guest and a transport: a host sends (steps
+ * 1–2: guest routing and firewall), its NIC and subnet NSGs (3), outbound SNAT (4, snat.ts
+ * chooses the method), user-defined routes and the fabric (5), the on-premises gateway and the
+ * internet edges, and on the way in the reverse translation at the member's host (15), the NSGs
+ * (10), the NIC and the guest's receive checks (11–13), or a virtual appliance forwarding.
+ *
+ * Inputs: packets sent by a host or arriving at a stage (a NIC, a host, an edge).
+ * Outputs: the packet scheduled at its next stage after that hop's latency (fabric.ts
+ *   `LATENCY_US`), rewritten where a translation applies; or dropped with a `Reason`. Frontends,
+ *   transports and the probe platform are later stages (frontend.ts, transport.ts, health.ts).
+ * Invariants: NSGs and guest firewalls are stateful per flow, both ways ("a changed rule affects
+ *   new flows only"); every flow, translation and SNAT port is owned by the packet's owner and
+ *   evicted with it; only a SYN creates SNAT state; replies never pass the load balancer
+ *   (engine-model.md step 9: "Azure always returns traffic directly").
+ */
+import { cidrContains, formatCidr, formatIpv4 } from '../shared/ipv4';
+import { SimCore } from './core';
+import { LATENCY_US, type Target } from './fabric';
+import {
+  checkGuestReceive,
+  chooseSourceAddress,
+  evaluateFirewall,
+  findOwner,
+  type Host,
+  ownsAddress,
+  routeInGuest,
+} from './guest';
+import type { EngineInput, RouteIn } from './input';
+import { evaluateNsg, isVirtualNetworkAddress } from './nsg';
+import { PHASE } from './sched';
+import { chooseOutbound, snatDestKey } from './snat';
+import { EDGE_STAGES, type Owner, PLATFORM_STAGE, type ReverseNat, type SnatEntry, type Stage } from './state';
+import type { Decision, Reason } from './trace';
+import {
+  describePacket,
+  formatEndpoint,
+  type Header,
+  isSyn,
+  newHeader,
+  type Packet,
+  RST,
+  reverseTupleKey,
+  rewriteAddresses,
+  tupleKey,
+  tupleKeyOf,
+} from './wire';
+
+export abstract class NetworkPath extends SimCore {
+  // Later stages of the path, which this one calls: frontend.ts `arriveAtFrontend`; health.ts
+  // `arriveAtPlatform`; transport.ts `deliverTransport`.
+  protected abstract arriveAtFrontend(l: number, f: number, packet: Packet<Owner>): void;
+  protected abstract arriveAtPlatform(packet: Packet<Owner>): void;
+  protected abstract deliverTransport(host: Host, packet: Packet<Owner>): void;
+
+  // ---------------------------------------------------------------- out of a host (steps 1–5)
+
+  protected sendFromHost(host: Host, header: Header, owner: Owner, decision: Decision | null = null) {
+    const packet = this.newPacket(header, owner);
+    if (this.tracing) this.trace('send', host.id, packet, { decision });
+    this.routeOut(host, packet);
+  }
+
+  protected routeOut(host: Host, packet: Packet<Owner>): void {
+    const h = packet.header;
+    const route = routeInGuest(host, h);
+    if (route.kind === 'drop') {
+      this.drop(packet, route.reason);
+      return;
+    }
+    if (route.kind === 'local') {
+      if (this.tracing) this.trace('hop', host.id, packet, { decision: route.decision });
+      this.arriveLater(LATENCY_US.guest, packet, localStage(host));
+      return;
+    }
+    // engine-model.md step 2: the guest firewall, outbound. Assumption: traffic delivered inside
+    // the guest is not filtered (Windows Firewall exempts loopback traffic).
+    if (host.firewall !== null && !this.passFirewall(host, packet, 'Outbound')) return;
+    if (this.tracing) this.trace('hop', host.id, packet, { decision: route.decision });
+    const iface = host.ifaces[route.iface];
+    if (iface?.nic !== null && iface?.nic !== undefined) {
+      this.egressNic(iface.nic, packet);
+      return;
+    }
+    this.egressClient(host, packet);
+  }
+
+  protected passFirewall(host: Host, packet: Packet<Owner>, direction: 'Inbound' | 'Outbound'): boolean {
+    const fw = host.firewall;
+    if (fw === null) return true;
+    const h = packet.header;
+    const owner = packet.owner;
+    // engine-model.md "Guest firewall": replies of allowed connections pass.
+    const flows = host.firewallFlows;
+    const key = tupleKey(h);
+    const known = flows.has(key) ? key : flows.has(reverseTupleKey(h)) ? reverseTupleKey(h) : null;
+    if (known !== null) {
+      if (flows.get(known) !== owner) {
+        flows.set(known, owner);
+        this.own(owner, flows, known);
+      }
+      return true;
+    }
+    const v = evaluateFirewall(fw, direction, h);
+    if (v.action === 'Block') {
+      const by = v.rule === null ? `its default inbound action (Block)` : `rule ${v.rule.name}`;
+      this.drop(
+        packet,
+        {
+          code: 'GUEST_FIREWALL_BLOCK',
+          at: host.id,
+          rule: v.rule === null ? null : { kind: 'firewallRule', name: v.rule.name, direction },
+          detail: `The guest firewall of ${host.name} blocks ${describePacket(h)} (${direction.toLowerCase()}) by ${by}.`,
+        },
+        { kind: 'firewallRule', rule: v.rule?.name ?? null, direction, action: v.action },
+      );
+      return false;
+    }
+    flows.set(key, owner);
+    this.own(owner, flows, key);
+    return true;
+  }
+
+  /** NIC, then subnet NSG outbound (step 3); reverse NAT at the host (step 15); the fabric (step 5). */
+  protected egressNic(n: number, packet: Packet<Owner>): void {
+    const nic = this.nicAt(n);
+    if (!this.passNsgs(n, 'Outbound', packet)) return;
+    const before = packet.header;
+    const nat = this.reverseNat[n] as Map<string, ReverseNat>;
+    const rev = nat.size === 0 ? undefined : nat.get(tupleKey(before));
+    if (rev !== undefined) {
+      const flow = rev.flow;
+      if (this.now - flow.lastSeen > flow.rule.idleTimeoutUs) {
+        // engine-model.md "Idle timeout": the flow was forgotten, and the host with it. Assumption:
+        // without its flow state the host does not translate the reply back and drops it.
+        nat.delete(tupleKey(before));
+        this.lbFlows[flow.lb]?.[flow.frontend]?.delete(tupleKey(flow.h));
+        this.drop(packet, {
+          code: 'IDLE_TIMEOUT',
+          at: nic.id,
+          rule: null,
+          detail: `The flow of ${describePacket(before)} was idle longer than rule ${flow.ruleName}'s idle timeout: the load balancer and the host forgot it, so the reply is not translated back.`,
+        });
+        return;
+      }
+      flow.lastSeen = this.now;
+      if (rev.owner !== packet.owner) {
+        rev.owner = packet.owner;
+        this.own(packet.owner, nat, tupleKey(before));
+      }
+      // engine-model.md step 15: at the host of the sending NIC, the reverse NAT of a DNATed flow
+      // puts the frontend address and port back as the source.
+      packet.header = rewriteAddresses(before, rev.address, rev.port, before.dst, before.dstPort);
+      if (this.tracing)
+        this.trace('rewrite', nic.id, packet, { before, decision: { kind: 'reverseNat', rule: rev.rule } });
+    }
+    const out = packet.header;
+    const target = this.book.lookup(out.dst);
+    const subnet = this.input.subnets[nic.subnet];
+    // what-is-ip-address-168-63-129-16: "168.63.129.16 is a virtual IP of the host node and as
+    // such it isn't subject to user defined routes" — probe replies never follow a UDR.
+    if (subnet !== undefined && subnet.routeTable !== null && target.kind !== 'platform') {
+      const verdict = this.applyUdr(subnet.routeTable, packet, target);
+      if (verdict !== 'system') return;
+    }
+    if (isInternet(target, this.input)) {
+      if (out.src === nic.address) {
+        if (!this.translateOutbound(n, packet)) return;
+      } else if (isVirtualNetworkAddress(this.tags, out.src)) {
+        // Assumption: Azure translates only a NIC's own address; an appliance that forwards
+        // another VM's packet to the internet must SNAT it itself (guest NAT is not modelled).
+        this.drop(packet, {
+          code: 'NO_OUTBOUND_CONNECTIVITY',
+          at: nic.id,
+          rule: null,
+          detail: `${nic.name} forwards ${describePacket(out)} to the internet with the private source ${formatIpv4(out.src)}, which Azure does not translate: an appliance must source-NAT what it forwards.`,
+        });
+        return;
+      }
+    }
+    if (this.tracing) this.trace('hop', nic.id, packet);
+    this.forwardInFabric(packet, subnet?.id ?? nic.id, target);
+  }
+
+  /**
+   * engine-model.md step 5: the source subnet's user-defined routes. The longest prefix wins, and
+   * a UDR wins over a system route of the same length (virtual-networks-udr-overview, "How Azure
+   * selects a route": user-defined, then BGP, then system). System prefixes here: the VNets'
+   * address spaces (all peered, assumption), on-premises prefixes through the gateway, and
+   * 0.0.0.0/0 to the internet. Returns `system` when no UDR decides, `done` when the packet was
+   * forwarded to an appliance or dropped.
+   */
+  protected applyUdr(table: number, packet: Packet<Owner>, target: Target): 'system' | 'done' {
+    const rt = this.input.routeTables[table];
+    if (rt === undefined) return 'system';
+    const h = packet.header;
+    let best: RouteIn | null = null;
+    for (const r of rt.routes) {
+      if (!cidrContains(r.prefix, h.dst)) continue;
+      if (best === null || r.prefix.prefixLength > best.prefix.prefixLength) best = r;
+    }
+    if (best === null || best.prefix.prefixLength < this.systemPrefixLength(h.dst)) return 'system';
+    const route = best;
+    const ruleRef = { kind: 'route' as const, name: route.name, direction: 'Outbound' as const };
+    const decision: Decision = {
+      kind: 'udr',
+      routeTable: rt.name,
+      route: route.name,
+      prefix: formatCidr(route.prefix),
+      nextHopType: route.nextHopType,
+      nextHop: route.nextHop === null ? null : formatIpv4(route.nextHop),
+    };
+    const drop = (code: 'UDR_NONE' | 'NO_ROUTE', detail: string) => {
+      this.drop(packet, { code, at: rt.id, rule: ruleRef, detail }, decision);
+      return 'done' as const;
+    };
+    switch (route.nextHopType) {
+      case 'None':
+        return drop(
+          'UDR_NONE',
+          `Route ${route.name} of ${rt.name} sends ${formatCidr(route.prefix)} to next hop None: ${describePacket(h)} is dropped.`,
+        );
+      case 'VnetLocal':
+        if (
+          target.kind === 'nic' ||
+          (target.kind === 'frontend' && !target.isPublic) ||
+          isVirtualNetworkAddress(this.tags, h.dst)
+        ) {
+          if (this.tracing) this.trace('hop', rt.id, packet, { decision });
+          return 'system';
+        }
+        return drop(
+          'NO_ROUTE',
+          `Route ${route.name} of ${rt.name} keeps ${formatCidr(route.prefix)} inside the virtual network, where nothing owns ${formatIpv4(h.dst)}.`,
+        );
+      case 'Internet':
+        if (isInternet(target, this.input)) {
+          if (this.tracing) this.trace('hop', rt.id, packet, { decision });
+          return 'system';
+        }
+        return drop(
+          'NO_ROUTE',
+          `Route ${route.name} of ${rt.name} sends ${describePacket(h)} to the internet, where the private address ${formatIpv4(h.dst)} is unreachable.`,
+        );
+      case 'VirtualAppliance': {
+        const hop = route.nextHop === null ? null : this.book.lookup(route.nextHop);
+        if (hop === null || hop.kind !== 'nic') {
+          return drop(
+            'NO_ROUTE',
+            `Route ${route.name} of ${rt.name} sends ${describePacket(h)} to the appliance ${route.nextHop === null ? '' : formatIpv4(route.nextHop)}, which no network interface has: it is lost.`,
+          );
+        }
+        // Assumption: more than 8 appliance hops is a routing loop.
+        if (++packet.udrHops > 8) {
+          return drop(
+            'NO_ROUTE',
+            `${describePacket(h)} went round the virtual appliances more than 8 times: a routing loop.`,
+          );
+        }
+        if (this.tracing) this.trace('hop', rt.id, packet, { decision });
+        this.arriveLater(LATENCY_US.fabric, packet, this.nicStages[hop.nic] as Stage);
+        return 'done';
+      }
+    }
+  }
+
+  /**
+   * The prefix length of the system route for `dst` (see applyUdr): a VNet address space, or an
+   * on-premises prefix the gateway advertises. Assumption: a single-address on-premises client
+   * stands for its /24 (a gateway advertises networks, not hosts), so a UDR for on-premises
+   * traffic can override it as it would in Azure.
+   */
+  protected systemPrefixLength(dst: number): number {
+    let best = 0;
+    for (const v of this.input.vnets) {
+      for (const c of v.addressSpace) if (cidrContains(c, dst) && c.prefixLength > best) best = c.prefixLength;
+    }
+    for (const c of this.input.clients) {
+      if (c.location !== 'onPremises' || !cidrContains(c.prefix, dst)) continue;
+      best = Math.max(best, Math.min(c.prefix.prefixLength, 24));
+    }
+    return best;
+  }
+
+  /**
+   * engine-model.md step 4 at the host of the sending NIC (snat.ts chooses the method): a known
+   * translation is reused; a new one takes a free SNAT port of the NIC's allocation toward that
+   * destination (TCP: per destination address and port; UDP: per destination address), and only a
+   * SYN creates one (assumption, as for the flow table in step 7). An exhausted allocation drops
+   * the SYN (SNAT_PORT_EXHAUSTED); "new outbound connections ... will fail when port exhaustion
+   * occurs. Connections will succeed when a port becomes available" (load-balancer-outbound-connections).
+   */
+  protected translateOutbound(n: number, packet: Packet<Owner>): boolean {
+    const nic = this.nicAt(n);
+    const h = packet.header;
+    const outs = this.snatOut[n] as Map<string, SnatEntry>;
+    const key = tupleKey(h);
+    let e = outs.get(key);
+    let idled = false;
+    if (e !== undefined && this.now - e.lastSeen > e.idleUs) {
+      // load-balancer-outbound-connections "Constraints": idle SNAT ports are released.
+      this.forgetSnat(e);
+      e = undefined;
+      idled = true;
+    }
+    if (e === undefined) {
+      const choice = chooseOutbound(this.lbs, this.input.nics, n, h.protocol);
+      if (choice.kind === 'publicIp') {
+        // Stateless 1:1 NAT: the source address becomes the public IP, the port stays.
+        packet.header = rewriteAddresses(h, choice.address, h.srcPort, h.dst, h.dstPort);
+        if (this.tracing) {
+          this.trace('rewrite', nic.id, packet, {
+            before: h,
+            decision: { kind: 'snat', method: 'publicIp', rule: null, port: h.srcPort },
+          });
+        }
+        return true;
+      }
+      if (choice.kind === 'none') {
+        this.drop(packet, { code: 'NO_OUTBOUND_CONNECTIVITY', at: nic.id, rule: null, detail: choice.detail });
+        return false;
+      }
+      if (h.protocol === 'Tcp' && !isSyn(h)) {
+        this.drop(packet, {
+          code: idled ? 'IDLE_TIMEOUT' : 'LB_NO_FLOW',
+          at: nic.id,
+          rule: null,
+          detail: idled
+            ? `The SNAT translation of ${describePacket(h)} was idle longer than its idle timeout and was released; only a SYN creates a new one.`
+            : `No SNAT translation exists for ${describePacket(h)}; only a SYN creates one.`,
+        });
+        return false;
+      }
+      const destKey = snatDestKey(h.protocol, choice.address, h.dst, h.dstPort);
+      let port = -1;
+      for (let i = 0; i < choice.size; i++) {
+        const p = choice.base + i;
+        const used = this.snatUsed.get(`${destKey}|${p}`);
+        if (used === undefined) {
+          port = p;
+          break;
+        }
+        if (this.now - used.lastSeen > used.idleUs) {
+          // Released for idleness; its own next packet still finds it, expired (IDLE_TIMEOUT).
+          if (this.snatReturn.get(used.retKey) === used) this.snatReturn.delete(used.retKey);
+          this.snatUsed.delete(used.usedKey);
+          port = p;
+          break;
+        }
+      }
+      const ruleRef =
+        choice.ruleName === null
+          ? null
+          : {
+              kind: choice.method === 'outboundRule' ? ('outboundRule' as const) : ('loadBalancingRule' as const),
+              name: choice.ruleName,
+              direction: 'Outbound' as const,
+            };
+      if (port === -1) {
+        this.drop(packet, {
+          code: 'SNAT_PORT_EXHAUSTED',
+          at: nic.id,
+          rule: ruleRef,
+          detail: `${nic.name} has used all ${choice.size} of its SNAT ports on ${formatIpv4(choice.address)} toward ${h.protocol === 'Tcp' ? formatEndpoint(h.dst, h.dstPort) : formatIpv4(h.dst)}, so ${describePacket(h)} is dropped until one is released.`,
+        });
+        return false;
+      }
+      const owner = packet.owner;
+      const retKey = tupleKeyOf(h.protocol, h.dst, h.dstPort, choice.address, port);
+      e = {
+        nic: n,
+        privAddr: h.src,
+        privPort: h.srcPort,
+        pubAddr: choice.address,
+        pubPort: port,
+        outKey: key,
+        retKey,
+        usedKey: `${destKey}|${port}`,
+        rule: choice.ruleName ?? 'default outbound access',
+        idleUs: choice.idleUs,
+        h,
+        lastSeen: this.now,
+        owner,
+      };
+      if (choice.resetOnIdle && h.protocol === 'Tcp') {
+        this.schedule(this.now + choice.idleUs, PHASE.packet, {
+          type: 'snatIdle',
+          entry: e,
+          aux: true,
+          cancelled: false,
+        });
+      }
+      outs.set(key, e);
+      this.snatReturn.set(retKey, e);
+      this.snatUsed.set(e.usedKey, e);
+      this.own(owner, outs, key);
+      this.own(owner, this.snatReturn, retKey);
+      this.own(owner, this.snatUsed, e.usedKey);
+    } else {
+      e.lastSeen = this.now;
+      this.takeSnat(e, packet.owner);
+    }
+    packet.header = rewriteAddresses(h, e.pubAddr, e.pubPort, h.dst, h.dstPort);
+    if (this.tracing) {
+      this.trace('rewrite', nic.id, packet, {
+        before: h,
+        decision: { kind: 'snat', method: 'snat', rule: e.rule, port: e.pubPort },
+      });
+    }
+    return true;
+  }
+
+  /**
+   * engine-model.md "Idle timeout" for an outbound rule with `enableTcpReset` (outbound-rules:
+   * "TCP Reset on idle"): at the idle timeout both ends get a RST and the SNAT port is released.
+   */
+  protected onSnatIdle(e: SnatEntry): void {
+    if (this.snatReturn.get(e.retKey) !== e) return;
+    const due = e.lastSeen + e.idleUs;
+    if (due > this.now) {
+      this.schedule(due, PHASE.packet, { type: 'snatIdle', entry: e, aux: true, cancelled: false });
+      return;
+    }
+    this.forgetSnat(e);
+    const nic = this.nicAt(e.nic);
+    const reason: Reason = {
+      code: 'IDLE_TIMEOUT',
+      at: nic.id,
+      rule: { kind: 'outboundRule', name: e.rule, direction: 'Outbound' },
+      detail: `The outbound flow was idle for ${e.idleUs / 60_000_000} minutes, rule ${e.rule}'s idle timeout: its SNAT port ${e.pubPort} is released and both ends get a TCP reset (enableTcpReset).`,
+    };
+    this.noteDoom(e.owner, reason);
+    const h = e.h;
+    const toServer = this.newPacket(newHeader('Tcp', e.pubAddr, e.pubPort, h.dst, h.dstPort, RST, null, null), e.owner);
+    if (this.tracing) this.trace('send', nic.id, toServer, { reason });
+    this.forwardInFabric(toServer, nic.id);
+    const toVm = this.newPacket(newHeader('Tcp', h.dst, h.dstPort, h.src, h.srcPort, RST, null, null), e.owner);
+    if (this.tracing) this.trace('send', nic.id, toVm, { reason });
+    this.arriveLater(LATENCY_US.guest, toVm, this.nicStages[e.nic] as Stage);
+  }
+
+  protected takeSnat(e: SnatEntry, owner: Owner): void {
+    if (e.owner === owner) return;
+    e.owner = owner;
+    this.own(owner, this.snatOut[e.nic] as Map<string, SnatEntry>, e.outKey);
+    this.own(owner, this.snatReturn, e.retKey);
+    this.own(owner, this.snatUsed, e.usedKey);
+  }
+
+  protected forgetSnat(e: SnatEntry): void {
+    const outs = this.snatOut[e.nic] as Map<string, SnatEntry>;
+    if (outs.get(e.outKey) === e) outs.delete(e.outKey);
+    if (this.snatReturn.get(e.retKey) === e) this.snatReturn.delete(e.retKey);
+    if (this.snatUsed.get(e.usedKey) === e) this.snatUsed.delete(e.usedKey);
+  }
+
+  /**
+   * engine-model.md step 15: a reply to a translated address is translated back at the host of the
+   * NIC (1:1 for an instance public IP; the SNAT entry otherwise). Returns false when dropped.
+   */
+  protected reverseTranslate(n: number, packet: Packet<Owner>): boolean {
+    const nic = this.nicAt(n);
+    const h = packet.header;
+    if (nic.publicIp !== null && h.dst === nic.publicIp) {
+      // Standard public IPs are secure by default (engine-model.md step 10): with no NSG on the
+      // path, a new inbound connection (a SYN) is refused. Assumption: other packets are replies.
+      if ((this.nsgLayers[n]?.inbound.length ?? 0) === 0 && isSyn(h)) {
+        this.drop(packet, {
+          code: 'NSG_SECURE_BY_DEFAULT',
+          at: nic.id,
+          rule: null,
+          detail: `${describePacket(h)} reached the Standard public IP ${formatIpv4(h.dst)} of ${nic.name}, which is closed to inbound flows unless an NSG on ${nic.name} or its subnet allows them; there is none.`,
+        });
+        return false;
+      }
+      packet.header = rewriteAddresses(h, h.src, h.srcPort, nic.address, h.dstPort);
+      if (this.tracing) {
+        this.trace('rewrite', nic.id, packet, {
+          before: h,
+          decision: { kind: 'snat', method: 'publicIp', rule: null, port: h.dstPort },
+        });
+      }
+      return true;
+    }
+    const e = this.snatReturn.get(tupleKey(h));
+    if (e === undefined || e.nic !== n) return true;
+    if (this.now - e.lastSeen > e.idleUs) {
+      this.forgetSnat(e);
+      this.drop(packet, {
+        code: 'IDLE_TIMEOUT',
+        at: nic.id,
+        rule: null,
+        detail: `The SNAT translation for ${describePacket(h)} was idle longer than its idle timeout and was released.`,
+      });
+      return false;
+    }
+    e.lastSeen = this.now;
+    this.takeSnat(e, packet.owner);
+    packet.header = rewriteAddresses(h, h.src, h.srcPort, e.privAddr, e.privPort);
+    if (this.tracing) {
+      this.trace('rewrite', nic.id, packet, {
+        before: h,
+        decision: { kind: 'snat', method: 'reverse', rule: e.rule, port: e.pubPort },
+      });
+    }
+    return true;
+  }
+
+  /** A client's packet reaches the fabric through the gateway (on-premises) or the internet. */
+  protected egressClient(host: Host, packet: Packet<Owner>): void {
+    const target = this.book.lookup(packet.header.dst);
+    const viaInternet =
+      host.location === 'internet' ||
+      (target.kind === 'frontend' && target.isPublic) ||
+      target.kind === 'publicIp' ||
+      (target.kind === 'client' && this.input.clients[target.client]?.location === 'internet');
+    if (viaInternet) this.arriveLater(LATENCY_US.internet, packet, EDGE_STAGES.internetToAzure);
+    else this.arriveLater(LATENCY_US.gateway, packet, EDGE_STAGES.gatewayToAzure);
+  }
+
+  /**
+   * engine-model.md step 5: a frontend address goes to its load balancer, a VNet address to the
+   * NIC that owns it, an on-premises client through the gateway, anything else to the internet;
+   * no owner anywhere: NO_ROUTE. (UDRs: issue 4.)
+   */
+  protected forwardInFabric(packet: Packet<Owner>, fromElement: string, known: Target | null = null): void {
+    // `known`: the owner of the destination when the caller looked it up already (the header's
+    // destination has not changed since: SNAT rewrites only the source).
+    const target = known ?? this.book.lookup(packet.header.dst);
+    switch (target.kind) {
+      case 'frontend':
+        this.arriveLater(
+          LATENCY_US.fabric,
+          packet,
+          (this.frontendStages[target.lb] as Stage[])[target.frontend] as Stage,
+        );
+        return;
+      case 'nic':
+      case 'publicIp':
+        this.arriveLater(LATENCY_US.fabric, packet, this.nicStages[target.nic] as Stage);
+        return;
+      case 'platform':
+        this.arriveLater(LATENCY_US.platform, packet, PLATFORM_STAGE);
+        return;
+      case 'client': {
+        const onPrem = this.input.clients[target.client]?.location === 'onPremises';
+        this.arriveLater(
+          LATENCY_US.fabric,
+          packet,
+          onPrem ? EDGE_STAGES.gatewayToClient : EDGE_STAGES.internetToClient,
+        );
+        return;
+      }
+      case 'none':
+        if (target.vnet !== null) {
+          const vnet = this.input.vnets[target.vnet];
+          this.drop(packet, {
+            code: 'NO_ROUTE',
+            at: vnet?.id ?? fromElement,
+            rule: null,
+            detail: `Nothing in ${vnet?.name ?? 'the virtual network'} owns ${formatIpv4(packet.header.dst)}, the destination of ${describePacket(packet.header)}.`,
+          });
+          return;
+        }
+        this.arriveLater(LATENCY_US.fabric, packet, EDGE_STAGES.internetToClient);
+        return;
+    }
+  }
+
+  // ---------------------------------------------------------------- arrivals
+
+  protected arrive(packet: Packet<Owner>, stage: Stage): void {
+    switch (stage.kind) {
+      case 'nic':
+        this.arriveAtNic(stage.nic, packet);
+        return;
+      case 'local':
+        if (this.tracing) this.trace('hop', stage.host.id, packet);
+        this.deliverTransport(stage.host, packet);
+        return;
+      case 'client':
+        if (this.tracing) this.trace('hop', stage.host.id, packet);
+        this.receiveFromWire(stage.host, 0, packet);
+        return;
+      case 'frontend':
+        this.arriveAtFrontend(stage.lb, stage.frontend, packet);
+        return;
+      case 'edge':
+        this.arriveAtEdge(stage.edge, stage.toward, packet);
+        return;
+      case 'platform':
+        this.arriveAtPlatform(packet);
+        return;
+    }
+  }
+
+  protected arriveAtEdge(edge: 'gateway' | 'internet', toward: 'client' | 'azure', packet: Packet<Owner>): void {
+    const id = edge === 'gateway' ? 'gateway:onPremises' : 'internet:internet';
+    if (this.tracing) this.trace('hop', id, packet);
+    const target = this.book.lookup(packet.header.dst);
+    if (toward === 'client' && target.kind === 'client') {
+      const client = this.input.clients[target.client];
+      const here = edge === 'gateway' ? 'onPremises' : 'internet';
+      if (client !== undefined && client.location === here) {
+        const host = this.clientHost(target.client, target.host);
+        const delay = edge === 'gateway' ? LATENCY_US.gateway : LATENCY_US.internet;
+        this.arriveLater(delay, packet, clientStage(host));
+        return;
+      }
+    }
+    if (toward === 'azure') {
+      // From on-premises through the gateway: private frontends and NICs (seeds/003 §2 lab).
+      // From the internet: public frontends only; internal frontends and VNet addresses are never
+      // exposed to the internet (seeds/002 "Internal Load Balancer").
+      if (target.kind === 'frontend' && (edge === 'gateway') !== target.isPublic) {
+        this.arriveLater(
+          LATENCY_US.fabric,
+          packet,
+          (this.frontendStages[target.lb] as Stage[])[target.frontend] as Stage,
+        );
+        return;
+      }
+      if (target.kind === 'publicIp' && edge === 'internet') {
+        this.arriveLater(LATENCY_US.fabric, packet, this.nicStages[target.nic] as Stage);
+        return;
+      }
+      if (target.kind === 'nic' && edge === 'gateway') {
+        this.arriveLater(LATENCY_US.fabric, packet, this.nicStages[target.nic] as Stage);
+        return;
+      }
+      if (target.kind === 'client' && this.input.clients[target.client]?.location === 'internet') {
+        const host = this.clientHost(target.client, target.host);
+        this.arriveLater(LATENCY_US.internet, packet, clientStage(host));
+        return;
+      }
+    }
+    this.drop(packet, {
+      code: 'NO_ROUTE',
+      at: id,
+      rule: null,
+      detail: `No route from the ${edge === 'gateway' ? 'on-premises gateway' : 'internet'} to ${formatIpv4(packet.header.dst)} for ${describePacket(packet.header)}.`,
+    });
+  }
+
+  /** engine-model.md steps 10–11, then the guest (12–14). */
+  protected arriveAtNic(n: number, packet: Packet<Owner>): void {
+    const nic = this.nicAt(n);
+    const home = this.nicHome[n];
+    if (home === undefined) throw new Error(`NIC ${nic.name} belongs to no VM`);
+    if (this.tracing) this.trace('hop', nic.id, packet);
+    if (packet.header.dst !== nic.address && (this.snatReturn.size > 0 || nic.publicIp !== null)) {
+      if (!this.reverseTranslate(n, packet)) return;
+    }
+    const via = packet.viaFrontend;
+    if (via !== null && (this.nsgLayers[n]?.inbound.length ?? 0) === 0) {
+      const lb = this.lbAt(via.lb);
+      const fe = lb.frontends[via.frontend];
+      // engine-model.md step 10 (seeds/002 SKU table, "Secure by default"): a Standard public
+      // frontend passes nothing unless an NSG on the path allows it. Internal frontends pass
+      // without an NSG (MicrosoftDocs/azure-docs issue 42780).
+      if (lb.sku === 'Standard' && fe?.isPublic === true) {
+        this.drop(packet, {
+          code: 'NSG_SECURE_BY_DEFAULT',
+          at: nic.id,
+          rule: null,
+          detail: `${describePacket(packet.header)} came through the Standard public frontend ${fe.name} of ${lb.name}, which is closed to inbound flows unless an NSG on ${nic.name} or its subnet allows them; there is none.`,
+        });
+        return;
+      }
+    }
+    if (!this.passNsgs(n, 'Inbound', packet)) return;
+    if (!home.host.running) {
+      this.drop(packet, {
+        code: 'VM_STOPPED',
+        at: home.host.id,
+        rule: null,
+        detail: `${home.host.name} is stopped, so ${describePacket(packet.header)} goes nowhere.`,
+      });
+      return;
+    }
+    if (packet.udrHops > 0 && !ownsAddress(home.host, packet.header.dst)) {
+      this.forwardByAppliance(n, home.host, packet);
+      return;
+    }
+    this.receiveFromWire(home.host, home.iface, packet);
+  }
+
+  /**
+   * A virtual appliance forwards a packet a UDR sent it (engine-model.md step 5: the next hop
+   * "must be a NIC with enableIPForwarding on a VM with ipForwarding"; virtual-networks-udr-overview:
+   * IP forwarding must be enabled on the network interface, and the guest must forward). The guest
+   * routes it by destination and sends it unchanged out of the chosen NIC. Assumption: the guest
+   * firewall filters only the guest's own traffic, not forwarded packets.
+   */
+  protected forwardByAppliance(n: number, host: Host, packet: Packet<Owner>): void {
+    const nic = this.nicAt(n);
+    const h = packet.header;
+    if (!nic.enableIPForwarding) {
+      this.drop(packet, {
+        code: 'IP_FORWARDING_DISABLED',
+        at: nic.id,
+        rule: null,
+        detail: `${describePacket(h)} reached ${nic.name} as a virtual appliance next hop, but the NIC does not have enableIPForwarding, so Azure drops a packet for another address.`,
+      });
+      return;
+    }
+    const vm = this.input.vms[this.nicAt(n).vm];
+    if (vm === undefined || !vm.ipForwarding) {
+      this.drop(packet, {
+        code: 'IP_FORWARDING_DISABLED',
+        at: host.id,
+        rule: null,
+        detail: `${host.name} received ${describePacket(h)} for another address and does not forward packets (ipForwarding off: ip_forward on Linux, IPEnableRouter on Windows).`,
+      });
+      return;
+    }
+    // The outgoing interface by destination, as for a new connection (engine-model.md "Routing").
+    const out = host.ifaces[findOwner(host, chooseSourceAddress(host, h.dst))];
+    if (this.tracing) this.trace('hop', host.id, packet);
+    this.egressNic(out?.nic ?? n, packet);
+  }
+
+  /** engine-model.md steps 12–13. */
+  protected receiveFromWire(host: Host, iface: number, packet: Packet<Owner>): void {
+    const reason = checkGuestReceive(host, iface, packet.header);
+    if (reason !== null) {
+      this.drop(packet, reason);
+      return;
+    }
+    if (host.firewall !== null && !this.passFirewall(host, packet, 'Inbound')) return;
+    this.deliverTransport(host, packet);
+  }
+
+  /**
+   * NSGs (engine-model.md steps 3 and 10): outbound NIC then subnet, inbound subnet then NIC.
+   * Stateful per NIC: a packet of a flow already allowed, either way, passes without
+   * re-evaluation ("replies of an allowed flow pass both ways, and a changed rule affects new
+   * flows only").
+   */
+  protected passNsgs(n: number, direction: 'Inbound' | 'Outbound', packet: Packet<Owner>): boolean {
+    const layerSet = this.nsgLayers[n];
+    const layers = layerSet === undefined ? [] : direction === 'Inbound' ? layerSet.inbound : layerSet.outbound;
+    if (layers.length === 0) return true;
+    const h = packet.header;
+    const owner = packet.owner;
+    const flows = this.nsgFlows[n] as Map<string, Owner>;
+    const fwd = tupleKey(h);
+    const known = flows.has(fwd) ? fwd : flows.has(reverseTupleKey(h)) ? reverseTupleKey(h) : null;
+    if (known !== null) {
+      if (flows.get(known) !== owner) {
+        flows.set(known, owner);
+        this.own(owner, flows, known);
+      }
+      if (this.tracing) {
+        const attachedTo = this.nicAt(n).id;
+        this.trace('hop', attachedTo, packet, {
+          decision: { kind: 'nsgFlow', attachedTo, note: 'packet of a flow the NSGs already allowed' },
+        });
+      }
+      return true;
+    }
+    for (const layer of layers) {
+      const nsg = this.input.nsgs[layer.nsg];
+      if (nsg === undefined) continue;
+      const v = evaluateNsg(this.tags, this.nsgRules[layer.nsg] ?? nsg.rules, direction, h);
+      if (v.access === 'Deny') {
+        this.drop(
+          packet,
+          {
+            code: 'NSG_DENY',
+            at: nsg.id,
+            rule: { kind: 'securityRule', name: v.rule.name, direction },
+            detail: `${nsg.name} (on ${layer.on}) denies ${describePacket(h)} by ${v.isDefault ? 'default ' : ''}rule ${v.rule.name} (priority ${v.rule.priority}, ${direction.toLowerCase()}).`,
+          },
+          {
+            kind: 'securityRule',
+            nsg: nsg.name,
+            attachedTo: layer.on,
+            direction,
+            rule: v.rule.name,
+            priority: v.rule.priority,
+            access: v.access,
+          },
+        );
+        return false;
+      }
+      if (this.tracing) {
+        this.trace('hop', nsg.id, packet, {
+          decision: {
+            kind: 'securityRule',
+            nsg: nsg.name,
+            attachedTo: layer.on,
+            direction,
+            rule: v.rule.name,
+            priority: v.rule.priority,
+            access: v.access,
+          },
+        });
+      }
+    }
+    flows.set(fwd, owner);
+    this.own(owner, flows, fwd);
+    return true;
+  }
+}
+
+function localStage(host: Host): Stage {
+  host.localStage ??= { kind: 'local', host } satisfies Stage;
+  return host.localStage as Stage;
+}
+
+function clientStage(host: Host): Stage {
+  host.clientStage ??= { kind: 'client', host } satisfies Stage;
+  return host.clientStage as Stage;
+}
+
+/** engine-model.md step 4: "a destination on the internet" (public addresses outside the VNets). */
+function isInternet(target: Target, input: EngineInput): boolean {
+  switch (target.kind) {
+    case 'frontend':
+      return target.isPublic;
+    case 'publicIp':
+      return true;
+    case 'client':
+      return input.clients[target.client]?.location === 'internet';
+    case 'none':
+      return target.vnet === null;
+    default:
+      return false;
+  }
+}

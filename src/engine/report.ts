@@ -1,0 +1,162 @@
+/**
+ * report: the result documents (scenario-format.md "Result of a simulation") built from the state
+ * a run ends in: one row per connection (trace mode), the probes' rows and the distribution.
+ *
+ * Inputs: the connections' final state, the probes' runtimes, the flow counts per rule, the
+ *   aggregates of bulk mode, the trace.
+ * Outputs: `SimulationResult` (`buildResult`) and `BulkResult` (`buildBulkResult`), and `rowReason`,
+ *   the one rule for a row's `reason` that trace rows and bulk aggregates share.
+ * Invariants: reads only (bulk mode folds its last counts into the aggregator before, in
+ *   simulation.ts); key order fixed by construction, so the same run serialises byte for byte.
+ */
+import { formatIpv4 } from '../shared/ipv4';
+import type { Aggregator, BulkResult } from './bulk';
+import type { EngineInput, LoadBalancerIn, TrafficIn } from './input';
+import { healthStatusOf, type ProbeRuntime } from './probe';
+import type { ConnectionResult, ProbeResult, SimulationResult } from './result';
+import { microsToMillis, microsToSeconds } from './sched';
+import type { Conn, FlowCount } from './state';
+import type { Reason, Tracer } from './trace';
+import { formatEndpoint } from './wire';
+
+/** The row's `reason` (scenario-format.md): null when it worked, else the first event that doomed it. */
+export function rowReason(c: Conn): Reason | null {
+  if (c.outcome === 'established' || c.outcome === 'answered') return null;
+  return c.reason ?? (c.outcome === 'pending' ? null : c.doom);
+}
+
+function connectionRow(c: Conn): ConnectionResult {
+  const t = c.spec;
+  const src = c.source;
+  return {
+    traffic: t.name,
+    index: c.index,
+    protocol: t.protocol,
+    from: t.from,
+    source:
+      src === null ? null : t.protocol === 'Icmp' ? formatIpv4(src.address) : formatEndpoint(src.address, src.port),
+    destination: t.protocol === 'Icmp' ? formatIpv4(t.destination) : formatEndpoint(t.destination, t.destinationPort),
+    outcome: c.outcome,
+    backend: c.backend,
+    reason: rowReason(c),
+    handshakeMs: c.handshakeUs === null ? null : microsToMillis(c.handshakeUs),
+    http: c.http,
+    closed:
+      c.outcome === 'established' && c.closed !== null
+        ? { at: microsToSeconds(c.closed.atUs), by: c.closed.by, reason: c.closed.reason }
+        : null,
+  };
+}
+
+/** A connection the run stopped before opening (`until`). */
+function unopenedRow(t: TrafficIn, index: number): ConnectionResult {
+  return {
+    traffic: t.name,
+    index,
+    protocol: t.protocol,
+    from: t.from,
+    source: null,
+    destination: t.protocol === 'Icmp' ? formatIpv4(t.destination) : formatEndpoint(t.destination, t.destinationPort),
+    outcome: 'pending',
+    backend: null,
+    reason: null,
+    handshakeMs: null,
+    http: null,
+    closed: null,
+  };
+}
+
+function probeResults(probes: readonly ProbeRuntime[]): ProbeResult[] {
+  const out: ProbeResult[] = [];
+  for (const rt of probes) {
+    for (const m of rt.members) {
+      out.push({
+        loadBalancer: rt.lbName,
+        probe: rt.probe.name,
+        member: m.name,
+        state: m.state,
+        healthStatus: healthStatusOf(rt, m),
+        transitions: m.transitions.map((tr) => ({ at: microsToSeconds(tr.at), state: tr.state })),
+        lastFailure: m.lastFailure,
+      });
+    }
+  }
+  return out;
+}
+
+/** Flows per rule and member, rules in the order of the load balancers as the events left them. */
+function distributionResult(
+  input: EngineInput,
+  lbs: readonly LoadBalancerIn[],
+  flowCounts: ReadonlyMap<string, FlowCount>,
+): Record<string, Record<string, number>> {
+  const distribution: Record<string, Record<string, number>> = {};
+  for (const lb of lbs) {
+    for (const r of [...lb.rules, ...lb.natRules]) {
+      const row = flowCounts.get(r.id);
+      if (row === undefined) continue;
+      const out: Record<string, number> = {};
+      for (const [n, count] of row.counts) {
+        const nic = input.nics[n];
+        if (nic === undefined) throw new Error(`no NIC ${n}`);
+        out[nic.name] = count;
+      }
+      distribution[row.key] = out;
+    }
+  }
+  return distribution;
+}
+
+/** Trace mode: one row per connection of each traffic entry, in order (never opened: pending). */
+export function buildResult(
+  input: EngineInput,
+  seed: number,
+  endUs: number,
+  rows: readonly (readonly Conn[])[],
+  probes: readonly ProbeRuntime[],
+  lbs: readonly LoadBalancerIn[],
+  flowCounts: ReadonlyMap<string, FlowCount>,
+  tracer: Tracer,
+): SimulationResult {
+  const connections: ConnectionResult[] = [];
+  input.traffic.forEach((t, ti) => {
+    const conns = rows[ti] as Conn[];
+    for (let i = 0; i < t.connections; i++) {
+      const c = conns[i];
+      connections.push(c === undefined ? unopenedRow(t, i) : connectionRow(c));
+    }
+  });
+  return {
+    format: 'hairpin-result',
+    version: 1,
+    seed,
+    simulatedSeconds: microsToSeconds(endUs),
+    warnings: [],
+    connections,
+    probes: probeResults(probes),
+    distribution: distributionResult(input, lbs, flowCounts),
+    ...(tracer.enabled ? { events: tracer.events } : {}),
+  };
+}
+
+/** Bulk mode: the aggregates (every connection already counted in `aggregator`). */
+export function buildBulkResult(
+  input: EngineInput,
+  seed: number,
+  endUs: number,
+  aggregator: Aggregator,
+  probes: readonly ProbeRuntime[],
+  lbs: readonly LoadBalancerIn[],
+  flowCounts: ReadonlyMap<string, FlowCount>,
+): BulkResult {
+  return {
+    format: 'hairpin-bulk-result',
+    version: 1,
+    seed,
+    simulatedSeconds: microsToSeconds(endUs),
+    warnings: [],
+    ...aggregator.build(),
+    probes: probeResults(probes),
+    distribution: distributionResult(input, lbs, flowCounts),
+  };
+}
