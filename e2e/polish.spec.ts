@@ -6,7 +6,7 @@
  * error or page error fails the test; screenshots go to test-results/screenshots/.
  */
 import { readFileSync } from 'node:fs';
-import { expect, type Page, test } from '@playwright/test';
+import { expect, type Locator, type Page, test } from '@playwright/test';
 import { createShareLink } from '../src/scenario/shareLink';
 import type { Scenario } from '../src/scenario/types';
 import { failOnConsoleErrors, shot } from './support';
@@ -298,6 +298,17 @@ for (const [lab, width] of [
   });
 }
 
+/** `popup` opens from `button`, and Escape or a click outside (on the title) closes it, the focus back on `button`. */
+async function expectDismissible(page: Page, button: Locator, popup: Locator) {
+  for (const dismiss of [() => page.keyboard.press('Escape'), () => page.getByRole('heading', { level: 1 }).click()]) {
+    await button.click();
+    await expect(popup).toBeVisible();
+    await dismiss();
+    await expect(popup).toHaveCount(0);
+    await expect(button).toBeFocused();
+  }
+}
+
 test('the share popover and the File menu close with Escape or a click outside, the focus back on their button', async ({
   page,
   baseURL,
@@ -306,23 +317,14 @@ test('the share popover and the File menu close with Escape or a click outside, 
   const shareButton = page.getByRole('button', { name: 'Share link', exact: true });
   const popover = page.getByRole('dialog', { name: 'Share link' });
 
-  // Escape.
+  // Opened, the link has the focus, ready to copy.
   await shareButton.click();
-  await expect(popover).toBeVisible();
   await expect(popover.getByRole('textbox', { name: 'Share link' })).toBeFocused();
   await shot(page, 'polish-share-open');
   await page.keyboard.press('Escape');
-  await expect(popover).toHaveCount(0);
-  await expect(shareButton).toBeFocused();
+  await expectDismissible(page, shareButton, popover);
 
-  // A click outside, on the title (which takes no focus).
-  await shareButton.click();
-  await expect(popover).toBeVisible();
-  await page.getByRole('heading', { level: 1 }).click();
-  await expect(popover).toHaveCount(0);
-  await expect(shareButton).toBeFocused();
-
-  // A click inside (an option) keeps it open.
+  // A click inside (an option) keeps it open; Close closes it.
   await shareButton.click();
   await popover.getByRole('checkbox', { name: /Read-only viewer/ }).click();
   await expect(popover).toBeVisible();
@@ -332,18 +334,11 @@ test('the share popover and the File menu close with Escape or a click outside, 
   await expect(shareButton).toBeFocused();
 
   // The File menu: the same.
-  const file = page.getByRole('button', { name: 'File', exact: true });
-  const menu = page.getByRole('menu', { name: 'File' });
-  await file.click();
-  await expect(menu).toBeVisible();
-  await page.keyboard.press('Escape');
-  await expect(menu).toHaveCount(0);
-  await expect(file).toBeFocused();
-  await file.click();
-  await expect(menu).toBeVisible();
-  await page.getByRole('heading', { level: 1 }).click();
-  await expect(menu).toHaveCount(0);
-  await expect(file).toBeFocused();
+  await expectDismissible(
+    page,
+    page.getByRole('button', { name: 'File', exact: true }),
+    page.getByRole('menu', { name: 'File' }),
+  );
 });
 
 /** Each traffic field's text (value or placeholder, a select's choice) fits its box; no stray lines. */
