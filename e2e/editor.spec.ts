@@ -464,5 +464,11 @@ test('every group label stays inside its group box, with the full text in a tool
     if (outer === null || inner === null) throw new Error('group not on screen');
     expect(inner.x + inner.width).toBeLessThanOrEqual(outer.x + outer.width + 0.5);
     expect(await label.getAttribute('title')).toBeTruthy();
+    // The name gives way too once the detail has (shortened with "…", never cut mid-glyph at
+    // the label's edge): its box ends inside the label's.
+    const name = await label.locator('.canvas-network-name').boundingBox();
+    if (name === null) throw new Error('group name not on screen');
+    expect(name.x + name.width).toBeLessThanOrEqual(inner.x + inner.width + 0.5);
   }
+  await shot(page, 'editor-group-labels');
 });
