@@ -85,8 +85,12 @@ async function expectFormFits(page: Page, what: string) {
       }
     }
     for (const th of inspector.querySelectorAll<HTMLElement>('.list-table th')) {
-      if (th.scrollWidth > th.clientWidth && !th.title)
-        found.push(`heading "${th.textContent}" is cut without a title`);
+      // The text's laid-out width (an ellipsis is only painted): cut even by a fraction of a pixel.
+      const text = document.createRange();
+      text.selectNodeContents(th);
+      const style = getComputedStyle(th);
+      const room = th.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      if (text.getBoundingClientRect().width > room + 0.01) found.push(`heading "${th.textContent}" is cut`);
     }
     const canvas = document.createElement('canvas').getContext('2d') as CanvasRenderingContext2D;
     for (const field of inspector.querySelectorAll<HTMLInputElement | HTMLSelectElement>(
@@ -120,6 +124,15 @@ for (const width of [1440, 1100]) {
       await expect(page.locator('.app-inspector .form-row').first()).toBeVisible();
       await expectFormFits(page, kind);
       if (kind === 'probe' || kind === 'nic') await shot(page, `polish-inspector-${kind}-${width}`);
+      if (kind === 'nsg') {
+        // Each rule's name whole, what it matches on a line of its own, under its direction.
+        const rules = page.getByRole('table', { name: 'Security rules' });
+        await expect(rules.getByRole('columnheader', { name: 'Inbound' })).toBeVisible();
+        const nameCell = rules.locator('.list-row td').nth(1);
+        await expect(nameCell).toContainText('deny-onprem-http');
+        await expect(nameCell.locator('.list-row-summary')).toHaveText('Deny · TCP 80 · from 192.168.0.0/16');
+        expect(await nameCell.evaluate((td) => td.scrollWidth <= td.clientWidth)).toBe(true);
+      }
     }
     // A list row opened into its own form: an NSG rule.
     await page.locator('.react-flow__node:has(.kind-nsg)').first().click();

@@ -180,11 +180,71 @@ export interface ListConfig {
   readonly columns: readonly string[];
   /** The element kind of a row (`probe`), when rows are elements with ids; otherwise plain items. */
   readonly element?: string;
-  /** NSG rules: shown by direction and priority, reordered by swapping priorities. */
+  /** A second, quieter line under a row's name: what the row does, in words. */
+  readonly summary?: (row: Obj) => string;
+  /** NSG rules: shown by direction (a heading each) and priority, reordered by swapping priorities. */
   readonly byPriority?: boolean;
   /** What a new row holds; null when a new row is an element added through edit.ts. */
   readonly create?: (s: Scenario, path: readonly Key[]) => unknown;
 }
+
+/** An NSG rule in words: "Deny · TCP 80 · from 192.168.0.0/16". */
+export function securityRuleSummary(rule: Obj): string {
+  const list = (one: unknown, many: unknown): string => {
+    const all = [...(typeof one === 'string' ? [one] : []), ...(Array.isArray(many) ? many.map(String) : [])];
+    return all.length === 0 || all.includes('*') ? 'any' : all.join(', ');
+  };
+  const protocol =
+    typeof rule.protocol === 'string' && rule.protocol !== '*' ? rule.protocol.toUpperCase() : 'any protocol';
+  const ports = list(rule.destinationPortRange, rule.destinationPortRanges);
+  const source = list(rule.sourceAddressPrefix, rule.sourceAddressPrefixes);
+  const what = ports === 'any' ? protocol : `${protocol} ${ports}`;
+  return `${String(rule.access ?? 'Allow')} · ${what} · from ${source}`;
+}
+
+/**
+ * Table headings as the Azure portal writes them (the ARM name is the heading's title), and the
+ * widths of columns whose values are short, so that the name column gets the rest.
+ */
+export const COLUMN_HEADINGS: { readonly [field: string]: string } = {
+  priority: 'Priority',
+  name: 'Name',
+  direction: 'Direction',
+  access: 'Action',
+  action: 'Action',
+  protocol: 'Protocol',
+  port: 'Port',
+  destinationPortRange: 'Port',
+  localPorts: 'Ports',
+  addressPrefix: 'Prefix',
+  nextHopType: 'Next hop',
+  nextHop: 'Next hop',
+  interface: 'Interface',
+  subnet: 'Subnet',
+  ipAddress: 'IP address',
+  privateIPAddress: 'Private IP',
+  publicIPAddress: 'Public IP',
+  networkInterfaces: 'Members',
+  networkInterface: 'NIC',
+  frontendPort: 'Frontend port',
+  backendPort: 'Backend port',
+  backendAddressPool: 'Pool',
+  frontendIPConfigurations: 'Frontends',
+  from: 'From',
+  to: 'To',
+};
+
+export const COLUMN_WIDTHS: { readonly [field: string]: string } = {
+  priority: '60px',
+  access: '48px',
+  action: '48px',
+  protocol: '62px',
+  port: '40px',
+  destinationPortRange: '40px',
+  localPorts: '44px',
+  frontendPort: '70px',
+  backendPort: '70px',
+};
 
 export const LISTS: { readonly [schemaLabel: string]: { readonly [field: string]: ListConfig } } = {
   [VNET.label]: {
@@ -193,7 +253,10 @@ export const LISTS: { readonly [schemaLabel: string]: { readonly [field: string]
   [NSG.label]: {
     securityRules: {
       title: 'Security rules',
-      columns: ['priority', 'name', 'direction', 'access', 'destinationPortRange'],
+      // Grouped under Inbound and Outbound headings, as the portal lists them; what each rule
+      // matches goes on a second line, so that the name keeps the width a narrow inspector has.
+      columns: ['priority', 'name'],
+      summary: securityRuleSummary,
       byPriority: true,
       create: (s, path) => {
         const rules = items(getAt(s, path));

@@ -32,7 +32,16 @@ import type { FieldSpec, FieldType, ObjectSchema } from '../../scenario/schema';
 import { joinPath } from '../../scenario/shape';
 import { keyboardPlacement } from '../canvas/geometry';
 import { useAppStore } from '../store';
-import { defaultOf, type Key, LISTS, type ListConfig, referenceOptions, rowElementId } from './config';
+import {
+  COLUMN_HEADINGS,
+  COLUMN_WIDTHS,
+  defaultOf,
+  type Key,
+  LISTS,
+  type ListConfig,
+  referenceOptions,
+  rowElementId,
+} from './config';
 
 type Obj = { readonly [key: string]: unknown };
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -526,8 +535,8 @@ export function ListTable({
           <thead>
             <tr>
               {config.columns.map((c) => (
-                <th key={c} scope="col" title={c}>
-                  <FieldName name={c} />
+                <th key={c} scope="col" title={c} style={{ width: COLUMN_WIDTHS[c] }}>
+                  {COLUMN_HEADINGS[c] ?? <FieldName name={c} />}
                 </th>
               ))}
               <th scope="col">
@@ -543,8 +552,19 @@ export function ListTable({
                 (d) => d.path === rowPath || d.path.startsWith(`${rowPath}.`) || d.path.startsWith(`${rowPath}[`),
               );
               const label = typeof item.name === 'string' ? item.name : `item ${index + 1}`;
+              const direction = String(item.direction);
+              const groupHead =
+                config.byPriority === true &&
+                (position === 0 || String((ordered[position - 1]?.row as Obj).direction) !== direction);
               return (
                 <RowGroup key={index} expanded={open === index}>
+                  {groupHead && (
+                    <tr className="list-group">
+                      <th scope="colgroup" colSpan={config.columns.length + 1}>
+                        {direction}
+                      </th>
+                    </tr>
+                  )}
                   <tr className={`list-row${open === index ? ' is-open' : ''}${bad ? ' has-error' : ''}`}>
                     {config.columns.map((c, i) => (
                       <td key={c}>
@@ -565,6 +585,11 @@ export function ListTable({
                           </button>
                         ) : (
                           cell(item[c])
+                        )}
+                        {c === 'name' && config.summary !== undefined && (
+                          <span className="list-row-summary" title={config.summary(item)}>
+                            {config.summary(item)}
+                          </span>
                         )}
                       </td>
                     ))}
