@@ -443,6 +443,9 @@ test('zoom to fit, minimap and automatic layout', async ({ page }) => {
   // On a short canvas the minimap steps aside rather than cover what is left of it.
   await page.setViewportSize({ width: 1440, height: 640 });
   await expect(page.getByTestId('rf__minimap')).toHaveCount(0);
+  // And on a narrow one (a 1,100 px laptop leaves the canvas about 630 px).
+  await page.setViewportSize({ width: 1100, height: 900 });
+  await expect(page.getByTestId('rf__minimap')).toHaveCount(0);
   await page.setViewportSize({ width: 1440, height: 900 });
   await expect(page.getByTestId('rf__minimap')).toBeVisible();
 });

@@ -248,6 +248,9 @@ for (const width of [1440, 1100]) {
     // handshake and close, and the reason, may be long.
     await expectColumnsFit(page, '.connections', '.connections-head', '.connection-row', [0, 1, 3]);
     await shot(page, `polish-connections-${width}`);
+    // Every bottom tab in sight, Problems and its count included: none hides past the edge.
+    const tabs = page.getByRole('tablist', { name: 'Run and problems' });
+    expect(await tabs.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
   });
 }
 

@@ -32,11 +32,14 @@ const BUSY = 120;
 const FAR_ZOOM = 0.45;
 const isFar = (s: ReactFlowState) => s.transform[2] < FAR_ZOOM;
 /**
- * Below this canvas height (an analysis tab or presenter mode makes the bottom panel tall) the
- * minimap would cover a third of what is left, and the playback bar too: it steps aside.
+ * Below this canvas height (an analysis tab or presenter mode makes the bottom panel tall) or
+ * width (a laptop of about 1,100 px) the minimap would cover a quarter or more of what is left,
+ * and the playback bar too: it steps aside.
  */
 const MINIMAP_MIN_CANVAS_HEIGHT = 440;
-const roomForMinimap = (s: ReactFlowState) => s.height >= MINIMAP_MIN_CANVAS_HEIGHT;
+const MINIMAP_MIN_CANVAS_WIDTH = 720;
+const roomForMinimap = (s: ReactFlowState) =>
+  s.height >= MINIMAP_MIN_CANVAS_HEIGHT && s.width >= MINIMAP_MIN_CANVAS_WIDTH;
 
 const MINIMAP_COLOR: { [kind: string]: string } = {
   vnet: '#d5eadb',
