@@ -82,7 +82,8 @@ export abstract class FastPath extends HealthProbes {
 
   /**
    * Bulk fast path (engine-model.md "Two ways to run"). Covered: TCP connections of a traffic from
-   * a client (not a VM), with no fixed `sourcePort`, no `http`, no `duration` or `dataEvery`, in a
+   * a client (not a VM), with no fixed `sourcePort`, no `duration` or `dataEvery` (an `http`
+   * request is covered: the member's answer is part of the reference's outcome), in a
    * scenario with no traffic from a VM and no reverse proxy (so no SNAT state ever exists), opened
    * on a client host that has nothing open (so the tuple is fresh in every flow table). Such a
    * connection's path depends on the tuple only through (a) which prefixes and port ranges of the

@@ -147,7 +147,7 @@ export class HostSlots {
 
 /** Traffic the bulk fast path may take (fastRun.ts `tryFast`; never UDP, so never a long-lived UDP flow). */
 export function fastEligible(t: TrafficIn): boolean {
-  return t.protocol === 'Tcp' && t.sourcePort === null && t.http === null && t.durationUs === 0 && t.dataEveryUs === 0;
+  return t.protocol === 'Tcp' && t.sourcePort === null && t.durationUs === 0 && t.dataEveryUs === 0;
 }
 
 /** Scenarios the bulk fast path covers: no traffic from a VM and no reverse proxy, so no SNAT. */

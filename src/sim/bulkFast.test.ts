@@ -4,6 +4,9 @@
  * exhaustion and idle timeouts, bulk aggregates equal the counts of trace mode's rows, connection
  * for connection, with thousands of connections so that most of them take the fast path.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { benchLab } from '../../bench/engine.bench';
 import { aggregateConnections } from '../engine/bulk';
@@ -131,6 +134,34 @@ describe('bulk fast path: the same decisions as trace mode', () => {
     expect(bulk.freedAt).toBe(trace.freedAt);
     expect(bulk.held.length).toBeGreaterThan(0);
     expect(bulk.held.every((o) => o.held)).toBe(true);
+  });
+
+  it('with HTTP: every library lab whose clients fetch a page, scaled to a thousand connections', () => {
+    // The labs teach with three connections; scaled up, most take the fast path (its HTTP status
+    // is part of each reference's outcome), and bulk still counts exactly what trace mode rows say.
+    const dir = join(dirname(fileURLToPath(import.meta.url)), '../../public/library');
+    let labs = 0;
+    const fastLabs: string[] = [];
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'index.json')) {
+      const lab = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Scenario;
+      const clients = new Set((lab.clients ?? []).map((c) => c.name));
+      const http = (lab.traffic ?? []).filter((t) => t.http !== undefined && clients.has(t.from));
+      if (http.length === 0) continue;
+      labs++;
+      const traffic = (lab.traffic ?? []).map((t) =>
+        http.includes(t) ? { ...t, connections: 1_000, interval: 0.5 } : t,
+      );
+      const scaled: Scenario = { ...lab, traffic };
+      expectBulkEqualsTrace(scaled);
+      const sim = new Simulation(compileScenario(scaled), { seed: scaled.seed ?? 1, mode: 'bulk' });
+      sim.runBulk();
+      if ((sim as unknown as { fastConns: unknown[] }).fastConns.length > 0) fastLabs.push(file);
+    }
+    expect(labs).toBeGreaterThan(10);
+    // Labs with traffic from a VM (hairpins), or whose connections fail over seconds of SYN
+    // retries across probe rounds, stay on the full path; the others take the fast path.
+    expect(fastLabs).toContain('lab-baseline.json');
+    expect(fastLabs.length, fastLabs.join(', ')).toBeGreaterThanOrEqual(6);
   });
 
   it('with a hairpin from a backend beside client traffic (the fast path stands aside)', () => {
