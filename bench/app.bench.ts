@@ -253,8 +253,9 @@ function mainThreadTasks(trace: Buffer): {
 /**
  * The engine benchmark's lab (bench/engine.bench.ts: three backends, 65,536 client addresses, no
  * HTTP), `connections` connections 0.1 ms apart: a statistics run like the distribution
- * experiment's, which the bulk fast path covers. (The library's labs have one client address and
- * HTTP: every connection of theirs runs the full packet path, about 30 times slower.)
+ * experiment's, which the bulk fast path covers. (The library's labs have one client address: at
+ * 0.1 ms apart its connections overlap on that one host, and each runs the full packet path,
+ * about 30 times slower.)
  */
 const bulkLab = (connections: number): Scenario => benchLab(connections);
 
