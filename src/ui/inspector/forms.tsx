@@ -555,7 +555,7 @@ export function ListTable({
               const direction = String(item.direction);
               const groupHead =
                 config.byPriority === true &&
-                (position === 0 || String((ordered[position - 1]?.row as Obj).direction) !== direction);
+                (position === 0 || String((ordered[position - 1]?.row as Obj | undefined)?.direction) !== direction);
               return (
                 <RowGroup key={index} expanded={open === index}>
                   {groupHead && (
