@@ -85,10 +85,6 @@ export class FlowTable<V> {
     return this.getTuple(key.charCodeAt(0), keySource(key), key.charCodeAt(3), keyDestination(key), key.charCodeAt(6));
   }
 
-  has(key: string): boolean {
-    return this.get(key) !== undefined;
-  }
-
   set(key: string, value: V): this {
     this.setTuple(key.charCodeAt(0), keySource(key), key.charCodeAt(3), keyDestination(key), key.charCodeAt(6), value);
     return this;
