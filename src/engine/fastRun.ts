@@ -37,6 +37,7 @@ import {
   type LbFlow,
   type MemoClass,
   type MemoOutcome,
+  newLbFlow,
   type Owner,
   type RefRecord,
   TCP_CODE,
@@ -163,19 +164,7 @@ export abstract class FastPath extends HealthProbes {
         h.rkey = undefined;
       }
       if (flow === null) {
-        flow = {
-          lb: cls.lb,
-          frontend: cls.frontend,
-          h,
-          lastSeen: this.now,
-          nic,
-          ruleName: rule.name,
-          rule,
-          floatingIp: rule.enableFloatingIP,
-          backendPort: rule.backendPort,
-          owner: this.fastOwner,
-          idleJob: null,
-        };
+        flow = newLbFlow(cls.lb, cls.frontend, h, nic, rule, this.fastOwner, this.now);
         fast.flowObject = flow;
       } else {
         flow.lb = cls.lb;

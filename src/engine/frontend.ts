@@ -20,7 +20,16 @@ import { hashOf, hashTuple, matchFrontendRule, pickIndex } from './lb';
 import { NetworkPath } from './network';
 import type { ProbeRuntime } from './probe';
 import { PHASE } from './sched';
-import type { Conn, FrontendRef, LbFlow, Owner, RefRecord, ReverseNat, Stage } from './state';
+import {
+  type Conn,
+  type FrontendRef,
+  type LbFlow,
+  newLbFlow,
+  type Owner,
+  type RefRecord,
+  type ReverseNat,
+  type Stage,
+} from './state';
 import type { Decision, Reason } from './trace';
 import {
   describePacket,
@@ -181,19 +190,7 @@ export abstract class LoadBalancerFrontend extends NetworkPath {
         const ref = (owner as Partial<Conn>).ref;
         if (ref !== undefined && ref !== null) ref.bad = true;
         // engine-model.md step 6: an inbound NAT rule has no probe and always goes to its NIC.
-        flow = {
-          lb: l,
-          frontend: f,
-          h,
-          lastSeen: this.now,
-          nic: r.nic,
-          ruleName: r.name,
-          rule: r,
-          floatingIp: r.enableFloatingIP,
-          backendPort: r.backendPort,
-          owner,
-          idleJob: null,
-        };
+        flow = newLbFlow(l, f, h, r.nic, r, owner, this.now);
         if (this.tracing) {
           decision = {
             kind: 'inboundNatRule',
@@ -222,19 +219,7 @@ export abstract class LoadBalancerFrontend extends NetworkPath {
         // engine-model.md step 8: a seeded hash of the distribution's tuple over the candidates.
         const hash = hashOf(this.options.seed, r.loadDistribution, h);
         const nic = members[pickIndex(hash, members.length)] as number;
-        flow = {
-          lb: l,
-          frontend: f,
-          h,
-          lastSeen: this.now,
-          nic,
-          ruleName: r.name,
-          rule: r,
-          floatingIp: r.enableFloatingIP,
-          backendPort: r.backendPort,
-          owner,
-          idleJob: null,
-        };
+        flow = newLbFlow(l, f, h, nic, r, owner, this.now);
         if (this.tracing) {
           decision = {
             kind: 'loadBalancingRule',

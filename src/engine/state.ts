@@ -323,6 +323,31 @@ export interface LbFlow {
   idleJob: Job | null;
 }
 
+/** A new flow-table entry: `owner`'s flow through `rule` to `nic`, first seen at `now`. */
+export function newLbFlow(
+  lb: number,
+  frontend: number,
+  h: Header,
+  nic: number,
+  rule: LbRuleIn | NatRuleIn,
+  owner: Owner,
+  now: number,
+): LbFlow {
+  return {
+    lb,
+    frontend,
+    h,
+    lastSeen: now,
+    nic,
+    ruleName: rule.name,
+    rule,
+    floatingIp: rule.enableFloatingIP,
+    backendPort: rule.backendPort,
+    owner,
+    idleJob: null,
+  };
+}
+
 /** One outbound SNAT translation (engine-model.md step 4), held in three maps, evicted with its owner. */
 export interface SnatEntry {
   readonly nic: number;
