@@ -26,7 +26,7 @@ import {
   ownsAddress,
   routeInGuest,
 } from './guest';
-import type { EngineInput, RouteIn } from './input';
+import type { EngineInput, NicIn, RouteIn } from './input';
 import { evaluateNsg, isVirtualNetworkAddress } from './nsg';
 import { PHASE } from './sched';
 import { chooseOutbound, snatDestKey } from './snat';
@@ -400,14 +400,26 @@ export abstract class NetworkPath extends SimCore {
       e.lastSeen = this.now;
       this.takeSnat(e, packet.owner);
     }
-    packet.header = rewriteAddresses(h, e.pubAddr, e.pubPort, h.dst, h.dstPort);
+    this.rewriteSnat(packet, nic, e, 'snat', rewriteAddresses(h, e.pubAddr, e.pubPort, h.dst, h.dstPort));
+    return true;
+  }
+
+  /** Writes the translated header into `packet` and traces the rewrite with its SNAT entry. */
+  private rewriteSnat(
+    packet: Packet<Owner>,
+    nic: NicIn,
+    e: SnatEntry,
+    method: 'snat' | 'reverse',
+    after: Header,
+  ): void {
+    const before = packet.header;
+    packet.header = after;
     if (this.tracing) {
       this.trace('rewrite', nic.id, packet, {
-        before: h,
-        decision: { kind: 'snat', method: 'snat', rule: e.rule, port: e.pubPort },
+        before,
+        decision: { kind: 'snat', method, rule: e.rule, port: e.pubPort },
       });
     }
-    return true;
   }
 
   /**
@@ -496,13 +508,7 @@ export abstract class NetworkPath extends SimCore {
     }
     e.lastSeen = this.now;
     this.takeSnat(e, packet.owner);
-    packet.header = rewriteAddresses(h, h.src, h.srcPort, e.privAddr, e.privPort);
-    if (this.tracing) {
-      this.trace('rewrite', nic.id, packet, {
-        before: h,
-        decision: { kind: 'snat', method: 'reverse', rule: e.rule, port: e.pubPort },
-      });
-    }
+    this.rewriteSnat(packet, nic, e, 'reverse', rewriteAddresses(h, h.src, h.srcPort, e.privAddr, e.privPort));
     return true;
   }
 
