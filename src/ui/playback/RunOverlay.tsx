@@ -17,6 +17,7 @@ import {
   dropMarks,
   type ElementMark,
   estimateMarkSize,
+  leaderOf,
   type MarkPlacement,
   type MarkRequest,
   memberStates,
@@ -385,15 +386,9 @@ function Marks({ graph }: { graph: CanvasGraph }) {
       <svg className="mark-leaders" aria-hidden="true">
         {placed
           .filter((p) => p.place.displaced)
-          .map(({ place, request }) => {
-            const a = request.anchor;
-            const x = Math.max(place.x + 12, Math.min(place.x + place.width - 12, a.x + a.width / 2));
-            return place.side === 'above' ? (
-              <line key={place.id} x1={x} y1={place.y + place.height} x2={a.x + a.width / 2} y2={a.y} />
-            ) : (
-              <line key={place.id} x1={x} y1={place.y} x2={a.x + a.width / 2} y2={a.y + a.height} />
-            );
-          })}
+          .map(({ place, request }) => (
+            <line key={place.id} {...leaderOf(place, place.side, request.anchor)} />
+          ))}
       </svg>
       {placed.map(({ mark, place }) => {
         const label = elementLabel(mark.element);

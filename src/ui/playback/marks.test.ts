@@ -95,6 +95,25 @@ describe('placeMarks', () => {
     }
   };
 
+  it("keeps a displaced mark's leader line off a group label when a spot nearly as close allows", () => {
+    // A band just above the element pushes its mark 70 px up (its leader then passes between
+    // the band and the element); one just below would push it 40 px down, plus the cost of
+    // going below. Between the band above and the element lies a group label.
+    const anchor: Rect = { x: 300, y: 300, width: 100, height: 40 };
+    const bands: Rect[] = [
+      { x: 0, y: 230, width: 850, height: 60 },
+      { x: 0, y: 340, width: 850, height: 40 },
+    ];
+    const label: Rect = { x: 330, y: 292, width: 40, height: 6 };
+    const tall = { width: 300, height: 100 };
+    const r = request('vm:web01', anchor, { full: tall });
+    const [without] = placeMarks([r], view, bands);
+    expect(without).toMatchObject({ side: 'above', displaced: true });
+    const [withLabel] = placeMarks([r], view, bands, [], [label]);
+    expect(withLabel).toMatchObject({ side: 'below', displaced: true });
+    expect(withLabel?.y).toBe(380 + 6);
+  });
+
   it('puts a lone mark just above its element, aligned to its left edge', () => {
     const [p] = placeMarks([request('vm:web01', node(400, 300))], view);
     expect(p).toMatchObject({ x: 400, y: 300 - 6 - 120, side: 'above', compact: false, displaced: false });

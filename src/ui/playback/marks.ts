@@ -122,8 +122,55 @@ const overlapArea = (a: Rect, b: Rect): number =>
 
 type Spot = { rect: Rect; side: 'above' | 'below'; compact: boolean; cost: number; displaced: boolean };
 
-/** The cheapest free spot for `r` clear of `blockers` (full first, then collapsed), or null. */
-function bestSpot(r: MarkRequest, blockers: readonly Rect[], view: Size): Spot | null {
+/** The leader line from a displaced mark to the top or bottom middle of its element. */
+export function leaderOf(
+  mark: Rect,
+  side: 'above' | 'below',
+  anchor: Rect,
+): { x1: number; y1: number; x2: number; y2: number } {
+  const middle = anchor.x + anchor.width / 2;
+  const x1 = Math.max(mark.x + 12, Math.min(mark.x + mark.width - 12, middle));
+  return side === 'above'
+    ? { x1, y1: mark.y + mark.height, x2: middle, y2: anchor.y }
+    : { x1, y1: mark.y, x2: middle, y2: anchor.y + anchor.height };
+}
+
+/** Whether the segment crosses the rectangle (Liang–Barsky clipping). */
+function crosses(line: { x1: number; y1: number; x2: number; y2: number }, r: Rect): boolean {
+  const dx = line.x2 - line.x1;
+  const dy = line.y2 - line.y1;
+  let t0 = 0;
+  let t1 = 1;
+  const edges: [number, number][] = [
+    [-dx, line.x1 - r.x],
+    [dx, r.x + r.width - line.x1],
+    [-dy, line.y1 - r.y],
+    [dy, r.y + r.height - line.y1],
+  ];
+  for (const [p, q] of edges) {
+    if (p === 0) {
+      if (q < 0) return false;
+    } else {
+      const t = q / p;
+      if (p < 0) t0 = Math.max(t0, t);
+      else t1 = Math.min(t1, t);
+      if (t0 > t1) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * What a leader line crossing a group label costs a spot, in pixels of distance: enough to tip a
+ * near tie, not to send a mark far away (a leader over a label beats a mark far from its element).
+ */
+const LEADER_OVER_LABEL = 15;
+
+/**
+ * The cheapest free spot for `r` clear of `blockers` (full first, then collapsed), or null. A
+ * displaced spot whose leader line would cross one of `labels` costs more.
+ */
+function bestSpot(r: MarkRequest, blockers: readonly Rect[], view: Size, labels: readonly Rect[]): Spot | null {
   const clampX = (x: number, w: number) => Math.max(MARK_MARGIN, Math.min(view.width - w - MARK_MARGIN, x));
   const inside = (c: Rect) => c.y >= MARK_MARGIN && c.y + c.height <= view.height - MARK_MARGIN;
   const hit = (c: Rect) => blockers.find((b) => overlaps(c, b));
@@ -152,8 +199,14 @@ function bestSpot(r: MarkRequest, blockers: readonly Rect[], view: Size): Spot |
           c = { ...c, height: moved, y: side === 'above' ? b.y - MARK_GAP - moved : b.y + b.height + MARK_GAP };
         }
         if (!inside(c) || hit(c) !== undefined) continue;
+        const leader = c.y !== y0 ? leaderOf(c, side, r.anchor) : null;
+        const crossed = leader === null ? 0 : labels.filter((l) => crosses(leader, l)).length;
         const cost =
-          Math.abs(c.y - y0) + Math.abs(c.x - r.anchor.x) * 0.5 + (side === 'below' ? 40 : 0) + (compact ? 10_000 : 0);
+          Math.abs(c.y - y0) +
+          Math.abs(c.x - r.anchor.x) * 0.5 +
+          (side === 'below' ? 40 : 0) +
+          (compact ? 10_000 : 0) +
+          crossed * LEADER_OVER_LABEL;
         if (best === null || cost < best.cost) best = { rect: c, side, compact, cost, displaced: c.y !== y0 };
       }
     }
@@ -169,7 +222,8 @@ function bestSpot(r: MarkRequest, blockers: readonly Rect[], view: Size): Spot |
  * no spot is free of both, free of the labels, then of the other elements: above its element if there is room, else below, moved along the
  * element's width, then stacked above (or below) the marks already in the way; collapsed to one
  * line when the full mark fits nowhere; and, when nothing fits, collapsed where it overlaps least
- * (`crowded`). Every mark stays `MARK_MARGIN` inside the view and out of `reserved` (the playback
+ * (`crowded`); a displaced mark's leader line avoids the labels where a spot nearly as close
+ * allows it. Every mark stays `MARK_MARGIN` inside the view and out of `reserved` (the playback
  * bar). Greedy, in order: the current event's element first, then top to bottom, left to right.
  * Returns the placements in the order of `requests`.
  */
@@ -200,10 +254,10 @@ export function placeMarks(
     // element (its box hidden beats a mark on a mark or a crowded one), then over a label.
     const blockers = [...marked, ...nodes, ...labels];
     let best =
-      bestSpot(r, blockers, view) ??
-      bestSpot(r, [...marked, ...labels], view) ??
-      bestSpot(r, [...marked, ...nodes], view) ??
-      bestSpot(r, marked, view);
+      bestSpot(r, blockers, view, labels) ??
+      bestSpot(r, [...marked, ...labels], view, labels) ??
+      bestSpot(r, [...marked, ...nodes], view, labels) ??
+      bestSpot(r, marked, view, labels);
     if (best === null) {
       // Nowhere free: collapsed, above (or below without room), where it overlaps the least.
       const { width: w, height: h } = r.compact;
