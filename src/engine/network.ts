@@ -307,13 +307,14 @@ export abstract class NetworkPath extends SimCore {
       const choice = chooseOutbound(this.lbs, this.input.nics, n, h.protocol);
       if (choice.kind === 'publicIp') {
         // Stateless 1:1 NAT: the source address becomes the public IP, the port stays.
-        packet.header = rewriteAddresses(h, choice.address, h.srcPort, h.dst, h.dstPort);
-        if (this.tracing) {
-          this.trace('rewrite', nic.id, packet, {
-            before: h,
-            decision: { kind: 'snat', method: 'publicIp', rule: null, port: h.srcPort },
-          });
-        }
+        this.rewriteSnat(
+          packet,
+          nic,
+          'publicIp',
+          null,
+          h.srcPort,
+          rewriteAddresses(h, choice.address, h.srcPort, h.dst, h.dstPort),
+        );
         return true;
       }
       if (choice.kind === 'none') {
@@ -400,25 +401,30 @@ export abstract class NetworkPath extends SimCore {
       e.lastSeen = this.now;
       this.takeSnat(e, packet.owner);
     }
-    this.rewriteSnat(packet, nic, e, 'snat', rewriteAddresses(h, e.pubAddr, e.pubPort, h.dst, h.dstPort));
+    this.rewriteSnat(
+      packet,
+      nic,
+      'snat',
+      e.rule,
+      e.pubPort,
+      rewriteAddresses(h, e.pubAddr, e.pubPort, h.dst, h.dstPort),
+    );
     return true;
   }
 
-  /** Writes the translated header into `packet` and traces the rewrite with its SNAT entry. */
+  /** Writes the translated header into `packet` and traces the rewrite (SNAT, its reverse, or 1:1 NAT). */
   private rewriteSnat(
     packet: Packet<Owner>,
     nic: NicIn,
-    e: SnatEntry,
-    method: 'snat' | 'reverse',
+    method: 'snat' | 'reverse' | 'publicIp',
+    rule: string | null,
+    port: number,
     after: Header,
   ): void {
     const before = packet.header;
     packet.header = after;
     if (this.tracing) {
-      this.trace('rewrite', nic.id, packet, {
-        before,
-        decision: { kind: 'snat', method, rule: e.rule, port: e.pubPort },
-      });
+      this.trace('rewrite', nic.id, packet, { before, decision: { kind: 'snat', method, rule, port } });
     }
   }
 
@@ -485,13 +491,14 @@ export abstract class NetworkPath extends SimCore {
         });
         return false;
       }
-      packet.header = rewriteAddresses(h, h.src, h.srcPort, nic.address, h.dstPort);
-      if (this.tracing) {
-        this.trace('rewrite', nic.id, packet, {
-          before: h,
-          decision: { kind: 'snat', method: 'publicIp', rule: null, port: h.dstPort },
-        });
-      }
+      this.rewriteSnat(
+        packet,
+        nic,
+        'publicIp',
+        null,
+        h.dstPort,
+        rewriteAddresses(h, h.src, h.srcPort, nic.address, h.dstPort),
+      );
       return true;
     }
     const e = this.snatReturn.get(tupleKey(h));
@@ -508,7 +515,14 @@ export abstract class NetworkPath extends SimCore {
     }
     e.lastSeen = this.now;
     this.takeSnat(e, packet.owner);
-    this.rewriteSnat(packet, nic, e, 'reverse', rewriteAddresses(h, h.src, h.srcPort, e.privAddr, e.privPort));
+    this.rewriteSnat(
+      packet,
+      nic,
+      'reverse',
+      e.rule,
+      e.pubPort,
+      rewriteAddresses(h, h.src, h.srcPort, e.privAddr, e.privPort),
+    );
     return true;
   }
 

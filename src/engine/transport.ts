@@ -14,6 +14,7 @@
 import { formatIpv4 } from '../shared/ipv4';
 import { LoadBalancerFrontend } from './frontend';
 import { type Host, type Socket, socketKey } from './guest';
+import type { ListenerIn } from './input';
 import type { Conn, Owner } from './state';
 import { receiveSegment, replyInClosedState } from './tcp';
 import type { Decision, TcpState } from './trace';
@@ -71,6 +72,18 @@ export abstract class GuestTransport extends LoadBalancerFrontend {
       if (l.address === 0) wildcard ??= l;
     }
     return wildcard;
+  }
+
+  /** The trace of a packet handed to the listener that takes it. */
+  private traceListener(host: Host, packet: Packet<Owner>, listener: ListenerIn): void {
+    this.trace('deliver', host.id, packet, {
+      decision: {
+        kind: 'listener',
+        listener: listener.name,
+        address: formatIpv4(listener.address),
+        port: listener.port,
+      },
+    });
   }
 
   protected socketDecision(sock: Socket, state: TcpState | 'UDP'): Decision {
@@ -132,16 +145,7 @@ export abstract class GuestTransport extends LoadBalancerFrontend {
       const listener = this.findListener(host, 'Tcp', h.dst, h.dstPort);
       if (listener !== null) {
         // RFC 9293 §3.10.7.2 (LISTEN): a SYN creates a connection in SYN-RECEIVED, answered SYN-ACK.
-        if (this.tracing) {
-          this.trace('deliver', host.id, packet, {
-            decision: {
-              kind: 'listener',
-              listener: listener.name,
-              address: formatIpv4(listener.address),
-              port: listener.port,
-            },
-          });
-        }
+        if (this.tracing) this.traceListener(host, packet, listener);
         const child: Socket = {
           protocol: 'Tcp',
           local: { address: h.dst, port: h.dstPort },
@@ -286,16 +290,7 @@ export abstract class GuestTransport extends LoadBalancerFrontend {
       });
       return;
     }
-    if (this.tracing) {
-      this.trace('deliver', host.id, packet, {
-        decision: {
-          kind: 'listener',
-          listener: listener.name,
-          address: formatIpv4(listener.address),
-          port: listener.port,
-        },
-      });
-    }
+    if (this.tracing) this.traceListener(host, packet, listener);
     // engine-model.md step 14: a UDP listener answers a datagram with one datagram.
     this.sendFromHost(host, replyHeader(h, {}), packet.owner);
   }
