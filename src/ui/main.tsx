@@ -8,8 +8,9 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { preloadLazyParts } from './lazy';
+import { CrashBoundary } from './panels/CrashBoundary';
 import { hashHasShareLink } from './persistence';
-import { setStorage, startAutosave, useAppStore } from './store';
+import { type StorageEvents, setStorage, startAutosave, useAppStore } from './store';
 
 function browserStorage(): Storage | null {
   try {
@@ -19,19 +20,34 @@ function browserStorage(): Storage | null {
   }
 }
 
+/** Another tab's writes to this origin's localStorage (the event never fires in the tab that wrote). */
+const storageEvents: StorageEvents = (listener) => {
+  const heard = (event: StorageEvent) => {
+    if (event.storageArea === browserStorage()) listener(event.key, event.newValue);
+  };
+  window.addEventListener('storage', heard);
+  return () => window.removeEventListener('storage', heard);
+};
+
 /**
- * Opens the share link in the address bar, if there is one, then drops the fragment (spec "Share
- * links": so that a reload restores the autosave, not the link). A link that cannot be read is
- * dropped too: its error is on screen, and a reload should not show it again.
+ * Opens the share link in the address bar, if there is one, and drops the fragment (so that a
+ * reload restores the autosave, not the link, as docs/architecture.md "Share links" says). The
+ * fragment goes first: a link that cannot be read, or whose opening fails, must not meet every
+ * reload again; its error is on screen and the current scenario stays.
  */
 function openLinkInAddressBar(): void {
   if (!hashHasShareLink(window.location.hash)) return;
-  useAppStore.getState().openLink(window.location.href);
+  const href = window.location.href;
   window.history.replaceState(window.history.state, '', window.location.pathname + window.location.search);
+  try {
+    useAppStore.getState().openLink(href);
+  } catch (error) {
+    useAppStore.getState().reportLoadFailure('This share link could not be opened', error);
+  }
 }
 
 setStorage(browserStorage());
-const autosave = startAutosave();
+const autosave = startAutosave(storageEvents);
 // Edits are saved once they pause; leaving or hiding the page saves at once.
 window.addEventListener('pagehide', autosave.flush);
 document.addEventListener('visibilitychange', () => {
@@ -45,7 +61,9 @@ const root = document.getElementById('root');
 if (root === null) throw new Error('index.html has no #root element');
 createRoot(root).render(
   <StrictMode>
-    <App />
+    <CrashBoundary>
+      <App />
+    </CrashBoundary>
   </StrictMode>,
 );
 preloadLazyParts();

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createDefaultScenario, type Scenario } from '../scenario';
 import { clipboardToText, copyElements, setField } from '../scenario/edit';
 import { toFlow } from './canvas/toFlow';
-import { AUTOSAVE_KEY, type KeyValueStore, UNREADABLE_KEY } from './persistence';
+import { AUTOSAVE_KEY, type KeyValueStore, ORIGINAL_KEY, TAB_COPIES_KEY, UNREADABLE_KEY } from './persistence';
 import { type EdgeEnds, setStorage, startAutosave, useAppStore } from './store';
 
 const store = () => useAppStore.getState();
@@ -272,6 +272,85 @@ describe('autosave (persistence.ts)', () => {
     expect(title()).toBe(createDefaultScenario().title);
     expect(store().notice?.message).toMatch(/could not be read/);
     expect(storage.getItem(UNREADABLE_KEY)).toBe('{"format": "hairpin-scenario", "version": 1,');
+    stop();
+  });
+
+  it('keeps a repaired autosave’s original, listed on every start, until the repairs are accepted', () => {
+    const storage = new MemoryStorage();
+    const lab = createDefaultScenario();
+    const broken = JSON.stringify({ ...lab, virtualMachines: [{ ...lab.virtualMachines?.[0], name: 7 }] });
+    storage.setItem(AUTOSAVE_KEY, broken);
+    setStorage(storage);
+    let autosave = startAutosave();
+    expect(store().autosaveRepairs?.join(' ')).toMatch(/virtualMachines\[0\]/);
+    expect(storage.getItem(ORIGINAL_KEY)).toBe(broken);
+    // The repaired document is what is saved and worked on; the original stays aside.
+    expect(storage.getItem(AUTOSAVE_KEY)).not.toBe(broken);
+    autosave.stop();
+
+    useAppStore.setState(useAppStore.getInitialState(), true);
+    autosave = startAutosave();
+    expect(store().autosaveRepairs?.join(' ')).toMatch(/virtualMachines\[0\]/);
+    expect(store().autosaveOriginal()).toBe(broken);
+    store().acceptAutosaveRepairs();
+    expect(storage.getItem(ORIGINAL_KEY)).toBeNull();
+    autosave.stop();
+
+    useAppStore.setState(useAppStore.getInitialState(), true);
+    autosave = startAutosave();
+    expect(store().autosaveRepairs).toBeNull();
+    autosave.stop();
+  });
+
+  it('never saves over another tab’s autosave: it asks, keeps its own work aside, and a later visit offers it', () => {
+    const storage = new MemoryStorage();
+    setStorage(storage);
+    const { flush, stop } = startAutosave();
+    // Another tab saves in between (no storage event here: the next save notices).
+    const theirs = JSON.stringify({ ...createDefaultScenario(), title: 'Their lab' });
+    storage.setItem(AUTOSAVE_KEY, theirs);
+    store().apply((s) => setField(s, ['title'], 'My lab'));
+    flush();
+    expect(storage.getItem(AUTOSAVE_KEY)).toBe(theirs);
+    expect(store().otherTab?.scenario.title).toBe('Their lab');
+    expect(storage.getItem(TAB_COPIES_KEY)).toContain('My lab');
+    stop();
+
+    // The tab closed without choosing: the next visit opens the autosave and offers the rest.
+    useAppStore.setState(useAppStore.getInitialState(), true);
+    const again = startAutosave();
+    expect(title()).toBe('Their lab');
+    expect(store().recovered?.title).toBe('My lab');
+    store().openRecovered();
+    expect(title()).toBe('My lab');
+    expect(store().notice?.canRestore).toBe(true);
+    expect(storage.getItem(TAB_COPIES_KEY)).toBeNull();
+    again.stop();
+  });
+
+  it('hears another tab’s save at once, and keeping this tab’s work saves it over on the user’s word', () => {
+    const storage = new MemoryStorage();
+    setStorage(storage);
+    let hear: (key: string | null, value: string | null) => void = () => {};
+    const { flush, stop } = startAutosave((listener) => {
+      hear = listener;
+      return () => {};
+    });
+    store().apply((s) => setField(s, ['title'], 'Mine'));
+    flush();
+    const theirs = JSON.stringify({ ...createDefaultScenario(), title: 'Theirs' });
+    storage.setItem(AUTOSAVE_KEY, theirs);
+    hear(AUTOSAVE_KEY, theirs);
+    expect(store().otherTab?.scenario.title).toBe('Theirs');
+    expect(title()).toBe('Mine');
+    store().keepThisTabScenario();
+    expect(store().otherTab).toBeNull();
+    expect(JSON.parse(storage.getItem(AUTOSAVE_KEY) ?? '{}').title).toBe('Mine');
+
+    // The same document saved by another tab is no conflict.
+    const same = storage.getItem(AUTOSAVE_KEY);
+    hear(AUTOSAVE_KEY, same);
+    expect(store().otherTab).toBeNull();
     stop();
   });
 

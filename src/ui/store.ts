@@ -47,12 +47,16 @@ import {
   type Diagnostics,
   defaultStored,
   type KeyValueStore,
+  ORIGINAL_KEY,
   PREVIOUS_KEY,
   read,
   readAutosave,
+  readTabCopies,
   type StoredScenario,
+  storedFromText,
   wouldReplaceWork,
   write,
+  writeTabCopy,
 } from './persistence';
 
 export interface LoadError {
@@ -84,6 +88,21 @@ export interface PendingFile {
   readonly errors: readonly Diagnostic[];
   readonly warnings: readonly Diagnostic[];
   readonly repairs: readonly Diagnostic[];
+}
+
+/** The scenario another tab saved over this tab's autosave, waiting for the user's choice. */
+export interface OtherTab {
+  readonly scenario: Scenario;
+  readonly diagnostics: Diagnostics;
+  /** The autosave text that other tab wrote. */
+  readonly text: string;
+}
+
+/** Work a tab could not autosave (another tab had saved over it), found when this page started. */
+export interface RecoveredWork {
+  readonly tab: string;
+  readonly title: string;
+  readonly text: string;
 }
 
 /** A short message about the last action, such as why a connection was refused. */
@@ -139,6 +158,11 @@ export interface AppState {
   readonly dragging: ReadonlyMap<string, LayoutOverlay> | null;
   readonly clipboard: Clipboard | null;
   readonly bottomTab: BottomTab;
+  /** The autosave was read with these repairs; its original is kept until they are accepted. */
+  readonly autosaveRepairs: readonly string[] | null;
+  /** Another tab saved over this tab's autosave: this tab's work is kept aside until the user chooses. */
+  readonly otherTab: OtherTab | null;
+  readonly recovered: RecoveredWork | null;
 
   select(ids: string | readonly string[] | null): void;
   /** Selects the element a problem is about and remembers the field to highlight. */
@@ -195,6 +219,19 @@ export interface AppState {
   restorePrevious(): void;
   /** Leaves the viewer, making the viewed scenario the user's own (with the same care for work). */
   editViewedScenario(): void;
+
+  /** Accepts the repairs of the autosave read at start: its original is no longer kept. */
+  acceptAutosaveRepairs(): void;
+  /** The autosave as it was before its repairs, while it is kept (for download). */
+  autosaveOriginal(): string | null;
+  /** Shows the scenario another tab saved; this tab's work is kept as the previous scenario. */
+  showOtherTabScenario(): void;
+  /** Makes this tab's scenario the autosave again (the other tab keeps its own and is asked in turn). */
+  keepThisTabScenario(): void;
+  openRecovered(): void;
+  discardRecovered(): void;
+  /** A defect on the way to showing a document: says so, and keeps the current work. */
+  reportLoadFailure(title: string, error: unknown): void;
 }
 
 let storage: KeyValueStore | null = null;
@@ -556,6 +593,64 @@ export const useAppStore = create<AppState>()((set, get) => {
       const { scenario, diagnostics, viewer, challenge } = get();
       if (viewer) offer(scenario, diagnostics, { challenge });
     },
+
+    acceptAutosaveRepairs: () => {
+      write(storage, ORIGINAL_KEY, null);
+      set({ autosaveRepairs: null });
+    },
+    autosaveOriginal: () => read(storage, ORIGINAL_KEY),
+
+    showOtherTabScenario: () => {
+      const other = get().otherTab;
+      if (other === null) return;
+      const mine = get().scenario;
+      write(storage, PREVIOUS_KEY, JSON.stringify(mine));
+      writeTabCopy(storage, thisTab.id, null);
+      thisTab.base = other.text;
+      thisTab.saved = other.scenario;
+      open(other.scenario, other.diagnostics, false);
+      set({
+        otherTab: null,
+        notice: {
+          message: `Showing the scenario the other tab saved. “${titleOf(mine)}” from this tab was kept.`,
+          canRestore: true,
+        },
+      });
+    },
+    keepThisTabScenario: () => {
+      if (get().otherTab === null) return;
+      writeTabCopy(storage, thisTab.id, null);
+      // Saving over the other tab's autosave is now the user's choice: that tab keeps its
+      // scenario open and is asked in its turn.
+      thisTab.base = read(storage, AUTOSAVE_KEY);
+      thisTab.saved = null;
+      set({ otherTab: null });
+      thisTab.save();
+    },
+    openRecovered: () => {
+      const found = get().recovered;
+      if (found === null) return;
+      const stored = storedFromText(found.text);
+      writeTabCopy(storage, found.tab, null);
+      set({ recovered: null });
+      if (stored.problem !== null) {
+        set({ loadError: { title: `“${found.title}” could not be opened`, messages: [stored.problem] } });
+        return;
+      }
+      const work = get().scenario;
+      write(storage, PREVIOUS_KEY, JSON.stringify(work));
+      open(stored.scenario, stored.diagnostics, false);
+      set({
+        notice: { message: `Opened “${found.title}” from another tab. “${titleOf(work)}” was kept.`, canRestore: true },
+      });
+    },
+    discardRecovered: () => {
+      const found = get().recovered;
+      if (found !== null) writeTabCopy(storage, found.tab, null);
+      set({ recovered: null });
+    },
+    reportLoadFailure: (title, error) =>
+      set({ loadError: { title, messages: [error instanceof Error ? error.message : String(error)] } }),
   };
 });
 
@@ -583,6 +678,9 @@ function initialState(
   | 'dragging'
   | 'clipboard'
   | 'bottomTab'
+  | 'autosaveRepairs'
+  | 'otherTab'
+  | 'recovered'
 > {
   const start = stored ?? defaultStored();
   return {
@@ -610,38 +708,113 @@ function initialState(
     dragging: null,
     clipboard: null,
     bottomTab: 'run',
+    autosaveRepairs: start.repairs.length > 0 ? start.repairs : null,
+    otherTab: null,
+    recovered: null,
   };
 }
 
 /** Autosave waits this long after the last change (a drag or typing), and is flushed on leaving. */
 const AUTOSAVE_DELAY_MS = 200;
 
+/** A tab's id, for the copies of its work kept aside (random: it only tells open tabs apart). */
+function newTabId(): string {
+  const bytes = new Uint8Array(8);
+  globalThis.crypto.getRandomValues(bytes);
+  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * This tab's side of the autosave. Every tab of the browser shares one autosave (localStorage), so
+ * a tab writes it only while it still holds what this tab last read or wrote there (`base`):
+ * otherwise another tab saved in between, and overwriting it would silently lose that tab's work.
+ * The user then chooses (`otherTab`), and meanwhile this tab's work is kept under its own id
+ * (TAB_COPIES_KEY), so closing either tab loses nothing; a later visit offers what was left there.
+ */
+const thisTab = {
+  id: newTabId(),
+  /** The autosave text this tab last read or wrote. */
+  base: null as string | null,
+  /** The document last written (to the autosave or to this tab's copy). */
+  saved: null as Scenario | null,
+  save: () => {},
+};
+
+/** Where another tab's writes to storage are heard (the window's `storage` event in the page). */
+export type StorageEvents = (listener: (key: string | null, newValue: string | null) => void) => () => void;
+
 /**
  * Starts from the autosave (or the default lab), then keeps the autosave current: a change of
  * the user's scenario is written once edits pause, and at once when the page is hidden or left,
  * so a reload restores exactly what was there. The viewer's scenario is someone else's and is
- * not saved. Returns `flush` (write now) and `stop`.
+ * not saved. With `events`, a write of another tab is noticed at once (else at this tab's next
+ * save). Returns `flush` (write now) and `stop`.
  */
-export function startAutosave(): { flush: () => void; stop: () => void } {
-  useAppStore.setState((s) => ({ ...initialState(readAutosave(storage)), revision: s.revision + 1 }));
+export function startAutosave(events?: StorageEvents): { flush: () => void; stop: () => void } {
+  thisTab.base = read(storage, AUTOSAVE_KEY);
+  thisTab.saved = null;
+  const recovered = [...readTabCopies(storage)].find(([, copy]) => copy.text !== thisTab.base);
+  useAppStore.setState((s) => ({
+    ...initialState(readAutosave(storage)),
+    recovered: recovered === undefined ? null : { tab: recovered[0], ...recovered[1] },
+    revision: s.revision + 1,
+  }));
   const start = performance.now();
   validateScenario(useAppStore.getState().scenario);
   lastValidationMs = performance.now() - start;
   let timer: ReturnType<typeof setTimeout> | null = null;
-  let saved: Scenario | null = null;
+
+  /** Another tab's autosave is not this tab's: hold this tab's work aside and ask. */
+  const conflict = (text: string) => {
+    const other = storedFromText(text);
+    if (other.problem !== null) return false; // not a Hairpin document: nothing of anyone's to keep
+    useAppStore.setState({ otherTab: { scenario: other.scenario, diagnostics: other.diagnostics, text } });
+    return true;
+  };
+
   const save = () => {
     if (timer !== null) clearTimeout(timer);
     timer = null;
     const state = useAppStore.getState();
-    if (state.viewer || state.scenario === saved) return;
-    saved = state.scenario;
-    write(storage, AUTOSAVE_KEY, JSON.stringify(state.scenario));
+    if (state.viewer || state.scenario === thisTab.saved) return;
+    let text: string;
+    try {
+      text = JSON.stringify(state.scenario);
+    } catch {
+      return; // a failed save costs the autosave, never the page
+    }
+    thisTab.saved = state.scenario;
+    const current = read(storage, AUTOSAVE_KEY);
+    const overwrites = current !== null && current !== thisTab.base && current !== text;
+    if (state.otherTab !== null || (overwrites && conflict(current))) {
+      writeTabCopy(storage, thisTab.id, { title: titleOf(state.scenario), text });
+      return;
+    }
+    write(storage, AUTOSAVE_KEY, text);
+    thisTab.base = text;
   };
+  thisTab.save = save;
   save();
-  const stop = useAppStore.subscribe((state, previous) => {
+  const stopSaving = useAppStore.subscribe((state, previous) => {
     if (state.scenario === previous.scenario && state.viewer === previous.viewer) return;
     if (timer !== null) clearTimeout(timer);
     timer = setTimeout(save, AUTOSAVE_DELAY_MS);
   });
-  return { flush: save, stop };
+  const stopListening = events?.((key, text) => {
+    if (key !== AUTOSAVE_KEY || text === null || text === thisTab.base) return;
+    const state = useAppStore.getState();
+    // The viewer's work is the autosave itself, and a tab showing the very same document loses nothing.
+    if (state.viewer || text === JSON.stringify(state.scenario)) {
+      thisTab.base = text;
+      return;
+    }
+    conflict(text);
+  });
+  return {
+    flush: save,
+    stop: () => {
+      stopSaving();
+      stopListening?.();
+    },
+  };
 }
