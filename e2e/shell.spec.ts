@@ -6,7 +6,7 @@
  */
 import { expect, type Page, test } from '@playwright/test';
 import { createDefaultScenario } from '../src/scenario/defaultScenario';
-import { createShareLink } from '../src/scenario/shareLink';
+import { encodeSharePayload } from '../src/scenario/shareLink';
 import type { Scenario } from '../src/scenario/types';
 import { failOnConsoleErrors, shot } from './support';
 
@@ -22,7 +22,7 @@ function renamedLab(vm: string, title: string): Scenario {
 const node = (page: Page, name: string) => page.getByRole('group', { name, exact: true });
 /** A share link to the app under test (the config's baseURL) carrying `scenario`. */
 const linkTo = (baseURL: string | undefined, scenario: Scenario, options = '') =>
-  `${createShareLink(scenario, new URL('/', baseURL).href)}${options}`;
+  `${new URL('/', baseURL).href}#s=${encodeSharePayload(scenario)}${options}`;
 
 test('opens the default seeds/003 lab with palette, canvas, inspector and run area', async ({ page }) => {
   await page.goto('/');
