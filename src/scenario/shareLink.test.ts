@@ -364,17 +364,27 @@ describe('any link text (property)', () => {
         fc.nat({ max: links.length - 1 }),
         fc.array(
           fc.record({
-            how: fc.constantFrom('substitute', 'delete', 'insert', 'truncate'),
-            at: fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }),
+            // Mostly substitutions: a shifted or cut DEFLATE stream rarely decodes at all.
+            how: fc.constantFrom(
+              'substitute',
+              'substitute',
+              'substitute',
+              'substitute',
+              'delete',
+              'insert',
+              'truncate',
+            ),
+            // Unbiased: fast-check otherwise favours the ends, the codec digit and the last character.
+            at: fc.noBias(fc.nat({ max: 1_000_000 })),
             c: fc.constantFrom(...BASE64URL, '.', '%', '=', ' '),
           }),
-          { minLength: 1, maxLength: 3 },
+          { minLength: 1, maxLength: 2 },
         ),
         (which, edits) => {
           let link = links[which] as string;
           const start = link.indexOf('#s=') + 3;
           for (const { how, at, c } of edits) {
-            const i = start + Math.floor(at * (link.length - start));
+            const i = start + (at % (link.length - start));
             if (how === 'substitute') link = link.slice(0, i) + c + link.slice(i + 1);
             else if (how === 'delete') link = link.slice(0, i) + link.slice(i + 1);
             else if (how === 'insert') link = link.slice(0, i) + c + link.slice(i);
@@ -387,7 +397,7 @@ describe('any link text (property)', () => {
           }
         },
       ),
-      { numRuns: 1500 },
+      { numRuns: 2000 },
     );
   });
 });
