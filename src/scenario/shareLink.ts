@@ -63,7 +63,9 @@ const CODEC1_DICTIONARY = strToU8(
 );
 
 const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-const BASE64URL_INDEX = new Map([...BASE64URL].map((c, i) => [c, i]));
+/** Each character code's base64url value, or -1 (a table: a link may be megabytes long). */
+const BASE64URL_INDEX = new Int8Array(128).fill(-1);
+for (let i = 0; i < 64; i++) BASE64URL_INDEX[BASE64URL.charCodeAt(i)] = i;
 
 export function encodeBase64Url(bytes: Uint8Array): string {
   let out = '';
@@ -84,13 +86,18 @@ export function decodeBase64Url(text: string): Uint8Array | null {
   if (text.length % 4 === 1) return null;
   const out = new Uint8Array(Math.floor((text.length * 3) / 4));
   let o = 0;
-  for (let i = 0; i < text.length; i += 4) {
-    const c = [0, 1, 2, 3].map((k) => (i + k < text.length ? BASE64URL_INDEX.get(text[i + k] as string) : 0));
-    if (c.some((v) => v === undefined)) return null;
-    const [c0, c1, c2, c3] = c as [number, number, number, number];
-    out[o++] = (c0 << 2) | (c1 >> 4);
-    if (i + 2 < text.length) out[o++] = ((c1 & 15) << 4) | (c2 >> 2);
-    if (i + 3 < text.length) out[o++] = ((c2 & 3) << 6) | c3;
+  let bits = 0;
+  let held = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    const v = code < 128 ? (BASE64URL_INDEX[code] as number) : -1;
+    if (v < 0) return null;
+    bits = ((bits << 6) | v) & 0xffffff;
+    held += 6;
+    if (held >= 8) {
+      held -= 8;
+      out[o++] = (bits >> held) & 0xff;
+    }
   }
   return out.subarray(0, o);
 }
