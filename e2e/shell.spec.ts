@@ -116,6 +116,16 @@ test('a broken link shows why and leaves the previous scenario in place', async 
   await expect(page.getByRole('alert')).toHaveCount(0);
 });
 
+test('a link of an older codec opens with a notice that it could not be verified', async ({ page, baseURL }) => {
+  const old = `${new URL('/', baseURL).href}#s=${encodeSharePayload(renamedLab('web77', 'web77 lab'), 2)}`;
+  await page.goto(old);
+  await expect(node(page, 'Virtual machine web77')).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'could not be verified' })).toContainText(
+    'made by an older Hairpin',
+  );
+  await shot(page, 'link-unverified');
+});
+
 test('a link never replaces work without offering to keep it', async ({ page, baseURL }) => {
   await page.goto(linkTo(baseURL, renamedLab('web99', 'web99 lab')));
   await expect(node(page, 'Virtual machine web99')).toBeVisible();
