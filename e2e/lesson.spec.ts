@@ -9,7 +9,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { expect, type Page, test } from '@playwright/test';
 import { loadScenarioLink } from '../src/scenario';
-import { createShareLink } from '../src/scenario/shareLink';
+import { encodeSharePayload } from '../src/scenario/shareLink';
 import type { Scenario } from '../src/scenario/types';
 import { failOnConsoleErrors, fromFileMenu, shot } from './support';
 
@@ -18,7 +18,7 @@ failOnConsoleErrors();
 const library = (name: string): Scenario => JSON.parse(readFileSync(`public/library/${name}.json`, 'utf8')) as Scenario;
 /** A share link to the app under test, built with the project's own encoder. */
 const linkTo = (baseURL: string | undefined, scenario: Scenario, options = '') =>
-  `${createShareLink(scenario, new URL('/', baseURL).href)}${options}`;
+  `${new URL('/', baseURL).href}#s=${encodeSharePayload(scenario)}${options}`;
 
 const lessonPanel = (page: Page) => page.getByRole('complementary', { name: 'Lesson' });
 const inspector = (page: Page) => page.getByRole('complementary', { name: 'Inspector' });

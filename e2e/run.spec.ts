@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { expect, type Locator, type Page, test } from '@playwright/test';
 import { loadScenarioValue } from '../src/scenario';
-import { createShareLink } from '../src/scenario/shareLink';
+import { encodeSharePayload } from '../src/scenario/shareLink';
 import type { Scenario } from '../src/scenario/types';
 import { runScenario } from '../src/sim/simulate';
 import { failOnConsoleErrors, shot } from './support';
@@ -19,7 +19,7 @@ const libraryFile = (name: string) => `public/library/${name}.json`;
 const library = (name: string): Scenario => JSON.parse(readFileSync(libraryFile(name), 'utf8')) as Scenario;
 
 async function open(page: Page, baseURL: string | undefined, scenario: Scenario) {
-  await page.goto(createShareLink(scenario, new URL('/', baseURL).href));
+  await page.goto(`${new URL('/', baseURL).href}#s=${encodeSharePayload(scenario)}`);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(scenario.title ?? '');
 }
 
@@ -420,7 +420,7 @@ test('Follow pans the canvas to keep the playing packet in view; panning or zoom
 
 test('in the viewer, the traffic reads as text: no field to click, focus or type in', async ({ page, baseURL }) => {
   const s = library('hairpin-one-backend');
-  await page.goto(`${createShareLink(s, new URL('/', baseURL).href)}&view=1`);
+  await page.goto(`${new URL('/', baseURL).href}#s=${encodeSharePayload(s)}&view=1`);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(s.title ?? '');
   await page.getByRole('tab', { name: 'Traffic' }).click();
   const panel = page.locator('.traffic-panel');

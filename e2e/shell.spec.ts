@@ -6,7 +6,7 @@
  */
 import { expect, type Page, test } from '@playwright/test';
 import { createDefaultScenario } from '../src/scenario/defaultScenario';
-import { createShareLink } from '../src/scenario/shareLink';
+import { encodeSharePayload } from '../src/scenario/shareLink';
 import type { Scenario } from '../src/scenario/types';
 import { failOnConsoleErrors, shot } from './support';
 
@@ -22,7 +22,7 @@ function renamedLab(vm: string, title: string): Scenario {
 const node = (page: Page, name: string) => page.getByRole('group', { name, exact: true });
 /** A share link to the app under test (the config's baseURL) carrying `scenario`. */
 const linkTo = (baseURL: string | undefined, scenario: Scenario, options = '') =>
-  `${createShareLink(scenario, new URL('/', baseURL).href)}${options}`;
+  `${new URL('/', baseURL).href}#s=${encodeSharePayload(scenario)}${options}`;
 
 test('opens the default seeds/003 lab with palette, canvas, inspector and run area', async ({ page }) => {
   await page.goto('/');
@@ -114,6 +114,16 @@ test('a broken link shows why and leaves the previous scenario in place', async 
   await page.reload();
   await expect(node(page, 'Virtual machine web99')).toBeVisible();
   await expect(page.getByRole('alert')).toHaveCount(0);
+});
+
+test('a link of an older codec opens with a notice that it could not be verified', async ({ page, baseURL }) => {
+  const old = `${new URL('/', baseURL).href}#s=${encodeSharePayload(renamedLab('web77', 'web77 lab'), 2)}`;
+  await page.goto(old);
+  await expect(node(page, 'Virtual machine web77')).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'could not be verified' })).toContainText(
+    'made by an older Hairpin',
+  );
+  await shot(page, 'link-unverified');
 });
 
 test('a link never replaces work without offering to keep it', async ({ page, baseURL }) => {

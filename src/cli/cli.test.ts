@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { createDefaultScenario } from '../scenario/defaultScenario';
-import { createShareLink } from '../scenario/shareLink';
+import { encodeSharePayload } from '../scenario/shareLink';
 import { parseArgs } from './args';
 import { type CliIo, runCli } from './run';
 
@@ -93,7 +93,7 @@ describe('sim --link', () => {
       's.json': JSON.stringify(scenario),
     });
     expect(status).toBe(0);
-    expect(stdout.startsWith('https://example.org/#s=2.')).toBe(true);
+    expect(stdout.startsWith('https://example.org/#s=3.')).toBe(true);
     const back = await sim([stdout, '--check', '--json']);
     expect(back.status).toBe(0);
     expect(JSON.parse(back.stdout).warnings).toEqual([
@@ -110,10 +110,30 @@ describe('sim --link', () => {
   });
 
   it('says a truncated link is truncated, exit 2', async () => {
-    const link = createShareLink(createDefaultScenario());
+    const link = `http://localhost:5173/#s=${encodeSharePayload(createDefaultScenario())}`;
     const { status, stderr } = await sim([link.slice(0, -9), '--check']);
     expect(status).toBe(2);
     expect(stderr).toMatch(/^sim: link: the link is truncated/);
+  });
+
+  it('warns on one line that a link of an older codec could not be verified, and reads it', async () => {
+    const old = await sim([`#s=${encodeSharePayload(createDefaultScenario(), 2)}`, '--check']);
+    expect(old.status).toBe(0);
+    expect(old.stderr).toBe(
+      'sim: warning: This link was made by an older Hairpin and could not be verified: check that it shows what you expected.',
+    );
+    const current = await sim([`#s=${encodeSharePayload(createDefaultScenario())}`, '--check']);
+    expect(current.stderr).toBe('');
+  });
+
+  it('makes no link for a scenario too large to open from one, exit 2', async () => {
+    const large = JSON.stringify({ ...createDefaultScenario(), description: 'x'.repeat(8 * 1024 * 1024) });
+    const { status, stdout, stderr } = await sim(['large.json', '--link'], { 'large.json': large });
+    expect(status).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(
+      /^sim: link: the scenario is too large for a share link: its JSON is 8\.0 MB, and a link may carry at most 8 MB/,
+    );
   });
 });
 

@@ -3,7 +3,13 @@
  * tests can run it without a process. Returns the exit status of the spec: 0 valid input, 2
  * invalid or missing input, 1 internal error (thrown, caught in main.ts).
  */
-import { formatDiagnostic, type LoadOutcome, loadDecodedLinkText, loadScenarioText } from '../scenario/index';
+import {
+  formatDiagnostic,
+  type LoadOutcome,
+  loadDecodedLinkText,
+  loadScenarioText,
+  UNVERIFIED_LINK_NOTICE,
+} from '../scenario/index';
 import { migrateScenario } from '../scenario/migrate';
 import { parseJson } from '../scenario/parseJson';
 import { createShareLink, DEFAULT_LINK_BASE, decodeSharePayload, parseLinkFragment } from '../scenario/shareLink';
@@ -31,7 +37,7 @@ async function load(input: string, io: CliIo): Promise<Loaded | { error: Diagnos
   let text: string;
   let fromLink = false;
   if (isExplicitLink(input)) {
-    const decoded = decodeLink(input);
+    const decoded = decodeLink(input, io);
     if ('error' in decoded) return decoded;
     text = decoded.text;
     fromLink = true;
@@ -40,7 +46,7 @@ async function load(input: string, io: CliIo): Promise<Loaded | { error: Diagnos
     if ('error' in read) {
       if (!isBarePayload(input))
         return { error: { path: input, message: read.error.replace(`cannot read ${input}: `, 'cannot read: ') } };
-      const decoded = decodeLink(input);
+      const decoded = decodeLink(input, io);
       if ('error' in decoded) return decoded;
       text = decoded.text;
       fromLink = true;
@@ -54,11 +60,13 @@ async function load(input: string, io: CliIo): Promise<Loaded | { error: Diagnos
   return { outcome, written: migrated?.ok ? migrated.value.document : null };
 }
 
-function decodeLink(input: string): { text: string } | { error: Diagnostic } {
+function decodeLink(input: string, io: CliIo): { text: string } | { error: Diagnostic } {
   const fragment = parseLinkFragment(input);
   if (!fragment.ok) return { error: fragment.error };
-  const text = decodeSharePayload(fragment.value.payload);
-  return text.ok ? { text: text.value } : { error: text.error };
+  const decoded = decodeSharePayload(fragment.value.payload);
+  if (!decoded.ok) return { error: decoded.error };
+  if (!decoded.value.verified) io.err(`sim: warning: ${UNVERIFIED_LINK_NOTICE}`);
+  return { text: decoded.value.text };
 }
 
 function printDiagnostics(io: CliIo, errors: readonly Diagnostic[], warnings: readonly Diagnostic[]): void {
@@ -100,7 +108,13 @@ export async function runCli(options: CliOptions, io: CliIo): Promise<number> {
     return valid ? 0 : 2;
   }
   if (options.link) {
-    const link = createShareLink(written, options.base ?? DEFAULT_LINK_BASE);
+    const made = createShareLink(written, options.base ?? DEFAULT_LINK_BASE);
+    if (!made.ok) {
+      if (options.json) io.out(JSON.stringify({ link: null, errors: [made.error], warnings: [] }, null, 2));
+      else io.err(`sim: ${formatDiagnostic(made.error)}`);
+      return 2;
+    }
+    const link = made.value;
     if (options.json) io.out(JSON.stringify({ link, length: link.length }, null, 2));
     else {
       printDiagnostics(io, [], outcome.warnings);

@@ -36,16 +36,26 @@ export function loadScenarioText(text: string): LoadOutcome {
   return loadScenarioValue(parsed.value);
 }
 
+/** What a share link loaded to: `verified` is false for a link of an older codec, which has no checksum. */
+export type LinkOutcome = LoadOutcome & { readonly options: LinkOptions; readonly verified: boolean };
+
 /** Loads the scenario a share link carries (a full URL, a `#s=…` fragment or a bare payload). */
-export function loadScenarioLink(link: string): LoadOutcome & { readonly options: LinkOptions } {
+export function loadScenarioLink(link: string): LinkOutcome {
   const none = { view: false, challenge: false };
   const fragment = parseLinkFragment(link);
-  if (!fragment.ok) return { scenario: null, errors: [fragment.error], warnings: [], repairs: [], options: none };
+  if (!fragment.ok) {
+    return { scenario: null, errors: [fragment.error], warnings: [], repairs: [], options: none, verified: false };
+  }
   const { payload, ...options } = fragment.value;
-  const text = decodeSharePayload(payload);
-  if (!text.ok) return { scenario: null, errors: [text.error], warnings: [], repairs: [], options };
-  return { ...loadDecodedLinkText(text.value), options };
+  const decoded = decodeSharePayload(payload);
+  if (!decoded.ok)
+    return { scenario: null, errors: [decoded.error], warnings: [], repairs: [], options, verified: false };
+  return { ...loadDecodedLinkText(decoded.value.text), options, verified: decoded.value.verified };
 }
+
+/** What the page and the command line say when a link of codec 1 or 2 (no checksum) is opened. */
+export const UNVERIFIED_LINK_NOTICE =
+  'This link was made by an older Hairpin and could not be verified: check that it shows what you expected.';
 
 /** Loads the JSON text a share link decoded to. */
 export function loadDecodedLinkText(text: string): LoadOutcome {

@@ -697,12 +697,15 @@ describe.each(index)('$file', (entry) => {
     expected.behaviour(before, after, scenario);
   });
 
-  it('opens from a link under 2,000 characters, layout and lesson included (codec 2, shorter than codec 1)', () => {
+  it('opens from a link under 2,000 characters, layout and lesson included (codec 3, shorter than codec 1)', () => {
     const written = JSON.parse(text) as unknown;
-    const link = createShareLink(written);
-    expect(link.startsWith(`${DEFAULT_LINK_BASE}#s=2.`)).toBe(true);
+    const made = createShareLink(written);
+    const link = made.ok ? made.value : made.error.message;
+    expect(link.startsWith(`${DEFAULT_LINK_BASE}#s=3.`)).toBe(true);
     expect(link.length).toBeLessThan(2000);
-    expect(encodeSharePayload(written, 2).length).toBeLessThan(encodeSharePayload(written, 1).length);
-    expect(loadScenarioLink(link).scenario).toEqual(written);
+    expect(encodeSharePayload(written, 3).length).toBeLessThan(encodeSharePayload(written, 1).length);
+    const opened = loadScenarioLink(link);
+    expect(opened.scenario).toEqual(written);
+    expect(opened.verified).toBe(true);
   });
 });

@@ -21,6 +21,7 @@ import {
   loadScenarioLink,
   loadScenarioText,
   type Scenario,
+  UNVERIFIED_LINK_NOTICE,
   validateScenario,
 } from '../scenario';
 import {
@@ -560,6 +561,8 @@ export const useAppStore = create<AppState>()((set, get) => {
         // The viewer is for watching (slides, embedding): the run's events, not the traffic's fields.
         set({ bottomTab: 'events' });
       } else offer(scenario, diagnostics, { challenge: options.challenge });
+      // Codecs 1 and 2 carry no checksum: say so (docs/architecture.md "Share links").
+      if (!outcome.verified) set({ notice: { message: UNVERIFIED_LINK_NOTICE, canRestore: false } });
     },
 
     openLibraryScenario: (scenario, diagnostics) => offer(scenario, diagnostics, { origin: 'library' }),

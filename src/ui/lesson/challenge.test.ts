@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createDefaultScenario, createShareLink, type Scenario, validateScenario } from '../../scenario';
+import { createDefaultScenario, encodeSharePayload, type Scenario, validateScenario } from '../../scenario';
 import { setStorage, useAppStore } from '../store';
 
 const lesson = JSON.parse(
@@ -30,7 +30,7 @@ describe('opening a lesson', () => {
   beforeEach(fresh);
 
   it('a challenge link opens the lesson without its solution, and says it is a challenge', () => {
-    useAppStore.getState().openLink(`${createShareLink(lesson)}&lesson=challenge`);
+    useAppStore.getState().openLink(`#s=${encodeSharePayload(lesson)}&lesson=challenge`);
     const { scenario, challenge } = useAppStore.getState();
     expect(scenario.title).toBe(lesson.title);
     expect(scenario.lesson?.checks).toEqual(lesson.lesson?.checks);
@@ -39,14 +39,14 @@ describe('opening a lesson', () => {
   });
 
   it('a plain link keeps the solution', () => {
-    useAppStore.getState().openLink(createShareLink(lesson));
+    useAppStore.getState().openLink(`#s=${encodeSharePayload(lesson)}`);
     expect(useAppStore.getState().scenario.lesson?.solution).toEqual(lesson.lesson?.solution);
     expect(useAppStore.getState().challenge).toBe(false);
   });
 
   it('a challenge link over work asks first, and stays a challenge once confirmed', () => {
     useAppStore.getState().apply((s) => ({ ...s, title: 'my own lab' }));
-    useAppStore.getState().openLink(`${createShareLink(lesson)}&lesson=challenge`);
+    useAppStore.getState().openLink(`#s=${encodeSharePayload(lesson)}&lesson=challenge`);
     const pending = useAppStore.getState().pendingLink;
     expect(pending).toMatchObject({ origin: 'link', challenge: true, currentTitle: 'my own lab' });
     expect(pending?.scenario.lesson?.solution).toBeUndefined();
@@ -67,5 +67,24 @@ describe('opening a lesson', () => {
     expect(useAppStore.getState().pendingLink).toMatchObject({ origin: 'library', challenge: false });
     useAppStore.getState().keepCurrentScenario();
     expect(useAppStore.getState().scenario.title).toBe('edited');
+  });
+});
+
+describe('opening a link of an older codec', () => {
+  beforeEach(() => {
+    fresh();
+    useAppStore.setState({ notice: null });
+  });
+
+  it('opens it and says it could not be verified; a current link says nothing', () => {
+    useAppStore.getState().openLink(`#s=${encodeSharePayload(lesson, 2)}`);
+    expect(useAppStore.getState().scenario.title).toBe(lesson.title);
+    expect(useAppStore.getState().notice?.message).toMatch(/made by an older Hairpin and could not be verified/);
+
+    fresh();
+    useAppStore.setState({ notice: null });
+    useAppStore.getState().openLink(`#s=${encodeSharePayload(lesson)}`);
+    expect(useAppStore.getState().scenario.title).toBe(lesson.title);
+    expect(useAppStore.getState().notice).toBeNull();
   });
 });

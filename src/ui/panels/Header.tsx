@@ -1,6 +1,7 @@
 import { useReactFlow } from '@xyflow/react';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { createShareLink, type Scenario } from '../../scenario';
+import { createShareLink, type Diagnostic, type Scenario } from '../../scenario';
+import type { Result } from '../../shared/result';
 import { autoLayout } from '../canvas/layout';
 import { stripSolution } from '../lesson/solution';
 import { useLibraryStore } from '../library/LibraryDialog';
@@ -52,10 +53,15 @@ export interface ShareOptions {
   readonly challenge: boolean;
 }
 
-/** The share link of `scenario` with the spec's options ("Share links"). */
-export function shareLinkOf(scenario: Scenario, options: ShareOptions, base: string): string {
+/** The share link of `scenario` with the spec's options ("Share links"), or why it has none. */
+export function shareLinkOf(scenario: Scenario, options: ShareOptions, base: string): Result<string, Diagnostic> {
   const document = options.challenge ? stripSolution(scenario) : scenario;
-  return `${createShareLink(document, base)}${options.view ? '&view=1' : ''}${options.challenge ? '&lesson=challenge' : ''}`;
+  const link = createShareLink(document, base);
+  if (!link.ok) return link;
+  return {
+    ok: true,
+    value: `${link.value}${options.view ? '&view=1' : ''}${options.challenge ? '&lesson=challenge' : ''}`,
+  };
 }
 
 /** Presenter mode on P (outside fields and dialogs), like the header's toggle. */
@@ -87,7 +93,10 @@ export function Header() {
   const presenter = usePresenterStore((s) => s.presenter);
   const { fitView, getNodes, getNodesBounds } = useReactFlow();
   const fileInput = useRef<HTMLInputElement>(null);
-  const [share, setShare] = useState<({ link: string; copied: boolean } & ShareOptions) | null>(null);
+  // `link` null: the app makes no link it would refuse to open, and `refused` says why.
+  const [share, setShare] = useState<({ link: string | null; refused: string; copied: boolean } & ShareOptions) | null>(
+    null,
+  );
   const [exporting, setExporting] = useState(false);
   const problems = formatProblemCount(errors, warnings);
   // The share popover: opened, the link takes the focus (selected, ready to copy); Escape, Close
@@ -112,11 +121,16 @@ export function Header() {
   );
 
   const shareLink = async (options: ShareOptions = { view: false, challenge: false }) => {
-    const link = shareLinkOf(
+    const made = shareLinkOf(
       useAppStore.getState().scenario,
       options,
       window.location.origin + window.location.pathname,
     );
+    if (!made.ok) {
+      setShare({ link: null, refused: made.error.message, copied: false, ...options });
+      return;
+    }
+    const link = made.value;
     let copied = false;
     try {
       await navigator.clipboard.writeText(link);
@@ -124,7 +138,7 @@ export function Header() {
     } catch {
       copied = false; // no clipboard permission: the link is shown to copy by hand
     }
-    setShare({ link, copied, ...options });
+    setShare({ link, refused: '', copied, ...options });
   };
 
   const exportPng = async () => {
@@ -282,19 +296,27 @@ export function Header() {
                 </button>
                 {share !== null && (
                   <div className="share-popover" role="dialog" aria-label="Share link">
-                    <p className="share-status" role="status">
-                      {share.copied ? 'Link copied' : 'Copy this link'} · {share.link.length.toLocaleString('en')}{' '}
-                      characters
-                    </p>
-                    <input
-                      ref={shareInput}
-                      className="share-link"
-                      type="text"
-                      readOnly
-                      value={share.link}
-                      aria-label="Share link"
-                      onFocus={(e) => e.target.select()}
-                    />
+                    {share.link === null ? (
+                      <p className="share-status" role="alert">
+                        No link: {share.refused}
+                      </p>
+                    ) : (
+                      <>
+                        <p className="share-status" role="status">
+                          {share.copied ? 'Link copied' : 'Copy this link'} · {share.link.length.toLocaleString('en')}{' '}
+                          characters
+                        </p>
+                        <input
+                          ref={shareInput}
+                          className="share-link"
+                          type="text"
+                          readOnly
+                          value={share.link}
+                          aria-label="Share link"
+                          onFocus={(e) => e.target.select()}
+                        />
+                      </>
+                    )}
                     <fieldset className="share-options">
                       <legend className="visually-hidden">Link options</legend>
                       <label>
