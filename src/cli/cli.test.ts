@@ -127,12 +127,12 @@ describe('sim --link', () => {
   });
 
   it('makes no link for a scenario too large to open from one, exit 2', async () => {
-    const large = JSON.stringify({ ...createDefaultScenario(), description: 'x'.repeat(8 * 1024 * 1024) });
+    const large = JSON.stringify({ ...createDefaultScenario(), description: 'x'.repeat(1024 * 1024) });
     const { status, stdout, stderr } = await sim(['large.json', '--link'], { 'large.json': large });
     expect(status).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toMatch(
-      /^sim: link: the scenario is too large for a share link: its JSON is 8\.0 MB, and a link may carry at most 8 MB/,
+      /^sim: link: the scenario is too large for a share link: its JSON is 1\.0 MB, and a link may carry at most 1 MB/,
     );
   });
 });

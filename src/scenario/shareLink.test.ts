@@ -292,7 +292,7 @@ describe('decompression bombs', () => {
     const opened = loadScenarioLink(`#s=${codec3Payload(bomb)}`);
     expect(opened.scenario).toBeNull();
     expect(opened.errors).toEqual([
-      { path: 'link', message: 'the link expands to more than 8 MB, the most a link may carry; refused' },
+      { path: 'link', message: 'the link expands to more than 1 MB, the most a link may carry; refused' },
     ]);
   });
 
@@ -313,7 +313,7 @@ describe('decompression bombs', () => {
       error: {
         path: 'link',
         message:
-          'the scenario is too large for a share link: its JSON is 8.0 MB, and a link may carry at most 8 MB. Save it as a file instead',
+          'the scenario is too large for a share link: its JSON is 1.0 MB, and a link may carry at most 1 MB. Save it as a file instead',
       },
     });
     // Just under the cap, it is made and opens.

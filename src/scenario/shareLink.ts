@@ -32,10 +32,12 @@ export const SHARE_CODEC_VERSION = 3;
 export type ShareCodec = 1 | 2 | 3;
 export const DEFAULT_LINK_BASE = 'http://localhost:5173/';
 /**
- * A decoded document larger than this (8 MiB of UTF-8) is refused, and decoding stops as soon as
- * the output passes it; the app makes no link for a larger document.
+ * A decoded document larger than this (1 MiB of UTF-8) is refused, and decoding stops as soon as
+ * the output passes it; the app makes no link for a larger document. A 1,000-element scenario is
+ * about 55 KB of JSON, so the cap leaves room for some 18,000 elements, while refusing a bomb costs
+ * the page one inflate of 1 MiB (an 8 MiB cap made the refusal a 350 ms task on the main thread).
  */
-export const MAX_DECODED_BYTES = 8 * 1024 * 1024;
+export const MAX_DECODED_BYTES = 1024 * 1024;
 /** The bytes of the CRC-32 in front of a codec-3 payload's DEFLATE data. */
 const CHECKSUM_BYTES = 4;
 
@@ -83,23 +85,50 @@ export function encodeBase64Url(bytes: Uint8Array): string {
 
 /** Null when the text holds a character outside base64url or has an impossible length. */
 export function decodeBase64Url(text: string): Uint8Array | null {
+  const lazy = lazyBase64Url(text);
+  if (lazy === null) return null;
+  const bytes = lazy.upTo(lazy.length);
+  return lazy.valid() ? bytes : null;
+}
+
+/**
+ * Bytes decoded on demand: `upTo(n)` decodes the text as far as the first `n` bytes and returns
+ * the buffer (the bytes past those decoded so far are zero). Decoding a link this way costs what
+ * the inflater reads, not what the link holds: a 1.4 MB bomb is refused after a few KB.
+ */
+export interface ByteSource {
+  readonly length: number;
+  upTo(end: number): Uint8Array;
+}
+
+/** A base64url text (RFC 4648 §5, no padding) as a `ByteSource`; null when its length is impossible. */
+function lazyBase64Url(text: string): (ByteSource & { readonly valid: () => boolean }) | null {
   if (text.length % 4 === 1) return null;
   const out = new Uint8Array(Math.floor((text.length * 3) / 4));
+  let i = 0;
   let o = 0;
   let bits = 0;
   let held = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    const v = code < 128 ? (BASE64URL_INDEX[code] as number) : -1;
-    if (v < 0) return null;
-    bits = ((bits << 6) | v) & 0xffffff;
-    held += 6;
-    if (held >= 8) {
-      held -= 8;
-      out[o++] = (bits >> held) & 0xff;
+  let bad = false;
+  const upTo = (end: number): Uint8Array => {
+    while (o < end && i < text.length) {
+      const code = text.charCodeAt(i++);
+      const v = code < 128 ? (BASE64URL_INDEX[code] as number) : -1;
+      if (v < 0) bad = true;
+      bits = ((bits << 6) | (v & 63)) & 0xffffff;
+      held += 6;
+      if (held >= 8) {
+        held -= 8;
+        out[o++] = (bits >> held) & 0xff;
+      }
     }
-  }
-  return out.subarray(0, o);
+    return out;
+  };
+  return {
+    length: out.length,
+    upTo,
+    valid: () => !bad,
+  };
 }
 
 let codec2Dictionary: Uint8Array | undefined;
@@ -237,15 +266,20 @@ export function decodeSharePayload(payload: string): Result<DecodedLink, Diagnos
   if (!/^[A-Za-z0-9_-]*$/.test(data)) {
     return err({ path: 'link', message: 'the link is corrupted: its data has characters a share link never contains' });
   }
-  const bytes = decodeBase64Url(data);
+  // The characters were checked above, so only the length can make the data impossible.
+  const bytes = lazyBase64Url(data);
   const checked = codec >= 3;
-  if (bytes === null || bytes.length <= (checked ? CHECKSUM_BYTES : 0)) {
+  const skip = checked ? CHECKSUM_BYTES : 0;
+  if (bytes === null || bytes.length <= skip) {
     return err({
       path: 'link',
       message: 'the link is truncated: its data stops part-way (was it cut short when copied?)',
     });
   }
-  const compressed = checked ? bytes.subarray(CHECKSUM_BYTES) : bytes;
+  const compressed: ByteSource = {
+    length: bytes.length - skip,
+    upTo: (end) => bytes.upTo(skip + end).subarray(skip),
+  };
   const inflated = inflateBounded(compressed, dictionaryOf(codec), MAX_DECODED_BYTES);
   if (inflated.outcome !== 'ok') {
     return err({
@@ -256,7 +290,7 @@ export function decodeSharePayload(payload: string): Result<DecodedLink, Diagnos
           : 'the link is truncated or corrupted: its data does not decompress (was it cut short when copied?)',
     });
   }
-  if (checked && new DataView(bytes.buffer, bytes.byteOffset).getUint32(0) !== crc32(inflated.bytes)) {
+  if (checked && new DataView(bytes.upTo(CHECKSUM_BYTES).buffer).getUint32(0) !== crc32(inflated.bytes)) {
     return err({
       path: 'link',
       message: 'the link is corrupted: its checksum does not match its data (was it changed when copied?)',
@@ -297,7 +331,7 @@ export type BoundedInflate =
  * it grows its buffer to the whole output, and with a fixed `out` buffer it drops the bytes past
  * the end but still decodes to the end of the data.)
  */
-export function inflateBounded(data: Uint8Array, dictionary: Uint8Array, cap: number): BoundedInflate {
+export function inflateBounded(data: Uint8Array | ByteSource, dictionary: Uint8Array, cap: number): BoundedInflate {
   const first = inflatePieces(data, dictionary, cap, Math.min(cap, KEEP_BYTES));
   if (first.outcome !== 'counted') return first;
   const second = inflatePieces(data, dictionary, cap, cap);
@@ -306,7 +340,7 @@ export function inflateBounded(data: Uint8Array, dictionary: Uint8Array, cap: nu
 }
 
 function inflatePieces(
-  data: Uint8Array,
+  data: Uint8Array | ByteSource,
   dictionary: Uint8Array,
   cap: number,
   keep: number,
@@ -321,7 +355,8 @@ function inflatePieces(
   try {
     for (let at = 0; at < data.length && inflated <= cap; at += INFLATE_PIECE) {
       const end = Math.min(at + INFLATE_PIECE, data.length);
-      inflate.push(data.subarray(at, end), end === data.length);
+      const bytes = data instanceof Uint8Array ? data : data.upTo(end);
+      inflate.push(bytes.subarray(at, end), end === data.length);
     }
   } catch {
     return { outcome: 'corrupt', inflated };
