@@ -4,6 +4,7 @@
  * its field. Shape (types, ranges, required fields, unknown fields) comes from schema.ts through
  * shape.ts; the rules between fields and resources live in rules.ts.
  */
+import { clipDiagnostic } from './limits';
 import { checkRules } from './rules';
 import { SCENARIO } from './schema';
 import { checkShape } from './shape';
@@ -17,5 +18,6 @@ export interface Validation {
 export function validateScenario(document: unknown): Validation {
   const shape = checkShape(SCENARIO, document);
   const rules = checkRules(document);
-  return { errors: [...shape.errors, ...rules.errors], warnings: [...shape.warnings, ...rules.warnings] };
+  const errors = [...shape.errors, ...rules.errors];
+  return { errors: errors.map(clipDiagnostic), warnings: [...shape.warnings, ...rules.warnings].map(clipDiagnostic) };
 }
