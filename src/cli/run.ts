@@ -4,6 +4,7 @@
  * invalid or missing input, 1 internal error (thrown, caught in main.ts).
  */
 import { formatDiagnostic, type LoadOutcome, loadDecodedLinkText, loadScenarioText } from '../scenario/index';
+import { clip, PATH_KEY_LIMIT } from '../scenario/limits';
 import { migrateScenario } from '../scenario/migrate';
 import { parseJson } from '../scenario/parseJson';
 import { createShareLink, DEFAULT_LINK_BASE, decodeSharePayload, parseLinkFragment } from '../scenario/shareLink';
@@ -39,7 +40,12 @@ async function load(input: string, io: CliIo): Promise<Loaded | { error: Diagnos
     const read = await io.readInput(input);
     if ('error' in read) {
       if (!isBarePayload(input))
-        return { error: { path: input, message: read.error.replace(`cannot read ${input}: `, 'cannot read: ') } };
+        return {
+          error: {
+            path: clip(input, PATH_KEY_LIMIT),
+            message: read.error.replace(`cannot read ${input}: `, 'cannot read: '),
+          },
+        };
       const decoded = decodeLink(input);
       if ('error' in decoded) return decoded;
       text = decoded.text;
