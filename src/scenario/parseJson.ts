@@ -1,17 +1,21 @@
 import { err, ok, type Result } from '../shared/result';
-import { textDepthProblem, tooDeepMessage } from './limits';
+import { MAX_JSON_DEPTH, textDepthProblem, tooDeepMessage } from './limits';
 import type { Diagnostic } from './types';
 
 /**
  * JSON.parse with an error that gives line and column, as a person reads a file; refuses a
- * document nested deeper than `MAX_JSON_DEPTH` (limits.ts).
+ * document nested deeper than `MAX_JSON_DEPTH` (limits.ts). `depthAbove`: the text is the value
+ * of a field that many levels down in a document (the editor's JSON fields), which counts too.
  */
-export function parseJson(text: string): Result<unknown, Diagnostic> {
+export function parseJson(text: string, depthAbove = 0): Result<unknown, Diagnostic> {
   // Before JSON.parse: every walk after it may then rely on the depth (limits.ts).
-  const deep = textDepthProblem(text);
+  const deep = textDepthProblem(text, MAX_JSON_DEPTH - depthAbove);
   if (deep !== null) {
     const { line, column } = lineAndColumn(text, deep.offset);
-    return err({ path: '(document)', message: tooDeepMessage(deep.depth, ` at line ${line}, column ${column}`) });
+    return err({
+      path: '(document)',
+      message: tooDeepMessage(deep.depth + depthAbove, ` at line ${line}, column ${column}`),
+    });
   }
   try {
     return ok(JSON.parse(text) as unknown);
