@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createDefaultScenario } from '../scenario/defaultScenario';
-import { loadScenarioText, loadScenarioValue } from '../scenario/index';
+import { deleteElements, renameElement } from '../scenario/edit';
+import { loadScenarioText, loadScenarioValue, validateScenario } from '../scenario/index';
 import type { LessonCheck, Scenario } from '../scenario/types';
 import { runScenario, runScenarioBulk } from './simulate';
 
@@ -124,5 +125,49 @@ describe('resources named after members of Object.prototype', () => {
       }),
     );
     expect(result.lesson?.checks.map((c) => [c.name, c.passed])).toEqual(HOSTILE.map((m) => [m, false]));
+  });
+
+  it('are found when written twice', () => {
+    const s = hostileLab((d) => {
+      const vms = d.virtualMachines ?? [];
+      vms.push({ ...(vms[0] as (typeof vms)[number]), networkInterfaces: [] });
+    });
+    expect(validateScenario(s).errors).toContainEqual({
+      path: 'virtualMachines[5].name',
+      message: 'duplicate name: another virtual machine is already named "__proto__" (virtualMachines[0])',
+    });
+  });
+
+  it('are renamed and deleted with every reference and layout key', () => {
+    const s = JSON.parse(JSON.stringify(hostileLab())) as Scenario;
+    s.layout = JSON.parse(
+      '{"vm:__proto__": {"x": 1, "y": 2}, "nic:constructor": {"x": 3, "y": 4}, "__proto__": {"x": 5, "y": 6}}',
+    );
+    const renamed = renameElement(s, 'nic:constructor', 'nic-c');
+    if (!renamed.ok) throw new Error(renamed.reason);
+    expect(renamed.scenario.loadBalancers?.[0]?.backendAddressPools[0]?.networkInterfaces).toEqual([
+      '__proto__',
+      'nic-c',
+      'toString',
+      'hasOwnProperty',
+      'valueOf',
+    ]);
+    expect(Object.keys(renamed.scenario.layout ?? {})).toEqual(['vm:__proto__', '__proto__', 'nic:nic-c']);
+    const deleted = deleteElements(renamed.scenario, ['vm:__proto__']);
+    if (!deleted.ok) throw new Error(deleted.reason);
+    expect(deleted.scenario.virtualMachines?.map((v) => v.name)).toEqual([
+      'constructor',
+      'toString',
+      'hasOwnProperty',
+      'valueOf',
+    ]);
+    expect(deleted.scenario.loadBalancers?.[0]?.backendAddressPools[0]?.networkInterfaces).toEqual([
+      'nic-c',
+      'toString',
+      'hasOwnProperty',
+      'valueOf',
+    ]);
+    expect(Object.keys(deleted.scenario.layout ?? {})).toEqual(['__proto__', 'nic:nic-c']);
+    expect(loadScenarioText(JSON.stringify(deleted.scenario)).errors).toEqual([]);
   });
 });
