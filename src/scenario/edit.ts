@@ -25,7 +25,7 @@ import {
   parseCidr,
   parseIpv4,
 } from '../shared/ipv4';
-import { quote } from './limits';
+import { clip, MAX_MESSAGE_LENGTH, quote } from './limits';
 import { migrateScenario } from './migrate';
 import { parseJson } from './parseJson';
 import { restoreScenario } from './restore';
@@ -53,7 +53,8 @@ export type EditResult =
   | { readonly ok: false; readonly reason: string };
 
 const done = (scenario: Scenario, ids: readonly string[] = []): EditResult => ({ ok: true, scenario, ids });
-const refuse = (reason: string): EditResult => ({ ok: false, reason });
+/** Why an edit is refused; a name it repeats may be megabytes long, so the sentence is cut (limits.ts). */
+const refuse = (reason: string): EditResult => ({ ok: false, reason: clip(reason, MAX_MESSAGE_LENGTH) });
 
 export interface Position {
   readonly x: number;
