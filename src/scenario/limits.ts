@@ -2,12 +2,13 @@
  * Limits on untrusted documents, so that a hostile or broken file gets a clear message instead of
  * a stack overflow or a message as long as the file.
  *
- * - Nesting depth: the deepest field a scenario has is 6 levels down (`loadBalancers[0].
- *   backendAddressPools[0].networkInterfaces[0]`, or a listener's `http` map), a lesson's solution
- *   (a merge patch of the scenario under `lesson.solution`) is 2 more. `MAX_JSON_DEPTH` is ten
- *   times that: no real document comes near it, and every walk after parsing can rely on it.
- *   Depth is measured without recursion, on the text before `JSON.parse` (`textDepthProblem`) and
- *   on a value that did not come from text (`valueDepth`).
+ * - Nesting depth: a scenario's objects and lists nest at most 6 deep (the root, `loadBalancers`,
+ *   a load balancer, `backendAddressPools`, a pool, its `networkInterfaces`; or a listener's
+ *   `http` map), and a lesson's solution, a merge patch of the scenario under `lesson.solution`,
+ *   2 more: the deepest library document is 8 deep. `MAX_JSON_DEPTH` is eight times that, so no
+ *   real document comes near it, and every walk after parsing can rely on it. Depth is measured
+ *   without recursion, on the text before `JSON.parse` (`textDepthProblem`) and on a value that
+ *   did not come from text (`valueDepth`).
  * - Quoting: a user's value repeated in a message is cut to `QUOTE_LIMIT` characters (`quote`).
  */
 import type { Diagnostic } from './types';
