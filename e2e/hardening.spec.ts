@@ -176,6 +176,7 @@ test.describe('storage and start-up', () => {
     await page.goto(link);
     const alert = page.getByRole('alert');
     await expect(alert).toContainText('This share link could not be opened');
+    await expect(alert).toContainText('nested 50,002 levels deep');
     await expect(node(page, 'Network security group nsg1')).toBeVisible();
     expect(new URL(page.url()).hash).toBe('');
     await page.goto('about:blank');
@@ -185,5 +186,16 @@ test.describe('storage and start-up', () => {
     await shot(page, 'deep-link-refused');
     await page.reload();
     await expect(node(page, 'Network security group nsg1')).toBeVisible();
+
+    // An autosave as deep: the default lab opens, says why, and keeps the text aside.
+    await page.evaluate((text) => localStorage.setItem('hairpin.autosave.v1', text), deeplyNested(50_000));
+    await page.reload();
+    await expect(node(page, 'Virtual machine web01')).toBeVisible();
+    await expect(page.getByRole('status').filter({ hasText: 'could not be read' })).toContainText('levels deep');
+    expect(await page.evaluate(() => localStorage.getItem('hairpin.autosave.unreadable.v1')?.length)).toBe(
+      deeplyNested(50_000).length,
+    );
+    await page.reload();
+    await expect(node(page, 'Virtual machine web01')).toBeVisible();
   });
 });

@@ -1,4 +1,5 @@
 /** Command-line arguments of `npm run --silent sim -- <input> [options]` (spec "The command line"). */
+import { clip, quote } from '../scenario/limits';
 
 export interface CliOptions {
   input: string | null;
@@ -78,7 +79,7 @@ export function parseArgs(argv: readonly string[]): { options: CliOptions } | { 
         const v = value();
         if (v === null || !/^\d+$/.test(v) || Number(v) > 4294967295) {
           return {
-            error: `--seed needs a whole number 0–4294967295, got ${v === null ? 'nothing' : JSON.stringify(v)}`,
+            error: `--seed needs a whole number 0–4294967295, got ${v === null ? 'nothing' : quote(v)}`,
           };
         }
         options.seed = Number(v);
@@ -94,9 +95,8 @@ export function parseArgs(argv: readonly string[]): { options: CliOptions } | { 
         break;
       }
       default:
-        if (arg.startsWith('--')) return { error: `unknown option ${arg}` };
-        if (options.input !== null)
-          return { error: `one input only: got ${JSON.stringify(options.input)} and ${JSON.stringify(arg)}` };
+        if (arg.startsWith('--')) return { error: `unknown option ${clip(arg)}` };
+        if (options.input !== null) return { error: `one input only: got ${quote(options.input)} and ${quote(arg)}` };
         options.input = arg;
     }
   }

@@ -10,6 +10,7 @@ import {
   loadScenarioText,
   UNVERIFIED_LINK_NOTICE,
 } from '../scenario/index';
+import { clip, PATH_KEY_LIMIT } from '../scenario/limits';
 import { migrateScenario } from '../scenario/migrate';
 import { parseJson } from '../scenario/parseJson';
 import { createShareLink, DEFAULT_LINK_BASE, decodeSharePayload, parseLinkFragment } from '../scenario/shareLink';
@@ -45,7 +46,12 @@ async function load(input: string, io: CliIo): Promise<Loaded | { error: Diagnos
     const read = await io.readInput(input);
     if ('error' in read) {
       if (!isBarePayload(input))
-        return { error: { path: input, message: read.error.replace(`cannot read ${input}: `, 'cannot read: ') } };
+        return {
+          error: {
+            path: clip(input, PATH_KEY_LIMIT),
+            message: read.error.replace(`cannot read ${input}: `, 'cannot read: '),
+          },
+        };
       const decoded = decodeLink(input, io);
       if ('error' in decoded) return decoded;
       text = decoded.text;

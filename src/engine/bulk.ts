@@ -47,8 +47,9 @@ function bump(map: Map<string, number>, key: string, n: number): void {
   map.set(key, (map.get(key) ?? 0) + n);
 }
 
+/** Keyed by names (a backend NIC may be named "__proto__"): a null-prototype object. */
 function sorted(map: Map<string, number>): Record<string, number> {
-  const out: Record<string, number> = {};
+  const out: Record<string, number> = Object.create(null);
   for (const key of [...map.keys()].sort()) out[key] = map.get(key) ?? 0;
   return out;
 }

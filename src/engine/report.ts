@@ -90,12 +90,14 @@ function distributionResult(
   lbs: readonly LoadBalancerIn[],
   flowCounts: ReadonlyMap<string, FlowCount>,
 ): Record<string, Record<string, number>> {
-  const distribution: Record<string, Record<string, number>> = {};
+  // Keyed by the user's names: null-prototype objects, so that a NIC named "__proto__" is a key
+  // like any other (JSON.stringify writes them as plain objects, in insertion order).
+  const distribution: Record<string, Record<string, number>> = Object.create(null);
   for (const lb of lbs) {
     for (const r of [...lb.rules, ...lb.natRules]) {
       const row = flowCounts.get(r.id);
       if (row === undefined) continue;
-      const out: Record<string, number> = {};
+      const out: Record<string, number> = Object.create(null);
       for (const [n, count] of row.counts) {
         const nic = input.nics[n];
         if (nic === undefined) throw new Error(`no NIC ${n}`);

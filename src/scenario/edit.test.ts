@@ -655,3 +655,19 @@ describe('setField on the name of a row: events follow the rename', () => {
     expect(s.events).toBe(before.events);
   });
 });
+
+describe('a refused edit', () => {
+  it('says why in a sentence of bounded length, however long the names it repeats', () => {
+    const huge = `web${'x'.repeat(1_000_000)}`;
+    const s = createDefaultScenario();
+    const vm = s.virtualMachines?.[0];
+    if (vm?.networkInterfaces[0] !== undefined) vm.networkInterfaces[0].name = huge;
+    const pool = s.loadBalancers?.[0]?.backendAddressPools[0];
+    if (pool !== undefined) pool.networkInterfaces = [huge];
+    const refused = connect(s, `nic:${huge}`, 'pool:ilb/pool');
+    expect(refused.ok).toBe(false);
+    if (refused.ok) return;
+    expect(refused.reason.startsWith(`web${'x'.repeat(500)}`)).toBe(true);
+    expect(refused.reason.length).toBeLessThan(700);
+  });
+});

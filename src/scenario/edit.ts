@@ -25,6 +25,7 @@ import {
   parseCidr,
   parseIpv4,
 } from '../shared/ipv4';
+import { clip, MAX_MESSAGE_LENGTH, quote } from './limits';
 import { migrateScenario } from './migrate';
 import { parseJson } from './parseJson';
 import { restoreScenario } from './restore';
@@ -52,7 +53,8 @@ export type EditResult =
   | { readonly ok: false; readonly reason: string };
 
 const done = (scenario: Scenario, ids: readonly string[] = []): EditResult => ({ ok: true, scenario, ids });
-const refuse = (reason: string): EditResult => ({ ok: false, reason });
+/** Why an edit is refused; a name it repeats may be megabytes long, so the sentence is cut (limits.ts). */
+const refuse = (reason: string): EditResult => ({ ok: false, reason: clip(reason, MAX_MESSAGE_LENGTH) });
 
 export interface Position {
   readonly x: number;
@@ -65,7 +67,7 @@ export interface Position {
 type Obj = { [key: string]: unknown };
 type Key = string | number;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const q = (s: string): string => JSON.stringify(s);
+const q = (s: string): string => quote(s);
 
 /**
  * A working copy of a scenario: `own(parent, key)` returns a copy of `parent[key]` made once per
@@ -1081,7 +1083,7 @@ export function moveElements(
 }
 
 function moveLayoutKey(d: Draft, from: string, to: string): void {
-  if (!isObj(d.root.layout) || !(from in d.root.layout) || from === to) return;
+  if (!isObj(d.root.layout) || !Object.hasOwn(d.root.layout, from) || from === to) return;
   const layout = d.layout();
   layout[to] = layout[from] as LayoutEntry;
   delete layout[from];

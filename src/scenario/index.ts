@@ -8,6 +8,7 @@
  *   scenario, or written by a newer Hairpin), and then `errors` says why.
  */
 
+import { MAX_JSON_DEPTH, tooDeepMessage, valueDepth } from './limits';
 import { migrateScenario } from './migrate';
 import { parseJson } from './parseJson';
 import { restoreScenario } from './restore';
@@ -23,6 +24,16 @@ export interface LoadOutcome {
 }
 
 export function loadScenarioValue(value: unknown): LoadOutcome {
+  // parseJson bounds the depth of what it reads; a value built in memory (a solution applied) is
+  // measured here, without recursion, so that no walk after this point can overflow the stack.
+  if (valueDepth(value) > MAX_JSON_DEPTH) {
+    return {
+      scenario: null,
+      errors: [{ path: '(document)', message: tooDeepMessage(null) }],
+      warnings: [],
+      repairs: [],
+    };
+  }
   const migrated = migrateScenario(value);
   if (!migrated.ok) return { scenario: null, errors: [migrated.error], warnings: [], repairs: [] };
   const { errors, warnings } = validateScenario(migrated.value.document);
@@ -68,6 +79,7 @@ export function loadDecodedLinkText(text: string): LoadOutcome {
 export const formatDiagnostic = (d: Diagnostic): string => `${d.path}: ${d.message}`;
 
 export { createDefaultScenario } from './defaultScenario';
+export { MAX_JSON_DEPTH, QUOTE_LIMIT, quote } from './limits';
 export { restoreScenario } from './restore';
 export type { LinkOptions } from './shareLink';
 export { createShareLink, DEFAULT_LINK_BASE, encodeSharePayload, looksLikeShareLink } from './shareLink';

@@ -22,27 +22,70 @@ function setOwn(target: JsonObject, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
+/** An empty container of the same kind as `value`, or `value` itself when it is a scalar. */
+const emptyLike = (value: unknown): unknown => (Array.isArray(value) ? [] : isObject(value) ? {} : value);
+
+/**
+ * A deep copy, with an explicit stack rather than recursion: this function is exported and may
+ * receive a value that never went through parseJson's depth limit.
+ */
 function copy(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(copy);
-  if (!isObject(value)) return value;
-  const out: JsonObject = {};
-  for (const key of Object.keys(value)) setOwn(out, key, copy(value[key]));
-  return out;
+  const root = emptyLike(value);
+  if (root === value) return value;
+  const stack: [unknown, unknown][] = [[value, root]];
+  while (stack.length > 0) {
+    const [from, to] = stack.pop() as [unknown, unknown];
+    if (Array.isArray(from)) {
+      for (const item of from) {
+        const made = emptyLike(item);
+        (to as unknown[]).push(made);
+        if (made !== item) stack.push([item, made]);
+      }
+    } else {
+      for (const key of Object.keys(from as JsonObject)) {
+        const item = (from as JsonObject)[key];
+        const made = emptyLike(item);
+        setOwn(to as JsonObject, key, made);
+        if (made !== item) stack.push([item, made]);
+      }
+    }
+  }
+  return root;
 }
 
-/** RFC 7386 §2, the MergePatch(Target, Patch) function, without mutating either argument. */
+/**
+ * RFC 7386 §2, the MergePatch(Target, Patch) function, without mutating either argument. The
+ * recursion of §2 (one call per nested object of the patch) runs on an explicit stack.
+ */
 export function mergePatch(target: unknown, patch: unknown): unknown {
   // §2: a patch that is not an object (an array, a string, a number, true, false or null)
   // replaces the target whole; arrays are never merged element by element.
   if (!isObject(patch)) return copy(patch);
-  // §2: "if Target is not an Object: Target = {}", ignoring its contents.
   const result: JsonObject = {};
-  if (isObject(target)) for (const key of Object.keys(target)) setOwn(result, key, copy(target[key]));
-  for (const key of Object.keys(patch)) {
-    const value = patch[key];
-    // §2: a null member removes the member from the target (and is never written into it).
-    if (value === null) delete result[key];
-    else setOwn(result, key, mergePatch(Object.hasOwn(result, key) ? result[key] : undefined, value));
+  const stack: { target: unknown; patch: JsonObject; result: JsonObject }[] = [{ target, patch, result }];
+  while (stack.length > 0) {
+    const step = stack.pop() as (typeof stack)[number];
+    // §2: "if Target is not an Object: Target = {}", ignoring its contents.
+    if (isObject(step.target)) for (const key of Object.keys(step.target)) setOwn(step.result, key, step.target[key]);
+    for (const key of Object.keys(step.patch)) {
+      const value = step.patch[key];
+      // §2: a null member removes the member from the target (and is never written into it).
+      if (value === null) delete step.result[key];
+      else if (!isObject(value)) setOwn(step.result, key, copy(value));
+      else {
+        const inner: JsonObject = {};
+        const before = Object.hasOwn(step.result, key) ? step.result[key] : undefined;
+        setOwn(step.result, key, inner);
+        stack.push({ target: before, patch: value, result: inner });
+      }
+    }
+    // What the patch left alone is copied last, so that the result shares nothing with the target.
+    for (const key of Object.keys(step.result)) {
+      const value = step.result[key];
+      if (isObject(step.target) && Object.hasOwn(step.target, key) && step.target[key] === value) {
+        setOwn(step.result, key, copy(value));
+      }
+    }
   }
   return result;
 }

@@ -5,6 +5,7 @@
  * hand before the format was versioned) get `version: 1`.
  */
 import { err, ok, type Result } from '../shared/result';
+import { describeValue } from './shape';
 import { type Diagnostic, SCENARIO_FORMAT, SCENARIO_VERSION } from './types';
 
 type JsonObject = { [key: string]: unknown };
@@ -52,7 +53,7 @@ export function migrateScenario(
       message:
         input.format === undefined
           ? `missing: a scenario must say "format": "${SCENARIO_FORMAT}"`
-          : `must be "${SCENARIO_FORMAT}", got ${JSON.stringify(input.format)}: this is not a Hairpin scenario`,
+          : `must be "${SCENARIO_FORMAT}", got ${describeValue(input.format)}: this is not a Hairpin scenario`,
     });
   }
   const current = migrations.reduce((v, m) => Math.max(v, m.to), 0);
@@ -62,7 +63,7 @@ export function migrateScenario(
   } else if (typeof input.version === 'number' && Number.isInteger(input.version) && input.version >= 1) {
     version = input.version;
   } else {
-    return err({ path: 'version', message: `must be a whole number from 1, got ${JSON.stringify(input.version)}` });
+    return err({ path: 'version', message: `must be a whole number from 1, got ${describeValue(input.version)}` });
   }
   if (version > current) {
     return err({

@@ -45,4 +45,18 @@ describe('parseJson', () => {
       }),
     );
   });
+
+  it('counts the levels above a field edited as JSON against the depth limit', () => {
+    // The editor's lesson field holds a value at level 2 (the root is 1): 63 levels fit in it.
+    const at = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
+    expect(parseJson(at(63), 1).ok).toBe(true);
+    expect(parseJson(at(64), 1)).toEqual({
+      ok: false,
+      error: {
+        path: '(document)',
+        message: 'nested 65 levels deep at line 1, column 64; a scenario is at most 64 levels deep',
+      },
+    });
+    expect(parseJson(at(64)).ok).toBe(true);
+  });
 });

@@ -1,8 +1,22 @@
 import { err, ok, type Result } from '../shared/result';
+import { MAX_JSON_DEPTH, textDepthProblem, tooDeepMessage } from './limits';
 import type { Diagnostic } from './types';
 
-/** JSON.parse with an error that gives line and column, as a person reads a file. */
-export function parseJson(text: string): Result<unknown, Diagnostic> {
+/**
+ * JSON.parse with an error that gives line and column, as a person reads a file; refuses a
+ * document nested deeper than `MAX_JSON_DEPTH` (limits.ts). `depthAbove`: the text is the value
+ * of a field that many levels down in a document (the editor's JSON fields), which counts too.
+ */
+export function parseJson(text: string, depthAbove = 0): Result<unknown, Diagnostic> {
+  // Before JSON.parse: every walk after it may then rely on the depth (limits.ts).
+  const deep = textDepthProblem(text, MAX_JSON_DEPTH - depthAbove);
+  if (deep !== null) {
+    const { line, column } = lineAndColumn(text, deep.offset);
+    return err({
+      path: '(document)',
+      message: tooDeepMessage(deep.depth + depthAbove, ` at line ${line}, column ${column}`),
+    });
+  }
   try {
     return ok(JSON.parse(text) as unknown);
   } catch {
@@ -65,76 +79,59 @@ export function locateJsonError(text: string): { offset: number; expected: strin
     if (!m || m[0] === '-' || m[0] === '') throw new Stop('expected a value');
     i += m[0].length;
   };
-  const value = (): void => {
+  /** A field name and its colon (after "{" or a ","). */
+  const key = () => {
     ws();
-    const c = text[i];
-    if (c === '{') {
-      i++;
-      ws();
-      if (text[i] === '}') {
-        i++;
-        return;
-      }
-      for (;;) {
-        ws();
-        string();
-        ws();
-        if (text[i] !== ':') throw new Stop('expected ":" after a field name');
-        i++;
-        value();
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === '}') {
-          i++;
-          return;
-        }
-        throw new Stop('expected "," or "}" after a field');
-      }
-    }
-    if (c === '[') {
-      i++;
-      ws();
-      if (text[i] === ']') {
-        i++;
-        return;
-      }
-      for (;;) {
-        value();
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === ']') {
-          i++;
-          return;
-        }
-        throw new Stop('expected "," or "]" after a list item');
-      }
-    }
-    if (c === '"') {
-      string();
-      return;
-    }
-    if (c === 't') {
-      literal('true');
-      return;
-    }
-    if (c === 'f') {
-      literal('false');
-      return;
-    }
-    if (c === 'n') {
-      literal('null');
-      return;
-    }
-    number();
+    string();
+    ws();
+    if (text[i] !== ':') throw new Stop('expected ":" after a field name');
+    i++;
   };
+  const scalar = () => {
+    const c = text[i];
+    if (c === '"') string();
+    else if (c === 't') literal('true');
+    else if (c === 'f') literal('false');
+    else if (c === 'n') literal('null');
+    else number();
+  };
+  // An explicit stack of the open objects and lists, never recursion: a document of 100,000
+  // unclosed brackets must get its line and column, not a stack overflow.
+  const open: ('{' | '[')[] = [];
   try {
-    value();
+    value: for (;;) {
+      ws();
+      const c = text[i];
+      if (c === '{' || c === '[') {
+        i++;
+        ws();
+        if (text[i] !== (c === '{' ? '}' : ']')) {
+          open.push(c);
+          if (c === '{') key();
+          continue;
+        }
+        i++;
+      } else {
+        scalar();
+      }
+      // After a value: close what it ends, or go on to the next item.
+      for (;;) {
+        const top = open.at(-1);
+        if (top === undefined) break value;
+        ws();
+        if (text[i] === ',') {
+          i++;
+          if (top === '{') key();
+          continue value;
+        }
+        if (text[i] === (top === '{' ? '}' : ']')) {
+          i++;
+          open.pop();
+          continue;
+        }
+        throw new Stop(top === '{' ? 'expected "," or "}" after a field' : 'expected "," or "]" after a list item');
+      }
+    }
     ws();
     if (i < text.length) return { offset: i, expected: 'expected the end of the document' };
     return { offset: text.length, expected: 'expected a value' };

@@ -4,6 +4,7 @@
  * type so its default applies, keeps unknown fields, and reports each repair with its path so the
  * editor can say what it changed. It expects a migrated document (migrate.ts).
  */
+import { clipDiagnostic } from './limits';
 import { SCENARIO } from './schema';
 import { checkShape } from './shape';
 import { type Diagnostic, SCENARIO_FORMAT, SCENARIO_VERSION, type Scenario } from './types';
@@ -14,5 +15,5 @@ export function restoreScenario(document: unknown): { scenario: Scenario; repair
   // The root is never dropped: format and version are the current ones after migration.
   const { value, repairs } = checkShape(SCENARIO, { ...source, format: SCENARIO_FORMAT, version: SCENARIO_VERSION });
   const scenario = (value ?? { format: SCENARIO_FORMAT, version: SCENARIO_VERSION }) as Scenario;
-  return { scenario, repairs };
+  return { scenario, repairs: repairs.map(clipDiagnostic) };
 }

@@ -38,6 +38,7 @@ import {
   TRAFFIC_DEFAULTS,
   trafficProtocolOf,
 } from './defaults';
+import { clip, quote } from './limits';
 import { mergePatch } from './mergePatch';
 import {
   CLIENT,
@@ -182,13 +183,24 @@ class Report {
   }
 }
 
-const q = (s: string): string => JSON.stringify(s);
+/** A user's value as a message quotes it: cut when long (limits.ts). */
+const q = (s: string): string => quote(s);
 
 function listNames(names: Iterable<string>): string {
   const all = [...names];
   if (all.length === 0) return 'it has none';
-  const shown = all.slice(0, 12).join(', ');
+  const shown = all
+    .slice(0, 12)
+    .map((n) => clip(n))
+    .join(', ');
   return `it has: ${shown}${all.length > 12 ? `, … (${all.length} in all)` : ''}`;
+}
+
+/** Names as a message lists them: each cut when long, at most 12. */
+function listClipped(names: Iterable<string>): string {
+  const all = [...names];
+  const shown = all.slice(0, 12).map((n) => clip(n));
+  return `${shown.join(', ')}${all.length > 12 ? `, … (${all.length} in all)` : ''}`;
 }
 
 function didYouMean(value: string, candidates: Iterable<string>): string {
@@ -1701,7 +1713,7 @@ function checkTraffic(report: Report, ix: Index): void {
     } else if (vm === undefined && client === undefined && !ix.vmNames.has(t.v.from) && !ix.clientNames.has(t.v.from)) {
       report.error(
         fromPath,
-        `no virtual machine or client named ${q(t.v.from)}${didYouMean(t.v.from, [...ix.vmNames, ...ix.clientNames])} (VMs: ${[...ix.vmNames].join(', ') || 'none'}; clients: ${[...ix.clientNames].join(', ') || 'none'})`,
+        `no virtual machine or client named ${q(t.v.from)}${didYouMean(t.v.from, [...ix.vmNames, ...ix.clientNames])} (VMs: ${listClipped(ix.vmNames) || 'none'}; clients: ${listClipped(ix.clientNames) || 'none'})`,
       );
     }
     if (vm !== undefined && (vm.v.powerState ?? 'running') === 'stopped') {
@@ -2091,7 +2103,7 @@ function checkProbeCheck(report: Report, ix: Index, c: ProbeCheck, path: string,
   if (!members.has(c.member)) {
     report.error(
       joinPath(path, 'member'),
-      `${q(c.member)} is not probed by ${q(c.probe)}${where}: a member is a network interface in a pool of a rule that uses the probe (${members.size > 0 ? `members: ${[...members].join(', ')}` : 'it probes none'})`,
+      `${q(c.member)} is not probed by ${q(c.probe)}${where}: a member is a network interface in a pool of a rule that uses the probe (${members.size > 0 ? `members: ${listClipped(members)}` : 'it probes none'})`,
     );
   }
 }
@@ -2141,7 +2153,7 @@ function checkDistributionCheck(report: Report, ix: Index, c: DistributionCheck,
     if (!pool.includes(member)) {
       report.error(
         at,
-        `${q(member)} is not a member of the pool of rule ${q(c.rule)}${where} (${pool.length > 0 ? `members: ${pool.join(', ')}` : 'its pool is empty'})`,
+        `${q(member)} is not a member of the pool of rule ${q(c.rule)}${where} (${pool.length > 0 ? `members: ${listClipped(pool)}` : 'its pool is empty'})`,
       );
     }
   });

@@ -7,6 +7,7 @@
  *   that its default applies. Out-of-range numbers are kept: the editor shows them as errors.
  */
 
+import { clip, PATH_KEY_LIMIT, quote } from './limits';
 import type { FieldSpec, FieldType, ObjectSchema } from './schema';
 import type { Diagnostic } from './types';
 
@@ -21,6 +22,8 @@ type Walked = unknown | typeof DROP;
 
 export const joinPath = (base: string, key: string | number): string => {
   if (typeof key === 'number') return `${base}[${key}]`;
+  // A field name can be megabytes long: the path repeats its start only, quoted.
+  if (key.length > PATH_KEY_LIMIT) return `${base}[${quote(key, PATH_KEY_LIMIT)}]`;
   if (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key)) return base === '' ? key : `${base}.${key}`;
   return `${base}[${JSON.stringify(key)}]`;
 };
@@ -38,8 +41,30 @@ export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'an object';
-  const text = JSON.stringify(value);
-  return text.length > 40 ? `${text.slice(0, 37)}…` : text;
+  if (typeof value === 'string') return quote(value);
+  // JSON.parse reads 1e999 as Infinity, which JSON cannot write back (it would be saved as null).
+  if (typeof value === 'number' && !Number.isFinite(value)) return `${value} (a number too large for JSON)`;
+  return clip(String(value));
+}
+
+/**
+ * Every number that is not finite in a value the schema does not describe (an unknown field, a
+ * lesson's solution), with its path: JSON.parse gives Infinity for 1e999, and saving the document
+ * would turn it into null. Walked with an explicit stack, never recursion.
+ */
+function reportNonFinite(value: unknown, path: string, report: ShapeReport): void {
+  const stack: [unknown, string][] = [[value, path]];
+  while (stack.length > 0) {
+    const [v, at] = stack.pop() as [unknown, string];
+    if (typeof v === 'number' && !Number.isFinite(v)) {
+      report.errors.push({ path: at, message: `must be a finite number, got ${describeValue(v)}` });
+    } else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], joinPath(at, i)]);
+    } else if (isObject(v)) {
+      const keys = Object.keys(v);
+      for (let i = keys.length - 1; i >= 0; i--) stack.push([v[keys[i] as string], joinPath(at, keys[i] as string)]);
+    }
+  }
 }
 
 function describeType(type: FieldType): string {
@@ -95,6 +120,7 @@ export function walkShape(type: FieldType, value: unknown, path: string, report:
   };
   switch (type.t) {
     case 'any':
+      reportNonFinite(value, path, report);
       return value;
     case 'string':
       if (typeof value !== 'string') return wrongType();
@@ -221,6 +247,7 @@ function walkObject(schema: ObjectSchema, value: unknown, path: string, report: 
         ? `unknown field (did you mean "${near}"?): kept as written, but Hairpin does not use it`
         : `unknown field: kept as written, but Hairpin does not use it`,
     });
+    reportNonFinite(fieldValue, joinPath(path, field), report);
     setOwn(out, field, fieldValue);
   }
   return broken ? DROP : out;

@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createDefaultScenario } from './defaultScenario';
+import { loadScenarioText } from './index';
 import { restoreScenario } from './restore';
 import { SCENARIO } from './schema';
 import { checkShape, isWellTyped } from './shape';
@@ -313,5 +314,79 @@ describe('fuzzing', () => {
       const copy = JSON.parse(JSON.stringify(base)) as Scenario;
       expect(validateScenario(copy)).toEqual({ errors: [], warnings: [] });
     }
+  });
+});
+
+describe("a lesson's solution", () => {
+  /** The rich scenario with `solution` as its lesson's solution, validated from JSON text. */
+  const solved = (solution: unknown, text = (t: string) => t) => {
+    const s = createRichScenario() as unknown as Loose;
+    s.lesson.solution = solution;
+    return loadScenarioText(text(JSON.stringify(s)));
+  };
+
+  it('is valid when applying it gives a valid document', () => {
+    expect(solved({ seed: 9, loadBalancers: createRichScenario().loadBalancers }).errors).toEqual([]);
+  });
+
+  it('must be an object', () => {
+    expect(solved([1]).errors).toEqual([{ path: 'lesson.solution', message: 'must be an object, got a list' }]);
+  });
+
+  it('may not hold a number JSON cannot carry (1e999 would come back as null)', () => {
+    const loaded = solved({ seed: 'INF', title: ['INF'] }, (t) => t.replaceAll('"INF"', '1e999'));
+    expect(loaded.errors).toEqual([
+      { path: 'lesson.solution.seed', message: 'must be a finite number, got Infinity (a number too large for JSON)' },
+      {
+        path: 'lesson.solution.title[0]',
+        message: 'must be a finite number, got Infinity (a number too large for JSON)',
+      },
+    ]);
+  });
+
+  it('reports an error of the solved document at the field of the solution that wrote it', () => {
+    const lbs = createRichScenario().loadBalancers as Loose[];
+    (lbs[0] as Loose).probes[0].port = 0;
+    expect(solved({ seed: -1, loadBalancers: lbs }).errors).toEqual([
+      {
+        path: 'lesson.solution.seed',
+        message: "must be a whole number 0–4294967295, got -1 (once the lesson's solution is applied)",
+      },
+      {
+        path: 'lesson.solution.loadBalancers[0].probes[0].port',
+        message: "must be a whole number 1–65535, got 0 (once the lesson's solution is applied)",
+      },
+    ]);
+  });
+
+  it('reports a missing field or a broken reference at the nearest field the solution wrote', () => {
+    const vms = createRichScenario().virtualMachines as Loose[];
+    delete (vms[0] as Loose).networkInterfaces;
+    const errors = solved({
+      virtualMachines: vms,
+      traffic: [{ name: 't', from: 'nobody', to: '10.2.1.100:80' }],
+    }).errors;
+    expect(errors).toContainEqual({
+      path: 'lesson.solution.virtualMachines[0]',
+      message:
+        'virtualMachines[0].networkInterfaces: missing: every virtual machine needs "networkInterfaces" (once the lesson\'s solution is applied)',
+    });
+    expect(errors).toContainEqual(
+      expect.objectContaining({
+        path: 'lesson.solution.traffic[0].from',
+        message: expect.stringMatching(
+          /^no virtual machine or client named "nobody".*\(once the lesson's solution is applied\)$/,
+        ),
+      }),
+    );
+  });
+
+  it('does not repeat what the document as written already has wrong', () => {
+    const s = createRichScenario() as unknown as Loose;
+    s.seed = -1;
+    s.lesson.solution = { title: 'solved' };
+    expect(validateScenario(s).errors).toEqual([
+      { path: 'seed', message: 'must be a whole number 0–4294967295, got -1' },
+    ]);
   });
 });

@@ -220,7 +220,8 @@ export function remapOf(
 
 /** The rule's members with their counts and final probe state, from one bulk run. */
 export function membersOf(rule: ExperimentRule, result: BulkResult): MemberCount[] {
-  const counts = result.distribution[rule.key] ?? {};
+  // Own keys only: a member named "constructor" must not find Object.prototype's.
+  const counts = Object.hasOwn(result.distribution, rule.key) ? (result.distribution[rule.key] ?? {}) : {};
   return rule.members.map((member) => {
     const row =
       rule.probe === null
@@ -228,7 +229,11 @@ export function membersOf(rule: ExperimentRule, result: BulkResult): MemberCount
         : result.probes.find(
             (p) => p.loadBalancer === rule.loadBalancer && p.probe === rule.probe && p.member === member,
           );
-    return { member, count: counts[member] ?? 0, up: row === undefined || row.state === 'up' };
+    return {
+      member,
+      count: Object.hasOwn(counts, member) ? (counts[member] ?? 0) : 0,
+      up: row === undefined || row.state === 'up',
+    };
   });
 }
 

@@ -146,11 +146,15 @@ function judgeDistribution(check: DistributionCheck, result: SimulationResult, s
   const lb = scenario?.loadBalancers?.find((l) => l.name === check.loadBalancer);
   const rule = lb?.loadBalancingRules?.find((r) => r.name === check.rule);
   const pool = lb?.backendAddressPools?.find((p) => p.name === rule?.backendAddressPool)?.networkInterfaces ?? [];
-  const row = result.distribution[`${check.loadBalancer}/${check.rule}`] ?? {};
+  // Own keys only: a member named "constructor" must not find Object.prototype's.
+  const key = `${check.loadBalancer}/${check.rule}`;
+  const row = Object.hasOwn(result.distribution, key) ? (result.distribution[key] as Record<string, number>) : {};
   const members = check.members ?? (pool.length > 0 ? pool : Object.keys(row));
   const count = (member: string): number =>
     check.traffic === undefined
-      ? (row[member] ?? 0)
+      ? Object.hasOwn(row, member)
+        ? (row[member] as number)
+        : 0
       : result.connections.filter((c) => c.traffic === check.traffic && c.backend === member).length;
   const counts = members.map((m) => [m, count(m)] as const);
   const total = counts.reduce((sum, [, n]) => sum + n, 0);

@@ -1,5 +1,6 @@
 import { useEffect, useId, useState } from 'react';
 import { getAt, setField } from '../../scenario/edit';
+import { parseJson } from '../../scenario/parseJson';
 import { useAppStore } from '../store';
 import { pathText, useProblemsAt } from './forms';
 
@@ -32,13 +33,15 @@ export function JsonField({
       useAppStore.getState().apply((s) => setField(s, path, undefined));
       return;
     }
-    try {
-      const parsed: unknown = JSON.parse(draft);
-      setProblem(null);
-      useAppStore.getState().apply((s) => setField(s, path, parsed));
-    } catch (error) {
-      setProblem(`Not JSON: ${(error as Error).message}`);
+    // The pipeline's parser: a line and column on error, and the document's depth limit counted
+    // from this field down (a deeper value could not be saved and read back).
+    const parsed = parseJson(draft, path.length);
+    if (!parsed.ok) {
+      setProblem(parsed.error.message);
+      return;
     }
+    setProblem(null);
+    useAppStore.getState().apply((s) => setField(s, path, parsed.value));
   };
   return (
     <details className="json-field">

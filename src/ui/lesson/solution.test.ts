@@ -83,6 +83,19 @@ describe('describeChanges', () => {
     ]);
   });
 
+  it('names a field added or removed even when Object.prototype has a member of that name', () => {
+    const before = library('nsg-blocks-data-port.json');
+    const after = JSON.parse(`{"constructor": 1, "toString": "x", ${JSON.stringify(before).slice(1)}`) as Scenario;
+    expect(describeChanges(before, after)).toEqual([
+      { path: 'constructor', kind: 'added', after: '1' },
+      { path: 'toString', kind: 'added', after: 'x' },
+    ]);
+    expect(describeChanges(after, before)).toEqual([
+      { path: 'constructor', kind: 'removed', before: '1' },
+      { path: 'toString', kind: 'removed', before: 'x' },
+    ]);
+  });
+
   it('names added and removed fields and items, and sums up canvas moves in one line', () => {
     const before = library('nsg-blocks-data-port.json');
     const after: Scenario = {

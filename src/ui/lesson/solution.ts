@@ -66,11 +66,12 @@ function diff(a: Json, b: Json, path: string, out: Change[]): void {
   const at = (key: string) => (path === '' ? key : `${path} › ${key}`);
   if (isObject(a) && isObject(b)) {
     for (const key of Object.keys(a)) {
-      if (!(key in b)) out.push({ path: at(key), kind: 'removed', before: formatValue(a[key]) });
+      // Own keys only: a field named "constructor" is not found on Object.prototype.
+      if (!Object.hasOwn(b, key)) out.push({ path: at(key), kind: 'removed', before: formatValue(a[key]) });
       else diff(a[key], b[key], at(key), out);
     }
     for (const key of Object.keys(b))
-      if (!(key in a)) out.push({ path: at(key), kind: 'added', after: formatValue(b[key]) });
+      if (!Object.hasOwn(a, key)) out.push({ path: at(key), kind: 'added', after: formatValue(b[key]) });
     return;
   }
   if (Array.isArray(a) && Array.isArray(b) && [...a, ...b].every((x) => nameOf(x) !== null)) {
