@@ -176,7 +176,7 @@ test.describe('storage and start-up', () => {
     await page.goto(link);
     const alert = page.getByRole('alert');
     await expect(alert).toContainText('This share link could not be opened');
-    await expect(alert).toContainText('nested 50,002 levels deep');
+    await expect(alert).toContainText('nested 50,001 levels deep');
     await expect(node(page, 'Network security group nsg1')).toBeVisible();
     expect(new URL(page.url()).hash).toBe('');
     await page.goto('about:blank');
