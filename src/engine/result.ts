@@ -54,11 +54,24 @@ export interface LessonResult {
   readonly checks: { readonly name: string; readonly passed: boolean; readonly detail?: string }[];
 }
 
+/**
+ * A run its budget stopped (project addition; state.ts `DEFAULT_BUDGET`): why, when (simulated
+ * seconds, equal to `simulatedSeconds`) and after how many handled events. Connections still under
+ * way are `pending`, as with `until`. Present only when the run was stopped, so a run that ends by
+ * itself serialises exactly as before.
+ */
+export interface RunStopped {
+  readonly reason: 'eventBudget' | 'timeBudget';
+  readonly at: number;
+  readonly events: number;
+}
+
 export interface SimulationResult {
   readonly format: 'hairpin-result';
   readonly version: 1;
   readonly seed: number;
   readonly simulatedSeconds: number;
+  readonly stopped?: RunStopped;
   readonly warnings: Diagnostic[];
   readonly connections: ConnectionResult[];
   readonly probes: ProbeResult[];
