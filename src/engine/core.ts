@@ -113,7 +113,12 @@ export abstract class SimCore {
   /** The earliest of `nextRoundUs` (read per fast-path connection), or null when it changed since. */
   protected earliestRoundUs: number | null = null;
   /** `SimulateOptions.budget` over `DEFAULT_BUDGET`: handled events, and simulated time in µs. */
-  protected readonly budget: { readonly events: number; readonly timeUs: number };
+  protected readonly budget: {
+    readonly events: number;
+    readonly seconds: number;
+    readonly timeUs: number;
+    readonly connections: number;
+  };
 
   // Later stages of the path, which this one calls: fastRun.ts `adoptFastConn`, `recordReference`.
   protected abstract adoptFastConn(client: number, hostIndex: number, host: ClientHost): void;
@@ -125,9 +130,12 @@ export abstract class SimCore {
     protected readonly runMode: RunMode = 'run',
   ) {
     this.bulk = options.mode === 'bulk';
+    const seconds = options.budget?.seconds ?? DEFAULT_BUDGET.seconds;
     this.budget = {
       events: options.budget?.events ?? DEFAULT_BUDGET.events,
-      timeUs: Math.round((options.budget?.seconds ?? DEFAULT_BUDGET.seconds) * 1_000_000),
+      seconds,
+      timeUs: Math.round(seconds * 1_000_000),
+      connections: options.budget?.connections ?? DEFAULT_BUDGET.connections,
     };
     this.tracer = new Tracer(options.trace === true && !this.bulk && runMode === 'run');
     this.tracing = this.tracer.enabled;

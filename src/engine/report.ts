@@ -109,7 +109,8 @@ function distributionResult(
 
 /** `stopped` when the budget stopped the run, else nothing: a run that ended keeps its bytes. */
 function stoppedField(stop: StopState | null): { stopped?: RunStopped } {
-  return stop === null ? {} : { stopped: { reason: stop.reason, at: microsToSeconds(stop.atUs), events: stop.events } };
+  if (stop === null) return {};
+  return { stopped: { reason: stop.reason, limit: stop.limit, at: microsToSeconds(stop.atUs), events: stop.events } };
 }
 
 /** Trace mode: one row per connection of each traffic entry, in order (never opened: pending). */

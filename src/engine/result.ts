@@ -55,13 +55,15 @@ export interface LessonResult {
 }
 
 /**
- * A run its budget stopped (project addition; state.ts `DEFAULT_BUDGET`): why, when (simulated
- * seconds, equal to `simulatedSeconds`) and after how many handled events. Connections still under
- * way are `pending`, as with `until`. Present only when the run was stopped, so a run that ends by
- * itself serialises exactly as before.
+ * A run its budget stopped (project addition; engine state.ts `DEFAULT_BUDGET`): which budget,
+ * its `limit` (handled events, simulated seconds, or connections under way at once), when the run
+ * stopped (simulated seconds, equal to `simulatedSeconds`) and after how many handled events.
+ * Connections still under way are as `until` leaves them (never opened: `pending`). Present only
+ * when the run was stopped, so a run that ends by itself serialises exactly as before.
  */
 export interface RunStopped {
-  readonly reason: 'eventBudget' | 'timeBudget';
+  readonly reason: 'eventBudget' | 'timeBudget' | 'connectionBudget';
+  readonly limit: number;
   readonly at: number;
   readonly events: number;
 }

@@ -180,6 +180,10 @@ export class Simulation extends FastPath {
     const every = Math.max(1, Math.floor(this.options.progressEvery ?? PROGRESS_EVERY_EVENTS));
     const maxEvents = this.budget.events;
     const maxUs = this.budget.timeUs;
+    const maxUnderWay = this.budget.connections;
+    let total = 0;
+    for (const t of this.input.traffic) total += t.connections;
+    let opened = 0;
     let handled = 0;
     let reportAt = every;
     for (;;) {
@@ -190,12 +194,19 @@ export class Simulation extends FastPath {
       // The run would go on: past the budget it stops instead, saying so in its result. The time
       // budget is met first when both are, so a stop's `at` never exceeds it.
       if (next.time > maxUs) {
-        this.stop = { reason: 'timeBudget', atUs: maxUs, events: handled };
+        this.stop = { reason: 'timeBudget', limit: this.budget.seconds, atUs: maxUs, events: handled };
         break;
       }
-      if (handled >= maxEvents && !next.payload.cancelled) {
-        this.stop = { reason: 'eventBudget', atUs: this.now, events: handled };
-        break;
+      if (!next.payload.cancelled) {
+        if (handled >= maxEvents) {
+          this.stop = { reason: 'eventBudget', limit: maxEvents, atUs: this.now, events: handled };
+          break;
+        }
+        // Under way: opened and not ended (`openConns` counts every connection not ended yet).
+        if (next.payload.type === 'open' && opened++ - (total - this.openConns) >= maxUnderWay) {
+          this.stop = { reason: 'connectionBudget', limit: maxUnderWay, atUs: this.now, events: handled };
+          break;
+        }
       }
       this.queue.pop();
       this.now = next.time;

@@ -54,10 +54,12 @@ export interface RunBudget {
   readonly events: number;
   /** Simulated seconds: the run never goes past this, whatever `until` says. */
   readonly seconds: number;
+  /** Connections under way at once (opened, not ended): what the run's memory grows with. */
+  readonly connections: number;
 }
 
 /**
- * Every run ends. Valid documents bound each time to a day (scenario schema), but not how many
+ * Every run ends, and within memory. Valid documents bound each time to a day (scenario schema), but not how many
  * connections open one after another (up to 10,000,000 per traffic, each `interval` apart) nor how
  * much each one does, so a run could go on for simulated years or handle billions of events.
  * - 50,000,000 events: bulk mode's 1,000,000-connection lab handles about one event per connection
@@ -67,12 +69,19 @@ export interface RunBudget {
  * - 7 days: an event, a traffic's start and a connection's duration are each at most a day, idle
  *   timeouts at most two hours; a week leaves room for connections spread over days while keeping
  *   the integer-microsecond clock (6.048e11 µs) far inside safe integers (9.007e15).
+ * - 500,000 connections under way at once: a connection on the full packet path holds about
+ *   2.4 KB while open (measured: 200,000 long-lived connections, 461 MiB of heap), so this is about
+ *   1.2 GB, what a browser's worker can hold; 10,000,000 connections opened together with a long
+ *   `duration` would need tens of GB and end in an out-of-memory crash, not a result. Short
+ *   connections spaced by `interval` (the 1,000,000-connection lab) have a handful open at once.
  */
-export const DEFAULT_BUDGET: RunBudget = { events: 50_000_000, seconds: 7 * 24 * 3600 };
+export const DEFAULT_BUDGET: RunBudget = { events: 50_000_000, seconds: 7 * 24 * 3600, connections: 500_000 };
 
 /** Why a run stopped before its end, in the engine's units (result.ts `RunStopped` prints it). */
 export interface StopState {
-  readonly reason: 'eventBudget' | 'timeBudget';
+  readonly reason: 'eventBudget' | 'timeBudget' | 'connectionBudget';
+  /** The budget reached: events, seconds or connections. */
+  readonly limit: number;
   readonly atUs: number;
   readonly events: number;
 }

@@ -59,7 +59,7 @@ describe('a run past its event budget', () => {
     const s = benchLab(400, 0.001);
     const needed = eventsOf((onProgress) => runScenario(s, { onProgress }));
     const r = runScenario(s, { budget: { events: needed - 1 } });
-    expect(r.stopped).toEqual({ reason: 'eventBudget', at: r.simulatedSeconds, events: needed - 1 });
+    expect(r.stopped).toEqual({ reason: 'eventBudget', limit: needed - 1, at: r.simulatedSeconds, events: needed - 1 });
     // Key order: the stop is read right after the simulated time.
     expect(Object.keys(r).slice(0, 6)).toEqual([
       'format',
@@ -77,7 +77,7 @@ describe('a run past its event budget', () => {
 
   it('stops a bulk run the same way, every connection still counted', () => {
     const r = runScenarioBulk(benchLab(3_000, 0.001), { budget: { events: 1_000 } });
-    expect(r.stopped).toEqual({ reason: 'eventBudget', at: r.simulatedSeconds, events: 1_000 });
+    expect(r.stopped).toEqual({ reason: 'eventBudget', limit: 1_000, at: r.simulatedSeconds, events: 1_000 });
     expect(r.connections).toBe(3_000);
     expect(r.outcomes.pending).toBeGreaterThan(0);
   });
@@ -111,7 +111,7 @@ describe('a run past its time budget', () => {
     for (const until of [undefined, 3_600]) {
       const r = runScenarioBulk(s, { until, budget: { seconds: 2 } });
       expect(r.simulatedSeconds).toBe(2);
-      expect(r.stopped).toMatchObject({ reason: 'timeBudget', at: 2 });
+      expect(r.stopped).toMatchObject({ reason: 'timeBudget', limit: 2, at: 2 });
       // Under way at the stop: established, not closed (a connection the run never saw end).
       expect(r.outcomes).toEqual({ established: 1 });
       expect(r.closed).toEqual({});
@@ -132,6 +132,35 @@ describe('a run past its time budget', () => {
     expect(r.outcomes.established).toBe(3);
     expect(r.outcomes.pending).toBe(10_000_000 - 3);
   });
+});
+
+describe('a run past its budget of connections under way at once', () => {
+  /** `n` connections opened together, each held open for a day. */
+  const held = (n: number): Scenario => {
+    const s = benchLab(n, 0);
+    return { ...s, traffic: (s.traffic ?? []).map((t) => ({ ...t, duration: 86_400 })) };
+  };
+
+  it('stops before opening one more, the rest never opened', () => {
+    const r = runScenarioBulk(held(3_000), { budget: { connections: 1_000 } });
+    expect(r.stopped).toMatchObject({ reason: 'connectionBudget', limit: 1_000, at: 0 });
+    expect(r.connections).toBe(3_000);
+    expect(r.outcomes.pending).toBe(3_000);
+    const trace = runScenario(held(30), { budget: { connections: 10 } });
+    expect(trace.stopped).toMatchObject({ reason: 'connectionBudget', limit: 10, at: 0 });
+    expect(trace.connections.filter((c) => c.source !== null)).toHaveLength(10);
+  });
+
+  it('counts only connections under way: short ones one after another never reach it', () => {
+    const s = benchLab(3_000, 0.001);
+    const plain = JSON.stringify(runScenarioBulk(s));
+    expect(JSON.stringify(runScenarioBulk(s, { budget: { connections: 200 } }))).toBe(plain);
+    const opts = { trace: true, warnings: warningsOf(s) };
+    const small = benchLab(300, 0.001);
+    expect(JSON.stringify(runScenario(small, { ...opts, budget: { connections: 200 } }))).toBe(
+      JSON.stringify(runScenario(small, opts)),
+    );
+  }, 30_000);
 });
 
 describe('an enormous scenario within the bounds', () => {
