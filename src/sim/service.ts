@@ -73,6 +73,11 @@ export interface SimService {
   resultJson(): string | null;
   /** Forgets the kept run. */
   release(): void;
+  /**
+   * Answers at once when the worker is free (the page's watchdog asks when it has heard nothing
+   * for seconds during a call: no answer means the worker is gone).
+   */
+  ping(): true;
 
   // Analysis views (issue 8; additive: the calls above are unchanged).
   /**
@@ -481,6 +486,8 @@ export function createSimService(): SimService {
     release() {
       kept = null;
     },
+
+    ping: () => true,
 
     experiment: experimentOn,
 
