@@ -29,7 +29,8 @@ options:
   --trace         include every packet event in the JSON result
   --help          show this text
 
-exit status: 0 valid input (failed connections are results, not errors),
+exit status: 0 valid input (failed connections are results, not errors; so is
+             a run stopped by its budget, whose result says "stopped"),
              2 invalid or missing input, 1 internal error`;
 
 export function parseArgs(argv: readonly string[]): { options: CliOptions } | { error: string } {

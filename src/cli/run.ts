@@ -15,6 +15,7 @@ import { migrateScenario } from '../scenario/migrate';
 import { parseJson } from '../scenario/parseJson';
 import { createShareLink, DEFAULT_LINK_BASE, decodeSharePayload, parseLinkFragment } from '../scenario/shareLink';
 import type { Diagnostic } from '../scenario/types';
+import type { RunBudget } from '../sim/simulate';
 import { type CliOptions, USAGE } from './args';
 import { simulateForCli } from './simulate';
 
@@ -22,6 +23,8 @@ export interface CliIo {
   out(text: string): void;
   err(text: string): void;
   readInput(input: string): Promise<{ text: string } | { error: string }>;
+  /** The engine's budget; its defaults when absent (tests inject a small one). */
+  readonly budget?: Partial<RunBudget> | undefined;
 }
 
 /** A share link, as opposed to a file name: it carries `#s=`, or is a bare `<codec>.<payload>`. */

@@ -4,7 +4,13 @@
  * one line per connection (outcome, backend, reason, how it closed) and one per probed member.
  */
 import type { LoadOutcome } from '../scenario/index';
-import { type ConnectionResult, type ProbeResult, runScenario, type SimulationResult } from '../sim/simulate';
+import {
+  type ConnectionResult,
+  type ProbeResult,
+  type RunStopped,
+  runScenario,
+  type SimulationResult,
+} from '../sim/simulate';
 import type { CliOptions } from './args';
 import type { CliIo } from './run';
 
@@ -15,6 +21,7 @@ export async function simulateForCli(outcome: LoadOutcome, options: CliOptions, 
     until: options.until ?? undefined,
     trace: options.trace,
     warnings: outcome.warnings,
+    budget: io.budget,
   });
   if (options.json) {
     io.out(JSON.stringify(result, null, 2));
@@ -22,7 +29,25 @@ export async function simulateForCli(outcome: LoadOutcome, options: CliOptions, 
     for (const w of outcome.warnings) io.err(`warning ${w.path}: ${w.message}`);
     io.out(formatResult(result, options.trace));
   }
+  // Exit 0 all the same: the input was valid and the result is a result, as with `--until`; it says
+  // `stopped` (and the line below says it to a person), so a script that must have the whole run
+  // reads that field, while one that reads outcomes keeps working on what was simulated.
+  if (result.stopped !== undefined) io.err(`sim: ${describeStop(result.stopped)}`);
   return 0;
+}
+
+const count = (n: number): string => n.toLocaleString('en');
+
+/** One sentence on why the run stopped before its end (the result's `stopped`). */
+export function describeStop(stop: RunStopped): string {
+  const at = `${count(Number(stop.at.toFixed(3)))} s of simulated time`;
+  const why =
+    stop.reason === 'eventBudget'
+      ? `The run stopped after ${count(stop.events)} events at ${at}, the most a run handles`
+      : stop.reason === 'timeBudget'
+        ? `The run stopped at ${at}, the most a run simulates, after ${count(stop.events)} events`
+        : `The run stopped at ${at} with ${count(stop.limit)} connections under way at once, the most a run holds`;
+  return `${why}; connections still under way are left as they were (never opened: pending). Fewer connections, a longer interval or dataEvery, or --until make a run that ends.`;
 }
 
 /** Pads columns to the widest cell; the last column is never padded. */
@@ -65,6 +90,7 @@ function describeProbe(p: ProbeResult): string[] {
 export function formatResult(result: SimulationResult, trace: boolean): string {
   const parts: string[] = [];
   parts.push(`Simulated ${seconds(result.simulatedSeconds)} with seed ${result.seed}.`);
+  if (result.stopped !== undefined) parts.push(`Stopped (${result.stopped.reason}): ${describeStop(result.stopped)}`);
   if (result.connections.length === 0) parts.push('\nNo traffic: add "traffic" to the scenario to open connections.');
   else {
     parts.push(

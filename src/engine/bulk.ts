@@ -11,7 +11,7 @@
  * Invariants: memory is one counter per distinct key, whatever the number of connections; keys
  *   print sorted, so the same run serialises byte for byte.
  */
-import type { ClosedBy, ConnectionResult, Diagnostic, Outcome, ProbeResult } from './result';
+import type { ClosedBy, ConnectionResult, Diagnostic, Outcome, ProbeResult, RunStopped } from './result';
 
 export interface ConnectionAggregates {
   /** How many connections the traffic asked for (every one is counted, pending ones too). */
@@ -34,6 +34,8 @@ export interface BulkResult extends ConnectionAggregates {
   readonly version: 1;
   readonly seed: number;
   readonly simulatedSeconds: number;
+  /** The run was stopped by its budget (result.ts `RunStopped`); absent when it ended by itself. */
+  readonly stopped?: RunStopped;
   readonly warnings: Diagnostic[];
   readonly probes: ProbeResult[];
   /** New flows per rule (`lb/rule`) and member (NIC name), as in trace mode. */

@@ -32,6 +32,7 @@ import { EventQueue, microsToSeconds, PHASE, type Phase } from './sched';
 import {
   ClientHost,
   type Conn,
+  DEFAULT_BUDGET,
   type FlowCount,
   type FrontendRef,
   type Job,
@@ -111,6 +112,13 @@ export abstract class SimCore {
   protected readonly nextRoundUs = new Map<ProbeRuntime, number>();
   /** The earliest of `nextRoundUs` (read per fast-path connection), or null when it changed since. */
   protected earliestRoundUs: number | null = null;
+  /** `SimulateOptions.budget` over `DEFAULT_BUDGET`: handled events, and simulated time in µs. */
+  protected readonly budget: {
+    readonly events: number;
+    readonly seconds: number;
+    readonly timeUs: number;
+    readonly connections: number;
+  };
 
   // Later stages of the path, which this one calls: fastRun.ts `adoptFastConn`, `recordReference`.
   protected abstract adoptFastConn(client: number, hostIndex: number, host: ClientHost): void;
@@ -122,6 +130,13 @@ export abstract class SimCore {
     protected readonly runMode: RunMode = 'run',
   ) {
     this.bulk = options.mode === 'bulk';
+    const seconds = options.budget?.seconds ?? DEFAULT_BUDGET.seconds;
+    this.budget = {
+      events: options.budget?.events ?? DEFAULT_BUDGET.events,
+      seconds,
+      timeUs: Math.round(seconds * 1_000_000),
+      connections: options.budget?.connections ?? DEFAULT_BUDGET.connections,
+    };
     this.tracer = new Tracer(options.trace === true && !this.bulk && runMode === 'run');
     this.tracing = this.tracer.enabled;
     this.book = new AddressBook(input);

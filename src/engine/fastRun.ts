@@ -284,6 +284,8 @@ export abstract class FastPath extends HealthProbes {
     if (this.attemptByPort.size > 0) return false;
     const stop = this.untilUs();
     if (stop !== null && untilUs >= stop) return false;
+    // The time budget ends a run as `until` does (state.ts `DEFAULT_BUDGET`).
+    if (untilUs >= this.budget.timeUs) return false;
     const times = this.eventTimes;
     while (this.nextEvent < times.length && (times[this.nextEvent] as number) <= this.now) this.nextEvent++;
     if (this.nextEvent < times.length && (times[this.nextEvent] as number) <= untilUs) return false;
@@ -356,6 +358,13 @@ export abstract class FastPath extends HealthProbes {
       }
       this.scheduleLine(line, (items[line.head] as FastConn).dueUs);
     }
+  }
+
+  /** Counts the fast-path connections not finished as pending (a run its event budget stopped). */
+  protected countFastUnderWay(): void {
+    let underWay = 0;
+    for (const fast of this.fastConns) if (!fast.finished) underWay++;
+    if (underWay > 0) this.aggregator.add('pending', null, null, null, null, underWay);
   }
 
   /** A fast-path connection finishes: its port is freed and it is counted. */

@@ -11,7 +11,8 @@ import { type SimulateOptions, Simulation } from './simulation';
 export { aggregateConnections, type BulkResult, type ConnectionAggregates } from './bulk';
 export type * from './input';
 export type * from './result';
-export type { EngineProgress, SimulateOptions, SimulationMode } from './simulation';
+export type { EngineProgress, RunBudget, SimulateOptions, SimulationMode } from './simulation';
+export { DEFAULT_BUDGET } from './simulation';
 export type * from './trace';
 export type { PacketView } from './wire';
 

@@ -13,9 +13,9 @@ import { formatIpv4 } from '../shared/ipv4';
 import type { Aggregator, BulkResult } from './bulk';
 import type { EngineInput, LoadBalancerIn, TrafficIn } from './input';
 import { healthStatusOf, type ProbeRuntime } from './probe';
-import type { ConnectionResult, ProbeResult, SimulationResult } from './result';
+import type { ConnectionResult, ProbeResult, RunStopped, SimulationResult } from './result';
 import { microsToMillis, microsToSeconds } from './sched';
-import type { Conn, FlowCount } from './state';
+import type { Conn, FlowCount, StopState } from './state';
 import type { Reason, Tracer } from './trace';
 import { formatEndpoint } from './wire';
 
@@ -109,6 +109,12 @@ function distributionResult(
   return distribution;
 }
 
+/** `stopped` when the budget stopped the run, else nothing: a run that ended keeps its bytes. */
+function stoppedField(stop: StopState | null): { stopped?: RunStopped } {
+  if (stop === null) return {};
+  return { stopped: { reason: stop.reason, limit: stop.limit, at: microsToSeconds(stop.atUs), events: stop.events } };
+}
+
 /** Trace mode: one row per connection of each traffic entry, in order (never opened: pending). */
 export function buildResult(
   input: EngineInput,
@@ -119,6 +125,7 @@ export function buildResult(
   lbs: readonly LoadBalancerIn[],
   flowCounts: ReadonlyMap<string, FlowCount>,
   tracer: Tracer,
+  stop: StopState | null,
 ): SimulationResult {
   const connections: ConnectionResult[] = [];
   input.traffic.forEach((t, ti) => {
@@ -133,6 +140,7 @@ export function buildResult(
     version: 1,
     seed,
     simulatedSeconds: microsToSeconds(endUs),
+    ...stoppedField(stop),
     warnings: [],
     connections,
     probes: probeResults(probes),
@@ -150,12 +158,14 @@ export function buildBulkResult(
   probes: readonly ProbeRuntime[],
   lbs: readonly LoadBalancerIn[],
   flowCounts: ReadonlyMap<string, FlowCount>,
+  stop: StopState | null,
 ): BulkResult {
   return {
     format: 'hairpin-bulk-result',
     version: 1,
     seed,
     simulatedSeconds: microsToSeconds(endUs),
+    ...stoppedField(stop),
     warnings: [],
     ...aggregator.build(),
     probes: probeResults(probes),

@@ -54,11 +54,26 @@ export interface LessonResult {
   readonly checks: { readonly name: string; readonly passed: boolean; readonly detail?: string }[];
 }
 
+/**
+ * A run its budget stopped (project addition; engine state.ts `DEFAULT_BUDGET`): which budget,
+ * its `limit` (handled events, simulated seconds, or connections under way at once), when the run
+ * stopped (simulated seconds, equal to `simulatedSeconds`) and after how many handled events.
+ * Connections still under way are as `until` leaves them (never opened: `pending`). Present only
+ * when the run was stopped, so a run that ends by itself serialises exactly as before.
+ */
+export interface RunStopped {
+  readonly reason: 'eventBudget' | 'timeBudget' | 'connectionBudget';
+  readonly limit: number;
+  readonly at: number;
+  readonly events: number;
+}
+
 export interface SimulationResult {
   readonly format: 'hairpin-result';
   readonly version: 1;
   readonly seed: number;
   readonly simulatedSeconds: number;
+  readonly stopped?: RunStopped;
   readonly warnings: Diagnostic[];
   readonly connections: ConnectionResult[];
   readonly probes: ProbeResult[];

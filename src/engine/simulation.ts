@@ -47,15 +47,20 @@ import {
   type RunMode,
   type SimEvent,
   type SimulateOptions,
+  type StopState,
 } from './state';
 import { ephemeralRange } from './tcp';
 import type { Reason } from './trace';
 
-export type { EngineProgress, SimulateOptions, SimulationMode } from './state';
+export type { EngineProgress, RunBudget, SimulateOptions, SimulationMode } from './state';
+export { DEFAULT_BUDGET } from './state';
 
 export const PROGRESS_EVERY_EVENTS = 4096;
 
 export class Simulation extends FastPath {
+  /** Set when the budget stopped the run (state.ts `DEFAULT_BUDGET`); null when it ended by itself. */
+  private stop: StopState | null = null;
+
   constructor(
     input: EngineInput,
     options: SimulateOptions,
@@ -127,6 +132,7 @@ export class Simulation extends FastPath {
    * its own end; connections still under way at `until` report the outcome `pending`.
    */
   private finalEnd(): number {
+    if (this.stop !== null) return this.stop.atUs;
     const untilUs = this.untilUs();
     const naturalEnd = this.endUs ?? this.now;
     return untilUs === null ? naturalEnd : this.endUs === null ? untilUs : Math.min(naturalEnd, untilUs);
@@ -172,6 +178,12 @@ export class Simulation extends FastPath {
     this.checkEnding();
     const onProgress = this.options.onProgress;
     const every = Math.max(1, Math.floor(this.options.progressEvery ?? PROGRESS_EVERY_EVENTS));
+    const maxEvents = this.budget.events;
+    const maxUs = this.budget.timeUs;
+    const maxUnderWay = this.budget.connections;
+    let total = 0;
+    for (const t of this.input.traffic) total += t.connections;
+    let opened = 0;
     let handled = 0;
     let reportAt = every;
     for (;;) {
@@ -179,6 +191,23 @@ export class Simulation extends FastPath {
       if (next === undefined) break;
       if (untilUs !== null && next.time > untilUs) break;
       if (this.endUs !== null && next.time > this.endUs) break;
+      // The run would go on: past the budget it stops instead, saying so in its result. The time
+      // budget is met first when both are, so a stop's `at` never exceeds it.
+      if (next.time > maxUs) {
+        this.stop = { reason: 'timeBudget', limit: this.budget.seconds, atUs: maxUs, events: handled };
+        break;
+      }
+      if (!next.payload.cancelled) {
+        if (handled >= maxEvents) {
+          this.stop = { reason: 'eventBudget', limit: maxEvents, atUs: this.now, events: handled };
+          break;
+        }
+        // Under way: opened and not ended (`openConns` counts every connection not ended yet).
+        if (next.payload.type === 'open' && opened++ - (total - this.openConns) >= maxUnderWay) {
+          this.stop = { reason: 'connectionBudget', limit: maxUnderWay, atUs: this.now, events: handled };
+          break;
+        }
+      }
       this.queue.pop();
       this.now = next.time;
       const job = next.payload;
@@ -187,7 +216,8 @@ export class Simulation extends FastPath {
       if (!job.aux) this.pendingMain--;
       this.handle(job);
       this.checkEnding();
-      if (onProgress !== undefined && ++handled >= reportAt) {
+      handled++;
+      if (onProgress !== undefined && handled >= reportAt) {
         reportAt += every;
         onProgress(this.progress(handled, untilUs, false));
       }
@@ -213,6 +243,8 @@ export class Simulation extends FastPath {
       connectionsDone: total - this.openConns,
       connectionsTotal: total,
       events,
+      eventBudget: this.budget.events,
+      timeBudgetUs: this.budget.timeUs,
       done,
     };
   }
@@ -495,6 +527,7 @@ export class Simulation extends FastPath {
       this.lbs,
       this.flowCounts,
       this.tracer,
+      this.stop,
     );
   }
 
@@ -502,8 +535,13 @@ export class Simulation extends FastPath {
     // Connections still under way when the run stopped, and those never opened, are pending.
     for (const conn of this.live) this.aggregate(conn);
     this.flushMemoCounts();
+    // The fast path keeps a connection out of its cover when its lifetime would cross `until` or
+    // the time budget, but the event budget can stop a run at any event: those of its connections
+    // not finished yet were under way.
+    if (this.stop !== null) this.countFastUnderWay();
     this.input.traffic.forEach((t, ti) => {
-      for (let i = this.opened[ti] ?? 0; i < t.connections; i++) this.aggregator.add('pending', null, null, null, null);
+      const unopened = t.connections - (this.opened[ti] ?? 0);
+      if (unopened > 0) this.aggregator.add('pending', null, null, null, null, unopened);
     });
     return buildBulkResult(
       this.input,
@@ -513,6 +551,7 @@ export class Simulation extends FastPath {
       this.probes,
       this.lbs,
       this.flowCounts,
+      this.stop,
     );
   }
 }

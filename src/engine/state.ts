@@ -40,6 +40,50 @@ export interface SimulateOptions {
    */
   readonly onProgress?: ((progress: EngineProgress) => void) | undefined;
   readonly progressEvery?: number | undefined;
+  /**
+   * How much a run may do before it stops with `stopped` in its result (defaults
+   * `DEFAULT_BUDGET`): handled queue events and simulated seconds, both counted by the run,
+   * never by a clock, so a stop is as deterministic as the rest of the result. Tests inject small
+   * ones.
+   */
+  readonly budget?: Partial<RunBudget> | undefined;
+}
+
+export interface RunBudget {
+  /** Queue events handled (cancelled ones skipped are not counted). */
+  readonly events: number;
+  /** Simulated seconds: the run never goes past this, whatever `until` says. */
+  readonly seconds: number;
+  /** Connections under way at once (opened, not ended): what the run's memory grows with. */
+  readonly connections: number;
+}
+
+/**
+ * Every run ends, and within memory. Valid documents bound each time to a day (scenario schema), but not how many
+ * connections open one after another (up to 10,000,000 per traffic, each `interval` apart) nor how
+ * much each one does, so a run could go on for simulated years or handle billions of events.
+ * - 50,000,000 events: bulk mode's 1,000,000-connection lab handles about one event per connection
+ *   on its fast path (10,000,000 connections, the most one traffic opens, about as many), and the
+ *   largest library lab in trace mode a few thousand; this is some ten seconds of engine time in
+ *   Node, not minutes.
+ * - 7 days: an event, a traffic's start and a connection's duration are each at most a day, idle
+ *   timeouts at most two hours; a week leaves room for connections spread over days while keeping
+ *   the integer-microsecond clock (6.048e11 µs) far inside safe integers (9.007e15).
+ * - 500,000 connections under way at once: a connection on the full packet path holds about
+ *   2.4 KB while open (measured: 200,000 long-lived connections, 461 MiB of heap), so this is about
+ *   1.2 GB, what a browser's worker can hold; 10,000,000 connections opened together with a long
+ *   `duration` would need tens of GB and end in an out-of-memory crash, not a result. Short
+ *   connections spaced by `interval` (the 1,000,000-connection lab) have a handful open at once.
+ */
+export const DEFAULT_BUDGET: RunBudget = { events: 50_000_000, seconds: 7 * 24 * 3600, connections: 500_000 };
+
+/** Why a run stopped before its end, in the engine's units (result.ts `RunStopped` prints it). */
+export interface StopState {
+  readonly reason: 'eventBudget' | 'timeBudget' | 'connectionBudget';
+  /** The budget reached: events, seconds or connections. */
+  readonly limit: number;
+  readonly atUs: number;
+  readonly events: number;
 }
 
 /** What `onProgress` gets (times in simulated microseconds). */
@@ -56,6 +100,10 @@ export interface EngineProgress {
   readonly connectionsTotal: number;
   /** Queue events handled so far. */
   readonly events: number;
+  /** The run's event budget: it stops after this many events (`SimulateOptions.budget`). */
+  readonly eventBudget: number;
+  /** The run's time budget in simulated microseconds: it never goes past it. */
+  readonly timeBudgetUs: number;
   /** True on the last call, when the run has ended. */
   readonly done: boolean;
 }

@@ -11,7 +11,14 @@ import { CLOSED_BY, DISTRIBUTION_EXPECT, EVENT_ACTIONS, lessonCheckKind, REASON_
 export type FieldType =
   | { readonly t: 'string'; readonly nonEmpty?: boolean }
   | { readonly t: 'int'; readonly min: number; readonly max: number; readonly unit?: string }
-  | { readonly t: 'number'; readonly min: number; readonly max?: number; readonly unit?: string }
+  | {
+      readonly t: 'number';
+      readonly min: number;
+      readonly max?: number;
+      readonly unit?: string;
+      /** 0 is allowed besides `min`–`max` (0 switches the feature off: `dataEvery`). */
+      readonly orZero?: boolean;
+    }
   | { readonly t: 'bool' }
   | { readonly t: 'enum'; readonly values: readonly string[] }
   | { readonly t: 'array'; readonly of: FieldType; readonly nonEmpty?: boolean }
@@ -301,6 +308,25 @@ export const CLIENT: ObjectSchema = {
   },
 };
 
+/**
+ * Bounds on the times of a run (issue 13: a valid document must make a run that ends). A run is
+ * a lab, not a week:
+ * - `startAt`, `interval`, `duration` and an event's `at`: at most a day. Azure's longest idle
+ *   timeout is 120 minutes (outbound rules; 4–100 for load-balancing and inbound NAT rules,
+ *   articles/load-balancer/load-balancer-tcp-idle-timeout.md) and TCP gives up in minutes, so
+ *   nothing the engine models needs longer; a day keeps each time far inside the engine's
+ *   integer-microsecond clock (8.64e10 µs) and inside a run's time budget of seven days.
+ * - `dataEvery`: 0 (no data) or at least a millisecond. Each data segment is a few queue events,
+ *   so a segment every microsecond costs seconds of engine time per simulated second; keepalives
+ *   and pings come seconds apart (the library uses 10–360 s), and a millisecond is already a
+ *   thousand segments per second per connection.
+ * `connections` and a client's `count` are bounded in `RANGES` (defaults.ts); what a run can do
+ * with many of them is bounded by the engine's event budget.
+ */
+export const TIME_BOUNDS = { maxSeconds: 86_400, minDataEvery: 0.001 } as const;
+
+const seconds: FieldType = { t: 'number', min: 0, max: TIME_BOUNDS.maxSeconds, unit: ' s' };
+
 export const TRAFFIC: ObjectSchema = {
   label: 'traffic',
   fields: {
@@ -309,16 +335,16 @@ export const TRAFFIC: ObjectSchema = {
     to: required({ t: 'string', nonEmpty: true }),
     protocol: optional(enumOf('Tcp', 'Udp', 'Icmp')),
     connections: optional({ t: 'int', min: RANGES.connections.min, max: RANGES.connections.max }),
-    startAt: optional({ t: 'number', min: 0, unit: 's' }),
-    interval: optional({ t: 'number', min: 0, unit: 's' }),
+    startAt: optional(seconds),
+    interval: optional(seconds),
     sourcePort: { type: port, nullable: true },
     http: optional(str),
-    duration: optional({ t: 'number', min: 0, unit: 's' }),
-    dataEvery: optional({ t: 'number', min: 0, unit: 's' }),
+    duration: optional(seconds),
+    dataEvery: optional({ ...seconds, min: TIME_BOUNDS.minDataEvery, orZero: true }),
   },
 };
 
-const at: FieldSpec = required({ t: 'number', min: 0, unit: 's' });
+const at: FieldSpec = required(seconds);
 const event = (fields: ObjectSchema['fields']): ObjectSchema => ({
   label: 'event',
   fields: { at, action: required(enumOf(...EVENT_ACTIONS)), ...fields },

@@ -74,7 +74,7 @@ function describeType(type: FieldType): string {
     case 'int':
       return `a whole number ${type.min}–${type.max}${type.unit ?? ''}`;
     case 'number':
-      return type.max === undefined ? `a number ≥ ${type.min}${type.unit ?? ''}` : `a number ${type.min}–${type.max}`;
+      return `${type.orZero ? '0 or ' : ''}a number ${type.max === undefined ? `≥ ${type.min}` : `${type.min}–${type.max}`}${type.unit ?? ''}`;
     case 'bool':
       return 'true or false';
     case 'enum':
@@ -133,7 +133,9 @@ export function walkShape(type: FieldType, value: unknown, path: string, report:
     case 'int':
     case 'number': {
       if (typeof value !== 'number' || !Number.isFinite(value)) return wrongType();
-      const outOfRange = value < type.min || (type.max !== undefined && value > type.max);
+      const outOfRange =
+        !(type.t === 'number' && type.orZero === true && value === 0) &&
+        (value < type.min || (type.max !== undefined && value > type.max));
       if ((type.t === 'int' && !Number.isInteger(value)) || outOfRange) {
         report.errors.push({ path, message: `must be ${describeType(type)}, got ${describeValue(value)}` });
       }

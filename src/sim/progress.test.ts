@@ -85,6 +85,8 @@ describe('engineFraction', () => {
     connectionsDone: 0,
     connectionsTotal: 100,
     events: 0,
+    eventBudget: 50_000_000,
+    timeBudgetUs: 604_800_000_000,
     done: false,
     ...o,
   });

@@ -73,6 +73,11 @@ export interface SimService {
   resultJson(): string | null;
   /** Forgets the kept run. */
   release(): void;
+  /**
+   * Answers at once when the worker is free (the page's watchdog asks when it has heard nothing
+   * for seconds during a call: no answer means the worker is gone).
+   */
+  ping(): true;
 
   // Analysis views (issue 8; additive: the calls above are unchanged).
   /**
@@ -186,7 +191,9 @@ export const SIMULATING_SHARE = 0.85;
 /**
  * How far the engine is, 0–1, from its counters: in bulk mode the connections ended; in trace
  * mode half for each connection opened and half for each ended (a long connection moves the bar
- * when it opens); with `until`, at least the simulated time's share of it. Below 1 until the end.
+ * when it opens); at least the simulated time's share of `until` (or of the time budget when
+ * there is no `until` or it lies beyond), and at least the handled events' share of the event
+ * budget, so that a run its budget will stop never sits still. Below 1 until the end.
  */
 export function engineFraction(p: EngineProgress, mode: 'trace' | 'bulk'): number {
   if (p.done) return 1;
@@ -197,8 +204,10 @@ export function engineFraction(p: EngineProgress, mode: 'trace' | 'bulk'): numbe
       : mode === 'bulk'
         ? p.connectionsDone / total
         : (p.connectionsOpened + p.connectionsDone) / (2 * total);
-  const byTime = p.untilUs !== null && p.untilUs > 0 ? p.simulatedUs / p.untilUs : 0;
-  return Math.min(0.999, Math.max(0, byConnections, byTime));
+  const timeCap = p.untilUs === null ? p.timeBudgetUs : Math.min(p.untilUs, p.timeBudgetUs);
+  const byTime = timeCap > 0 ? p.simulatedUs / timeCap : 0;
+  const byEvents = p.eventBudget > 0 ? p.events / p.eventBudget : 0;
+  return Math.min(0.999, Math.max(0, byConnections, byTime, byEvents));
 }
 
 /**
@@ -341,6 +350,7 @@ export function createSimService(): SimService {
       warnings: loaded.warnings,
       onProgress,
       progressEvery: options.progressEvery,
+      budget: options.budget,
     };
     return mode === 'bulk' ? runScenarioBulk(loaded.scenario, run) : runScenario(loaded.scenario, run);
   };
@@ -476,6 +486,8 @@ export function createSimService(): SimService {
     release() {
       kept = null;
     },
+
+    ping: () => true,
 
     experiment: experimentOn,
 

@@ -7,7 +7,7 @@
  *   the validation warnings to echo.
  * Outputs: the result document, key order as in the spec.
  */
-import { type BulkResult, type EngineProgress, simulate } from '../engine/index';
+import { type BulkResult, type EngineProgress, type RunBudget, simulate } from '../engine/index';
 import type { ConnectionResult, Diagnostic, LessonResult, SimulationResult } from '../engine/result';
 import {
   DEFAULT_EVEN_TOLERANCE,
@@ -32,6 +32,8 @@ export interface RunOptions {
   /** The engine's progress hook (`SimulateOptions.onProgress`): read-only, counted in events. */
   readonly onProgress?: ((progress: EngineProgress) => void) | undefined;
   readonly progressEvery?: number | undefined;
+  /** The engine's budget (`SimulateOptions.budget`); its defaults when absent. */
+  readonly budget?: Partial<RunBudget> | undefined;
 }
 
 export function runScenario(scenario: Scenario, options: RunOptions = {}): SimulationResult {
@@ -43,6 +45,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Simul
     trace: options.trace ?? false,
     onProgress: options.onProgress,
     progressEvery: options.progressEvery,
+    budget: options.budget,
   });
   const lesson = scenario.lesson?.checks === undefined ? undefined : judgeLesson(scenario.lesson.checks, raw, scenario);
   // Rebuilt so that the keys keep the spec's order (lesson before events).
@@ -51,6 +54,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Simul
     version: raw.version,
     seed: raw.seed,
     simulatedSeconds: raw.simulatedSeconds,
+    ...(raw.stopped === undefined ? {} : { stopped: raw.stopped }),
     warnings: (options.warnings ?? []).map((w) => ({ path: w.path, message: w.message })),
     connections: raw.connections,
     probes: raw.probes,
@@ -73,6 +77,7 @@ export function runScenarioBulk(scenario: Scenario, options: Omit<RunOptions, 't
     mode: 'bulk',
     onProgress: options.onProgress,
     progressEvery: options.progressEvery,
+    budget: options.budget,
   });
   return { ...raw, warnings: (options.warnings ?? []).map((w) => ({ path: w.path, message: w.message })) };
 }
@@ -193,5 +198,5 @@ function judgeDistribution(check: DistributionCheck, result: SimulationResult, s
   }
 }
 
-export type { BulkResult, EngineProgress } from '../engine/index';
-export type { ConnectionResult, ProbeResult, SimulationResult } from '../engine/result';
+export type { BulkResult, EngineProgress, RunBudget } from '../engine/index';
+export type { ConnectionResult, ProbeResult, RunStopped, SimulationResult } from '../engine/result';

@@ -76,8 +76,9 @@ export function useProblemsAt(path: string, exact = false): { errors: Diagnostic
 
 function describeRange(type: FieldType): string | undefined {
   if (type.t === 'int' || type.t === 'number') {
-    if (type.max === undefined || type.max > 1e9) return `≥ ${type.min}${type.unit ?? ''}`;
-    return `${type.min}–${type.max}${type.unit ?? ''}`;
+    const zero = type.t === 'number' && type.orZero === true ? '0 or ' : '';
+    if (type.max === undefined || type.max > 1e9) return `${zero}≥ ${type.min}${type.unit ?? ''}`;
+    return `${zero}${type.min}–${type.max}${type.unit ?? ''}`;
   }
   return undefined;
 }

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { RunProgress } from '../../sim/service';
 import { useAppStore } from '../store';
 import { type ModeChoice, TRACE_LIMIT, useRunStore } from './runStore';
+import { describeStop } from './stopText';
 import { connectionCount } from './traffic';
 
 const PHASE_LABEL = {
@@ -150,6 +151,11 @@ export function RunBar() {
               : `Bulk: ${('connections' in summary.result && typeof summary.result.connections === 'number' ? summary.result.connections : 0).toLocaleString('en')} connections · ${summary.result.simulatedSeconds} s simulated`}{' '}
             · ran in {((finishedAt - startedAt) / 1000).toFixed(1)} s
           </span>
+          {summary.result.stopped !== undefined && (
+            <span className="run-message is-stopped" role="alert">
+              {describeStop(summary.result.stopped)}
+            </span>
+          )}
           {atRun !== scenario && <span className="badge badge-warning">scenario changed since this run</span>}
           <button type="button" className="button button-quiet run-json" onClick={() => void downloadResult()}>
             Result JSON

@@ -1,6 +1,7 @@
 import { type ReactNode, useMemo } from 'react';
 import type { Traffic } from '../../scenario';
 import { RANGES } from '../../scenario/defaults';
+import { TIME_BOUNDS } from '../../scenario/schema';
 import { useAppStore } from '../store';
 import {
   addTraffic,
@@ -65,10 +66,18 @@ const NUMBERS: readonly {
   /** Not for ICMP (no ports, no data segments). */
   readonly tcpUdpOnly?: boolean;
 }[] = [
-  { field: 'connections', caption: 'Count', name: 'Connections', placeholder: '1', min: 1, step: 1 },
-  { field: 'startAt', caption: 'Start s', name: 'Start at', placeholder: '0' },
-  { field: 'interval', caption: 'Every s', name: 'Interval', placeholder: '1' },
-  { field: 'duration', caption: 'Open s', name: 'Duration', placeholder: '0' },
+  {
+    field: 'connections',
+    caption: 'Count',
+    name: 'Connections',
+    placeholder: '1',
+    min: RANGES.connections.min,
+    max: RANGES.connections.max,
+    step: 1,
+  },
+  { field: 'startAt', caption: 'Start s', name: 'Start at', placeholder: '0', max: TIME_BOUNDS.maxSeconds },
+  { field: 'interval', caption: 'Every s', name: 'Interval', placeholder: '1', max: TIME_BOUNDS.maxSeconds },
+  { field: 'duration', caption: 'Open s', name: 'Duration', placeholder: '0', max: TIME_BOUNDS.maxSeconds },
   {
     field: 'sourcePort',
     caption: 'Source port',
@@ -85,7 +94,8 @@ const NUMBERS: readonly {
     caption: 'Data every s',
     name: 'Data every',
     placeholder: 'none',
-    title: 'Seconds between data segments while the connection is open; empty: none',
+    max: TIME_BOUNDS.maxSeconds,
+    title: `Seconds between data segments while the connection is open (at least ${TIME_BOUNDS.minDataEvery}); empty: none`,
     tcpUdpOnly: true,
   },
 ];

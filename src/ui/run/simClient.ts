@@ -4,15 +4,19 @@
  * a render or an effect, so StrictMode's double effects cannot start two), and replaced by a fresh
  * one when a run is cancelled (terminate: the engine is synchronous and cannot be interrupted) or
  * when the worker dies. A call pending when the worker dies or is cancelled rejects with a
- * `WorkerGone`, saying which. The run view and the analysis views' experiments each have their own
+ * `WorkerGone`, saying which. A worker can also stop without any event reaching the page
+ * (`self.close()`, an out-of-memory kill): a watchdog (watchdog.ts) notices the silence while a
+ * call is under way, pings, and treats no answer as death. The run view and the analysis views' experiments each have their own
  * (`createWorkerSlot`).
  */
 import * as Comlink from 'comlink';
 import type { SimService } from '../../sim/service';
+import { createWatchdog, type Watchdog } from './watchdog';
 
 export class WorkerGone extends Error {
   constructor(
-    readonly why: 'cancelled' | 'crashed',
+    /** `unresponsive`: it stopped without a word and did not answer a ping (watchdog.ts). */
+    readonly why: 'cancelled' | 'crashed' | 'unresponsive',
     message: string,
   ) {
     super(message);
@@ -25,6 +29,7 @@ interface Live {
   /** Rejects pending calls when the worker goes. */
   readonly gone: Promise<never>;
   readonly kill: (reason: WorkerGone) => void;
+  readonly watchdog: Watchdog;
 }
 
 /** A worker of its own with the call, cancel and crash handling above (see `createWorkerSlot`). */
@@ -52,20 +57,29 @@ export function createWorkerSlot(): WorkerSlot {
     let dead = false;
     // Nobody may be waiting when the worker goes: that is not an unhandled rejection.
     gone.catch(() => {});
+    const watchdog = createWatchdog({
+      ping: () => remote.ping(),
+      onDead: () =>
+        entry.kill(new WorkerGone('unresponsive', 'The simulation worker stopped responding; the run was abandoned.')),
+    });
     const entry: Live = {
       worker,
       remote,
       gone,
+      watchdog,
       kill: (reason) => {
         // A dying worker can report more than one error; releasing its proxy twice throws.
         if (dead) return;
         dead = true;
+        watchdog.stop();
         if (live === entry) live = null;
         remote[Comlink.releaseProxy]();
         worker.terminate();
         reject(reason);
       },
     };
+    // Every message is a sign of life: progress reports, answers, the ping's answer.
+    worker.addEventListener('message', () => watchdog.heard());
     const crashed = (message: string) =>
       entry.kill(new WorkerGone('crashed', `The simulation worker stopped unexpectedly (${message}).`));
     worker.addEventListener('error', (event) => {
@@ -79,8 +93,13 @@ export function createWorkerSlot(): WorkerSlot {
   return {
     async call(call) {
       live ??= spawn();
-      const { remote, gone } = live;
-      return Promise.race([call(remote), gone]);
+      const { remote, gone, watchdog } = live;
+      const end = watchdog.begin();
+      try {
+        return await Promise.race([call(remote), gone]);
+      } finally {
+        end();
+      }
     },
     cancel() {
       live?.kill(new WorkerGone('cancelled', 'The run was cancelled.'));
