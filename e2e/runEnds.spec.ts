@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect, type Page, type Worker as PageWorker, test } from '@playwright/test';
-import { createShareLink } from '../src/scenario/shareLink';
+import { encodeSharePayload } from '../src/scenario/shareLink';
 import type { Scenario, Traffic } from '../src/scenario/types';
 import { failOnConsoleErrors, shot } from './support';
 
@@ -12,7 +12,7 @@ failOnConsoleErrors();
 const library = (name: string): Scenario => JSON.parse(readFileSync(`public/library/${name}.json`, 'utf8')) as Scenario;
 
 async function open(page: Page, baseURL: string | undefined, scenario: Scenario) {
-  await page.goto(createShareLink(scenario, new URL('/', baseURL).href));
+  await page.goto(`${new URL('/', baseURL).href}#s=${encodeSharePayload(scenario)}`);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(scenario.title ?? '');
 }
 
