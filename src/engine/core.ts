@@ -47,6 +47,7 @@ import {
   type SimulateOptions,
   type SnatEntry,
   type Stage,
+  TRACE_EVENT_BUDGET,
 } from './state';
 import { ephemeralRange } from './tcp';
 import type { Decision, Reason, TcpState, TraceKind } from './trace';
@@ -131,13 +132,14 @@ export abstract class SimCore {
   ) {
     this.bulk = options.mode === 'bulk';
     const seconds = options.budget?.seconds ?? DEFAULT_BUDGET.seconds;
+    const recording = options.trace === true && !this.bulk && runMode === 'run';
     this.budget = {
-      events: options.budget?.events ?? DEFAULT_BUDGET.events,
+      events: options.budget?.events ?? (recording ? TRACE_EVENT_BUDGET : DEFAULT_BUDGET.events),
       seconds,
       timeUs: Math.round(seconds * 1_000_000),
       connections: options.budget?.connections ?? DEFAULT_BUDGET.connections,
     };
-    this.tracer = new Tracer(options.trace === true && !this.bulk && runMode === 'run');
+    this.tracer = new Tracer(recording);
     this.tracing = this.tracer.enabled;
     this.book = new AddressBook(input);
     this.lbs = [...input.loadBalancers];

@@ -12,7 +12,7 @@ export { aggregateConnections, type BulkResult, type ConnectionAggregates } from
 export type * from './input';
 export type * from './result';
 export type { EngineProgress, RunBudget, SimulateOptions, SimulationMode } from './simulation';
-export { DEFAULT_BUDGET } from './simulation';
+export { DEFAULT_BUDGET, TRACE_EVENT_BUDGET } from './simulation';
 export type * from './trace';
 export type { PacketView } from './wire';
 

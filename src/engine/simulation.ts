@@ -53,7 +53,7 @@ import { ephemeralRange } from './tcp';
 import type { Reason } from './trace';
 
 export type { EngineProgress, RunBudget, SimulateOptions, SimulationMode } from './state';
-export { DEFAULT_BUDGET } from './state';
+export { DEFAULT_BUDGET, TRACE_EVENT_BUDGET } from './state';
 
 export const PROGRESS_EVERY_EVENTS = 4096;
 

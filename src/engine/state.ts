@@ -76,6 +76,13 @@ export interface RunBudget {
  *   connections spaced by `interval` (the 1,000,000-connection lab) have a handful open at once.
  */
 export const DEFAULT_BUDGET: RunBudget = { events: 50_000_000, seconds: 7 * 24 * 3600, connections: 500_000 };
+/**
+ * The event budget of a run that records its packet events (a kept trace): every event is a
+ * trace record of about 500 bytes (measured in Node: 1,000,000 recorded events took 0.5 GB), so
+ * 50,000,000 of them would end in an out-of-memory crash, in the page's worker as in Node, instead
+ * of a result. 2,000,000 is some 1 GB, and thousands of times what a library lab records.
+ */
+export const TRACE_EVENT_BUDGET = 2_000_000;
 
 /** Why a run stopped before its end, in the engine's units (result.ts `RunStopped` prints it). */
 export interface StopState {

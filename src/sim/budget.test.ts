@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { benchLab } from '../../bench/engine.bench';
-import { DEFAULT_BUDGET, type EngineProgress } from '../engine/index';
+import { DEFAULT_BUDGET, type EngineProgress, TRACE_EVENT_BUDGET } from '../engine/index';
 import { loadScenarioValue, type Scenario } from '../scenario/index';
 import { labHairpin } from './fixtures/seed003';
 import { engineFraction } from './service';
@@ -52,6 +52,25 @@ describe('a run within its budget', () => {
     expect(needed).toBeLessThan(DEFAULT_BUDGET.events);
     expect(JSON.stringify(runScenarioBulk(s, { budget: { events: needed } }))).toBe(plain);
   }, 30_000);
+});
+
+describe('the budget in force', () => {
+  it('is smaller for a run that records every packet event, whose memory grows with each', () => {
+    const budgetOf = (options: { trace?: boolean; mode?: 'bulk' }) => {
+      let budget = Number.NaN;
+      const s = labHairpin('windows', { connections: 1 });
+      const onProgress = (p: EngineProgress) => {
+        budget = p.eventBudget;
+      };
+      if (options.mode === 'bulk') runScenarioBulk(s, { onProgress });
+      else runScenario(s, { trace: options.trace === true, onProgress });
+      return budget;
+    };
+    expect(budgetOf({ trace: true })).toBe(TRACE_EVENT_BUDGET);
+    expect(budgetOf({})).toBe(DEFAULT_BUDGET.events);
+    expect(budgetOf({ mode: 'bulk' })).toBe(DEFAULT_BUDGET.events);
+    expect(TRACE_EVENT_BUDGET).toBeLessThan(DEFAULT_BUDGET.events);
+  });
 });
 
 describe('a run past its event budget', () => {
