@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { benchLab } from '../../bench/engine.bench';
-import { parseArgs } from './args';
-import { type CliIo, runCli } from './run';
+import { simInProcess } from './inProcess';
+import type { CliIo } from './run';
 
 /** One connection sending every millisecond for a day (within the schema's bounds). */
 const chatty = JSON.stringify({
@@ -13,20 +13,7 @@ const chatty = JSON.stringify({
   traffic: [{ name: 'chatty', from: 'onprem', to: '10.2.1.100:80', duration: 86_400, dataEvery: 0.001 }],
 });
 
-async function sim(args: string[], budget?: CliIo['budget']) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-    readInput: async () => ({ text: chatty }),
-    budget,
-  };
-  const parsed = parseArgs(args);
-  if ('error' in parsed) throw new Error(parsed.error);
-  const status = await runCli(parsed.options, io);
-  return { status, stdout: out.join('\n'), stderr: err.join('\n') };
-}
+const sim = (args: string[], budget?: CliIo['budget']) => simInProcess(args, { 's.json': chatty }, budget);
 
 describe('sim and a run stopped by its budget', () => {
   it('--json: the result with `stopped`, a line on stderr, exit 0', async () => {

@@ -7,25 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { createDefaultScenario } from '../scenario/defaultScenario';
 import { encodeSharePayload } from '../scenario/shareLink';
 import { parseArgs } from './args';
-import { type CliIo, runCli } from './run';
+import { simInProcess } from './inProcess';
 
 const run = promisify(execFile);
 
-/** Runs the command line in-process over an in-memory file system. */
-async function sim(args: string[], files: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-    readInput: async (input) =>
-      input in files ? { text: files[input] as string } : { error: `cannot read ${input}: no such file` },
-  };
-  const parsed = parseArgs(args);
-  if ('error' in parsed) throw new Error(parsed.error);
-  const status = await runCli(parsed.options, io);
-  return { status, stdout: out.join('\n'), stderr: err.join('\n') };
-}
+const sim = (args: string[], files: Record<string, string> = {}) => simInProcess(args, files);
 
 const valid = JSON.stringify(createDefaultScenario());
 const broken = JSON.stringify({

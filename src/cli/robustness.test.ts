@@ -10,29 +10,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyMutation, type Mutation } from '../scenario/mutations';
 import { createShareLink, encodeSharePayload } from '../scenario/shareLink';
-import { parseArgs } from './args';
-import { type CliIo, runCli } from './run';
+import { simInProcess } from './inProcess';
 
 const LIBRARY = fileURLToPath(new URL('../../public/library/', import.meta.url));
 const library = readdirSync(LIBRARY)
   .filter((f) => f.endsWith('.json') && f !== 'index.json')
   .map((f) => readFileSync(`${LIBRARY}${f}`, 'utf8'));
 
-/** Runs the command line in-process; `files['-']` is standard input. */
-async function sim(args: string[], files: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-    readInput: async (input) =>
-      Object.hasOwn(files, input) ? { text: files[input] as string } : { error: `cannot read ${input}: no such file` },
-  };
-  const parsed = parseArgs(args);
-  if ('error' in parsed) throw new Error(parsed.error);
-  const status = await runCli(parsed.options, io);
-  return { status, stdout: out.join('\n'), stderr: err.join('\n') };
-}
+const sim = (args: string[], files: Record<string, string> = {}) => simInProcess(args, files);
 
 const deepText = (depth: number) =>
   `{"format":"hairpin-scenario","version":1,"lesson":{"solution":{"x":${'['.repeat(depth)}${']'.repeat(depth)}}}}`;
