@@ -18,28 +18,15 @@
  * piece's output); no main-thread task over 50 ms in the page: the 1.4 MB address and the 1 MiB
  * inflated up to the cap are handled in one task on the main thread.
  */
-import { createDeflateRaw } from 'node:zlib';
 import { chromium, type Page } from '@playwright/test';
 import { loadScenarioLink } from '../src/scenario/index';
-import { encodeBase64Url, shareDictionary } from '../src/scenario/shareLink';
+import { codec3Payload, deflatedZeros } from './bomb';
 import { readLongTasks } from './longTasks';
 import { type Figure, round } from './measure';
 import { CHROMIUM, startPreview } from './preview';
 
-/** Raw DEFLATE of `mebibytes` MiB of zeros with codec 3's dictionary, as a codec-3 payload. */
-async function bombPayload(mebibytes: number): Promise<string> {
-  const deflate = createDeflateRaw({ level: 9, dictionary: Buffer.from(shareDictionary(3)) });
-  const parts: Buffer[] = [Buffer.alloc(4)]; // a checksum of zeros: the inflater stops first
-  deflate.on('data', (part: Buffer) => parts.push(part));
-  const ended = new Promise((resolve) => deflate.on('end', resolve));
-  const zeros = Buffer.alloc(1024 * 1024);
-  for (let i = 0; i < mebibytes; i++) {
-    if (!deflate.write(zeros)) await new Promise((resolve) => deflate.once('drain', resolve));
-  }
-  deflate.end();
-  await ended;
-  return `3.${encodeBase64Url(new Uint8Array(Buffer.concat(parts)))}`;
-}
+/** A bomb of `mebibytes` MiB of zeros as a codec-3 payload (its checksum of zeros is never reached). */
+const bombPayload = async (mebibytes: number): Promise<string> => codec3Payload(await deflatedZeros(mebibytes));
 
 const MiB = 1024 * 1024;
 

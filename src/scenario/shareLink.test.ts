@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createDeflateRaw, deflateRawSync, crc32 as zlibCrc32 } from 'node:zlib';
+import { deflateRawSync, crc32 as zlibCrc32 } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { codec3Payload, deflatedZeros } from '../../bench/bomb';
 import { createDefaultScenario } from './defaultScenario';
 import { loadScenarioLink } from './index';
 import {
@@ -44,32 +45,6 @@ const libraryScenario = (() => {
   texts.sort((a, b) => b.length - a.length);
   return JSON.parse(texts[0] as string) as unknown;
 })();
-
-/**
- * Raw DEFLATE of `mebibytes` MiB of zeros with codec 3's dictionary, streamed through zlib from
- * one reused 1 MiB buffer: a decompression bomb of about 1,000:1, never held whole.
- */
-async function deflatedZeros(mebibytes: number): Promise<Uint8Array> {
-  const deflate = createDeflateRaw({ level: 9, dictionary: Buffer.from(shareDictionary(3)) });
-  const parts: Buffer[] = [];
-  deflate.on('data', (part: Buffer) => parts.push(part));
-  const ended = new Promise((resolve) => deflate.on('end', resolve));
-  const zeros = Buffer.alloc(1024 * 1024);
-  for (let i = 0; i < mebibytes; i++) {
-    if (!deflate.write(zeros)) await new Promise((resolve) => deflate.once('drain', resolve));
-  }
-  deflate.end();
-  await ended;
-  return new Uint8Array(Buffer.concat(parts));
-}
-
-/** A codec-3 payload around raw DEFLATE data (the checksum is never reached for a bomb). */
-const codec3Payload = (deflated: Uint8Array, checksum = 0): string => {
-  const framed = new Uint8Array(4 + deflated.length);
-  new DataView(framed.buffer).setUint32(0, checksum);
-  framed.set(deflated, 4);
-  return `3.${encodeBase64Url(framed)}`;
-};
 
 describe('share links', () => {
   it('carry the scenario as written through a round trip, unknown fields included', () => {
