@@ -162,6 +162,31 @@ test.describe('storage and start-up', () => {
     await expect(banner).toHaveCount(0);
   });
 
+  test('no share link is made for a scenario a link could not carry', async ({ page }) => {
+    await freshLab(page);
+    await page.evaluate(() => {
+      const s = JSON.parse(localStorage.getItem('hairpin.autosave.v1') ?? '{}') as { description?: string };
+      s.description = 'x'.repeat(1024 * 1024);
+      localStorage.setItem('hairpin.autosave.v1', JSON.stringify(s));
+    });
+    await page.reload();
+    await expect(node(page, 'Virtual machine web01')).toBeVisible();
+    // A description of one long word wraps in the inspector rather than widening it.
+    const inspector = page.getByRole('complementary', { name: 'Inspector' });
+    const overflow = await inspector.evaluate((el) => {
+      const scroller = (el.querySelector('.inspector-description')?.closest('aside, section, div[class*="scroll"]') ??
+        el) as HTMLElement;
+      return [el.scrollWidth - el.clientWidth, scroller.scrollWidth - scroller.clientWidth];
+    });
+    expect(overflow).toEqual([0, 0]);
+    await page.getByRole('button', { name: 'Share link' }).click();
+    const popover = page.getByRole('dialog', { name: 'Share link' });
+    await expect(popover).toContainText('No link: the scenario is too large for a share link');
+    await expect(popover).toContainText('Save it as a file instead');
+    await expect(popover.getByRole('textbox', { name: 'Share link' })).toHaveCount(0);
+    await shot(page, 'share-too-large');
+  });
+
   test('a deeply nested link or autosave never leaves the page blank, and the work is kept', async ({
     page,
     baseURL,
