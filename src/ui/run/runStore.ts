@@ -11,6 +11,7 @@
 import { create } from 'zustand';
 import type { Diagnostic, Scenario } from '../../scenario';
 import type { EventFilter, EventRow, InvalidInput, KeptSummary, RunProgress } from '../../sim/service';
+import { useAppStore } from '../store';
 import { callWorker, cancelWorker, progressProxy, WorkerGone } from './simClient';
 import { connectionCount } from './traffic';
 
@@ -54,8 +55,6 @@ export interface RunState {
   readonly stepStartedAt: number;
   readonly stepMs: number;
   readonly pagesVersion: number;
-  /** What the right-hand panel shows: the element inspector or the packet inspector. */
-  readonly side: 'element' | 'packet';
   /** Bumped when the canvas should bring the current event's element into view (a jump, a pick). */
   readonly focusSerial: number;
   /**
@@ -80,7 +79,6 @@ export interface RunState {
   seekEvent(index: number): Promise<void>;
   /** Reads the page holding `position` if it is not read yet. */
   ensurePage(page: number): void;
-  setSide(side: 'element' | 'packet'): void;
   setFollow(follow: boolean): void;
   resultJson(): Promise<string | null>;
 }
@@ -186,7 +184,6 @@ export const useRunStore = create<RunState>()((set, get) => {
     stepStartedAt: 0,
     stepMs: STEP_MS,
     pagesVersion: 0,
-    side: 'element',
     focusSerial: 0,
     follow: true,
 
@@ -210,8 +207,10 @@ export const useRunStore = create<RunState>()((set, get) => {
         current: null,
         hops: [],
         playing: false,
-        side: 'element',
       });
+      // A new run has no packet chosen yet: the packet inspector gives way to the element's.
+      const app = useAppStore.getState();
+      if (app.rightPanel === 'packet') app.showPanel('element');
       const onProgress = progressProxy((progress: RunProgress) => {
         if (get().status === 'running') set({ progress });
       });
@@ -289,13 +288,13 @@ export const useRunStore = create<RunState>()((set, get) => {
         set({
           cursor: target,
           current: row,
-          side: 'packet',
           stepStartedAt: options.animate ? now() : now() - 1e6,
           stepMs: stepDuration(row, speed),
           ...(options.keepPlaying ? {} : { playing: false }),
           ...(row.event.packet === null ? { hops: [] } : {}),
           ...(options.focus ? { focusSerial: get().focusSerial + 1 } : {}),
         });
+        useAppStore.getState().showPanel('packet');
         if (row.event.packet !== null && !samePacket) {
           const hops = await callWorker((r) => r.packetHops(row.index));
           if (serial === seekSerial) set({ hops });
@@ -379,8 +378,6 @@ export const useRunStore = create<RunState>()((set, get) => {
           if (gen === generation) loading.delete(page);
         });
     },
-
-    setSide: (side) => set({ side }),
 
     setFollow: (follow) => set({ follow }),
 
