@@ -2,7 +2,7 @@ import { ReactFlowProvider } from '@xyflow/react';
 import { useEffect } from 'react';
 import { duplicateElements } from '../scenario/edit';
 import { Canvas } from './canvas/Canvas';
-import { edgeIndex } from './canvas/edgeIndex';
+import { edgeIndexOf } from './canvas/edgeIndex';
 import { PacketInspector } from './lazy';
 import { LessonSide, useLessonTracking } from './lesson/LessonPanel';
 import { LibraryDialog } from './library/LibraryDialog';
@@ -55,7 +55,7 @@ function useEditorKeys() {
       if (isEditable(e.target)) return;
       if (e.key === 'Delete' || e.key === 'Backspace') {
         e.preventDefault();
-        store.deleteSelection(edgeIndex());
+        store.deleteSelection(edgeIndexOf(store.scenario));
       } else if (mod && key === 'd') {
         e.preventDefault();
         const ids = store.selection.filter((id) => !id.startsWith('edge:'));
