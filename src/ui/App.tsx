@@ -2,7 +2,7 @@ import { ReactFlowProvider } from '@xyflow/react';
 import { useEffect } from 'react';
 import { duplicateElements } from '../scenario/edit';
 import { Canvas } from './canvas/Canvas';
-import { edgeIndex } from './canvas/edgeIndex';
+import { edgeIndexOf } from './canvas/edgeIndex';
 import { PacketInspector } from './lazy';
 import { LessonSide, useLessonTracking } from './lesson/LessonPanel';
 import { LibraryDialog } from './library/LibraryDialog';
@@ -15,6 +15,7 @@ import { Palette } from './panels/Palette';
 import { BottomPanel } from './panels/RunPanel';
 import { Toast } from './panels/Toast';
 import { PlaybackBar } from './playback/PlaybackBar';
+import { useShownPanel } from './rightPanel';
 import { useRunStore } from './run/runStore';
 import { useAppStore } from './store';
 import { usePresenterStore } from './workshop/presenter';
@@ -54,7 +55,7 @@ function useEditorKeys() {
       if (isEditable(e.target)) return;
       if (e.key === 'Delete' || e.key === 'Backspace') {
         e.preventDefault();
-        store.deleteSelection(edgeIndex());
+        store.deleteSelection(edgeIndexOf(store.scenario));
       } else if (mod && key === 'd') {
         e.preventDefault();
         const ids = store.selection.filter((id) => !id.startsWith('edge:'));
@@ -89,31 +90,18 @@ function useEditorKeys() {
   }, []);
 }
 
-/** Choosing an element on the canvas brings its inspector back in place of the packet inspector. */
-function useElementInspectorOnSelect() {
-  useEffect(
-    () =>
-      useAppStore.subscribe((state, previous) => {
-        if (state.selection !== previous.selection && state.selection.length > 0)
-          useRunStore.getState().setSide('element');
-      }),
-    [],
-  );
-}
-
 /** The page: header, palette, canvas, inspector and the run and problems area on one CSS grid. */
 export function App() {
   const viewer = useAppStore((s) => s.viewer);
-  const packetSide = useRunStore((s) => s.side === 'packet' && s.summary?.mode === 'trace');
+  const shown = useShownPanel();
   const hasRun = useRunStore((s) => s.summary !== null);
   const presenter = usePresenterStore((s) => s.presenter);
   useEditorKeys();
-  useElementInspectorOnSelect();
   useLessonTracking();
   return (
     <ReactFlowProvider>
       <div
-        className={`app${viewer ? ' is-viewer' : ''}${hasRun ? ' has-run' : ''}${presenter ? ' is-presenter' : ''}${viewer && !packetSide ? ' no-side' : ''}`}
+        className={`app${viewer ? ' is-viewer' : ''}${hasRun ? ' has-run' : ''}${presenter ? ' is-presenter' : ''}${shown === null ? ' no-side' : ''}`}
       >
         <Header />
         {!viewer && <Palette />}
@@ -125,7 +113,9 @@ export function App() {
         </main>
         {/* The lesson (src/ui/lesson) shares the right-hand column with the inspectors. */}
         {/* The viewer (slides, embedding) is the canvas and the run: the packet inspector only. */}
-        {(!viewer || packetSide) && <LessonSide>{packetSide ? <PacketInspector /> : <Inspector />}</LessonSide>}
+        {shown !== null && (
+          <LessonSide shown={shown}>{shown === 'packet' ? <PacketInspector /> : <Inspector />}</LessonSide>
+        )}
         <BottomPanel />
         <LinkDialog />
         <FileDialog />

@@ -59,6 +59,7 @@ import {
   write,
   writeTabCopy,
 } from './persistence';
+import type { RightPanel } from './rightPanel';
 
 export interface LoadError {
   readonly title: string;
@@ -159,6 +160,12 @@ export interface AppState {
   readonly dragging: ReadonlyMap<string, LayoutOverlay> | null;
   readonly clipboard: Clipboard | null;
   readonly bottomTab: BottomTab;
+  /**
+   * The panel of the right-hand column the user asked for last (rightPanel.ts derives what is
+   * shown): a non-empty selection asks for the element inspector, seeking to an event for the
+   * packet inspector, opening a document with a lesson for the lesson.
+   */
+  readonly rightPanel: RightPanel;
   /** The autosave was read with these repairs; its original is kept until they are accepted. */
   readonly autosaveRepairs: readonly string[] | null;
   /** Another tab saved over this tab's autosave: this tab's work is kept aside until the user chooses. */
@@ -172,6 +179,7 @@ export interface AppState {
   dismissNotice(): void;
   showToast(message: string, tone?: Toast['tone']): void;
   setBottomTab(tab: BottomTab): void;
+  showPanel(panel: RightPanel): void;
 
   /**
    * Applies an edit. A function may return a document or an edit result; a refused result shows
@@ -290,6 +298,15 @@ const NEW_KINDS: ReadonlySet<string> = new Set<NewElementKind>([
 ]);
 let toastSerial = 0;
 
+/** A document opens on its lesson when it has one, else on the element inspector. */
+const panelForNewDocument = (scenario: Scenario): RightPanel => (scenario.lesson !== undefined ? 'lesson' : 'element');
+
+/** A new selection: choosing something brings its inspector back to the right-hand column. */
+const selecting = (
+  selection: readonly string[],
+): Pick<AppState, 'selection'> & Partial<Pick<AppState, 'rightPanel'>> =>
+  selection.length > 0 ? { selection, rightPanel: 'element' } : { selection };
+
 export const useAppStore = create<AppState>()((set, get) => {
   const scheduleValidation = () => {
     if (validationTimer !== null) clearTimeout(validationTimer);
@@ -341,6 +358,7 @@ export const useAppStore = create<AppState>()((set, get) => {
       challenge,
       selection: [],
       focusPath: null,
+      rightPanel: panelForNewDocument(scenario),
       loadError: null,
       pendingLink: null,
       pendingFile: null,
@@ -375,13 +393,14 @@ export const useAppStore = create<AppState>()((set, get) => {
       const selection = ids === null ? [] : typeof ids === 'string' ? [ids] : [...ids];
       const current = get().selection;
       if (selection.length === current.length && selection.every((id, i) => id === current[i])) return;
-      set({ selection, focusPath: null });
+      set({ ...selecting(selection), focusPath: null });
     },
-    selectProblem: (element, path) => set({ selection: element === null ? [] : [element], focusPath: path }),
+    selectProblem: (element, path) => set({ ...selecting(element === null ? [] : [element]), focusPath: path }),
     dismissError: () => set({ loadError: null }),
     dismissNotice: () => set({ notice: null }),
     showToast: (message, tone = 'info') => set({ toast: { message, tone, serial: ++toastSerial } }),
     setBottomTab: (bottomTab) => set({ bottomTab }),
+    showPanel: (rightPanel) => set({ rightPanel }),
 
     apply: (edit, options = {}) => {
       if (get().viewer) return false;
@@ -393,12 +412,12 @@ export const useAppStore = create<AppState>()((set, get) => {
           return false;
         }
         commit(result.scenario, options.coalesce);
-        if (options.select === 'result') set({ selection: result.ids.slice(0, 1) });
-        else if (options.select !== undefined) set({ selection: [...options.select] });
+        if (options.select === 'result') set(selecting(result.ids.slice(0, 1)));
+        else if (options.select !== undefined) set(selecting([...options.select]));
         return true;
       }
       commit(outcome as Scenario, options.coalesce);
-      if (options.select !== undefined && options.select !== 'result') set({ selection: [...options.select] });
+      if (options.select !== undefined && options.select !== 'result') set(selecting([...options.select]));
       return true;
     },
 
@@ -495,7 +514,7 @@ export const useAppStore = create<AppState>()((set, get) => {
         if (r.ok) pasted = r.ids;
         return r;
       });
-      if (ok) set({ selection: [...pasted] });
+      if (ok) set(selecting([...pasted]));
     },
 
     newScenario: () => {
@@ -681,6 +700,7 @@ function initialState(
   | 'dragging'
   | 'clipboard'
   | 'bottomTab'
+  | 'rightPanel'
   | 'autosaveRepairs'
   | 'otherTab'
   | 'recovered'
@@ -711,6 +731,7 @@ function initialState(
     dragging: null,
     clipboard: null,
     bottomTab: 'run',
+    rightPanel: panelForNewDocument(start.scenario),
     autosaveRepairs: start.repairs.length > 0 ? start.repairs : null,
     otherTab: null,
     recovered: null,

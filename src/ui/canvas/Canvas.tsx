@@ -15,15 +15,15 @@ import {
   useReactFlow,
   useStore,
 } from '@xyflow/react';
-import { type DragEvent, useCallback, useEffect, useMemo, useRef } from 'react';
+import { type DragEvent, useCallback, useMemo, useRef } from 'react';
 import { connect, connectionProblem, elementOfPath } from '../../scenario/edit';
 import { RunOverlay } from '../playback/RunOverlay';
 import { useAppStore } from '../store';
-import { setEdgeIndex } from './edgeIndex';
+import { flowOf } from './edgeIndex';
 import { boxesOf, keepInSubnets, PALETTE_MIME, placementAt } from './geometry';
 import { nodeTypes } from './nodes';
 import { useRefitOnResize } from './refit';
-import { type CanvasEdge, type CanvasNode, type Flow, keepUnchanged, REMOVABLE, toFlow } from './toFlow';
+import { type CanvasEdge, type CanvasNode, type Flow, keepUnchanged } from './toFlow';
 
 const FIT_VIEW_OPTIONS = { padding: 0.08, maxZoom: 1.25 };
 /** Past this many nodes, the canvas draws plainer (see `busy` below). */
@@ -81,23 +81,13 @@ export function Canvas() {
   // what changed (a drag's commit, typing in the inspector) rather than every node.
   const previousFlow = useRef<Flow | null>(null);
   const flow = useMemo(() => {
-    const next = keepUnchanged(previousFlow.current, toFlow(scenario));
+    const next = keepUnchanged(previousFlow.current, flowOf(scenario));
     previousFlow.current = next;
     return next;
   }, [scenario]);
   const far = useStore(isFar);
   const showMinimap = useStore(roomForMinimap);
   const boxes = useMemo(() => boxesOf(flow.nodes), [flow]);
-  useEffect(() => {
-    setEdgeIndex(
-      new Map(
-        flow.edges.map((e) => [
-          e.id,
-          { source: e.source, target: e.target, removable: REMOVABLE.has(e.data?.relation ?? 'attached') },
-        ]),
-      ),
-    );
-  }, [flow]);
 
   const problems = useMemo(() => {
     const counts = new Map<string, { errors: number; warnings: number }>();

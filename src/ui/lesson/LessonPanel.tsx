@@ -1,7 +1,7 @@
 import { type ReactNode, useEffect, useMemo, useRef } from 'react';
 import type { Lesson, LessonCheck, Scenario } from '../../scenario';
 import { Markdown } from '../markdown/Markdown';
-import { useRunStore } from '../run/runStore';
+import type { RightPanel } from '../rightPanel';
 import { useAppStore } from '../store';
 import { describeCheck, observedFor } from './checks';
 import { type CheckStatus, startLessonTracking, useLessonStore } from './lessonStore';
@@ -9,37 +9,23 @@ import { applySolution, describeChanges } from './solution';
 
 /** Starts the lesson's bookkeeping once for the page (a new document resets it). */
 export function useLessonTracking() {
-  useEffect(() => {
-    const stopRevision = startLessonTracking();
-    // Choosing an element or a packet brings its inspector; the Lesson tab brings the lesson back.
-    const stopSelection = useAppStore.subscribe((state, previous) => {
-      if (state.selection !== previous.selection && state.selection.length > 0)
-        useLessonStore.getState().setSide('inspector');
-    });
-    const stopPacket = useRunStore.subscribe((state, previous) => {
-      if (state.side === 'packet' && previous.side !== 'packet') useLessonStore.getState().setSide('inspector');
-    });
-    return () => {
-      stopRevision();
-      stopSelection();
-      stopPacket();
-    };
-  }, []);
+  useEffect(() => startLessonTracking(), []);
 }
 
 /**
  * The right-hand column when the document has a lesson: a Lesson tab beside the inspector (the
- * element or packet inspector given as `children`). Without a lesson, or in the viewer, the
- * inspector alone.
+ * element or packet inspector given as `children`), the tab of the panel `shown` selected
+ * (rightPanel.ts). Without a lesson, or in the viewer, the inspector alone.
  */
-export function LessonSide({ children }: { children: ReactNode }) {
+export function LessonSide({ shown, children }: { shown: RightPanel | null; children: ReactNode }) {
   const lesson = useAppStore((s) => s.scenario.lesson);
   const viewer = useAppStore((s) => s.viewer);
-  const side = useLessonStore((s) => s.side);
   if (lesson === undefined || viewer) return children;
+  const side = shown === 'lesson' ? 'lesson' : 'inspector';
   const choose = (next: 'lesson' | 'inspector') => {
-    useLessonStore.getState().setSide(next);
-    if (next === 'lesson') useRunStore.getState().setSide('element');
+    // The Inspector tab shows the inspector that the lesson covered: the element's.
+    if (next === 'lesson') useAppStore.getState().showPanel('lesson');
+    else if (side === 'lesson') useAppStore.getState().showPanel('element');
   };
   return (
     <div className="lesson-side">

@@ -1,7 +1,8 @@
 /**
- * The lesson panel's state, apart from the document (store.ts): which side panel shows, how many
- * hints are revealed, whether the solution is shown, and the last "Check my work" — a run of the
- * engine in the worker (run/simClient.ts) whose `lesson` field is the engine's verdict.
+ * The lesson panel's state, apart from the document (store.ts): how many hints are revealed,
+ * whether the solution is shown, and the last "Check my work" — a run of the engine in the worker
+ * (run/simClient.ts) whose `lesson` field is the engine's verdict. Whether the lesson is the panel
+ * shown is the app store's `rightPanel` (rightPanel.ts).
  *
  * Everything here belongs to the open document: opening another one (`revision` changes) starts
  * the lesson afresh.
@@ -21,12 +22,9 @@ export type CheckStatus =
   | { readonly state: 'error'; readonly message: string };
 
 export interface LessonState {
-  /** What the right-hand column shows when the document has a lesson. */
-  readonly side: 'lesson' | 'inspector';
   readonly hintsShown: number;
   readonly solutionShown: boolean;
   readonly check: CheckStatus;
-  setSide(side: 'lesson' | 'inspector'): void;
   showNextHint(): void;
   setSolutionShown(shown: boolean): void;
   /** Runs the engine on `scenario` and keeps its verdict. */
@@ -34,12 +32,11 @@ export interface LessonState {
   reset(): void;
 }
 
-const fresh = { side: 'lesson', hintsShown: 0, solutionShown: false, check: { state: 'idle' } } as const;
+const fresh = { hintsShown: 0, solutionShown: false, check: { state: 'idle' } } as const;
 let serial = 0;
 
 export const useLessonStore = create<LessonState>()((set, get) => ({
   ...fresh,
-  setSide: (side) => set({ side }),
   showNextHint: () => set((s) => ({ hintsShown: s.hintsShown + 1 })),
   setSolutionShown: (solutionShown) => set({ solutionShown }),
   reset: () => {

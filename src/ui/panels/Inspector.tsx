@@ -10,7 +10,7 @@ import {
   setField,
 } from '../../scenario/edit';
 import { SCENARIO, TRAFFIC } from '../../scenario/schema';
-import { edgeIndex } from '../canvas/edgeIndex';
+import { edgeIndexOf } from '../canvas/edgeIndex';
 import { SCHEMA_OF, TRAFFIC_LIST } from '../inspector/config';
 import { describeElement } from '../inspector/describe';
 import { DiagnosticsProvider, FieldRow, ListTable, NameField, RecordForm } from '../inspector/forms';
@@ -184,7 +184,7 @@ const RELATION: { [relation: string]: string } = {
 function RelationInspector({ id }: { id: string }) {
   const apply = useAppStore((s) => s.apply);
   const viewer = useAppStore((s) => s.viewer);
-  const ends = edgeIndex().get(id);
+  const ends = useAppStore((s) => edgeIndexOf(s.scenario).get(id));
   const relation = id.split(':')[1] ?? '';
   if (ends === undefined) return <p className="muted">This relation is no longer in the scenario.</p>;
   return (

@@ -1,7 +1,7 @@
 import { type ChangeEvent, useCallback, useEffect, useId, useMemo, useState } from 'react';
 import type { KeptSummary } from '../../sim/service';
 import { describeEvent, elementLabel, formatTime, packetKind, packetLabel } from './describe';
-import { type FilterKind, PAGE_SIZE, rowAt, useRunStore } from './runStore';
+import { type FilterKind, PAGE_SIZE, useRunStore } from './runStore';
 import { VirtualRows } from './VirtualRows';
 
 const KINDS: { value: FilterKind; label: string }[] = [
@@ -144,7 +144,7 @@ export function EventList() {
         onRange={onRange}
         onPick={(i) => void useRunStore.getState().seek(i, { animate: true, focus: true })}
         renderRow={(i, style) => {
-          const row = rowAt(i);
+          const row = useRunStore.getState().rowAt(i);
           if (row === undefined)
             return (
               <div

@@ -1,4 +1,5 @@
 import type { Decision, EventRow, PacketView } from '../../sim/service';
+import { useAppStore } from '../store';
 import {
   changedFields,
   describeDecision,
@@ -161,7 +162,7 @@ function Hop({ row, previous, current }: { row: EventRow; previous: PacketView |
 export function PacketInspector() {
   const current = useRunStore((s) => s.current);
   const hops = useRunStore((s) => s.hops);
-  const close = () => useRunStore.getState().setSide('element');
+  const close = () => useAppStore.getState().showPanel('element');
   const e = current?.event ?? null;
   const packet = e?.packet ?? null;
   const first = hops[0]?.event.packet ?? packet;
