@@ -3,6 +3,13 @@
  * the index of the document by name, and resolving references.
  */
 import { type Cidr, cidrContains, cidrSize, cidrsOverlap, formatCidr, parseCidr, parseIpv4 } from '../../shared/ipv4';
+import {
+  type AddressMatch,
+  type PortRange,
+  parseAddressMatch,
+  parsePortRange as parseSharedPortRange,
+  SERVICE_TAGS,
+} from '../../shared/nsgMatch';
 import { clientCountOf } from '../defaults';
 import { clip, quote } from '../limits';
 import {
@@ -235,42 +242,31 @@ export function parseEndpoint(text: string): { address: number; port: number } |
   return { address, port: Number(portText) };
 }
 
-export interface PortRange {
-  readonly low: number;
-  readonly high: number;
-}
-export const ANY_PORT: PortRange = { low: 0, high: 65535 };
-
 /** An NSG port range: `*`, `80` or `8000-8999`, 0–65535, low ≤ high. */
 export function parsePortRange(text: string): PortRange | string {
-  if (text === '*') return ANY_PORT;
-  const m = /^\s*([0-9]+)\s*(?:-\s*([0-9]+)\s*)?$/.exec(text);
-  if (m === null) return `${q(text)} is not a port range (expected *, a port such as 80, or a range such as 8000-8999)`;
-  const low = Number(m[1]);
-  const high = m[2] === undefined ? low : Number(m[2]);
-  if (low > 65535 || high > 65535) return `${q(text)}: ports go from 0 to 65535`;
-  if (low > high) return `${q(text)}: the range starts above where it ends`;
-  return { low, high };
+  const range = parseSharedPortRange(text);
+  if (range === null) {
+    return `${q(text)} is not a port range (expected *, a port such as 80, or a range such as 8000-8999)`;
+  }
+  if (range.from > 65535 || range.to > 65535) return `${q(text)}: ports go from 0 to 65535`;
+  if (range.from > range.to) return `${q(text)}: the range starts above where it ends`;
+  return range;
 }
-
-export const SERVICE_TAGS = ['VirtualNetwork', 'AzureLoadBalancer', 'Internet'] as const;
-export type NsgAddress = { any: true } | { tag: (typeof SERVICE_TAGS)[number] } | { cidr: Cidr };
 
 /**
  * An NSG address prefix: `*`, a service tag (case-sensitive in the file, as written in ARM
  * templates), a CIDR or an address. Host bits set: Azure answers SecurityRuleInvalidAddressPrefix.
  */
-export function parseNsgAddress(text: string): NsgAddress | string {
-  if (text === '*') return { any: true };
-  const tag = SERVICE_TAGS.find((t) => t === text);
-  if (tag !== undefined) return { tag };
-  const near = SERVICE_TAGS.find((t) => t.toLowerCase() === text.toLowerCase());
+export function parseNsgAddress(text: string): AddressMatch | string {
+  const near = SERVICE_TAGS.find((t) => t !== text && t.toLowerCase() === text.toLowerCase());
   if (near !== undefined) return `${q(text)} is not a service tag: tags are written exactly ${q(near)}`;
-  if (/^[A-Za-z]/.test(text)) {
+  if (/^[A-Za-z]/.test(text) && !SERVICE_TAGS.some((t) => t === text)) {
     return `${q(text)} is not an address prefix or a service tag Hairpin knows (*, ${SERVICE_TAGS.join(', ')}, a CIDR or an address)`;
   }
+  const match = parseAddressMatch(text);
+  if (match !== null && match.kind !== 'cidr') return match;
   const prefix = parsePrefix(text, true);
-  return 'problem' in prefix ? prefix.problem : { cidr: prefix.cidr };
+  return 'problem' in prefix ? prefix.problem : { kind: 'cidr', cidr: prefix.cidr };
 }
 
 /** Windows Firewall ports: `Any`/`*`, or a comma list of ports and ranges. */

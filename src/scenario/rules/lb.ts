@@ -3,6 +3,7 @@
  * warnings for what deploys but will not work (a simplified NSG evaluation among them).
  */
 import { cidrContains, formatIpv4 } from '../../shared/ipv4';
+import { portInRanges, addressMatches as sharedAddressMatches } from '../../shared/nsgMatch';
 import {
   AZURE_PROBE_SOURCE,
   backendPortOf,
@@ -373,24 +374,23 @@ export function addressMatches(ix: Index, prefixes: At<string>[], address: numbe
   return prefixes.some(({ v }) => {
     const parsed = parseNsgAddress(v);
     if (typeof parsed === 'string') return false;
-    if ('any' in parsed) return true;
-    if ('tag' in parsed) {
-      if (address === 'internet') return parsed.tag === 'Internet';
+    if (address !== 'internet') {
       // Assumption: the probe source matches AzureLoadBalancer only, never Internet.
-      if (formatIpv4(address) === AZURE_PROBE_SOURCE) return parsed.tag === 'AzureLoadBalancer';
-      if (parsed.tag === 'VirtualNetwork') return inAnyVnet(ix, address);
-      return parsed.tag === 'Internet' && !inAnyVnet(ix, address);
+      if (parsed.kind === 'tag' && formatIpv4(address) === AZURE_PROBE_SOURCE)
+        return parsed.tag === 'AzureLoadBalancer';
+      return sharedAddressMatches(parsed, address, (a) => inAnyVnet(ix, a));
     }
+    if (parsed.kind === 'any') return true;
+    if (parsed.kind === 'tag') return parsed.tag === 'Internet';
     // A specific prefix outside the VNets lets some of the internet in.
-    if (address === 'internet') return !inAnyVnet(ix, parsed.cidr.base);
-    return cidrContains(parsed.cidr, address);
+    return !inAnyVnet(ix, parsed.cidr.base);
   });
 }
 
 export function portMatches(ranges: At<string>[], port: number): boolean {
   return ranges.some(({ v }) => {
     const r = parsePortRange(v);
-    return typeof r !== 'string' && r.low <= port && port <= r.high;
+    return typeof r !== 'string' && portInRanges([r], port);
   });
 }
 
