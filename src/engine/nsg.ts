@@ -9,12 +9,13 @@
  *   "Once traffic matches a rule, processing stops"). Statefulness (replies of an allowed flow
  *   pass) is kept by the caller per NIC, not here.
  */
-import { type Cidr, cidrContains, parseIpv4 } from '../shared/ipv4';
+import { type Cidr, cidrContains } from '../shared/ipv4';
+import { AZURE_PLATFORM_ADDRESS, addressMatches, portInRanges } from '../shared/nsgMatch';
 import type { AddressMatch, PortRange, SecurityRuleIn, ServiceTag } from './input';
 import type { Header } from './wire';
 
 /** Azure's platform address for health probes: the AzureLoadBalancer tag (seeds/004; seeds/001). */
-export const AZURE_LB_ADDRESS = parseIpv4('168.63.129.16') as number;
+export const AZURE_LB_ADDRESS = AZURE_PLATFORM_ADDRESS;
 
 const ANY: readonly AddressMatch[] = [{ kind: 'any' }];
 const tag = (t: ServiceTag): readonly AddressMatch[] => [{ kind: 'tag', tag: t }];
@@ -67,33 +68,14 @@ export function isVirtualNetworkAddress(space: TagSpace, address: number): boole
   return false;
 }
 
-function matchTag(space: TagSpace, t: ServiceTag, address: number): boolean {
-  switch (t) {
-    case 'VirtualNetwork':
-      return isVirtualNetworkAddress(space, address);
-    case 'AzureLoadBalancer':
-      return address === AZURE_LB_ADDRESS;
-    case 'Internet':
-      // Assumption: the Internet tag is everything outside the VirtualNetwork tag and the
-      // platform address (service-tags overview: "the IP address space that's outside the
-      // virtual network and reachable by the public internet").
-      return address !== AZURE_LB_ADDRESS && !isVirtualNetworkAddress(space, address);
-  }
-}
-
 export function matchAddress(space: TagSpace, matches: readonly AddressMatch[], address: number): boolean {
-  for (const m of matches) {
-    if (m.kind === 'any') return true;
-    if (m.kind === 'cidr' && cidrContains(m.cidr, address)) return true;
-    if (m.kind === 'tag' && matchTag(space, m.tag, address)) return true;
-  }
+  const inVirtualNetwork = (a: number) => isVirtualNetworkAddress(space, a);
+  for (const m of matches) if (addressMatches(m, address, inVirtualNetwork)) return true;
   return false;
 }
 
 export function matchPorts(ranges: readonly PortRange[] | null, port: number): boolean {
-  if (ranges === null) return true;
-  for (const r of ranges) if (port >= r.from && port <= r.to) return true;
-  return false;
+  return portInRanges(ranges, port);
 }
 
 function matchRule(space: TagSpace, r: SecurityRuleIn, h: Header): boolean {

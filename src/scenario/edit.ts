@@ -15,19 +15,49 @@
  *
  * A refused edit returns `{ ok: false, reason }` with one sentence a user can act on.
  */
+import { type Cidr, formatCidr, parseCidr, parseIpv4 } from '../shared/ipv4';
 import {
-  type Cidr,
-  cidrContains,
-  cidrSize,
-  cidrsOverlap,
-  formatCidr,
-  formatIpv4,
-  parseCidr,
-  parseIpv4,
-} from '../shared/ipv4';
-import { clip, MAX_MESSAGE_LENGTH, quote } from './limits';
+  allNicNames,
+  Draft,
+  done,
+  type EditResult,
+  freeAddressIn,
+  freeAddressInSubnet,
+  freeName,
+  freeSubnetPrefix,
+  freeVnetSpace,
+  indexByName,
+  isObj,
+  type Key,
+  list,
+  moveLayoutKey,
+  namesOf,
+  type Obj,
+  type Placement,
+  type Position,
+  PUBLIC_POOL,
+  parseElementId,
+  q,
+  refuse,
+  subnetOf,
+  vmByName,
+} from './draft';
+import { allElements, type ElementAt, elementIds, getAt, locateElement, siblingNames } from './elements';
+import {
+  childKinds,
+  descriptorOf,
+  idOf,
+  isNewElementKind,
+  KIND_LIST,
+  KINDS,
+  type KindDescriptor,
+  labelOf,
+  type NewElementKind,
+  PALETTE_ENTRIES,
+} from './kinds';
 import { migrateScenario } from './migrate';
 import { parseJson } from './parseJson';
+import { type Found, findReferences, nameInReference } from './references';
 import { restoreScenario } from './restore';
 import type {
   BackendAddressPool,
@@ -48,635 +78,43 @@ import type {
   VirtualNetwork,
 } from './types';
 
-export type EditResult =
-  | { readonly ok: true; readonly scenario: Scenario; readonly ids: readonly string[] }
-  | { readonly ok: false; readonly reason: string };
+export type { EditResult, Placement, Position } from './draft';
+export {
+  freeAddressInSubnet,
+  freeName,
+  freeSubnetPrefix,
+  moveElements,
+  NEW_GROUP_SIZE,
+  parseElementId,
+} from './draft';
+export { elementIds, elementOfPath, getAt, locateElement, parsePath } from './elements';
 
-const done = (scenario: Scenario, ids: readonly string[] = []): EditResult => ({ ok: true, scenario, ids });
-/** Why an edit is refused; a name it repeats may be megabytes long, so the sentence is cut (limits.ts). */
-const refuse = (reason: string): EditResult => ({ ok: false, reason: clip(reason, MAX_MESSAGE_LENGTH) });
-
-export interface Position {
-  readonly x: number;
-  readonly y: number;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Copy on write
-
-type Obj = { [key: string]: unknown };
-type Key = string | number;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const q = (s: string): string => quote(s);
-
-/**
- * A working copy of a scenario: `own(parent, key)` returns a copy of `parent[key]` made once per
- * edit, so that an edit copies exactly the paths it changes and shares everything else.
- */
-class Draft {
-  readonly root: Scenario;
-  private readonly copies = new WeakSet<object>();
-  constructor(source: Scenario) {
-    this.root = { ...source };
-    this.copies.add(this.root);
-  }
-  own<T>(parent: unknown, key: Key): T {
-    const holder = parent as { [k: string]: unknown };
-    const value = holder[key as string];
-    if (typeof value !== 'object' || value === null) throw new Error(`nothing to edit at ${String(key)}`);
-    if (this.copies.has(value)) return value as T;
-    const copy = Array.isArray(value) ? [...value] : { ...(value as object) };
-    this.copies.add(copy);
-    holder[key as string] = copy;
-    return copy as T;
-  }
-  /** The list `parent[key]`, owned, created empty when missing. */
-  list<T>(parent: unknown, key: string): T[] {
-    const holder = parent as { [k: string]: unknown };
-    if (!Array.isArray(holder[key])) {
-      const fresh: T[] = [];
-      this.copies.add(fresh);
-      holder[key] = fresh;
-      return fresh;
-    }
-    return this.own<T[]>(parent, key);
-  }
-  /** Owns the object at `path` from the root, copying each step. */
-  at<T>(path: readonly Key[]): T {
-    let node: unknown = this.root;
-    for (const key of path) node = this.own(node, key);
-    return node as T;
-  }
-  layout(): { [id: string]: LayoutEntry } {
-    if (!isObj(this.root.layout)) this.root.layout = {};
-    return this.own(this.root, 'layout');
-  }
-}
-
-const list = <T>(value: readonly T[] | undefined | unknown): readonly T[] =>
-  Array.isArray(value) ? (value as readonly T[]) : [];
+/** The parts of a load balancer (frontends, pools, probes, rules), as the registry lists them. */
+const LB_PARTS = childKinds('lb');
+const isLbPart = (kind: string): boolean => descriptorOf(kind)?.parent === 'lb';
 
 // ---------------------------------------------------------------------------------------------
-// Element ids and where they live
-
-/** `"<kind>:<name>"` split in two; `name` keeps its slashes (`subnet:spoke/web`). */
-export function parseElementId(id: string): { kind: string; name: string; parent: string; child: string } {
-  const colon = id.indexOf(':');
-  const kind = colon === -1 ? '' : id.slice(0, colon);
-  const name = colon === -1 ? id : id.slice(colon + 1);
-  const slash = name.indexOf('/');
-  return {
-    kind,
-    name,
-    parent: slash === -1 ? name : name.slice(0, slash),
-    child: slash === -1 ? '' : name.slice(slash + 1),
-  };
-}
-
-const LB_LISTS = {
-  frontend: 'frontendIPConfigurations',
-  pool: 'backendAddressPools',
-  probe: 'probes',
-  rule: 'loadBalancingRules',
-  natRule: 'inboundNatRules',
-  outboundRule: 'outboundRules',
-} as const;
-type LbChildKind = keyof typeof LB_LISTS;
-const isLbChild = (kind: string): kind is LbChildKind => Object.hasOwn(LB_LISTS, kind);
-
-const TOP_LISTS = {
-  vnet: 'vnets',
-  nsg: 'networkSecurityGroups',
-  routeTable: 'routeTables',
-  vm: 'virtualMachines',
-  lb: 'loadBalancers',
-  client: 'clients',
-  traffic: 'traffic',
-} as const;
-type TopKind = keyof typeof TOP_LISTS;
-const isTop = (kind: string): kind is TopKind => Object.hasOwn(TOP_LISTS, kind);
-
-const indexByName = (items: unknown, name: string): number =>
-  list<unknown>(items).findIndex((item) => isObj(item) && item.name === name);
-
-/**
- * The path of the element `id` in the document (`['loadBalancers', 0, 'probes', 1]`), or null.
- * `traffic:<name>` is accepted too: traffic is edited in the inspector, not drawn.
- */
-export function locateElement(s: Scenario, id: string): Key[] | null {
-  const { kind, name, parent, child } = parseElementId(id);
-  if (isTop(kind)) {
-    const i = indexByName(s[TOP_LISTS[kind]], name);
-    return i === -1 ? null : [TOP_LISTS[kind], i];
-  }
-  if (kind === 'subnet') {
-    const v = indexByName(s.vnets, parent);
-    const vnet = list<VirtualNetwork>(s.vnets)[v];
-    const i = vnet === undefined ? -1 : indexByName(vnet.subnets, child);
-    return i === -1 ? null : ['vnets', v, 'subnets', i];
-  }
-  if (kind === 'nic') {
-    for (const [v, vm] of list<VirtualMachine>(s.virtualMachines).entries()) {
-      const i = isObj(vm) ? indexByName(vm.networkInterfaces, name) : -1;
-      if (i !== -1) return ['virtualMachines', v, 'networkInterfaces', i];
-    }
-    return null;
-  }
-  if (kind === 'loopback') {
-    const v = indexByName(s.virtualMachines, parent);
-    const vm = list<VirtualMachine>(s.virtualMachines)[v];
-    const i = vm === undefined ? -1 : indexByName(vm.loopbackInterfaces, child);
-    return i === -1 ? null : ['virtualMachines', v, 'loopbackInterfaces', i];
-  }
-  if (isLbChild(kind)) {
-    const l = indexByName(s.loadBalancers, parent);
-    const lb = list<LoadBalancer>(s.loadBalancers)[l];
-    const key = LB_LISTS[kind];
-    const i = lb === undefined ? -1 : indexByName(lb[key], child);
-    return i === -1 ? null : ['loadBalancers', l, key, i];
-  }
-  return null;
-}
-
-/** Every element id of the document, in document order (traffic not included). */
-export function elementIds(s: Scenario): string[] {
-  const ids: string[] = [];
-  for (const vnet of list<VirtualNetwork>(s.vnets)) {
-    ids.push(`vnet:${vnet.name}`);
-    for (const sub of list<Subnet>(vnet.subnets)) ids.push(`subnet:${vnet.name}/${sub.name}`);
-  }
-  for (const x of list<NetworkSecurityGroup>(s.networkSecurityGroups)) ids.push(`nsg:${x.name}`);
-  for (const x of list<RouteTable>(s.routeTables)) ids.push(`routeTable:${x.name}`);
-  for (const vm of list<VirtualMachine>(s.virtualMachines)) {
-    ids.push(`vm:${vm.name}`);
-    for (const nic of list<NetworkInterface>(vm.networkInterfaces)) ids.push(`nic:${nic.name}`);
-    for (const lo of list<LoopbackInterface>(vm.loopbackInterfaces)) ids.push(`loopback:${vm.name}/${lo.name}`);
-  }
-  for (const lb of list<LoadBalancer>(s.loadBalancers)) {
-    ids.push(`lb:${lb.name}`);
-    for (const [kind, key] of Object.entries(LB_LISTS)) {
-      for (const name of namesOf(lb[key as keyof LoadBalancer])) ids.push(`${kind}:${lb.name}/${name}`);
-    }
-  }
-  for (const c of list<Client>(s.clients)) ids.push(`client:${c.name}`);
-  return ids;
-}
-
-export function getAt(s: Scenario, path: readonly Key[]): unknown {
-  let node: unknown = s;
-  for (const key of path) {
-    if (typeof node !== 'object' || node === null) return undefined;
-    node = (node as { [k: string]: unknown })[key as string];
-  }
-  return node;
-}
-
-/** Parses a diagnostic path (`loadBalancers[0].probes[1].port`) into keys. */
-export function parsePath(path: string): Key[] {
-  const keys: Key[] = [];
-  const pattern = /([A-Za-z_$][A-Za-z0-9_$]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/g;
-  for (const m of path.matchAll(pattern)) {
-    if (m[1] !== undefined) keys.push(m[1]);
-    else if (m[2] !== undefined) keys.push(Number(m[2]));
-    else if (m[3] !== undefined) keys.push(JSON.parse(m[3]) as string);
-  }
-  return keys;
-}
-
-/**
- * The element a diagnostic is about: the innermost element whose path is a prefix of the
- * diagnostic's (`loadBalancers[0].probes[1].port` → `probe:ilb/p80`), or null for the scenario
- * itself (title, traffic, events, lesson).
- */
-export function elementOfPath(s: Scenario, path: string): string | null {
-  const keys = parsePath(path);
-  const nameAt = (depth: number): string | null => {
-    const item = getAt(s, keys.slice(0, depth));
-    return isObj(item) && typeof item.name === 'string' ? item.name : null;
-  };
-  const [top, , nested] = keys;
-  if (top === 'layout' && typeof keys[1] === 'string') return keys[1];
-  const topKind = (Object.keys(TOP_LISTS) as TopKind[]).find((k) => TOP_LISTS[k] === top);
-  if (topKind === undefined || topKind === 'traffic' || typeof keys[1] !== 'number') return null;
-  const own = nameAt(2);
-  if (own === null) return null;
-  if (topKind === 'vnet' && nested === 'subnets' && typeof keys[3] === 'number') {
-    const sub = nameAt(4);
-    if (sub !== null) return `subnet:${own}/${sub}`;
-  }
-  if (topKind === 'vm' && typeof keys[3] === 'number') {
-    const sub = nameAt(4);
-    if (nested === 'networkInterfaces' && sub !== null) return `nic:${sub}`;
-    if (nested === 'loopbackInterfaces' && sub !== null) return `loopback:${own}/${sub}`;
-  }
-  if (topKind === 'lb' && typeof keys[3] === 'number') {
-    const kind = (Object.keys(LB_LISTS) as LbChildKind[]).find((k) => LB_LISTS[k] === nested);
-    const sub = nameAt(4);
-    if (kind !== undefined && sub !== null) return `${kind}:${own}/${sub}`;
-  }
-  return `${topKind}:${own}`;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Names and addresses
-
-/** `base1`, `base2`, … the first not in `taken` (or `base` itself when `bare` and free). */
-export function freeName(base: string, taken: Iterable<string>, bare = false): string {
-  const used = new Set(taken);
-  if (bare && !used.has(base)) return base;
-  for (let n = 1; ; n++) if (!used.has(`${base}${n}`)) return `${base}${n}`;
-}
-
-const namesOf = (items: unknown): string[] =>
-  list<unknown>(items)
-    .filter(isObj)
-    .map((i) => i.name)
-    .filter((n): n is string => typeof n === 'string');
-
-const allNicNames = (s: Scenario): string[] =>
-  list<VirtualMachine>(s.virtualMachines).flatMap((vm) => (isObj(vm) ? namesOf(vm.networkInterfaces) : []));
-
-/** Every address a NIC, frontend, loopback or client already holds, so that a new one is free. */
-function usedAddresses(s: Scenario): Set<number> {
-  const used = new Set<number>();
-  const add = (text: unknown) => {
-    if (typeof text !== 'string') return;
-    const a = parseIpv4(text);
-    if (a !== null) used.add(a);
-  };
-  for (const vm of list<VirtualMachine>(s.virtualMachines)) {
-    if (!isObj(vm)) continue;
-    for (const nic of list<NetworkInterface>(vm.networkInterfaces)) {
-      if (!isObj(nic)) continue;
-      add(nic.privateIPAddress);
-      add(nic.publicIPAddress);
-    }
-    for (const lo of list<LoopbackInterface>(vm.loopbackInterfaces)) if (isObj(lo)) add(lo.ipAddress);
-  }
-  for (const lb of list<LoadBalancer>(s.loadBalancers)) {
-    if (!isObj(lb)) continue;
-    for (const fe of list<FrontendIpConfiguration>(lb.frontendIPConfigurations)) {
-      if (!isObj(fe)) continue;
-      add(fe.privateIPAddress);
-      add(fe.publicIPAddress);
-    }
-  }
-  for (const c of list<Client>(s.clients)) if (isObj(c)) add(c.ipAddress);
-  return used;
-}
-
-function subnetOf(s: Scenario, ref: string): Subnet | undefined {
-  const { parent, child } = parseElementId(`subnet:${ref}`);
-  const vnet = list<VirtualNetwork>(s.vnets).find((v) => isObj(v) && v.name === parent);
-  return vnet === undefined ? undefined : list<Subnet>(vnet.subnets).find((x) => isObj(x) && x.name === child);
-}
-
-/**
- * The first address of the subnet that Azure does not reserve and nothing in the scenario holds
- * (Azure reserves the first four and the last: shared/ipv4.ts isAzureReservedInSubnet), or null
- * when the subnet is full or its prefix unreadable.
- */
-export function freeAddressInSubnet(
-  s: Scenario,
-  ref: string,
-  alsoUsed: ReadonlySet<number> = new Set(),
-): string | null {
-  const subnet = subnetOf(s, ref);
-  const parsed = typeof subnet?.addressPrefix === 'string' ? parseCidr(subnet.addressPrefix) : null;
-  if (parsed === null) return null;
-  const used = usedAddresses(s);
-  const { base } = parsed.cidr;
-  const size = cidrSize(parsed.cidr);
-  for (let offset = 4; offset < size - 1; offset++) {
-    const a = base + offset;
-    if (!used.has(a) && !alsoUsed.has(a)) return formatIpv4(a);
-  }
-  return null;
-}
-
-/** A free address in `prefix` from `first` on (public frontends, clients). */
-function freeAddressIn(s: Scenario, prefix: string, first: number, alsoUsed: ReadonlySet<number> = new Set()): string {
-  const cidr = (parseCidr(prefix) as { cidr: Cidr }).cidr;
-  const used = usedAddresses(s);
-  for (let offset = first; offset < cidrSize(cidr) - 1; offset++) {
-    const a = cidr.base + offset;
-    if (!used.has(a) && !alsoUsed.has(a)) return formatIpv4(a);
-  }
-  return formatIpv4(cidr.base + first);
-}
-
-/** Public frontends take addresses from 20.50.1.0/24, as in the spec's examples. */
-const PUBLIC_POOL = '20.50.1.0/24';
-
-const cidrsOfVnets = (s: Scenario): Cidr[] =>
-  list<VirtualNetwork>(s.vnets).flatMap((v) =>
-    isObj(v)
-      ? list<string>(v.addressSpace).flatMap((t) => (typeof t === 'string' ? [parseCidr(t)?.cidr ?? []].flat() : []))
-      : [],
-  );
-
-/** A /16 in 10.0.0.0/8 that overlaps no VNet of the scenario. */
-function freeVnetSpace(s: Scenario): string {
-  const taken = cidrsOfVnets(s);
-  for (let second = 0; second < 256; second++) {
-    const cidr: Cidr = { base: (10 << 24) + (second << 16), prefixLength: 16 };
-    if (!taken.some((t) => cidrsOverlap(t, cidr))) return formatCidr(cidr);
-  }
-  return '10.0.0.0/16';
-}
-
-/** A /24 inside the VNet's first address space that overlaps none of its subnets. */
-export function freeSubnetPrefix(vnet: VirtualNetwork): string | null {
-  const space = parseCidr(list<string>(vnet.addressSpace)[0] ?? '')?.cidr;
-  if (space === undefined) return null;
-  const length = Math.max(24, space.prefixLength);
-  const taken = list<Subnet>(vnet.subnets).flatMap((x) =>
-    isObj(x) && typeof x.addressPrefix === 'string' ? [parseCidr(x.addressPrefix)?.cidr ?? []].flat() : [],
-  );
-  const step = 2 ** (32 - length);
-  for (let base = space.base; cidrContains(space, base); base += step) {
-    const cidr: Cidr = { base: base >>> 0, prefixLength: length };
-    if (!taken.some((t) => cidrsOverlap(t, cidr))) return formatCidr(cidr);
-    if (base + step > 0xffffffff) break;
-  }
-  return null;
-}
+// Element ids and where they live (elements.ts, from the kind registry)
 
 // ---------------------------------------------------------------------------------------------
 // Adding elements
 
-/** What the palette offers (issue 5 item 1). */
-export type NewElementKind =
-  | 'vm'
-  | 'proxy'
-  | 'nic'
-  | 'loopback'
-  | 'lb'
-  | 'frontend'
-  | 'pool'
-  | 'probe'
-  | 'vnet'
-  | 'subnet'
-  | 'nsg'
-  | 'routeTable'
-  | 'onPremisesClient'
-  | 'internetClient';
-
-/** Where a new element goes, as names: worked out from the drop point by the UI. */
-export interface Placement {
-  /** Its layout position (top-left, canvas coordinates). */
-  readonly position?: Position;
-  /** The subnet (`vnet/subnet`) it lies in. */
-  readonly subnet?: string;
-  /** The VNet it lies in. */
-  readonly vnet?: string;
-  /** The VM it was dropped on (NICs and loopbacks belong to one). */
-  readonly vm?: string;
-  /** The load balancer a frontend, pool or probe joins. */
-  readonly lb?: string;
-}
-
-/** Sizes of new groups, and offsets of the parts an element brings with it. */
-export const NEW_GROUP_SIZE = {
-  vnet: { width: 440, height: 300 },
-  subnet: { width: 400, height: 220 },
-} as const;
-const BELOW = 96;
-
-function place(d: Draft, id: string, at: Position | undefined, size?: { width: number; height: number }): void {
-  if (at === undefined) return;
-  const entry: LayoutEntry = { x: Math.round(at.x), y: Math.round(at.y), ...(size ?? {}) };
-  d.layout()[id] = entry;
-}
-
-const firstSubnetRef = (s: Scenario): string | undefined => {
-  for (const v of list<VirtualNetwork>(s.vnets)) {
-    const sub = list<Subnet>(v.subnets)[0];
-    if (isObj(v) && isObj(sub)) return `${v.name}/${sub.name}`;
-  }
-  return undefined;
-};
-
-const vmByName = (s: Scenario, name: string | undefined) =>
-  name === undefined ? undefined : list<VirtualMachine>(s.virtualMachines).find((v) => isObj(v) && v.name === name);
+/** What the palette offers (issue 5 item 1): the palette entries of the kind registry. */
+export type { NewElementKind } from './kinds';
 
 /**
- * Adds an element of `kind` with a unique name, Azure's defaults (written nowhere), a free
- * address where it needs one, and a layout entry at `placement.position`. `ids` lists the new
- * element first, then the parts it brought (a VM's first NIC, a load balancer's frontend).
+ * Adds an element for a palette entry (`vm`, `proxy`, `pool`…) through its kind's descriptor
+ * (kinds/<kind>.ts): a unique name, Azure's defaults (written nowhere), a free address where it
+ * needs one, and a layout entry at `placement.position`. `ids` lists the new element first, then
+ * the parts it brought (a VM's first NIC, a load balancer's frontend).
  */
-export function addElement(s: Scenario, kind: NewElementKind, placement: Placement = {}): EditResult {
-  const d = new Draft(s);
-  const at = placement.position;
-  const below = at === undefined ? undefined : { x: at.x, y: at.y + BELOW };
-
-  switch (kind) {
-    case 'vm':
-    case 'proxy': {
-      const subnet = placement.subnet ?? firstSubnetRef(s);
-      if (subnet === undefined || subnetOf(s, subnet) === undefined) {
-        return refuse('A virtual machine needs a subnet for its network interface: add a virtual network first.');
-      }
-      const address = freeAddressInSubnet(s, subnet);
-      if (address === null) return refuse(`Subnet ${subnet} has no free address left.`);
-      const name = freeName(kind === 'proxy' ? 'proxy' : 'vm', namesOf(s.virtualMachines));
-      const nicName = freeName(`${name}-nic`, allNicNames(s));
-      const vm: VirtualMachine = {
-        name,
-        networkInterfaces: [{ name: nicName, subnet, privateIPAddress: address }],
-      };
-      if (kind === 'proxy') {
-        // An nginx-style reverse proxy: terminates on 80 and opens a new connection upstream.
-        const upstream = firstOtherNicAddress(s) ?? address;
-        vm.listeners = [{ name: 'nginx', port: 80, proxyTo: [`${upstream}:80`] } satisfies Listener];
-      }
-      d.list<VirtualMachine>(d.root, 'virtualMachines').push(vm);
-      place(d, `vm:${name}`, at);
-      place(d, `nic:${nicName}`, below);
-      return done(d.root, [`vm:${name}`, `nic:${nicName}`]);
-    }
-    case 'nic': {
-      const vmIndex = indexByName(s.virtualMachines, placement.vm ?? '');
-      const vm = vmByName(s, placement.vm);
-      if (vm === undefined) {
-        return refuse('A network interface belongs to a virtual machine: drop it onto one.');
-      }
-      const primary = list<NetworkInterface>(vm.networkInterfaces)[0];
-      const primaryVnet = primary ? parseElementId(`subnet:${primary.subnet}`).parent : undefined;
-      const wanted = placement.subnet;
-      // Every NIC of a VM is in one VNet (Azure: virtual-network-network-interface-vm).
-      const subnet =
-        wanted !== undefined && (primaryVnet === undefined || parseElementId(`subnet:${wanted}`).parent === primaryVnet)
-          ? wanted
-          : (primary?.subnet ?? firstSubnetRef(s));
-      if (subnet === undefined || subnetOf(s, subnet) === undefined) {
-        return refuse('A network interface takes an address in a subnet: add a virtual network first.');
-      }
-      const address = freeAddressInSubnet(s, subnet);
-      if (address === null) return refuse(`Subnet ${subnet} has no free address left.`);
-      const name = freeName(`${vm.name}-nic`, allNicNames(s));
-      const owned = d.at<VirtualMachine>(['virtualMachines', vmIndex]);
-      d.list<NetworkInterface>(owned, 'networkInterfaces').push({ name, subnet, privateIPAddress: address });
-      place(d, `nic:${name}`, at);
-      return done(d.root, [`nic:${name}`]);
-    }
-    case 'loopback': {
-      const vmIndex = indexByName(s.virtualMachines, placement.vm ?? '');
-      const vm = vmByName(s, placement.vm);
-      if (vm === undefined) return refuse('A loopback interface lives inside a guest: drop it onto a virtual machine.');
-      const name = freeName('lo', namesOf(vm.loopbackInterfaces));
-      const address = frontendAddressServing(s, vm) ?? freeLoopbackAddress(s, vm);
-      const owned = d.at<VirtualMachine>(['virtualMachines', vmIndex]);
-      d.list<LoopbackInterface>(owned, 'loopbackInterfaces').push({ name, ipAddress: address });
-      place(d, `loopback:${vm.name}/${name}`, at);
-      return done(d.root, [`loopback:${vm.name}/${name}`]);
-    }
-    case 'lb': {
-      const name = freeName('lb', namesOf(s.loadBalancers));
-      const frontend = newFrontend(s, 'fe', [], placement.subnet);
-      const lb: LoadBalancer = { name, frontendIPConfigurations: [frontend], backendAddressPools: [] };
-      d.list<LoadBalancer>(d.root, 'loadBalancers').push(lb);
-      place(d, `lb:${name}`, at);
-      place(d, `frontend:${name}/${frontend.name}`, below);
-      return done(d.root, [`lb:${name}`, `frontend:${name}/${frontend.name}`]);
-    }
-    case 'frontend':
-    case 'pool':
-    case 'probe': {
-      let lbIndex = indexByName(s.loadBalancers, placement.lb ?? '');
-      if (lbIndex === -1) lbIndex = list(s.loadBalancers).length > 0 ? 0 : -1;
-      const ids: string[] = [];
-      if (lbIndex === -1) {
-        // Dropped where there is no load balancer at all: one is made for it, just above.
-        const made = addElement(s, 'lb', {
-          ...placement,
-          ...(at !== undefined ? { position: { x: at.x, y: at.y - BELOW } } : {}),
-        });
-        if (!made.ok) return made;
-        const [lbId = '', feId = ''] = made.ids;
-        if (kind === 'frontend') {
-          // The new load balancer's own frontend is the one that was dropped.
-          const layout = { ...(made.scenario.layout ?? {}) };
-          if (at !== undefined) layout[feId] = { x: Math.round(at.x), y: Math.round(at.y) };
-          return done({ ...made.scenario, layout }, [feId, lbId]);
-        }
-        const added = addElement(made.scenario, kind, { ...placement, lb: parseElementId(lbId).name });
-        if (!added.ok) return added;
-        let scenario = added.scenario;
-        // The LB's own frontend goes beside it rather than where the pool or probe was dropped.
-        if (at !== undefined) scenario = moveElements(scenario, { [feId]: { x: at.x - 200, y: at.y } });
-        return done(scenario, [...added.ids, lbId, feId]);
-      }
-      const lb = list<LoadBalancer>(s.loadBalancers)[lbIndex] as LoadBalancer;
-      const owned = d.at<LoadBalancer>(['loadBalancers', lbIndex]);
-      let id: string;
-      if (kind === 'frontend') {
-        const fe = newFrontend(s, 'fe', namesOf(lb.frontendIPConfigurations), placement.subnet);
-        d.list<FrontendIpConfiguration>(owned, 'frontendIPConfigurations').push(fe);
-        id = `frontend:${lb.name}/${fe.name}`;
-      } else if (kind === 'pool') {
-        const name = freeName('pool', namesOf(lb.backendAddressPools));
-        d.list<BackendAddressPool>(owned, 'backendAddressPools').push({ name, networkInterfaces: [] });
-        id = `pool:${lb.name}/${name}`;
-      } else {
-        const name = freeName('probe', namesOf(lb.probes));
-        d.list<HealthProbe>(owned, 'probes').push({ name, port: 80 });
-        id = `probe:${lb.name}/${name}`;
-      }
-      place(d, id, at);
-      ids.push(id);
-      return done(d.root, ids);
-    }
-    case 'vnet': {
-      const name = freeName('vnet', namesOf(s.vnets));
-      const space = freeVnetSpace(s);
-      const prefix = formatCidr({ ...(parseCidr(space) as { cidr: Cidr }).cidr, prefixLength: 24 });
-      // Like the portal, a new VNet comes with a subnet named "default".
-      d.list<VirtualNetwork>(d.root, 'vnets').push({
-        name,
-        addressSpace: [space],
-        subnets: [{ name: 'default', addressPrefix: prefix }],
-      });
-      place(d, `vnet:${name}`, at, { ...NEW_GROUP_SIZE.vnet });
-      if (at !== undefined)
-        place(d, `subnet:${name}/default`, { x: at.x + 20, y: at.y + 56 }, { ...NEW_GROUP_SIZE.subnet });
-      return done(d.root, [`vnet:${name}`, `subnet:${name}/default`]);
-    }
-    case 'subnet': {
-      const vnetName = placement.vnet ?? list<VirtualNetwork>(s.vnets)[0]?.name;
-      const vnetIndex = indexByName(s.vnets, vnetName ?? '');
-      if (vnetIndex === -1) return refuse('A subnet is part of a virtual network: drop it inside one.');
-      const vnet = list<VirtualNetwork>(s.vnets)[vnetIndex] as VirtualNetwork;
-      const prefix = freeSubnetPrefix(vnet);
-      if (prefix === null) return refuse(`Virtual network ${vnet.name} has no free /24 left in its address space.`);
-      const name = freeName('subnet', namesOf(vnet.subnets));
-      d.list<Subnet>(d.at(['vnets', vnetIndex]), 'subnets').push({ name, addressPrefix: prefix });
-      place(d, `subnet:${vnet.name}/${name}`, at, { ...NEW_GROUP_SIZE.subnet });
-      return done(d.root, [`subnet:${vnet.name}/${name}`]);
-    }
-    case 'nsg': {
-      const name = freeName('nsg', namesOf(s.networkSecurityGroups));
-      d.list<NetworkSecurityGroup>(d.root, 'networkSecurityGroups').push({ name, securityRules: [] });
-      place(d, `nsg:${name}`, at);
-      return done(d.root, [`nsg:${name}`]);
-    }
-    case 'routeTable': {
-      const name = freeName('rt', namesOf(s.routeTables));
-      d.list<RouteTable>(d.root, 'routeTables').push({ name, routes: [] });
-      place(d, `routeTable:${name}`, at);
-      return done(d.root, [`routeTable:${name}`]);
-    }
-    case 'onPremisesClient':
-    case 'internetClient': {
-      const onPremises = kind === 'onPremisesClient';
-      const name = freeName(onPremises ? 'onprem' : 'client', namesOf(s.clients));
-      // On-premises hosts in 192.168.0.0/16 (the spec's example), internet ones in TEST-NET-2.
-      const ipAddress = onPremises ? freeAddressIn(s, '192.168.2.0/24', 1) : freeAddressIn(s, '198.51.100.0/24', 1);
-      const client: Client = onPremises ? { name, ipAddress, location: 'onPremises' } : { name, ipAddress };
-      d.list<Client>(d.root, 'clients').push(client);
-      place(d, `client:${name}`, at);
-      return done(d.root, [`client:${name}`]);
-    }
-  }
-}
-
-function newFrontend(s: Scenario, base: string, taken: string[], subnet: string | undefined): FrontendIpConfiguration {
-  const name = freeName(base, taken);
-  const address = subnet !== undefined ? freeAddressInSubnet(s, subnet) : null;
-  // Dropped in a subnet: an internal frontend there; elsewhere, a public one.
-  if (subnet !== undefined && address !== null) return { name, privateIPAddress: address, subnet };
-  return { name, publicIPAddress: freeAddressIn(s, PUBLIC_POOL, 10) };
-}
-
-function firstOtherNicAddress(s: Scenario): string | undefined {
-  for (const vm of list<VirtualMachine>(s.virtualMachines)) {
-    const nic = list<NetworkInterface>(vm.networkInterfaces)[0];
-    if (isObj(nic) && typeof nic.privateIPAddress === 'string') return nic.privateIPAddress;
-  }
-  return undefined;
-}
-
-/** The frontend address of a rule whose pool holds one of this VM's NICs: what a loopback is for (floating IP). */
-function frontendAddressServing(s: Scenario, vm: VirtualMachine): string | undefined {
-  const nics = new Set(namesOf(vm.networkInterfaces));
-  const taken = new Set(list<LoopbackInterface>(vm.loopbackInterfaces).map((l) => l.ipAddress));
-  for (const lb of list<LoadBalancer>(s.loadBalancers)) {
-    for (const rule of list<LoadBalancingRule>(lb.loadBalancingRules)) {
-      const pool = list<BackendAddressPool>(lb.backendAddressPools).find((p) => p.name === rule.backendAddressPool);
-      if (!pool || !list<string>(pool.networkInterfaces).some((n) => nics.has(n))) continue;
-      const fe = list<FrontendIpConfiguration>(lb.frontendIPConfigurations).find(
-        (f) => f.name === rule.frontendIPConfiguration,
-      );
-      const address = fe?.privateIPAddress ?? fe?.publicIPAddress;
-      if (address !== undefined && !taken.has(address)) return address;
-    }
-  }
-  return undefined;
-}
-
-function freeLoopbackAddress(s: Scenario, vm: VirtualMachine): string {
-  const subnet = list<NetworkInterface>(vm.networkInterfaces)[0]?.subnet;
-  return (subnet !== undefined ? freeAddressInSubnet(s, subnet) : null) ?? '10.255.255.4';
+export function addElement(s: Scenario, entry: NewElementKind, placement: Placement = {}): EditResult {
+  const kind = KINDS[PALETTE_ENTRIES[entry].kind] as KindDescriptor;
+  if (kind.add === undefined) return refuse(`A ${labelOf(kind.kind)} is not added from the palette.`);
+  return kind.add(s, entry, placement, {
+    add: (scenario, next, where) =>
+      isNewElementKind(next) ? addElement(scenario, next, where) : refuse(`${next} is not in the palette.`),
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -713,24 +151,7 @@ function whyNot(a: string, b: string): string {
   return `Azure has no relation between a ${label(a)} and a ${label(b)}.`;
 }
 
-const LABELS: { [kind: string]: string } = {
-  vm: 'virtual machine',
-  nic: 'network interface',
-  loopback: 'loopback interface',
-  lb: 'load balancer',
-  frontend: 'frontend IP',
-  pool: 'backend pool',
-  probe: 'health probe',
-  rule: 'load-balancing rule',
-  vnet: 'virtual network',
-  subnet: 'subnet',
-  nsg: 'network security group',
-  routeTable: 'route table',
-  client: 'client',
-  gateway: 'VNet gateway',
-  internet: 'internet',
-};
-const label = (kind: string): string => LABELS[kind] ?? kind;
+const label = labelOf;
 
 /**
  * Why `a` and `b` cannot be connected, or null when they can (in either direction). Cheap: the
@@ -743,7 +164,7 @@ export function connectionProblem(a: string, b: string): string | null {
   const kb = parseElementId(b).kind;
   if (CONNECTABLE.some(([x, y]) => (ka === x && kb === y) || (ka === y && kb === x))) {
     const lbOf = (id: string) => parseElementId(id).parent;
-    if (isLbChild(ka) && isLbChild(kb) && lbOf(a) !== lbOf(b)) {
+    if (isLbPart(ka) && isLbPart(kb) && lbOf(a) !== lbOf(b)) {
       return `${label(ka)} ${parseElementId(a).child} belongs to load balancer ${lbOf(a)} and ${label(kb)} ${parseElementId(b).child} to ${lbOf(b)}: a rule joins a frontend and a pool of the same load balancer.`;
     }
     return null;
@@ -1056,40 +477,6 @@ export function swapPriority(s: Scenario, nsgPath: readonly Key[], index: number
 }
 
 // ---------------------------------------------------------------------------------------------
-// Layout
-
-/** Writes layout entries (canvas positions, and sizes of groups). */
-export function moveElements(
-  s: Scenario,
-  entries: {
-    readonly [id: string]: {
-      readonly x: number;
-      readonly y: number;
-      readonly width?: number;
-      readonly height?: number;
-    };
-  },
-): Scenario {
-  const d = new Draft(s);
-  const layout = d.layout();
-  for (const [id, entry] of Object.entries(entries)) {
-    const before = isObj(layout[id]) ? layout[id] : {};
-    const next: LayoutEntry = { ...before, x: Math.round(entry.x), y: Math.round(entry.y) };
-    if (entry.width !== undefined) next.width = Math.round(entry.width);
-    if (entry.height !== undefined) next.height = Math.round(entry.height);
-    layout[id] = next;
-  }
-  return d.root;
-}
-
-function moveLayoutKey(d: Draft, from: string, to: string): void {
-  if (!isObj(d.root.layout) || !Object.hasOwn(d.root.layout, from) || from === to) return;
-  const layout = d.layout();
-  layout[to] = layout[from] as LayoutEntry;
-  delete layout[from];
-}
-
-// ---------------------------------------------------------------------------------------------
 // Renaming
 
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$/;
@@ -1105,30 +492,6 @@ export function nameProblem(name: string): string | null {
     return 'Use 1–80 letters, digits, underscores, periods or hyphens, starting with a letter or digit.';
   }
   return null;
-}
-
-/** Every name already used in the scope where `id`'s name must be unique. */
-function siblingNames(s: Scenario, id: string): string[] {
-  const { kind, parent } = parseElementId(id);
-  if (isTop(kind)) return namesOf(s[TOP_LISTS[kind]]);
-  if (kind === 'nic') return allNicNames(s);
-  if (kind === 'subnet') return namesOf(list<VirtualNetwork>(s.vnets).find((v) => v.name === parent)?.subnets);
-  if (kind === 'loopback') return namesOf(vmByName(s, parent)?.loopbackInterfaces);
-  if (isLbChild(kind)) {
-    return namesOf(list<LoadBalancer>(s.loadBalancers).find((l) => l.name === parent)?.[LB_LISTS[kind]]);
-  }
-  return [];
-}
-
-/** Maps each string of a list through `fn`, owning the list only when something changed. */
-function mapStrings(d: Draft, parent: unknown, key: string, fn: (v: string) => string): void {
-  const values = (parent as { [k: string]: unknown })[key];
-  if (!Array.isArray(values)) return;
-  if (!values.some((v) => typeof v === 'string' && fn(v) !== v)) return;
-  const owned = d.own<unknown[]>(parent, key);
-  owned.forEach((v, i) => {
-    if (typeof v === 'string') owned[i] = fn(v);
-  });
 }
 
 /** Visits every object of the list `root[key]`, giving a function to own it (copy on first write). */
@@ -1154,196 +517,54 @@ function eachItem(
   });
 }
 
-/** Sets `field` of an item through `own` when it equals `from`. */
-function swap(item: Obj, own: () => Obj, field: string, from: string, to: string): void {
-  if (item[field] === from) own()[field] = to;
-}
-
 /**
- * Renames the element `id` and every reference to it: pool members, rules, NAT and outbound
- * rules, subnet references (`vnet/subnet`), NSG and route-table associations, guest routes,
- * traffic sources, events, lesson checks, and layout keys (its own and its children's).
+ * Renames the element `id` and every reference to it (references.ts: pool members, rules, NAT and
+ * outbound rules, subnet references `vnet/subnet`, NSG and route-table associations, guest
+ * routes, traffic sources, events, lesson checks), and the layout keys of it and its children.
  */
 export function renameElement(s: Scenario, id: string, newName: string): EditResult {
-  const { kind, name, parent, child } = parseElementId(id);
+  const { kind: kindId, name, parent, child } = parseElementId(id);
+  const kind = descriptorOf(kindId);
   const path = locateElement(s, id);
-  if (path === null) return refuse(`${id} is not in the scenario.`);
-  const oldName = child !== '' && kind !== 'vm' && kind !== 'nic' ? child : name;
+  if (path === null || kind === undefined) return refuse(`${id} is not in the scenario.`);
+  const oldName = kind.scope === 'parent' ? child : name;
   if (newName === oldName) return done(s, [id]);
   const problem = nameProblem(newName);
   if (problem !== null) return refuse(problem);
   if (siblingNames(s, id).includes(newName)) {
-    return refuse(`Another ${label(kind)}${kind === 'nic' ? ' in the scenario' : ''} is already named ${q(newName)}.`);
+    const where = kind.scope === 'document' && kind.parent !== undefined ? ' in the scenario' : '';
+    return refuse(`Another ${labelOf(kindId)}${where} is already named ${q(newName)}.`);
   }
   const d = new Draft(s);
   d.at<Obj>(path).name = newName;
-  const newId = (() => {
-    if (kind === 'subnet' || kind === 'loopback' || isLbChild(kind)) return `${kind}:${parent}/${newName}`;
-    return `${kind}:${newName}`;
-  })();
-  moveLayoutKey(d, id, newId);
-  const renameLayoutPrefix = (from: string, to: string) => {
-    if (!isObj(d.root.layout)) return;
+  const newId = idOf(kind, parent, newName);
+  // The ids that change: its own, and those of its children named after it (a VM's loopbacks).
+  const namedAfter = new Set(
+    childKinds(kind.kind)
+      .filter((c) => c.scope === 'parent')
+      .map((c) => c.kind),
+  );
+  const renamed = (target: string): string | null => {
+    if (target === id) return newId;
+    const t = parseElementId(target);
+    return namedAfter.has(t.kind) && t.child !== '' && t.parent === oldName ? `${t.kind}:${newName}/${t.child}` : null;
+  };
+  if (isObj(d.root.layout)) {
     for (const key of Object.keys(d.root.layout)) {
-      const colon = key.indexOf(':');
-      const rest = key.slice(colon + 1);
-      if (rest.startsWith(`${from}/`))
-        moveLayoutKey(d, key, `${key.slice(0, colon + 1)}${to}/${rest.slice(from.length + 1)}`);
+      const to = renamed(key);
+      if (to !== null) moveLayoutKey(d, key, to);
     }
-  };
-  const events = (visit: (e: Obj, own: () => Obj) => void) => eachItem(d, d.root, 'events', visit);
-  const checks = (visit: (c: Obj, own: () => Obj) => void) => {
-    const lesson = d.root.lesson;
-    if (!isObj(lesson) || !Array.isArray(lesson.checks)) return;
-    lesson.checks.forEach((c, i) => {
-      if (isObj(c)) visit(c, () => d.own<Obj>(d.own<unknown[]>(d.own(d.root, 'lesson'), 'checks'), i));
-    });
-  };
-  // Every NIC and frontend `subnet` reference through `fn`.
-  const subnetRefs = (fn: (ref: string) => string) => {
-    eachItem(d, d.root, 'virtualMachines', (vm, ownVm) =>
-      eachItem(d, vm, 'networkInterfaces', (nic, _own, i) => {
-        if (typeof nic.subnet === 'string' && fn(nic.subnet) !== nic.subnet) {
-          const owned = d.own<Obj>(d.own<unknown[]>(ownVm(), 'networkInterfaces'), i);
-          owned.subnet = fn(nic.subnet);
-        }
-      }),
-    );
-    eachItem(d, d.root, 'loadBalancers', (lb, ownLb) =>
-      eachItem(d, lb, 'frontendIPConfigurations', (fe, _own, i) => {
-        if (typeof fe.subnet === 'string' && fn(fe.subnet) !== fe.subnet) {
-          d.own<Obj>(d.own<unknown[]>(ownLb(), 'frontendIPConfigurations'), i).subnet = fn(fe.subnet);
-        }
-      }),
-    );
-  };
-  // The items of one load balancer's list, owned through the LB.
-  const inLb = (lbName: string, key: string, visit: (item: Obj, own: () => Obj) => void) =>
-    eachItem(d, d.root, 'loadBalancers', (lb, ownLb) => {
-      if (lb.name !== lbName) return;
-      const items = lb[key];
-      if (!Array.isArray(items)) return;
-      items.forEach((item, i) => {
-        if (isObj(item)) visit(item, () => d.own<Obj>(d.own<unknown[]>(ownLb(), key), i));
-      });
-    });
-
-  switch (kind) {
-    case 'vm':
-      eachItem(d, d.root, 'traffic', (t, own) => swap(t, own, 'from', oldName, newName));
-      events((e, own) => swap(e, own, 'vm', oldName, newName));
-      renameLayoutPrefix(oldName, newName);
-      break;
-    case 'client':
-      eachItem(d, d.root, 'traffic', (t, own) => swap(t, own, 'from', oldName, newName));
-      break;
-    case 'traffic':
-      checks((c, own) => swap(c, own, 'traffic', oldName, newName));
-      break;
-    case 'nic': {
-      eachItem(d, d.root, 'loadBalancers', (lb, ownLb) => {
-        eachItem(d, lb, 'backendAddressPools', (pool, _own, i) => {
-          if (list(pool.networkInterfaces).includes(oldName)) {
-            mapStrings(d, d.own<Obj>(d.own<unknown[]>(ownLb(), 'backendAddressPools'), i), 'networkInterfaces', (n) =>
-              n === oldName ? newName : n,
-            );
-          }
-        });
-        eachItem(d, lb, 'inboundNatRules', (rule, _own, i) => {
-          if (rule.networkInterface === oldName) {
-            d.own<Obj>(d.own<unknown[]>(ownLb(), 'inboundNatRules'), i).networkInterface = newName;
-          }
-        });
-      });
-      const vm = d.at<Obj>(path.slice(0, 2));
-      eachItem(d, vm, 'routes', (r, own) => swap(r, own, 'interface', oldName, newName));
-      events((e, own) => swap(e, own, 'networkInterface', oldName, newName));
-      checks((c, own) => swap(c, own, 'member', oldName, newName));
-      // A distribution check lists the members it looks at.
-      checks((c, own) => {
-        if (Array.isArray(c.members) && c.members.includes(oldName)) {
-          own().members = c.members.map((m) => (m === oldName ? newName : m));
-        }
-      });
-      break;
+  }
+  for (const found of findReferences(s)) {
+    for (const target of found.targets) {
+      const to = target.ids.map(renamed).find((t) => t !== null);
+      if (to === undefined || to === null) continue;
+      const value = nameInReference(found.reference, to);
+      if (value === target.name) continue;
+      if (target.index === null)
+        d.at<Obj>(found.path.slice(0, -1))[found.path[found.path.length - 1] as string] = value;
+      else d.at<string[]>(found.path)[target.index] = value;
     }
-    case 'lb':
-      events((e, own) => swap(e, own, 'loadBalancer', oldName, newName));
-      checks((c, own) => swap(c, own, 'loadBalancer', oldName, newName));
-      renameLayoutPrefix(oldName, newName);
-      break;
-    case 'frontend':
-      inLb(parent, 'loadBalancingRules', (r, own) => swap(r, own, 'frontendIPConfiguration', oldName, newName));
-      inLb(parent, 'inboundNatRules', (r, own) => swap(r, own, 'frontendIPConfiguration', oldName, newName));
-      inLb(parent, 'outboundRules', (r, own) => {
-        if (list(r.frontendIPConfigurations).includes(oldName)) {
-          mapStrings(d, own(), 'frontendIPConfigurations', (n) => (n === oldName ? newName : n));
-        }
-      });
-      break;
-    case 'pool':
-      inLb(parent, 'loadBalancingRules', (r, own) => swap(r, own, 'backendAddressPool', oldName, newName));
-      inLb(parent, 'outboundRules', (r, own) => swap(r, own, 'backendAddressPool', oldName, newName));
-      events((e, own) => {
-        if (e.loadBalancer === parent) swap(e, own, 'pool', oldName, newName);
-      });
-      break;
-    case 'probe':
-      inLb(parent, 'loadBalancingRules', (r, own) => swap(r, own, 'probe', oldName, newName));
-      events((e, own) => {
-        if (e.loadBalancer !== parent) return;
-        if (e.action === 'setProbe' && isObj(e.probe) && e.probe.name === oldName)
-          own().probe = { ...e.probe, name: newName };
-        if (e.action === 'setRule' && isObj(e.rule) && e.rule.probe === oldName)
-          own().rule = { ...e.rule, probe: newName };
-      });
-      checks((c, own) => {
-        if (c.loadBalancer === parent) swap(c, own, 'probe', oldName, newName);
-      });
-      break;
-    case 'rule':
-      events((e, own) => {
-        if (e.loadBalancer === parent && e.action === 'setRule' && isObj(e.rule) && e.rule.name === oldName) {
-          own().rule = { ...e.rule, name: newName };
-        }
-      });
-      checks((c, own) => {
-        if (c.loadBalancer === parent && c.probe === undefined) swap(c, own, 'rule', oldName, newName);
-      });
-      break;
-    case 'vnet':
-      subnetRefs((ref) => (ref.startsWith(`${oldName}/`) ? `${newName}/${ref.slice(oldName.length + 1)}` : ref));
-      renameLayoutPrefix(oldName, newName);
-      break;
-    case 'subnet':
-      subnetRefs((ref) => (ref === `${parent}/${oldName}` ? `${parent}/${newName}` : ref));
-      break;
-    case 'nsg':
-      eachItem(d, d.root, 'vnets', (vnet, ownVnet) =>
-        eachItem(d, vnet, 'subnets', (sub, _own, i) => {
-          if (sub.networkSecurityGroup === oldName) {
-            d.own<Obj>(d.own<unknown[]>(ownVnet(), 'subnets'), i).networkSecurityGroup = newName;
-          }
-        }),
-      );
-      eachItem(d, d.root, 'virtualMachines', (vm, ownVm) =>
-        eachItem(d, vm, 'networkInterfaces', (nic, _own, i) => {
-          if (nic.networkSecurityGroup === oldName) {
-            d.own<Obj>(d.own<unknown[]>(ownVm(), 'networkInterfaces'), i).networkSecurityGroup = newName;
-          }
-        }),
-      );
-      events((e, own) => swap(e, own, 'networkSecurityGroup', oldName, newName));
-      break;
-    case 'routeTable':
-      eachItem(d, d.root, 'vnets', (vnet, ownVnet) =>
-        eachItem(d, vnet, 'subnets', (sub, _own, i) => {
-          if (sub.routeTable === oldName) d.own<Obj>(d.own<unknown[]>(ownVnet(), 'subnets'), i).routeTable = newName;
-        }),
-      );
-      break;
-    default:
-      break;
   }
   return done(d.root, [newId]);
 }
@@ -1352,7 +573,8 @@ export function renameElement(s: Scenario, id: string, newName: string): EditRes
 // Deleting
 
 /**
- * Deletes the elements and what cannot exist without them, and clears references to them:
+ * Deletes the elements and what cannot exist without them, and clears references to them, as
+ * references.ts says of each:
  * - a VM takes its NICs and loopbacks; a VNet its subnets; a load balancer its frontends, pools,
  *   probes and rules; a subnet what sits in it (its NICs, and the VMs left without one; its
  *   internal frontends, and the load balancers left without one) — what Azure would make you
@@ -1371,140 +593,80 @@ export function deleteElements(s: Scenario, ids: readonly string[]): EditResult 
     );
 
   // Deleting a subnet or VNet takes what sits in it (and the VMs and LBs left with nothing there).
-  const groups = ids.some((id) => id.startsWith('subnet:') || id.startsWith('vnet:'));
+  const groups = ids.some((id) => descriptorOf(parseElementId(id).kind)?.container === true);
+  const elements = allElements(s);
+  const byPath = new Map(elements.map((e) => [pathKey(e.path), e]));
+  const references = findReferences(s);
+  const named = (id: string) => gone.has(id);
+  const hits = (found: Found) => found.targets.filter((t) => t.ids.some(named));
+  /** Holders that are not elements (events, checks, guest routes), by path. */
+  const removed = new Map<string, readonly Key[]>();
+  /** Each kind a parent cannot lose the last of, with its elements by parent. */
+  const lastOnes = KIND_LIST.filter((k) => k.lastOne !== undefined).map((kind) => {
+    const byParent = new Map<string, ElementAt[]>();
+    for (const e of elements) {
+      if (e.kind === kind && e.parentId !== null) byParent.set(e.parentId, [...(byParent.get(e.parentId) ?? []), e]);
+    }
+    return { kind, byParent };
+  });
+
   // What goes with what: closed under "cannot exist without".
   for (let changed = true; changed; ) {
     changed = false;
     const add = (id: string) => {
-      if (!gone.has(id) && locateElement(s, id) !== null) {
+      if (!gone.has(id)) {
         gone.add(id);
         changed = true;
       }
     };
-    for (const vnet of list<VirtualNetwork>(s.vnets)) {
-      if (gone.has(`vnet:${vnet.name}`))
-        for (const sub of list<Subnet>(vnet.subnets)) add(`subnet:${vnet.name}/${sub.name}`);
-    }
-    for (const vm of list<VirtualMachine>(s.virtualMachines)) {
-      const nics = list<NetworkInterface>(vm.networkInterfaces);
-      if (gone.has(`vm:${vm.name}`)) {
-        for (const nic of nics) add(`nic:${nic.name}`);
-        for (const lo of list<LoopbackInterface>(vm.loopbackInterfaces)) add(`loopback:${vm.name}/${lo.name}`);
-      }
-      for (const nic of nics) if (gone.has(`subnet:${nic.subnet}`)) add(`nic:${nic.name}`);
-      if (groups && nics.length > 0 && nics.every((n) => gone.has(`nic:${n.name}`))) {
-        add(`vm:${vm.name}`);
+    for (const e of elements) if (e.parentId !== null && gone.has(e.parentId)) add(e.id);
+    for (const found of references) {
+      if (found.reference.onDelete !== 'cascade') continue;
+      const hit = hits(found);
+      const cascades = found.reference.many ? hit.length > 0 && hit.length === found.targets.length : hit.length > 0;
+      if (!cascades) continue;
+      const holder = byPath.get(pathKey(found.holder));
+      if (holder !== undefined) add(holder.id);
+      else if (!removed.has(pathKey(found.holder))) {
+        removed.set(pathKey(found.holder), found.holder);
+        changed = true;
       }
     }
-    for (const lb of list<LoadBalancer>(s.loadBalancers)) {
-      const fes = list<FrontendIpConfiguration>(lb.frontendIPConfigurations);
-      if (gone.has(`lb:${lb.name}`)) {
-        for (const [kind, key] of Object.entries(LB_LISTS)) {
-          for (const item of namesOf(lb[key as keyof LoadBalancer])) add(`${kind}:${lb.name}/${item}`);
-        }
-      }
-      for (const fe of fes)
-        if (typeof fe.subnet === 'string' && gone.has(`subnet:${fe.subnet}`)) add(`frontend:${lb.name}/${fe.name}`);
-      if (groups && fes.length > 0 && fes.every((f) => gone.has(`frontend:${lb.name}/${f.name}`))) {
-        add(`lb:${lb.name}`);
-      }
-      const goneFe = (n: string) => gone.has(`frontend:${lb.name}/${n}`);
-      const gonePool = (n: string) => gone.has(`pool:${lb.name}/${n}`);
-      for (const r of list<LoadBalancingRule>(lb.loadBalancingRules)) {
-        if (goneFe(r.frontendIPConfiguration) || gonePool(r.backendAddressPool)) add(`rule:${lb.name}/${r.name}`);
-      }
-      for (const r of list<{ name: string; frontendIPConfiguration: string; networkInterface: string }>(
-        lb.inboundNatRules,
-      )) {
-        if (goneFe(r.frontendIPConfiguration) || gone.has(`nic:${r.networkInterface}`))
-          add(`natRule:${lb.name}/${r.name}`);
-      }
-      for (const r of list<{ name: string; frontendIPConfigurations: string[]; backendAddressPool: string }>(
-        lb.outboundRules,
-      )) {
-        if (gonePool(r.backendAddressPool) || list<string>(r.frontendIPConfigurations).every(goneFe)) {
-          add(`outboundRule:${lb.name}/${r.name}`);
-        }
+    if (groups) {
+      for (const { byParent } of lastOnes) {
+        for (const [parentId, children] of byParent) if (children.every((c) => gone.has(c.id))) add(parentId);
       }
     }
   }
-
-  for (const vm of list<VirtualMachine>(s.virtualMachines)) {
-    if (gone.has(`vm:${vm.name}`)) continue;
-    const nics = list<NetworkInterface>(vm.networkInterfaces);
-    if (nics.length > 0 && nics.every((n) => gone.has(`nic:${n.name}`))) {
-      return refuse(
-        `A virtual machine needs at least one network interface: delete ${vm.name} itself to remove its last NIC.`,
-      );
-    }
-  }
-  for (const lb of list<LoadBalancer>(s.loadBalancers)) {
-    if (gone.has(`lb:${lb.name}`)) continue;
-    const fes = list<FrontendIpConfiguration>(lb.frontendIPConfigurations);
-    if (fes.length > 0 && fes.every((f) => gone.has(`frontend:${lb.name}/${f.name}`))) {
-      return refuse(
-        `A load balancer needs at least one frontend IP: delete ${lb.name} itself to remove its last frontend.`,
-      );
+  for (const { kind, byParent } of lastOnes) {
+    for (const [parentId, children] of byParent) {
+      if (!gone.has(parentId) && children.every((c) => gone.has(c.id))) {
+        return refuse((kind.lastOne as (parent: string) => string)(parseElementId(parentId).name));
+      }
     }
   }
 
   const d = new Draft(s);
-  const has = (kind: string, name: string) => gone.has(`${kind}:${name}`);
   const root = d.root;
-  // Filters a top-level list (the root is already a copy).
-  const keep = <T>(_parent: Scenario, key: string, alive: (item: T) => boolean) => {
-    const items = (root as Obj)[key];
-    if (!Array.isArray(items) || items.every((i) => alive(i as T))) return;
-    (root as Obj)[key] = items.filter((i) => alive(i as T));
-  };
+  for (const e of elements) if (gone.has(e.id)) removed.set(pathKey(e.path), e.path);
+  const isRemoved = (path: readonly Key[]) => path.some((_, i) => removed.has(pathKey(path.slice(0, i + 1))));
 
-  keep<VirtualNetwork>(root, 'vnets', (v) => !has('vnet', v.name));
-  keep<NetworkSecurityGroup>(root, 'networkSecurityGroups', (n) => !has('nsg', n.name));
-  keep<RouteTable>(root, 'routeTables', (r) => !has('routeTable', r.name));
-  keep<VirtualMachine>(root, 'virtualMachines', (v) => !has('vm', v.name));
-  keep<LoadBalancer>(root, 'loadBalancers', (l) => !has('lb', l.name));
-  keep<Client>(root, 'clients', (c) => !has('client', c.name));
-  keep<{ from: string }>(root, 'traffic', (t) => !has('vm', t.from) && !has('client', t.from));
-
-  eachItem(d, root, 'vnets', (vnet, own) => {
-    const subnets = list<Subnet>(vnet.subnets);
-    const alive = subnets.filter((x) => !has('subnet', `${vnet.name}/${x.name}`));
-    const cleared = alive.map((x) => {
-      let next = x;
-      if (typeof x.networkSecurityGroup === 'string' && has('nsg', x.networkSecurityGroup)) {
-        const { networkSecurityGroup: _n, ...rest } = next;
-        next = rest as Subnet;
-      }
-      if (typeof x.routeTable === 'string' && has('routeTable', x.routeTable)) {
-        const { routeTable: _r, ...rest } = next;
-        next = rest as Subnet;
-      }
-      return next;
-    });
-    if (cleared.length !== subnets.length || cleared.some((x, i) => x !== alive[i])) own().subnets = cleared;
-  });
-
+  // References that stay, cleared or with the deleted names left out (before any index shifts).
+  for (const found of references) {
+    const { onDelete, many } = found.reference;
+    const hit = hits(found);
+    if (hit.length === 0 || onDelete === 'keep' || isRemoved(found.holder)) continue;
+    const holder = d.at<Obj>(found.path.slice(0, -1));
+    const key = found.path[found.path.length - 1] as string;
+    if (many) {
+      const names = new Set(hit.map((t) => t.index));
+      holder[key] = list<unknown>(holder[key]).filter((_, i) => !names.has(i));
+    } else if (onDelete === 'clear') delete holder[key];
+  }
+  // A listener bound to a deleted loopback's address binds every address again (its default).
   eachItem(d, root, 'virtualMachines', (vm, own) => {
-    const nics = list<NetworkInterface>(vm.networkInterfaces);
-    const aliveNics = nics
-      .filter((n) => !has('nic', n.name))
-      .map((n) => {
-        if (typeof n.networkSecurityGroup === 'string' && has('nsg', n.networkSecurityGroup)) {
-          const { networkSecurityGroup: _n, ...rest } = n;
-          return rest as NetworkInterface;
-        }
-        return n;
-      });
-    if (aliveNics.length !== nics.length || aliveNics.some((n, i) => n !== nics[i]))
-      own().networkInterfaces = aliveNics;
     const los = list<LoopbackInterface>(vm.loopbackInterfaces);
-    if (los.some((l) => has('loopback', `${vm.name}/${l.name}`))) {
-      own().loopbackInterfaces = los.filter((l) => !has('loopback', `${vm.name}/${l.name}`));
-    }
-    const routes = list<{ interface: string }>(vm.routes);
-    if (routes.some((r) => has('nic', r.interface))) own().routes = routes.filter((r) => !has('nic', r.interface));
-    // A listener bound to a deleted loopback's address binds every address again (its default).
-    const goneAddresses = new Set(los.filter((l) => has('loopback', `${vm.name}/${l.name}`)).map((l) => l.ipAddress));
+    const goneAddresses = new Set(los.filter((l) => gone.has(`loopback:${vm.name}/${l.name}`)).map((l) => l.ipAddress));
     const listeners = list<Listener>(vm.listeners);
     if (listeners.some((l) => l.address !== undefined && goneAddresses.has(l.address))) {
       own().listeners = listeners.map((l) => {
@@ -1514,76 +676,18 @@ export function deleteElements(s: Scenario, ids: readonly string[]): EditResult 
       });
     }
   });
+  // The deepest and last first, so that no removal moves another's index.
+  for (const path of [...removed.values()].sort(comparePaths).reverse()) removeAt(d, path);
 
-  eachItem(d, root, 'loadBalancers', (lb, own) => {
-    const name = lb.name as string;
-    const child = (kind: LbChildKind) => {
-      const key = LB_LISTS[kind];
-      const items = list<Obj>(lb[key]);
-      if (items.some((i) => has(kind, `${name}/${String(i.name)}`))) {
-        own()[key] = items.filter((i) => !has(kind, `${name}/${String(i.name)}`));
-      }
-    };
-    for (const kind of Object.keys(LB_LISTS) as LbChildKind[]) child(kind);
-    const current = () => own();
-    const pools = list<BackendAddressPool>(current().backendAddressPools);
-    if (pools.some((p) => list<string>(p.networkInterfaces).some((n) => has('nic', n)))) {
-      current().backendAddressPools = pools.map((p) =>
-        list<string>(p.networkInterfaces).some((n) => has('nic', n))
-          ? { ...p, networkInterfaces: p.networkInterfaces.filter((n) => !has('nic', n)) }
-          : p,
-      );
-    }
-    const rules = list<LoadBalancingRule>(current().loadBalancingRules);
-    if (rules.some((r) => r.probe !== undefined && has('probe', `${name}/${r.probe}`))) {
-      current().loadBalancingRules = rules.map((r) => {
-        if (r.probe === undefined || !has('probe', `${name}/${r.probe}`)) return r;
-        const { probe: _p, ...rest } = r;
-        return rest as LoadBalancingRule;
-      });
-    }
-    const outbound = list<{ frontendIPConfigurations: string[] }>(current().outboundRules);
-    if (outbound.some((r) => list<string>(r.frontendIPConfigurations).some((f) => has('frontend', `${name}/${f}`)))) {
-      current().outboundRules = outbound.map((r) => ({
-        ...r,
-        frontendIPConfigurations: r.frontendIPConfigurations.filter((f) => !has('frontend', `${name}/${f}`)),
-      }));
-    }
-  });
-  // Untouched load balancers were owned by `own()` above only when something changed.
-
-  keep<Obj>(root, 'events', (e) => !eventNames(e).some((id) => gone.has(id)));
-  // A setRule event keeps its rule as valid as the rules themselves: without a deleted probe.
-  if (Array.isArray(root.events)) {
-    const events = root.events as Obj[];
-    const cleaned = events.map((e) => {
-      if (e.action !== 'setRule' || !isObj(e.rule) || typeof e.rule.probe !== 'string') return e;
-      if (!has('probe', `${String(e.loadBalancer)}/${e.rule.probe}`)) return e;
-      const { probe: _p, ...rule } = e.rule;
-      return { ...e, rule };
-    });
-    if (cleaned.some((e, i) => e !== events[i])) root.events = cleaned as never;
-  }
   if (isObj(root.lesson) && Array.isArray(root.lesson.checks)) {
     const checks = root.lesson.checks as Obj[];
+    const before = probedMembers(s);
     const probed = probedMembers(root);
-    const alive = checks.filter(
-      (c) =>
-        !checkNames(c).some((id) => gone.has(id)) &&
-        !trafficGone(s, root, c) &&
-        // A probe check on a member that is no longer probed (its rule or pool went) goes too.
-        (typeof c.member !== 'string' || !probedMembers(s).has(probeKey(c)) || probed.has(probeKey(c))),
+    // A probe check on a member that is no longer probed (its rule or pool went) goes too.
+    const kept = checks.filter(
+      (c) => typeof c.member !== 'string' || !before.has(probeKey(c)) || probed.has(probeKey(c)),
     );
-    // A distribution check loses the deleted members it listed, and goes when none is left.
-    const kept = alive.flatMap((c) => {
-      if (!Array.isArray(c.members)) return [c];
-      const members = c.members.filter((m) => !gone.has(`nic:${String(m)}`));
-      if (members.length === c.members.length) return [c];
-      return members.length === 0 ? [] : [{ ...c, members }];
-    });
-    if (kept.length !== checks.length || kept.some((c, i) => c !== checks[i])) {
-      root.lesson = { ...root.lesson, checks: kept as never };
-    }
+    if (kept.length !== checks.length) root.lesson = { ...root.lesson, checks: kept as never };
   }
   if (isObj(root.layout)) {
     const layout = root.layout;
@@ -1594,16 +698,32 @@ export function deleteElements(s: Scenario, ids: readonly string[]): EditResult 
       root.layout = next;
     }
   }
-  return done(root, [...gone]);
+  // Traffic, not drawn, is named only when it was asked for.
+  return done(
+    root,
+    [...gone].filter((id) => descriptorOf(parseElementId(id).kind)?.canvas !== 'none' || ids.includes(id)),
+  );
+}
+
+const pathKey = (path: readonly Key[]): string => JSON.stringify(path);
+
+function comparePaths(a: readonly Key[], b: readonly Key[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const x = a[i] as Key;
+    const y = b[i] as Key;
+    if (x === y) continue;
+    if (typeof x === 'number' && typeof y === 'number') return x - y;
+    return String(x) < String(y) ? -1 : 1;
+  }
+  return a.length - b.length;
 }
 
 /** `loopback:web01/lo` is gone with `vm:web01`; `rule:ilb/http` with `lb:ilb`. */
 function isChildOfGone(key: string, gone: ReadonlySet<string>): boolean {
   const { kind, parent } = parseElementId(key);
-  if (kind === 'loopback') return gone.has(`vm:${parent}`);
-  if (isLbChild(kind)) return gone.has(`lb:${parent}`);
-  if (kind === 'subnet') return gone.has(`vnet:${parent}`);
-  return false;
+  const descriptor = descriptorOf(kind);
+  if (descriptor?.parent === undefined || descriptor.scope !== 'parent') return false;
+  return gone.has(`${descriptor.parent}:${parent}`);
 }
 
 const probeKey = (c: Obj): string => `${String(c.loadBalancer)}/${String(c.probe)}/${String(c.member)}`;
@@ -1619,43 +739,6 @@ function probedMembers(s: Scenario): Set<string> {
     }
   }
   return out;
-}
-
-/** The element ids an event names, so that it goes with any of them. */
-function eventNames(e: Obj): string[] {
-  const ids: string[] = [];
-  if (typeof e.vm === 'string') ids.push(`vm:${e.vm}`);
-  if (typeof e.loadBalancer === 'string') {
-    ids.push(`lb:${e.loadBalancer}`);
-    if (typeof e.pool === 'string') ids.push(`pool:${e.loadBalancer}/${e.pool}`);
-    if (isObj(e.rule) && e.action === 'setRule') {
-      const r = e.rule;
-      if (typeof r.frontendIPConfiguration === 'string')
-        ids.push(`frontend:${e.loadBalancer}/${r.frontendIPConfiguration}`);
-      if (typeof r.backendAddressPool === 'string') ids.push(`pool:${e.loadBalancer}/${r.backendAddressPool}`);
-    }
-  }
-  if (typeof e.networkInterface === 'string') ids.push(`nic:${e.networkInterface}`);
-  if (typeof e.networkSecurityGroup === 'string') ids.push(`nsg:${e.networkSecurityGroup}`);
-  return ids;
-}
-
-function checkNames(c: Obj): string[] {
-  const ids: string[] = [];
-  if (typeof c.loadBalancer === 'string') {
-    ids.push(`lb:${c.loadBalancer}`);
-    if (typeof c.probe === 'string') ids.push(`probe:${c.loadBalancer}/${c.probe}`);
-    else if (typeof c.rule === 'string') ids.push(`rule:${c.loadBalancer}/${c.rule}`);
-  }
-  if (typeof c.member === 'string') ids.push(`nic:${c.member}`);
-  return ids;
-}
-
-/** A traffic check whose traffic was removed (with its VM or client). */
-function trafficGone(before: Scenario, after: Scenario, c: Obj): boolean {
-  if (typeof c.traffic !== 'string') return false;
-  const had = namesOf(before.traffic).includes(c.traffic);
-  return had && !namesOf(after.traffic).includes(c.traffic);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1734,7 +817,7 @@ export function copyElements(s: Scenario, ids: readonly string[]): Clipboard | n
     const whole = chosen.has(`lb:${lb.name}`);
     const part: LoadBalancer = { name: lb.name, frontendIPConfigurations: [], backendAddressPools: [] };
     let any = whole;
-    for (const [kind, key] of Object.entries(LB_LISTS) as [LbChildKind, (typeof LB_LISTS)[LbChildKind]][]) {
+    for (const { kind, list: key } of LB_PARTS) {
       const items = list<Obj>(lb[key]).filter((i) => whole || chosen.has(`${kind}:${lb.name}/${String(i.name)}`));
       if (items.length === 0) continue;
       any = true;
@@ -1811,7 +894,7 @@ export function pasteElements(s: Scenario, clip: Clipboard, offset: Position = {
     const inTarget = list<LoadBalancer>(s.loadBalancers).find((l) => l.name === lb.name);
     if (holders.has(id) && inTarget !== undefined) {
       const current = list<LoadBalancer>(frag.loadBalancers).find((l) => l.name === lb.name) as LoadBalancer;
-      for (const [kind, key] of Object.entries(LB_LISTS) as [LbChildKind, (typeof LB_LISTS)[LbChildKind]][]) {
+      for (const { kind, list: key } of LB_PARTS) {
         for (const name of namesOf(current[key])) renameIn(`${kind}:${lb.name}/${name}`, namesOf(inTarget[key]));
       }
     } else {
@@ -1911,7 +994,7 @@ export function pasteElements(s: Scenario, clip: Clipboard, offset: Position = {
     if (holders.has(`lb:${lb.name}`)) {
       const index = indexByName(root.loadBalancers, lb.name);
       const target = d.at<LoadBalancer>(['loadBalancers', index]);
-      for (const [kind, key] of Object.entries(LB_LISTS) as [LbChildKind, (typeof LB_LISTS)[LbChildKind]][]) {
+      for (const { kind, list: key } of LB_PARTS) {
         let items = key === 'frontendIPConfigurations' ? fes : list<Obj>(lb[key]);
         if (items.length === 0) continue;
         if (key === 'loadBalancingRules' || key === 'inboundNatRules') {
@@ -1937,7 +1020,7 @@ export function pasteElements(s: Scenario, clip: Clipboard, offset: Position = {
         backendAddressPools: pools,
       });
       pasted.push(`lb:${lb.name}`);
-      for (const [kind, key] of Object.entries(LB_LISTS) as [LbChildKind, (typeof LB_LISTS)[LbChildKind]][]) {
+      for (const { kind, list: key } of LB_PARTS) {
         for (const name of namesOf(lb[key])) pasted.push(`${kind}:${lb.name}/${name}`);
       }
     }

@@ -182,7 +182,7 @@ export function populationClient(
       return err(
         `population.count: must be a whole number ${min}–${max.toLocaleString('en')}, got ${population.count}`,
       );
-    // As rules.ts counts them: a prefix's network and broadcast addresses are not hosts.
+    // As rules/common.ts counts them: a prefix's network and broadcast addresses are not hosts.
     const size = cidrSize(parsed.cidr);
     const hosts = size > 2 ? size - 2 : size;
     if (population.count > hosts)

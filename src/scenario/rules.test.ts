@@ -1,5 +1,5 @@
 /**
- * One test per rule of rules.ts: start from a valid scenario (the default lab, or the rich
+ * One test per rule of rules/ (one file per kind): start from a valid scenario (the default lab, or the rich
  * fixture), change one thing, and assert the exact path and the telling part of the message.
  */
 import { describe, expect, it } from 'vitest';

@@ -265,7 +265,7 @@ export function checkShape(schema: ObjectSchema, value: unknown, path = ''): Sha
 /**
  * True when the value has every required field and every field has its type (ranges aside): the
  * same verdict as a `walkObject` that neither drops nor repairs, without building a copy, paths
- * or messages. rules.ts asks it for every item of the document, so it must stay allocation-free.
+ * or messages. rules/ asks it for every item of the document, so it must stay allocation-free.
  */
 export function isWellTyped(schema: ObjectSchema, value: unknown): boolean {
   return conformsObject(schema, value);

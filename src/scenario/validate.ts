@@ -2,7 +2,7 @@
  * Validation of a migrated document *as written*: every problem an Azure deployment would reject
  * is an error, every thing that deploys but will not work is a warning, each named by the path of
  * its field. Shape (types, ranges, required fields, unknown fields) comes from schema.ts through
- * shape.ts; the rules between fields and resources live in rules.ts.
+ * shape.ts; the rules between fields and resources live in rules/ (one file per kind).
  *
  * A lesson's solution is checked too: the document with the solution applied must be valid, since
  * that is where the lesson's checks are judged and what "Apply the solution" gives the editor.
@@ -10,7 +10,7 @@
 import { clipDiagnostic } from './limits';
 import { mergePatch } from './mergePatch';
 import { parsePath, valueAt } from './paths';
-import { checkRules } from './rules';
+import { checkRules } from './rules/index';
 import { SCENARIO } from './schema';
 import { checkShape, joinPath } from './shape';
 import type { Diagnostic } from './types';
@@ -38,7 +38,7 @@ const SOLVED = " once the lesson's solution is applied";
  * does not have. Each is placed at the field of the solution that wrote it when there is one
  * (`lesson.solution.loadBalancers[0].probes[0].port`), else at the nearest field of the solution
  * above it, the message naming the solved document's path. The lesson itself is left out of the
- * solved document: its checks are already validated against it (rules.ts `checkLesson`).
+ * solved document: its checks are already validated against it (rules/lesson.ts `checkLesson`).
  */
 function checkSolution(document: unknown, shipped: readonly Diagnostic[]): Diagnostic[] {
   if (!isObject(document) || !isObject(document.lesson)) return [];

@@ -76,6 +76,7 @@ import {
   type VirtualMachine,
 } from '../scenario/types';
 import { type Cidr, parseCidr, parseIpv4 } from '../shared/ipv4';
+import { parseAddressMatch, parsePortRange } from '../shared/nsgMatch';
 
 /** Thrown when the document references something that does not exist: validation should have caught it. */
 export class CompileError extends Error {
@@ -114,10 +115,7 @@ export function parsePortRanges(texts: readonly string[], where: string): PortRa
     for (const raw of text.split(',')) {
       const part = raw.trim();
       if (part === '*' || part.toLowerCase() === 'any') return null;
-      const m = /^(\d+)(?:-(\d+))?$/.exec(part);
-      if (m === null) fail(`${where}: not a port range: ${part}`);
-      const from = Number(m[1]);
-      out.push({ from, to: m[2] === undefined ? from : Number(m[2]) });
+      out.push(parsePortRange(part) ?? fail(`${where}: not a port range: ${part}`));
     }
   }
   return out;
@@ -127,9 +125,8 @@ export function parsePortRanges(texts: readonly string[], where: string): PortRa
 function parseAddressMatches(texts: readonly string[], where: string): AddressMatch[] {
   return texts.map((text): AddressMatch => {
     const t = text.trim();
-    if (t === '*' || t === 'Any') return { kind: 'any' };
-    if (t === 'VirtualNetwork' || t === 'AzureLoadBalancer' || t === 'Internet') return { kind: 'tag', tag: t };
-    return { kind: 'cidr', cidr: cidr(t, where) };
+    if (t === 'Any') return { kind: 'any' };
+    return parseAddressMatch(t) ?? fail(`${where}: not a CIDR prefix: ${t}`);
   });
 }
 

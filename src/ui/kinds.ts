@@ -1,8 +1,18 @@
 /**
  * How each kind of element is named and marked in the UI: one table shared by the palette, the
- * canvas nodes and the inspector, so a kind looks the same everywhere.
+ * canvas nodes and the inspector, so a kind looks the same everywhere. Names and palette entries
+ * come from the kind registry (scenario/kinds); this file adds only the look — glyph, short
+ * caption, colour and palette group — keyed by the registry's ids, so that a new kind drawn on
+ * the canvas, or a new palette entry, does not type-check until it has its look here.
  */
-import type { NewElementKind } from '../scenario/edit';
+import {
+  FABRIC_LABELS,
+  type FabricKind,
+  labelOf,
+  type NewElementKind,
+  type NodeKind,
+  PALETTE_ENTRIES,
+} from '../scenario/kinds';
 import type { CanvasKind } from './canvas/toFlow';
 
 export interface KindInfo {
@@ -17,22 +27,35 @@ export interface KindInfo {
   readonly short: string;
 }
 
-export const KIND_INFO: Record<CanvasKind, KindInfo> = {
-  vnet: { label: 'Virtual network', glyph: 'VN', short: 'VNet' },
-  subnet: { label: 'Subnet', glyph: 'SN', short: 'Subnet' },
-  vm: { label: 'Virtual machine', glyph: 'VM', short: 'VM' },
-  nic: { label: 'Network interface', glyph: 'NIC', short: 'NIC' },
-  loopback: { label: 'Loopback interface', glyph: 'LO', short: 'Loopback' },
-  lb: { label: 'Load balancer', glyph: 'LB', short: 'LB' },
-  frontend: { label: 'Frontend IP', glyph: 'FE', short: 'Frontend' },
-  pool: { label: 'Backend pool', glyph: 'BP', short: 'Pool' },
-  probe: { label: 'Health probe', glyph: 'HP', short: 'Probe' },
-  client: { label: 'Client', glyph: 'CL', short: 'Client' },
-  nsg: { label: 'Network security group', glyph: 'NSG', short: 'NSG' },
-  routeTable: { label: 'Route table', glyph: 'RT', short: 'Route table' },
-  gateway: { label: 'VNet gateway', glyph: 'GW', short: 'VNet GW' },
-  internet: { label: 'Internet', glyph: 'WWW', short: 'Internet' },
+/** The look of every kind the canvas draws: the registry's node and group kinds, and the fabric. */
+const LOOK: Record<NodeKind | FabricKind, Omit<KindInfo, 'label'>> = {
+  vnet: { glyph: 'VN', short: 'VNet' },
+  subnet: { glyph: 'SN', short: 'Subnet' },
+  vm: { glyph: 'VM', short: 'VM' },
+  nic: { glyph: 'NIC', short: 'NIC' },
+  loopback: { glyph: 'LO', short: 'Loopback' },
+  lb: { glyph: 'LB', short: 'LB' },
+  frontend: { glyph: 'FE', short: 'Frontend' },
+  pool: { glyph: 'BP', short: 'Pool' },
+  probe: { glyph: 'HP', short: 'Probe' },
+  client: { glyph: 'CL', short: 'Client' },
+  nsg: { glyph: 'NSG', short: 'NSG' },
+  routeTable: { glyph: 'RT', short: 'Route table' },
+  gateway: { glyph: 'GW', short: 'VNet GW' },
+  internet: { glyph: 'WWW', short: 'Internet' },
 };
+
+const capitalized = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+
+export const KIND_INFO: Record<CanvasKind, KindInfo> = Object.fromEntries(
+  Object.entries(LOOK).map(([kind, look]) => [
+    kind,
+    {
+      label: capitalized(Object.hasOwn(FABRIC_LABELS, kind) ? FABRIC_LABELS[kind as FabricKind] : labelOf(kind)),
+      ...look,
+    },
+  ]),
+) as Record<CanvasKind, KindInfo>;
 
 export interface PaletteItem {
   /** What it adds to the document (edit.ts `addElement`). */
@@ -50,123 +73,36 @@ export interface PaletteGroup {
   readonly items: readonly PaletteItem[];
 }
 
-export const PALETTE: readonly PaletteGroup[] = [
-  {
-    heading: 'Compute',
-    items: [
-      {
-        kind: 'vm',
-        label: 'Virtual machine',
-        glyph: 'VM',
-        tone: 'vm',
-        description: 'A Windows or Linux guest with NICs, listeners, guest routes and a firewall',
-      },
-      {
-        kind: 'nic',
-        label: 'Network interface',
-        glyph: 'NIC',
-        tone: 'nic',
-        description: 'A NIC with a private address in a subnet; the first NIC of a VM is its primary',
-      },
-      {
-        kind: 'loopback',
-        label: 'Loopback interface',
-        glyph: 'LO',
-        tone: 'loopback',
-        description: 'A guest loopback address, such as the frontend address for a floating-IP rule',
-      },
-      {
-        kind: 'proxy',
-        label: 'Reverse proxy',
-        glyph: 'RP',
-        tone: 'proxy',
-        description: 'A VM running an nginx-style listener that opens a new connection upstream',
-      },
-    ],
-  },
-  {
-    heading: 'Load balancing',
-    items: [
-      {
-        kind: 'lb',
-        label: 'Load balancer',
-        glyph: 'LB',
-        tone: 'lb',
-        description: 'An Azure Load Balancer, Standard or Basic SKU, public or internal',
-      },
-      {
-        kind: 'frontend',
-        label: 'Frontend IP',
-        glyph: 'FE',
-        tone: 'frontend',
-        description: 'A frontend IP configuration: a private address in a subnet or a public address',
-      },
-      {
-        kind: 'pool',
-        label: 'Backend pool',
-        glyph: 'BP',
-        tone: 'pool',
-        description: 'A backend address pool of NICs that load-balancing rules send flows to',
-      },
-      {
-        kind: 'probe',
-        label: 'Health probe',
-        glyph: 'HP',
-        tone: 'probe',
-        description: 'A TCP, HTTP or HTTPS probe from 168.63.129.16 that marks members up or down',
-      },
-    ],
-  },
-  {
-    heading: 'Network',
-    items: [
-      {
-        kind: 'vnet',
-        label: 'Virtual network',
-        glyph: 'VN',
-        tone: 'vnet',
-        description: 'A VNet with its address space; subnets sit inside it',
-      },
-      {
-        kind: 'subnet',
-        label: 'Subnet',
-        glyph: 'SN',
-        tone: 'subnet',
-        description: 'A subnet of a VNet, where NICs take addresses',
-      },
-      {
-        kind: 'nsg',
-        label: 'Network security group',
-        glyph: 'NSG',
-        tone: 'nsg',
-        description: 'Security rules by priority, on a subnet or a NIC, on top of the Azure default rules',
-      },
-      {
-        kind: 'routeTable',
-        label: 'Route table',
-        glyph: 'RT',
-        tone: 'routeTable',
-        description: 'User-defined routes for a subnet, for example to a network virtual appliance',
-      },
-    ],
-  },
-  {
-    heading: 'Outside Azure',
-    items: [
-      {
-        kind: 'onPremisesClient',
-        label: 'On-premises client',
-        glyph: 'ON',
-        tone: 'client',
-        description: 'A host reached through the VNet gateway; counts as VirtualNetwork for NSG tags',
-      },
-      {
-        kind: 'internetClient',
-        label: 'Internet client',
-        glyph: 'WWW',
-        tone: 'internet',
-        description: 'One or many hosts on the internet (set count in the inspector), reaching public frontends',
-      },
-    ],
-  },
+/** The look of every palette entry of the registry, and the group it is listed in, in order. */
+const PALETTE_LOOK: Record<NewElementKind, { readonly glyph: string; readonly tone: PaletteItem['tone'] }> = {
+  vm: { glyph: 'VM', tone: 'vm' },
+  nic: { glyph: 'NIC', tone: 'nic' },
+  loopback: { glyph: 'LO', tone: 'loopback' },
+  proxy: { glyph: 'RP', tone: 'proxy' },
+  lb: { glyph: 'LB', tone: 'lb' },
+  frontend: { glyph: 'FE', tone: 'frontend' },
+  pool: { glyph: 'BP', tone: 'pool' },
+  probe: { glyph: 'HP', tone: 'probe' },
+  vnet: { glyph: 'VN', tone: 'vnet' },
+  subnet: { glyph: 'SN', tone: 'subnet' },
+  nsg: { glyph: 'NSG', tone: 'nsg' },
+  routeTable: { glyph: 'RT', tone: 'routeTable' },
+  onPremisesClient: { glyph: 'ON', tone: 'client' },
+  internetClient: { glyph: 'WWW', tone: 'internet' },
+};
+
+/** The palette's groups; `kinds.test.ts` checks that they list every entry of the registry once. */
+export const PALETTE_GROUPS: readonly { readonly heading: string; readonly entries: readonly NewElementKind[] }[] = [
+  { heading: 'Compute', entries: ['vm', 'nic', 'loopback', 'proxy'] },
+  { heading: 'Load balancing', entries: ['lb', 'frontend', 'pool', 'probe'] },
+  { heading: 'Network', entries: ['vnet', 'subnet', 'nsg', 'routeTable'] },
+  { heading: 'Outside Azure', entries: ['onPremisesClient', 'internetClient'] },
 ];
+
+export const PALETTE: readonly PaletteGroup[] = PALETTE_GROUPS.map(({ heading, entries }) => ({
+  heading,
+  items: entries.map((kind) => {
+    const { label, description } = PALETTE_ENTRIES[kind];
+    return { kind, label, description, ...PALETTE_LOOK[kind] };
+  }),
+}));

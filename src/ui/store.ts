@@ -36,11 +36,11 @@ import {
   type EditResult,
   locateElement,
   moveElements,
-  type NewElementKind,
   type Placement,
   type Position,
   pasteElements,
 } from '../scenario/edit';
+import { isNewElementKind } from '../scenario/kinds';
 import { autoLayout, hasNoLayout } from './canvas/layout';
 import { stripSolution } from './lesson/solution';
 import {
@@ -280,22 +280,6 @@ function timed(scenario: Scenario): Diagnostics {
 
 let lastEdit: { key: string; at: number } | null = null;
 
-const NEW_KINDS: ReadonlySet<string> = new Set<NewElementKind>([
-  'vm',
-  'proxy',
-  'nic',
-  'loopback',
-  'lb',
-  'frontend',
-  'pool',
-  'probe',
-  'vnet',
-  'subnet',
-  'nsg',
-  'routeTable',
-  'onPremisesClient',
-  'internetClient',
-]);
 let toastSerial = 0;
 
 /** A document opens on its lesson when it has one, else on the element inspector. */
@@ -422,8 +406,8 @@ export const useAppStore = create<AppState>()((set, get) => {
     },
 
     addElement: (kind, placement, adjust = (r) => r) => {
-      if (!NEW_KINDS.has(kind)) return;
-      get().apply((s) => adjust(addElement(s, kind as NewElementKind, placement)), { select: 'result' });
+      if (!isNewElementKind(kind)) return;
+      get().apply((s) => adjust(addElement(s, kind, placement)), { select: 'result' });
     },
 
     undo: () => {

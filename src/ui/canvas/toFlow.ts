@@ -21,24 +21,12 @@
  */
 import type { Edge, Node } from '@xyflow/react';
 import type { LayoutEntry, Scenario } from '../../scenario';
+import type { FabricKind, NodeKind } from '../../scenario/kinds';
 import { KIND_INFO } from '../kinds';
 import { autoLayout, hasNoLayout, placeMissing } from './layout';
 
-export type CanvasKind =
-  | 'vnet'
-  | 'subnet'
-  | 'vm'
-  | 'nic'
-  | 'loopback'
-  | 'lb'
-  | 'frontend'
-  | 'pool'
-  | 'probe'
-  | 'client'
-  | 'nsg'
-  | 'routeTable'
-  | 'gateway'
-  | 'internet';
+/** What the canvas draws: the registry's node and group kinds, and the fabric beyond the clients. */
+export type CanvasKind = NodeKind | FabricKind;
 
 export type ElementNodeData = {
   kind: CanvasKind;

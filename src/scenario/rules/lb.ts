@@ -1,0 +1,530 @@
+/**
+ * Load balancers: frontends, pools, probes, rules, NAT and outbound rules, SKU limits, and
+ * warnings for what deploys but will not work (a simplified NSG evaluation among them).
+ */
+import { cidrContains, formatIpv4 } from '../../shared/ipv4';
+import { portInRanges, addressMatches as sharedAddressMatches } from '../../shared/nsgMatch';
+import {
+  AZURE_PROBE_SOURCE,
+  backendPortOf,
+  listenerAddressOf,
+  listenerProtocolOf,
+  natProtocolOf,
+  outboundProtocolOf,
+  probeProtocolOf,
+  RANGES,
+  ruleProtocolOf,
+  skuOf,
+} from '../defaults';
+import { joinPath } from '../shape';
+import type { HealthProbe, LoadBalancingRule, SecurityRule } from '../types';
+import {
+  type At,
+  type FrontendEntry,
+  type Index,
+  type LbEntry,
+  type NicEntry,
+  type PoolEntry,
+  parseAddress,
+  parseNsgAddress,
+  parsePortRange,
+  q,
+  type Report,
+  resolve,
+  type VmEntry,
+} from './common';
+import { pair } from './nsg';
+
+export const isHaPorts = (r: LoadBalancingRule) => ruleProtocolOf(r) === 'All' && r.frontendPort === 0;
+export const protocolsOf = (p: 'Tcp' | 'Udp' | 'All'): ('Tcp' | 'Udp')[] => (p === 'All' ? ['Tcp', 'Udp'] : [p]);
+export function lbKind(lb: LbEntry): 'internal' | 'public' | null {
+  for (const f of lb.frontends.values()) if (f.kind !== 'invalid') return f.kind;
+  return null;
+}
+
+export function checkLoadBalancers(report: Report, ix: Index): void {
+  const lbsOfNic = new Map<string, { lb: LbEntry; path: string }[]>();
+  for (const lb of ix.lbs.values()) {
+    const sku = skuOf(lb.v);
+    const inLb = ` in load balancer ${q(lb.v.name)}`;
+    const frontendOf = (path: string, name: string) =>
+      resolve(report, path, name, lb.frontends, lb.frontendNames, 'frontend IP configuration', inLb);
+    const poolOf = (path: string, name: string) =>
+      resolve(report, path, name, lb.pools, lb.poolNames, 'backend pool', inLb);
+
+    // Pools: members exist, one VNet, size limits.
+    for (const pool of lb.pools.values()) {
+      const seen = new Set<string>();
+      pool.v.networkInterfaces.forEach((name, i) => {
+        const path = joinPath(joinPath(pool.path, 'networkInterfaces'), i);
+        if (seen.has(name)) {
+          report.error(path, `network interface ${q(name)} is listed twice in this pool`);
+          return;
+        }
+        seen.add(name);
+        const nic = resolve(report, path, name, ix.nics, ix.nicNames, 'network interface', ' in the scenario');
+        if (nic === undefined) return;
+        const first = pool.members[0];
+        // seeds/002 SKU table: "Any virtual machine in a single virtual network".
+        if (first?.subnet !== undefined && nic.subnet !== undefined && first.subnet.vnet !== nic.subnet.vnet) {
+          report.error(
+            path,
+            `${q(name)} is in virtual network ${q(nic.subnet.vnet.v.name)} but ${q(first.v.name)} is in ${q(first.subnet.vnet.v.name)}: a backend pool's members are all in one virtual network`,
+          );
+        }
+        pool.members.push(nic);
+        const list = lbsOfNic.get(nic.vm.v.name) ?? [];
+        list.push({ lb, path });
+        lbsOfNic.set(nic.vm.v.name, list);
+      });
+      // seeds/002 SKU table: Standard pools hold up to 1,000 instances, Basic up to 100.
+      const limit = RANGES.poolSize[sku];
+      if (pool.members.length > limit) {
+        report.error(
+          joinPath(pool.path, 'networkInterfaces'),
+          `a ${sku} load balancer's pool holds at most ${limit} members, got ${pool.members.length}`,
+        );
+      }
+      // backend-pool-management: backend resources are in the same virtual network as an internal load balancer.
+      const fe = [...lb.frontends.values()].find((f) => f.kind === 'internal' && f.subnet !== undefined);
+      const outsider = pool.members.find(
+        (m) => m.subnet !== undefined && fe?.subnet !== undefined && m.subnet.vnet !== fe.subnet.vnet,
+      );
+      if (outsider?.subnet !== undefined && fe?.subnet !== undefined) {
+        report.error(
+          joinPath(pool.path, 'networkInterfaces'),
+          `${q(outsider.v.name)} is in virtual network ${q(outsider.subnet.vnet.v.name)}, but the internal load balancer ${q(lb.v.name)} is in ${q(fe.subnet.vnet.v.name)}`,
+        );
+      }
+    }
+
+    // Probes.
+    const usedProbes = new Set<string>();
+    for (const probe of lb.probes.values()) checkProbeBody(report, probe.v, probe.path, sku);
+
+    // Load-balancing rules and inbound NAT rules share the frontend's (protocol, port) space.
+    const taken = new Map<string, string>();
+    const claimPort = (fe: string, protocol: 'Tcp' | 'Udp' | 'All', port: number, path: string, what: string) => {
+      for (const p of protocolsOf(protocol)) {
+        const key = `${fe}/${p}/${port}`;
+        const first = taken.get(key);
+        if (first !== undefined) {
+          report.error(
+            path,
+            `frontend ${q(fe)} already takes ${p} port ${port === 0 ? '0 (all ports)' : port} in ${first}: one frontend, protocol and port can have one rule`,
+          );
+          return;
+        }
+      }
+      for (const p of protocolsOf(protocol)) taken.set(`${fe}/${p}/${port}`, what);
+    };
+
+    const ruleInfo: { rule: At<LoadBalancingRule>; pool: PoolEntry | undefined; fe: FrontendEntry | undefined }[] = [];
+    for (const rule of lb.rules) {
+      const r = rule.v;
+      const fe = frontendOf(joinPath(rule.path, 'frontendIPConfiguration'), r.frontendIPConfiguration);
+      const pool = poolOf(joinPath(rule.path, 'backendAddressPool'), r.backendAddressPool);
+      ruleInfo.push({ rule, pool, fe });
+      if (r.probe !== undefined) {
+        usedProbes.add(r.probe);
+        resolve(report, joinPath(rule.path, 'probe'), r.probe, lb.probes, lb.probeNames, 'health probe', inLb);
+      } else {
+        // load-balancer-custom-probe-overview: "Azure Load Balancer rules require a health probe".
+        report.warn(
+          joinPath(rule.path, 'probe'),
+          'no health probe: Azure load-balancing rules need one to know which members are up',
+        );
+      }
+      const protocol = ruleProtocolOf(r);
+      const backendPort = backendPortOf(r);
+      // Ports 0 are HA ports: protocol All with both ports 0 (load-balancer-ha-ports-overview).
+      if (protocol === 'All' && (r.frontendPort !== 0 || backendPort !== 0)) {
+        report.error(
+          joinPath(rule.path, 'protocol'),
+          `protocol All is for HA ports: frontendPort and backendPort must both be 0, got ${r.frontendPort} and ${backendPort}`,
+        );
+      } else if (protocol !== 'All' && (r.frontendPort === 0 || backendPort === 0)) {
+        report.error(
+          joinPath(rule.path, r.frontendPort === 0 ? 'frontendPort' : 'backendPort'),
+          `port 0 means every port (HA ports) and needs protocol All; a ${protocol} rule needs a port 1–65535`,
+        );
+      }
+      // ARM (LoadBalancingRulePropertiesFormat.frontendPort): "Acceptable values are between 0 and 65534".
+      if (r.frontendPort === 65535)
+        report.error(
+          joinPath(rule.path, 'frontendPort'),
+          'a load-balancing rule frontend port goes up to 65534, got 65535',
+        );
+      if (isHaPorts(r)) {
+        // seeds/002 SKU table: HA ports on Standard internal load balancers only.
+        if (sku === 'Basic')
+          report.error(
+            joinPath(rule.path, 'protocol'),
+            'HA ports (protocol All, ports 0) need a Standard load balancer; Basic has none',
+          );
+        else if (fe !== undefined && fe.kind === 'public')
+          report.error(
+            joinPath(rule.path, 'protocol'),
+            `HA ports (protocol All, ports 0) work on internal frontends only; ${q(fe.v.name)} is public`,
+          );
+      }
+      if (sku === 'Basic' && r.enableTcpReset === true) {
+        report.error(
+          joinPath(rule.path, 'enableTcpReset'),
+          'TCP reset on idle needs a Standard load balancer (seeds/002 SKU table: Basic "Not available")',
+        );
+      }
+      if (fe !== undefined)
+        claimPort(
+          fe.v.name,
+          protocol,
+          r.frontendPort,
+          joinPath(rule.path, 'frontendPort'),
+          `load-balancing rule ${q(r.name)}`,
+        );
+    }
+
+    // Backend port reuse on one pool needs floating IP on every rule involved (load-balancer-multivip-overview).
+    ruleInfo.forEach((a, i) => {
+      for (const b of ruleInfo.slice(0, i)) {
+        if (a.pool === undefined || a.pool !== b.pool) continue;
+        const pa = protocolsOf(ruleProtocolOf(a.rule.v));
+        const shared = protocolsOf(ruleProtocolOf(b.rule.v)).some((p) => pa.includes(p));
+        const ha = isHaPorts(a.rule.v) || isHaPorts(b.rule.v);
+        if (!shared || (!ha && backendPortOf(a.rule.v) !== backendPortOf(b.rule.v))) continue;
+        if (a.rule.v.enableFloatingIP === true && b.rule.v.enableFloatingIP === true) continue;
+        report.error(
+          joinPath(a.rule.path, 'backendPort'),
+          ha
+            ? `HA ports rule and rule ${q(b.rule.v.name)} both send to pool ${q(a.pool.v.name)}: Azure accepts that only when both enable floating IP (load-balancer-ha-ports-overview)`
+            : `backend port ${backendPortOf(a.rule.v)} of pool ${q(a.pool.v.name)} is already used by rule ${q(b.rule.v.name)}: reusing a backend port needs enableFloatingIP on both rules`,
+        );
+        return;
+      }
+    });
+
+    for (const nat of lb.natRules) {
+      const fe = frontendOf(joinPath(nat.path, 'frontendIPConfiguration'), nat.v.frontendIPConfiguration);
+      const nic = resolve(
+        report,
+        joinPath(nat.path, 'networkInterface'),
+        nat.v.networkInterface,
+        ix.nics,
+        ix.nicNames,
+        'network interface',
+        ' in the scenario',
+      );
+      if (nat.v.frontendPort === 65535)
+        report.error(
+          joinPath(nat.path, 'frontendPort'),
+          'an inbound NAT rule frontend port goes up to 65534, got 65535',
+        );
+      if (sku === 'Basic' && nat.v.enableTcpReset === true) {
+        report.error(
+          joinPath(nat.path, 'enableTcpReset'),
+          'TCP reset on idle needs a Standard load balancer (seeds/002 SKU table: Basic "Not available")',
+        );
+      }
+      if (fe !== undefined)
+        claimPort(
+          fe.v.name,
+          natProtocolOf(nat.v),
+          nat.v.frontendPort,
+          joinPath(nat.path, 'frontendPort'),
+          `inbound NAT rule ${q(nat.v.name)}`,
+        );
+      if (
+        nic !== undefined &&
+        fe?.subnet !== undefined &&
+        nic.subnet !== undefined &&
+        nic.subnet.vnet !== fe.subnet.vnet
+      ) {
+        report.error(
+          joinPath(nat.path, 'networkInterface'),
+          `${q(nic.v.name)} is in virtual network ${q(nic.subnet.vnet.v.name)}, outside the internal load balancer's ${q(fe.subnet.vnet.v.name)}`,
+        );
+      }
+    }
+
+    for (const out of lb.outboundRules) {
+      // seeds/002 SKU table: outbound rules "Not available" on Basic.
+      if (sku === 'Basic')
+        report.error(
+          out.path,
+          'outbound rules need a Standard load balancer (seeds/002 SKU table: Basic "Not available")',
+        );
+      const pool = poolOf(joinPath(out.path, 'backendAddressPool'), out.v.backendAddressPool);
+      let publicFrontends = 0;
+      out.v.frontendIPConfigurations.forEach((name, i) => {
+        const path = joinPath(joinPath(out.path, 'frontendIPConfigurations'), i);
+        const fe = frontendOf(path, name);
+        if (fe === undefined) return;
+        // load-balancer-outbound-rules: outbound rules translate to a public IP.
+        if (fe.kind === 'internal')
+          report.error(path, `frontend ${q(name)} is internal: outbound rules translate to public frontends only`);
+        else publicFrontends++;
+        // ARM: LoadBalancingRuleMustDisableSNATSinceSameFrontendIPConfigurationIsReferencedByOutboundRule.
+        for (const info of ruleInfo) {
+          if (
+            info.fe === fe &&
+            info.pool !== undefined &&
+            info.pool === pool &&
+            info.rule.v.disableOutboundSnat !== true
+          ) {
+            report.error(
+              joinPath(info.rule.path, 'disableOutboundSnat'),
+              `must be true: frontend ${q(name)} and pool ${q(info.pool.v.name)} are also used by outbound rule ${q(out.v.name)} (Azure rejects the rule otherwise)`,
+            );
+          }
+        }
+      });
+      const ports = out.v.allocatedOutboundPorts;
+      if (ports !== undefined && ports > 0) {
+        // load-balancer-outbound-rules: ports are allocated in multiples of 8, 64,000 per frontend IP.
+        if (ports % 8 !== 0)
+          report.error(joinPath(out.path, 'allocatedOutboundPorts'), `must be a multiple of 8, got ${ports}`);
+        else if (pool !== undefined && publicFrontends > 0 && ports * pool.members.length > 64000 * publicFrontends) {
+          report.error(
+            joinPath(out.path, 'allocatedOutboundPorts'),
+            `${ports} ports × ${pool.members.length} members exceeds the ${64000 * publicFrontends} ports of ${publicFrontends} frontend IP(s)`,
+          );
+        }
+      }
+      if (outboundProtocolOf(out.v) !== 'All' && out.v.enableTcpReset === true && outboundProtocolOf(out.v) === 'Udp') {
+        report.warn(joinPath(out.path, 'enableTcpReset'), 'TCP reset does nothing on a Udp outbound rule');
+      }
+    }
+
+    for (const probe of lb.probes.values()) {
+      if (!usedProbes.has(probe.v.name))
+        report.warn(
+          probe.path,
+          `health probe ${q(probe.v.name)} is used by no load-balancing rule, so it probes nothing`,
+        );
+    }
+
+    checkLbWarnings(report, ix, lb, ruleInfo);
+  }
+
+  // A VM's NICs reference backend pools of at most one public and one internal load balancer,
+  // and never mix SKUs (learn.microsoft.com/dotnet/api/azure.resourcemanager.compute.models.
+  // virtualmachinenetworkinterfaceipconfiguration.loadbalancerbackendaddresspools).
+  for (const [vmName, list] of lbsOfNic) {
+    const firstOf = new Map<string, LbEntry>();
+    const skus = new Map<string, LbEntry>();
+    for (const { lb, path } of list) {
+      const kind = lbKind(lb);
+      const sku = skuOf(lb.v);
+      const other = [...skus.values()].find((o) => skuOf(o.v) !== sku);
+      if (other !== undefined) {
+        report.error(
+          path,
+          `virtual machine ${q(vmName)} is already in a pool of ${skuOf(other.v)} load balancer ${q(other.v.name)}: Azure does not mix Basic and Standard load balancers on one VM`,
+        );
+        continue;
+      }
+      skus.set(lb.v.name, lb);
+      if (kind === null) continue;
+      const first = firstOf.get(kind);
+      if (first !== undefined && first !== lb) {
+        report.error(
+          path,
+          `virtual machine ${q(vmName)} is already in a pool of ${kind} load balancer ${q(first.v.name)}: a VM can be behind one ${kind} load balancer only`,
+        );
+      } else firstOf.set(kind, lb);
+    }
+  }
+}
+
+export function checkProbeBody(report: Report, probe: HealthProbe, path: string, sku: 'Standard' | 'Basic'): void {
+  const protocol = probeProtocolOf(probe);
+  // seeds/002 SKU table: Basic probes are TCP and HTTP only.
+  if (protocol === 'Https' && sku === 'Basic')
+    report.error(
+      joinPath(path, 'protocol'),
+      'HTTPS probes need a Standard load balancer; Basic probes are Tcp or Http',
+    );
+  if (probe.requestPath === undefined) return;
+  if (protocol === 'Tcp') {
+    report.warn(
+      joinPath(path, 'requestPath'),
+      'a Tcp probe sends no request: requestPath is used by Http and Https probes only',
+    );
+  } else if (!probe.requestPath.startsWith('/')) {
+    report.error(joinPath(path, 'requestPath'), `an HTTP request path starts with "/", got ${q(probe.requestPath)}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// NSG evaluation, simplified, for warnings
+
+export interface Flow {
+  readonly source: number | 'internet';
+  readonly destination: number;
+  readonly protocol: 'Tcp' | 'Udp';
+  readonly port: number;
+}
+
+export function inAnyVnet(ix: Index, address: number): boolean {
+  for (const vnet of ix.vnets.values()) if (vnet.spaces.some((s) => cidrContains(s, address))) return true;
+  return false;
+}
+
+export function addressMatches(ix: Index, prefixes: At<string>[], address: number | 'internet'): boolean {
+  return prefixes.some(({ v }) => {
+    const parsed = parseNsgAddress(v);
+    if (typeof parsed === 'string') return false;
+    if (address !== 'internet') {
+      // Assumption: the probe source matches AzureLoadBalancer only, never Internet.
+      if (parsed.kind === 'tag' && formatIpv4(address) === AZURE_PROBE_SOURCE)
+        return parsed.tag === 'AzureLoadBalancer';
+      return sharedAddressMatches(parsed, address, (a) => inAnyVnet(ix, a));
+    }
+    if (parsed.kind === 'any') return true;
+    if (parsed.kind === 'tag') return parsed.tag === 'Internet';
+    // A specific prefix outside the VNets lets some of the internet in.
+    return !inAnyVnet(ix, parsed.cidr.base);
+  });
+}
+
+export function portMatches(ranges: At<string>[], port: number): boolean {
+  return ranges.some(({ v }) => {
+    const r = parsePortRange(v);
+    return typeof r !== 'string' && portInRanges([r], port);
+  });
+}
+
+/** The first custom inbound rule of the NSG that matches the flow (Azure evaluates by priority). */
+export function firstMatch(ix: Index, rules: At<SecurityRule>[], flow: Flow): At<SecurityRule> | undefined {
+  return [...rules]
+    .filter((r) => r.v.direction === 'Inbound')
+    .sort((a, b) => a.v.priority - b.v.priority)
+    .find((r) => {
+      const protocol = r.v.protocol ?? '*';
+      if (protocol !== '*' && protocol !== flow.protocol) return false;
+      // Assumption: the source port is ephemeral, so only a rule for any source port surely matches.
+      if (!pair(r.v, r.path, 'sourcePortRange', 'sourcePortRanges').some((p) => p.v === '*')) return false;
+      return (
+        addressMatches(ix, pair(r.v, r.path, 'sourceAddressPrefix', 'sourceAddressPrefixes'), flow.source) &&
+        addressMatches(
+          ix,
+          pair(r.v, r.path, 'destinationAddressPrefix', 'destinationAddressPrefixes'),
+          flow.destination,
+        ) &&
+        portMatches(pair(r.v, r.path, 'destinationPortRange', 'destinationPortRanges'), flow.port)
+      );
+    });
+}
+
+/** The NSGs on the inbound path of a NIC: its subnet's, then its own (engine-model.md step 10). */
+export function nsgsOf(ix: Index, nic: NicEntry) {
+  const names = [nic.subnet?.v.networkSecurityGroup, nic.v.networkSecurityGroup];
+  return names.flatMap((name) => {
+    const nsg = name === undefined ? undefined : ix.nsgs.get(name);
+    return nsg === undefined ? [] : [nsg];
+  });
+}
+
+export function listensOn(vm: VmEntry, protocol: 'Tcp' | 'Udp', address: number | null, port: number): boolean {
+  return vm.listeners.some((l) => {
+    if (listenerProtocolOf(l.v) !== protocol || l.v.port !== port) return false;
+    const bound = listenerAddressOf(l.v);
+    return bound === '0.0.0.0' || (address !== null && parseAddress(bound) === address);
+  });
+}
+
+export function checkLbWarnings(
+  report: Report,
+  ix: Index,
+  lb: LbEntry,
+  ruleInfo: { rule: At<LoadBalancingRule>; pool: PoolEntry | undefined; fe: FrontendEntry | undefined }[],
+): void {
+  const warnedProbe = new Set<string>();
+  for (const { rule, pool, fe } of ruleInfo) {
+    if (pool === undefined || fe === undefined) continue;
+    const r = rule.v;
+    const floating = r.enableFloatingIP === true;
+    const protocols = protocolsOf(ruleProtocolOf(r));
+    const backendPort = backendPortOf(r);
+    const probe = r.probe === undefined ? undefined : lb.probes.get(r.probe);
+    for (const nic of pool.members) {
+      const vm = nic.vm;
+      // engine-model.md step 9: with floating IP the destination stays the frontend address,
+      // which the guest must own on a loopback (seeds/003 §3.2).
+      if (floating && fe.address !== null && !vm.loopbacks.some((lo) => parseAddress(lo.v.ipAddress) === fe.address)) {
+        report.warn(
+          joinPath(rule.path, 'enableFloatingIP'),
+          `floating IP keeps destination ${formatIpv4(fe.address)}, but virtual machine ${q(vm.v.name)} (member ${q(nic.v.name)}) has no loopback interface with that address: it will not accept the traffic`,
+        );
+      }
+      // seeds/000: a VM not listening on the data port answers with a reset.
+      if (backendPort !== 0 && nic.primary) {
+        const dst = floating ? fe.address : nic.address;
+        for (const p of protocols) {
+          if (!listensOn(vm, p, dst, backendPort)) {
+            report.warn(
+              joinPath(rule.path, 'backendPort'),
+              `virtual machine ${q(vm.v.name)} (member ${q(nic.v.name)}) has no ${p} listener on port ${backendPort}${floating && dst !== null ? ` for ${formatIpv4(dst)}` : ''}: connections will be ${p === 'Tcp' ? 'reset' : 'unanswered'}`,
+            );
+          }
+        }
+      }
+      if (probe !== undefined && nic.primary) {
+        const key = `${probe.v.name}/${nic.v.name}`;
+        if (!warnedProbe.has(key)) {
+          warnedProbe.add(key);
+          // seeds/001: the probe fails when nothing listens on its port. The probe goes to the
+          // primary NIC address, never the frontend (seeds/003 §3.2 call-out 3).
+          if (!listensOn(vm, 'Tcp', nic.address, probe.v.port)) {
+            report.warn(
+              joinPath(probe.path, 'port'),
+              `virtual machine ${q(vm.v.name)} (member ${q(nic.v.name)}) has no Tcp listener on port ${probe.v.port}: this probe will mark it down`,
+            );
+          }
+          if (nic.address !== null) {
+            for (const nsg of nsgsOf(ix, nic)) {
+              const match = firstMatch(ix, nsg.rules, {
+                source: parseAddress(AZURE_PROBE_SOURCE) ?? 0,
+                destination: nic.address,
+                protocol: 'Tcp',
+                port: probe.v.port,
+              });
+              // seeds/001 Cause 3: an NSG that blocks 168.63.129.16 marks every member down.
+              if (match !== undefined && match.v.access === 'Deny') {
+                report.warn(
+                  joinPath(match.path, 'access'),
+                  `denies the health probe from ${AZURE_PROBE_SOURCE} (AzureLoadBalancer) to ${q(nic.v.name)} port ${probe.v.port} before Azure's AllowAzureLoadBalancerInBound (65001): probe ${q(probe.v.name)} will mark it down`,
+                );
+              }
+            }
+          }
+        }
+      }
+      // engine-model.md step 10: a Standard public frontend passes nothing from the internet
+      // unless an NSG on the path allows it (seeds/002 "Secure by default").
+      if (fe.kind === 'public' && skuOf(lb.v) === 'Standard' && nic.address !== null) {
+        const nsgs = nsgsOf(ix, nic);
+        const dst = floating ? (fe.address ?? nic.address) : nic.address;
+        const allowed =
+          nsgs.length > 0 &&
+          nsgs.every((nsg) =>
+            protocols.some(
+              (p) =>
+                firstMatch(ix, nsg.rules, {
+                  source: 'internet',
+                  destination: dst,
+                  protocol: p,
+                  port: backendPort === 0 ? 1 : backendPort,
+                })?.v.access === 'Allow',
+            ),
+          );
+        if (!allowed) {
+          report.warn(
+            joinPath(rule.path, 'frontendIPConfiguration'),
+            `Standard is secure by default: no network security group on the path of ${q(nic.v.name)} allows inbound traffic from the internet to port ${backendPort}, so nothing from the internet gets through`,
+          );
+        }
+      }
+    }
+  }
+}
