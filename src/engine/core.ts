@@ -30,6 +30,7 @@ import type { TagSpace } from './nsg';
 import type { ProbeRuntime } from './probe';
 import { EventQueue, microsToSeconds, PHASE, type Phase } from './sched';
 import {
+  type Arrival,
   ClientHost,
   type Conn,
   DEFAULT_BUDGET,
@@ -46,7 +47,6 @@ import {
   type RunMode,
   type SimulateOptions,
   type SnatEntry,
-  type Stage,
   TRACE_EVENT_BUDGET,
 } from './state';
 import { ephemeralRange } from './tcp';
@@ -67,8 +67,8 @@ export abstract class SimCore {
   protected readonly vmHosts: Host[];
   protected readonly clientHosts: Map<number, Host>[];
   protected readonly nicHome: { host: Host; iface: number }[] = [];
-  protected readonly nicStages: Stage[];
-  protected readonly frontendStages: Stage[][];
+  protected readonly nicArrivals: Arrival[];
+  protected readonly frontendArrivals: Arrival[][];
   protected readonly frontendRefs: FrontendRef[][];
   protected readonly nsgLayers: { inbound: NsgLayer[]; outbound: NsgLayer[] }[];
   /** Per NIC: flows its NSGs allowed (stateful), keyed by tuple key; the value is the owner. */
@@ -156,9 +156,9 @@ export abstract class SimCore {
     };
     this.vmHosts = input.vms.map((vm) => this.buildVmHost(vm.nics, vm));
     this.clientHosts = input.clients.map(() => new Map());
-    this.nicStages = input.nics.map((_, nic) => ({ kind: 'nic', nic }));
-    this.frontendStages = input.loadBalancers.map((lb, l) =>
-      lb.frontends.map((_, frontend): Stage => ({ kind: 'frontend', lb: l, frontend })),
+    this.nicArrivals = input.nics.map((_, nic) => ({ kind: 'nic', nic }));
+    this.frontendArrivals = input.loadBalancers.map((lb, l) =>
+      lb.frontends.map((_, frontend): Arrival => ({ kind: 'frontend', lb: l, frontend })),
     );
     this.frontendRefs = input.loadBalancers.map((lb, l) => lb.frontends.map((_, frontend) => ({ lb: l, frontend })));
     this.nsgLayers = input.nics.map((nic) => this.layersOf(nic));
@@ -382,12 +382,12 @@ export abstract class SimCore {
     return { id: this.packetSeq++, owner, header, viaFrontend: null, udrHops: 0 };
   }
 
-  protected arriveLater(delayUs: number, packet: Packet<Owner>, stage: Stage): void {
+  protected arriveLater(delayUs: number, packet: Packet<Owner>, arrival: Arrival): void {
     packet.owner.inFlight++;
     this.schedule(this.now + delayUs, PHASE.packet, {
       type: 'arrive',
       packet,
-      stage,
+      arrival,
       aux: packet.owner.probe,
       cancelled: false,
     });

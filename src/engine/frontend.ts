@@ -21,6 +21,7 @@ import { NetworkPath } from './network';
 import type { ProbeRuntime } from './probe';
 import { PHASE } from './sched';
 import {
+  type Arrival,
   type Conn,
   type FrontendRef,
   type LbFlow,
@@ -28,7 +29,6 @@ import {
   type Owner,
   type RefRecord,
   type ReverseNat,
-  type Stage,
 } from './state';
 import type { Decision, Reason } from './trace';
 import {
@@ -111,7 +111,7 @@ export abstract class LoadBalancerFrontend extends NetworkPath {
       // host translates it back (engine-model.md step 15).
       const e = this.snatReturn.get(tupleKey(h));
       if (e !== undefined) {
-        this.arriveLater(LATENCY_US.fabric, packet, this.nicStages[e.nic] as Stage);
+        this.arriveLater(LATENCY_US.fabric, packet, this.nicArrivals[e.nic] as Arrival);
         return;
       }
     }
@@ -273,7 +273,7 @@ export abstract class LoadBalancerFrontend extends NetworkPath {
     } else if (this.tracing) {
       this.trace('hop', lb.id, packet, { decision });
     }
-    this.arriveLater(LATENCY_US.fabric, packet, this.nicStages[flow.nic] as Stage);
+    this.arriveLater(LATENCY_US.fabric, packet, this.nicArrivals[flow.nic] as Arrival);
   }
 
   /**
@@ -348,7 +348,7 @@ export abstract class LoadBalancerFrontend extends NetworkPath {
     const dstPort = flow.backendPort === 0 ? h.dstPort : flow.backendPort;
     const toMember = this.newPacket(newHeader('Tcp', h.src, h.srcPort, dst, dstPort, RST, null, null), flow.owner);
     if (this.tracing) this.trace('send', lb.id, toMember, { reason });
-    this.arriveLater(LATENCY_US.fabric, toMember, this.nicStages[flow.nic] as Stage);
+    this.arriveLater(LATENCY_US.fabric, toMember, this.nicArrivals[flow.nic] as Arrival);
   }
 
   /**

@@ -24,7 +24,7 @@ import {
   probeTimeoutUs,
 } from './probe';
 import { microsToSeconds, PHASE } from './sched';
-import { type MemberStates, memberKey, type Owner, type ProbeAttempt, type Stage } from './state';
+import { type Arrival, type MemberStates, memberKey, type Owner, type ProbeAttempt } from './state';
 import type { Reason } from './trace';
 import { ACK, type Header, hasFlag, isSynAck, newHeader, type Packet, PSH, RST, replyHeader, SYN } from './wire';
 
@@ -177,7 +177,7 @@ export abstract class HealthProbes extends Connections {
   protected sendFromPlatform(attempt: ProbeAttempt, header: Header): void {
     const packet = this.newPacket(header, attempt);
     if (this.tracing) this.trace('send', attempt.rt.probe.id, packet);
-    this.arriveLater(LATENCY_US.platform, packet, this.nicStages[attempt.member.nic] as Stage);
+    this.arriveLater(LATENCY_US.platform, packet, this.nicArrivals[attempt.member.nic] as Arrival);
   }
 
   protected arriveAtPlatform(packet: Packet<Owner>): void {

@@ -30,7 +30,7 @@ import type { EngineInput, NicIn, RouteIn } from './input';
 import { evaluateNsg, isVirtualNetworkAddress } from './nsg';
 import { PHASE } from './sched';
 import { chooseOutbound, snatDestKey } from './snat';
-import { EDGE_STAGES, type Owner, PLATFORM_STAGE, type ReverseNat, type SnatEntry, type Stage } from './state';
+import { type Arrival, EDGE_ARRIVALS, type Owner, PLATFORM_ARRIVAL, type ReverseNat, type SnatEntry } from './state';
 import type { Decision, Reason } from './trace';
 import {
   describePacket,
@@ -70,7 +70,7 @@ export abstract class NetworkPath extends SimCore {
     }
     if (route.kind === 'local') {
       if (this.tracing) this.trace('hop', host.id, packet, { decision: route.decision });
-      this.arriveLater(LATENCY_US.guest, packet, localStage(host));
+      this.arriveLater(LATENCY_US.guest, packet, localArrival(host));
       return;
     }
     // engine-model.md step 2: the guest firewall, outbound. Assumption: traffic delivered inside
@@ -258,7 +258,7 @@ export abstract class NetworkPath extends SimCore {
           );
         }
         if (this.tracing) this.trace('hop', rt.id, packet, { decision });
-        this.arriveLater(LATENCY_US.fabric, packet, this.nicStages[hop.nic] as Stage);
+        this.arriveLater(LATENCY_US.fabric, packet, this.nicArrivals[hop.nic] as Arrival);
         return 'done';
       }
     }
@@ -454,7 +454,7 @@ export abstract class NetworkPath extends SimCore {
     this.forwardInFabric(toServer, nic.id);
     const toVm = this.newPacket(newHeader('Tcp', h.dst, h.dstPort, h.src, h.srcPort, RST, null, null), e.owner);
     if (this.tracing) this.trace('send', nic.id, toVm, { reason });
-    this.arriveLater(LATENCY_US.guest, toVm, this.nicStages[e.nic] as Stage);
+    this.arriveLater(LATENCY_US.guest, toVm, this.nicArrivals[e.nic] as Arrival);
   }
 
   protected takeSnat(e: SnatEntry, owner: Owner): void {
@@ -534,8 +534,8 @@ export abstract class NetworkPath extends SimCore {
       (target.kind === 'frontend' && target.isPublic) ||
       target.kind === 'publicIp' ||
       (target.kind === 'client' && this.input.clients[target.client]?.location === 'internet');
-    if (viaInternet) this.arriveLater(LATENCY_US.internet, packet, EDGE_STAGES.internetToAzure);
-    else this.arriveLater(LATENCY_US.gateway, packet, EDGE_STAGES.gatewayToAzure);
+    if (viaInternet) this.arriveLater(LATENCY_US.internet, packet, EDGE_ARRIVALS.internetToAzure);
+    else this.arriveLater(LATENCY_US.gateway, packet, EDGE_ARRIVALS.gatewayToAzure);
   }
 
   /**
@@ -552,22 +552,22 @@ export abstract class NetworkPath extends SimCore {
         this.arriveLater(
           LATENCY_US.fabric,
           packet,
-          (this.frontendStages[target.lb] as Stage[])[target.frontend] as Stage,
+          (this.frontendArrivals[target.lb] as Arrival[])[target.frontend] as Arrival,
         );
         return;
       case 'nic':
       case 'publicIp':
-        this.arriveLater(LATENCY_US.fabric, packet, this.nicStages[target.nic] as Stage);
+        this.arriveLater(LATENCY_US.fabric, packet, this.nicArrivals[target.nic] as Arrival);
         return;
       case 'platform':
-        this.arriveLater(LATENCY_US.platform, packet, PLATFORM_STAGE);
+        this.arriveLater(LATENCY_US.platform, packet, PLATFORM_ARRIVAL);
         return;
       case 'client': {
         const onPrem = this.input.clients[target.client]?.location === 'onPremises';
         this.arriveLater(
           LATENCY_US.fabric,
           packet,
-          onPrem ? EDGE_STAGES.gatewayToClient : EDGE_STAGES.internetToClient,
+          onPrem ? EDGE_ARRIVALS.gatewayToClient : EDGE_ARRIVALS.internetToClient,
         );
         return;
       }
@@ -582,31 +582,31 @@ export abstract class NetworkPath extends SimCore {
           });
           return;
         }
-        this.arriveLater(LATENCY_US.fabric, packet, EDGE_STAGES.internetToClient);
+        this.arriveLater(LATENCY_US.fabric, packet, EDGE_ARRIVALS.internetToClient);
         return;
     }
   }
 
   // ---------------------------------------------------------------- arrivals
 
-  protected arrive(packet: Packet<Owner>, stage: Stage): void {
-    switch (stage.kind) {
+  protected arrive(packet: Packet<Owner>, arrival: Arrival): void {
+    switch (arrival.kind) {
       case 'nic':
-        this.arriveAtNic(stage.nic, packet);
+        this.arriveAtNic(arrival.nic, packet);
         return;
       case 'local':
-        if (this.tracing) this.trace('hop', stage.host.id, packet);
-        this.deliverTransport(stage.host, packet);
+        if (this.tracing) this.trace('hop', arrival.host.id, packet);
+        this.deliverTransport(arrival.host, packet);
         return;
       case 'client':
-        if (this.tracing) this.trace('hop', stage.host.id, packet);
-        this.receiveFromWire(stage.host, 0, packet);
+        if (this.tracing) this.trace('hop', arrival.host.id, packet);
+        this.receiveFromWire(arrival.host, 0, packet);
         return;
       case 'frontend':
-        this.arriveAtFrontend(stage.lb, stage.frontend, packet);
+        this.arriveAtFrontend(arrival.lb, arrival.frontend, packet);
         return;
       case 'edge':
-        this.arriveAtEdge(stage.edge, stage.toward, packet);
+        this.arriveAtEdge(arrival.edge, arrival.toward, packet);
         return;
       case 'platform':
         this.arriveAtPlatform(packet);
@@ -624,7 +624,7 @@ export abstract class NetworkPath extends SimCore {
       if (client !== undefined && client.location === here) {
         const host = this.clientHost(target.client, target.host);
         const delay = edge === 'gateway' ? LATENCY_US.gateway : LATENCY_US.internet;
-        this.arriveLater(delay, packet, clientStage(host));
+        this.arriveLater(delay, packet, clientArrival(host));
         return;
       }
     }
@@ -636,21 +636,21 @@ export abstract class NetworkPath extends SimCore {
         this.arriveLater(
           LATENCY_US.fabric,
           packet,
-          (this.frontendStages[target.lb] as Stage[])[target.frontend] as Stage,
+          (this.frontendArrivals[target.lb] as Arrival[])[target.frontend] as Arrival,
         );
         return;
       }
       if (target.kind === 'publicIp' && edge === 'internet') {
-        this.arriveLater(LATENCY_US.fabric, packet, this.nicStages[target.nic] as Stage);
+        this.arriveLater(LATENCY_US.fabric, packet, this.nicArrivals[target.nic] as Arrival);
         return;
       }
       if (target.kind === 'nic' && edge === 'gateway') {
-        this.arriveLater(LATENCY_US.fabric, packet, this.nicStages[target.nic] as Stage);
+        this.arriveLater(LATENCY_US.fabric, packet, this.nicArrivals[target.nic] as Arrival);
         return;
       }
       if (target.kind === 'client' && this.input.clients[target.client]?.location === 'internet') {
         const host = this.clientHost(target.client, target.host);
-        this.arriveLater(LATENCY_US.internet, packet, clientStage(host));
+        this.arriveLater(LATENCY_US.internet, packet, clientArrival(host));
         return;
       }
     }
@@ -824,14 +824,14 @@ export abstract class NetworkPath extends SimCore {
   }
 }
 
-function localStage(host: Host): Stage {
-  host.localStage ??= { kind: 'local', host } satisfies Stage;
-  return host.localStage as Stage;
+function localArrival(host: Host): Arrival {
+  host.localArrival ??= { kind: 'local', host } satisfies Arrival;
+  return host.localArrival as Arrival;
 }
 
-function clientStage(host: Host): Stage {
-  host.clientStage ??= { kind: 'client', host } satisfies Stage;
-  return host.clientStage as Stage;
+function clientArrival(host: Host): Arrival {
+  host.clientArrival ??= { kind: 'client', host } satisfies Arrival;
+  return host.clientArrival as Arrival;
 }
 
 /** engine-model.md step 4: "a destination on the internet" (public addresses outside the VNets). */

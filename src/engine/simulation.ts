@@ -308,7 +308,7 @@ export class Simulation extends FastPath {
         return;
       case 'arrive': {
         const owner = e.packet.owner;
-        this.arrive(e.packet, e.stage);
+        this.arrive(e.packet, e.arrival);
         owner.inFlight--;
         if (owner.done && owner.inFlight === 0) this.release(owner);
         return;
