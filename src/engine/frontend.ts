@@ -15,6 +15,7 @@
  */
 import { LATENCY_US } from './fabric';
 import type { FlowTable } from './flowtable';
+import { Health } from './health';
 import type { LbRuleIn, LoadBalancerIn, NatRuleIn } from './input';
 import { hashOf, hashTuple, matchFrontendRule, pickIndex } from './lb';
 import { NetworkPath } from './network';
@@ -23,17 +24,16 @@ import { PHASE } from './sched';
 import {
   type Arrival,
   type Conn,
+  type FlowCount,
   type FrontendRef,
   type LbFlow,
   newLbFlow,
   type Owner,
-  type RefRecord,
   type ReverseNat,
 } from './state';
 import type { Decision, Reason } from './trace';
 import {
   describePacket,
-  type Header,
   isSyn,
   newHeader,
   type Packet,
@@ -45,38 +45,27 @@ import {
 } from './wire';
 
 export abstract class LoadBalancerFrontend extends NetworkPath {
+  /** The health probes: members' states, read by the rule choice and changed by probe verdicts. */
+  protected readonly health = new Health(this.input, this.options.seed, this.runMode, this, this);
   /** The members a new flow may go to, per rule, for the health epoch they were computed at. */
   protected readonly candidateCache = new Map<LbRuleIn, { epoch: number; members: number[] }>();
 
-  // Later stages of the path, which this one calls: connections.ts `finish`; fastRun.ts
-  // `noteReferenceDecision`.
+  // A later stage of the path, which this one calls: connections.ts `finish`.
   protected abstract finish(conn: Conn): void;
-  protected abstract noteReferenceDecision(
-    conn: Conn,
-    ref: RefRecord,
-    l: number,
-    f: number,
-    rule: LbRuleIn,
-    nic: number,
-    h: Header,
-  ): void;
 
   // ---------------------------------------------------------------- load balancer (steps 6–9)
 
   protected isMemberUp(l: number, rule: LbRuleIn, nic: number): boolean {
-    // Assumption: a rule without a probe treats every member as up.
-    if (rule.probe === null) return true;
-    const m = this.probeRts[l]?.[rule.probe]?.byNic.get(nic);
-    return m === undefined || m.state === 'up';
+    return this.health.isMemberUp(l, rule, nic);
   }
 
   /**
    * The members a new flow may go to (engine-model.md step 8). It depends on probe states only,
    * not on the tuple, so it is cached until a member changes state.
    */
-  protected candidatesFor(l: number, rule: LbRuleIn): number[] {
+  candidatesFor(l: number, rule: LbRuleIn): number[] {
     const cached = this.candidateCache.get(rule);
-    if (cached !== undefined && cached.epoch === this.healthEpoch) return cached.members;
+    if (cached !== undefined && cached.epoch === this.health.epoch) return cached.members;
     const lb = this.lbAt(l);
     const pool = lb.pools[rule.pool]?.members ?? [];
     let members = pool.filter((nic) => this.isMemberUp(l, rule, nic));
@@ -85,11 +74,12 @@ export abstract class LoadBalancerFrontend extends NetworkPath {
       const probe = lb.probes[rule.probe];
       if (probe?.noHealthyBackendsBehavior === 'AllProbedUp') members = [...pool];
     }
-    this.candidateCache.set(rule, { epoch: this.healthEpoch, members });
+    this.candidateCache.set(rule, { epoch: this.health.epoch, members });
     return members;
   }
 
-  protected countFlow(lb: LoadBalancerIn, rule: LbRuleIn | NatRuleIn, members: readonly number[], chosen: number) {
+  /** Counts a new flow of `rule` to `chosen` in the distribution; returns the rule's row. */
+  countFlow(lb: LoadBalancerIn, rule: LbRuleIn | NatRuleIn, members: readonly number[], chosen: number): FlowCount {
     let row = this.flowCounts.get(rule.id);
     if (row === undefined) {
       row = { key: `${lb.name}/${rule.name}`, counts: new Map() };
@@ -97,6 +87,12 @@ export abstract class LoadBalancerFrontend extends NetworkPath {
       this.flowCounts.set(rule.id, row);
     }
     row.counts.set(chosen, (row.counts.get(chosen) ?? 0) + 1);
+    return row;
+  }
+
+  /** The flow table of one frontend. */
+  flowTable(lb: number, frontend: number): FlowTable<LbFlow> {
+    return (this.lbFlows[lb] as FlowTable<LbFlow>[])[frontend] as FlowTable<LbFlow>;
   }
 
   protected arriveAtFrontend(l: number, f: number, packet: Packet<Owner>): void {
@@ -234,7 +230,7 @@ export abstract class LoadBalancerFrontend extends NetworkPath {
         }
         this.countFlow(lb, r, lb.pools[r.pool]?.members ?? [], nic);
         const ref = (owner as Partial<Conn>).ref;
-        if (ref !== undefined && ref !== null) this.noteReferenceDecision(owner as Conn, ref, l, f, r, nic, h);
+        if (ref !== undefined && ref !== null) this.observer.referenceDecided(owner as Conn, ref, l, f, r, nic, h);
       }
       table.set(key, flow);
       this.own(owner, table, key);
@@ -358,7 +354,7 @@ export abstract class LoadBalancerFrontend extends NetworkPath {
    * connections stay alive ... on all probes down"). Assumption: Basic ends them silently at that
    * instant; the connection reports `closed.by: loadBalancer`.
    */
-  protected onMemberDown(rt: ProbeRuntime): void {
+  onMemberDown(rt: ProbeRuntime): void {
     const l = rt.lb;
     const lb = this.lbAt(l);
     for (const rule of lb.rules) {

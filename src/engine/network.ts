@@ -47,10 +47,7 @@ import {
 } from './wire';
 
 export abstract class NetworkPath extends SimCore {
-  // Later stages of the path, which this one calls: frontend.ts `arriveAtFrontend`; health.ts
-  // `arriveAtPlatform`; transport.ts `deliverTransport`.
-  protected abstract arriveAtFrontend(l: number, f: number, packet: Packet<Owner>): void;
-  protected abstract arriveAtPlatform(packet: Packet<Owner>): void;
+  // A later stage of the path, which this one calls: transport.ts `deliverTransport`.
   protected abstract deliverTransport(host: Host, packet: Packet<Owner>): void;
 
   // ---------------------------------------------------------------- out of a host (steps 1–5)
@@ -588,31 +585,6 @@ export abstract class NetworkPath extends SimCore {
   }
 
   // ---------------------------------------------------------------- arrivals
-
-  protected arrive(packet: Packet<Owner>, arrival: Arrival): void {
-    switch (arrival.kind) {
-      case 'nic':
-        this.arriveAtNic(arrival.nic, packet);
-        return;
-      case 'local':
-        if (this.tracing) this.trace('hop', arrival.host.id, packet);
-        this.deliverTransport(arrival.host, packet);
-        return;
-      case 'client':
-        if (this.tracing) this.trace('hop', arrival.host.id, packet);
-        this.receiveFromWire(arrival.host, 0, packet);
-        return;
-      case 'frontend':
-        this.arriveAtFrontend(arrival.lb, arrival.frontend, packet);
-        return;
-      case 'edge':
-        this.arriveAtEdge(arrival.edge, arrival.toward, packet);
-        return;
-      case 'platform':
-        this.arriveAtPlatform(packet);
-        return;
-    }
-  }
 
   protected arriveAtEdge(edge: 'gateway' | 'internet', toward: 'client' | 'azure', packet: Packet<Owner>): void {
     const id = edge === 'gateway' ? 'gateway:onPremises' : 'internet:internet';

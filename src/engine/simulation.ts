@@ -28,6 +28,7 @@
  */
 import { nextInt } from '../shared/prng';
 import type { BulkResult } from './bulk';
+import { Connections } from './connections';
 import { fastEligible } from './fastpath';
 import { FastPath } from './fastRun';
 import { chooseSourceAddress, type Host, isLoopbackNet } from './guest';
@@ -37,12 +38,15 @@ import { buildBulkResult, buildResult } from './report';
 import type { SimulationResult } from './result';
 import { PHASE } from './sched';
 import {
+  type Arrival,
   ClientHost,
   type Conn,
   type EngineProgress,
+  type FastConn,
   type Job,
   type MemberStates,
   memberKey,
+  type Owner,
   type RefRecord,
   type RunMode,
   type SimEvent,
@@ -51,15 +55,18 @@ import {
 } from './state';
 import { ephemeralRange } from './tcp';
 import type { Reason } from './trace';
+import type { Packet } from './wire';
 
 export type { EngineProgress, RunBudget, SimulateOptions, SimulationMode } from './state';
 export { DEFAULT_BUDGET, TRACE_EVENT_BUDGET } from './state';
 
 export const PROGRESS_EVERY_EVENTS = 4096;
 
-export class Simulation extends FastPath {
+export class Simulation extends Connections {
   /** Set when the budget stopped the run (state.ts `DEFAULT_BUDGET`); null when it ended by itself. */
   private stop: StopState | null = null;
+  /** Bulk mode's fast path (fastRun.ts), which observes the full path's reference runs. */
+  private readonly fast: FastPath;
 
   constructor(
     input: EngineInput,
@@ -68,24 +75,39 @@ export class Simulation extends FastPath {
     assumed: MemberStates | null = null,
   ) {
     super(input, options, runMode);
-    this.syncProbes(assumed, true);
+    const untilUs = this.untilUs();
+    this.fast = new FastPath(
+      input,
+      options.seed,
+      this.bulk && runMode === 'run',
+      untilUs === null ? this.budget.timeUs : Math.min(untilUs, this.budget.timeUs),
+      this.aggregator,
+      this,
+      this,
+      this.health,
+    );
+    this.observer = this.fast;
+    this.health.sync(this.lbs, assumed, true);
+  }
+
+  /**
+   * The fast path's connection objects: tests that watch it work read them (src/sim/bulkFast.test.ts
+   * looks for one-step connections), as they read `clientHosts` and `queue`.
+   */
+  protected get fastConns(): readonly FastConn[] {
+    return this.fast.connections;
   }
 
   // ---------------------------------------------------------------- running
 
   /** Runs one round of every probe at time 0 and returns each member's verdict. */
   runSteadyState(): Map<string, ProbeVerdict> {
-    for (const rt of this.probes)
-      this.schedule(0, PHASE.probe, { type: 'probeRound', rt, aux: true, cancelled: false });
+    this.health.scheduleSteadyRounds();
     for (let job = this.queue.pop(); job !== undefined; job = this.queue.pop()) {
       this.now = job.time;
       if (!job.payload.cancelled) this.handle(job.payload);
     }
-    const out = new Map<string, ProbeVerdict>();
-    for (const a of this.attempts) {
-      if (a.verdict !== null) out.set(memberKey(a.rt.lb, a.rt.probeIndex, a.member.nic), a.verdict);
-    }
-    return out;
+    return this.health.steadyVerdicts();
   }
 
   /**
@@ -99,7 +121,8 @@ export class Simulation extends FastPath {
    */
   private findSteadyState(): { states: Map<string, boolean>; verdicts: Map<string, ProbeVerdict> } {
     let states = new Map<string, boolean>();
-    for (const rt of this.probes) for (const m of rt.members) states.set(memberKey(rt.lb, rt.probeIndex, m.nic), true);
+    for (const rt of this.health.runtimes)
+      for (const m of rt.members) states.set(memberKey(rt.lb, rt.probeIndex, m.nic), true);
     const bound = states.size + 1;
     let verdicts = new Map<string, ProbeVerdict>();
     for (let round = 0; round < bound; round++) {
@@ -140,28 +163,7 @@ export class Simulation extends FastPath {
 
   private execute(): void {
     const { states, verdicts } = this.findSteadyState();
-    for (const rt of this.probes) {
-      for (const m of rt.members) {
-        const key = memberKey(rt.lb, rt.probeIndex, m.nic);
-        const ok = states.get(key) ?? false;
-        const v = verdicts.get(key);
-        m.state = ok ? 'up' : 'down';
-        m.okRun = ok ? rt.probe.threshold : 0;
-        m.failRun = ok ? 0 : rt.probe.threshold;
-        if (v !== undefined && !v.ok) {
-          m.lastFailure = v.reason;
-          m.downCode = v.code;
-        }
-        m.transitions.push({ at: 0, state: m.state });
-      }
-      if (rt.members.length > 0) {
-        rt.scheduled = true;
-        this.nextRoundUs.set(rt, 0);
-        this.earliestRoundUs = null;
-        this.schedule(0, PHASE.probe, { type: 'probeRound', rt, aux: true, cancelled: false });
-      }
-    }
-    this.healthEpoch++;
+    this.health.start(states, verdicts);
     // scenario-format.md "events": at their times, before probes and traffic of the same instant.
     for (const event of this.input.events) {
       this.schedule(event.atUs, PHASE.scenario, { type: 'event', event, aux: false, cancelled: false });
@@ -266,9 +268,7 @@ export class Simulation extends FastPath {
    */
   private checkEnding(): void {
     if (this.endUs !== null || this.openConns > 0 || this.pendingMain > 0) return;
-    let slowest = 0;
-    for (const rt of this.probes) if (rt.members.length > 0) slowest = Math.max(slowest, rt.probe.intervalUs);
-    this.endUs = this.now + slowest;
+    this.endUs = this.now + this.health.slowestIntervalUs();
   }
 
   private handle(e: SimEvent): void {
@@ -314,7 +314,7 @@ export class Simulation extends FastPath {
         return;
       }
       case 'probeRound':
-        this.runProbeRound(e.rt);
+        this.health.runRound(e.rt);
         return;
       case 'event':
         this.applyEvent(e.event);
@@ -326,13 +326,39 @@ export class Simulation extends FastPath {
         this.onSnatIdle(e.entry);
         return;
       case 'probeDeadline':
-        this.onProbeDeadline(e.attempt);
+        this.health.onDeadline(e.attempt);
         return;
       case 'fastLine':
-        this.onDelayLine(e);
+        this.fast.onDelayLine(e);
         return;
       case 'fastFinish':
-        if (!e.fast.finished) this.finishFast(e.fast);
+        if (!e.fast.finished) this.fast.finishFast(e.fast);
+        return;
+    }
+  }
+
+  /** A packet arrives where its last hop sent it: the stage of that place takes it. */
+  private arrive(packet: Packet<Owner>, arrival: Arrival): void {
+    switch (arrival.kind) {
+      case 'nic':
+        this.arriveAtNic(arrival.nic, packet);
+        return;
+      case 'local':
+        if (this.tracing) this.trace('hop', arrival.host.id, packet);
+        this.deliverTransport(arrival.host, packet);
+        return;
+      case 'client':
+        if (this.tracing) this.trace('hop', arrival.host.id, packet);
+        this.receiveFromWire(arrival.host, 0, packet);
+        return;
+      case 'frontend':
+        this.arriveAtFrontend(arrival.lb, arrival.frontend, packet);
+        return;
+      case 'edge':
+        this.arriveAtEdge(arrival.edge, arrival.toward, packet);
+        return;
+      case 'platform':
+        this.health.arriveAtPlatform(packet);
         return;
     }
   }
@@ -358,13 +384,7 @@ export class Simulation extends FastPath {
       case 'startVm': {
         const host = this.vmHosts[e.vm] as Host;
         host.running = true;
-        // seeds/004: a member goes up on its first positive probe after the VM boots.
-        for (const rt of this.probes) {
-          for (const n of this.input.vms[e.vm]?.nics ?? []) {
-            const m = rt.byNic.get(n);
-            if (m !== undefined) m.boot = true;
-          }
-        }
+        this.health.noteBoot(this.input.vms[e.vm]?.nics ?? []);
         return;
       }
       case 'removePoolMember':
@@ -378,7 +398,7 @@ export class Simulation extends FastPath {
         });
         // seeds/000 last section: TCP flows stay on a removed member; the flow table is untouched.
         this.lbs[e.lb] = { ...lb, pools };
-        this.syncProbes(null, false);
+        this.health.sync(this.lbs, null, false);
         return;
       }
       case 'setListener':
@@ -394,7 +414,7 @@ export class Simulation extends FastPath {
         const probes = [...lb.probes];
         probes[e.index] = e.probe;
         this.lbs[e.lb] = { ...lb, probes };
-        this.syncProbes(null, false);
+        this.health.sync(this.lbs, null, false);
         return;
       }
       case 'setRule': {
@@ -402,7 +422,7 @@ export class Simulation extends FastPath {
         const rules = [...lb.rules];
         rules[e.index] = e.rule;
         this.lbs[e.lb] = { ...lb, rules };
-        this.syncProbes(null, false);
+        this.health.sync(this.lbs, null, false);
         return;
       }
       case 'setFirewallRule':
@@ -477,9 +497,9 @@ export class Simulation extends FastPath {
       const cached = cache.size === 0 ? undefined : cache.get(h);
       if (
         cached === undefined &&
-        this.fastSpace !== null &&
+        this.fast.space !== null &&
         fastEligible(t) &&
-        this.fastSlots(c).get(h) < 0 &&
+        this.fast.slots(c).get(h) < 0 &&
         !isLoopbackNet(t.destination)
       ) {
         // A host not built has nothing open: what core.ts `allocatePort` and `chooseSourceAddress` give
@@ -487,23 +507,23 @@ export class Simulation extends FastPath {
         // interface and no routes), so the fast path needs no host unless it declines.
         const range = ephemeralRange(client.os);
         port = nextInt(this.prng, range.min, range.max);
-        const fast = this.tryFast(t, traffic, null, c, h, (client.firstAddress + h) >>> 0, port);
+        const fast = this.fast.tryFast(t, traffic, null, c, h, (client.firstAddress + h) >>> 0, port);
         if (fast === true) return;
         ref = fast;
         host = this.clientHost(c, h);
       } else {
         host = cached ?? this.clientHost(c, h);
         if (
-          this.fastSpace !== null &&
+          this.fast.space !== null &&
           host instanceof ClientHost &&
           fastEligible(t) &&
           host.running &&
-          this.hostIdle(host)
+          this.fast.hostIdle(host)
         ) {
           // The port is drawn here, once: a connection the fast path cannot take uses it below.
           // An idle host holds no port, so a draw always finds one.
           port = this.allocatePort(host, 'Tcp') as number;
-          const fast = this.tryFast(t, traffic, host, c, h, chooseSourceAddress(host, t.destination), port);
+          const fast = this.fast.tryFast(t, traffic, host, c, h, chooseSourceAddress(host, t.destination), port);
           if (fast === true) return;
           ref = fast;
         }
@@ -523,7 +543,7 @@ export class Simulation extends FastPath {
       this.options.seed,
       endUs,
       this.rows,
-      this.probes,
+      this.health.runtimes,
       this.lbs,
       this.flowCounts,
       this.tracer,
@@ -534,11 +554,11 @@ export class Simulation extends FastPath {
   private buildBulkResult(endUs: number): BulkResult {
     // Connections still under way when the run stopped, and those never opened, are pending.
     for (const conn of this.live) this.aggregate(conn);
-    this.flushMemoCounts();
+    this.fast.flushMemoCounts();
     // The fast path keeps a connection out of its cover when its lifetime would cross `until` or
     // the time budget, but the event budget can stop a run at any event: those of its connections
     // not finished yet were under way.
-    if (this.stop !== null) this.countFastUnderWay();
+    if (this.stop !== null) this.fast.countUnderWay();
     this.input.traffic.forEach((t, ti) => {
       const unopened = t.connections - (this.opened[ti] ?? 0);
       if (unopened > 0) this.aggregator.add('pending', null, null, null, null, unopened);
@@ -548,7 +568,7 @@ export class Simulation extends FastPath {
       this.options.seed,
       endUs,
       this.aggregator,
-      this.probes,
+      this.health.runtimes,
       this.lbs,
       this.flowCounts,
       this.stop,
