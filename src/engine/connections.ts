@@ -611,7 +611,7 @@ export abstract class Connections extends GuestTransport {
     this.finish(conn);
   }
 
-  protected finish(conn: Conn): void {
+  finish(conn: Conn): void {
     if (conn.done) return;
     conn.done = true;
     if (conn.ref !== null) conn.ref.finishUs = this.now;

@@ -34,8 +34,6 @@ import {
   ClientHost,
   type Conn,
   DEFAULT_BUDGET,
-  type FlowCount,
-  type FrontendRef,
   type Job,
   type KeyedStore,
   type LbFlow,
@@ -82,7 +80,6 @@ export abstract class SimCore {
   protected readonly nicHome: { host: Host; iface: number }[] = [];
   protected readonly nicArrivals: Arrival[];
   protected readonly frontendArrivals: Arrival[][];
-  protected readonly frontendRefs: FrontendRef[][];
   protected readonly nsgLayers: { inbound: NsgLayer[]; outbound: NsgLayer[] }[];
   /** Per NIC: flows its NSGs allowed (stateful), keyed by tuple key; the value is the owner. */
   protected readonly nsgFlows: Map<string, Owner>[];
@@ -90,8 +87,6 @@ export abstract class SimCore {
   protected readonly lbFlows: FlowTable<LbFlow>[][];
   /** Per NIC: reverse NAT of DNATed flows at the member's host, keyed by the reply's tuple key. */
   protected readonly reverseNat: Map<string, ReverseNat>[];
-  /** Keyed by the rule's element id (a `setRule` event replaces the rule object, not its row). */
-  protected readonly flowCounts = new Map<string, FlowCount>();
   /** Per NIC: outbound SNAT entries keyed by the private header's tuple key. */
   protected readonly snatOut: Map<string, SnatEntry>[];
   /** SNAT entries keyed by the tuple key of a reply as it comes back to the public address. */
@@ -125,7 +120,7 @@ export abstract class SimCore {
   };
 
   /** The bulk fast path, which observes host builds and reference runs (set by simulation.ts). */
-  protected observer: PathObserver = IGNORE_PATH;
+  observer: PathObserver = IGNORE_PATH;
 
   constructor(
     protected readonly input: EngineInput,
@@ -160,7 +155,6 @@ export abstract class SimCore {
     this.frontendArrivals = input.loadBalancers.map((lb, l) =>
       lb.frontends.map((_, frontend): Arrival => ({ kind: 'frontend', lb: l, frontend })),
     );
-    this.frontendRefs = input.loadBalancers.map((lb, l) => lb.frontends.map((_, frontend) => ({ lb: l, frontend })));
     this.nsgLayers = input.nics.map((nic) => this.layersOf(nic));
     this.nsgFlows = input.nics.map(() => new Map());
     this.reverseNat = input.nics.map(() => new Map());
@@ -287,7 +281,7 @@ export abstract class SimCore {
   // ---------------------------------------------------------------- owners and eviction
 
   /** Records that `owner` holds `store[key]` (evicted when the owner is released). */
-  protected own(owner: Owner, store: KeyedStore, key: string): void {
+  own(owner: Owner, store: KeyedStore, key: string): void {
     owner.owned.push(store, key);
   }
 
@@ -362,13 +356,13 @@ export abstract class SimCore {
     });
   }
 
-  protected drop(packet: Packet<Owner>, reason: Reason, decision: Decision | null = null): void {
+  drop(packet: Packet<Owner>, reason: Reason, decision: Decision | null = null): void {
     if (this.tracing) this.trace('drop', reason.at, packet, { reason, decision });
     this.noteDoom(packet.owner, reason);
   }
 
   /** Remembers the first event that doomed a connection (scenario-format.md: `reason`). */
-  protected noteDoom(owner: Owner, reason: Reason): void {
+  noteDoom(owner: Owner, reason: Reason): void {
     if (!owner.done && owner.doom === null) owner.doom = reason;
   }
 

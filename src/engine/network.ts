@@ -540,7 +540,7 @@ export abstract class NetworkPath extends SimCore {
    * NIC that owns it, an on-premises client through the gateway, anything else to the internet;
    * no owner anywhere: NO_ROUTE. (UDRs: issue 4.)
    */
-  protected forwardInFabric(packet: Packet<Owner>, fromElement: string, known: Target | null = null): void {
+  forwardInFabric(packet: Packet<Owner>, fromElement: string, known: Target | null = null): void {
     // `known`: the owner of the destination when the caller looked it up already (the header's
     // destination has not changed since: SNAT rewrites only the source).
     const target = known ?? this.book.lookup(packet.header.dst);

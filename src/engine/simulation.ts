@@ -31,7 +31,9 @@ import type { BulkResult } from './bulk';
 import { Connections } from './connections';
 import { fastEligible } from './fastpath';
 import { FastPath } from './fastRun';
+import { Frontend } from './frontend';
 import { chooseSourceAddress, type Host, isLoopbackNet } from './guest';
+import type { Health } from './health';
 import type { ClientIn, EngineInput, EventIn, TrafficIn } from './input';
 import type { ProbeVerdict } from './probe';
 import { buildBulkResult, buildResult } from './report';
@@ -65,6 +67,9 @@ export const PROGRESS_EVERY_EVENTS = 4096;
 export class Simulation extends Connections {
   /** Set when the budget stopped the run (state.ts `DEFAULT_BUDGET`); null when it ended by itself. */
   private stop: StopState | null = null;
+  /** The load balancers' frontends (frontend.ts), with their health probes. */
+  private readonly frontend: Frontend;
+  private readonly health: Health;
   /** Bulk mode's fast path (fastRun.ts), which observes the full path's reference runs. */
   private readonly fast: FastPath;
 
@@ -75,6 +80,17 @@ export class Simulation extends Connections {
     assumed: MemberStates | null = null,
   ) {
     super(input, options, runMode);
+    this.frontend = new Frontend(
+      input,
+      options.seed,
+      runMode,
+      this.lbs,
+      this.lbFlows,
+      this.reverseNat,
+      this.snatReturn,
+      this,
+    );
+    this.health = this.frontend.health;
     const untilUs = this.untilUs();
     this.fast = new FastPath(
       input,
@@ -83,7 +99,7 @@ export class Simulation extends Connections {
       untilUs === null ? this.budget.timeUs : Math.min(untilUs, this.budget.timeUs),
       this.aggregator,
       this,
-      this,
+      this.frontend,
       this.health,
     );
     this.observer = this.fast;
@@ -320,7 +336,7 @@ export class Simulation extends Connections {
         this.applyEvent(e.event);
         return;
       case 'idleCheck':
-        this.onIdleCheck(e.flow, e.key);
+        this.frontend.onIdleCheck(e.flow, e.key);
         return;
       case 'snatIdle':
         this.onSnatIdle(e.entry);
@@ -352,7 +368,7 @@ export class Simulation extends Connections {
         this.receiveFromWire(arrival.host, 0, packet);
         return;
       case 'frontend':
-        this.arriveAtFrontend(arrival.lb, arrival.frontend, packet);
+        this.frontend.arriveAtFrontend(arrival.lb, arrival.frontend, packet);
         return;
       case 'edge':
         this.arriveAtEdge(arrival.edge, arrival.toward, packet);
@@ -447,16 +463,7 @@ export class Simulation extends Connections {
       rule: null,
       detail: `${host.name} was stopped while the connection was open; the load balancer forgot its flows.`,
     };
-    for (const tables of this.lbFlows) {
-      for (const table of tables) {
-        for (const [key, flow] of table) {
-          if (!nics.has(flow.nic)) continue;
-          table.delete(key);
-          this.noteDoom(flow.owner, reason);
-          if (this.tracing) this.traceFlowEnd(flow, "the member's VM stopped", reason);
-        }
-      }
-    }
+    this.frontend.forgetFlowsTo(nics, reason);
     for (const sock of [...host.sockets.values()]) {
       this.removeSocket(host, sock);
       if (sock.app.kind !== 'client') continue;
@@ -545,7 +552,7 @@ export class Simulation extends Connections {
       this.rows,
       this.health.runtimes,
       this.lbs,
-      this.flowCounts,
+      this.frontend.flowCounts,
       this.tracer,
       this.stop,
     );
@@ -570,7 +577,7 @@ export class Simulation extends Connections {
       this.aggregator,
       this.health.runtimes,
       this.lbs,
-      this.flowCounts,
+      this.frontend.flowCounts,
       this.stop,
     );
   }

@@ -12,9 +12,9 @@
  *   by the SYN's owner and evicted with it.
  */
 import { formatIpv4 } from '../shared/ipv4';
-import { LoadBalancerFrontend } from './frontend';
 import { type Host, type Socket, socketKey } from './guest';
 import type { ListenerIn } from './input';
+import { NetworkPath } from './network';
 import type { Conn, Owner } from './state';
 import { receiveSegment, replyInClosedState } from './tcp';
 import type { Decision, TcpState } from './trace';
@@ -37,10 +37,11 @@ import {
   tupleKey,
 } from './wire';
 
-export abstract class GuestTransport extends LoadBalancerFrontend {
+export abstract class GuestTransport extends NetworkPath {
   // Later stages of the path, which this one calls: connections.ts `finish`, `onAnswered`,
   // `onClientAcked`, `onClientData`, `onClientEstablished`, `onClientReset`, `onServerData`. (Some
   // are declared by the stages before.)
+  protected abstract finish(conn: Conn): void;
   protected abstract onAnswered(conn: Conn, host: Host, sock: Socket): void;
   protected abstract onClientAcked(conn: Conn): void;
   protected abstract onClientData(host: Host, sock: Socket, conn: Conn, h: Header): void;
