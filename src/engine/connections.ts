@@ -19,10 +19,10 @@ import { rowReason } from './report';
 import { PHASE } from './sched';
 import type { Conn, ConnSpec, Owner, ProxyRequest } from './state';
 import { dataSchedule, ephemeralRange, type SynSchedule, synSchedule } from './tcp';
-import { GuestTransport } from './transport';
+import { Transport } from './transport';
 import { ACK, FIN, formatEndpoint, type Header, newHeader, type Packet, PSH, SYN } from './wire';
 
-export abstract class Connections extends GuestTransport {
+export abstract class Connections extends Transport {
   /** Round-robin position per proxy listener (nginx's default balancing). */
   protected readonly roundRobin = new Map<ListenerIn, number>();
   protected readonly synSchedules = new Map<string, SynSchedule>();

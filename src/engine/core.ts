@@ -5,14 +5,17 @@
  *
  * Inputs: an `EngineInput`, the options (seed, mode, trace), the run mode (the run, or one of the
  *   steady-state probe rounds before it).
- * Outputs: `SimCore`, the base of the stages along the path, each in its own module and each
+ * Outputs: `Core`, the base of the stages that are still one object, each in its own module and
  *   extending the one before: network.ts (guest send, firewall, NSGs, UDRs, SNAT, the fabric, the
- *   edges, NIC arrival) → frontend.ts (the load balancer) → transport.ts (the guest's sockets) →
- *   connections.ts (the applications: clients, servers, reverse proxies) → fastRun.ts (bulk fast path) → simulation.ts (the run). A stage calls the stages before it
- *   directly, and a later one only through the abstract methods it declares (the path is a
- *   cycle: a reply goes back out through the same stages), so each module lists what it needs.
- *   Only the last class, `Simulation`, is ever instantiated, so calls between stages stay
- *   monomorphic, as in the single class this replaced (the bulk benchmark measures no cost).
+ *   edges, NIC arrival) → transport.ts (the guest's sockets) → connections.ts (the applications:
+ *   clients, servers, reverse proxies) → simulation.ts (the run). A stage calls the stages before
+ *   it directly, and a later one only through the abstract methods it declares (the path is a
+ *   cycle: a reply goes back out through the same stages). The other stages are objects that own
+ *   their state, which the run builds and to which it hands this object through narrow
+ *   interfaces: frontend.ts `Frontend` (the load balancer, `FrontendPath`) with its health.ts
+ *   `Health` (the probes, `ProbePath`), and fastPath.ts `FastPath` (bulk mode, `FastPathRun`),
+ *   which observes the full path only through `PathObserver` (`observer` here). Only
+ *   `Simulation` and those objects are instantiated, one class each, so calls stay monomorphic.
  * Invariants: all randomness comes from the PRNG state held here and seeded from `seed` (the
  *   probes draw from their own stream, health.ts); all time from the event queue (integer
  *   microseconds); no clock.
@@ -23,7 +26,7 @@
 import { createPrng, nextInt, type PrngState } from '../shared/prng';
 import { Aggregator } from './bulk';
 import { AddressBook } from './fabric';
-import type { PathObserver } from './fastRun';
+import type { PathObserver } from './fastPath';
 import { FlowTable } from './flowtable';
 import { type Host, type Iface, portKey } from './guest';
 import type { ClientIn, EngineInput, LoadBalancerIn, NicIn, SecurityRuleIn } from './input';
@@ -66,7 +69,7 @@ const IGNORE_PATH: PathObserver = {
   referenceReleased() {},
 };
 
-export abstract class SimCore {
+export abstract class Core {
   protected readonly queue = new EventQueue<Job>();
   protected readonly tracer: Tracer;
   readonly tracing: boolean;

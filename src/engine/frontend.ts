@@ -18,7 +18,7 @@
  *   cached per health epoch.
  */
 import { LATENCY_US } from './fabric';
-import type { FastPathBalancer, PathObserver } from './fastRun';
+import type { FastPathBalancer, PathObserver } from './fastPath';
 import type { FlowTable } from './flowtable';
 import { Health, type MemberDownListener, type ProbePath } from './health';
 import type { EngineInput, LbRuleIn, LoadBalancerIn, NatRuleIn, NicIn } from './input';

@@ -15,7 +15,7 @@
  *   (engine-model.md step 9: "Azure always returns traffic directly").
  */
 import { cidrContains, formatCidr, formatIpv4 } from '../shared/ipv4';
-import { SimCore } from './core';
+import { Core } from './core';
 import { LATENCY_US, type Target } from './fabric';
 import {
   checkGuestReceive,
@@ -46,7 +46,7 @@ import {
   tupleKeyOf,
 } from './wire';
 
-export abstract class NetworkPath extends SimCore {
+export abstract class Network extends Core {
   // A later stage of the path, which this one calls: transport.ts `deliverTransport`.
   protected abstract deliverTransport(host: Host, packet: Packet<Owner>): void;
 

@@ -4,7 +4,8 @@
  * (`proxyTo`), and the run over time: scenario events, long-lived connections (`duration`,
  * `dataEvery`) and idle timeouts. This module holds the run itself: the steady state found before
  * it, the loop over the event queue and its end, the dispatch of each job to its stage, scenario
- * events, and the traffic's opens. The stages are the classes it extends (core.ts lists them).
+ * events, and the traffic's opens. The stages are the classes it extends and the objects it
+ * builds (core.ts lists them).
  *
  * Inputs: an `EngineInput`, a seed, an optional stop time, the mode (trace: one row per connection,
  *   with the packet events when `trace` is set; bulk: aggregates only) .
@@ -13,7 +14,7 @@
  *   time from the event queue (integer microseconds); every packet is delivered, dropped with a
  *   `Reason`, or still in flight when the run stops; replies never pass the load balancer
  *   (engine-model.md step 9: "Azure always returns traffic directly"). Both modes run the same
- *   code: bulk mode skips the rows and the trace, and its fast path (fastRun.ts `tryFast`) reuses,
+ *   code: bulk mode skips the rows and the trace, and its fast path (fastPath.ts `tryFast`) reuses,
  *   per decision class, the outcome of a reference connection that ran this same code, while each
  *   connection still draws its own port, hashes its own tuple and holds its own flow entry; so it
  *   makes the same decisions for the same connection.
@@ -29,8 +30,8 @@
 import { nextInt } from '../shared/prng';
 import type { BulkResult } from './bulk';
 import { Connections } from './connections';
-import { fastEligible } from './fastpath';
-import { FastPath } from './fastRun';
+import { fastEligible } from './decisionClass';
+import { FastPath } from './fastPath';
 import { Frontend } from './frontend';
 import { chooseSourceAddress, type Host, isLoopbackNet } from './guest';
 import type { Health } from './health';
@@ -70,7 +71,7 @@ export class Simulation extends Connections {
   /** The load balancers' frontends (frontend.ts), with their health probes. */
   private readonly frontend: Frontend;
   private readonly health: Health;
-  /** Bulk mode's fast path (fastRun.ts), which observes the full path's reference runs. */
+  /** Bulk mode's fast path (fastPath.ts), which observes the full path's reference runs. */
   private readonly fast: FastPath;
 
   constructor(

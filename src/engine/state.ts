@@ -10,7 +10,7 @@
  *   per queued event, cancelled in place, never removed from the heap by hand (sched.ts compacts).
  */
 import { formatIpv4 } from '../shared/ipv4';
-import type { ClassKey } from './fastpath';
+import type { ClassKey } from './decisionClass';
 import type { FlowTable } from './flowtable';
 import type { Host, Iface, Socket } from './guest';
 import type { ClientIn, EventIn, LbRuleIn, ListenerIn, NatRuleIn, TrafficIn } from './input';
@@ -218,7 +218,7 @@ export interface Conn extends Owner {
   reported: boolean;
   /** Client hosts: where the host is cached, so that it can be forgotten when idle. */
   readonly clientSlot: { readonly client: number; readonly host: number } | null;
-  /** Bulk mode: this connection is the reference run of its decision class (fastRun.ts `tryFast`). */
+  /** Bulk mode: this connection is the reference run of its decision class (fastPath.ts `tryFast`). */
   ref: RefRecord | null;
 }
 
@@ -479,7 +479,7 @@ export class ClientHost implements Host {
   loopbackDecision: Host['loopbackDecision'];
   localArrival: unknown;
   clientArrival: unknown;
-  /** Bulk fast-path connections of this host not yet released (fastRun.ts `tryFast`). */
+  /** Bulk fast-path connections of this host not yet released (fastPath.ts `tryFast`). */
   fastPending = 0;
 
   constructor(

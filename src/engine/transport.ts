@@ -14,7 +14,7 @@
 import { formatIpv4 } from '../shared/ipv4';
 import { type Host, type Socket, socketKey } from './guest';
 import type { ListenerIn } from './input';
-import { NetworkPath } from './network';
+import { Network } from './network';
 import type { Conn, Owner } from './state';
 import { receiveSegment, replyInClosedState } from './tcp';
 import type { Decision, TcpState } from './trace';
@@ -37,7 +37,7 @@ import {
   tupleKey,
 } from './wire';
 
-export abstract class GuestTransport extends NetworkPath {
+export abstract class Transport extends Network {
   // Later stages of the path, which this one calls: connections.ts `finish`, `onAnswered`,
   // `onClientAcked`, `onClientData`, `onClientEstablished`, `onClientReset`, `onServerData`. (Some
   // are declared by the stages before.)

@@ -1,5 +1,5 @@
 /**
- * fastRun: bulk mode's fast path (engine-model.md "Two ways to run"; fastpath.ts defines the
+ * fastPath: bulk mode's fast path (engine-model.md "Two ways to run"; decisionClass.ts defines the
  * decision classes): the reference runs it memoises, the connections it takes (`tryFast`), and
  * the delay lines that finish and release them.
  *
@@ -23,7 +23,7 @@ import {
   fastPathCovers,
   HostSlots,
   shortestIdleTimeoutUs,
-} from './fastpath';
+} from './decisionClass';
 import type { FlowTable } from './flowtable';
 import { portKey } from './guest';
 import type { Health } from './health';
@@ -97,7 +97,7 @@ export interface FastPathBalancer {
 export class FastPath implements PathObserver {
   /** The decision classes (see `tryFast`): null when the scenario is outside what it covers. */
   readonly space: ClassSpace | null;
-  /** A fast-path connection is released before any idle timeout could fire (fastpath.ts). */
+  /** A fast-path connection is released before any idle timeout could fire (decisionClass.ts). */
   private readonly idleUs: number;
   /** Decision classes by traffic, for the configuration of `memoEpochs` only. */
   private readonly memo: Map<ClassKey, MemoClass>[];
@@ -160,7 +160,7 @@ export class FastPath implements PathObserver {
    * scenario with no traffic from a VM and no reverse proxy (so no SNAT state ever exists), opened
    * on a client host that has nothing open (so the tuple is fresh in every flow table). Such a
    * connection's path depends on the tuple only through (a) which prefixes and port ranges of the
-   * input contain its source address and port (its class, fastpath.ts), (b) the configuration
+   * input contain its source address and port (its class, decisionClass.ts), (b) the configuration
    * (scenario events applied, probe states) and (c) the load balancer's tuple hash. The first
    * connection of each (traffic, class, configuration, chosen member) runs the full packet-level
    * simulation as the reference and records its outcome and the times of its finish and release;
