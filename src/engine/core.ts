@@ -381,15 +381,15 @@ export abstract class Core {
     return this.nicArrivals[nic] as Arrival;
   }
 
-  protected nicAt(n: number): NicIn {
-    const nic = this.input.nics[n];
-    if (nic === undefined) throw new Error(`no NIC ${n}`);
+  protected nicAt(index: number): NicIn {
+    const nic = this.input.nics[index];
+    if (nic === undefined) throw new Error(`no NIC ${index}`);
     return nic;
   }
 
-  lbAt(l: number): LoadBalancerIn {
-    const lb = this.lbs[l];
-    if (lb === undefined) throw new Error(`no load balancer ${l}`);
+  lbAt(index: number): LoadBalancerIn {
+    const lb = this.lbs[index];
+    if (lb === undefined) throw new Error(`no load balancer ${index}`);
     return lb;
   }
 

@@ -264,21 +264,21 @@ export class Health {
     }
   }
 
-  private startAttempt(rt: ProbeRuntime, m: MemberHealth): void {
-    const nic = this.input.nics[m.nic];
-    if (nic === undefined) throw new Error(`no NIC ${m.nic}`);
-    const host = this.path.hostOfNic(m.nic);
+  private startAttempt(rt: ProbeRuntime, memberHealth: MemberHealth): void {
+    const nic = this.input.nics[memberHealth.nic];
+    if (nic === undefined) throw new Error(`no NIC ${memberHealth.nic}`);
+    const host = this.path.hostOfNic(memberHealth.nic);
     const probeId = rt.probe.id;
-    const connId = `${probeId}>${m.name}@${microsToSeconds(this.path.now)}`;
+    const connId = `${probeId}>${memberHealth.name}@${microsToSeconds(this.path.now)}`;
     if (host === undefined || !host.running) {
       // engine-model.md "Health probes": a stopped VM is not probed and counts as down.
       const reason: Reason = {
         code: 'VM_STOPPED',
         at: host?.id ?? nic.id,
         rule: null,
-        detail: `${host?.name ?? nic.name} is stopped, so ${rt.probe.name} counts ${m.name} as down.`,
+        detail: `${host?.name ?? nic.name} is stopped, so ${rt.probe.name} counts ${memberHealth.name} as down.`,
       };
-      const attempt = this.newAttempt(rt, m, connId, 0, nic.address);
+      const attempt = this.newAttempt(rt, memberHealth, connId, 0, nic.address);
       this.finishAttempt(attempt, { ok: false, reason, code: failureCode(rt.probe, 'stopped') });
       return;
     }
@@ -286,7 +286,7 @@ export class Health {
     for (let i = 0; i < 1000 && (port === 0 || this.attemptByPort.has(port)); i++) {
       port = nextInt(this.prng, 1024, 65535);
     }
-    const attempt = this.newAttempt(rt, m, connId, port, nic.address);
+    const attempt = this.newAttempt(rt, memberHealth, connId, port, nic.address);
     this.attemptByPort.set(port, attempt);
     // engine-model.md "Health probes": from 168.63.129.16 to the member's primary NIC address and
     // the probe port, never the frontend address (seeds/003 §3.2 call-out 3).
@@ -302,7 +302,13 @@ export class Health {
     });
   }
 
-  private newAttempt(rt: ProbeRuntime, m: MemberHealth, id: string, port: number, address: number): ProbeAttempt {
+  private newAttempt(
+    rt: ProbeRuntime,
+    memberHealth: MemberHealth,
+    id: string,
+    port: number,
+    address: number,
+  ): ProbeAttempt {
     const attempt: ProbeAttempt = {
       id,
       probe: true,
@@ -312,7 +318,7 @@ export class Health {
       doom: null,
       owned: [],
       rt,
-      member: m,
+      member: memberHealth,
       port,
       memberAddress: address,
       established: false,

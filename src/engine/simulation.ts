@@ -288,68 +288,68 @@ export class Simulation extends Connections {
     this.endUs = this.now + this.health.slowestIntervalUs();
   }
 
-  private handle(e: SimEvent): void {
-    switch (e.type) {
+  private handle(job: SimEvent): void {
+    switch (job.type) {
       case 'open':
-        this.onOpen(e);
+        this.onOpen(job);
         return;
       case 'synTimer':
-        this.onSynTimer(e.conn, e.attempt, e.final);
+        this.onSynTimer(job.conn, job.attempt, job.final);
         return;
       case 'dataTimer':
-        this.onDataTimer(e.conn, e.pendingId, e.attempt, e.final);
+        this.onDataTimer(job.conn, job.pendingId, job.attempt, job.final);
         return;
       case 'close':
-        e.conn.deadline = null;
-        this.closeClient(e.conn);
+        job.conn.deadline = null;
+        this.closeClient(job.conn);
         return;
       case 'dataTick':
-        e.conn.tick = null;
-        this.onDataTick(e.conn);
+        job.conn.tick = null;
+        this.onDataTick(job.conn);
         return;
       case 'answerDeadline':
-        e.conn.deadline = null;
-        this.onAnswerDeadline(e.conn);
+        job.conn.deadline = null;
+        this.onAnswerDeadline(job.conn);
         return;
       case 'udpEnd':
-        e.conn.timer = null;
-        this.onUdpEnd(e.conn);
+        job.conn.timer = null;
+        this.onUdpEnd(job.conn);
         return;
       case 'responseDeadline':
-        e.conn.deadline = null;
-        this.onResponseDeadline(e.conn);
+        job.conn.deadline = null;
+        this.onResponseDeadline(job.conn);
         return;
       case 'connectTimeout':
-        e.conn.deadline = null;
-        this.onConnectTimeout(e.conn);
+        job.conn.deadline = null;
+        this.onConnectTimeout(job.conn);
         return;
       case 'arrive': {
-        const owner = e.packet.owner;
-        this.arrive(e.packet, e.arrival);
+        const owner = job.packet.owner;
+        this.arrive(job.packet, job.arrival);
         owner.inFlight--;
         if (owner.done && owner.inFlight === 0) this.release(owner);
         return;
       }
       case 'probeRound':
-        this.health.runRound(e.rt);
+        this.health.runRound(job.rt);
         return;
       case 'event':
-        this.applyEvent(e.event);
+        this.applyEvent(job.event);
         return;
       case 'idleCheck':
-        this.frontend.onIdleCheck(e.flow, e.key);
+        this.frontend.onIdleCheck(job.flow, job.key);
         return;
       case 'snatIdle':
-        this.onSnatIdle(e.entry);
+        this.onSnatIdle(job.entry);
         return;
       case 'probeDeadline':
-        this.health.onDeadline(e.attempt);
+        this.health.onDeadline(job.attempt);
         return;
       case 'fastLine':
-        this.fast.onDelayLine(e);
+        this.fast.onDelayLine(job);
         return;
       case 'fastFinish':
-        if (!e.fast.finished) this.fast.finishFast(e.fast);
+        if (!job.fast.finished) this.fast.finishFast(job.fast);
         return;
     }
   }
@@ -389,62 +389,64 @@ export class Simulation extends Connections {
    * (engine-model.md step 3: "a changed rule affects new flows only"); accepted connections
    * survive a listener's removal (a closed listening socket does not close accepted ones).
    */
-  private applyEvent(e: EventIn): void {
+  private applyEvent(scenarioEvent: EventIn): void {
     this.eventEpoch++;
     if (this.tracing) {
-      this.trace('event', e.element, null, { decision: { kind: 'event', action: e.action, detail: e.detail } });
+      this.trace('event', scenarioEvent.element, null, {
+        decision: { kind: 'event', action: scenarioEvent.action, detail: scenarioEvent.detail },
+      });
     }
-    switch (e.action) {
+    switch (scenarioEvent.action) {
       case 'stopVm':
-        this.stopVm(e.vm);
+        this.stopVm(scenarioEvent.vm);
         return;
       case 'startVm': {
-        const host = this.vmHosts[e.vm] as Host;
+        const host = this.vmHosts[scenarioEvent.vm] as Host;
         host.running = true;
-        this.health.noteBoot(this.input.vms[e.vm]?.nics ?? []);
+        this.health.noteBoot(this.input.vms[scenarioEvent.vm]?.nics ?? []);
         return;
       }
       case 'removePoolMember':
       case 'addPoolMember': {
-        const lb = this.lbAt(e.lb);
+        const lb = this.lbAt(scenarioEvent.lb);
         const pools = lb.pools.map((pool, i) => {
-          if (i !== e.pool) return pool;
-          const members = pool.members.filter((n) => n !== e.nic);
-          if (e.action === 'addPoolMember') members.push(e.nic);
+          if (i !== scenarioEvent.pool) return pool;
+          const members = pool.members.filter((n) => n !== scenarioEvent.nic);
+          if (scenarioEvent.action === 'addPoolMember') members.push(scenarioEvent.nic);
           return { ...pool, members };
         });
         // seeds/000 last section: TCP flows stay on a removed member; the flow table is untouched.
-        this.lbs[e.lb] = { ...lb, pools };
+        this.lbs[scenarioEvent.lb] = { ...lb, pools };
         this.health.sync(this.lbs, null, false);
         return;
       }
       case 'setListener':
       case 'removeListener':
-        (this.vmHosts[e.vm] as Host).listeners = e.listeners;
+        (this.vmHosts[scenarioEvent.vm] as Host).listeners = scenarioEvent.listeners;
         return;
       case 'setSecurityRule':
       case 'removeSecurityRule':
-        this.nsgRules[e.nsg] = e.rules;
+        this.nsgRules[scenarioEvent.nsg] = scenarioEvent.rules;
         return;
       case 'setProbe': {
-        const lb = this.lbAt(e.lb);
+        const lb = this.lbAt(scenarioEvent.lb);
         const probes = [...lb.probes];
-        probes[e.index] = e.probe;
-        this.lbs[e.lb] = { ...lb, probes };
+        probes[scenarioEvent.index] = scenarioEvent.probe;
+        this.lbs[scenarioEvent.lb] = { ...lb, probes };
         this.health.sync(this.lbs, null, false);
         return;
       }
       case 'setRule': {
-        const lb = this.lbAt(e.lb);
+        const lb = this.lbAt(scenarioEvent.lb);
         const rules = [...lb.rules];
-        rules[e.index] = e.rule;
-        this.lbs[e.lb] = { ...lb, rules };
+        rules[scenarioEvent.index] = scenarioEvent.rule;
+        this.lbs[scenarioEvent.lb] = { ...lb, rules };
         this.health.sync(this.lbs, null, false);
         return;
       }
       case 'setFirewallRule':
       case 'removeFirewallRule':
-        (this.vmHosts[e.vm] as Host).firewall = e.firewall;
+        (this.vmHosts[scenarioEvent.vm] as Host).firewall = scenarioEvent.firewall;
         return;
     }
   }

@@ -44,10 +44,10 @@ export abstract class Transport extends Network {
   protected abstract finish(conn: Conn): void;
   protected abstract onAnswered(conn: Conn, host: Host, sock: Socket): void;
   protected abstract onClientAcked(conn: Conn): void;
-  protected abstract onClientData(host: Host, sock: Socket, conn: Conn, h: Header): void;
+  protected abstract onClientData(host: Host, sock: Socket, conn: Conn, header: Header): void;
   protected abstract onClientEstablished(host: Host, sock: Socket, conn: Conn): void;
   protected abstract onClientReset(conn: Conn, host: Host, packet: Packet<Owner>): void;
-  protected abstract onServerData(host: Host, sock: Socket, h: Header): void;
+  protected abstract onServerData(host: Host, sock: Socket, header: Header): void;
 
   // ---------------------------------------------------------------- transport (step 14)
 
