@@ -19,10 +19,10 @@ import { rowReason } from './report';
 import { PHASE } from './sched';
 import type { Conn, ConnSpec, Owner, ProxyRequest } from './state';
 import { dataSchedule, ephemeralRange, type SynSchedule, synSchedule } from './tcp';
-import { GuestTransport } from './transport';
+import { Transport } from './transport';
 import { ACK, FIN, formatEndpoint, type Header, newHeader, type Packet, PSH, SYN } from './wire';
 
-export abstract class Connections extends GuestTransport {
+export abstract class Connections extends Transport {
   /** Round-robin position per proxy listener (nginx's default balancing). */
   protected readonly roundRobin = new Map<ListenerIn, number>();
   protected readonly synSchedules = new Map<string, SynSchedule>();
@@ -379,8 +379,8 @@ export abstract class Connections extends GuestTransport {
     this.sendData(conn, host, sock, FIN | ACK, null);
   }
 
-  protected onClientData(host: Host, sock: Socket, conn: Conn, h: Header): void {
-    if (h.http === null) {
+  protected onClientData(host: Host, sock: Socket, conn: Conn, header: Header): void {
+    if (header.http === null) {
       // The server's answer to our data segment acknowledges it (RFC 9293 §3.10.7.4), and is
       // acknowledged in turn.
       if (sock.pending !== null && sock.pending.request === null && (sock.pending.flags & PSH) !== 0) {
@@ -389,14 +389,14 @@ export abstract class Connections extends GuestTransport {
       this.sendSegment(host, sock, ACK);
       return;
     }
-    if (h.http?.kind === 'response' && conn.awaitingResponse) {
-      conn.http = { path: conn.spec.http ?? '/', status: h.http.status };
+    if (header.http?.kind === 'response' && conn.awaitingResponse) {
+      conn.http = { path: conn.spec.http ?? '/', status: header.http.status };
       conn.awaitingResponse = false;
       this.clearPending(conn);
       this.cancel(conn.deadline);
       conn.deadline = null;
       this.sendSegment(host, sock, ACK);
-      if (conn.proxy !== null) this.reportUpstream(conn, h.http.status);
+      if (conn.proxy !== null) this.reportUpstream(conn, header.http.status);
       this.scheduleClose(conn);
     }
   }
@@ -465,21 +465,21 @@ export abstract class Connections extends GuestTransport {
     this.finish(conn);
   }
 
-  protected onServerData(host: Host, sock: Socket, h: Header): void {
+  protected onServerData(host: Host, sock: Socket, header: Header): void {
     if (sock.app.kind !== 'server') return;
-    if (h.http === null) {
+    if (header.http === null) {
       // Assumption: the server application answers each data segment with one data segment (an
       // echo), so data flows both ways; its own retransmissions are not modelled (the client's
       // retransmission of its data gets a new answer).
       this.sendSegment(host, sock, PSH | ACK);
       return;
     }
-    if (h.http.kind !== 'request') return;
+    if (header.http.kind !== 'request') return;
     const listener = sock.app.listener;
     if (listener.proxyTo.length > 0) {
       // RFC 9293 §3.10.7.4: received data is acknowledged; the proxy answers once its upstream has.
       this.sendSegment(host, sock, ACK);
-      if (!sock.busy) this.startProxy(host, sock, listener, h.http.path);
+      if (!sock.busy) this.startProxy(host, sock, listener, header.http.path);
       return;
     }
     const map = listener.http;
@@ -488,7 +488,7 @@ export abstract class Connections extends GuestTransport {
       this.sendSegment(host, sock, ACK);
       return;
     }
-    const path = h.http.path;
+    const path = header.http.path;
     const status = Object.hasOwn(map, path) ? (map[path] ?? 404) : 404;
     this.sendSegment(host, sock, PSH | ACK, { kind: 'response', status });
   }
@@ -611,7 +611,7 @@ export abstract class Connections extends GuestTransport {
     this.finish(conn);
   }
 
-  protected finish(conn: Conn): void {
+  finish(conn: Conn): void {
     if (conn.done) return;
     conn.done = true;
     if (conn.ref !== null) conn.ref.finishUs = this.now;

@@ -5,17 +5,20 @@
  *
  * Inputs: an `EngineInput`, the options (seed, mode, trace), the run mode (the run, or one of the
  *   steady-state probe rounds before it).
- * Outputs: `SimCore`, the base of the stages along the path, each in its own module and each
+ * Outputs: `Core`, the base of the stages that are still one object, each in its own module and
  *   extending the one before: network.ts (guest send, firewall, NSGs, UDRs, SNAT, the fabric, the
- *   edges, NIC arrival) → frontend.ts (the load balancer) → transport.ts (the guest's sockets) →
- *   connections.ts (the applications: clients, servers, reverse proxies) → health.ts (probes) →
- *   fastRun.ts (bulk fast path) → simulation.ts (the run). A stage calls the stages before it
- *   directly, and a later one only through the abstract methods it declares (the path is a
- *   cycle: a reply goes back out through the same stages), so each module lists what it needs.
- *   Only the last class, `Simulation`, is ever instantiated, so calls between stages stay
- *   monomorphic, as in the single class this replaced (the bulk benchmark measures no cost).
- * Invariants: all randomness comes from the PRNG states held here and seeded from `seed` (a
- *   separate stream for probes); all time from the event queue (integer microseconds); no clock.
+ *   edges, NIC arrival) → transport.ts (the guest's sockets) → connections.ts (the applications:
+ *   clients, servers, reverse proxies) → simulation.ts (the run). A stage calls the stages before
+ *   it directly, and a later one only through the abstract methods it declares (the path is a
+ *   cycle: a reply goes back out through the same stages). The other stages are objects that own
+ *   their state, which the run builds and to which it hands this object through narrow
+ *   interfaces: frontend.ts `Frontend` (the load balancer, `FrontendPath`) with its health.ts
+ *   `Health` (the probes, `ProbePath`), and fastPath.ts `FastPath` (bulk mode, `FastPathRun`),
+ *   which observes the full path only through `PathObserver` (`observer` here). Only
+ *   `Simulation` and those objects are instantiated, one class each, so calls stay monomorphic.
+ * Invariants: all randomness comes from the PRNG state held here and seeded from `seed` (the
+ *   probes draw from their own stream, health.ts); all time from the event queue (integer
+ *   microseconds); no clock.
  *   An owner lets go of its flow state once it has ended and none of its packets is in flight
  *   (`release`). Events replace configuration (`lbs`, `nsgRules`, a host's listeners and
  *   firewall) with new objects; they never mutate the input.
@@ -23,30 +26,26 @@
 import { createPrng, nextInt, type PrngState } from '../shared/prng';
 import { Aggregator } from './bulk';
 import { AddressBook } from './fabric';
+import type { PathObserver } from './fastPath';
 import { FlowTable } from './flowtable';
 import { type Host, type Iface, portKey } from './guest';
 import type { ClientIn, EngineInput, LoadBalancerIn, NicIn, SecurityRuleIn } from './input';
 import type { TagSpace } from './nsg';
-import type { ProbeRuntime } from './probe';
 import { EventQueue, microsToSeconds, PHASE, type Phase } from './sched';
 import {
+  type Arrival,
   ClientHost,
   type Conn,
   DEFAULT_BUDGET,
-  type FlowCount,
-  type FrontendRef,
   type Job,
   type KeyedStore,
   type LbFlow,
   type NsgLayer,
   type Owner,
-  type ProbeAttempt,
-  type RefRecord,
   type ReverseNat,
   type RunMode,
   type SimulateOptions,
   type SnatEntry,
-  type Stage,
   TRACE_EVENT_BUDGET,
 } from './state';
 import { ephemeralRange } from './tcp';
@@ -54,22 +53,36 @@ import type { Decision, Reason, TcpState, TraceKind } from './trace';
 import { Tracer } from './trace';
 import { type Header, type Packet, viewHeader } from './wire';
 
-export abstract class SimCore {
+/** What a trace record carries beside its kind, element and packet. */
+export interface TraceExtra {
+  readonly before?: Header;
+  readonly reason?: Reason | null;
+  readonly decision?: Decision | null;
+  readonly state?: { from: TcpState; to: TcpState };
+  readonly connection?: string;
+}
+
+/** Observes nothing: the observer until the run sets its fast path (never called before). */
+const IGNORE_PATH: PathObserver = {
+  hostBuilt() {},
+  referenceDecided() {},
+  referenceReleased() {},
+};
+
+export abstract class Core {
   protected readonly queue = new EventQueue<Job>();
   protected readonly tracer: Tracer;
-  protected readonly tracing: boolean;
+  readonly tracing: boolean;
   protected readonly bulk: boolean;
   protected readonly book: AddressBook;
   protected readonly tags: TagSpace;
   /** PRNG states live in the simulation state (STYLE.md, after boardgame.io). */
   protected readonly prng: PrngState;
-  protected readonly probePrng: PrngState;
   protected readonly vmHosts: Host[];
   protected readonly clientHosts: Map<number, Host>[];
   protected readonly nicHome: { host: Host; iface: number }[] = [];
-  protected readonly nicStages: Stage[];
-  protected readonly frontendStages: Stage[][];
-  protected readonly frontendRefs: FrontendRef[][];
+  protected readonly nicArrivals: Arrival[];
+  protected readonly frontendArrivals: Arrival[][];
   protected readonly nsgLayers: { inbound: NsgLayer[]; outbound: NsgLayer[] }[];
   /** Per NIC: flows its NSGs allowed (stateful), keyed by tuple key; the value is the owner. */
   protected readonly nsgFlows: Map<string, Owner>[];
@@ -77,13 +90,6 @@ export abstract class SimCore {
   protected readonly lbFlows: FlowTable<LbFlow>[][];
   /** Per NIC: reverse NAT of DNATed flows at the member's host, keyed by the reply's tuple key. */
   protected readonly reverseNat: Map<string, ReverseNat>[];
-  protected readonly probes: ProbeRuntime[] = [];
-  /** Per load balancer, per probe index. */
-  protected readonly probeRts: ProbeRuntime[][] = [];
-  protected readonly attempts: ProbeAttempt[] = [];
-  protected readonly attemptByPort = new Map<number, ProbeAttempt>();
-  /** Keyed by the rule's element id (a `setRule` event replaces the rule object, not its row). */
-  protected readonly flowCounts = new Map<string, FlowCount>();
   /** Per NIC: outbound SNAT entries keyed by the private header's tuple key. */
   protected readonly snatOut: Map<string, SnatEntry>[];
   /** SNAT entries keyed by the tuple key of a reply as it comes back to the public address. */
@@ -94,25 +100,20 @@ export abstract class SimCore {
   protected readonly lbs: LoadBalancerIn[];
   /** Each NSG's custom rules as the events so far left them. */
   protected readonly nsgRules: (readonly SecurityRuleIn[])[];
-  /** Bumped whenever a member changes state: invalidates frontend.ts `candidateCache`. */
-  protected healthEpoch = 0;
   /** Trace mode: the connections of each traffic entry, by index. */
   protected readonly rows: Conn[][];
   /** Bulk mode: the aggregates of finished connections, and those still under way. */
   protected readonly aggregator = new Aggregator();
   protected readonly live = new Set<Conn>();
   protected readonly opened: number[];
-  protected now = 0;
+  now = 0;
   protected packetSeq = 0;
   protected pendingMain = 0;
   protected openConns = 0;
   protected endUs: number | null = null;
   /** Jobs cancelled since the queue was last compacted (an upper bound of those still queued). */
   protected cancelledQueued = 0;
-  protected eventEpoch = 0;
-  protected readonly nextRoundUs = new Map<ProbeRuntime, number>();
-  /** The earliest of `nextRoundUs` (read per fast-path connection), or null when it changed since. */
-  protected earliestRoundUs: number | null = null;
+  eventEpoch = 0;
   /** `SimulateOptions.budget` over `DEFAULT_BUDGET`: handled events, and simulated time in µs. */
   protected readonly budget: {
     readonly events: number;
@@ -121,9 +122,8 @@ export abstract class SimCore {
     readonly connections: number;
   };
 
-  // Later stages of the path, which this one calls: fastRun.ts `adoptFastConn`, `recordReference`.
-  protected abstract adoptFastConn(client: number, hostIndex: number, host: ClientHost): void;
-  protected abstract recordReference(conn: Conn, ref: RefRecord): void;
+  /** The bulk fast path, which observes host builds and reference runs (set by simulation.ts). */
+  observer: PathObserver = IGNORE_PATH;
 
   constructor(
     protected readonly input: EngineInput,
@@ -145,8 +145,6 @@ export abstract class SimCore {
     this.lbs = [...input.loadBalancers];
     this.nsgRules = input.nsgs.map((n) => n.rules);
     this.prng = createPrng(options.seed);
-    // A separate stream for probes, so that adding a probe does not move the traffic's ports.
-    this.probePrng = createPrng((options.seed ^ 0x5bd1e995) >>> 0);
     this.tags = {
       virtualNetwork: [
         ...input.vnets.flatMap((v) => v.addressSpace),
@@ -156,11 +154,10 @@ export abstract class SimCore {
     };
     this.vmHosts = input.vms.map((vm) => this.buildVmHost(vm.nics, vm));
     this.clientHosts = input.clients.map(() => new Map());
-    this.nicStages = input.nics.map((_, nic) => ({ kind: 'nic', nic }));
-    this.frontendStages = input.loadBalancers.map((lb, l) =>
-      lb.frontends.map((_, frontend): Stage => ({ kind: 'frontend', lb: l, frontend })),
+    this.nicArrivals = input.nics.map((_, nic) => ({ kind: 'nic', nic }));
+    this.frontendArrivals = input.loadBalancers.map((lb, l) =>
+      lb.frontends.map((_, frontend): Arrival => ({ kind: 'frontend', lb: l, frontend })),
     );
-    this.frontendRefs = input.loadBalancers.map((lb, l) => lb.frontends.map((_, frontend) => ({ lb: l, frontend })));
     this.nsgLayers = input.nics.map((nic) => this.layersOf(nic));
     this.nsgFlows = input.nics.map(() => new Map());
     this.reverseNat = input.nics.map(() => new Map());
@@ -235,7 +232,7 @@ export abstract class SimCore {
       const built = new ClientHost(c, (c.firstAddress + hostIndex) >>> 0);
       host = built;
       cache.set(hostIndex, host);
-      this.adoptFastConn(client, hostIndex, built);
+      this.observer.hostBuilt(client, hostIndex, built);
     }
     return host;
   }
@@ -253,7 +250,7 @@ export abstract class SimCore {
     return this.options.until === undefined ? null : Math.round(this.options.until * 1_000_000);
   }
 
-  protected schedule(time: number, phase: Phase, job: Job): Job {
+  schedule(time: number, phase: Phase, job: Job): Job {
     if (!job.aux) this.pendingMain++;
     this.queue.push(time, phase, job);
     return job;
@@ -287,7 +284,7 @@ export abstract class SimCore {
   // ---------------------------------------------------------------- owners and eviction
 
   /** Records that `owner` holds `store[key]` (evicted when the owner is released). */
-  protected own(owner: Owner, store: KeyedStore, key: string): void {
+  own(owner: Owner, store: KeyedStore, key: string): void {
     owner.owned.push(store, key);
   }
 
@@ -298,7 +295,7 @@ export abstract class SimCore {
    * server's own SYN-ACK retransmission limit, which is not modelled). An entry another owner has
    * taken over since is kept.
    */
-  protected release(owner: Owner): void {
+  release(owner: Owner): void {
     if (owner.released) return;
     owner.released = true;
     const owned = owner.owned;
@@ -316,31 +313,39 @@ export abstract class SimCore {
     }
     owned.length = 0;
     const conn = owner as Partial<Conn>;
-    if (conn.ref !== undefined && conn.ref !== null) this.recordReference(owner as Conn, conn.ref);
+    if (conn.ref !== undefined && conn.ref !== null) this.observer.referenceReleased(owner as Conn, conn.ref);
     const slot = conn.clientSlot;
     if (slot !== undefined && slot !== null) {
       const host = conn.host;
       if (host !== undefined && host !== null && host.sockets.size === 0 && host.usedPorts.size === 0) {
-        const cache = this.clientHosts[slot.client];
-        if (cache?.get(slot.host) === host) cache.delete(slot.host);
+        this.forgetClientHost(slot.client, slot.host, host);
       }
     }
   }
 
+  /** Forgets `host` as the host of that client address, when it still is (it holds nothing). */
+  forgetClientHost(client: number, hostIndex: number, host: Host): void {
+    const cache = this.clientHosts[client];
+    if (cache?.get(hostIndex) === host) cache.delete(hostIndex);
+  }
+
+  /** One more piece of work that keeps the run from ending (`checkEnding`), without a job of its own. */
+  holdRun(): void {
+    this.pendingMain++;
+  }
+
+  unholdRun(): void {
+    this.pendingMain--;
+  }
+
+  /** A connection ended: one fewer not ended yet. */
+  endConnection(): void {
+    this.openConns--;
+  }
+
   // ---------------------------------------------------------------- trace and reasons
 
-  protected trace(
-    kind: TraceKind,
-    element: string,
-    packet: Packet | null,
-    extra: {
-      before?: Header;
-      reason?: Reason | null;
-      decision?: Decision | null;
-      state?: { from: TcpState; to: TcpState };
-      connection?: string;
-    } = {},
-  ): void {
+  trace(kind: TraceKind, element: string, packet: Packet | null, extra: TraceExtra = {}): void {
     this.tracer.record({
       at: microsToSeconds(this.now),
       kind,
@@ -354,40 +359,50 @@ export abstract class SimCore {
     });
   }
 
-  protected drop(packet: Packet<Owner>, reason: Reason, decision: Decision | null = null): void {
+  drop(packet: Packet<Owner>, reason: Reason, decision: Decision | null = null): void {
     if (this.tracing) this.trace('drop', reason.at, packet, { reason, decision });
     this.noteDoom(packet.owner, reason);
   }
 
   /** Remembers the first event that doomed a connection (scenario-format.md: `reason`). */
-  protected noteDoom(owner: Owner, reason: Reason): void {
+  noteDoom(owner: Owner, reason: Reason): void {
     if (!owner.done && owner.doom === null) owner.doom = reason;
   }
 
   // ---------------------------------------------------------------- helpers
 
-  protected nicAt(n: number): NicIn {
-    const nic = this.input.nics[n];
-    if (nic === undefined) throw new Error(`no NIC ${n}`);
+  /** The host a NIC belongs to. */
+  hostOfNic(nic: number): Host | undefined {
+    return this.nicHome[nic]?.host;
+  }
+
+  /** A packet's arrival at a NIC. */
+  nicArrival(nic: number): Arrival {
+    return this.nicArrivals[nic] as Arrival;
+  }
+
+  protected nicAt(index: number): NicIn {
+    const nic = this.input.nics[index];
+    if (nic === undefined) throw new Error(`no NIC ${index}`);
     return nic;
   }
 
-  protected lbAt(l: number): LoadBalancerIn {
-    const lb = this.lbs[l];
-    if (lb === undefined) throw new Error(`no load balancer ${l}`);
+  lbAt(index: number): LoadBalancerIn {
+    const lb = this.lbs[index];
+    if (lb === undefined) throw new Error(`no load balancer ${index}`);
     return lb;
   }
 
-  protected newPacket(header: Header, owner: Owner): Packet<Owner> {
+  newPacket(header: Header, owner: Owner): Packet<Owner> {
     return { id: this.packetSeq++, owner, header, viaFrontend: null, udrHops: 0 };
   }
 
-  protected arriveLater(delayUs: number, packet: Packet<Owner>, stage: Stage): void {
+  arriveLater(delayUs: number, packet: Packet<Owner>, arrival: Arrival): void {
     packet.owner.inFlight++;
     this.schedule(this.now + delayUs, PHASE.packet, {
       type: 'arrive',
       packet,
-      stage,
+      arrival,
       aux: packet.owner.probe,
       cancelled: false,
     });

@@ -2,7 +2,7 @@
  * flowtable: a load-balancer frontend's flow table (engine-model.md step 7), keyed by the exact
  * 5-tuple of the client's packet.
  *
- * Inputs: 5-tuples, either as numbers (the bulk fast path, fastRun.ts `tryFast`: no string is
+ * Inputs: 5-tuples, either as numbers (the bulk fast path, fastPath.ts `tryFast`: no string is
  *   built per connection) or as the 7-character keys of wire.ts `tupleKeyOf` (everywhere else).
  * Outputs: the value stored under a tuple; the entries in insertion order.
  * Invariants: behaves exactly as a `Map` keyed by `tupleKeyOf` (the property test in

@@ -5,35 +5,41 @@
  * host; ICMP is answered or dropped; idle timeouts, the RST of `enableTcpReset`, and the flows a
  * member going down ends (Basic: TCP too).
  *
- * Inputs: packets arriving at a frontend; idle checks; members going down (health.ts).
- * Outputs: the packet scheduled at the member's NIC, a flow-table entry per flow owned by the
- *   packet's owner, the `distribution` counts per rule and member; drops with a `Reason`.
+ * Inputs: packets arriving at a frontend; idle checks; members going down (its `Health`, which
+ *   it owns); a VM stopping (`forgetFlowsTo`).
+ * Outputs: `Frontend`, the stage object: the packet scheduled at the member's NIC, a flow-table
+ *   entry per flow owned by the packet's owner, the `distribution` counts per rule and member
+ *   (`flowCounts`), drops with a `Reason`; a reference run's decision to the fast path's
+ *   `PathObserver`. It reaches the rest of the run only through `FrontendPath`, and the fast path
+ *   asks it through `FastPathBalancer`.
  * Invariants: the flow table is per frontend and keyed by the tuple as the client sent it; only a
  *   SYN creates a TCP flow (assumption); TCP flows stay on a member that left the pool (seeds/000)
  *   while UDP flows move to a healthy one; the candidates depend on probe states only, so they are
  *   cached per health epoch.
  */
 import { LATENCY_US } from './fabric';
+import type { FastPathBalancer, PathObserver } from './fastPath';
 import type { FlowTable } from './flowtable';
-import type { LbRuleIn, LoadBalancerIn, NatRuleIn } from './input';
+import { Health, type MemberDownListener, type ProbePath } from './health';
+import type { EngineInput, LbRuleIn, LoadBalancerIn, NatRuleIn, NicIn } from './input';
 import { hashOf, hashTuple, matchFrontendRule, pickIndex } from './lb';
-import { NetworkPath } from './network';
 import type { ProbeRuntime } from './probe';
 import { PHASE } from './sched';
 import {
   type Conn,
+  type FlowCount,
   type FrontendRef,
+  type KeyedStore,
   type LbFlow,
   newLbFlow,
   type Owner,
-  type RefRecord,
   type ReverseNat,
-  type Stage,
+  type RunMode,
+  type SnatEntry,
 } from './state';
 import type { Decision, Reason } from './trace';
 import {
   describePacket,
-  type Header,
   isSyn,
   newHeader,
   type Packet,
@@ -44,52 +50,81 @@ import {
   tupleKey,
 } from './wire';
 
-export abstract class LoadBalancerFrontend extends NetworkPath {
-  /** The members a new flow may go to, per rule, for the health epoch they were computed at. */
-  protected readonly candidateCache = new Map<LbRuleIn, { epoch: number; members: number[] }>();
+/**
+ * What the load balancer needs from the rest of the run: the clock, queue and trace, the fabric
+ * (a packet on to a NIC, or forwarded by destination), ownership of flow state, the end of a
+ * connection it ends (connections.ts `finish`), and the fast path that observes reference runs.
+ * Its probes (health.ts) reach the rest through the same object.
+ */
+export interface FrontendPath extends ProbePath {
+  readonly observer: PathObserver;
+  drop(packet: Packet<Owner>, reason: Reason, decision?: Decision | null): void;
+  noteDoom(owner: Owner, reason: Reason): void;
+  own(owner: Owner, store: KeyedStore, key: string): void;
+  forwardInFabric(packet: Packet<Owner>, fromElement: string): void;
+  finish(conn: Conn): void;
+}
 
-  // Later stages of the path, which this one calls: connections.ts `finish`; fastRun.ts
-  // `noteReferenceDecision`.
-  protected abstract finish(conn: Conn): void;
-  protected abstract noteReferenceDecision(
-    conn: Conn,
-    ref: RefRecord,
-    l: number,
-    f: number,
-    rule: LbRuleIn,
-    nic: number,
-    h: Header,
-  ): void;
+export class Frontend implements MemberDownListener, FastPathBalancer {
+  /** The health probes: members' states, read by the rule choice and changed by probe verdicts. */
+  readonly health: Health;
+  /** Keyed by the rule's element id (a `setRule` event replaces the rule object, not its row). */
+  readonly flowCounts = new Map<string, FlowCount>();
+  /** The members a new flow may go to, per rule, for the health epoch they were computed at. */
+  private readonly candidateCache = new Map<LbRuleIn, { epoch: number; members: number[] }>();
+  /** Per load balancer and frontend: what a packet that went through it records (`viaFrontend`). */
+  private readonly frontendRefs: FrontendRef[][];
+
+  /**
+   * `lbs`: the load balancers as the events so far left them (the run replaces an entry per
+   * event); `lbFlows`: the flow table per load balancer and frontend, which the member's host also
+   * expires with its reverse NAT (network.ts `egressNic`); `reverseNat`: per NIC, the reverse NAT
+   * at the member's host that this stage writes; `snatReturn`: the SNAT translations (network.ts),
+   * whose replies a frontend passes on to the NIC that holds them.
+   */
+  constructor(
+    private readonly input: EngineInput,
+    private readonly seed: number,
+    runMode: RunMode,
+    private readonly lbs: readonly LoadBalancerIn[],
+    private readonly lbFlows: readonly (readonly FlowTable<LbFlow>[])[],
+    private readonly reverseNat: readonly Map<string, ReverseNat>[],
+    private readonly snatReturn: ReadonlyMap<string, SnatEntry>,
+    private readonly path: FrontendPath,
+  ) {
+    this.health = new Health(input, seed, runMode, path, this);
+    this.frontendRefs = input.loadBalancers.map((lb, lbIndex) =>
+      lb.frontends.map((_, frontend) => ({ lb: lbIndex, frontend })),
+    );
+  }
 
   // ---------------------------------------------------------------- load balancer (steps 6–9)
 
-  protected isMemberUp(l: number, rule: LbRuleIn, nic: number): boolean {
-    // Assumption: a rule without a probe treats every member as up.
-    if (rule.probe === null) return true;
-    const m = this.probeRts[l]?.[rule.probe]?.byNic.get(nic);
-    return m === undefined || m.state === 'up';
+  private isMemberUp(lbIndex: number, rule: LbRuleIn, nic: number): boolean {
+    return this.health.isMemberUp(lbIndex, rule, nic);
   }
 
   /**
    * The members a new flow may go to (engine-model.md step 8). It depends on probe states only,
    * not on the tuple, so it is cached until a member changes state.
    */
-  protected candidatesFor(l: number, rule: LbRuleIn): number[] {
+  candidatesFor(lbIndex: number, rule: LbRuleIn): number[] {
     const cached = this.candidateCache.get(rule);
-    if (cached !== undefined && cached.epoch === this.healthEpoch) return cached.members;
-    const lb = this.lbAt(l);
+    if (cached !== undefined && cached.epoch === this.health.epoch) return cached.members;
+    const lb = this.lbAt(lbIndex);
     const pool = lb.pools[rule.pool]?.members ?? [];
-    let members = pool.filter((nic) => this.isMemberUp(l, rule, nic));
+    let members = pool.filter((nic) => this.isMemberUp(lbIndex, rule, nic));
     if (members.length === 0 && rule.probe !== null) {
       // engine-model.md step 8: `noHealthyBackendsBehavior: AllProbedUp` chooses among all members.
       const probe = lb.probes[rule.probe];
       if (probe?.noHealthyBackendsBehavior === 'AllProbedUp') members = [...pool];
     }
-    this.candidateCache.set(rule, { epoch: this.healthEpoch, members });
+    this.candidateCache.set(rule, { epoch: this.health.epoch, members });
     return members;
   }
 
-  protected countFlow(lb: LoadBalancerIn, rule: LbRuleIn | NatRuleIn, members: readonly number[], chosen: number) {
+  /** Counts a new flow of `rule` to `chosen` in the distribution; returns the rule's row. */
+  countFlow(lb: LoadBalancerIn, rule: LbRuleIn | NatRuleIn, members: readonly number[], chosen: number): FlowCount {
     let row = this.flowCounts.get(rule.id);
     if (row === undefined) {
       row = { key: `${lb.name}/${rule.name}`, counts: new Map() };
@@ -97,31 +132,37 @@ export abstract class LoadBalancerFrontend extends NetworkPath {
       this.flowCounts.set(rule.id, row);
     }
     row.counts.set(chosen, (row.counts.get(chosen) ?? 0) + 1);
+    return row;
   }
 
-  protected arriveAtFrontend(l: number, f: number, packet: Packet<Owner>): void {
-    const lb = this.lbAt(l);
-    const fe = lb.frontends[f];
-    if (fe === undefined) throw new Error(`no frontend ${f} on ${lb.name}`);
+  /** The flow table of one frontend. */
+  flowTable(lb: number, frontend: number): FlowTable<LbFlow> {
+    return (this.lbFlows[lb] as FlowTable<LbFlow>[])[frontend] as FlowTable<LbFlow>;
+  }
+
+  arriveAtFrontend(lbIndex: number, feIndex: number, packet: Packet<Owner>): void {
+    const lb = this.lbAt(lbIndex);
+    const fe = lb.frontends[feIndex];
+    if (fe === undefined) throw new Error(`no frontend ${feIndex} on ${lb.name}`);
     const h = packet.header;
     const owner = packet.owner;
-    if (this.tracing) this.trace('hop', fe.id, packet);
+    if (this.path.tracing) this.path.trace('hop', fe.id, packet);
     if (this.snatReturn.size > 0) {
       // A reply to a SNAT port of this frontend goes to the NIC that holds the translation, whose
       // host translates it back (engine-model.md step 15).
       const e = this.snatReturn.get(tupleKey(h));
       if (e !== undefined) {
-        this.arriveLater(LATENCY_US.fabric, packet, this.nicStages[e.nic] as Stage);
+        this.path.arriveLater(LATENCY_US.fabric, packet, this.path.nicArrival(e.nic));
         return;
       }
     }
     if (h.protocol === 'Icmp') {
-      this.answerIcmpAtFrontend(l, f, packet);
+      this.answerIcmpAtFrontend(lbIndex, feIndex, packet);
       return;
     }
     // The flow table is per frontend, so the packet's 5-tuple as the client sent it is the key
     // (engine-model.md step 7: "a packet of a known flow goes where the flow went before").
-    const table = (this.lbFlows[l] as FlowTable<LbFlow>[])[f] as FlowTable<LbFlow>;
+    const table = (this.lbFlows[lbIndex] as FlowTable<LbFlow>[])[feIndex] as FlowTable<LbFlow>;
     const key = tupleKey(h);
     let flow = table.get(key);
     let decision: Decision | null = null;
@@ -129,35 +170,38 @@ export abstract class LoadBalancerFrontend extends NetworkPath {
       // engine-model.md step 7: UDP flows move to a healthy member.
       // A member that left the pool counts as gone (seeds/000 keeps TCP flows only).
       const rule = flow.rule;
-      if ('pool' in rule && (!this.isMemberUp(l, rule, flow.nic) || !lb.pools[rule.pool]?.members.includes(flow.nic))) {
+      if (
+        'pool' in rule &&
+        (!this.isMemberUp(lbIndex, rule, flow.nic) || !lb.pools[rule.pool]?.members.includes(flow.nic))
+      ) {
         table.delete(key);
-        if (this.tracing)
+        if (this.path.tracing)
           this.traceFlowEnd(flow, 'its member is probed down or left the pool: the UDP flow moves', null);
         flow = undefined;
       }
     }
     let idled = false;
-    if (flow !== undefined && this.now - flow.lastSeen > flow.rule.idleTimeoutUs) {
+    if (flow !== undefined && this.path.now - flow.lastSeen > flow.rule.idleTimeoutUs) {
       // engine-model.md "Idle timeout": a flow idle longer than the rule's idleTimeoutInMinutes is
       // forgotten (the RST variant has its own timer: onIdleCheck).
       table.delete(key);
-      if (this.tracing) this.traceFlowEnd(flow, 'idle timeout', null);
+      if (this.path.tracing) this.traceFlowEnd(flow, 'idle timeout', null);
       flow = undefined;
       idled = true;
     }
     if (flow !== undefined) {
-      flow.lastSeen = this.now;
+      flow.lastSeen = this.path.now;
       if (flow.owner !== owner) {
         const ref = (owner as Partial<Conn>).ref;
         if (ref !== undefined && ref !== null) ref.bad = true;
         flow.owner = owner;
-        this.own(owner, table, key);
+        this.path.own(owner, table, key);
       }
-      if (this.tracing) decision = { kind: 'lbFlow', rule: flow.ruleName, member: this.nicAt(flow.nic).name };
+      if (this.path.tracing) decision = { kind: 'lbFlow', rule: flow.ruleName, member: this.nicAt(flow.nic).name };
     } else {
       // engine-model.md step 7 (assumption): the platform creates flow state only on a SYN.
       if (h.protocol === 'Tcp' && !isSyn(h)) {
-        this.drop(
+        this.path.drop(
           packet,
           idled
             ? {
@@ -175,9 +219,9 @@ export abstract class LoadBalancerFrontend extends NetworkPath {
         );
         return;
       }
-      const match = matchFrontendRule(lb, f, h);
+      const match = matchFrontendRule(lb, feIndex, h);
       if (match === null) {
-        this.drop(packet, {
+        this.path.drop(packet, {
           code: 'LB_NO_RULE',
           at: fe.id,
           rule: null,
@@ -190,8 +234,8 @@ export abstract class LoadBalancerFrontend extends NetworkPath {
         const ref = (owner as Partial<Conn>).ref;
         if (ref !== undefined && ref !== null) ref.bad = true;
         // engine-model.md step 6: an inbound NAT rule has no probe and always goes to its NIC.
-        flow = newLbFlow(l, f, h, r.nic, r, owner, this.now);
-        if (this.tracing) {
+        flow = newLbFlow(lbIndex, feIndex, h, r.nic, r, owner, this.path.now);
+        if (this.path.tracing) {
           decision = {
             kind: 'inboundNatRule',
             rule: r.name,
@@ -206,9 +250,9 @@ export abstract class LoadBalancerFrontend extends NetworkPath {
         this.countFlow(lb, r, [r.nic], r.nic);
       } else {
         const r = match.rule;
-        const members = this.candidatesFor(l, r);
+        const members = this.candidatesFor(lbIndex, r);
         if (members.length === 0) {
-          this.drop(packet, {
+          this.path.drop(packet, {
             code: 'LB_NO_HEALTHY_BACKEND',
             at: lb.id,
             rule: { kind: 'loadBalancingRule', name: r.name, direction: 'Inbound' },
@@ -217,15 +261,15 @@ export abstract class LoadBalancerFrontend extends NetworkPath {
           return;
         }
         // engine-model.md step 8: a seeded hash of the distribution's tuple over the candidates.
-        const hash = hashOf(this.options.seed, r.loadDistribution, h);
+        const hash = hashOf(this.seed, r.loadDistribution, h);
         const nic = members[pickIndex(hash, members.length)] as number;
-        flow = newLbFlow(l, f, h, nic, r, owner, this.now);
-        if (this.tracing) {
+        flow = newLbFlow(lbIndex, feIndex, h, nic, r, owner, this.path.now);
+        if (this.path.tracing) {
           decision = {
             kind: 'loadBalancingRule',
             rule: r.name,
             distribution: r.loadDistribution,
-            hashInputs: hashTuple(this.options.seed, r.loadDistribution, h).inputs,
+            hashInputs: hashTuple(this.seed, r.loadDistribution, h).inputs,
             hash,
             candidates: members.map((m) => this.nicAt(m).name),
             chosen: this.nicAt(nic).name,
@@ -234,12 +278,13 @@ export abstract class LoadBalancerFrontend extends NetworkPath {
         }
         this.countFlow(lb, r, lb.pools[r.pool]?.members ?? [], nic);
         const ref = (owner as Partial<Conn>).ref;
-        if (ref !== undefined && ref !== null) this.noteReferenceDecision(owner as Conn, ref, l, f, r, nic, h);
+        if (ref !== undefined && ref !== null)
+          this.path.observer.referenceDecided(owner as Conn, ref, lbIndex, feIndex, r, nic, h);
       }
       table.set(key, flow);
-      this.own(owner, table, key);
+      this.path.own(owner, table, key);
       if (flow.rule.enableTcpReset && h.protocol === 'Tcp') {
-        flow.idleJob = this.schedule(this.now + flow.rule.idleTimeoutUs, PHASE.packet, {
+        flow.idleJob = this.path.schedule(this.path.now + flow.rule.idleTimeoutUs, PHASE.packet, {
           type: 'idleCheck',
           flow,
           key,
@@ -255,7 +300,7 @@ export abstract class LoadBalancerFrontend extends NetworkPath {
     // engine-model.md step 9 (lb.ts rewriteForMember): DNAT to the member, or floating IP.
     const toDst = flow.floatingIp ? h.dst : member.address;
     const toPort = flow.backendPort === 0 ? h.dstPort : flow.backendPort;
-    packet.viaFrontend = (this.frontendRefs[l] as FrontendRef[])[f] as FrontendRef;
+    packet.viaFrontend = (this.frontendRefs[lbIndex] as FrontendRef[])[feIndex] as FrontendRef;
     if (toDst !== before.dst || toPort !== before.dstPort) {
       packet.header = rewriteAddresses(h, h.src, h.srcPort, toDst, toPort);
       // The member's host will put the frontend back as the source of replies (step 15).
@@ -264,16 +309,16 @@ export abstract class LoadBalancerFrontend extends NetworkPath {
       const existing = nat.get(natKey);
       if (existing === undefined || existing.address !== before.dst || existing.port !== before.dstPort) {
         nat.set(natKey, { address: before.dst, port: before.dstPort, rule: flow.ruleName, flow, owner });
-        this.own(owner, nat, natKey);
+        this.path.own(owner, nat, natKey);
       } else if (existing.owner !== owner) {
         existing.owner = owner;
-        this.own(owner, nat, natKey);
+        this.path.own(owner, nat, natKey);
       }
-      if (this.tracing) this.trace('rewrite', lb.id, packet, { before, decision });
-    } else if (this.tracing) {
-      this.trace('hop', lb.id, packet, { decision });
+      if (this.path.tracing) this.path.trace('rewrite', lb.id, packet, { before, decision });
+    } else if (this.path.tracing) {
+      this.path.trace('hop', lb.id, packet, { decision });
     }
-    this.arriveLater(LATENCY_US.fabric, packet, this.nicStages[flow.nic] as Stage);
+    this.path.arriveLater(LATENCY_US.fabric, packet, this.path.nicArrival(flow.nic));
   }
 
   /**
@@ -281,21 +326,22 @@ export abstract class LoadBalancerFrontend extends NetworkPath {
    * answers a ping itself while a rule on it has a healthy member (Azure's frontend-reachability
    * doc, 2024); internal and Basic frontends never answer (seeds/002 limitations: no ICMP).
    */
-  protected answerIcmpAtFrontend(l: number, f: number, packet: Packet<Owner>): void {
-    const lb = this.lbAt(l);
-    const fe = lb.frontends[f];
+  private answerIcmpAtFrontend(lbIndex: number, feIndex: number, packet: Packet<Owner>): void {
+    const lb = this.lbAt(lbIndex);
+    const fe = lb.frontends[feIndex];
     const h = packet.header;
     const healthy = lb.rules.some(
-      (r) => r.frontend === f && (lb.pools[r.pool]?.members ?? []).some((nic) => this.isMemberUp(l, r, nic)),
+      (r) =>
+        r.frontend === feIndex && (lb.pools[r.pool]?.members ?? []).some((nic) => this.isMemberUp(lbIndex, r, nic)),
     );
     if (lb.sku === 'Standard' && fe?.isPublic === true && healthy && h.icmp === 'echo-request') {
-      if (this.tracing) this.trace('deliver', fe.id, packet);
-      const reply = this.newPacket(replyHeader(h, { icmp: 'echo-reply' }), packet.owner);
-      if (this.tracing) this.trace('send', fe.id, reply);
-      this.forwardInFabric(reply, fe.id);
+      if (this.path.tracing) this.path.trace('deliver', fe.id, packet);
+      const reply = this.path.newPacket(replyHeader(h, { icmp: 'echo-reply' }), packet.owner);
+      if (this.path.tracing) this.path.trace('send', fe.id, reply);
+      this.path.forwardInFabric(reply, fe.id);
       return;
     }
-    this.drop(packet, {
+    this.path.drop(packet, {
       code: 'LB_PROTOCOL_UNSUPPORTED',
       at: fe?.id ?? lb.id,
       rule: null,
@@ -303,8 +349,8 @@ export abstract class LoadBalancerFrontend extends NetworkPath {
     });
   }
 
-  protected traceFlowEnd(flow: LbFlow, why: string, reason: Reason | null): void {
-    this.trace('state', this.lbAt(flow.lb).id, null, {
+  private traceFlowEnd(flow: LbFlow, why: string, reason: Reason | null): void {
+    this.path.trace('state', this.lbAt(flow.lb).id, null, {
       connection: flow.owner.id,
       reason,
       decision: { kind: 'flowEnd', flow: `${flow.ruleName} → ${this.nicAt(flow.nic).name}`, why },
@@ -316,12 +362,18 @@ export abstract class LoadBalancerFrontend extends NetworkPath {
    * rule's timeout, the load balancer forgets it and sends a RST to both ends at that moment
    * (seeds/002 SKU table: "TCP Reset on Idle"). One check per flow, re-armed while it is busy.
    */
-  protected onIdleCheck(flow: LbFlow, key: string): void {
+  onIdleCheck(flow: LbFlow, key: string): void {
     const table = this.lbFlows[flow.lb]?.[flow.frontend] as FlowTable<LbFlow>;
     if (table.get(key) !== flow) return;
     const due = flow.lastSeen + flow.rule.idleTimeoutUs;
-    if (due > this.now) {
-      flow.idleJob = this.schedule(due, PHASE.packet, { type: 'idleCheck', flow, key, aux: true, cancelled: false });
+    if (due > this.path.now) {
+      flow.idleJob = this.path.schedule(due, PHASE.packet, {
+        type: 'idleCheck',
+        flow,
+        key,
+        aux: true,
+        cancelled: false,
+      });
       return;
     }
     table.delete(key);
@@ -337,18 +389,21 @@ export abstract class LoadBalancerFrontend extends NetworkPath {
       },
       detail: `The flow was idle for ${minutes} minutes, rule ${flow.ruleName}'s idle timeout: ${lb.name} forgot it and sent a TCP reset to both ends (enableTcpReset).`,
     };
-    if (this.tracing) this.traceFlowEnd(flow, 'idle timeout (TCP reset to both ends)', reason);
-    this.noteDoom(flow.owner, reason);
+    if (this.path.tracing) this.traceFlowEnd(flow, 'idle timeout (TCP reset to both ends)', reason);
+    this.path.noteDoom(flow.owner, reason);
     const h = flow.h;
     const member = this.nicAt(flow.nic);
-    const toClient = this.newPacket(newHeader('Tcp', h.dst, h.dstPort, h.src, h.srcPort, RST, null, null), flow.owner);
-    if (this.tracing) this.trace('send', lb.id, toClient, { reason });
-    this.forwardInFabric(toClient, lb.id);
+    const toClient = this.path.newPacket(
+      newHeader('Tcp', h.dst, h.dstPort, h.src, h.srcPort, RST, null, null),
+      flow.owner,
+    );
+    if (this.path.tracing) this.path.trace('send', lb.id, toClient, { reason });
+    this.path.forwardInFabric(toClient, lb.id);
     const dst = flow.floatingIp ? h.dst : member.address;
     const dstPort = flow.backendPort === 0 ? h.dstPort : flow.backendPort;
-    const toMember = this.newPacket(newHeader('Tcp', h.src, h.srcPort, dst, dstPort, RST, null, null), flow.owner);
-    if (this.tracing) this.trace('send', lb.id, toMember, { reason });
-    this.arriveLater(LATENCY_US.fabric, toMember, this.nicStages[flow.nic] as Stage);
+    const toMember = this.path.newPacket(newHeader('Tcp', h.src, h.srcPort, dst, dstPort, RST, null, null), flow.owner);
+    if (this.path.tracing) this.path.trace('send', lb.id, toMember, { reason });
+    this.path.arriveLater(LATENCY_US.fabric, toMember, this.path.nicArrival(flow.nic));
   }
 
   /**
@@ -358,15 +413,16 @@ export abstract class LoadBalancerFrontend extends NetworkPath {
    * connections stay alive ... on all probes down"). Assumption: Basic ends them silently at that
    * instant; the connection reports `closed.by: loadBalancer`.
    */
-  protected onMemberDown(rt: ProbeRuntime): void {
-    const l = rt.lb;
-    const lb = this.lbAt(l);
+  onMemberDown(runtime: ProbeRuntime): void {
+    const rt = runtime;
+    const lbIndex = rt.lb;
+    const lb = this.lbAt(lbIndex);
     for (const rule of lb.rules) {
       if (rule.probe !== rt.probeIndex) continue;
       if (rt.probe.noHealthyBackendsBehavior === 'AllProbedUp') continue;
       const pool = lb.pools[rule.pool]?.members ?? [];
-      if (pool.some((nic) => this.isMemberUp(l, rule, nic))) continue;
-      const table = (this.lbFlows[l] as FlowTable<LbFlow>[])[rule.frontend] as FlowTable<LbFlow>;
+      if (pool.some((nic) => this.isMemberUp(lbIndex, rule, nic))) continue;
+      const table = (this.lbFlows[lbIndex] as FlowTable<LbFlow>[])[rule.frontend] as FlowTable<LbFlow>;
       const reason: Reason = {
         code: 'LB_NO_HEALTHY_BACKEND',
         at: lb.id,
@@ -381,15 +437,44 @@ export abstract class LoadBalancerFrontend extends NetworkPath {
         const tcp = flow.h.protocol === 'Tcp';
         if (tcp && lb.sku !== 'Basic') continue;
         table.delete(key);
-        if (this.tracing) this.traceFlowEnd(flow, 'every member is probed down', reason);
+        if (this.path.tracing) this.traceFlowEnd(flow, 'every member is probed down', reason);
         const conn = flow.owner as Partial<Conn>;
         if (!tcp || conn.spec === undefined || flow.owner.done) continue;
         const c = flow.owner as Conn;
         if (c.outcome === 'established') {
-          c.closed ??= { atUs: this.now, by: 'loadBalancer', reason };
-          this.finish(c);
-        } else this.noteDoom(c, reason);
+          c.closed ??= { atUs: this.path.now, by: 'loadBalancer', reason };
+          this.path.finish(c);
+        } else this.path.noteDoom(c, reason);
       }
     }
+  }
+
+  /**
+   * A VM stopped (engine-model.md step 7: "a stopped VM's flows end"): the load balancers forget
+   * the flows to its NICs, each owner doomed by `reason`.
+   */
+  forgetFlowsTo(nics: ReadonlySet<number>, reason: Reason): void {
+    for (const tables of this.lbFlows) {
+      for (const table of tables) {
+        for (const [key, flow] of table) {
+          if (!nics.has(flow.nic)) continue;
+          table.delete(key);
+          this.path.noteDoom(flow.owner, reason);
+          if (this.path.tracing) this.traceFlowEnd(flow, "the member's VM stopped", reason);
+        }
+      }
+    }
+  }
+
+  lbAt(lb: number): LoadBalancerIn {
+    const found = this.lbs[lb];
+    if (found === undefined) throw new Error(`no load balancer ${lb}`);
+    return found;
+  }
+
+  private nicAt(nic: number): NicIn {
+    const found = this.input.nics[nic];
+    if (found === undefined) throw new Error(`no NIC ${nic}`);
+    return found;
   }
 }

@@ -6,8 +6,10 @@
  * Outputs: routing decisions (`routeInGuest`, `chooseSourceAddress`), receive verdicts
  *   (`checkGuestReceive`) and firewall verdicts (`evaluateFirewall`), each with the `Reason` of a
  *   drop and the `Decision` for the trace.
- * Invariants: pure with respect to the simulation (they read the host, never change it); the
- *   first interface of a VM is its primary NIC; 127.0.0.0/8 belongs to every guest.
+ * Invariants: they change nothing a verdict depends on: the only writes are caches on the host,
+ *   its interfaces and routes (`routeCache`, the trace decisions of local delivery), derived from
+ *   interfaces and routes, which never change during a run; the first interface of a VM is its
+ *   primary NIC; 127.0.0.0/8 belongs to every guest.
  */
 import { type Cidr, cidrContains, formatCidr, formatIpv4, maskOf } from '../shared/ipv4';
 import type { FirewallIn, FirewallRuleIn, ListenerIn, Os } from './input';
@@ -92,9 +94,9 @@ export interface Host {
   routeCache?: RouteCandidate[] | undefined;
   /** Cache: the trace decision of delivery to 127.0.0.0/8. */
   loopbackDecision?: Decision | undefined;
-  /** Caches for the simulation: the stages of a packet delivered inside this host or to it. */
-  localStage?: unknown;
-  clientStage?: unknown;
+  /** Caches for the simulation: where a packet delivered inside this host, or to it, arrives. */
+  localArrival?: unknown;
+  clientArrival?: unknown;
 }
 
 const LOOPBACK_NET: Cidr = { base: 0x7f000000, prefixLength: 8 };

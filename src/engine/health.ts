@@ -5,15 +5,19 @@
  *
  * Inputs: the load balancers' probes and pools (again after each event that changes them), the
  *   probe rounds and deadlines, packets arriving at the platform.
- * Outputs: each member's state and transitions; `onMemberDown` (frontend.ts) when a member goes
- *   down; in a steady-state round, the verdicts (`attempts`).
+ * Outputs: each member's state and transitions (read by the load balancer through `isMemberUp`
+ *   and `epoch`); `MemberDownListener.onMemberDown` (the load balancer) when a member goes down;
+ *   in a steady-state round, the verdicts (`steadyVerdicts`).
  * Invariants: probe ports come from their own PRNG stream, so adding a probe does not move the
  *   traffic's ports; a round runs at 0, interval, 2 × interval ... (assumption); a stopped VM is
- *   not probed and counts as down; every change of state bumps the health epoch.
+ *   not probed and counts as down; every change of state bumps the health epoch. This stage alone
+ *   writes the probe state, the epoch and the probe rounds' schedule (`earliestRoundUs`).
  */
-import { nextInt } from '../shared/prng';
-import { Connections } from './connections';
+import { createPrng, nextInt, type PrngState } from '../shared/prng';
+import type { TraceExtra } from './core';
 import { LATENCY_US } from './fabric';
+import type { Host } from './guest';
+import type { EngineInput, LbRuleIn, LoadBalancerIn } from './input';
 import { AZURE_LB_ADDRESS } from './nsg';
 import {
   applyVerdict,
@@ -23,12 +27,154 @@ import {
   type ProbeVerdict,
   probeTimeoutUs,
 } from './probe';
-import { microsToSeconds, PHASE } from './sched';
-import { type MemberStates, memberKey, type Owner, type ProbeAttempt, type Stage } from './state';
-import type { Reason } from './trace';
+import { microsToSeconds, PHASE, type Phase } from './sched';
+import {
+  type Arrival,
+  type Job,
+  type MemberStates,
+  memberKey,
+  type Owner,
+  type ProbeAttempt,
+  type RunMode,
+} from './state';
+import type { Reason, TraceKind } from './trace';
 import { ACK, type Header, hasFlag, isSynAck, newHeader, type Packet, PSH, RST, replyHeader, SYN } from './wire';
 
-export abstract class HealthProbes extends Connections {
+/**
+ * What the probes need from the rest of the run: its clock, queue and trace, the packet path to a
+ * member's NIC, and the eviction of an attempt's flow state.
+ */
+export interface ProbePath {
+  readonly now: number;
+  readonly tracing: boolean;
+  schedule(time: number, phase: Phase, job: Job): Job;
+  trace(kind: TraceKind, element: string, packet: Packet | null, extra?: TraceExtra): void;
+  newPacket(header: Header, owner: Owner): Packet<Owner>;
+  arriveLater(delayUs: number, packet: Packet<Owner>, arrival: Arrival): void;
+  release(owner: Owner): void;
+  /** The host a NIC belongs to (every NIC belongs to a VM). */
+  hostOfNic(nic: number): Host | undefined;
+  nicArrival(nic: number): Arrival;
+}
+
+/** Who reacts at once when a member goes down: the load balancer (frontend.ts `onMemberDown`). */
+export interface MemberDownListener {
+  onMemberDown(runtime: ProbeRuntime): void;
+}
+
+export class Health {
+  /** Every probe's runtime, in the order they were first seen (the report lists them so). */
+  readonly runtimes: ProbeRuntime[] = [];
+  /** Per load balancer, per probe index. */
+  private readonly byLb: ProbeRuntime[][] = [];
+  /** A separate stream for probes, so that adding a probe does not move the traffic's ports. */
+  private readonly prng: PrngState;
+  /** Steady-state rounds only: every attempt, whose verdicts `steadyVerdicts` reads back. */
+  private readonly attempts: ProbeAttempt[] = [];
+  private readonly attemptByPort = new Map<number, ProbeAttempt>();
+  /** When each scheduled probe's next round runs. */
+  private readonly nextRoundUs = new Map<ProbeRuntime, number>();
+  /** The earliest of `nextRoundUs` (read per fast-path connection), or null when it changed since. */
+  private earliestRound: number | null = null;
+  /** Bumped whenever a member changes state: invalidates the load balancer's candidate cache. */
+  private healthEpoch = 0;
+
+  constructor(
+    private readonly input: EngineInput,
+    seed: number,
+    private readonly runMode: RunMode,
+    private readonly path: ProbePath,
+    private readonly listener: MemberDownListener,
+  ) {
+    this.prng = createPrng((seed ^ 0x5bd1e995) >>> 0);
+  }
+
+  /** Changes whenever a member changes state (frontend.ts caches its candidates per epoch). */
+  get epoch(): number {
+    return this.healthEpoch;
+  }
+
+  /** Assumption: a rule without a probe treats every member as up. */
+  isMemberUp(lb: number, rule: LbRuleIn, nic: number): boolean {
+    if (rule.probe === null) return true;
+    const member = this.byLb[lb]?.[rule.probe]?.byNic.get(nic);
+    return member === undefined || member.state === 'up';
+  }
+
+  /** A probe attempt is under way (its verdict could change a member's state). */
+  get attemptInFlight(): boolean {
+    return this.attemptByPort.size > 0;
+  }
+
+  /** When the next probe round runs (infinity when none is scheduled). */
+  earliestRoundUs(): number {
+    if (this.earliestRound === null) {
+      this.earliestRound = Number.POSITIVE_INFINITY;
+      for (const at of this.nextRoundUs.values()) this.earliestRound = Math.min(this.earliestRound, at);
+    }
+    return this.earliestRound;
+  }
+
+  /** The interval of the slowest probe that probes anything (the run ends one such interval late). */
+  slowestIntervalUs(): number {
+    let slowest = 0;
+    for (const rt of this.runtimes) if (rt.members.length > 0) slowest = Math.max(slowest, rt.probe.intervalUs);
+    return slowest;
+  }
+
+  /** seeds/004: a member goes up on its first positive probe after the VM boots. */
+  noteBoot(nics: readonly number[]): void {
+    for (const rt of this.runtimes) {
+      for (const nic of nics) {
+        const member = rt.byNic.get(nic);
+        if (member !== undefined) member.boot = true;
+      }
+    }
+  }
+
+  /** A steady-state run: one round of every probe at time 0. */
+  scheduleSteadyRounds(): void {
+    for (const rt of this.runtimes)
+      this.path.schedule(0, PHASE.probe, { type: 'probeRound', rt, aux: true, cancelled: false });
+  }
+
+  /** Each member's verdict in a steady-state round. */
+  steadyVerdicts(): Map<string, ProbeVerdict> {
+    const out = new Map<string, ProbeVerdict>();
+    for (const a of this.attempts) {
+      if (a.verdict !== null) out.set(memberKey(a.rt.lb, a.rt.probeIndex, a.member.nic), a.verdict);
+    }
+    return out;
+  }
+
+  /**
+   * The run starts from the steady state (`states`, and the `verdicts` that gave it: the reason a
+   * member is down) and every probe that probes anything runs its first round at 0.
+   */
+  start(states: Map<string, boolean>, verdicts: Map<string, ProbeVerdict>): void {
+    for (const rt of this.runtimes) {
+      for (const m of rt.members) {
+        const key = memberKey(rt.lb, rt.probeIndex, m.nic);
+        const ok = states.get(key) ?? false;
+        const v = verdicts.get(key);
+        m.state = ok ? 'up' : 'down';
+        m.okRun = ok ? rt.probe.threshold : 0;
+        m.failRun = ok ? 0 : rt.probe.threshold;
+        if (v !== undefined && !v.ok) {
+          m.lastFailure = v.reason;
+          m.downCode = v.code;
+        }
+        m.transitions.push({ at: 0, state: m.state });
+      }
+      if (rt.members.length > 0) {
+        rt.scheduled = true;
+        this.nextRoundUs.set(rt, 0);
+        this.earliestRound = null;
+        this.path.schedule(0, PHASE.probe, { type: 'probeRound', rt, aux: true, cancelled: false });
+      }
+    }
+    this.healthEpoch++;
+  }
   /**
    * engine-model.md "Health probes": every probe probes every member of the pools its rules use.
    * Called at the start (`assumed` gives the states a steady-state round starts from, all up when
@@ -36,16 +182,17 @@ export abstract class HealthProbes extends Connections {
    * down and goes up on its first success (assumption, after seeds/004 "the first time the VM
    * boots"); a member that leaves is no longer probed and keeps its row.
    */
-  protected syncProbes(assumed: MemberStates | null, atStart: boolean): void {
-    this.lbs.forEach((lb, l) => {
-      const perLb = this.probeRts[l] ?? [];
-      this.probeRts[l] = perLb;
+  sync(lbs: readonly LoadBalancerIn[], assumed: MemberStates | null, atStart: boolean): void {
+    const now = this.path.now;
+    lbs.forEach((lb, l) => {
+      const perLb = this.byLb[l] ?? [];
+      this.byLb[l] = perLb;
       lb.probes.forEach((probe, p) => {
         let rt = perLb[p];
         if (rt === undefined) {
           rt = { lb: l, probeIndex: p, probe, lbName: lb.name, members: [], byNic: new Map(), scheduled: false };
           perLb[p] = rt;
-          this.probes.push(rt);
+          this.runtimes.push(rt);
         }
         rt.probe = probe;
         const wanted = new Set<number>();
@@ -60,7 +207,7 @@ export abstract class HealthProbes extends Connections {
           const up = atStart ? (assumed?.get(memberKey(l, p, nic)) ?? true) : false;
           const m: MemberHealth = known ?? {
             nic,
-            name: this.nicAt(nic).name,
+            name: this.nicName(nic),
             state: up ? 'up' : 'down',
             okRun: 0,
             failRun: 0,
@@ -76,16 +223,16 @@ export abstract class HealthProbes extends Connections {
           }
           m.active = true;
           if (!atStart) {
-            if (m.state === 'up') m.transitions.push({ at: this.now, state: 'down' });
+            if (m.state === 'up') m.transitions.push({ at: now, state: 'down' });
             m.state = 'down';
             m.okRun = 0;
             m.boot = true;
-            if (known === undefined) m.transitions.push({ at: this.now, state: 'down' });
+            if (known === undefined) m.transitions.push({ at: now, state: 'down' });
           }
         }
         if (!atStart && !rt.scheduled && rt.members.some((m) => m.active)) {
           rt.scheduled = true;
-          this.schedule(this.now, PHASE.probe, { type: 'probeRound', rt, aux: true, cancelled: false });
+          this.path.schedule(now, PHASE.probe, { type: 'probeRound', rt, aux: true, cancelled: false });
         }
       });
     });
@@ -94,20 +241,21 @@ export abstract class HealthProbes extends Connections {
 
   // ---------------------------------------------------------------- probes
 
-  protected runProbeRound(rt: ProbeRuntime): void {
+  runRound(rt: ProbeRuntime): void {
+    const now = this.path.now;
     let active = 0;
     for (const m of rt.members) {
       if (!m.active) continue;
       active++;
-      this.startProbeAttempt(rt, m);
+      this.startAttempt(rt, m);
     }
     rt.scheduled = active > 0 && this.runMode === 'run';
     // engine-model.md "Time and TCP": every probe fires at 0, interval, 2 × interval ... (assumption).
-    if (rt.scheduled) this.nextRoundUs.set(rt, this.now + rt.probe.intervalUs);
+    if (rt.scheduled) this.nextRoundUs.set(rt, now + rt.probe.intervalUs);
     else this.nextRoundUs.delete(rt);
-    this.earliestRoundUs = null;
+    this.earliestRound = null;
     if (rt.scheduled) {
-      this.schedule(this.now + rt.probe.intervalUs, PHASE.probe, {
+      this.path.schedule(now + rt.probe.intervalUs, PHASE.probe, {
         type: 'probeRound',
         rt,
         aux: true,
@@ -116,28 +264,29 @@ export abstract class HealthProbes extends Connections {
     }
   }
 
-  protected startProbeAttempt(rt: ProbeRuntime, m: MemberHealth): void {
-    const nic = this.nicAt(m.nic);
-    const home = this.nicHome[m.nic];
+  private startAttempt(rt: ProbeRuntime, memberHealth: MemberHealth): void {
+    const nic = this.input.nics[memberHealth.nic];
+    if (nic === undefined) throw new Error(`no NIC ${memberHealth.nic}`);
+    const host = this.path.hostOfNic(memberHealth.nic);
     const probeId = rt.probe.id;
-    const connId = `${probeId}>${m.name}@${microsToSeconds(this.now)}`;
-    if (home === undefined || !home.host.running) {
+    const connId = `${probeId}>${memberHealth.name}@${microsToSeconds(this.path.now)}`;
+    if (host === undefined || !host.running) {
       // engine-model.md "Health probes": a stopped VM is not probed and counts as down.
       const reason: Reason = {
         code: 'VM_STOPPED',
-        at: home?.host.id ?? nic.id,
+        at: host?.id ?? nic.id,
         rule: null,
-        detail: `${home?.host.name ?? nic.name} is stopped, so ${rt.probe.name} counts ${m.name} as down.`,
+        detail: `${host?.name ?? nic.name} is stopped, so ${rt.probe.name} counts ${memberHealth.name} as down.`,
       };
-      const attempt = this.newAttempt(rt, m, connId, 0, nic.address);
+      const attempt = this.newAttempt(rt, memberHealth, connId, 0, nic.address);
       this.finishAttempt(attempt, { ok: false, reason, code: failureCode(rt.probe, 'stopped') });
       return;
     }
     let port = 0;
     for (let i = 0; i < 1000 && (port === 0 || this.attemptByPort.has(port)); i++) {
-      port = nextInt(this.probePrng, 1024, 65535);
+      port = nextInt(this.prng, 1024, 65535);
     }
-    const attempt = this.newAttempt(rt, m, connId, port, nic.address);
+    const attempt = this.newAttempt(rt, memberHealth, connId, port, nic.address);
     this.attemptByPort.set(port, attempt);
     // engine-model.md "Health probes": from 168.63.129.16 to the member's primary NIC address and
     // the probe port, never the frontend address (seeds/003 §3.2 call-out 3).
@@ -145,7 +294,7 @@ export abstract class HealthProbes extends Connections {
       attempt,
       newHeader('Tcp', AZURE_LB_ADDRESS, port, nic.address, rt.probe.port, SYN, null, null),
     );
-    this.schedule(this.now + probeTimeoutUs(rt.probe), PHASE.probe, {
+    this.path.schedule(this.path.now + probeTimeoutUs(rt.probe), PHASE.probe, {
       type: 'probeDeadline',
       attempt,
       aux: true,
@@ -153,7 +302,13 @@ export abstract class HealthProbes extends Connections {
     });
   }
 
-  protected newAttempt(rt: ProbeRuntime, m: MemberHealth, id: string, port: number, address: number): ProbeAttempt {
+  private newAttempt(
+    rt: ProbeRuntime,
+    memberHealth: MemberHealth,
+    id: string,
+    port: number,
+    address: number,
+  ): ProbeAttempt {
     const attempt: ProbeAttempt = {
       id,
       probe: true,
@@ -163,7 +318,7 @@ export abstract class HealthProbes extends Connections {
       doom: null,
       owned: [],
       rt,
-      member: m,
+      member: memberHealth,
       port,
       memberAddress: address,
       established: false,
@@ -174,26 +329,28 @@ export abstract class HealthProbes extends Connections {
     return attempt;
   }
 
-  protected sendFromPlatform(attempt: ProbeAttempt, header: Header): void {
-    const packet = this.newPacket(header, attempt);
-    if (this.tracing) this.trace('send', attempt.rt.probe.id, packet);
-    this.arriveLater(LATENCY_US.platform, packet, this.nicStages[attempt.member.nic] as Stage);
+  private sendFromPlatform(attempt: ProbeAttempt, header: Header): void {
+    const path = this.path;
+    const packet = path.newPacket(header, attempt);
+    if (path.tracing) path.trace('send', attempt.rt.probe.id, packet);
+    path.arriveLater(LATENCY_US.platform, packet, path.nicArrival(attempt.member.nic));
   }
 
-  protected arriveAtPlatform(packet: Packet<Owner>): void {
+  /** A packet reaches 168.63.129.16: an answer to an attempt under way, or nothing. */
+  arriveAtPlatform(packet: Packet<Owner>): void {
     const h = packet.header;
     const attempt = this.attemptByPort.get(h.dstPort);
     if (attempt === undefined || attempt.done || h.src !== attempt.memberAddress || h.protocol !== 'Tcp') {
-      if (this.tracing) this.trace('deliver', 'probe:platform', packet);
+      if (this.path.tracing) this.path.trace('deliver', 'probe:platform', packet);
       return;
     }
     const probe = attempt.rt.probe;
-    if (this.tracing) this.trace('deliver', probe.id, packet);
+    if (this.path.tracing) this.path.trace('deliver', probe.id, packet);
     if (hasFlag(h, RST)) {
       // seeds/004: a TCP reset from the instance marks the probe failed.
       const reason = attempt.doom ?? {
         code: 'TCP_RESET',
-        at: this.nicHome[attempt.member.nic]?.host.id ?? attempt.member.name,
+        at: this.path.hostOfNic(attempt.member.nic)?.id ?? attempt.member.name,
         rule: null,
         detail: `${attempt.member.name} answered ${probe.name} with a RST.`,
       };
@@ -224,7 +381,7 @@ export abstract class HealthProbes extends Connections {
         return;
       }
       // seeds/004 "HTTP custom probe": any status other than 200 marks the instance down.
-      const host = this.nicHome[attempt.member.nic]?.host;
+      const host = this.path.hostOfNic(attempt.member.nic);
       this.finishAttempt(attempt, {
         ok: false,
         reason: {
@@ -238,7 +395,7 @@ export abstract class HealthProbes extends Connections {
     }
   }
 
-  protected onProbeDeadline(attempt: ProbeAttempt): void {
+  onDeadline(attempt: ProbeAttempt): void {
     if (attempt.done) return;
     const probe = attempt.rt.probe;
     const reason = attempt.doom ?? {
@@ -251,19 +408,19 @@ export abstract class HealthProbes extends Connections {
     this.finishAttempt(attempt, { ok: false, reason, code: failureCode(probe, kind) });
   }
 
-  protected finishAttempt(attempt: ProbeAttempt, verdict: ProbeVerdict): void {
+  private finishAttempt(attempt: ProbeAttempt, verdict: ProbeVerdict): void {
     attempt.done = true;
     attempt.verdict = verdict;
     if (this.attemptByPort.get(attempt.port) === attempt) this.attemptByPort.delete(attempt.port);
-    if (attempt.inFlight === 0) this.release(attempt);
+    if (attempt.inFlight === 0) this.path.release(attempt);
     if (this.runMode !== 'run') return;
     const m = attempt.member;
     if (!m.active) return;
-    const changed = applyVerdict(attempt.rt.probe, m, verdict, this.now);
+    const changed = applyVerdict(attempt.rt.probe, m, verdict, this.path.now);
     if (changed) this.healthEpoch++;
-    if (changed && m.state === 'down') this.onMemberDown(attempt.rt);
-    if (this.tracing) {
-      this.trace('state', attempt.rt.probe.id, null, {
+    if (changed && m.state === 'down') this.listener.onMemberDown(attempt.rt);
+    if (this.path.tracing) {
+      this.path.trace('state', attempt.rt.probe.id, null, {
         connection: attempt.id,
         reason: verdict.reason,
         decision: {
@@ -274,5 +431,11 @@ export abstract class HealthProbes extends Connections {
         },
       });
     }
+  }
+
+  private nicName(nic: number): string {
+    const found = this.input.nics[nic];
+    if (found === undefined) throw new Error(`no NIC ${nic}`);
+    return found.name;
   }
 }

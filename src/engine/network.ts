@@ -15,7 +15,7 @@
  *   (engine-model.md step 9: "Azure always returns traffic directly").
  */
 import { cidrContains, formatCidr, formatIpv4 } from '../shared/ipv4';
-import { SimCore } from './core';
+import { Core } from './core';
 import { LATENCY_US, type Target } from './fabric';
 import {
   checkGuestReceive,
@@ -30,7 +30,7 @@ import type { EngineInput, NicIn, RouteIn } from './input';
 import { evaluateNsg, isVirtualNetworkAddress } from './nsg';
 import { PHASE } from './sched';
 import { chooseOutbound, snatDestKey } from './snat';
-import { EDGE_STAGES, type Owner, PLATFORM_STAGE, type ReverseNat, type SnatEntry, type Stage } from './state';
+import { type Arrival, EDGE_ARRIVALS, type Owner, PLATFORM_ARRIVAL, type ReverseNat, type SnatEntry } from './state';
 import type { Decision, Reason } from './trace';
 import {
   describePacket,
@@ -46,11 +46,8 @@ import {
   tupleKeyOf,
 } from './wire';
 
-export abstract class NetworkPath extends SimCore {
-  // Later stages of the path, which this one calls: frontend.ts `arriveAtFrontend`; health.ts
-  // `arriveAtPlatform`; transport.ts `deliverTransport`.
-  protected abstract arriveAtFrontend(l: number, f: number, packet: Packet<Owner>): void;
-  protected abstract arriveAtPlatform(packet: Packet<Owner>): void;
+export abstract class Network extends Core {
+  // A later stage of the path, which this one calls: transport.ts `deliverTransport`.
   protected abstract deliverTransport(host: Host, packet: Packet<Owner>): void;
 
   // ---------------------------------------------------------------- out of a host (steps 1–5)
@@ -70,7 +67,7 @@ export abstract class NetworkPath extends SimCore {
     }
     if (route.kind === 'local') {
       if (this.tracing) this.trace('hop', host.id, packet, { decision: route.decision });
-      this.arriveLater(LATENCY_US.guest, packet, localStage(host));
+      this.arriveLater(LATENCY_US.guest, packet, localArrival(host));
       return;
     }
     // engine-model.md step 2: the guest firewall, outbound. Assumption: traffic delivered inside
@@ -122,11 +119,11 @@ export abstract class NetworkPath extends SimCore {
   }
 
   /** NIC, then subnet NSG outbound (step 3); reverse NAT at the host (step 15); the fabric (step 5). */
-  protected egressNic(n: number, packet: Packet<Owner>): void {
-    const nic = this.nicAt(n);
-    if (!this.passNsgs(n, 'Outbound', packet)) return;
+  protected egressNic(nicIndex: number, packet: Packet<Owner>): void {
+    const nic = this.nicAt(nicIndex);
+    if (!this.passNsgs(nicIndex, 'Outbound', packet)) return;
     const before = packet.header;
-    const nat = this.reverseNat[n] as Map<string, ReverseNat>;
+    const nat = this.reverseNat[nicIndex] as Map<string, ReverseNat>;
     const rev = nat.size === 0 ? undefined : nat.get(tupleKey(before));
     if (rev !== undefined) {
       const flow = rev.flow;
@@ -165,7 +162,7 @@ export abstract class NetworkPath extends SimCore {
     }
     if (isInternet(target, this.input)) {
       if (out.src === nic.address) {
-        if (!this.translateOutbound(n, packet)) return;
+        if (!this.translateOutbound(nicIndex, packet)) return;
       } else if (isVirtualNetworkAddress(this.tags, out.src)) {
         // Assumption: Azure translates only a NIC's own address; an appliance that forwards
         // another VM's packet to the internet must SNAT it itself (guest NAT is not modelled).
@@ -258,7 +255,7 @@ export abstract class NetworkPath extends SimCore {
           );
         }
         if (this.tracing) this.trace('hop', rt.id, packet, { decision });
-        this.arriveLater(LATENCY_US.fabric, packet, this.nicStages[hop.nic] as Stage);
+        this.arriveLater(LATENCY_US.fabric, packet, this.nicArrivals[hop.nic] as Arrival);
         return 'done';
       }
     }
@@ -290,10 +287,10 @@ export abstract class NetworkPath extends SimCore {
    * the SYN (SNAT_PORT_EXHAUSTED); "new outbound connections ... will fail when port exhaustion
    * occurs. Connections will succeed when a port becomes available" (load-balancer-outbound-connections).
    */
-  protected translateOutbound(n: number, packet: Packet<Owner>): boolean {
-    const nic = this.nicAt(n);
+  protected translateOutbound(nicIndex: number, packet: Packet<Owner>): boolean {
+    const nic = this.nicAt(nicIndex);
     const h = packet.header;
-    const outs = this.snatOut[n] as Map<string, SnatEntry>;
+    const outs = this.snatOut[nicIndex] as Map<string, SnatEntry>;
     const key = tupleKey(h);
     let e = outs.get(key);
     let idled = false;
@@ -304,7 +301,7 @@ export abstract class NetworkPath extends SimCore {
       idled = true;
     }
     if (e === undefined) {
-      const choice = chooseOutbound(this.lbs, this.input.nics, n, h.protocol);
+      const choice = chooseOutbound(this.lbs, this.input.nics, nicIndex, h.protocol);
       if (choice.kind === 'publicIp') {
         // Stateless 1:1 NAT: the source address becomes the public IP, the port stays.
         this.rewriteSnat(
@@ -369,7 +366,7 @@ export abstract class NetworkPath extends SimCore {
       const owner = packet.owner;
       const retKey = tupleKeyOf(h.protocol, h.dst, h.dstPort, choice.address, port);
       e = {
-        nic: n,
+        nic: nicIndex,
         privAddr: h.src,
         privPort: h.srcPort,
         pubAddr: choice.address,
@@ -432,57 +429,63 @@ export abstract class NetworkPath extends SimCore {
    * engine-model.md "Idle timeout" for an outbound rule with `enableTcpReset` (outbound-rules:
    * "TCP Reset on idle"): at the idle timeout both ends get a RST and the SNAT port is released.
    */
-  protected onSnatIdle(e: SnatEntry): void {
-    if (this.snatReturn.get(e.retKey) !== e) return;
-    const due = e.lastSeen + e.idleUs;
+  protected onSnatIdle(translation: SnatEntry): void {
+    if (this.snatReturn.get(translation.retKey) !== translation) return;
+    const due = translation.lastSeen + translation.idleUs;
     if (due > this.now) {
-      this.schedule(due, PHASE.packet, { type: 'snatIdle', entry: e, aux: true, cancelled: false });
+      this.schedule(due, PHASE.packet, { type: 'snatIdle', entry: translation, aux: true, cancelled: false });
       return;
     }
-    this.forgetSnat(e);
-    const nic = this.nicAt(e.nic);
+    this.forgetSnat(translation);
+    const nic = this.nicAt(translation.nic);
     const reason: Reason = {
       code: 'IDLE_TIMEOUT',
       at: nic.id,
-      rule: { kind: 'outboundRule', name: e.rule, direction: 'Outbound' },
-      detail: `The outbound flow was idle for ${e.idleUs / 60_000_000} minutes, rule ${e.rule}'s idle timeout: its SNAT port ${e.pubPort} is released and both ends get a TCP reset (enableTcpReset).`,
+      rule: { kind: 'outboundRule', name: translation.rule, direction: 'Outbound' },
+      detail: `The outbound flow was idle for ${translation.idleUs / 60_000_000} minutes, rule ${translation.rule}'s idle timeout: its SNAT port ${translation.pubPort} is released and both ends get a TCP reset (enableTcpReset).`,
     };
-    this.noteDoom(e.owner, reason);
-    const h = e.h;
-    const toServer = this.newPacket(newHeader('Tcp', e.pubAddr, e.pubPort, h.dst, h.dstPort, RST, null, null), e.owner);
+    this.noteDoom(translation.owner, reason);
+    const h = translation.h;
+    const toServer = this.newPacket(
+      newHeader('Tcp', translation.pubAddr, translation.pubPort, h.dst, h.dstPort, RST, null, null),
+      translation.owner,
+    );
     if (this.tracing) this.trace('send', nic.id, toServer, { reason });
     this.forwardInFabric(toServer, nic.id);
-    const toVm = this.newPacket(newHeader('Tcp', h.dst, h.dstPort, h.src, h.srcPort, RST, null, null), e.owner);
+    const toVm = this.newPacket(
+      newHeader('Tcp', h.dst, h.dstPort, h.src, h.srcPort, RST, null, null),
+      translation.owner,
+    );
     if (this.tracing) this.trace('send', nic.id, toVm, { reason });
-    this.arriveLater(LATENCY_US.guest, toVm, this.nicStages[e.nic] as Stage);
+    this.arriveLater(LATENCY_US.guest, toVm, this.nicArrivals[translation.nic] as Arrival);
   }
 
-  protected takeSnat(e: SnatEntry, owner: Owner): void {
-    if (e.owner === owner) return;
-    e.owner = owner;
-    this.own(owner, this.snatOut[e.nic] as Map<string, SnatEntry>, e.outKey);
-    this.own(owner, this.snatReturn, e.retKey);
-    this.own(owner, this.snatUsed, e.usedKey);
+  protected takeSnat(entry: SnatEntry, owner: Owner): void {
+    if (entry.owner === owner) return;
+    entry.owner = owner;
+    this.own(owner, this.snatOut[entry.nic] as Map<string, SnatEntry>, entry.outKey);
+    this.own(owner, this.snatReturn, entry.retKey);
+    this.own(owner, this.snatUsed, entry.usedKey);
   }
 
-  protected forgetSnat(e: SnatEntry): void {
-    const outs = this.snatOut[e.nic] as Map<string, SnatEntry>;
-    if (outs.get(e.outKey) === e) outs.delete(e.outKey);
-    if (this.snatReturn.get(e.retKey) === e) this.snatReturn.delete(e.retKey);
-    if (this.snatUsed.get(e.usedKey) === e) this.snatUsed.delete(e.usedKey);
+  protected forgetSnat(entry: SnatEntry): void {
+    const outs = this.snatOut[entry.nic] as Map<string, SnatEntry>;
+    if (outs.get(entry.outKey) === entry) outs.delete(entry.outKey);
+    if (this.snatReturn.get(entry.retKey) === entry) this.snatReturn.delete(entry.retKey);
+    if (this.snatUsed.get(entry.usedKey) === entry) this.snatUsed.delete(entry.usedKey);
   }
 
   /**
    * engine-model.md step 15: a reply to a translated address is translated back at the host of the
    * NIC (1:1 for an instance public IP; the SNAT entry otherwise). Returns false when dropped.
    */
-  protected reverseTranslate(n: number, packet: Packet<Owner>): boolean {
-    const nic = this.nicAt(n);
+  protected reverseTranslate(nicIndex: number, packet: Packet<Owner>): boolean {
+    const nic = this.nicAt(nicIndex);
     const h = packet.header;
     if (nic.publicIp !== null && h.dst === nic.publicIp) {
       // Standard public IPs are secure by default (engine-model.md step 10): with no NSG on the
       // path, a new inbound connection (a SYN) is refused. Assumption: other packets are replies.
-      if ((this.nsgLayers[n]?.inbound.length ?? 0) === 0 && isSyn(h)) {
+      if ((this.nsgLayers[nicIndex]?.inbound.length ?? 0) === 0 && isSyn(h)) {
         this.drop(packet, {
           code: 'NSG_SECURE_BY_DEFAULT',
           at: nic.id,
@@ -502,7 +505,7 @@ export abstract class NetworkPath extends SimCore {
       return true;
     }
     const e = this.snatReturn.get(tupleKey(h));
-    if (e === undefined || e.nic !== n) return true;
+    if (e === undefined || e.nic !== nicIndex) return true;
     if (this.now - e.lastSeen > e.idleUs) {
       this.forgetSnat(e);
       this.drop(packet, {
@@ -534,8 +537,8 @@ export abstract class NetworkPath extends SimCore {
       (target.kind === 'frontend' && target.isPublic) ||
       target.kind === 'publicIp' ||
       (target.kind === 'client' && this.input.clients[target.client]?.location === 'internet');
-    if (viaInternet) this.arriveLater(LATENCY_US.internet, packet, EDGE_STAGES.internetToAzure);
-    else this.arriveLater(LATENCY_US.gateway, packet, EDGE_STAGES.gatewayToAzure);
+    if (viaInternet) this.arriveLater(LATENCY_US.internet, packet, EDGE_ARRIVALS.internetToAzure);
+    else this.arriveLater(LATENCY_US.gateway, packet, EDGE_ARRIVALS.gatewayToAzure);
   }
 
   /**
@@ -543,7 +546,7 @@ export abstract class NetworkPath extends SimCore {
    * NIC that owns it, an on-premises client through the gateway, anything else to the internet;
    * no owner anywhere: NO_ROUTE. (UDRs: issue 4.)
    */
-  protected forwardInFabric(packet: Packet<Owner>, fromElement: string, known: Target | null = null): void {
+  forwardInFabric(packet: Packet<Owner>, fromElement: string, known: Target | null = null): void {
     // `known`: the owner of the destination when the caller looked it up already (the header's
     // destination has not changed since: SNAT rewrites only the source).
     const target = known ?? this.book.lookup(packet.header.dst);
@@ -552,22 +555,22 @@ export abstract class NetworkPath extends SimCore {
         this.arriveLater(
           LATENCY_US.fabric,
           packet,
-          (this.frontendStages[target.lb] as Stage[])[target.frontend] as Stage,
+          (this.frontendArrivals[target.lb] as Arrival[])[target.frontend] as Arrival,
         );
         return;
       case 'nic':
       case 'publicIp':
-        this.arriveLater(LATENCY_US.fabric, packet, this.nicStages[target.nic] as Stage);
+        this.arriveLater(LATENCY_US.fabric, packet, this.nicArrivals[target.nic] as Arrival);
         return;
       case 'platform':
-        this.arriveLater(LATENCY_US.platform, packet, PLATFORM_STAGE);
+        this.arriveLater(LATENCY_US.platform, packet, PLATFORM_ARRIVAL);
         return;
       case 'client': {
         const onPrem = this.input.clients[target.client]?.location === 'onPremises';
         this.arriveLater(
           LATENCY_US.fabric,
           packet,
-          onPrem ? EDGE_STAGES.gatewayToClient : EDGE_STAGES.internetToClient,
+          onPrem ? EDGE_ARRIVALS.gatewayToClient : EDGE_ARRIVALS.internetToClient,
         );
         return;
       }
@@ -582,37 +585,12 @@ export abstract class NetworkPath extends SimCore {
           });
           return;
         }
-        this.arriveLater(LATENCY_US.fabric, packet, EDGE_STAGES.internetToClient);
+        this.arriveLater(LATENCY_US.fabric, packet, EDGE_ARRIVALS.internetToClient);
         return;
     }
   }
 
   // ---------------------------------------------------------------- arrivals
-
-  protected arrive(packet: Packet<Owner>, stage: Stage): void {
-    switch (stage.kind) {
-      case 'nic':
-        this.arriveAtNic(stage.nic, packet);
-        return;
-      case 'local':
-        if (this.tracing) this.trace('hop', stage.host.id, packet);
-        this.deliverTransport(stage.host, packet);
-        return;
-      case 'client':
-        if (this.tracing) this.trace('hop', stage.host.id, packet);
-        this.receiveFromWire(stage.host, 0, packet);
-        return;
-      case 'frontend':
-        this.arriveAtFrontend(stage.lb, stage.frontend, packet);
-        return;
-      case 'edge':
-        this.arriveAtEdge(stage.edge, stage.toward, packet);
-        return;
-      case 'platform':
-        this.arriveAtPlatform(packet);
-        return;
-    }
-  }
 
   protected arriveAtEdge(edge: 'gateway' | 'internet', toward: 'client' | 'azure', packet: Packet<Owner>): void {
     const id = edge === 'gateway' ? 'gateway:onPremises' : 'internet:internet';
@@ -624,7 +602,7 @@ export abstract class NetworkPath extends SimCore {
       if (client !== undefined && client.location === here) {
         const host = this.clientHost(target.client, target.host);
         const delay = edge === 'gateway' ? LATENCY_US.gateway : LATENCY_US.internet;
-        this.arriveLater(delay, packet, clientStage(host));
+        this.arriveLater(delay, packet, clientArrival(host));
         return;
       }
     }
@@ -636,21 +614,21 @@ export abstract class NetworkPath extends SimCore {
         this.arriveLater(
           LATENCY_US.fabric,
           packet,
-          (this.frontendStages[target.lb] as Stage[])[target.frontend] as Stage,
+          (this.frontendArrivals[target.lb] as Arrival[])[target.frontend] as Arrival,
         );
         return;
       }
       if (target.kind === 'publicIp' && edge === 'internet') {
-        this.arriveLater(LATENCY_US.fabric, packet, this.nicStages[target.nic] as Stage);
+        this.arriveLater(LATENCY_US.fabric, packet, this.nicArrivals[target.nic] as Arrival);
         return;
       }
       if (target.kind === 'nic' && edge === 'gateway') {
-        this.arriveLater(LATENCY_US.fabric, packet, this.nicStages[target.nic] as Stage);
+        this.arriveLater(LATENCY_US.fabric, packet, this.nicArrivals[target.nic] as Arrival);
         return;
       }
       if (target.kind === 'client' && this.input.clients[target.client]?.location === 'internet') {
         const host = this.clientHost(target.client, target.host);
-        this.arriveLater(LATENCY_US.internet, packet, clientStage(host));
+        this.arriveLater(LATENCY_US.internet, packet, clientArrival(host));
         return;
       }
     }
@@ -663,16 +641,16 @@ export abstract class NetworkPath extends SimCore {
   }
 
   /** engine-model.md steps 10–11, then the guest (12–14). */
-  protected arriveAtNic(n: number, packet: Packet<Owner>): void {
-    const nic = this.nicAt(n);
-    const home = this.nicHome[n];
+  protected arriveAtNic(nicIndex: number, packet: Packet<Owner>): void {
+    const nic = this.nicAt(nicIndex);
+    const home = this.nicHome[nicIndex];
     if (home === undefined) throw new Error(`NIC ${nic.name} belongs to no VM`);
     if (this.tracing) this.trace('hop', nic.id, packet);
     if (packet.header.dst !== nic.address && (this.snatReturn.size > 0 || nic.publicIp !== null)) {
-      if (!this.reverseTranslate(n, packet)) return;
+      if (!this.reverseTranslate(nicIndex, packet)) return;
     }
     const via = packet.viaFrontend;
-    if (via !== null && (this.nsgLayers[n]?.inbound.length ?? 0) === 0) {
+    if (via !== null && (this.nsgLayers[nicIndex]?.inbound.length ?? 0) === 0) {
       const lb = this.lbAt(via.lb);
       const fe = lb.frontends[via.frontend];
       // engine-model.md step 10 (seeds/002 SKU table, "Secure by default"): a Standard public
@@ -688,7 +666,7 @@ export abstract class NetworkPath extends SimCore {
         return;
       }
     }
-    if (!this.passNsgs(n, 'Inbound', packet)) return;
+    if (!this.passNsgs(nicIndex, 'Inbound', packet)) return;
     if (!home.host.running) {
       this.drop(packet, {
         code: 'VM_STOPPED',
@@ -699,7 +677,7 @@ export abstract class NetworkPath extends SimCore {
       return;
     }
     if (packet.udrHops > 0 && !ownsAddress(home.host, packet.header.dst)) {
-      this.forwardByAppliance(n, home.host, packet);
+      this.forwardByAppliance(nicIndex, home.host, packet);
       return;
     }
     this.receiveFromWire(home.host, home.iface, packet);
@@ -712,8 +690,8 @@ export abstract class NetworkPath extends SimCore {
    * routes it by destination and sends it unchanged out of the chosen NIC. Assumption: the guest
    * firewall filters only the guest's own traffic, not forwarded packets.
    */
-  protected forwardByAppliance(n: number, host: Host, packet: Packet<Owner>): void {
-    const nic = this.nicAt(n);
+  protected forwardByAppliance(nicIndex: number, host: Host, packet: Packet<Owner>): void {
+    const nic = this.nicAt(nicIndex);
     const h = packet.header;
     if (!nic.enableIPForwarding) {
       this.drop(packet, {
@@ -724,7 +702,7 @@ export abstract class NetworkPath extends SimCore {
       });
       return;
     }
-    const vm = this.input.vms[this.nicAt(n).vm];
+    const vm = this.input.vms[this.nicAt(nicIndex).vm];
     if (vm === undefined || !vm.ipForwarding) {
       this.drop(packet, {
         code: 'IP_FORWARDING_DISABLED',
@@ -737,7 +715,7 @@ export abstract class NetworkPath extends SimCore {
     // The outgoing interface by destination, as for a new connection (engine-model.md "Routing").
     const out = host.ifaces[findOwner(host, chooseSourceAddress(host, h.dst))];
     if (this.tracing) this.trace('hop', host.id, packet);
-    this.egressNic(out?.nic ?? n, packet);
+    this.egressNic(out?.nic ?? nicIndex, packet);
   }
 
   /** engine-model.md steps 12–13. */
@@ -757,13 +735,13 @@ export abstract class NetworkPath extends SimCore {
    * re-evaluation ("replies of an allowed flow pass both ways, and a changed rule affects new
    * flows only").
    */
-  protected passNsgs(n: number, direction: 'Inbound' | 'Outbound', packet: Packet<Owner>): boolean {
-    const layerSet = this.nsgLayers[n];
+  protected passNsgs(nicIndex: number, direction: 'Inbound' | 'Outbound', packet: Packet<Owner>): boolean {
+    const layerSet = this.nsgLayers[nicIndex];
     const layers = layerSet === undefined ? [] : direction === 'Inbound' ? layerSet.inbound : layerSet.outbound;
     if (layers.length === 0) return true;
     const h = packet.header;
     const owner = packet.owner;
-    const flows = this.nsgFlows[n] as Map<string, Owner>;
+    const flows = this.nsgFlows[nicIndex] as Map<string, Owner>;
     const fwd = tupleKey(h);
     const known = flows.has(fwd) ? fwd : flows.has(reverseTupleKey(h)) ? reverseTupleKey(h) : null;
     if (known !== null) {
@@ -772,7 +750,7 @@ export abstract class NetworkPath extends SimCore {
         this.own(owner, flows, known);
       }
       if (this.tracing) {
-        const attachedTo = this.nicAt(n).id;
+        const attachedTo = this.nicAt(nicIndex).id;
         this.trace('hop', attachedTo, packet, {
           decision: { kind: 'nsgFlow', attachedTo, note: 'packet of a flow the NSGs already allowed' },
         });
@@ -824,14 +802,14 @@ export abstract class NetworkPath extends SimCore {
   }
 }
 
-function localStage(host: Host): Stage {
-  host.localStage ??= { kind: 'local', host } satisfies Stage;
-  return host.localStage as Stage;
+function localArrival(host: Host): Arrival {
+  host.localArrival ??= { kind: 'local', host } satisfies Arrival;
+  return host.localArrival as Arrival;
 }
 
-function clientStage(host: Host): Stage {
-  host.clientStage ??= { kind: 'client', host } satisfies Stage;
-  return host.clientStage as Stage;
+function clientArrival(host: Host): Arrival {
+  host.clientArrival ??= { kind: 'client', host } satisfies Arrival;
+  return host.clientArrival as Arrival;
 }
 
 /** engine-model.md step 4: "a destination on the internet" (public addresses outside the VNets). */

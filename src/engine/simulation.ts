@@ -4,7 +4,8 @@
  * (`proxyTo`), and the run over time: scenario events, long-lived connections (`duration`,
  * `dataEvery`) and idle timeouts. This module holds the run itself: the steady state found before
  * it, the loop over the event queue and its end, the dispatch of each job to its stage, scenario
- * events, and the traffic's opens. The stages are the classes it extends (core.ts lists them).
+ * events, and the traffic's opens. The stages are the classes it extends and the objects it
+ * builds (core.ts lists them).
  *
  * Inputs: an `EngineInput`, a seed, an optional stop time, the mode (trace: one row per connection,
  *   with the packet events when `trace` is set; bulk: aggregates only) .
@@ -13,7 +14,7 @@
  *   time from the event queue (integer microseconds); every packet is delivered, dropped with a
  *   `Reason`, or still in flight when the run stops; replies never pass the load balancer
  *   (engine-model.md step 9: "Azure always returns traffic directly"). Both modes run the same
- *   code: bulk mode skips the rows and the trace, and its fast path (fastRun.ts `tryFast`) reuses,
+ *   code: bulk mode skips the rows and the trace, and its fast path (fastPath.ts `tryFast`) reuses,
  *   per decision class, the outcome of a reference connection that ran this same code, while each
  *   connection still draws its own port, hashes its own tuple and holds its own flow entry; so it
  *   makes the same decisions for the same connection.
@@ -28,21 +29,27 @@
  */
 import { nextInt } from '../shared/prng';
 import type { BulkResult } from './bulk';
-import { fastEligible } from './fastpath';
-import { FastPath } from './fastRun';
+import { Connections } from './connections';
+import { fastEligible } from './decisionClass';
+import { FastPath } from './fastPath';
+import { Frontend } from './frontend';
 import { chooseSourceAddress, type Host, isLoopbackNet } from './guest';
+import type { Health } from './health';
 import type { ClientIn, EngineInput, EventIn, TrafficIn } from './input';
 import type { ProbeVerdict } from './probe';
 import { buildBulkResult, buildResult } from './report';
 import type { SimulationResult } from './result';
 import { PHASE } from './sched';
 import {
+  type Arrival,
   ClientHost,
   type Conn,
   type EngineProgress,
+  type FastConn,
   type Job,
   type MemberStates,
   memberKey,
+  type Owner,
   type RefRecord,
   type RunMode,
   type SimEvent,
@@ -51,15 +58,21 @@ import {
 } from './state';
 import { ephemeralRange } from './tcp';
 import type { Reason } from './trace';
+import type { Packet } from './wire';
 
 export type { EngineProgress, RunBudget, SimulateOptions, SimulationMode } from './state';
 export { DEFAULT_BUDGET, TRACE_EVENT_BUDGET } from './state';
 
 export const PROGRESS_EVERY_EVENTS = 4096;
 
-export class Simulation extends FastPath {
+export class Simulation extends Connections {
   /** Set when the budget stopped the run (state.ts `DEFAULT_BUDGET`); null when it ended by itself. */
   private stop: StopState | null = null;
+  /** The load balancers' frontends (frontend.ts), with their health probes. */
+  private readonly frontend: Frontend;
+  private readonly health: Health;
+  /** Bulk mode's fast path (fastPath.ts), which observes the full path's reference runs. */
+  private readonly fast: FastPath;
 
   constructor(
     input: EngineInput,
@@ -68,24 +81,50 @@ export class Simulation extends FastPath {
     assumed: MemberStates | null = null,
   ) {
     super(input, options, runMode);
-    this.syncProbes(assumed, true);
+    this.frontend = new Frontend(
+      input,
+      options.seed,
+      runMode,
+      this.lbs,
+      this.lbFlows,
+      this.reverseNat,
+      this.snatReturn,
+      this,
+    );
+    this.health = this.frontend.health;
+    const untilUs = this.untilUs();
+    this.fast = new FastPath(
+      input,
+      options.seed,
+      this.bulk && runMode === 'run',
+      untilUs === null ? this.budget.timeUs : Math.min(untilUs, this.budget.timeUs),
+      this.aggregator,
+      this,
+      this.frontend,
+      this.health,
+    );
+    this.observer = this.fast;
+    this.health.sync(this.lbs, assumed, true);
+  }
+
+  /**
+   * The fast path's connection objects: tests that watch it work read them (src/sim/bulkFast.test.ts
+   * looks for one-step connections), as they read `clientHosts` and `queue`.
+   */
+  protected get fastConns(): readonly FastConn[] {
+    return this.fast.connections;
   }
 
   // ---------------------------------------------------------------- running
 
   /** Runs one round of every probe at time 0 and returns each member's verdict. */
   runSteadyState(): Map<string, ProbeVerdict> {
-    for (const rt of this.probes)
-      this.schedule(0, PHASE.probe, { type: 'probeRound', rt, aux: true, cancelled: false });
+    this.health.scheduleSteadyRounds();
     for (let job = this.queue.pop(); job !== undefined; job = this.queue.pop()) {
       this.now = job.time;
       if (!job.payload.cancelled) this.handle(job.payload);
     }
-    const out = new Map<string, ProbeVerdict>();
-    for (const a of this.attempts) {
-      if (a.verdict !== null) out.set(memberKey(a.rt.lb, a.rt.probeIndex, a.member.nic), a.verdict);
-    }
-    return out;
+    return this.health.steadyVerdicts();
   }
 
   /**
@@ -99,7 +138,8 @@ export class Simulation extends FastPath {
    */
   private findSteadyState(): { states: Map<string, boolean>; verdicts: Map<string, ProbeVerdict> } {
     let states = new Map<string, boolean>();
-    for (const rt of this.probes) for (const m of rt.members) states.set(memberKey(rt.lb, rt.probeIndex, m.nic), true);
+    for (const rt of this.health.runtimes)
+      for (const m of rt.members) states.set(memberKey(rt.lb, rt.probeIndex, m.nic), true);
     const bound = states.size + 1;
     let verdicts = new Map<string, ProbeVerdict>();
     for (let round = 0; round < bound; round++) {
@@ -140,28 +180,7 @@ export class Simulation extends FastPath {
 
   private execute(): void {
     const { states, verdicts } = this.findSteadyState();
-    for (const rt of this.probes) {
-      for (const m of rt.members) {
-        const key = memberKey(rt.lb, rt.probeIndex, m.nic);
-        const ok = states.get(key) ?? false;
-        const v = verdicts.get(key);
-        m.state = ok ? 'up' : 'down';
-        m.okRun = ok ? rt.probe.threshold : 0;
-        m.failRun = ok ? 0 : rt.probe.threshold;
-        if (v !== undefined && !v.ok) {
-          m.lastFailure = v.reason;
-          m.downCode = v.code;
-        }
-        m.transitions.push({ at: 0, state: m.state });
-      }
-      if (rt.members.length > 0) {
-        rt.scheduled = true;
-        this.nextRoundUs.set(rt, 0);
-        this.earliestRoundUs = null;
-        this.schedule(0, PHASE.probe, { type: 'probeRound', rt, aux: true, cancelled: false });
-      }
-    }
-    this.healthEpoch++;
+    this.health.start(states, verdicts);
     // scenario-format.md "events": at their times, before probes and traffic of the same instant.
     for (const event of this.input.events) {
       this.schedule(event.atUs, PHASE.scenario, { type: 'event', event, aux: false, cancelled: false });
@@ -266,73 +285,97 @@ export class Simulation extends FastPath {
    */
   private checkEnding(): void {
     if (this.endUs !== null || this.openConns > 0 || this.pendingMain > 0) return;
-    let slowest = 0;
-    for (const rt of this.probes) if (rt.members.length > 0) slowest = Math.max(slowest, rt.probe.intervalUs);
-    this.endUs = this.now + slowest;
+    this.endUs = this.now + this.health.slowestIntervalUs();
   }
 
-  private handle(e: SimEvent): void {
-    switch (e.type) {
+  private handle(job: SimEvent): void {
+    switch (job.type) {
       case 'open':
-        this.onOpen(e);
+        this.onOpen(job);
         return;
       case 'synTimer':
-        this.onSynTimer(e.conn, e.attempt, e.final);
+        this.onSynTimer(job.conn, job.attempt, job.final);
         return;
       case 'dataTimer':
-        this.onDataTimer(e.conn, e.pendingId, e.attempt, e.final);
+        this.onDataTimer(job.conn, job.pendingId, job.attempt, job.final);
         return;
       case 'close':
-        e.conn.deadline = null;
-        this.closeClient(e.conn);
+        job.conn.deadline = null;
+        this.closeClient(job.conn);
         return;
       case 'dataTick':
-        e.conn.tick = null;
-        this.onDataTick(e.conn);
+        job.conn.tick = null;
+        this.onDataTick(job.conn);
         return;
       case 'answerDeadline':
-        e.conn.deadline = null;
-        this.onAnswerDeadline(e.conn);
+        job.conn.deadline = null;
+        this.onAnswerDeadline(job.conn);
         return;
       case 'udpEnd':
-        e.conn.timer = null;
-        this.onUdpEnd(e.conn);
+        job.conn.timer = null;
+        this.onUdpEnd(job.conn);
         return;
       case 'responseDeadline':
-        e.conn.deadline = null;
-        this.onResponseDeadline(e.conn);
+        job.conn.deadline = null;
+        this.onResponseDeadline(job.conn);
         return;
       case 'connectTimeout':
-        e.conn.deadline = null;
-        this.onConnectTimeout(e.conn);
+        job.conn.deadline = null;
+        this.onConnectTimeout(job.conn);
         return;
       case 'arrive': {
-        const owner = e.packet.owner;
-        this.arrive(e.packet, e.stage);
+        const owner = job.packet.owner;
+        this.arrive(job.packet, job.arrival);
         owner.inFlight--;
         if (owner.done && owner.inFlight === 0) this.release(owner);
         return;
       }
       case 'probeRound':
-        this.runProbeRound(e.rt);
+        this.health.runRound(job.rt);
         return;
       case 'event':
-        this.applyEvent(e.event);
+        this.applyEvent(job.event);
         return;
       case 'idleCheck':
-        this.onIdleCheck(e.flow, e.key);
+        this.frontend.onIdleCheck(job.flow, job.key);
         return;
       case 'snatIdle':
-        this.onSnatIdle(e.entry);
+        this.onSnatIdle(job.entry);
         return;
       case 'probeDeadline':
-        this.onProbeDeadline(e.attempt);
+        this.health.onDeadline(job.attempt);
         return;
       case 'fastLine':
-        this.onDelayLine(e);
+        this.fast.onDelayLine(job);
         return;
       case 'fastFinish':
-        if (!e.fast.finished) this.finishFast(e.fast);
+        if (!job.fast.finished) this.fast.finishFast(job.fast);
+        return;
+    }
+  }
+
+  /** A packet arrives where its last hop sent it: the stage of that place takes it. */
+  private arrive(packet: Packet<Owner>, arrival: Arrival): void {
+    switch (arrival.kind) {
+      case 'nic':
+        this.arriveAtNic(arrival.nic, packet);
+        return;
+      case 'local':
+        if (this.tracing) this.trace('hop', arrival.host.id, packet);
+        this.deliverTransport(arrival.host, packet);
+        return;
+      case 'client':
+        if (this.tracing) this.trace('hop', arrival.host.id, packet);
+        this.receiveFromWire(arrival.host, 0, packet);
+        return;
+      case 'frontend':
+        this.frontend.arriveAtFrontend(arrival.lb, arrival.frontend, packet);
+        return;
+      case 'edge':
+        this.arriveAtEdge(arrival.edge, arrival.toward, packet);
+        return;
+      case 'platform':
+        this.health.arriveAtPlatform(packet);
         return;
     }
   }
@@ -346,68 +389,64 @@ export class Simulation extends FastPath {
    * (engine-model.md step 3: "a changed rule affects new flows only"); accepted connections
    * survive a listener's removal (a closed listening socket does not close accepted ones).
    */
-  private applyEvent(e: EventIn): void {
+  private applyEvent(scenarioEvent: EventIn): void {
     this.eventEpoch++;
     if (this.tracing) {
-      this.trace('event', e.element, null, { decision: { kind: 'event', action: e.action, detail: e.detail } });
+      this.trace('event', scenarioEvent.element, null, {
+        decision: { kind: 'event', action: scenarioEvent.action, detail: scenarioEvent.detail },
+      });
     }
-    switch (e.action) {
+    switch (scenarioEvent.action) {
       case 'stopVm':
-        this.stopVm(e.vm);
+        this.stopVm(scenarioEvent.vm);
         return;
       case 'startVm': {
-        const host = this.vmHosts[e.vm] as Host;
+        const host = this.vmHosts[scenarioEvent.vm] as Host;
         host.running = true;
-        // seeds/004: a member goes up on its first positive probe after the VM boots.
-        for (const rt of this.probes) {
-          for (const n of this.input.vms[e.vm]?.nics ?? []) {
-            const m = rt.byNic.get(n);
-            if (m !== undefined) m.boot = true;
-          }
-        }
+        this.health.noteBoot(this.input.vms[scenarioEvent.vm]?.nics ?? []);
         return;
       }
       case 'removePoolMember':
       case 'addPoolMember': {
-        const lb = this.lbAt(e.lb);
+        const lb = this.lbAt(scenarioEvent.lb);
         const pools = lb.pools.map((pool, i) => {
-          if (i !== e.pool) return pool;
-          const members = pool.members.filter((n) => n !== e.nic);
-          if (e.action === 'addPoolMember') members.push(e.nic);
+          if (i !== scenarioEvent.pool) return pool;
+          const members = pool.members.filter((n) => n !== scenarioEvent.nic);
+          if (scenarioEvent.action === 'addPoolMember') members.push(scenarioEvent.nic);
           return { ...pool, members };
         });
         // seeds/000 last section: TCP flows stay on a removed member; the flow table is untouched.
-        this.lbs[e.lb] = { ...lb, pools };
-        this.syncProbes(null, false);
+        this.lbs[scenarioEvent.lb] = { ...lb, pools };
+        this.health.sync(this.lbs, null, false);
         return;
       }
       case 'setListener':
       case 'removeListener':
-        (this.vmHosts[e.vm] as Host).listeners = e.listeners;
+        (this.vmHosts[scenarioEvent.vm] as Host).listeners = scenarioEvent.listeners;
         return;
       case 'setSecurityRule':
       case 'removeSecurityRule':
-        this.nsgRules[e.nsg] = e.rules;
+        this.nsgRules[scenarioEvent.nsg] = scenarioEvent.rules;
         return;
       case 'setProbe': {
-        const lb = this.lbAt(e.lb);
+        const lb = this.lbAt(scenarioEvent.lb);
         const probes = [...lb.probes];
-        probes[e.index] = e.probe;
-        this.lbs[e.lb] = { ...lb, probes };
-        this.syncProbes(null, false);
+        probes[scenarioEvent.index] = scenarioEvent.probe;
+        this.lbs[scenarioEvent.lb] = { ...lb, probes };
+        this.health.sync(this.lbs, null, false);
         return;
       }
       case 'setRule': {
-        const lb = this.lbAt(e.lb);
+        const lb = this.lbAt(scenarioEvent.lb);
         const rules = [...lb.rules];
-        rules[e.index] = e.rule;
-        this.lbs[e.lb] = { ...lb, rules };
-        this.syncProbes(null, false);
+        rules[scenarioEvent.index] = scenarioEvent.rule;
+        this.lbs[scenarioEvent.lb] = { ...lb, rules };
+        this.health.sync(this.lbs, null, false);
         return;
       }
       case 'setFirewallRule':
       case 'removeFirewallRule':
-        (this.vmHosts[e.vm] as Host).firewall = e.firewall;
+        (this.vmHosts[scenarioEvent.vm] as Host).firewall = scenarioEvent.firewall;
         return;
     }
   }
@@ -427,16 +466,7 @@ export class Simulation extends FastPath {
       rule: null,
       detail: `${host.name} was stopped while the connection was open; the load balancer forgot its flows.`,
     };
-    for (const tables of this.lbFlows) {
-      for (const table of tables) {
-        for (const [key, flow] of table) {
-          if (!nics.has(flow.nic)) continue;
-          table.delete(key);
-          this.noteDoom(flow.owner, reason);
-          if (this.tracing) this.traceFlowEnd(flow, "the member's VM stopped", reason);
-        }
-      }
-    }
+    this.frontend.forgetFlowsTo(nics, reason);
     for (const sock of [...host.sockets.values()]) {
       this.removeSocket(host, sock);
       if (sock.app.kind !== 'client') continue;
@@ -477,9 +507,9 @@ export class Simulation extends FastPath {
       const cached = cache.size === 0 ? undefined : cache.get(h);
       if (
         cached === undefined &&
-        this.fastSpace !== null &&
+        this.fast.space !== null &&
         fastEligible(t) &&
-        this.fastSlots(c).get(h) < 0 &&
+        this.fast.slots(c).get(h) < 0 &&
         !isLoopbackNet(t.destination)
       ) {
         // A host not built has nothing open: what core.ts `allocatePort` and `chooseSourceAddress` give
@@ -487,23 +517,23 @@ export class Simulation extends FastPath {
         // interface and no routes), so the fast path needs no host unless it declines.
         const range = ephemeralRange(client.os);
         port = nextInt(this.prng, range.min, range.max);
-        const fast = this.tryFast(t, traffic, null, c, h, (client.firstAddress + h) >>> 0, port);
+        const fast = this.fast.tryFast(t, traffic, null, c, h, (client.firstAddress + h) >>> 0, port);
         if (fast === true) return;
         ref = fast;
         host = this.clientHost(c, h);
       } else {
         host = cached ?? this.clientHost(c, h);
         if (
-          this.fastSpace !== null &&
+          this.fast.space !== null &&
           host instanceof ClientHost &&
           fastEligible(t) &&
           host.running &&
-          this.hostIdle(host)
+          this.fast.hostIdle(host)
         ) {
           // The port is drawn here, once: a connection the fast path cannot take uses it below.
           // An idle host holds no port, so a draw always finds one.
           port = this.allocatePort(host, 'Tcp') as number;
-          const fast = this.tryFast(t, traffic, host, c, h, chooseSourceAddress(host, t.destination), port);
+          const fast = this.fast.tryFast(t, traffic, host, c, h, chooseSourceAddress(host, t.destination), port);
           if (fast === true) return;
           ref = fast;
         }
@@ -523,9 +553,9 @@ export class Simulation extends FastPath {
       this.options.seed,
       endUs,
       this.rows,
-      this.probes,
+      this.health.runtimes,
       this.lbs,
-      this.flowCounts,
+      this.frontend.flowCounts,
       this.tracer,
       this.stop,
     );
@@ -534,11 +564,11 @@ export class Simulation extends FastPath {
   private buildBulkResult(endUs: number): BulkResult {
     // Connections still under way when the run stopped, and those never opened, are pending.
     for (const conn of this.live) this.aggregate(conn);
-    this.flushMemoCounts();
+    this.fast.flushMemoCounts();
     // The fast path keeps a connection out of its cover when its lifetime would cross `until` or
     // the time budget, but the event budget can stop a run at any event: those of its connections
     // not finished yet were under way.
-    if (this.stop !== null) this.countFastUnderWay();
+    if (this.stop !== null) this.fast.countUnderWay();
     this.input.traffic.forEach((t, ti) => {
       const unopened = t.connections - (this.opened[ti] ?? 0);
       if (unopened > 0) this.aggregator.add('pending', null, null, null, null, unopened);
@@ -548,9 +578,9 @@ export class Simulation extends FastPath {
       this.options.seed,
       endUs,
       this.aggregator,
-      this.probes,
+      this.health.runtimes,
       this.lbs,
-      this.flowCounts,
+      this.frontend.flowCounts,
       this.stop,
     );
   }

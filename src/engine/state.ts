@@ -10,7 +10,7 @@
  *   per queued event, cancelled in place, never removed from the heap by hand (sched.ts compacts).
  */
 import { formatIpv4 } from '../shared/ipv4';
-import type { ClassKey } from './fastpath';
+import type { ClassKey } from './decisionClass';
 import type { FlowTable } from './flowtable';
 import type { Host, Iface, Socket } from './guest';
 import type { ClientIn, EventIn, LbRuleIn, ListenerIn, NatRuleIn, TrafficIn } from './input';
@@ -115,7 +115,8 @@ export interface EngineProgress {
   readonly done: boolean;
 }
 
-export type Stage =
+/** Where a packet arrives after a hop's latency (the `arrive` job dispatches on it). */
+export type Arrival =
   | { readonly kind: 'nic'; readonly nic: number }
   | { readonly kind: 'local'; readonly host: Host }
   | { readonly kind: 'client'; readonly host: Host }
@@ -123,13 +124,13 @@ export type Stage =
   | { readonly kind: 'edge'; readonly edge: 'gateway' | 'internet'; readonly toward: 'client' | 'azure' }
   | { readonly kind: 'platform' };
 
-export const EDGE_STAGES = {
+export const EDGE_ARRIVALS = {
   gatewayToAzure: { kind: 'edge', edge: 'gateway', toward: 'azure' },
   gatewayToClient: { kind: 'edge', edge: 'gateway', toward: 'client' },
   internetToAzure: { kind: 'edge', edge: 'internet', toward: 'azure' },
   internetToClient: { kind: 'edge', edge: 'internet', toward: 'client' },
-} as const satisfies Record<string, Stage>;
-export const PLATFORM_STAGE: Stage = { kind: 'platform' };
+} as const satisfies Record<string, Arrival>;
+export const PLATFORM_ARRIVAL: Arrival = { kind: 'platform' };
 
 /** The flow tables' code of TCP (the first character of its name, as wire.ts `tupleKeyOf`). */
 export const TCP_CODE = 'T'.charCodeAt(0);
@@ -217,7 +218,7 @@ export interface Conn extends Owner {
   reported: boolean;
   /** Client hosts: where the host is cached, so that it can be forgotten when idle. */
   readonly clientSlot: { readonly client: number; readonly host: number } | null;
-  /** Bulk mode: this connection is the reference run of its decision class (fastRun.ts `tryFast`). */
+  /** Bulk mode: this connection is the reference run of its decision class (fastPath.ts `tryFast`). */
   ref: RefRecord | null;
 }
 
@@ -345,7 +346,7 @@ export type SimEvent =
   | { readonly type: 'udpEnd'; readonly conn: Conn }
   | { readonly type: 'responseDeadline'; readonly conn: Conn }
   | { readonly type: 'connectTimeout'; readonly conn: Conn }
-  | { readonly type: 'arrive'; readonly packet: Packet<Owner>; readonly stage: Stage }
+  | { readonly type: 'arrive'; readonly packet: Packet<Owner>; readonly arrival: Arrival }
   | { readonly type: 'probeRound'; readonly rt: ProbeRuntime }
   | { readonly type: 'event'; readonly event: EventIn }
   | { readonly type: 'idleCheck'; readonly flow: LbFlow; readonly key: string }
@@ -476,9 +477,9 @@ export class ClientHost implements Host {
   readonly location: ClientIn['location'];
   routeCache: Host['routeCache'];
   loopbackDecision: Host['loopbackDecision'];
-  localStage: unknown;
-  clientStage: unknown;
-  /** Bulk fast-path connections of this host not yet released (fastRun.ts `tryFast`). */
+  localArrival: unknown;
+  clientArrival: unknown;
+  /** Bulk fast-path connections of this host not yet released (fastPath.ts `tryFast`). */
   fastPending = 0;
 
   constructor(

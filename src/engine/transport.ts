@@ -12,9 +12,9 @@
  *   by the SYN's owner and evicted with it.
  */
 import { formatIpv4 } from '../shared/ipv4';
-import { LoadBalancerFrontend } from './frontend';
 import { type Host, type Socket, socketKey } from './guest';
 import type { ListenerIn } from './input';
+import { Network } from './network';
 import type { Conn, Owner } from './state';
 import { receiveSegment, replyInClosedState } from './tcp';
 import type { Decision, TcpState } from './trace';
@@ -37,16 +37,17 @@ import {
   tupleKey,
 } from './wire';
 
-export abstract class GuestTransport extends LoadBalancerFrontend {
+export abstract class Transport extends Network {
   // Later stages of the path, which this one calls: connections.ts `finish`, `onAnswered`,
   // `onClientAcked`, `onClientData`, `onClientEstablished`, `onClientReset`, `onServerData`. (Some
   // are declared by the stages before.)
+  protected abstract finish(conn: Conn): void;
   protected abstract onAnswered(conn: Conn, host: Host, sock: Socket): void;
   protected abstract onClientAcked(conn: Conn): void;
-  protected abstract onClientData(host: Host, sock: Socket, conn: Conn, h: Header): void;
+  protected abstract onClientData(host: Host, sock: Socket, conn: Conn, header: Header): void;
   protected abstract onClientEstablished(host: Host, sock: Socket, conn: Conn): void;
   protected abstract onClientReset(conn: Conn, host: Host, packet: Packet<Owner>): void;
-  protected abstract onServerData(host: Host, sock: Socket, h: Header): void;
+  protected abstract onServerData(host: Host, sock: Socket, header: Header): void;
 
   // ---------------------------------------------------------------- transport (step 14)
 

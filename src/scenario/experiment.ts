@@ -28,7 +28,7 @@ export const MAX_EXPERIMENT_CONNECTIONS = 1_000_000;
 /**
  * Simulated time between two connections of one client host, and the least between two
  * connections of the experiment. In bulk mode a connection from a host that has another one open
- * takes the full packet path (src/engine/fastpath.ts), so each host's connections come one after
+ * takes the full packet path (src/engine/decisionClass.ts), so each host's connections come one after
  * another; the timing does not change which member the hash picks. 1,000,000 connections from one
  * address then span 100,000 simulated seconds; from 1,000 or more hosts, 100.
  */

@@ -1,5 +1,5 @@
 /**
- * Bulk mode's fast path (fastRun.ts `tryFast`) makes the engine's decisions: on the benchmark
+ * Bulk mode's fast path (fastPath.ts `tryFast`) makes the engine's decisions: on the benchmark
  * scenario and on scenarios with events, NSG denies by address and by source port, hairpins, SNAT
  * exhaustion and idle timeouts, bulk aggregates equal the counts of trace mode's rows, connection
  * for connection, with thousands of connections so that most of them take the fast path.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HostSlots } from './fastpath';
+import { HostSlots } from './decisionClass';
 
 describe('HostSlots', () => {
   it.each([

@@ -1,5 +1,5 @@
 /**
- * fastpath: the decision classes of bulk mode's fast path (engine-model.md "Two ways to run":
+ * decisionClass: the decision classes of bulk mode's fast path (engine-model.md "Two ways to run":
  * "Decisions that do not depend on the tuple ... may be reused; every connection still gets its
  * own ephemeral port, hash, flow-table entry (with eviction) and SNAT port").
  *
@@ -145,7 +145,7 @@ export class HostSlots {
   }
 }
 
-/** Traffic the bulk fast path may take (fastRun.ts `tryFast`; never UDP, so never a long-lived UDP flow). */
+/** Traffic the bulk fast path may take (fastPath.ts `tryFast`; never UDP, so never a long-lived UDP flow). */
 export function fastEligible(t: TrafficIn): boolean {
   return t.protocol === 'Tcp' && t.sourcePort === null && t.durationUs === 0 && t.dataEveryUs === 0;
 }

@@ -1,5 +1,5 @@
 /**
- * fastRun: bulk mode's fast path (engine-model.md "Two ways to run"; fastpath.ts defines the
+ * fastPath: bulk mode's fast path (engine-model.md "Two ways to run"; decisionClass.ts defines the
  * decision classes): the reference runs it memoises, the connections it takes (`tryFast`), and
  * the delay lines that finish and release them.
  *
@@ -13,6 +13,8 @@
  *   memo is dropped when the configuration changes (health and event epochs); nothing per
  *   connection is allocated once the pools are warm (no key string, no queue job of its own).
  */
+
+import type { Aggregator } from './bulk';
 import {
   type ClassKey,
   type ClassSpace,
@@ -21,19 +23,21 @@ import {
   fastPathCovers,
   HostSlots,
   shortestIdleTimeoutUs,
-} from './fastpath';
+} from './decisionClass';
 import type { FlowTable } from './flowtable';
 import { portKey } from './guest';
-import { HealthProbes } from './health';
-import type { ClientIn, LbRuleIn, TrafficIn } from './input';
+import type { Health } from './health';
+import type { ClientIn, EngineInput, LbRuleIn, LoadBalancerIn, NatRuleIn, TrafficIn } from './input';
 import { hashOf, pickIndex } from './lb';
 import { rowReason } from './report';
-import { PHASE } from './sched';
+import { PHASE, type Phase } from './sched';
 import {
   type ClientHost,
   type Conn,
   type DelayLine,
   type FastConn,
+  type FlowCount,
+  type Job,
   type LbFlow,
   type MemoClass,
   type MemoOutcome,
@@ -45,31 +49,75 @@ import {
 } from './state';
 import { type Header, newHeader, SYN } from './wire';
 
-export abstract class FastPath extends HealthProbes {
-  // Bulk fast path (see `tryFast`): null when the scenario is outside what it covers.
-  protected readonly fastSpace: ClassSpace | null =
-    this.bulk && this.runMode === 'run' && fastPathCovers(this.input) ? classSpace(this.input) : null;
-  /** A fast-path connection is released before any idle timeout could fire (fastpath.ts). */
-  protected readonly fastIdleUs: number = this.fastSpace === null ? 0 : shortestIdleTimeoutUs(this.input);
+/**
+ * What the full path reports to the fast path as it runs (the one interface through which the
+ * fast path observes it): a client host being built, and a reference run's load-balancer decision
+ * and release.
+ */
+export interface PathObserver {
+  /** core.ts `clientHost` built `host`. */
+  hostBuilt(client: number, hostIndex: number, host: ClientHost): void;
+  /** A reference run's load balancer chose `nic` by `rule` for `header` (frontend.ts). */
+  referenceDecided(
+    conn: Conn,
+    ref: RefRecord,
+    lb: number,
+    frontend: number,
+    rule: LbRuleIn,
+    nic: number,
+    header: Header,
+  ): void;
+  /** A reference run was released (core.ts `release`). */
+  referenceReleased(conn: Conn, ref: RefRecord): void;
+}
+
+/** What the fast path does through the run: its clock, queue, live counts and client hosts. */
+export interface FastPathRun {
+  readonly now: number;
+  /** Bumped by each scenario event (the configuration changed). */
+  readonly eventEpoch: number;
+  schedule(time: number, phase: Phase, job: Job): Job;
+  /** One more, or one fewer, piece of work keeps the run from ending (a waiting connection). */
+  holdRun(): void;
+  unholdRun(): void;
+  /** A connection ended (the count of those not ended yet goes down). */
+  endConnection(): void;
+  /** Forgets `host` as the host of that client address, when it still is. */
+  forgetClientHost(client: number, hostIndex: number, host: ClientHost): void;
+}
+
+/** What the fast path asks the load balancer (frontend.ts): its choice, flow tables and counts. */
+export interface FastPathBalancer {
+  lbAt(lb: number): LoadBalancerIn;
+  candidatesFor(lb: number, rule: LbRuleIn): number[];
+  flowTable(lb: number, frontend: number): FlowTable<LbFlow>;
+  countFlow(lb: LoadBalancerIn, rule: LbRuleIn | NatRuleIn, members: readonly number[], chosen: number): FlowCount;
+}
+
+export class FastPath implements PathObserver {
+  /** The decision classes (see `tryFast`): null when the scenario is outside what it covers. */
+  readonly space: ClassSpace | null;
+  /** A fast-path connection is released before any idle timeout could fire (decisionClass.ts). */
+  private readonly idleUs: number;
   /** Decision classes by traffic, for the configuration of `memoEpochs` only. */
-  protected readonly memo: Map<ClassKey, MemoClass>[] = this.input.traffic.map(() => new Map());
-  protected readonly memoEpochs = [-1, -1];
-  protected readonly delayLines = new Map<number, DelayLine>();
+  private readonly memo: Map<ClassKey, MemoClass>[];
+  private readonly memoEpochs = [-1, -1];
+  private readonly delayLines = new Map<number, DelayLine>();
   /** Every outcome memoised so far (their `finished` counts are folded in at the end). */
-  protected readonly memoOutcomes: MemoOutcome[] = [];
+  private readonly memoOutcomes: MemoOutcome[] = [];
   /** Per client: fast-path connections under way on a host not built (see `FastConn.host`). */
-  protected readonly fastHosts: (HostSlots | null)[] = this.input.clients.map(() => null);
-  /** Every fast-path connection object by its `id` (the pool's objects; `fastHosts` holds ids). */
-  protected readonly fastConns: FastConn[] = [];
+  private readonly hostSlots: (HostSlots | null)[];
+  /** Every fast-path connection object by its `id` (the pool's objects; `hostSlots` holds ids). */
+  private readonly conns: FastConn[] = [];
   /** Released fast-path connections, for reuse. */
-  protected readonly fastFree: FastConn[] = [];
+  private readonly free: FastConn[] = [];
   /** The SYN header a fast-path connection hashes (scratch: written for each one). */
-  protected readonly fastHeader: Writable<Header> = newHeader('Tcp', 0, 0, 0, 0, SYN, null, null);
+  private readonly scratchHeader: Writable<Header> = newHeader('Tcp', 0, 0, 0, 0, SYN, null, null);
   /** Scenario event times, in order, and the first not yet past (see `quietUntil`). */
-  protected readonly eventTimes: number[] = this.input.events.map((e) => e.atUs).sort((a, b) => a - b);
-  protected nextEvent = 0;
+  private readonly eventTimes: number[];
+  private nextEvent = 0;
   /** Shared owner of the flow-table entries of fast-path connections (never a `Conn`). */
-  protected readonly fastOwner: Owner = {
+  private readonly owner: Owner = {
     id: 'fast',
     probe: false,
     inFlight: 0,
@@ -79,7 +127,31 @@ export abstract class FastPath extends HealthProbes {
     owned: [],
   };
 
-  // ---------------------------------------------------------------- bulk fast path
+  /**
+   * `covered`: bulk mode's run (not a steady-state round); `stopUs`: where the run stops at the
+   * latest (`until` or the time budget); `aggregator`: the bulk counts the finished connections go to.
+   */
+  constructor(
+    private readonly input: EngineInput,
+    private readonly seed: number,
+    covered: boolean,
+    private readonly stopUs: number,
+    private readonly aggregator: Aggregator,
+    private readonly run: FastPathRun,
+    private readonly balancer: FastPathBalancer,
+    private readonly health: Health,
+  ) {
+    this.space = covered && fastPathCovers(input) ? classSpace(input) : null;
+    this.idleUs = this.space === null ? 0 : shortestIdleTimeoutUs(input);
+    this.memo = input.traffic.map(() => new Map());
+    this.hostSlots = input.clients.map(() => null);
+    this.eventTimes = input.events.map((event) => event.atUs).sort((a, b) => a - b);
+  }
+
+  /** Every fast-path connection object, finished or not (the pool). */
+  get connections(): readonly FastConn[] {
+    return this.conns;
+  }
 
   /**
    * Bulk fast path (engine-model.md "Two ways to run"). Covered: TCP connections of a traffic from
@@ -88,7 +160,7 @@ export abstract class FastPath extends HealthProbes {
    * scenario with no traffic from a VM and no reverse proxy (so no SNAT state ever exists), opened
    * on a client host that has nothing open (so the tuple is fresh in every flow table). Such a
    * connection's path depends on the tuple only through (a) which prefixes and port ranges of the
-   * input contain its source address and port (its class, fastpath.ts), (b) the configuration
+   * input contain its source address and port (its class, decisionClass.ts), (b) the configuration
    * (scenario events applied, probe states) and (c) the load balancer's tuple hash. The first
    * connection of each (traffic, class, configuration, chosen member) runs the full packet-level
    * simulation as the reference and records its outcome and the times of its finish and release;
@@ -103,8 +175,8 @@ export abstract class FastPath extends HealthProbes {
    * Returns true when the fast path took the connection, else the reference record to keep (or
    * null).
    */
-  protected tryFast(
-    t: TrafficIn,
+  tryFast(
+    spec: TrafficIn,
     traffic: number,
     host: ClientHost | null,
     client: number,
@@ -112,29 +184,30 @@ export abstract class FastPath extends HealthProbes {
     src: number,
     port: number,
   ): true | RefRecord | null {
-    const key = classOf(this.fastSpace as ClassSpace, src, port);
+    const key = classOf(this.space as ClassSpace, src, port);
     const cls = this.memoFor(traffic).get(key);
     if (cls === undefined) return this.newReference(traffic, key);
     let nic = -1;
     const rule = cls.rule;
     if (rule !== null) {
-      const members = this.candidatesFor(cls.lb, rule);
+      const members = this.balancer.candidatesFor(cls.lb, rule);
       if (members.length === 0) return null;
       // The SYN's header, written into one scratch header for the hash (the flow gets its own below).
-      const h = this.fastHeader;
+      const h = this.scratchHeader;
       h.src = src >>> 0;
       h.srcPort = port;
-      h.dst = t.destination >>> 0;
-      h.dstPort = t.destinationPort;
-      nic = members[pickIndex(hashOf(this.options.seed, rule.loadDistribution, h), members.length)] as number;
+      h.dst = spec.destination >>> 0;
+      h.dstPort = spec.destinationPort;
+      nic = members[pickIndex(hashOf(this.seed, rule.loadDistribution, h), members.length)] as number;
     }
     const memo = cls.outcomes.get(nic);
     if (memo === undefined) return this.newReference(traffic, key);
-    if (memo.releaseAfterUs >= this.fastIdleUs || !this.quietUntil(this.now + memo.releaseAfterUs)) return null;
-    let fast = this.fastFree.pop();
+    const now = this.run.now;
+    if (memo.releaseAfterUs >= this.idleUs || !this.quietUntil(now + memo.releaseAfterUs)) return null;
+    let fast = this.free.pop();
     if (fast === undefined) {
-      fast = newFastConn(this.fastConns.length);
-      this.fastConns.push(fast);
+      fast = newFastConn(this.conns.length);
+      this.conns.push(fast);
     }
     fast.host = host;
     fast.client = client;
@@ -145,38 +218,38 @@ export abstract class FastPath extends HealthProbes {
     if (host !== null) {
       host.usedPorts.add(portKey('Tcp', port));
       host.fastPending++;
-    } else this.fastSlots(client).set(hostIndex, fast.id);
+    } else this.slots(client).set(hostIndex, fast.id);
     fast.table = null;
     fast.flow = null;
     if (rule !== null) {
-      const lb = this.lbAt(cls.lb);
-      const table = (this.lbFlows[cls.lb] as FlowTable<LbFlow>[])[cls.frontend] as FlowTable<LbFlow>;
+      const lb = this.balancer.lbAt(cls.lb);
+      const table = this.balancer.flowTable(cls.lb, cls.frontend);
       let flow = fast.flowObject as Writable<LbFlow> | null;
       let h: Writable<Header>;
-      if (flow === null) h = newHeader('Tcp', src, port, t.destination, t.destinationPort, SYN, null, null);
+      if (flow === null) h = newHeader('Tcp', src, port, spec.destination, spec.destinationPort, SYN, null, null);
       else {
         h = flow.h as Writable<Header>;
         h.src = src >>> 0;
         h.srcPort = port;
-        h.dst = t.destination >>> 0;
-        h.dstPort = t.destinationPort;
+        h.dst = spec.destination >>> 0;
+        h.dstPort = spec.destinationPort;
         h.key = undefined;
         h.rkey = undefined;
       }
       if (flow === null) {
-        flow = newLbFlow(cls.lb, cls.frontend, h, nic, rule, this.fastOwner, this.now);
+        flow = newLbFlow(cls.lb, cls.frontend, h, nic, rule, this.owner, now);
         fast.flowObject = flow;
       } else {
         flow.lb = cls.lb;
         flow.frontend = cls.frontend;
         flow.h = h;
-        flow.lastSeen = this.now;
+        flow.lastSeen = now;
         flow.nic = nic;
         flow.ruleName = rule.name;
         flow.rule = rule;
         flow.floatingIp = rule.enableFloatingIP;
         flow.backendPort = rule.backendPort;
-        flow.owner = this.fastOwner;
+        flow.owner = this.owner;
         flow.idleJob = null;
       }
       // Numbers, not a tuple key: no string per connection (flowtable.ts).
@@ -184,14 +257,12 @@ export abstract class FastPath extends HealthProbes {
       fast.table = table;
       fast.flow = flow;
       const row = cls.row;
-      if (row === null) {
-        this.countFlow(lb, rule, lb.pools[rule.pool]?.members ?? [], nic);
-        cls.row = this.flowCounts.get(rule.id) ?? null;
-      } else row.counts.set(nic, (row.counts.get(nic) ?? 0) + 1);
+      if (row === null) cls.row = this.balancer.countFlow(lb, rule, lb.pools[rule.pool]?.members ?? [], nic);
+      else row.counts.set(nic, (row.counts.get(nic) ?? 0) + 1);
     }
     if (host === null && memo.releaseAfterUs > memo.finishAfterUs) {
       fast.oneStep = true;
-      fast.finishUs = this.now + memo.finishAfterUs;
+      fast.finishUs = now + memo.finishAfterUs;
       memo.oneStepLine ??= this.delayLine(memo.releaseAfterUs);
       this.enterLine(fast, memo.oneStepLine);
     } else {
@@ -206,54 +277,56 @@ export abstract class FastPath extends HealthProbes {
    * core.ts `clientHost` built `host`: a fast-path connection under way on it (`FastConn.host`) is
    * now held by the host, which holds its port and counts it.
    */
-  protected adoptFastConn(client: number, hostIndex: number, host: ClientHost): void {
-    const slots = this.fastHosts[client] ?? null;
+  hostBuilt(client: number, hostIndex: number, host: ClientHost): void {
+    const slots = this.hostSlots[client] ?? null;
     const id = slots === null ? -1 : slots.get(hostIndex);
     if (id >= 0) {
       (slots as HostSlots).clear(hostIndex);
-      const fast = this.fastConns[id] as FastConn;
+      const fast = this.conns[id] as FastConn;
       fast.host = host;
       host.fastPending = 1;
-      if (fast.oneStep && !fast.finished && this.now > fast.finishUs) this.finishFast(fast);
+      if (fast.oneStep && !fast.finished && this.run.now > fast.finishUs) this.finishFast(fast);
       else if (!fast.finished) {
         host.usedPorts.add(portKey('Tcp', fast.port));
         // Its finish frees the port at its own time (at this instant: after the traffic phase,
         // whose opens are the only port draws, as the finish of a packet-level run would).
         if (fast.oneStep)
-          this.schedule(fast.finishUs, PHASE.packet, { type: 'fastFinish', fast, aux: true, cancelled: false });
+          this.run.schedule(fast.finishUs, PHASE.packet, { type: 'fastFinish', fast, aux: true, cancelled: false });
       }
     }
   }
 
   /** Which fast-path connection is under way on each host of `client` not built. */
-  protected fastSlots(client: number): HostSlots {
-    let slots = this.fastHosts[client];
+  slots(client: number): HostSlots {
+    let slots = this.hostSlots[client];
     if (slots === undefined || slots === null) {
       slots = new HostSlots((this.input.clients[client] as ClientIn).count);
-      this.fastHosts[client] = slots;
+      this.hostSlots[client] = slots;
     }
     return slots;
   }
 
   /** A client host with nothing open and no fast-path connection under way. */
-  protected hostIdle(host: ClientHost): boolean {
+  hostIdle(host: ClientHost): boolean {
     return host.sockets.size === 0 && host.usedPorts.size === 0 && host.fastPending === 0;
   }
 
   /** The decision classes of `traffic` at the current configuration (older ones are dropped). */
-  protected memoFor(traffic: number): Map<ClassKey, MemoClass> {
+  private memoFor(traffic: number): Map<ClassKey, MemoClass> {
     const epochs = this.memoEpochs;
-    if (epochs[0] !== this.healthEpoch || epochs[1] !== this.eventEpoch) {
+    const healthEpoch = this.health.epoch;
+    const eventEpoch = this.run.eventEpoch;
+    if (epochs[0] !== healthEpoch || epochs[1] !== eventEpoch) {
       for (const m of this.memo) m.clear();
       this.flushMemoCounts();
-      epochs[0] = this.healthEpoch;
-      epochs[1] = this.eventEpoch;
+      epochs[0] = healthEpoch;
+      epochs[1] = eventEpoch;
     }
     return this.memo[traffic] as Map<ClassKey, MemoClass>;
   }
 
   /** Counts the fast-path connections finished so far (memory stays bounded across epochs). */
-  protected flushMemoCounts(): void {
+  flushMemoCounts(): void {
     for (const m of this.memoOutcomes) {
       if (m.finished > 0) this.aggregator.add(m.outcome, m.reasonCode, m.backend, m.http, m.closedBy, m.finished);
       m.finished = 0;
@@ -262,13 +335,13 @@ export abstract class FastPath extends HealthProbes {
     this.memoOutcomes.length = 0;
   }
 
-  protected newReference(traffic: number, key: ClassKey): RefRecord {
+  private newReference(traffic: number, key: ClassKey): RefRecord {
     return {
       traffic,
       key,
-      openUs: this.now,
-      healthEpoch: this.healthEpoch,
-      eventEpoch: this.eventEpoch,
+      openUs: this.run.now,
+      healthEpoch: this.health.epoch,
+      eventEpoch: this.run.eventEpoch,
       bad: false,
       decisions: 0,
       lb: -1,
@@ -280,24 +353,19 @@ export abstract class FastPath extends HealthProbes {
   }
 
   /** Nothing can change the configuration from now until `untilUs` (inclusive). */
-  protected quietUntil(untilUs: number): boolean {
-    if (this.attemptByPort.size > 0) return false;
-    const stop = this.untilUs();
-    if (stop !== null && untilUs >= stop) return false;
-    // The time budget ends a run as `until` does (state.ts `DEFAULT_BUDGET`).
-    if (untilUs >= this.budget.timeUs) return false;
+  private quietUntil(untilUs: number): boolean {
+    if (this.health.attemptInFlight) return false;
+    // `until`, or the time budget, which ends a run as `until` does (state.ts `DEFAULT_BUDGET`).
+    if (untilUs >= this.stopUs) return false;
     const times = this.eventTimes;
-    while (this.nextEvent < times.length && (times[this.nextEvent] as number) <= this.now) this.nextEvent++;
+    const now = this.run.now;
+    while (this.nextEvent < times.length && (times[this.nextEvent] as number) <= now) this.nextEvent++;
     if (this.nextEvent < times.length && (times[this.nextEvent] as number) <= untilUs) return false;
-    if (this.earliestRoundUs === null) {
-      this.earliestRoundUs = Number.POSITIVE_INFINITY;
-      for (const at of this.nextRoundUs.values()) this.earliestRoundUs = Math.min(this.earliestRoundUs, at);
-    }
-    return this.earliestRoundUs > untilUs;
+    return this.health.earliestRoundUs() > untilUs;
   }
 
   /** The line of fast-path steps `delayUs` after they enter it. */
-  protected delayLine(delayUs: number): DelayLine {
+  private delayLine(delayUs: number): DelayLine {
     let line = this.delayLines.get(delayUs);
     if (line === undefined) {
       line = { type: 'fastLine', aux: true, cancelled: false, delayUs, items: [], head: 0, scheduled: false };
@@ -307,17 +375,17 @@ export abstract class FastPath extends HealthProbes {
   }
 
   /** Queues `fast` in `line`, due its delay from now (it keeps the run alive like its packets would). */
-  protected enterLine(fast: FastConn, line: DelayLine): void {
-    fast.dueUs = this.now + line.delayUs;
+  private enterLine(fast: FastConn, line: DelayLine): void {
+    fast.dueUs = this.run.now + line.delayUs;
     line.items.push(fast);
-    this.pendingMain++;
+    this.run.holdRun();
     if (!line.scheduled) this.scheduleLine(line, fast.dueUs);
   }
 
-  protected scheduleLine(line: DelayLine, atUs: number): void {
+  private scheduleLine(line: DelayLine, atUs: number): void {
     line.scheduled = true;
-    // Not counted in `pendingMain`: each waiting connection is.
-    this.queue.push(atUs, PHASE.packet, line);
+    // An aux job, which does not hold the run: each waiting connection does (`enterLine`).
+    this.run.schedule(atUs, PHASE.packet, line);
   }
 
   /**
@@ -327,14 +395,15 @@ export abstract class FastPath extends HealthProbes {
    * in the traffic phase, before any packet-phase job of that instant; the flow entries are under
    * tuples no other connection can hold (see `tryFast`).
    */
-  protected onDelayLine(line: DelayLine): void {
+  onDelayLine(line: DelayLine): void {
     line.scheduled = false;
     const items = line.items;
+    const now = this.run.now;
     while (line.head < items.length) {
       const fast = items[line.head] as FastConn;
-      if (fast.dueUs > this.now) break;
+      if (fast.dueUs > now) break;
       line.head++;
-      this.pendingMain--;
+      this.run.unholdRun();
       if (!fast.finished) {
         this.finishFast(fast);
         const memo = fast.memo;
@@ -361,17 +430,17 @@ export abstract class FastPath extends HealthProbes {
   }
 
   /** Counts the fast-path connections not finished as pending (a run its event budget stopped). */
-  protected countFastUnderWay(): void {
+  countUnderWay(): void {
     let underWay = 0;
-    for (const fast of this.fastConns) if (!fast.finished) underWay++;
+    for (const fast of this.conns) if (!fast.finished) underWay++;
     if (underWay > 0) this.aggregator.add('pending', null, null, null, null, underWay);
   }
 
   /** A fast-path connection finishes: its port is freed and it is counted. */
-  protected finishFast(fast: FastConn): void {
+  finishFast(fast: FastConn): void {
     fast.finished = true;
     fast.host?.usedPorts.delete(portKey('Tcp', fast.port));
-    this.openConns--;
+    this.run.endConnection();
     const memo = fast.memo;
     if (!memo.listed) {
       memo.listed = true;
@@ -380,28 +449,27 @@ export abstract class FastPath extends HealthProbes {
     memo.finished++;
   }
 
-  protected onFastRelease(fast: FastConn): void {
+  private onFastRelease(fast: FastConn): void {
     const flow = fast.flow;
     if (fast.table !== null && flow !== null) {
       const h = flow.h;
       fast.table.deleteTuple(TCP_CODE, h.src, h.srcPort, h.dst, h.dstPort, flow);
     }
     const host = fast.host;
-    if (host === null) this.fastSlots(fast.client).clear(fast.hostIndex);
+    if (host === null) this.slots(fast.client).clear(fast.hostIndex);
     else if (--host.fastPending === 0 && host.sockets.size === 0 && host.usedPorts.size === 0) {
-      const cache = this.clientHosts[fast.client];
-      if (cache?.get(fast.hostIndex) === host) cache.delete(fast.hostIndex);
+      this.run.forgetClientHost(fast.client, fast.hostIndex, host);
     }
     fast.host = null;
     // Reused only when no other connection took its flow entry over (which keeps the object).
-    if (flow === null || (flow.owner === this.fastOwner && flow.idleJob === null)) this.fastFree.push(fast);
+    if (flow === null || (flow.owner === this.owner && flow.idleJob === null)) this.free.push(fast);
   }
 
   /** A reference run has been released: memoise its outcome if it stayed within the fast path's cover. */
-  protected recordReference(conn: Conn, ref: RefRecord): void {
+  referenceReleased(conn: Conn, ref: RefRecord): void {
     conn.ref = null;
     if (ref.bad || ref.decisions > 1 || ref.finishUs < 0) return;
-    if (ref.healthEpoch !== this.healthEpoch || ref.eventEpoch !== this.eventEpoch) return;
+    if (ref.healthEpoch !== this.health.epoch || ref.eventEpoch !== this.run.eventEpoch) return;
     const memo = this.memoFor(ref.traffic);
     let cls = memo.get(ref.key);
     if (cls === undefined) {
@@ -418,7 +486,7 @@ export abstract class FastPath extends HealthProbes {
       finished: 0,
       listed: false,
       finishAfterUs: ref.finishUs - ref.openUs,
-      releaseAfterUs: this.now - ref.openUs,
+      releaseAfterUs: this.run.now - ref.openUs,
       finishLine: null,
       releaseLine: null,
       oneStepLine: null,
@@ -428,15 +496,16 @@ export abstract class FastPath extends HealthProbes {
   }
 
   /** A reference run's load-balancer decision: memoisable only on the client's own tuple. */
-  protected noteReferenceDecision(
+  referenceDecided(
     conn: Conn,
     ref: RefRecord,
-    l: number,
-    f: number,
+    lb: number,
+    frontend: number,
     rule: LbRuleIn,
     nic: number,
-    h: Header,
-  ) {
+    header: Header,
+  ): void {
+    const h = header;
     const src = conn.source;
     const spec = conn.spec;
     ref.decisions++;
@@ -450,8 +519,8 @@ export abstract class FastPath extends HealthProbes {
     ) {
       ref.bad = true;
     }
-    ref.lb = l;
-    ref.frontend = f;
+    ref.lb = lb;
+    ref.frontend = frontend;
     ref.rule = rule;
     ref.nic = nic;
   }
