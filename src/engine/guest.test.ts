@@ -60,6 +60,31 @@ describe('routeInGuest', () => {
     const linux2 = host('linux', [nic('nic1', '10.2.1.4', true, 0), nic('nic2', '10.2.1.5', true, 1)]);
     expect(routeInGuest(linux2, seg('10.2.1.4', '10.2.1.5')).kind).toBe('local');
   });
+  it('mixed settings: a packet for another NIC stays inside only with weakHostSend out and weakHostReceive on the owner', () => {
+    // RFC 1122 §3.3.4.2 and Microsoft's "Strong and Weak Host Models" (The Cable Guy, TechNet
+    // Magazine, November 2007) set send and receive per interface; for a packet from one NIC's
+    // address to another's, the engine's assumption (engine-model.md "Weak host") is that it is
+    // delivered inside only when the sending NIC may send it (weak send) and the owning NIC may
+    // take it (weak receive). Either one alone puts it on the wire, as the strong host model does.
+    const mixed = (send: boolean, receive: boolean) =>
+      host('windows', [
+        { ...nic('nic1', '10.2.1.4', false, 0), weakHostSend: send },
+        { ...nic('nic2', '10.2.1.5', false, 1), weakHostReceive: receive },
+      ]);
+    const kind = (h: Host) => routeInGuest(h, seg('10.2.1.4', '10.2.1.5')).kind;
+    expect(kind(mixed(true, true))).toBe('local');
+    expect(kind(mixed(true, false))).toBe('wire');
+    expect(kind(mixed(false, true))).toBe('wire');
+    expect(kind(mixed(false, false))).toBe('wire');
+    const local = routeInGuest(mixed(true, true), seg('10.2.1.4', '10.2.1.5'));
+    expect(local.kind === 'local' && local.decision).toEqual({
+      kind: 'guestRoute',
+      via: 'local',
+      prefix: '10.2.1.5/32',
+      interface: 'nic:nic2',
+      nextHop: null,
+    });
+  });
   it('follows a guest route, and the connecting socket takes that interface address', () => {
     expect(chooseSourceAddress(windows2, ip('10.2.1.100'))).toBe(ip('10.2.1.5'));
     const r = routeInGuest(windows2, seg('10.2.1.5', '10.2.1.100'));
