@@ -115,9 +115,11 @@ describe('chooseOutbound: the order of precedence', () => {
     expect(chooseOutbound([basic], NICS, 0, 'Tcp')).toMatchObject({ method: 'defaultOutbound' });
   });
 
-  it('an outbound rule whose frontend is missing is skipped', () => {
-    const broken = lb({ outboundRules: [outboundRule({ frontends: [] })], rules: [lbRule()] });
-    expect(chooseOutbound([broken], NICS, 0, 'Tcp')).toMatchObject({ method: 'loadBalancingRule' });
+  it('an outbound rule whose frontend or pool is missing is skipped', () => {
+    const noFrontend = lb({ outboundRules: [outboundRule({ frontends: [] })], rules: [lbRule()] });
+    expect(chooseOutbound([noFrontend], NICS, 0, 'Tcp')).toMatchObject({ method: 'loadBalancingRule' });
+    const noPool = lb({ outboundRules: [outboundRule({ pool: 4 })], rules: [lbRule()] });
+    expect(chooseOutbound([noPool], NICS, 0, 'Tcp')).toMatchObject({ method: 'loadBalancingRule' });
   });
 
   it("a load-balancing rule on a public frontend SNATs for its protocol: the pool's default port block and the rule's timeout", () => {

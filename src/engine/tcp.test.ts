@@ -57,6 +57,9 @@ describe('SYN-RECEIVED', () => {
   it('SYN-RECEIVED: RST → back to LISTEN (RFC 9293 §3.10.7.4)', () => {
     expect(receiveSegment('SYN-RECEIVED', RST, false)).toEqual({ next: 'CLOSED', reply: null, effect: 'backToListen' });
   });
+  it('SYN-RECEIVED: a segment with neither SYN nor ACK → stays, no answer', () => {
+    expect(receiveSegment('SYN-RECEIVED', FIN, false)).toEqual({ next: 'SYN-RECEIVED', reply: null, effect: 'none' });
+  });
   it('SYN-RECEIVED: retransmitted SYN → SYN-ACK again', () => {
     expect(receiveSegment('SYN-RECEIVED', SYN, false)).toEqual({
       next: 'SYN-RECEIVED',
@@ -167,6 +170,14 @@ describe('TIME-WAIT', () => {
   });
   it('TIME-WAIT: an ACK → stays, no answer', () => {
     expect(receiveSegment('TIME-WAIT', ACK, false)).toEqual({ next: 'TIME-WAIT', reply: null, effect: 'none' });
+  });
+});
+
+describe('CLOSED and LISTEN sockets', () => {
+  it('CLOSED or LISTEN: a segment on the socket changes nothing (new connections are opened elsewhere)', () => {
+    for (const state of ['CLOSED', 'LISTEN'] as const) {
+      expect(receiveSegment(state, SYN, false)).toEqual({ next: state, reply: null, effect: 'none' });
+    }
   });
 });
 
