@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseIpv4 } from '../shared/ipv4';
 import type { LbRuleIn, LoadBalancerIn } from './input';
-import { hashOf, hashTuple, matchFrontendRule, pickBackend, pickIndex, rewriteForMember } from './lb';
+import { flowKey, hashOf, hashTuple, matchFrontendRule, pickBackend, pickIndex, rewriteForMember } from './lb';
 import { makeHeader, SYN } from './wire';
 
 const ip = (t: string) => parseIpv4(t) as number;
@@ -118,5 +118,64 @@ describe('hashOf', () => {
     for (const d of ['Default', 'SourceIPProtocol', 'SourceIP'] as const) {
       for (const seed of [1, 2, 0xdeadbeef]) expect(hashOf(seed, d, h)).toBe(hashTuple(seed, d, h).hash);
     }
+  });
+});
+
+describe('matchFrontendRule: what a rule covers', () => {
+  // articles/load-balancer/load-balancer-ha-ports-overview.md: an HA-ports rule is protocol All on
+  // frontend and backend port 0; any other rule covers its own protocol and port only.
+  const two: LoadBalancerIn = {
+    ...lb,
+    frontends: [...lb.frontends, { id: 'frontend:lb/fe2', name: 'fe2', address: ip('10.2.1.101'), isPublic: false }],
+    natRules: [{ ...(lb.natRules[0] as LoadBalancerIn['natRules'][number]), frontend: 1 }],
+    rules: [
+      lbRule({ name: 'ha', protocol: 'All', frontendPort: 0, backendPort: 0 }),
+      lbRule({ name: 'dns', protocol: 'All', frontendPort: 53, backendPort: 53 }),
+      lbRule({ name: 'tcp0', protocol: 'Tcp', frontendPort: 0, backendPort: 0, frontend: 1 }),
+      lbRule({ name: 'http', protocol: 'Tcp', frontendPort: 80 }),
+    ],
+  };
+  const udp = (dport: number) =>
+    makeHeader({ protocol: 'Udp', src: ip('10.2.1.4'), srcPort: 40000, dst: ip('10.2.1.100'), dstPort: dport });
+
+  it('a rule for one protocol does not take the other on its port', () => {
+    expect(matchFrontendRule(lb, 0, udp(80))).toEqual({ kind: 'rule', index: 1, rule: lb.rules[1] });
+  });
+  it('a port rule beats HA ports listed before it; protocol All on a port covers that port only', () => {
+    expect(matchFrontendRule(two, 0, tcp(80))).toEqual({ kind: 'rule', index: 3, rule: two.rules[3] });
+    expect(matchFrontendRule(two, 0, udp(53))?.rule.name).toBe('dns');
+    expect(matchFrontendRule(two, 0, tcp(53))?.rule.name).toBe('dns');
+    expect(matchFrontendRule(two, 0, tcp(443))).toEqual({ kind: 'rule', index: 0, rule: two.rules[0] });
+  });
+  it('a TCP rule on port 0 is not HA ports', () => {
+    const h = makeHeader({ protocol: 'Tcp', src: ip('10.2.1.4'), srcPort: 40000, dst: ip('10.2.1.101'), dstPort: 443 });
+    expect(matchFrontendRule(two, 1, h)).toBeNull();
+  });
+  it('rules and inbound NAT rules apply at their own frontend only', () => {
+    expect(matchFrontendRule(two, 0, tcp(50001))?.rule.name).toBe('ha');
+    const toFe2 = makeHeader({
+      protocol: 'Tcp',
+      src: ip('10.2.1.4'),
+      srcPort: 1,
+      dst: ip('10.2.1.101'),
+      dstPort: 50001,
+    });
+    expect(matchFrontendRule(two, 1, toFe2)).toMatchObject({ kind: 'nat', index: 0 });
+    expect(matchFrontendRule(two, 1, tcp(80))).toBeNull();
+  });
+});
+
+describe('hashTuple: what the trace shows', () => {
+  // seeds/002 "Load balancing": the tuple hashed per loadDistribution.
+  it('prints the inputs of each distribution', () => {
+    expect(hashTuple(1, 'Default', tcp(80, 40001)).inputs).toEqual(['10.2.1.4', '40001', '10.2.1.100', '80', 'Tcp']);
+    expect(hashTuple(1, 'SourceIP', tcp(80, 40001)).inputs).toEqual(['10.2.1.4', '10.2.1.100']);
+  });
+});
+
+describe('flowKey', () => {
+  it('is per load balancer and frontend, and the 5-tuple as the client sent it', () => {
+    expect(flowKey(0, 1, tcp(80, 40001))).toBe(`0|1|Tcp|${ip('10.2.1.4')}|40001|${ip('10.2.1.100')}|80`);
+    expect(flowKey(0, 1, tcp(80, 40001))).not.toBe(flowKey(0, 0, tcp(80, 40001)));
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCidr, parseIpv4 } from '../shared/ipv4';
 import type { SecurityRuleIn } from './input';
-import { AZURE_LB_ADDRESS, evaluateNsg, type TagSpace } from './nsg';
+import { AZURE_LB_ADDRESS, DEFAULT_SECURITY_RULES, evaluateNsg, type TagSpace } from './nsg';
 import { makeHeader, SYN } from './wire';
 
 const ip = (t: string) => parseIpv4(t) as number;
@@ -78,5 +78,70 @@ describe('evaluateNsg with custom rules', () => {
   it('ignores rules of the other direction', () => {
     const rules = [rule({ name: 'deny-out', direction: 'Outbound' })];
     expect(evaluateNsg(space, rules, 'Inbound', syn('10.2.1.5', '10.2.1.4')).access).toBe('Allow');
+  });
+});
+
+describe("Azure's default rules", () => {
+  // articles/virtual-network/network-security-groups-overview.md, "Default security rules".
+  it('are the six of every NSG, each matching any protocol and port', () => {
+    expect(
+      DEFAULT_SECURITY_RULES.map((r) => [
+        r.name,
+        r.priority,
+        r.direction,
+        r.access,
+        r.protocol,
+        r.sourcePorts,
+        r.destinationPorts,
+      ]),
+    ).toEqual([
+      ['AllowVnetInBound', 65000, 'Inbound', 'Allow', '*', null, null],
+      ['AllowAzureLoadBalancerInBound', 65001, 'Inbound', 'Allow', '*', null, null],
+      ['DenyAllInBound', 65500, 'Inbound', 'Deny', '*', null, null],
+      ['AllowVnetOutBound', 65000, 'Outbound', 'Allow', '*', null, null],
+      ['AllowInternetOutBound', 65001, 'Outbound', 'Allow', '*', null, null],
+      ['DenyAllOutBound', 65500, 'Outbound', 'Deny', '*', null, null],
+    ]);
+  });
+  it('deny outbound to the platform address by DenyAllOutBound, which no other default covers', () => {
+    // 168.63.129.16 is neither VirtualNetwork nor Internet (service tags overview).
+    const v = evaluateNsg(space, [], 'Outbound', syn('10.2.1.4', '168.63.129.16'));
+    expect(v).toEqual({ rule: DEFAULT_SECURITY_RULES[5], isDefault: true, access: 'Deny' });
+  });
+  it('a custom rule that decides says it is not a default', () => {
+    const r = rule({ access: 'Allow' });
+    expect(evaluateNsg(space, [r], 'Inbound', syn('203.0.113.7', '10.2.1.4'))).toEqual({
+      rule: r,
+      isDefault: false,
+      access: 'Allow',
+    });
+  });
+});
+
+describe('matching', () => {
+  it('the Internet tag is outside the VNets, and is not the platform address', () => {
+    const internet = [rule({ sources: [{ kind: 'tag', tag: 'Internet' }] })];
+    expect(evaluateNsg(space, internet, 'Inbound', syn('203.0.113.7', '10.2.1.4')).rule.name).toBe('r');
+    expect(evaluateNsg(space, internet, 'Inbound', syn('168.63.129.16', '10.2.1.4')).rule.name).toBe(
+      'AllowAzureLoadBalancerInBound',
+    );
+    expect(evaluateNsg(space, internet, 'Inbound', syn('10.2.1.5', '10.2.1.4')).rule.name).toBe('AllowVnetInBound');
+  });
+  it('a prefix that does not hold the address does not match', () => {
+    const cidr = [rule({ sources: [{ kind: 'cidr', cidr: { base: ip('192.168.0.0'), prefixLength: 16 } }] })];
+    expect(evaluateNsg(space, cidr, 'Inbound', syn('203.0.113.7', '10.2.1.4')).rule.name).toBe('DenyAllInBound');
+  });
+  it('a port range holds its ends and nothing past them', () => {
+    const range = [rule({ destinationPorts: [{ from: 8000, to: 8999 }] })];
+    const at = (port: number) => evaluateNsg(space, range, 'Inbound', syn('10.2.1.5', '10.2.1.4', port)).rule.name;
+    expect([at(7999), at(8000), at(8999), at(9000)]).toEqual(['AllowVnetInBound', 'r', 'r', 'AllowVnetInBound']);
+  });
+  it('ICMP: a rule naming ports never matches it (assumption: ICMP has no ports); one with any port does', () => {
+    const ping = makeHeader({ protocol: 'Icmp', src: ip('10.2.1.5'), dst: ip('10.2.1.4'), icmp: 'echo-request' });
+    const withPorts = [rule({ name: 'ports', destinationPorts: [{ from: 0, to: 65535 }] })];
+    expect(evaluateNsg(space, withPorts, 'Inbound', ping).rule.name).toBe('AllowVnetInBound');
+    const withSourcePorts = [rule({ name: 'ports', sourcePorts: [{ from: 0, to: 65535 }] })];
+    expect(evaluateNsg(space, withSourcePorts, 'Inbound', ping).rule.name).toBe('AllowVnetInBound');
+    expect(evaluateNsg(space, [rule({ protocol: 'Icmp' })], 'Inbound', ping).rule.name).toBe('r');
   });
 });

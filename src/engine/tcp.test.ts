@@ -57,6 +57,9 @@ describe('SYN-RECEIVED', () => {
   it('SYN-RECEIVED: RST → back to LISTEN (RFC 9293 §3.10.7.4)', () => {
     expect(receiveSegment('SYN-RECEIVED', RST, false)).toEqual({ next: 'CLOSED', reply: null, effect: 'backToListen' });
   });
+  it('SYN-RECEIVED: a segment with neither SYN nor ACK → stays, no answer', () => {
+    expect(receiveSegment('SYN-RECEIVED', FIN, false)).toEqual({ next: 'SYN-RECEIVED', reply: null, effect: 'none' });
+  });
   it('SYN-RECEIVED: retransmitted SYN → SYN-ACK again', () => {
     expect(receiveSegment('SYN-RECEIVED', SYN, false)).toEqual({
       next: 'SYN-RECEIVED',
@@ -80,6 +83,19 @@ describe('ESTABLISHED', () => {
       effect: 'finReceived',
     });
   });
+  it('ESTABLISHED: a bare FIN (no ACK) → CLOSE-WAIT, answers ACK', () => {
+    // Assumption (tcp.ts: segments are matched by flags only): a FIN is taken whether or not it
+    // carries ACK; RFC 9293 §3.10.7.4 (fifth check) would drop a segment without ACK. The engine's
+    // own stacks always send FIN with ACK.
+    expect(receiveSegment('ESTABLISHED', FIN, false)).toEqual({
+      next: 'CLOSE-WAIT',
+      reply: ACK,
+      effect: 'finReceived',
+    });
+  });
+  it('ESTABLISHED: a segment with no flag that matters → stays', () => {
+    expect(receiveSegment('ESTABLISHED', 0, false)).toEqual({ next: 'ESTABLISHED', reply: null, effect: 'none' });
+  });
   it('ESTABLISHED: RST → CLOSED, reset', () => {
     expect(receiveSegment('ESTABLISHED', RST, false)).toEqual({ next: 'CLOSED', reply: null, effect: 'reset' });
   });
@@ -97,7 +113,19 @@ describe('FIN-WAIT-1', () => {
     expect(receiveSegment('FIN-WAIT-1', FIN | ACK, false)).toEqual({ next: 'TIME-WAIT', reply: ACK, effect: 'closed' });
   });
   it('FIN-WAIT-1: ACK → FIN-WAIT-2', () => {
-    expect(receiveSegment('FIN-WAIT-1', ACK, false).next).toBe('FIN-WAIT-2');
+    expect(receiveSegment('FIN-WAIT-1', ACK, false)).toEqual({ next: 'FIN-WAIT-2', reply: null, effect: 'acked' });
+  });
+  it('FIN-WAIT-1: RST → CLOSED, reset (RFC 9293 §3.10.7.4, second check)', () => {
+    expect(receiveSegment('FIN-WAIT-1', RST, false)).toEqual({ next: 'CLOSED', reply: null, effect: 'reset' });
+  });
+  it('FIN-WAIT-1: a bare FIN (no ACK) → TIME-WAIT, answers ACK', () => {
+    // Assumption (tcp.ts: sequence numbers are not modelled): there is no CLOSING state, so a FIN
+    // that does not acknowledge ours ends the close as a FIN-ACK would. RFC 9293 §3.10.7.4 would
+    // drop a segment without ACK (fifth check) or, with one, go to CLOSING (eighth check).
+    expect(receiveSegment('FIN-WAIT-1', FIN, false)).toEqual({ next: 'TIME-WAIT', reply: ACK, effect: 'closed' });
+  });
+  it('FIN-WAIT-1: a segment with neither FIN nor ACK → stays', () => {
+    expect(receiveSegment('FIN-WAIT-1', PSH, true)).toEqual({ next: 'FIN-WAIT-1', reply: null, effect: 'none' });
   });
 });
 
@@ -105,17 +133,51 @@ describe('FIN-WAIT-2', () => {
   it('FIN-WAIT-2: FIN → TIME-WAIT, answers ACK', () => {
     expect(receiveSegment('FIN-WAIT-2', FIN | ACK, false)).toEqual({ next: 'TIME-WAIT', reply: ACK, effect: 'closed' });
   });
+  it('FIN-WAIT-2: RST → CLOSED, reset (RFC 9293 §3.10.7.4, second check)', () => {
+    expect(receiveSegment('FIN-WAIT-2', RST | ACK, false)).toEqual({ next: 'CLOSED', reply: null, effect: 'reset' });
+  });
+  it('FIN-WAIT-2: ACK or data → stays, waiting for the FIN', () => {
+    expect(receiveSegment('FIN-WAIT-2', ACK, false)).toEqual({ next: 'FIN-WAIT-2', reply: null, effect: 'none' });
+    expect(receiveSegment('FIN-WAIT-2', PSH | ACK, true)).toEqual({ next: 'FIN-WAIT-2', reply: null, effect: 'none' });
+  });
+});
+
+describe('CLOSE-WAIT', () => {
+  it('CLOSE-WAIT: RST → CLOSED, reset (RFC 9293 §3.10.7.4, second check)', () => {
+    expect(receiveSegment('CLOSE-WAIT', RST, false)).toEqual({ next: 'CLOSED', reply: null, effect: 'reset' });
+    expect(receiveSegment('CLOSE-WAIT', RST | ACK, false)).toEqual({ next: 'CLOSED', reply: null, effect: 'reset' });
+  });
+  it('CLOSE-WAIT: ACK → stays, the application has yet to close (RFC 9293 §3.10.7.4, eighth check)', () => {
+    expect(receiveSegment('CLOSE-WAIT', ACK, false)).toEqual({ next: 'CLOSE-WAIT', reply: null, effect: 'none' });
+  });
 });
 
 describe('LAST-ACK', () => {
   it('LAST-ACK: ACK → CLOSED', () => {
     expect(receiveSegment('LAST-ACK', ACK, false)).toEqual({ next: 'CLOSED', reply: null, effect: 'closed' });
   });
+  it('LAST-ACK: RST → CLOSED (RFC 9293 §3.10.7.4, second check: "enter the CLOSED state")', () => {
+    expect(receiveSegment('LAST-ACK', RST, false)).toEqual({ next: 'CLOSED', reply: null, effect: 'closed' });
+  });
+  it('LAST-ACK: a bare FIN (retransmitted, no ACK) → stays (RFC 9293 §3.10.7.4, eighth check)', () => {
+    expect(receiveSegment('LAST-ACK', FIN, false)).toEqual({ next: 'LAST-ACK', reply: null, effect: 'none' });
+  });
 });
 
 describe('TIME-WAIT', () => {
   it('TIME-WAIT: retransmitted FIN → ACK again', () => {
     expect(receiveSegment('TIME-WAIT', FIN | ACK, false)).toEqual({ next: 'TIME-WAIT', reply: ACK, effect: 'none' });
+  });
+  it('TIME-WAIT: an ACK → stays, no answer', () => {
+    expect(receiveSegment('TIME-WAIT', ACK, false)).toEqual({ next: 'TIME-WAIT', reply: null, effect: 'none' });
+  });
+});
+
+describe('CLOSED and LISTEN sockets', () => {
+  it('CLOSED or LISTEN: a segment on the socket changes nothing (new connections are opened elsewhere)', () => {
+    for (const state of ['CLOSED', 'LISTEN'] as const) {
+      expect(receiveSegment(state, SYN, false)).toEqual({ next: state, reply: null, effect: 'none' });
+    }
   });
 });
 

@@ -8,7 +8,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { ConnectionResult, SimulationResult } from '../engine/result';
 import { loadScenarioLink, loadScenarioText, loadScenarioValue } from '../scenario/index';
 import { mergePatch } from '../scenario/mergePatch';
@@ -641,12 +641,21 @@ describe('the library index', () => {
 
 describe.each(index)('$file', (entry) => {
   const text = readText(entry.file);
-  const loaded = loadScenarioText(text);
-  const scenario = loaded.scenario as Scenario;
-  const lesson = scenario?.lesson;
   const expected = EXPECTED[entry.file] as Expectation;
-  const solved = loadScenarioValue(mergePatch(scenario, lesson?.solution));
-  const solvedScenario = solved.scenario as Scenario;
+  // Loaded and run per test, not while collecting: `npm run mutate` credits a test only with the
+  // validation and simulation that run in it.
+  let loaded: ReturnType<typeof loadScenarioText>;
+  let scenario: Scenario;
+  let lesson: Scenario['lesson'];
+  let solved: ReturnType<typeof loadScenarioValue>;
+  let solvedScenario: Scenario;
+  beforeEach(() => {
+    loaded = loadScenarioText(text);
+    scenario = loaded.scenario as Scenario;
+    lesson = scenario?.lesson;
+    solved = loadScenarioValue(mergePatch(scenario, lesson?.solution));
+    solvedScenario = solved.scenario as Scenario;
+  });
 
   it('is 2-space formatted JSON, as the linter would write it', () => {
     expect(text).toBe(`${JSON.stringify(JSON.parse(text), null, 2)}\n`);
@@ -680,21 +689,20 @@ describe.each(index)('$file', (entry) => {
     checkLayout(solvedScenario);
   });
 
-  const before = runScenario(scenario);
-  const after = runScenario(solvedScenario);
-
   it('fails its lesson as shipped, on the checks expected', () => {
+    const before = runScenario(scenario);
     expect(before.lesson?.passed).toBe(false);
     expect(before.lesson?.checks.map((c) => c.passed)).toEqual(expected.checksBefore);
   });
 
   it('passes every check of its lesson with the solution applied', () => {
+    const after = runScenario(solvedScenario);
     expect(after.lesson?.checks.map((c) => c.passed)).toEqual(expected.checksBefore.map(() => true));
     expect(after.lesson?.passed).toBe(true);
   });
 
   it('shows the behaviour its description teaches, for the reason it gives', () => {
-    expected.behaviour(before, after, scenario);
+    expected.behaviour(runScenario(scenario), runScenario(solvedScenario), scenario);
   });
 
   it('opens from a link under 2,000 characters, layout and lesson included (codec 3, shorter than codec 1)', () => {
