@@ -52,20 +52,14 @@ beforeEach(() => {
   useLessonStore.setState(useLessonStore.getInitialState(), true);
 });
 
-describe('hints, solution and side', () => {
-  it('reveals one hint at a time, shows the solution, switches the side; reset starts afresh', () => {
+describe('hints and solution', () => {
+  it('reveals one hint at a time and shows the solution; reset starts afresh', () => {
     store().showNextHint();
     store().showNextHint();
     store().setSolutionShown(true);
-    store().setSide('inspector');
-    expect([store().hintsShown, store().solutionShown, store().side]).toEqual([2, true, 'inspector']);
+    expect([store().hintsShown, store().solutionShown]).toEqual([2, true]);
     store().reset();
-    expect([store().hintsShown, store().solutionShown, store().side, store().check]).toEqual([
-      0,
-      false,
-      'lesson',
-      { state: 'idle' },
-    ]);
+    expect([store().hintsShown, store().solutionShown, store().check]).toEqual([0, false, { state: 'idle' }]);
   });
 
   it('a new document (its revision changes) resets the lesson; an edit does not', () => {

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createDefaultScenario, type Scenario } from '../../scenario';
 import { createSimService, type SimService } from '../../sim/service';
+import { useAppStore } from '../store';
 import { PAGE_SIZE, STEP_MS, STILL_MS, TRACE_LIMIT, useRunStore } from './runStore';
 import { WorkerGone } from './simClient';
 
@@ -153,7 +154,8 @@ describe('seek, step and pages', () => {
     await store().seek(0);
     expect(store().cursor).toBe(0);
     expect(store().current?.index).toBe(0);
-    expect(store().side).toBe('packet');
+    // Seeking shows the packet inspector in the right-hand column (the app store's one `rightPanel`).
+    expect(useAppStore.getState().rightPanel).toBe('packet');
     await store().seek(PAGE_SIZE + 5);
     expect(store().current?.index).toBe(PAGE_SIZE + 5);
     await store().seek(1e9);
