@@ -86,9 +86,15 @@ export abstract class Core {
   protected readonly nsgLayers: { inbound: NsgLayer[]; outbound: NsgLayer[] }[];
   /** Per NIC: flows its NSGs allowed (stateful), keyed by tuple key; the value is the owner. */
   protected readonly nsgFlows: Map<string, Owner>[];
-  /** Per load balancer and frontend: the flow table. */
+  /**
+   * Per load balancer and frontend: the flow table. Frontend (frontend.ts) writes it; it stays
+   * here while the member's host expires an entry with its reverse NAT (network.ts `egressNic`).
+   */
   protected readonly lbFlows: FlowTable<LbFlow>[][];
-  /** Per NIC: reverse NAT of DNATed flows at the member's host, keyed by the reply's tuple key. */
+  /**
+   * Per NIC: reverse NAT of DNATed flows at the member's host, keyed by the reply's tuple key
+   * (written by frontend.ts, read by network.ts).
+   */
   protected readonly reverseNat: Map<string, ReverseNat>[];
   /** Per NIC: outbound SNAT entries keyed by the private header's tuple key. */
   protected readonly snatOut: Map<string, SnatEntry>[];

@@ -5,10 +5,11 @@
  * internet edges, and on the way in the reverse translation at the member's host (15), the NSGs
  * (10), the NIC and the guest's receive checks (11–13), or a virtual appliance forwarding.
  *
- * Inputs: packets sent by a host or arriving at a stage (a NIC, a host, an edge).
- * Outputs: the packet scheduled at its next stage after that hop's latency (fabric.ts
- *   `LATENCY_US`), rewritten where a translation applies; or dropped with a `Reason`. Frontends,
- *   transports and the probe platform are later stages (frontend.ts, transport.ts, health.ts).
+ * Inputs: packets sent by a host or arriving where a hop sent them (a NIC, a host, an edge).
+ * Outputs: the packet scheduled where it arrives next after that hop's latency (fabric.ts
+ *   `LATENCY_US`), rewritten where a translation applies; or dropped with a `Reason`; or, when a
+ *   host accepts it, that host, returned to the run, which hands the packet to its transport
+ *   (transport.ts). Frontends and the probe platform are stage objects (frontend.ts, health.ts).
  * Invariants: NSGs and guest firewalls are stateful per flow, both ways ("a changed rule affects
  *   new flows only"); every flow, translation and SNAT port is owned by the packet's owner and
  *   evicted with it; only a SYN creates SNAT state; replies never pass the load balancer
@@ -47,9 +48,6 @@ import {
 } from './wire';
 
 export abstract class Network extends Core {
-  // A later stage of the path, which this one calls: transport.ts `deliverTransport`.
-  protected abstract deliverTransport(host: Host, packet: Packet<Owner>): void;
-
   // ---------------------------------------------------------------- out of a host (steps 1–5)
 
   protected sendFromHost(host: Host, header: Header, owner: Owner, decision: Decision | null = null) {
@@ -640,14 +638,17 @@ export abstract class Network extends Core {
     });
   }
 
-  /** engine-model.md steps 10–11, then the guest (12–14). */
-  protected arriveAtNic(nicIndex: number, packet: Packet<Owner>): void {
+  /**
+   * engine-model.md steps 10–11, then the guest's receive checks (12–13). Returns the host that
+   * accepted the packet, for its transport (step 14); null when it was dropped or forwarded.
+   */
+  protected arriveAtNic(nicIndex: number, packet: Packet<Owner>): Host | null {
     const nic = this.nicAt(nicIndex);
     const home = this.nicHome[nicIndex];
     if (home === undefined) throw new Error(`NIC ${nic.name} belongs to no VM`);
     if (this.tracing) this.trace('hop', nic.id, packet);
     if (packet.header.dst !== nic.address && (this.snatReturn.size > 0 || nic.publicIp !== null)) {
-      if (!this.reverseTranslate(nicIndex, packet)) return;
+      if (!this.reverseTranslate(nicIndex, packet)) return null;
     }
     const via = packet.viaFrontend;
     if (via !== null && (this.nsgLayers[nicIndex]?.inbound.length ?? 0) === 0) {
@@ -663,10 +664,10 @@ export abstract class Network extends Core {
           rule: null,
           detail: `${describePacket(packet.header)} came through the Standard public frontend ${fe.name} of ${lb.name}, which is closed to inbound flows unless an NSG on ${nic.name} or its subnet allows them; there is none.`,
         });
-        return;
+        return null;
       }
     }
-    if (!this.passNsgs(nicIndex, 'Inbound', packet)) return;
+    if (!this.passNsgs(nicIndex, 'Inbound', packet)) return null;
     if (!home.host.running) {
       this.drop(packet, {
         code: 'VM_STOPPED',
@@ -674,13 +675,13 @@ export abstract class Network extends Core {
         rule: null,
         detail: `${home.host.name} is stopped, so ${describePacket(packet.header)} goes nowhere.`,
       });
-      return;
+      return null;
     }
     if (packet.udrHops > 0 && !ownsAddress(home.host, packet.header.dst)) {
       this.forwardByAppliance(nicIndex, home.host, packet);
-      return;
+      return null;
     }
-    this.receiveFromWire(home.host, home.iface, packet);
+    return this.receiveFromWire(home.host, home.iface, packet) ? home.host : null;
   }
 
   /**
@@ -718,15 +719,14 @@ export abstract class Network extends Core {
     this.egressNic(out?.nic ?? nicIndex, packet);
   }
 
-  /** engine-model.md steps 12–13. */
-  protected receiveFromWire(host: Host, iface: number, packet: Packet<Owner>): void {
+  /** engine-model.md steps 12–13: true when the host accepts the packet for its transport. */
+  protected receiveFromWire(host: Host, iface: number, packet: Packet<Owner>): boolean {
     const reason = checkGuestReceive(host, iface, packet.header);
     if (reason !== null) {
       this.drop(packet, reason);
-      return;
+      return false;
     }
-    if (host.firewall !== null && !this.passFirewall(host, packet, 'Inbound')) return;
-    this.deliverTransport(host, packet);
+    return host.firewall === null || this.passFirewall(host, packet, 'Inbound');
   }
 
   /**

@@ -357,16 +357,18 @@ export class Simulation extends Connections {
   /** A packet arrives where its last hop sent it: the stage of that place takes it. */
   private arrive(packet: Packet<Owner>, arrival: Arrival): void {
     switch (arrival.kind) {
-      case 'nic':
-        this.arriveAtNic(arrival.nic, packet);
+      case 'nic': {
+        const host = this.arriveAtNic(arrival.nic, packet);
+        if (host !== null) this.deliverTransport(host, packet);
         return;
+      }
       case 'local':
         if (this.tracing) this.trace('hop', arrival.host.id, packet);
         this.deliverTransport(arrival.host, packet);
         return;
       case 'client':
         if (this.tracing) this.trace('hop', arrival.host.id, packet);
-        this.receiveFromWire(arrival.host, 0, packet);
+        if (this.receiveFromWire(arrival.host, 0, packet)) this.deliverTransport(arrival.host, packet);
         return;
       case 'frontend':
         this.frontend.arriveAtFrontend(arrival.lb, arrival.frontend, packet);

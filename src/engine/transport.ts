@@ -3,7 +3,8 @@
  * packet finds its socket or a listener; TCP state changes, segments and resets; UDP and ICMP
  * answers.
  *
- * Inputs: packets a host accepted (network.ts `receiveFromWire`, or delivered inside the guest).
+ * Inputs: packets a host accepted (network.ts `arriveAtNic` / `receiveFromWire`, handed on by the
+ *   run), or delivered inside the guest.
  * Outputs: socket state changes (each one through `setState`, which records it: STYLE.md, after
  *   smoltcp), segments sent back through network.ts, and the events the applications above react
  *   to (connections.ts: established, data, acknowledged, reset, closed, answered).
