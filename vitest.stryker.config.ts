@@ -30,7 +30,7 @@ export default defineConfig({
     testTimeout: 60_000,
     include: [
       'src/engine/**/*.test.ts',
-      'src/scenario/rules.test.ts',
+      'src/scenario/rules*.test.ts',
       'src/scenario/rules/**/*.test.ts',
       'src/scenario/validate.test.ts',
       'src/scenario/edit.test.ts',
