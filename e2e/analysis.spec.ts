@@ -1,6 +1,6 @@
 /**
  * The analysis views (issue 8) in real Chromium: a distribution experiment on a library scenario
- * (the seeds/000 session-persistence lab) run in bulk mode in its own worker, read back from the
+ * (the “Troubleshoot Azure Load Balancer” session-persistence lab) run in bulk mode in its own worker, read back from the
  * chart's numbers; and the probe timeline of a run where a member's VM stops and starts again,
  * linked to playback. Scenarios come in through share links; screenshots of both charts go to
  * test-results/screenshots/.
@@ -207,7 +207,7 @@ test('distribution experiment at 1,000,000 connections, three modes, in the brow
   console.log(`1,000,000-connection experiment: ${caption}`);
 });
 
-/** seeds/000's two-member lab with web02 stopped at 20 s and started at 40 s, watched for 60 s. */
+/** “Troubleshoot Azure Load Balancer”'s two-member lab with web02 stopped at 20 s and started at 40 s, watched for 60 s. */
 function stopAndStart(): Scenario {
   const { lesson: _lesson, ...s } = library('session-persistence-uneven');
   return {

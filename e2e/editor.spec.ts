@@ -361,7 +361,7 @@ test('save a file, start a new scenario, open the file again; broken files never
   const download = page.waitForEvent('download');
   await fromFileMenu(page, 'Save');
   const file = await download;
-  expect(file.suggestedFilename()).toBe('ilb-lab-seeds-003.hairpin.json');
+  expect(file.suggestedFilename()).toBe('ilb-hairpin-lab.hairpin.json');
   const path = info.outputPath('saved.json');
   await file.saveAs(path);
   const saved = JSON.parse(await readFile(path, 'utf8')) as { virtualMachines: { name: string }[] };
@@ -376,7 +376,7 @@ test('save a file, start a new scenario, open the file again; broken files never
   await fromFileMenu(page, 'Open…');
   await (await chooser).setFiles(path);
   await expect(node(page, 'Virtual machine vm1')).toBeVisible();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('ILB lab (seeds/003)');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('ILB hairpin lab');
 
   // Not JSON: the error says where, and the open scenario stays.
   let opened = page.waitForEvent('filechooser');

@@ -173,7 +173,7 @@ test('the library browser lists the scenarios, filters them, and opens one witho
   await expect(lessonPanel(page)).toBeVisible();
   await expect(page.getByRole('status').filter({ hasText: 'was kept' })).toBeVisible();
   await page.getByRole('button', { name: 'Restore previous' }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('ILB lab (seeds/003)');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('ILB hairpin lab');
 });
 
 test('the library says so when a file cannot be fetched, and keeps the scenario', async ({ page }) => {
@@ -186,7 +186,7 @@ test('the library says so when a file cannot be fetched, and keeps the scenario'
   await expect(dialog.getByRole('alert')).toContainText('library/nsg-blocks-data-port.json could not be read:');
   await expect(dialog.getByRole('alert')).toContainText('line 1');
   await dialog.getByRole('button', { name: 'Close', exact: true }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('ILB lab (seeds/003)');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('ILB hairpin lab');
 
   await page.route('**/library/index.json', (route) => route.fulfill({ status: 200, body: '{"truncated' }));
   await page.reload();

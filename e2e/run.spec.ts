@@ -77,7 +77,7 @@ async function run(page: Page) {
   await expect(page.getByRole('status').filter({ hasText: /events ·|Bulk:/ })).toBeVisible({ timeout: 30_000 });
 }
 
-test('the seeds/003 hairpin: web01 shows the SYN-ACK mismatch with the tuple it expected', async ({
+test('the the ILB hairpin write-up hairpin: web01 shows the SYN-ACK mismatch with the tuple it expected', async ({
   page,
   baseURL,
 }) => {

@@ -24,9 +24,11 @@ const node = (page: Page, name: string) => page.getByRole('group', { name, exact
 const linkTo = (baseURL: string | undefined, scenario: Scenario, options = '') =>
   `${new URL('/', baseURL).href}#s=${encodeSharePayload(scenario)}${options}`;
 
-test('opens the default seeds/003 lab with palette, canvas, inspector and run area', async ({ page }) => {
+test('opens the default the ILB hairpin write-up lab with palette, canvas, inspector and run area', async ({
+  page,
+}) => {
   await page.goto('/');
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('ILB lab (seeds/003)');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('ILB hairpin lab');
   await expect(node(page, 'Virtual machine web01')).toBeVisible();
   await expect(node(page, 'Frontend IP fe')).toContainText('10.2.1.100');
   await expect(node(page, 'Client onprem')).toContainText('192.168.2.1');
@@ -61,7 +63,7 @@ test('opens the default seeds/003 lab with palette, canvas, inspector and run ar
     await expect(page.getByRole('tab', { name: new RegExp(tab) })).toBeVisible();
   }
   const inspector = page.getByRole('complementary', { name: 'Inspector' });
-  await expect(inspector).toContainText('ILB lab (seeds/003)');
+  await expect(inspector).toContainText('ILB hairpin lab');
   await shot(page, 'default');
 
   await node(page, 'Virtual machine web01').click();

@@ -1,5 +1,5 @@
 /**
- * The layer rules of STYLE.md, enforced by scanning every import of every source file: a layer
+ * The layer rules of docs/architecture.md "Layers", enforced by scanning every import of every source file: a layer
  * may import only the layers and packages of its row, the UI takes only types from `sim` and
  * `engine/trace`, and the engine reads no clock and no global randomness (determinism).
  */
@@ -92,7 +92,7 @@ function violationsOf(file: string, text: string): string[] {
   return problems;
 }
 
-describe('layer rules of STYLE.md', () => {
+describe('layer rules of docs/architecture.md "Layers"', () => {
   it('every source file imports only what its layer may', () => {
     const problems = sourceFiles(SRC).flatMap((file) => violationsOf(file, readFileSync(file, 'utf8')));
     expect(problems).toEqual([]);

@@ -162,7 +162,7 @@ describe('the real command', () => {
 });
 
 describe('sim (simulation)', () => {
-  it('prints exactly the result document with --json: the seeds/003 baseline is established', async () => {
+  it('prints exactly the result document with --json: the the ILB hairpin write-up baseline is established', async () => {
     const { status, stdout } = await sim(['s.json', '--json'], { 's.json': valid });
     expect(status).toBe(0);
     const result = JSON.parse(stdout);

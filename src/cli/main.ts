@@ -2,7 +2,7 @@
  * The command-line simulator (spec "The command line"): reads a scenario file, a share link or
  * standard input, validates it through the same pipeline as the editor, and validates, links or
  * simulates. Writes with process.exitCode, never process.exit(), so that a large output to a pipe
- * is never cut (TOOLCHAIN.md).
+ * is never cut (Node cuts a large write to a pipe otherwise).
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';

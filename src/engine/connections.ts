@@ -496,7 +496,7 @@ export abstract class Connections extends Transport {
   // ---------------------------------------------------------------- reverse proxies (proxyTo)
 
   /**
-   * seeds/003 §3.3 (workaround 3, an NGINX NVA): the proxy terminates its client's connection and,
+   * the ILB hairpin write-up §3.3 (workaround 3, an NGINX NVA): the proxy terminates its client's connection and,
    * for a GET, opens its own connection from its VM to an upstream, along the real path (which may
    * go through a load-balancer frontend), then answers its client with the upstream's status.
    * The upstream is chosen round robin over `proxyTo` (nginx's default balancing:

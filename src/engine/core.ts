@@ -76,7 +76,7 @@ export abstract class Core {
   protected readonly bulk: boolean;
   protected readonly book: AddressBook;
   protected readonly tags: TagSpace;
-  /** PRNG states live in the simulation state (STYLE.md, after boardgame.io). */
+  /** PRNG states live in the simulation state (after boardgame.io). */
   protected readonly prng: PrngState;
   protected readonly vmHosts: Host[];
   protected readonly clientHosts: Map<number, Host>[];

@@ -16,7 +16,7 @@ import { DEFAULT_OUTBOUND_BASE } from './snat';
 
 /**
  * One-way latencies (engine-model.md "Time and TCP": inside a host microseconds, through the fabric
- * about 0.1–1 ms, to on-premises or the internet 10–30 ms). Calibrated on seeds/003: psping to the
+ * about 0.1–1 ms, to on-premises or the internet 10–30 ms). Calibrated on the ILB hairpin write-up: psping to the
  * local address 0.09–0.13 ms, through the second NIC 0.68–1.45 ms, from on-premises about 20 ms
  * round trip. Assumption: fixed values, no jitter.
  */

@@ -13,7 +13,7 @@
  *   `PathObserver`. It reaches the rest of the run only through `FrontendPath`, and the fast path
  *   asks it through `FastPathBalancer`.
  * Invariants: the flow table is per frontend and keyed by the tuple as the client sent it; only a
- *   SYN creates a TCP flow (assumption); TCP flows stay on a member that left the pool (seeds/000)
+ *   SYN creates a TCP flow (assumption); TCP flows stay on a member that left the pool (“Troubleshoot Azure Load Balancer”)
  *   while UDP flows move to a healthy one; the candidates depend on probe states only, so they are
  *   cached per health epoch.
  */
@@ -168,7 +168,7 @@ export class Frontend implements MemberDownListener, FastPathBalancer {
     let decision: Decision | null = null;
     if (flow !== undefined && h.protocol === 'Udp') {
       // engine-model.md step 7: UDP flows move to a healthy member.
-      // A member that left the pool counts as gone (seeds/000 keeps TCP flows only).
+      // A member that left the pool counts as gone (“Troubleshoot Azure Load Balancer” keeps TCP flows only).
       const rule = flow.rule;
       if (
         'pool' in rule &&
@@ -324,7 +324,7 @@ export class Frontend implements MemberDownListener, FastPathBalancer {
   /**
    * engine-model.md step 6: ICMP to a frontend is not forwarded. A Standard public frontend
    * answers a ping itself while a rule on it has a healthy member (Azure's frontend-reachability
-   * doc, 2024); internal and Basic frontends never answer (seeds/002 limitations: no ICMP).
+   * doc, 2024); internal and Basic frontends never answer (“What is Azure Load Balancer?” limitations: no ICMP).
    */
   private answerIcmpAtFrontend(lbIndex: number, feIndex: number, packet: Packet<Owner>): void {
     const lb = this.lbAt(lbIndex);
@@ -360,7 +360,7 @@ export class Frontend implements MemberDownListener, FastPathBalancer {
   /**
    * engine-model.md "Idle timeout" with `enableTcpReset`: when the flow has been idle for the
    * rule's timeout, the load balancer forgets it and sends a RST to both ends at that moment
-   * (seeds/002 SKU table: "TCP Reset on Idle"). One check per flow, re-armed while it is busy.
+   * (“What is Azure Load Balancer?” SKU table: "TCP Reset on Idle"). One check per flow, re-armed while it is busy.
    */
   onIdleCheck(flow: LbFlow, key: string): void {
     const table = this.lbFlows[flow.lb]?.[flow.frontend] as FlowTable<LbFlow>;
@@ -408,7 +408,7 @@ export class Frontend implements MemberDownListener, FastPathBalancer {
 
   /**
    * A member went down. When that leaves a rule with no member up (and no AllProbedUp), UDP flows
-   * end on both SKUs and TCP flows end on Basic (engine-model.md "Health probes"; seeds/002 SKU
+   * end on both SKUs and TCP flows end on Basic (engine-model.md "Health probes"; “What is Azure Load Balancer?” SKU
    * table: Basic "All TCP connections terminate when all probes are down"; Standard "TCP
    * connections stay alive ... on all probes down"). Assumption: Basic ends them silently at that
    * instant; the connection reports `closed.by: loadBalancer`.

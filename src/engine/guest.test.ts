@@ -80,7 +80,7 @@ describe('routeInGuest', () => {
   it('delivers a packet to the address of the interface it would leave by inside the guest', () => {
     expect(routeInGuest(windows2(), seg('10.2.1.4', '10.2.1.4')).kind).toBe('local');
   });
-  it('puts a packet for another NIC on the wire under the strong host model (seeds/003 §3.1)', () => {
+  it('puts a packet for another NIC on the wire under the strong host model (the ILB hairpin write-up §3.1)', () => {
     const r = routeInGuest(windows2(), seg('10.2.1.4', '10.2.1.5', SYN | ACK));
     expect(r.kind === 'wire' && r.iface).toBe(0);
   });
@@ -146,7 +146,7 @@ describe('routeInGuest', () => {
     expect(r.kind === 'drop' && r.reason.code).toBe('GUEST_STRONG_HOST_SEND');
     const weak = host('windows', [nic('nic1', '10.2.1.4', false, 0), { ...lo, weakHostSend: true }]);
     expect(routeInGuest(weak, seg('10.2.1.100', '192.168.2.1', SYN | ACK)).kind).toBe('wire');
-    // seeds/003 §3.2: a loopback address is on-link: a local call never leaves the guest.
+    // the ILB hairpin write-up §3.2: a loopback address is on-link: a local call never leaves the guest.
     expect(routeInGuest(h, seg('10.2.1.100', '10.2.1.100')).kind).toBe('local');
     expect(chooseSourceAddress(h, ip('10.2.1.100'))).toBe(ip('10.2.1.100'));
   });

@@ -220,7 +220,7 @@ function localDecision(prefix: string, iface: string): Decision {
 export function chooseSourceAddress(host: Host, dst: number): number {
   if (isLoopbackNet(dst)) return LOCALHOST;
   const owner = findOwner(host, dst);
-  // seeds/003 §3.2: a loopback address is on-link, via the loopback interface itself.
+  // the ILB hairpin write-up §3.2: a loopback address is on-link, via the loopback interface itself.
   if (owner !== -1 && ifaceAt(host, owner).kind === 'loopback') return dst;
   const best = longestMatch(host, routeCandidates(host), dst, null);
   return best === null ? ifaceAt(host, 0).address : ifaceAt(host, best.iface).address;
@@ -239,7 +239,7 @@ export function routeInGuest(host: Host, h: Header): RouteVerdict {
   }
   const dstOwner = findOwner(host, dst);
   if (dstOwner !== -1 && ifaceAt(host, dstOwner).kind === 'loopback') {
-    // seeds/003 §3.2: `route print 10.2.1.100` shows the VIP "On-link" on the loopback.
+    // the ILB hairpin write-up §3.2: `route print 10.2.1.100` shows the VIP "On-link" on the loopback.
     const lo = ifaceAt(host, dstOwner);
     lo.localDecision ??= localDecision(`${formatIpv4(dst)}/32`, lo.id);
     return { kind: 'local', decision: lo.localDecision };
@@ -275,7 +275,7 @@ export function routeInGuest(host: Host, h: Header): RouteVerdict {
     const owner = ifaceAt(host, dstOwner);
     // engine-model.md "Weak host": local addresses are all local. Under the strong host model an
     // address of another NIC is not local to the sending NIC and the packet goes on the wire
-    // (inference from seeds/003 §3.1). Assumption for mixed settings: the packet stays inside
+    // (inference from the ILB hairpin write-up §3.1). Assumption for mixed settings: the packet stays inside
     // the guest only when the sending interface is weak-host send and the owner weak-host receive.
     if (out.weakHostSend && owner.weakHostReceive) {
       owner.localDecision ??= localDecision(`${formatIpv4(dst)}/32`, owner.id);
@@ -311,7 +311,7 @@ export function checkGuestReceive(host: Host, arrivedOn: number, h: Header): Rea
   }
   // engine-model.md "Martian source": Linux drops a packet from outside whose source is one of
   // its own addresses unless accept_local is set (the kernel lab measured it for the hairpin and
-  // the second-NIC set-up). Windows has no such check (assumption, seeds/003 §1.1).
+  // the second-NIC set-up). Windows has no such check (assumption, the ILB hairpin write-up §1.1).
   if (host.os === 'linux' && !host.acceptLocal && ownsAddress(host, h.src)) {
     return {
       code: 'GUEST_MARTIAN_SOURCE',

@@ -122,7 +122,7 @@ export class Health {
     return slowest;
   }
 
-  /** seeds/004: a member goes up on its first positive probe after the VM boots. */
+  /** “Understand Load Balancer probes”: a member goes up on its first positive probe after the VM boots. */
   noteBoot(nics: readonly number[]): void {
     for (const rt of this.runtimes) {
       for (const nic of nics) {
@@ -179,7 +179,7 @@ export class Health {
    * engine-model.md "Health probes": every probe probes every member of the pools its rules use.
    * Called at the start (`assumed` gives the states a steady-state round starts from, all up when
    * null) and after every event that changes pools, probes or rules: a member that joins starts
-   * down and goes up on its first success (assumption, after seeds/004 "the first time the VM
+   * down and goes up on its first success (assumption, after “Understand Load Balancer probes” "the first time the VM
    * boots"); a member that leaves is no longer probed and keeps its row.
    */
   sync(lbs: readonly LoadBalancerIn[], assumed: MemberStates | null, atStart: boolean): void {
@@ -289,7 +289,7 @@ export class Health {
     const attempt = this.newAttempt(rt, memberHealth, connId, port, nic.address);
     this.attemptByPort.set(port, attempt);
     // engine-model.md "Health probes": from 168.63.129.16 to the member's primary NIC address and
-    // the probe port, never the frontend address (seeds/003 §3.2 call-out 3).
+    // the probe port, never the frontend address (the ILB hairpin write-up §3.2 call-out 3).
     this.sendFromPlatform(
       attempt,
       newHeader('Tcp', AZURE_LB_ADDRESS, port, nic.address, rt.probe.port, SYN, null, null),
@@ -347,7 +347,7 @@ export class Health {
     const probe = attempt.rt.probe;
     if (this.path.tracing) this.path.trace('deliver', probe.id, packet);
     if (hasFlag(h, RST)) {
-      // seeds/004: a TCP reset from the instance marks the probe failed.
+      // “Understand Load Balancer probes”: a TCP reset from the instance marks the probe failed.
       const reason = attempt.doom ?? {
         code: 'TCP_RESET',
         at: this.path.hostOfNic(attempt.member.nic)?.id ?? attempt.member.name,
@@ -361,7 +361,7 @@ export class Health {
       attempt.established = true;
       this.sendFromPlatform(attempt, replyHeader(h, { flags: ACK }));
       if (probe.protocol === 'Tcp') {
-        // seeds/004 "TCP custom probe": success is a completed three-way handshake. Assumption:
+        // “Understand Load Balancer probes” "TCP custom probe": success is a completed three-way handshake. Assumption:
         // the probe then closes the connection with a RST.
         this.sendFromPlatform(attempt, replyHeader(h, { flags: RST }));
         this.finishAttempt(attempt, { ok: true, reason: null, code: 'Up_Probe_Success' });
@@ -380,7 +380,7 @@ export class Health {
         this.finishAttempt(attempt, { ok: true, reason: null, code: 'Up_Probe_Success' });
         return;
       }
-      // seeds/004 "HTTP custom probe": any status other than 200 marks the instance down.
+      // “Understand Load Balancer probes” "HTTP custom probe": any status other than 200 marks the instance down.
       const host = this.path.hostOfNic(attempt.member.nic);
       this.finishAttempt(attempt, {
         ok: false,

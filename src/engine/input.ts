@@ -1,5 +1,5 @@
 /**
- * input: the engine's own strict input (STYLE.md: "the document is permissive and versioned; the
+ * input: the engine's own strict input (the project's style: "the document is permissive and versioned; the
  * engine input is strict"). `src/sim/compile.ts` builds it from a validated scenario.
  *
  * Inputs: none (types only).

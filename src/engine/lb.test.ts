@@ -72,7 +72,7 @@ describe('pickBackend', () => {
     const hashes = new Set([1, 2, 3, 4, 5].map((seed) => hashTuple(seed, 'Default', tcp(80)).hash));
     expect(hashes.size).toBe(5);
   });
-  it('spreads the 5-tuple hash evenly over the members (seeds/002: hash-based distribution)', () => {
+  it('spreads the 5-tuple hash evenly over the members (“What is Azure Load Balancer?”: hash-based distribution)', () => {
     const counts = new Map<number, number>();
     for (let port = 10000; port < 40000; port++) {
       const nic = pickBackend(1, 'Default', tcp(80, port), [0, 1, 2])?.nic ?? -1;
@@ -166,7 +166,7 @@ describe('matchFrontendRule: what a rule covers', () => {
 });
 
 describe('hashTuple: what the trace shows', () => {
-  // seeds/002 "Load balancing": the tuple hashed per loadDistribution.
+  // “What is Azure Load Balancer?” "Load balancing": the tuple hashed per loadDistribution.
   it('prints the inputs of each distribution', () => {
     expect(hashTuple(1, 'Default', tcp(80, 40001)).inputs).toEqual(['10.2.1.4', '40001', '10.2.1.100', '80', 'Tcp']);
     expect(hashTuple(1, 'SourceIP', tcp(80, 40001)).inputs).toEqual(['10.2.1.4', '10.2.1.100']);

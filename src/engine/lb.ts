@@ -51,7 +51,7 @@ export function matchFrontendRule(lb: LoadBalancerIn, frontend: number, h: Heade
 }
 
 /**
- * The tuple hashed for `loadDistribution` (seeds/002 "Load balancing"; engine-model.md step 8):
+ * The tuple hashed for `loadDistribution` (“What is Azure Load Balancer?” "Load balancing"; engine-model.md step 8):
  * Default = source IP, source port, destination IP, destination port, protocol;
  * SourceIPProtocol = source IP, destination IP, protocol; SourceIP = source IP, destination IP.
  */
@@ -142,8 +142,8 @@ export function flowKey(lb: number, frontend: number, h: Header): string {
 /**
  * engine-model.md step 9: without floating IP the destination becomes the member's primary
  * address and the backend port (port 0 keeps the port); with floating IP the destination address
- * stays the frontend address with the backend port. The source never changes (seeds/002
- * "Application independence and transparency"; seeds/000 cause 4: no SNAT on an internal LB).
+ * stays the frontend address with the backend port. The source never changes (“What is Azure Load Balancer?”
+ * "Application independence and transparency"; “Troubleshoot Azure Load Balancer” cause 4: no SNAT on an internal LB).
  */
 export function rewriteForMember(
   h: Header,

@@ -605,9 +605,9 @@ export abstract class Network extends Core {
       }
     }
     if (toward === 'azure') {
-      // From on-premises through the gateway: private frontends and NICs (seeds/003 §2 lab).
+      // From on-premises through the gateway: private frontends and NICs (the ILB hairpin write-up §2 lab).
       // From the internet: public frontends only; internal frontends and VNet addresses are never
-      // exposed to the internet (seeds/002 "Internal Load Balancer").
+      // exposed to the internet (“What is Azure Load Balancer?” "Internal Load Balancer").
       if (target.kind === 'frontend' && (edge === 'gateway') !== target.isPublic) {
         this.arriveLater(
           LATENCY_US.fabric,
@@ -654,7 +654,7 @@ export abstract class Network extends Core {
     if (via !== null && (this.nsgLayers[nicIndex]?.inbound.length ?? 0) === 0) {
       const lb = this.lbAt(via.lb);
       const fe = lb.frontends[via.frontend];
-      // engine-model.md step 10 (seeds/002 SKU table, "Secure by default"): a Standard public
+      // engine-model.md step 10 (“What is Azure Load Balancer?” SKU table, "Secure by default"): a Standard public
       // frontend passes nothing unless an NSG on the path allows it. Internal frontends pass
       // without an NSG (MicrosoftDocs/azure-docs issue 42780).
       if (lb.sku === 'Standard' && fe?.isPublic === true) {

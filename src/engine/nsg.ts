@@ -14,7 +14,7 @@ import { AZURE_PLATFORM_ADDRESS, addressMatches, portInRanges } from '../shared/
 import type { AddressMatch, PortRange, SecurityRuleIn, ServiceTag } from './input';
 import type { Header } from './wire';
 
-/** Azure's platform address for health probes: the AzureLoadBalancer tag (seeds/004; seeds/001). */
+/** Azure's platform address for health probes: the AzureLoadBalancer tag (“Understand Load Balancer probes”; “Troubleshoot Azure Load Balancer health probe status”). */
 export const AZURE_LB_ADDRESS = AZURE_PLATFORM_ADDRESS;
 
 const ANY: readonly AddressMatch[] = [{ kind: 'any' }];
@@ -56,7 +56,7 @@ function rule(
 
 /**
  * The address space behind the service tags. `VirtualNetwork` is the VNet address spaces (all
- * VNets of a scenario count as peered: assumption, as in the seeds/003 hub-and-spoke lab) plus
+ * VNets of a scenario count as peered: assumption, as in the the ILB hairpin write-up hub-and-spoke lab) plus
  * on-premises prefixes reached through the gateway (engine-model.md step 5).
  */
 export interface TagSpace {

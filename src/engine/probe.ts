@@ -6,9 +6,9 @@
  * Outputs: each member's raw `state`, its transitions, the portal's `healthStatus`, and which
  *   members a rule may use.
  * Invariants: a member goes down after `probeThreshold` consecutive failures and up after as many
- *   consecutive successes (engine-model.md; seeds/004 "Add healthy instances back"); the state at
+ *   consecutive successes (engine-model.md; “Understand Load Balancer probes” "Add healthy instances back"); the state at
  *   time 0 is the steady state found by probing before the run; the longer wait for fluctuating
- *   members (seeds/004) is not modelled (assumption, engine-model.md).
+ *   members (“Understand Load Balancer probes”) is not modelled (assumption, engine-model.md).
  */
 import type { ProbeIn } from './input';
 import type { Reason } from './trace';
@@ -40,7 +40,7 @@ export interface MemberHealth {
   active: boolean;
   /**
    * Set when the VM (re)started or the member joined: it goes up on its first success
-   * (seeds/004 "Add healthy instances back": "a positive probe the first time the VM boots").
+   * (“Understand Load Balancer probes” "Add healthy instances back": "a positive probe the first time the VM boots").
    */
   boot: boolean;
 }
@@ -60,7 +60,7 @@ export interface ProbeRuntime {
 
 /** Azure's probe timeout: TCP until the next probe; HTTP(S) the smaller of the interval and 30 s. */
 export function probeTimeoutUs(probe: ProbeIn): number {
-  // engine-model.md "Health probes" (Azure's probe documentation, 2023; seeds/004 gives 31 s).
+  // engine-model.md "Health probes" (Azure's probe documentation, 2023; “Understand Load Balancer probes” gives 31 s).
   return probe.protocol === 'Tcp' ? probe.intervalUs : Math.min(probe.intervalUs, 30_000_000);
 }
 

@@ -1,5 +1,5 @@
 /**
- * The engine is pure (STYLE.md "The engine is data in, trace out"; engine-model.md: "no DOM, no
+ * The engine is pure (the project's style: "The engine is data in, trace out"; engine-model.md: "no DOM, no
  * wall clock, no Math.random"): scan every engine source for what it must not use.
  */
 import { readdirSync, readFileSync } from 'node:fs';

@@ -417,7 +417,7 @@ export class Simulation extends Connections {
           if (scenarioEvent.action === 'addPoolMember') members.push(scenarioEvent.nic);
           return { ...pool, members };
         });
-        // seeds/000 last section: TCP flows stay on a removed member; the flow table is untouched.
+        // “Troubleshoot Azure Load Balancer” last section: TCP flows stay on a removed member; the flow table is untouched.
         this.lbs[scenarioEvent.lb] = { ...lb, pools };
         this.health.sync(this.lbs, null, false);
         return;

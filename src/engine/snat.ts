@@ -7,7 +7,7 @@
  *   key under which a SNAT port is taken toward one destination.
  * Invariants: pure. Sources: learn.microsoft.com/azure/load-balancer/load-balancer-outbound-connections
  *   ("Azure's outbound connectivity methods", "Default port allocation table", "Exhausting ports",
- *   "Constraints") and learn.microsoft.com/azure/load-balancer/outbound-rules; seeds/002 SKU table
+ *   "Constraints") and learn.microsoft.com/azure/load-balancer/outbound-rules; “What is Azure Load Balancer?” SKU table
  *   ("Outbound connections", "Outbound Rules") and its limitations (no ICMP through SNAT).
  */
 import { parseIpv4 } from '../shared/ipv4';
@@ -56,11 +56,11 @@ const covers = (ruleProtocol: 'Tcp' | 'Udp' | 'All', p: Protocol) => ruleProtoco
  * precedence over the others"; stateless 1:1 NAT, every protocol); else an outbound rule of a
  * Standard load balancer whose pool holds the NIC; else SNAT through a load-balancing rule on a
  * public frontend unless `disableOutboundSnat` ("Outbound SNAT programming depends on the transport
- * protocol of the inbound load-balancing rule", seeds/002); else default outbound access when no
+ * protocol of the inbound load-balancing rule", “What is Azure Load Balancer?”); else default outbound access when no
  * Standard load balancer holds the NIC (a Basic one, or none: "Use of a basic SKU load balancer",
  * "A virtual machine in Azure (without the associations mentioned above)"); else none: a member of
- * a Standard internal load balancer only has no outbound connectivity (seeds/002: "an outbound
- * scenario must be explicitly created"). SNAT translates TCP and UDP only (seeds/002 limitations:
+ * a Standard internal load balancer only has no outbound connectivity (“What is Azure Load Balancer?”: "an outbound
+ * scenario must be explicitly created"). SNAT translates TCP and UDP only (“What is Azure Load Balancer?” limitations:
  * "port masquerade SNAT is only supported for TCP and UDP ... ICMP fail").
  */
 export function chooseOutbound(
@@ -75,7 +75,7 @@ export function chooseOutbound(
   if (protocol === 'Icmp') {
     return {
       kind: 'none',
-      detail: `${nic.name} has no instance-level public IP, and SNAT translates only TCP and UDP (ICMP fails; seeds/002 limitations).`,
+      detail: `${nic.name} has no instance-level public IP, and SNAT translates only TCP and UDP (ICMP fails; “What is Azure Load Balancer?” limitations).`,
     };
   }
   for (const lb of lbs) {
@@ -137,7 +137,7 @@ export function chooseOutbound(
   }
   return {
     kind: 'none',
-    detail: `${nic.name} is in the pool of a Standard load balancer with no outbound rule and no load-balancing rule on a public frontend that SNATs, so it has no outbound connectivity (seeds/002: an outbound scenario must be explicitly created; an internal Standard load balancer gives none).`,
+    detail: `${nic.name} is in the pool of a Standard load balancer with no outbound rule and no load-balancing rule on a public frontend that SNATs, so it has no outbound connectivity (“What is Azure Load Balancer?”: an outbound scenario must be explicitly created; an internal Standard load balancer gives none).`,
   };
 }
 

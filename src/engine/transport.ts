@@ -5,7 +5,7 @@
  *
  * Inputs: packets a host accepted (network.ts `arriveAtNic` / `receiveFromWire`, handed on by the
  *   run), or delivered inside the guest.
- * Outputs: socket state changes (each one through `setState`, which records it: STYLE.md, after
+ * Outputs: socket state changes (each one through `setState`, which records it: the project's style, after
  *   smoltcp), segments sent back through network.ts, and the events the applications above react
  *   to (connections.ts: established, data, acknowledged, reset, closed, answered).
  * Invariants: a SYN to no listener gets a RST, a RST for no connection is discarded, and any other
@@ -97,7 +97,7 @@ export abstract class Transport extends Network {
     };
   }
 
-  /** Every TCP state change goes through here, and is recorded (STYLE.md, after smoltcp). */
+  /** Every TCP state change goes through here, and is recorded (after smoltcp). */
   protected setState(host: Host, sock: Socket, next: TcpState): void {
     if (sock.state === next) return;
     if (this.tracing) {
@@ -183,7 +183,7 @@ export abstract class Transport extends Network {
     if (isSynAck(h)) {
       // engine-model.md step 14: a SYN-ACK that matches no connecting socket is answered with RST
       // (RFC 9293 §3.10.7.1) and the connecting socket keeps waiting. On Windows this is the
-      // inferred end of the hairpin (seeds/003 §1.1: the SYN arrives, no SYN-ACK on the wire).
+      // inferred end of the hairpin (the ILB hairpin write-up §1.1: the SYN arrives, no SYN-ACK on the wire).
       let expected: string | null = null;
       for (const s of host.sockets.values()) {
         if (s.state === 'SYN-SENT' && s.local.address === h.dst && s.local.port === h.dstPort) {

@@ -1,7 +1,7 @@
 import type { Scenario } from './types';
 
 /**
- * The scenario a first visit opens: the lab of seeds/003 §2 ("Lab Topology", "2.1 Baseline").
+ * The scenario a first visit opens: the lab of the ILB hairpin write-up §2 ("Lab Topology", "2.1 Baseline").
  * An on-premises Windows client (192.168.2.1) reaches IIS on web01 (10.2.1.4) through the
  * internal Standard load balancer's frontend 10.2.1.100:80; a TCP probe watches port 80.
  */
@@ -9,7 +9,7 @@ export function createDefaultScenario(): Scenario {
   return {
     format: 'hairpin-scenario',
     version: 1,
-    title: 'ILB lab (seeds/003)',
+    title: 'ILB hairpin lab',
     description:
       'The lab of the ILB hairpin write-up: an on-premises client loads a page from web01 through the internal load balancer frontend 10.2.1.100.',
     seed: 1,

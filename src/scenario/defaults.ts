@@ -1,5 +1,5 @@
 /**
- * Defaults of spec/scenario-format.md ("Defaults"), Azure's own where Azure has one. Every reader
+ * The format's defaults, Azure's own where Azure has one. Every reader
  * of a document (the validator, the compile step, the editor's inspector) takes defaults from
  * here, never from a literal of its own.
  */
@@ -90,14 +90,14 @@ export const RANGES = {
   outboundIdleTimeout: { min: 4, max: 120 },
   /** Outbound rule ports per instance: a multiple of 8 up to 64,000 (Azure outbound rules doc). */
   allocatedOutboundPorts: { min: 0, max: 64000 },
-  /** Standard SKU pools hold up to 1,000 instances, Basic up to 100 (seeds/002 SKU table). */
+  /** Standard SKU pools hold up to 1,000 instances, Basic up to 100 (“What is Azure Load Balancer?” SKU table). */
   poolSize: { Standard: 1000, Basic: 100 },
   tcpSynLinearTimeouts: { min: 0, max: 10 },
   clientCount: { min: 1, max: 1_000_000 },
   connections: { min: 1, max: 10_000_000 },
 } as const;
 
-/** Azure's platform address for health probes (seeds/004; seeds/001 Cause 3). */
+/** Azure's platform address for health probes (“Understand Load Balancer probes”; “Troubleshoot Azure Load Balancer health probe status” Cause 3). */
 export const AZURE_PROBE_SOURCE = '168.63.129.16';
 
 /** Strong host model on Windows, weak host on Linux (engine-model.md "The guest"). */

@@ -1005,7 +1005,7 @@ export function pasteElements(s: Scenario, clip: Clipboard, offset: Position = {
         pasted.push(...items.map((i) => `${kind}:${lb.name}/${String(i.name)}`));
       }
     } else {
-      // A NIC sits behind one internal and one public load balancer only (seeds/002): a new
+      // A NIC sits behind one internal and one public load balancer only (“What is Azure Load Balancer?”): a new
       // load balancer's pools keep only the NICs pasted with it.
       const pastedNics = new Set(
         list<VirtualMachine>(frag.virtualMachines).flatMap((vm) => namesOf(vm.networkInterfaces)),

@@ -9,7 +9,7 @@ import {
 import type { Scenario } from './types';
 import { validateScenario } from './validate';
 
-/** seeds/000 uneven distribution: two members, two SourceIP rules, a lesson and an event. */
+/** “Troubleshoot Azure Load Balancer” uneven distribution: two members, two SourceIP rules, a lesson and an event. */
 const scenario = (): Scenario => ({
   format: 'hairpin-scenario',
   version: 1,

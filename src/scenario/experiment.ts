@@ -19,7 +19,7 @@ import { err, ok, type Result } from '../shared/result';
 import { clientCountOf, RANGES } from './defaults';
 import type { Client, ClientLocation, LoadDistribution, OperatingSystem, Scenario, Traffic } from './types';
 
-/** The three hash tuples of seeds/002 "Load balancing", in the order the analysis shows them. */
+/** The three hash tuples of “What is Azure Load Balancer?” "Load balancing", in the order the analysis shows them. */
 export const DISTRIBUTION_MODES: readonly LoadDistribution[] = ['Default', 'SourceIPProtocol', 'SourceIP'];
 
 /** Enough for the question, and what bulk mode is built for (engine-model.md "Two ways to run"). */
@@ -49,7 +49,7 @@ export type Population =
   /** `count` hosts with consecutive addresses from `prefix`; connections go round-robin over them. */
   | { readonly kind: 'prefix'; readonly prefix: string; readonly count: number }
   /**
-   * Clients behind a proxy (seeds/000, uneven distribution, Cause 2): however many users, the load
+   * Clients behind a proxy (“Troubleshoot Azure Load Balancer”, uneven distribution, Cause 2): however many users, the load
    * balancer sees the proxy's one SNAT address, with the proxy's varying source ports.
    */
   | { readonly kind: 'proxy'; readonly address: string };

@@ -1,5 +1,5 @@
 /**
- * restoreScenario: the editor's repairs, each reported with its path (STYLE.md "Diagnostics versus
+ * restoreScenario: the editor's repairs, each reported with its path (the project's style: "Diagnostics versus
  * repairs"): drop only the broken item, remove a field of the wrong type so its default applies,
  * keep unknown fields.
  */

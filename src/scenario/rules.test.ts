@@ -1205,10 +1205,10 @@ describe('traffic', () => {
     expectWarning(
       validate((s) => (traffic(s).from = 'web01')),
       'traffic[0].to',
-      'hairpin: connections mapped back to this VM will fail (seeds/000 Cause 4)',
+      'hairpin: connections mapped back to this VM will fail (“Troubleshoot Azure Load Balancer” Cause 4)',
     );
   });
-  it('no hairpin warning for the second-NIC workaround on Windows (seeds/003 §3.1)', () => {
+  it('no hairpin warning for the second-NIC workaround on Windows (the ILB hairpin write-up §3.1)', () => {
     const result = validate((s) => {
       traffic(s).from = 'web01';
       vm(s).networkInterfaces.push({ name: 'web01-nic2', subnet: 'spoke/web', privateIPAddress: '10.2.1.5' });

@@ -1,5 +1,5 @@
 /**
- * The scenario document, version 1 (spec/scenario-format.md): the Azure resource model with
+ * The scenario document, version 1: the Azure resource model with
  * Azure Resource Manager property names, references by name, layout on the side.
  *
  * These types describe a document *as written*: every field the spec gives a default for is

@@ -1,7 +1,7 @@
 /**
  * The service calls of the probe timeline (issue 8): the kept run's probe attempts and seeking by
- * time, on the seeds/000 two-member lab with web02 stopped at 20 s and started at 40 s
- * (engine-model.md "Health probes": a stopped VM is not probed and counts as down; seeds/004: it
+ * time, on the “Troubleshoot Azure Load Balancer” two-member lab with web02 stopped at 20 s and started at 40 s
+ * (engine-model.md "Health probes": a stopped VM is not probed and counts as down; “Understand Load Balancer probes”: it
  * goes up on its first success after boot).
  */
 import { readFileSync } from 'node:fs';

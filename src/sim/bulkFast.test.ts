@@ -29,7 +29,7 @@ function expectBulkEqualsTrace(s: Scenario): void {
 }
 
 describe('bulk fast path: the same decisions as trace mode', () => {
-  it('on the benchmark scenario (seeds/003 lab, three backends)', () => {
+  it('on the benchmark scenario (the ILB hairpin write-up lab, three backends)', () => {
     expectBulkEqualsTrace(benchLab(4_000));
     expectBulkEqualsTrace({ ...benchLab(3_000, 0), seed: 7 });
   });

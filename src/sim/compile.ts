@@ -1,5 +1,5 @@
 /**
- * compile: a validated scenario document → the engine's strict input (STYLE.md: "A compile step
+ * compile: a validated scenario document → the engine's strict input (the project's style: "A compile step
  * turns it into engine input where illegal states cannot be represented").
  *
  * Inputs: a `Scenario` that already passed `src/scenario/validate.ts` (references resolve, addresses

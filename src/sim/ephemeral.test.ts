@@ -1,6 +1,6 @@
 /**
  * A guest that runs out of ephemeral ports: connect() fails before a packet leaves (the project's
- * GUEST_NO_EPHEMERAL_PORT), instead of the engine giving up. The situation is seeds/000's clients
+ * GUEST_NO_EPHEMERAL_PORT), instead of the engine giving up. The situation is “Troubleshoot Azure Load Balancer”'s clients
  * behind a proxy taken to the extreme: one proxy address opening more connections than its
  * Linux range (32768–60999, 28,232 ports) while each still holds its port.
  */

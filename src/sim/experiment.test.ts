@@ -1,6 +1,6 @@
 /**
- * Distribution experiments (issue 8) against the seeds' situations: seeds/000 "uneven
- * distribution" (session persistence, clients behind a proxy) and seeds/002 "Load balancing" (the
+ * Distribution experiments (issue 8) against the seeds' situations: “Troubleshoot Azure Load Balancer” "uneven
+ * distribution" (session persistence, clients behind a proxy) and “What is Azure Load Balancer?” "Load balancing" (the
  * three hash tuples). The counts are the engine's bulk-mode distribution; the remap fractions are
  * checked against the engine's own member choice (`pickBackend`) tuple by tuple.
  */
@@ -31,7 +31,7 @@ const byMode = (r: ExperimentResult, mode: string) => {
 };
 
 describe('runExperiment', () => {
-  // seeds/000 uneven distribution, Cause 1: "Session persistence ... set to Client IP".
+  // “Troubleshoot Azure Load Balancer” uneven distribution, Cause 1: "Session persistence ... set to Client IP".
   const uneven = library('session-persistence-uneven');
 
   it('one client: Default spreads its connections, SourceIP and SourceIPProtocol put every one on one member', () => {
@@ -77,7 +77,7 @@ describe('runExperiment', () => {
     }
   });
 
-  it('clients behind a proxy look like one client (seeds/000 Cause 2); 500 addresses spread on SourceIP', () => {
+  it('clients behind a proxy look like one client (“Troubleshoot Azure Load Balancer” Cause 2); 500 addresses spread on SourceIP', () => {
     const proxy = run(library('clients-behind-proxy'), {
       rule: 'plb/http',
       population: { kind: 'proxy', address: '198.51.100.7' },

@@ -1,6 +1,6 @@
 /**
- * Health probes (seeds/001, seeds/004), SKU differences (seeds/002) and rule kinds
- * (engine-model.md step 6) on fixtures built from the seeds/003 lab.
+ * Health probes (“Troubleshoot Azure Load Balancer health probe status”, “Understand Load Balancer probes”), SKU differences (“What is Azure Load Balancer?”) and rule kinds
+ * (engine-model.md step 6) on fixtures built from the the ILB hairpin write-up lab.
  */
 import { describe, expect, it } from 'vitest';
 import type { SimulationResult } from '../engine/result';
@@ -19,7 +19,7 @@ import { runScenario } from './simulate';
 const probe = (r: SimulationResult) => r.probes[0];
 const byTraffic = (r: SimulationResult, name: string) => r.connections.filter((c) => c.traffic === name);
 
-describe('seeds/001: a member probed down gets no new flow (LB_NO_HEALTHY_BACKEND)', () => {
+describe('“Troubleshoot Azure Load Balancer health probe status”: a member probed down gets no new flow (LB_NO_HEALTHY_BACKEND)', () => {
   const cases = [
     ['nothing listens on the probe port', probePortClosed(), 'TCP_NO_LISTENER'],
     ['the guest firewall blocks 168.63.129.16', probeBlockedByFirewall(), 'GUEST_FIREWALL_BLOCK'],
@@ -46,7 +46,7 @@ describe('seeds/001: a member probed down gets no new flow (LB_NO_HEALTHY_BACKEN
   }
 });
 
-describe('seeds/004: HTTP probes', () => {
+describe('“Understand Load Balancer probes”: HTTP probes', () => {
   it('200 for the request path: up', () => {
     const r = runScenario(httpProbe(200));
     expect(probe(r)?.healthStatus).toEqual({ state: 'up', reasonCode: 'Up_Probe_Success' });
@@ -78,7 +78,7 @@ describe('seeds/004: HTTP probes', () => {
   });
 });
 
-describe('seeds/002 SKU differences on a public frontend', () => {
+describe('“What is Azure Load Balancer?” SKU differences on a public frontend', () => {
   it('Standard with an NSG allowing the traffic: the load-balancing and inbound NAT rules work; the frontend answers ping', () => {
     const r = runScenario(publicLb('Standard', true));
     expect(byTraffic(r, 'web').map((c) => c.outcome)).toEqual(['established', 'established', 'established']);

@@ -2,7 +2,7 @@
  * Lesson checks as the engine judges them (scenario-format.md "Lesson", and the project's
  * extensions in docs/architecture.md "Lesson checks"): traffic checks with `reason` and `closedBy`,
  * and distribution checks over the members of a rule's pool, each with a `detail` that says what
- * was seen. The lab is seeds/003's (on-premises client → ILB 10.2.1.100 → web01), with web02 added.
+ * was seen. The lab is the ILB hairpin write-up's (on-premises client → ILB 10.2.1.100 → web01), with web02 added.
  */
 import { describe, expect, it } from 'vitest';
 import type { ReasonCode } from '../engine/trace';
@@ -164,7 +164,7 @@ describe('distribution checks', () => {
   });
 
   it('judge "even" against the fair share with the tolerance given', () => {
-    // SourceIP: one client, one member, every time (seeds/000 "uneven distribution", Cause 1).
+    // SourceIP: one client, one member, every time (“Troubleshoot Azure Load Balancer” "uneven distribution", Cause 1).
     const s = twoMembers((x) => {
       const rule = x.loadBalancers?.[0]?.loadBalancingRules?.[0];
       if (rule !== undefined) rule.loadDistribution = 'SourceIP';

@@ -16,6 +16,10 @@ import { createShareLink, DEFAULT_LINK_BASE, encodeSharePayload } from '../scena
 import type { Scenario } from '../scenario/types';
 import { runScenario } from './simulate';
 
+/** The public sources a library scenario cites: the ILB hairpin write-up or an Azure Load Balancer page. */
+const SOURCE =
+  /the ILB hairpin write-up|“(Troubleshoot Azure Load Balancer|Troubleshoot Azure Load Balancer health probe status|What is Azure Load Balancer\?|Understand Load Balancer probes)”/;
+
 const LIBRARY = fileURLToPath(new URL('../../public/library/', import.meta.url));
 
 interface IndexEntry {
@@ -76,13 +80,13 @@ const EXPECTED: Record<string, Expectation> = {
     warningsSolved: [],
     checksBefore: [false, true],
     behaviour: (before, after) => {
-      // seeds/003 §2.1: the on-premises client loads the page through the ILB frontend, in about 20 ms.
+      // the ILB hairpin write-up §2.1: the on-premises client loads the page through the ILB frontend, in about 20 ms.
       for (const c of of(before, 'onprem-to-vip')) {
         expect(c).toMatchObject({ outcome: 'established', backend: 'web01-nic1', http: { path: '/', status: 200 } });
         expect(c.handshakeMs).toBeGreaterThan(15);
         expect(c.handshakeMs).toBeLessThan(30);
       }
-      // seeds/002: no rule for the port, nothing forwarded.
+      // “What is Azure Load Balancer?”: no rule for the port, nothing forwarded.
       allFail(before, 'onprem-to-vip-https', 'timeout', { code: 'LB_NO_RULE', at: 'frontend:ilb/fe' });
       allEstablished(after, 'onprem-to-vip-https');
       expect(after.distribution['ilb/https']).toEqual({ 'web01-nic1': 3 });
@@ -93,7 +97,7 @@ const EXPECTED: Record<string, Expectation> = {
     warningsSolved: [],
     checksBefore: [false, true],
     behaviour: (before, after) => {
-      // seeds/003 §1.1: DNAT without SNAT; the SYN-ACK matches no socket on Windows.
+      // the ILB hairpin write-up §1.1: DNAT without SNAT; the SYN-ACK matches no socket on Windows.
       for (const c of of(before, 'web01-to-vip')) {
         expect(c).toMatchObject({
           outcome: 'timeout',
@@ -103,7 +107,7 @@ const EXPECTED: Record<string, Expectation> = {
         expect(c.source).toMatch(/^10\.2\.1\.4:/);
       }
       allEstablished(before, 'onprem-to-vip');
-      // seeds/003 §3.1: from the second NIC's address.
+      // the ILB hairpin write-up §3.1: from the second NIC's address.
       allEstablished(after, 'web01-to-vip');
       for (const c of of(after, 'web01-to-vip')) expect(c.source).toMatch(/^10\.2\.1\.5:/);
     },
@@ -113,7 +117,7 @@ const EXPECTED: Record<string, Expectation> = {
     warningsSolved: [],
     checksBefore: [false, true],
     behaviour: (before, after) => {
-      // seeds/003 §1 (50/50) and seeds/000 Cause 4: intermittent, and only the flows mapped back fail.
+      // the ILB hairpin write-up §1 (50/50) and “Troubleshoot Azure Load Balancer” Cause 4: intermittent, and only the flows mapped back fail.
       const list = of(before, 'web01-to-vip');
       const ok = list.filter((c) => c.outcome === 'established');
       const failed = list.filter((c) => c.outcome !== 'established');
@@ -134,7 +138,7 @@ const EXPECTED: Record<string, Expectation> = {
     warningsSolved: [],
     checksBefore: [false],
     behaviour: (before, after) => {
-      // seeds/003 §3.1: without the route, still the hairpin from 10.2.1.4.
+      // the ILB hairpin write-up §3.1: without the route, still the hairpin from 10.2.1.4.
       allFail(before, 'web01-to-vip', 'timeout', { code: 'TCP_SYNACK_MISMATCH', at: 'vm:web01' });
       for (const c of of(before, 'web01-to-vip')) expect(c.source).toMatch(/^10\.2\.1\.4:/);
       // With it: from 10.2.1.5, across the fabric (psping in §3.1: 0.68–1.45 ms).
@@ -159,7 +163,7 @@ const EXPECTED: Record<string, Expectation> = {
       for (const vm of vms) vm.linux = { acceptLocal: true };
       const acceptLocal = runScenario({ ...scenario, virtualMachines: vms });
       allFail(acceptLocal, 'web01-to-vip', 'timeout', { code: 'TCP_SYNACK_MISMATCH', at: 'vm:web01' });
-      // seeds/003 §3.2: the call to the loopback VIP never leaves the VM.
+      // the ILB hairpin write-up §3.2: the call to the loopback VIP never leaves the VM.
       for (const c of of(after, 'web01-to-vip')) {
         expect(c).toMatchObject({ outcome: 'established', backend: null });
         expect(c.source).toMatch(/^10\.2\.1\.100:/);
@@ -208,7 +212,7 @@ const EXPECTED: Record<string, Expectation> = {
     checksBefore: [false, true, true],
     behaviour: (before, after) => {
       allFail(before, 'web01-to-service', 'timeout', { code: 'TCP_SYNACK_MISMATCH', at: 'vm:web01' });
-      // seeds/003 §3.3: nginx answers the caller, and the page it returns comes from web01's IIS
+      // the ILB hairpin write-up §3.3: nginx answers the caller, and the page it returns comes from web01's IIS
       // (nginx01 serves no page of its own: only the upstream connection can produce the 200).
       for (const c of of(after, 'web01-to-service')) {
         expect(c).toMatchObject({ outcome: 'established', backend: 'nginx01-nic1', http: { path: '/', status: 200 } });
@@ -220,7 +224,7 @@ const EXPECTED: Record<string, Expectation> = {
     warningsSolved: [],
     checksBefore: [false, true],
     behaviour: (before, after) => {
-      // seeds/000 Cause 1: probed up on 8080, reset on 80.
+      // “Troubleshoot Azure Load Balancer” Cause 1: probed up on 8080, reset on 80.
       expect(probe(before, 'web01-nic1')?.state).toBe('up');
       allFail(before, 'onprem-to-vip', 'reset', { code: 'TCP_NO_LISTENER', at: 'vm:web01' });
       for (const c of of(before, 'onprem-to-vip')) expect(c.backend).toBe('web01-nic1');
@@ -232,7 +236,7 @@ const EXPECTED: Record<string, Expectation> = {
     warningsSolved: [],
     checksBefore: [false, true],
     behaviour: (before, after) => {
-      // seeds/000 Cause 2: the probe passes, the data port is denied by the named rule.
+      // “Troubleshoot Azure Load Balancer” Cause 2: the probe passes, the data port is denied by the named rule.
       expect(probe(before, 'web01-nic1')?.state).toBe('up');
       allFail(before, 'onprem-to-vip', 'timeout', {
         code: 'NSG_DENY',
@@ -247,7 +251,7 @@ const EXPECTED: Record<string, Expectation> = {
     warningsSolved: [],
     checksBefore: [false, false],
     behaviour: (before, after) => {
-      // seeds/001 Cause 3: a Deny All above AllowAzureLoadBalancerInBound marks the member down.
+      // “Troubleshoot Azure Load Balancer health probe status” Cause 3: a Deny All above AllowAzureLoadBalancerInBound marks the member down.
       expect(probe(before, 'web01-nic1')).toMatchObject({ state: 'down', lastFailure: { code: 'NSG_DENY' } });
       allFail(before, 'onprem-to-vip', 'timeout', noHealthyBackend);
       expect(probe(after, 'web01-nic1')?.state).toBe('up');
@@ -258,7 +262,7 @@ const EXPECTED: Record<string, Expectation> = {
     warningsSolved: [],
     checksBefore: [false, false],
     behaviour: (before, after) => {
-      // seeds/001 Cause 3: the guest firewall drops 168.63.129.16.
+      // “Troubleshoot Azure Load Balancer health probe status” Cause 3: the guest firewall drops 168.63.129.16.
       expect(probe(before, 'web01-nic1')).toMatchObject({
         state: 'down',
         lastFailure: { code: 'GUEST_FIREWALL_BLOCK', at: 'vm:web01' },
@@ -272,7 +276,7 @@ const EXPECTED: Record<string, Expectation> = {
     warningsSolved: [],
     checksBefore: [false, false],
     behaviour: (before, after) => {
-      // seeds/001 Cause 2 and seeds/004: the probe gets a reset.
+      // “Troubleshoot Azure Load Balancer health probe status” Cause 2 and “Understand Load Balancer probes”: the probe gets a reset.
       expect(probe(before, 'web01-nic1')).toMatchObject({
         state: 'down',
         healthStatus: { state: 'down', reasonCode: 'Down_Probe_TcpProbeTimeout' },
@@ -287,7 +291,7 @@ const EXPECTED: Record<string, Expectation> = {
     warningsSolved: [],
     checksBefore: [false, true, true],
     behaviour: (before, after) => {
-      // seeds/004: a 500 marks the member down; new flows go to the healthy one only.
+      // “Understand Load Balancer probes”: a 500 marks the member down; new flows go to the healthy one only.
       expect(probe(before, 'web02-nic1')).toMatchObject({
         healthStatus: { state: 'down', reasonCode: 'Down_Probe_HttpStatusCodeError' },
         lastFailure: { code: 'HTTP_STATUS' },
@@ -302,7 +306,7 @@ const EXPECTED: Record<string, Expectation> = {
     warningsSolved: [],
     checksBefore: [false, false],
     behaviour: (before, after) => {
-      // seeds/001 Cause 1; engine-model.md "Health probes": a stopped VM counts as down.
+      // “Troubleshoot Azure Load Balancer health probe status” Cause 1; engine-model.md "Health probes": a stopped VM counts as down.
       expect(probe(before, 'web01-nic1')).toMatchObject({ state: 'down', lastFailure: { code: 'VM_STOPPED' } });
       allFail(before, 'onprem-to-vip', 'timeout', noHealthyBackend);
       allEstablished(after, 'onprem-to-vip');
@@ -313,7 +317,7 @@ const EXPECTED: Record<string, Expectation> = {
     warningsSolved: ['loadBalancers[0].loadBalancingRules[1].backendPort'],
     checksBefore: [false, false, true],
     behaviour: (before, after) => {
-      // seeds/000 Cause 1, seeds/002 2-tuple: one client, one member, for every rule on the frontend.
+      // “Troubleshoot Azure Load Balancer” Cause 1, “What is Azure Load Balancer?” 2-tuple: one client, one member, for every rule on the frontend.
       expect(backends(before, 'onprem-web')).toEqual(new Set(['web01-nic1']));
       expect(backends(before, 'onprem-api')).toEqual(new Set(['web01-nic1']));
       allFail(before, 'onprem-api', 'reset', { code: 'TCP_NO_LISTENER', at: 'vm:web01' });
@@ -329,14 +333,14 @@ const EXPECTED: Record<string, Expectation> = {
     warningsSolved: [],
     checksBefore: [false, true],
     behaviour: (before, after) => {
-      // seeds/000 data port Cause 2: the NSG sees the proxy's address, which nothing allows.
+      // “Troubleshoot Azure Load Balancer” data port Cause 2: the NSG sees the proxy's address, which nothing allows.
       allFail(before, 'partner', 'timeout', {
         code: 'NSG_DENY',
         at: 'nsg:nsg-web',
         rule: { name: 'DenyAllInBound', direction: 'Inbound' },
       });
       for (const c of of(before, 'partner')) expect(c.source).toMatch(/^198\.51\.100\.7:/);
-      // seeds/000 uneven distribution Cause 2: one address, one member; many addresses, both members.
+      // “Troubleshoot Azure Load Balancer” uneven distribution Cause 2: one address, one member; many addresses, both members.
       allEstablished(after, 'partner');
       expect(backends(after, 'partner').size).toBe(1);
       expect(backends(after, 'web')).toEqual(new Set(['web01-nic1', 'web02-nic1']));
@@ -347,7 +351,7 @@ const EXPECTED: Record<string, Expectation> = {
     warningsSolved: [],
     checksBefore: [false, true],
     behaviour: (before, after) => {
-      // seeds/000 "Virtual machines removed from a load balancer are receiving traffic": the sessions
+      // “Troubleshoot Azure Load Balancer” "Virtual machines removed from a load balancer are receiving traffic": the sessions
       // on web02 go on after it leaves the pool at 60 s...
       const onWeb02 = (r: SimulationResult) => of(r, 'sessions').filter((c) => c.backend === 'web02-nic1');
       expect(onWeb02(after).length).toBeGreaterThan(0);
@@ -369,7 +373,7 @@ const EXPECTED: Record<string, Expectation> = {
     warningsSolved: [],
     checksBefore: [false, true],
     behaviour: (before, after) => {
-      // seeds/004: /health answers 500 at 30 s, both members go down (HTTP_STATUS).
+      // “Understand Load Balancer probes”: /health answers 500 at 30 s, both members go down (HTTP_STATUS).
       for (const r of [before, after]) {
         for (const member of ['web01-nic1', 'web02-nic1']) {
           expect(probe(r, member)).toMatchObject({
@@ -383,7 +387,7 @@ const EXPECTED: Record<string, Expectation> = {
         // New connections find no healthy member on both SKUs.
         allFail(r, 'during-outage', 'timeout', noHealthyBackend);
       }
-      // seeds/002 SKU table: Basic terminates every TCP connection when all probes are down...
+      // “What is Azure Load Balancer?” SKU table: Basic terminates every TCP connection when all probes are down...
       for (const c of of(before, 'sessions')) {
         expect(c.closed).toMatchObject({
           at: expect.closeTo(30, 2),
@@ -410,7 +414,7 @@ const EXPECTED: Record<string, Expectation> = {
         });
         expect(c.closed?.at).toBeGreaterThan(1200);
       }
-      // seeds/002 "TCP Reset on Idle": a RST to both ends at the 4-minute mark, naming the rule.
+      // “What is Azure Load Balancer?” "TCP Reset on Idle": a RST to both ends at the 4-minute mark, naming the rule.
       for (const c of of(after, 'pooled')) {
         expect(c.closed).toMatchObject({
           by: 'idleTimeout',
@@ -444,7 +448,7 @@ const EXPECTED: Record<string, Expectation> = {
     warningsSolved: [],
     checksBefore: [false, true],
     behaviour: (before, after) => {
-      // seeds/001 Cause 4: the probe is healthy, but the SYN-ACK follows the UDR to an appliance
+      // “Troubleshoot Azure Load Balancer health probe status” Cause 4: the probe is healthy, but the SYN-ACK follows the UDR to an appliance
       // that does not forward.
       expect(probe(before, 'web01-nic1')?.healthStatus.state).toBe('up');
       allFail(before, 'onprem-to-vip', 'timeout', { code: 'IP_FORWARDING_DISABLED', at: 'nic:nva01-nic1' });
@@ -457,7 +461,7 @@ const EXPECTED: Record<string, Expectation> = {
     warningsSolved: [],
     checksBefore: [false, true],
     behaviour: (before, after) => {
-      // seeds/002 "Secure by default": Standard passes nothing from the internet without an NSG.
+      // “What is Azure Load Balancer?” "Secure by default": Standard passes nothing from the internet without an NSG.
       for (const t of ['web', 'ssh']) {
         allFail(before, t, 'timeout', { code: 'NSG_SECURE_BY_DEFAULT', at: 'nic:web01-nic1' });
       }
@@ -470,7 +474,7 @@ const EXPECTED: Record<string, Expectation> = {
     warningsSolved: [],
     checksBefore: [false, true],
     behaviour: (before, after) => {
-      // seeds/002: Basic is open by default, inbound NAT included.
+      // “What is Azure Load Balancer?”: Basic is open by default, inbound NAT included.
       allEstablished(before, 'web');
       allEstablished(before, 'ssh');
       for (const c of of(before, 'ssh')) expect(c.backend).toBe('web01-nic1');
@@ -483,7 +487,7 @@ const EXPECTED: Record<string, Expectation> = {
     warningsSolved: [],
     checksBefore: [false, true],
     behaviour: (before, after) => {
-      // seeds/002 limitations: ICMP to an internal frontend is neither forwarded nor answered.
+      // “What is Azure Load Balancer?” limitations: ICMP to an internal frontend is neither forwarded nor answered.
       for (const r of [before, after]) {
         allFail(r, 'ping-vip', 'unanswered', { code: 'LB_PROTOCOL_UNSUPPORTED', at: 'frontend:ilb/fe' });
         for (const c of of(r, 'ping-vip')) expect(c.backend).toBeNull();
@@ -633,7 +637,7 @@ describe('the library index', () => {
 
   it('names a seed and tags for every entry', () => {
     for (const e of index) {
-      expect(e.seed, e.file).toMatch(/seeds\/00[0-4]|engine-model\.md/);
+      expect(e.seed, e.file).toMatch(new RegExp(`${SOURCE.source}|engine-model\\.md`));
       expect(e.tags.length, e.file).toBeGreaterThan(0);
     }
   });
@@ -669,7 +673,7 @@ describe.each(index)('$file', (entry) => {
 
   it('has a title matching the index, a description citing its seeds, and a whole lesson', () => {
     expect(scenario.title).toBe(entry.title);
-    expect(scenario.description).toMatch(/seeds\/00[0-4]/);
+    expect(scenario.description).toMatch(SOURCE);
     expect(lesson?.goal).toBeTruthy();
     expect(lesson?.steps?.length).toBeGreaterThanOrEqual(2);
     expect(lesson?.hints?.length).toBeGreaterThanOrEqual(2);

@@ -1,7 +1,7 @@
 /**
  * Outbound connectivity (engine-model.md step 4; learn.microsoft.com/azure/load-balancer/
- * load-balancer-outbound-connections and outbound-rules; seeds/002 SKU table and limitations;
- * seeds/000 cause 4 and seeds/002 on the public-frontend mitigation of the hairpin).
+ * load-balancer-outbound-connections and outbound-rules; “What is Azure Load Balancer?” SKU table and limitations;
+ * “Troubleshoot Azure Load Balancer” cause 4 and “What is Azure Load Balancer?” on the public-frontend mitigation of the hairpin).
  */
 import { describe, expect, it } from 'vitest';
 import { aggregateConnections } from '../engine/bulk';
@@ -59,7 +59,7 @@ describe("outbound methods, in Azure's order of precedence", () => {
     expect(one(r, 'ping')?.outcome).toBe('answered');
   });
 
-  it('ICMP through SNAT fails: NO_OUTBOUND_CONNECTIVITY (seeds/002 limitations)', () => {
+  it('ICMP through SNAT fails: NO_OUTBOUND_CONNECTIVITY (“What is Azure Load Balancer?” limitations)', () => {
     const r = run(outboundLab({ traffic: [{ name: 'ping', from: 'web01', to: API, protocol: 'Icmp' }] }));
     expect(one(r, 'ping')).toMatchObject({
       outcome: 'unanswered',
@@ -67,7 +67,7 @@ describe("outbound methods, in Azure's order of precedence", () => {
     });
   });
 
-  it('an internal Standard load balancer gives no outbound connectivity (seeds/002)', () => {
+  it('an internal Standard load balancer gives no outbound connectivity (“What is Azure Load Balancer?”)', () => {
     const r = run(outboundLab({ lb: 'internal', traffic: [toApi('a')] }));
     expect(one(r, 'a')).toMatchObject({ outcome: 'timeout', reason: { code: 'NO_OUTBOUND_CONNECTIVITY' } });
   });
@@ -173,7 +173,7 @@ describe('SNAT ports (load-balancer-outbound-connections "Exhausting ports", "Co
   });
 });
 
-describe('a pool member calling its own public frontend is translated (seeds/000 cause 4; seeds/002)', () => {
+describe('a pool member calling its own public frontend is translated (“Troubleshoot Azure Load Balancer” cause 4; “What is Azure Load Balancer?”)', () => {
   it('succeeds even when the flow maps back to itself, unlike the internal hairpin', () => {
     const r = run(
       outboundLab({

@@ -78,7 +78,7 @@ describe("stopVm: the member's flows end and the client dies by its data retrans
     });
   }
 
-  it('startVm: the member goes up on its first successful probe after the boot (seeds/004)', () => {
+  it('startVm: the member goes up on its first successful probe after the boot (“Understand Load Balancer probes”)', () => {
     const s = overTimeLab({
       events: [
         { at: 12, action: 'stopVm', vm: 'web01' },
@@ -117,7 +117,7 @@ describe("stopVm: the member's flows end and the client dies by its data retrans
   });
 });
 
-describe('pool membership (seeds/000 last section: removed VMs still receive existing flows)', () => {
+describe('pool membership (“Troubleshoot Azure Load Balancer” last section: removed VMs still receive existing flows)', () => {
   it('removePoolMember: the TCP flow stays on its member; new flows go to the others', () => {
     const s = overTimeLab({
       backends: 2,
@@ -154,7 +154,7 @@ describe('pool membership (seeds/000 last section: removed VMs still receive exi
   });
 });
 
-describe('every member down (engine-model.md "Health probes"; seeds/002 SKU table)', () => {
+describe('every member down (engine-model.md "Health probes"; “What is Azure Load Balancer?” SKU table)', () => {
   const allDown = (sku: 'Standard' | 'Basic') =>
     overTimeLab({
       sku,
@@ -202,7 +202,7 @@ describe('configuration events: probes react at their interval and threshold, NS
     expect(probeOf(r)?.lastFailure?.code).toBe('TCP_NO_LISTENER');
   });
 
-  it('setFirewallRule blocks the probe, removeFirewallRule lets it back (seeds/001 cause 3)', () => {
+  it('setFirewallRule blocks the probe, removeFirewallRule lets it back (“Troubleshoot Azure Load Balancer health probe status” cause 3)', () => {
     const s = overTimeLab({
       traffic: [],
       events: [
@@ -300,7 +300,7 @@ describe('configuration events: probes react at their interval and threshold, NS
 // Keep the helper used (web) for fixtures that need a third VM.
 void web;
 
-describe('idle timeout (engine-model.md "Idle timeout"; seeds/002 SKU table "TCP Reset on Idle")', () => {
+describe('idle timeout (engine-model.md "Idle timeout"; “What is Azure Load Balancer?” SKU table "TCP Reset on Idle")', () => {
   const idle = (clientOs: 'windows' | 'linux', enableTcpReset: boolean, dataEvery: number) =>
     overTimeLab({ clientOs, enableTcpReset, idleTimeoutInMinutes: 4, traffic: [longLived(600, dataEvery)] });
 

@@ -1,5 +1,5 @@
 /**
- * Seeded property tests over generated scenarios (STYLE.md "Tests that mean something"; issue 3
+ * Seeded property tests over generated scenarios (the project's style: "Tests that mean something"; issue 3
  * "Tests"): every packet is delivered, dropped with a reason, or in flight at the end; one flow
  * goes to one backend; no new flow goes to a member that is down; bulk and trace agree; the same
  * seed gives the same JSON.
@@ -24,7 +24,7 @@ import { runScenario, runScenarioBulk } from './simulate';
 
 /**
  * The generator (kept in this test file: fast-check is a test dependency, not one of the sim
- * layer's packages). A fast-check generator of small valid scenarios for the property tests (STYLE.md "Seeded
+ * layer's packages). A fast-check generator of small valid scenarios for the property tests (the project's style: "Seeded
  * property tests (fast-check) over generated scenarios"): one VNet with a subnet (and maybe an
  * NSG with random allow/deny rules), 1–4 Windows or Linux VMs with or without listeners (HTTP,
  * TCP-only, or a reverse proxy), a loopback copy of the frontend on some, an internal or public

@@ -1,5 +1,5 @@
 /**
- * Reverse proxies (`proxyTo`, seeds/003 §3.3 workaround 3) and the steady state of probes whose
+ * Reverse proxies (`proxyTo`, the ILB hairpin write-up §3.3 workaround 3) and the steady state of probes whose
  * answer goes through a proxy to a load-balancer frontend (engine-model.md "Health probes").
  */
 import { describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import { runScenario } from './simulate';
 
 const rows = (r: SimulationResult, traffic: string) => r.connections.filter((c) => c.traffic === traffic);
 
-describe('seeds/003 §3.3 workaround 3: NGINX behind the ILB', () => {
+describe('the ILB hairpin write-up §3.3 workaround 3: NGINX behind the ILB', () => {
   for (const os of ['windows', 'linux'] as const) {
     it(`${os}: web01 reaches the frontend; NGINX answers with web01's 200`, () => {
       const r = runScenario(labNginxProxy(os));

@@ -1,5 +1,5 @@
 /**
- * seeds/003 ("Azure Internal Load Balancer (ILB) hairpin") and seeds/000 causes 1, 2, 4 as
+ * the ILB hairpin write-up ("Azure Internal Load Balancer (ILB) hairpin") and “Troubleshoot Azure Load Balancer” causes 1, 2, 4 as
  * scenario fixtures, compiled and simulated, with the results the engine model predicts.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -26,7 +26,7 @@ const only = (r: SimulationResult): ConnectionResult => {
   return r.connections[0] as ConnectionResult;
 };
 
-describe('seeds/003 §2.1 lab baseline', () => {
+describe('the ILB hairpin write-up §2.1 lab baseline', () => {
   // Run per test, not while collecting: `npm run mutate` credits a test only with what runs in it.
   let r: SimulationResult;
   beforeEach(() => {
@@ -41,7 +41,7 @@ describe('seeds/003 §2.1 lab baseline', () => {
       expect(c.closed?.by).toBe('client');
     }
   });
-  it('takes about 20 ms through the gateway, as psping shows in seeds/003 §3.2', () => {
+  it('takes about 20 ms through the gateway, as psping shows in the ILB hairpin write-up §3.2', () => {
     const ms = r.connections[0]?.handshakeMs ?? 0;
     expect(ms).toBeGreaterThan(15);
     expect(ms).toBeLessThan(30);
@@ -77,7 +77,7 @@ describe('seeds/003 §2.1 lab baseline', () => {
   });
 });
 
-describe('seeds/003 §1 hairpin, one backend', () => {
+describe('the ILB hairpin write-up §1 hairpin, one backend', () => {
   it('windows: the SYN-ACK matches no socket; the connect times out at 21 s (TCP_SYNACK_MISMATCH)', () => {
     const r = runScenario(labHairpin('windows'));
     const c = only(r);
@@ -100,7 +100,7 @@ describe('seeds/003 §1 hairpin, one backend', () => {
     expect(c.outcome).toBe('timeout');
     expect(c.reason?.code).toBe('TCP_SYNACK_MISMATCH');
   });
-  it('never puts the SYN-ACK on the wire (seeds/003 §1.1: no SYN-ACK in the capture)', () => {
+  it('never puts the SYN-ACK on the wire (the ILB hairpin write-up §1.1: no SYN-ACK in the capture)', () => {
     const r = runScenario(labHairpin('windows'), { trace: true, until: 1 });
     const synAcks = (r.events ?? []).filter(
       (e) => e.packet?.flags.join('-') === 'SYN-ACK' && e.connection === 'web01-to-vip#0',
@@ -112,7 +112,7 @@ describe('seeds/003 §1 hairpin, one backend', () => {
   });
 });
 
-describe('seeds/003 §1 hairpin, two backends', () => {
+describe('the ILB hairpin write-up §1 hairpin, two backends', () => {
   for (const os of ['windows', 'linux'] as const) {
     it(`${os}: flows mapped to web02 succeed, flows mapped back to web01 fail`, () => {
       const r = runScenario(labHairpinTwoBackends(os, 20));
@@ -129,7 +129,7 @@ describe('seeds/003 §1 hairpin, two backends', () => {
   }
 });
 
-describe('seeds/003 §3.1 workaround 1: second NIC and a guest route', () => {
+describe('the ILB hairpin write-up §3.1 workaround 1: second NIC and a guest route', () => {
   it('windows: works, from 10.2.1.5, with fabric latency', () => {
     const r = runScenario(labSecondNic('windows'));
     expect(outcomes(r)).toEqual(['established', 'established', 'established']);
@@ -146,7 +146,7 @@ describe('seeds/003 §3.1 workaround 1: second NIC and a guest route', () => {
   });
 });
 
-describe('seeds/003 §3.2 workaround 2: loopback VIP, floating IP, weak host', () => {
+describe('the ILB hairpin write-up §3.2 workaround 2: loopback VIP, floating IP, weak host', () => {
   for (const os of ['windows', 'linux'] as const) {
     it(`${os}: works from web01 (local delivery, no load balancer) and from on-premises`, () => {
       const r = runScenario(labLoopbackDsr(os));
@@ -175,7 +175,7 @@ describe('seeds/003 §3.2 workaround 2: loopback VIP, floating IP, weak host', (
   });
 });
 
-describe('seeds/000 causes and seeds/002 limitations', () => {
+describe('“Troubleshoot Azure Load Balancer” causes and “What is Azure Load Balancer?” limitations', () => {
   it('cause 2: an NSG rule denies the data port (NSG_DENY names the rule); the probe still passes', () => {
     const r = runScenario(labNsgDeny());
     expect(outcomes(r)).toEqual(['timeout', 'timeout', 'timeout']);
@@ -191,12 +191,12 @@ describe('seeds/000 causes and seeds/002 limitations', () => {
     expect(outcomes(r)).toEqual(['reset', 'reset', 'reset']);
     expect(r.connections[0]?.reason).toMatchObject({ code: 'TCP_NO_LISTENER', at: 'vm:web01' });
   });
-  it('seeds/002 secure by default: a Standard public frontend with no NSG passes nothing', () => {
+  it('“What is Azure Load Balancer?” secure by default: a Standard public frontend with no NSG passes nothing', () => {
     const c = only(runScenario(publicStandardNoNsg()));
     expect(c.outcome).toBe('timeout');
     expect(c.reason).toMatchObject({ code: 'NSG_SECURE_BY_DEFAULT', at: 'nic:web01-nic1' });
   });
-  it('seeds/002 limitations: ICMP to an internal frontend is not forwarded (LB_PROTOCOL_UNSUPPORTED)', () => {
+  it('“What is Azure Load Balancer?” limitations: ICMP to an internal frontend is not forwarded (LB_PROTOCOL_UNSUPPORTED)', () => {
     const c = only(runScenario(labPingFrontend()));
     expect(c.protocol).toBe('Icmp');
     expect(c.outcome).toBe('unanswered');

@@ -1,6 +1,6 @@
 /**
  * The worker service: validation inside, the same result as `runScenario`, and determinism
- * through comlink over `worker_threads` (STYLE.md: "same scenario and seed → identical result, in
+ * through comlink over `worker_threads` (the project's style: "same scenario and seed → identical result, in
  * Node and through the worker service").
  */
 import { Worker } from 'node:worker_threads';

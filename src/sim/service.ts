@@ -1,5 +1,5 @@
 /**
- * service: the one small object the worker exposes (STYLE.md, PROXX + comlink: "the worker
+ * service: the one small object the worker exposes (the project's style, PROXX + comlink: "the worker
  * exposes one small service"), also usable directly in Node (the command line, the tests).
  *
  * Inputs: a scenario as JSON text or as a parsed value (untrusted: it is validated here through

@@ -3,9 +3,9 @@
  * `isLongUdp` in src/engine/connections.ts for its assumptions) keeps one 4-tuple, so the load
  * balancer's flow table holds it between datagrams. engine-model.md step 7: "UDP flows move to a
  * healthy member" when their member is probed down or removed from the pool; engine-model.md
- * "Health probes": when every member is down "UDP flows end on both" SKUs (seeds/004: "all
+ * "Health probes": when every member is down "UDP flows end on both" SKUs (“Understand Load Balancer probes”: "all
  * existing flows time out"), and a new datagram gets no answer (LB_NO_HEALTHY_BACKEND).
- * TCP by contrast stays on its member (seeds/000 last section; seeds/002 SKU table): see
+ * TCP by contrast stays on its member (“Troubleshoot Azure Load Balancer” last section; “What is Azure Load Balancer?” SKU table): see
  * overTime.test.ts "removePoolMember: the TCP flow stays on its member" and "every member down".
  */
 import { describe, expect, it } from 'vitest';
@@ -137,7 +137,7 @@ describe('engine-model.md step 7: the UDP flow moves to a healthy member', () =>
     });
   }
 
-  it('removePoolMember: the next datagram goes to the remaining member (seeds/000 keeps TCP flows only)', () => {
+  it('removePoolMember: the next datagram goes to the remaining member (“Troubleshoot Azure Load Balancer” keeps TCP flows only)', () => {
     const first = firstMember();
     const other = first === 'web01-nic1' ? 'web02-nic1' : 'web01-nic1';
     const s = udpLab({

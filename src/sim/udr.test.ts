@@ -1,5 +1,5 @@
 /**
- * User-defined routes (engine-model.md step 5; virtual-networks-udr-overview) and seeds/001
+ * User-defined routes (engine-model.md step 5; virtual-networks-udr-overview) and “Troubleshoot Azure Load Balancer health probe status”
  * cause 4 ("Verify if the probe packets are being forced to another destination (possibly via UDR
  * settings)"). Assumption stated in network.ts applyUdr and tested here: 168.63.129.16 "is a
  * virtual IP of the host node and as such it isn't subject to user defined routes"
@@ -144,7 +144,7 @@ describe('next hop None, VnetLocal, Internet', () => {
   });
 });
 
-describe('seeds/001 cause 4: probe traffic and its replies forced elsewhere', () => {
+describe('“Troubleshoot Azure Load Balancer health probe status” cause 4: probe traffic and its replies forced elsewhere', () => {
   const onpremToVip = { name: 'onprem-to-vip', from: 'onprem', to: '10.2.1.100:80', connections: 2 };
   it('a UDR does not divert the probe reply (168.63.129.16 is not subject to UDRs): the member stays up', () => {
     const r = run(

@@ -6,9 +6,9 @@
  * scenario/edit.ts are pure, and the store only applies them and remembers the document before,
  * so that undo and redo cover every edit. A node drag is not an edit until it ends: while it
  * lasts, positions live in `dragging` (an overlay the canvas draws), and the move is committed
- * once, when `dragging` turns false (STYLE.md, xyflow).
+ * once, when `dragging` turns false (as xyflow recommends).
  *
- * Opening links follows spec/scenario-format.md "Share links": a link that cannot be read never
+ * Opening links follows docs/architecture.md "Share links": a link that cannot be read never
  * replaces the current scenario, and a readable one never replaces work without offering to
  * keep it. A file is the same: an unreadable one is refused with its errors, one with problems
  * is offered with its errors by field, and opening one is undoable.

@@ -97,7 +97,7 @@ export function checkAddresses(report: Report, ix: Index): void {
         }
       }
     }
-    // A load balancer is public or internal (load-balancer-overview; seeds/002 "public vs internal").
+    // A load balancer is public or internal (load-balancer-overview; “What is Azure Load Balancer?” "public vs internal").
     const kinds = new Set([...lb.frontends.values()].map((f) => f.kind).filter((k) => k !== 'invalid'));
     if (kinds.size > 1) {
       const firstKind = [...lb.frontends.values()].find((f) => f.kind !== 'invalid')?.kind;

@@ -65,7 +65,7 @@ export function checkLoadBalancers(report: Report, ix: Index): void {
         const nic = resolve(report, path, name, ix.nics, ix.nicNames, 'network interface', ' in the scenario');
         if (nic === undefined) return;
         const first = pool.members[0];
-        // seeds/002 SKU table: "Any virtual machine in a single virtual network".
+        // “What is Azure Load Balancer?” SKU table: "Any virtual machine in a single virtual network".
         if (first?.subnet !== undefined && nic.subnet !== undefined && first.subnet.vnet !== nic.subnet.vnet) {
           report.error(
             path,
@@ -77,7 +77,7 @@ export function checkLoadBalancers(report: Report, ix: Index): void {
         list.push({ lb, path });
         lbsOfNic.set(nic.vm.v.name, list);
       });
-      // seeds/002 SKU table: Standard pools hold up to 1,000 instances, Basic up to 100.
+      // “What is Azure Load Balancer?” SKU table: Standard pools hold up to 1,000 instances, Basic up to 100.
       const limit = RANGES.poolSize[sku];
       if (pool.members.length > limit) {
         report.error(
@@ -156,7 +156,7 @@ export function checkLoadBalancers(report: Report, ix: Index): void {
           'a load-balancing rule frontend port goes up to 65534, got 65535',
         );
       if (isHaPorts(r)) {
-        // seeds/002 SKU table: HA ports on Standard internal load balancers only.
+        // “What is Azure Load Balancer?” SKU table: HA ports on Standard internal load balancers only.
         if (sku === 'Basic')
           report.error(
             joinPath(rule.path, 'protocol'),
@@ -171,7 +171,7 @@ export function checkLoadBalancers(report: Report, ix: Index): void {
       if (sku === 'Basic' && r.enableTcpReset === true) {
         report.error(
           joinPath(rule.path, 'enableTcpReset'),
-          'TCP reset on idle needs a Standard load balancer (seeds/002 SKU table: Basic "Not available")',
+          'TCP reset on idle needs a Standard load balancer (“What is Azure Load Balancer?” SKU table: Basic "Not available")',
         );
       }
       if (fe !== undefined)
@@ -222,7 +222,7 @@ export function checkLoadBalancers(report: Report, ix: Index): void {
       if (sku === 'Basic' && nat.v.enableTcpReset === true) {
         report.error(
           joinPath(nat.path, 'enableTcpReset'),
-          'TCP reset on idle needs a Standard load balancer (seeds/002 SKU table: Basic "Not available")',
+          'TCP reset on idle needs a Standard load balancer (“What is Azure Load Balancer?” SKU table: Basic "Not available")',
         );
       }
       if (fe !== undefined)
@@ -247,11 +247,11 @@ export function checkLoadBalancers(report: Report, ix: Index): void {
     }
 
     for (const out of lb.outboundRules) {
-      // seeds/002 SKU table: outbound rules "Not available" on Basic.
+      // “What is Azure Load Balancer?” SKU table: outbound rules "Not available" on Basic.
       if (sku === 'Basic')
         report.error(
           out.path,
-          'outbound rules need a Standard load balancer (seeds/002 SKU table: Basic "Not available")',
+          'outbound rules need a Standard load balancer (“What is Azure Load Balancer?” SKU table: Basic "Not available")',
         );
       const pool = poolOf(joinPath(out.path, 'backendAddressPool'), out.v.backendAddressPool);
       let publicFrontends = 0;
@@ -338,7 +338,7 @@ export function checkLoadBalancers(report: Report, ix: Index): void {
 
 export function checkProbeBody(report: Report, probe: HealthProbe, path: string, sku: 'Standard' | 'Basic'): void {
   const protocol = probeProtocolOf(probe);
-  // seeds/002 SKU table: Basic probes are TCP and HTTP only.
+  // “What is Azure Load Balancer?” SKU table: Basic probes are TCP and HTTP only.
   if (protocol === 'Https' && sku === 'Basic')
     report.error(
       joinPath(path, 'protocol'),
@@ -450,14 +450,14 @@ export function checkLbWarnings(
     for (const nic of pool.members) {
       const vm = nic.vm;
       // engine-model.md step 9: with floating IP the destination stays the frontend address,
-      // which the guest must own on a loopback (seeds/003 §3.2).
+      // which the guest must own on a loopback (the ILB hairpin write-up §3.2).
       if (floating && fe.address !== null && !vm.loopbacks.some((lo) => parseAddress(lo.v.ipAddress) === fe.address)) {
         report.warn(
           joinPath(rule.path, 'enableFloatingIP'),
           `floating IP keeps destination ${formatIpv4(fe.address)}, but virtual machine ${q(vm.v.name)} (member ${q(nic.v.name)}) has no loopback interface with that address: it will not accept the traffic`,
         );
       }
-      // seeds/000: a VM not listening on the data port answers with a reset.
+      // “Troubleshoot Azure Load Balancer”: a VM not listening on the data port answers with a reset.
       if (backendPort !== 0 && nic.primary) {
         const dst = floating ? fe.address : nic.address;
         for (const p of protocols) {
@@ -473,8 +473,8 @@ export function checkLbWarnings(
         const key = `${probe.v.name}/${nic.v.name}`;
         if (!warnedProbe.has(key)) {
           warnedProbe.add(key);
-          // seeds/001: the probe fails when nothing listens on its port. The probe goes to the
-          // primary NIC address, never the frontend (seeds/003 §3.2 call-out 3).
+          // “Troubleshoot Azure Load Balancer health probe status”: the probe fails when nothing listens on its port. The probe goes to the
+          // primary NIC address, never the frontend (the ILB hairpin write-up §3.2 call-out 3).
           if (!listensOn(vm, 'Tcp', nic.address, probe.v.port)) {
             report.warn(
               joinPath(probe.path, 'port'),
@@ -489,7 +489,7 @@ export function checkLbWarnings(
                 protocol: 'Tcp',
                 port: probe.v.port,
               });
-              // seeds/001 Cause 3: an NSG that blocks 168.63.129.16 marks every member down.
+              // “Troubleshoot Azure Load Balancer health probe status” Cause 3: an NSG that blocks 168.63.129.16 marks every member down.
               if (match !== undefined && match.v.access === 'Deny') {
                 report.warn(
                   joinPath(match.path, 'access'),
@@ -501,7 +501,7 @@ export function checkLbWarnings(
         }
       }
       // engine-model.md step 10: a Standard public frontend passes nothing from the internet
-      // unless an NSG on the path allows it (seeds/002 "Secure by default").
+      // unless an NSG on the path allows it (“What is Azure Load Balancer?” "Secure by default").
       if (fe.kind === 'public' && skuOf(lb.v) === 'Standard' && nic.address !== null) {
         const nsgs = nsgsOf(ix, nic);
         const dst = floating ? (fe.address ?? nic.address) : nic.address;

@@ -130,7 +130,7 @@ export function checkTraffic(report: Report, ix: Index): void {
       );
       continue;
     }
-    // seeds/000 Cause 4 (and seeds/002): an internal LB never SNATs a member's call to its own
+    // “Troubleshoot Azure Load Balancer” Cause 4 (and “What is Azure Load Balancer?”): an internal LB never SNATs a member's call to its own
     // frontend, so a flow mapped back to the caller fails; floating IP rules are left to the guest.
     if (vm !== undefined && fe.kind === 'internal') {
       const target = address;
@@ -138,7 +138,7 @@ export function checkTraffic(report: Report, ix: Index): void {
         if (rule.v.enableFloatingIP === true) continue;
         const pool = lb.pools.get(rule.v.backendAddressPool);
         if (!pool?.members.some((m) => m.vm === vm)) continue;
-        // seeds/003 §3.1, the second-NIC workaround: a guest route sends the frontend address out
+        // the ILB hairpin write-up §3.1, the second-NIC workaround: a guest route sends the frontend address out
         // of a NIC that is not in the pool, so the SYN's source is not the member's address. It
         // works on Windows; on Linux the DNATed SYN is a martian source (engine-model.md).
         const via = guestRouteFor(vm, target);
@@ -147,8 +147,8 @@ export function checkTraffic(report: Report, ix: Index): void {
         report.warn(
           toPath,
           viaOther
-            ? `the second-NIC workaround fails on Linux: the SYN from ${q(via)} is sent back to ${q(vm.v.name)} with one of its own addresses as source and dropped as a martian source (seeds/003 §3.1; engine-model.md)`
-            : `hairpin: connections mapped back to this VM will fail (seeds/000 Cause 4): ${q(vm.v.name)} is a member of pool ${q(pool.v.name)} behind ${formatIpv4(target)} and an internal load balancer never source-NATs it`,
+            ? `the second-NIC workaround fails on Linux: the SYN from ${q(via)} is sent back to ${q(vm.v.name)} with one of its own addresses as source and dropped as a martian source (the ILB hairpin write-up §3.1; engine-model.md)`
+            : `hairpin: connections mapped back to this VM will fail (“Troubleshoot Azure Load Balancer” Cause 4): ${q(vm.v.name)} is a member of pool ${q(pool.v.name)} behind ${formatIpv4(target)} and an internal load balancer never source-NATs it`,
         );
         break;
       }

@@ -63,7 +63,7 @@ export function checkNetwork(report: Report, ix: Index): void {
       }
     }
   }
-  // Assumption: the lab models peered VNets (hub and spoke, seeds/003), and Azure cannot peer
+  // Assumption: the lab models peered VNets (hub and spoke, the ILB hairpin write-up), and Azure cannot peer
   // VNets whose address spaces overlap (virtual-network-peering-overview), so this is an error.
   const all = [...ix.vnets.values()];
   all.forEach((a, i) => {

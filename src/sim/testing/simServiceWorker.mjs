@@ -1,7 +1,7 @@
 /**
  * Test-only worker entry: exposes the simulation service over comlink's Node adapter in a
  * `worker_threads` worker, standing in for `src/sim/engine.worker.ts`, which needs a browser
- * worker's global scope and cannot run in Node (TOOLCHAIN.md G8). Plain JavaScript so that it
+ * worker's global scope and cannot run in Node . Plain JavaScript so that it
  * stays outside the layer rules' scan (the sim layer may not import node: modules). It registers
  * tsx's loader itself (on Node 20 a worker's `execArgv: ['--import', 'tsx']` does not reach the
  * worker's module loader) and then imports the TypeScript service.

@@ -8,7 +8,7 @@ import { useExperimentStore } from './experimentStore';
 import { ProgressBar } from './ProgressBar';
 import { useWidth } from './useWidth';
 
-/** What each mode hashes (seeds/002 "Load balancing"). */
+/** What each mode hashes (“What is Azure Load Balancer?” "Load balancing"). */
 const TUPLE: Record<ModeOutcome['mode'], { short: string; long: string }> = {
   Default: { short: '5-tuple', long: 'source IP and port, destination IP and port, protocol' },
   SourceIPProtocol: { short: '3-tuple', long: 'source IP, destination IP, protocol' },

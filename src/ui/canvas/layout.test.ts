@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createDefaultScenario, type Scenario } from '../../scenario';
 import { type CanvasNode, toFlow } from './toFlow';
 
-/** The default lab (seeds/003) with some layout entries taken out. */
+/** The default lab (the ILB hairpin write-up) with some layout entries taken out. */
 function labWithout(...ids: string[]): Scenario {
   const s = createDefaultScenario();
   const layout = { ...s.layout };

@@ -4,7 +4,7 @@ import { handlesBetween, keepUnchanged, toFlow } from './toFlow';
 
 const ids = (list: readonly { id: string }[]) => list.map((x) => x.id);
 
-describe('toFlow: the default lab (seeds/003)', () => {
+describe('toFlow: the default lab (the ILB hairpin write-up)', () => {
   const flow = toFlow(createDefaultScenario());
   const byId = new Map(flow.nodes.map((n) => [n.id, n]));
 

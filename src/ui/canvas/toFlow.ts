@@ -1,6 +1,6 @@
 /**
  * Document → canvas: the nodes and edges React Flow draws, derived from the scenario alone, so
- * that the document stays the one truth (STYLE.md "The document is permissive…"). Pure: no React,
+ * that the document stays the one truth (the project's style: "The document is permissive…"). Pure: no React,
  * no DOM, no store; the same scenario always gives the same nodes and edges, in the same order.
  *
  * - One node per element that sits on the canvas, its id the spec's element id (`vm:web01`).

@@ -8,7 +8,7 @@ import { type Diagnostic, formatDiagnostic, loadScenarioText, type Scenario } fr
 export interface LibraryEntry {
   readonly file: string;
   readonly title: string;
-  /** The seed passage the scenario comes from (`seeds/003 §2`). */
+  /** The seed passage the scenario comes from (`the ILB hairpin write-up §2`). */
   readonly seed: string;
   readonly tags: readonly string[];
 }

@@ -44,8 +44,8 @@ describe('parseMarkdown', () => {
 
 describe('Markdown', () => {
   it('renders the subset as elements', () => {
-    expect(html('**seeds/003 §1** and `web01`\n\n1. SYN\n2. *SYN-ACK*')).toBe(
-      '<div><p><strong>seeds/003 §1</strong> and <code>web01</code></p><ol><li>SYN</li><li><em>SYN-ACK</em></li></ol></div>',
+    expect(html('**the ILB hairpin write-up §1** and `web01`\n\n1. SYN\n2. *SYN-ACK*')).toBe(
+      '<div><p><strong>the ILB hairpin write-up §1</strong> and <code>web01</code></p><ol><li>SYN</li><li><em>SYN-ACK</em></li></ol></div>',
     );
   });
 

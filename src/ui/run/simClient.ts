@@ -1,5 +1,5 @@
 /**
- * The page's side of the engine worker (TOOLCHAIN.md "Worker pattern", G8, G9): one module worker
+ * The page's side of the engine worker (a module worker built by Vite, created and torn down with the page): one module worker
  * running `src/sim/engine.worker.ts`, reached through comlink, started on the first call (never in
  * a render or an effect, so StrictMode's double effects cannot start two), and replaced by a fresh
  * one when a run is cancelled (terminate: the engine is synchronous and cannot be interrupted) or
