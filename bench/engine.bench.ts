@@ -26,12 +26,17 @@ export function benchLab(connections: number, interval = 0.0001): Scenario {
   const web = (i: number) => ({
     name: `web0${i}`,
     os: 'windows' as const,
-    networkInterfaces: [{ name: `web0${i}-nic1`, subnet: 'spoke/web', privateIPAddress: `10.2.1.${3 + i}` }],
+    networkInterfaces: [
+      {
+        name: `web0${i}-nic1`,
+        ipConfigurations: [{ name: 'ipconfig1', subnet: 'spoke/web', privateIPAddress: `10.2.1.${3 + i}` }],
+      },
+    ],
     listeners: [{ name: 'iis', port: 80, http: { '/': 200 } }],
   });
   return {
     format: 'hairpin-scenario',
-    version: 1,
+    version: 2,
     title: 'Engine benchmark: the seeds/003 lab with three backends',
     vnets: [
       {
@@ -66,7 +71,16 @@ export function benchLab(connections: number, interval = 0.0001): Scenario {
       {
         name: 'ilb',
         frontendIPConfigurations: [{ name: 'fe', privateIPAddress: VIP, subnet: 'spoke/web' }],
-        backendAddressPools: [{ name: 'pool', networkInterfaces: ['web01-nic1', 'web02-nic1', 'web03-nic1'] }],
+        backendAddressPools: [
+          {
+            name: 'pool',
+            loadBalancerBackendAddresses: [
+              { networkInterfaceIPConfiguration: 'web01-nic1/ipconfig1' },
+              { networkInterfaceIPConfiguration: 'web02-nic1/ipconfig1' },
+              { networkInterfaceIPConfiguration: 'web03-nic1/ipconfig1' },
+            ],
+          },
+        ],
         probes: [{ name: 'p80', protocol: 'Tcp', port: 80 }],
         loadBalancingRules: [
           { name: 'http', frontendIPConfiguration: 'fe', backendAddressPool: 'pool', probe: 'p80', frontendPort: 80 },

@@ -4,6 +4,7 @@
  * frontend, pool, probe and client, and one edge per NIC→VM, NIC→pool, frontend→pool (rule) and
  * NSG→subnet.
  */
+import { membersOf } from '../src/scenario/members';
 import type { Scenario, VirtualMachine } from '../src/scenario/types';
 
 export function generateScenario(targetElements: number): { scenario: Scenario; elements: number } {
@@ -23,7 +24,12 @@ export function generateScenario(targetElements: number): { scenario: Scenario; 
       name: `vm${i}`,
       os: i % 2 === 0 ? 'linux' : 'windows',
       networkInterfaces: [
-        { name: `vm${i}-nic`, subnet: `big/s${subnetIndex}`, privateIPAddress: `10.1.${subnetIndex}.${host}` },
+        {
+          name: `vm${i}-nic`,
+          ipConfigurations: [
+            { name: 'ipconfig1', subnet: `big/s${subnetIndex}`, privateIPAddress: `10.1.${subnetIndex}.${host}` },
+          ],
+        },
       ],
       listeners: [{ name: 'web', port: 80, http: { '/': 200 } }],
     });
@@ -31,7 +37,7 @@ export function generateScenario(targetElements: number): { scenario: Scenario; 
   }
   const scenario: Scenario = {
     format: 'hairpin-scenario',
-    version: 1,
+    version: 2,
     title: `Generated: ${vms.length} VMs`,
     vnets: [{ name: 'big', addressSpace: ['10.1.0.0/16'], subnets }],
     networkSecurityGroups: [
@@ -57,7 +63,9 @@ export function generateScenario(targetElements: number): { scenario: Scenario; 
       {
         name: 'ilb',
         frontendIPConfigurations: [{ name: 'fe', privateIPAddress: '10.1.0.250', subnet: 'big/s0' }],
-        backendAddressPools: [{ name: 'pool', networkInterfaces: vms.map((vm) => `${vm.name}-nic`) }],
+        backendAddressPools: [
+          { name: 'pool', loadBalancerBackendAddresses: membersOf(vms.map((vm) => `${vm.name}-nic`)) },
+        ],
         probes: [{ name: 'p80', port: 80 }],
         loadBalancingRules: [
           { name: 'http', frontendIPConfiguration: 'fe', backendAddressPool: 'pool', probe: 'p80', frontendPort: 80 },

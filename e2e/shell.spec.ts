@@ -186,7 +186,12 @@ test('a scenario without layout is still drawn, every element apart', async ({ p
   const web02 = {
     ...vm,
     name: 'web02',
-    networkInterfaces: [{ name: 'web02-nic1', subnet: 'spoke/web', privateIPAddress: '10.2.1.5' }],
+    networkInterfaces: [
+      {
+        name: 'web02-nic1',
+        ipConfigurations: [{ name: 'ipconfig1', subnet: 'spoke/web', privateIPAddress: '10.2.1.5' }],
+      },
+    ],
   };
   const noLayout: Scenario = { ...s, title: 'No layout', virtualMachines: [vm, web02] };
   delete noLayout.layout;

@@ -20,7 +20,9 @@ const broken = JSON.stringify({
     {
       name: 'ilb',
       frontendIPConfigurations: [{ name: 'fe', privateIPAddress: '10.2.1.100', subnet: 'spoke/web' }],
-      backendAddressPools: [{ name: 'pool', networkInterfaces: ['web01-nic1'] }],
+      backendAddressPools: [
+        { name: 'pool', loadBalancerBackendAddresses: [{ networkInterfaceIPConfiguration: 'web01-nic1/ipconfig1' }] },
+      ],
       probes: [{ name: 'p80', port: 0 }],
     },
   ],

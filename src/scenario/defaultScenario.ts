@@ -8,7 +8,7 @@ import type { Scenario } from './types';
 export function createDefaultScenario(): Scenario {
   return {
     format: 'hairpin-scenario',
-    version: 1,
+    version: 2,
     title: 'ILB hairpin lab',
     description:
       'The lab of the ILB hairpin write-up: an on-premises client loads a page from web01 through the internal load balancer frontend 10.2.1.100.',
@@ -24,7 +24,12 @@ export function createDefaultScenario(): Scenario {
       {
         name: 'web01',
         os: 'windows',
-        networkInterfaces: [{ name: 'web01-nic1', subnet: 'spoke/web', privateIPAddress: '10.2.1.4' }],
+        networkInterfaces: [
+          {
+            name: 'web01-nic1',
+            ipConfigurations: [{ name: 'ipconfig1', subnet: 'spoke/web', privateIPAddress: '10.2.1.4' }],
+          },
+        ],
         listeners: [{ name: 'iis', protocol: 'Tcp', address: '0.0.0.0', port: 80, http: { '/': 200 } }],
       },
     ],
@@ -33,7 +38,9 @@ export function createDefaultScenario(): Scenario {
         name: 'ilb',
         sku: 'Standard',
         frontendIPConfigurations: [{ name: 'fe', privateIPAddress: '10.2.1.100', subnet: 'spoke/web' }],
-        backendAddressPools: [{ name: 'pool', networkInterfaces: ['web01-nic1'] }],
+        backendAddressPools: [
+          { name: 'pool', loadBalancerBackendAddresses: [{ networkInterfaceIPConfiguration: 'web01-nic1/ipconfig1' }] },
+        ],
         probes: [{ name: 'p80', protocol: 'Tcp', port: 80, intervalInSeconds: 5 }],
         loadBalancingRules: [
           {

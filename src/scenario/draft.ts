@@ -17,6 +17,7 @@ import { clip, MAX_MESSAGE_LENGTH, quote } from './limits';
 import type {
   Client,
   FrontendIpConfiguration,
+  IpConfiguration,
   LayoutEntry,
   LoadBalancer,
   LoopbackInterface,
@@ -143,8 +144,11 @@ export function usedAddresses(s: Scenario): Set<number> {
     if (!isObj(vm)) continue;
     for (const nic of list<NetworkInterface>(vm.networkInterfaces)) {
       if (!isObj(nic)) continue;
-      add(nic.privateIPAddress);
-      add(nic.publicIPAddress);
+      for (const config of list<IpConfiguration>(nic.ipConfigurations)) {
+        if (!isObj(config)) continue;
+        add(config.privateIPAddress);
+        add(config.publicIPAddress);
+      }
     }
     for (const lo of list<LoopbackInterface>(vm.loopbackInterfaces)) if (isObj(lo)) add(lo.ipAddress);
   }

@@ -3,6 +3,7 @@
  * mutation of its input throws; most assert that the result still validates without a new error,
  * which is what "every reference follows" means in practice.
  */
+
 import { describe, expect, it } from 'vitest';
 import { createDefaultScenario } from './defaultScenario';
 import {
@@ -33,6 +34,7 @@ import {
   setField,
   swapPriority,
 } from './edit';
+import { membersOf } from './members';
 import { createRichScenario } from './testScenarios';
 import type { Scenario } from './types';
 import { validateScenario } from './validate';
@@ -78,7 +80,9 @@ describe('locating elements and diagnostics', () => {
     expect(elementOfPath(s, 'loadBalancers[1].inboundNatRules[0].frontendPort')).toBe('natRule:plb/ssh-web02');
     expect(elementOfPath(s, 'loadBalancers[1].sku')).toBe('lb:plb');
     expect(elementOfPath(s, 'vnets[0].subnets[1].addressPrefix')).toBe('subnet:spoke/nva');
-    expect(elementOfPath(s, 'virtualMachines[1].networkInterfaces[0].privateIPAddress')).toBe('nic:web02-nic1');
+    expect(elementOfPath(s, 'virtualMachines[1].networkInterfaces[0].ipConfigurations[0].privateIPAddress')).toBe(
+      'nic:web02-nic1',
+    );
     expect(elementOfPath(s, 'virtualMachines[1].listeners[2].proxyTo[0]')).toBe('vm:web02');
     expect(elementOfPath(s, 'layout["vm:web01"].x')).toBe('vm:web01');
     expect(elementOfPath(s, 'traffic[0].to')).toBeNull();
@@ -109,13 +113,20 @@ describe('addElement', () => {
     // .0–.3 are Azure's, .4 is web01's: the first free one is .5.
     expect(getAt(scenario, ['virtualMachines', 1])).toEqual({
       name: 'vm1',
-      networkInterfaces: [{ name: 'vm1-nic1', subnet: 'spoke/web', privateIPAddress: '10.2.1.5' }],
+      networkInterfaces: [
+        {
+          name: 'vm1-nic1',
+          ipConfigurations: [{ name: 'ipconfig1', subnet: 'spoke/web', privateIPAddress: '10.2.1.5' }],
+        },
+      ],
     });
     expect(scenario.layout?.['vm:vm1']).toEqual({ x: 500, y: 300 });
     expect(scenario.layout?.['nic:vm1-nic1']).toEqual({ x: 500, y: 396 });
     expect(errorsOf(scenario)).toEqual([]);
     const again = ok(addElement(scenario, 'vm', { subnet: 'spoke/web' }));
-    expect(getAt(again.scenario, ['virtualMachines', 2, 'networkInterfaces', 0, 'privateIPAddress'])).toBe('10.2.1.6');
+    expect(
+      getAt(again.scenario, ['virtualMachines', 2, 'networkInterfaces', 0, 'ipConfigurations', 0, 'privateIPAddress']),
+    ).toBe('10.2.1.6');
   });
 
   it('every palette kind added to the lab leaves it valid', () => {
@@ -165,7 +176,7 @@ describe('addElement', () => {
   });
 
   it('a pool dropped where there is no load balancer brings one', () => {
-    const empty: Scenario = deepFreeze({ format: 'hairpin-scenario', version: 1 });
+    const empty: Scenario = deepFreeze({ format: 'hairpin-scenario', version: 2 });
     const { scenario, ids } = ok(addElement(empty, 'pool', { position: { x: 300, y: 300 } }));
     expect(ids).toEqual(['pool:lb1/pool1', 'lb:lb1', 'frontend:lb1/fe1']);
     expect(scenario.layout?.['lb:lb1']).toEqual({ x: 300, y: 204 });
@@ -188,7 +199,7 @@ describe('addElement', () => {
   });
 
   it('refuses what the document cannot hold, saying why', () => {
-    const empty: Scenario = deepFreeze({ format: 'hairpin-scenario', version: 1 });
+    const empty: Scenario = deepFreeze({ format: 'hairpin-scenario', version: 2 });
     expect(refused(addElement(empty, 'vm', {}))).toMatch(/add a virtual network first/);
     expect(refused(addElement(lab(), 'nic', {}))).toMatch(/drop it onto one/);
     expect(refused(addElement(lab(), 'loopback', {}))).toMatch(/onto a virtual machine/);
@@ -210,15 +221,18 @@ describe('connect and disconnect', () => {
 
   it('NIC → backend pool adds the member; the edge removed removes it', () => {
     const { scenario } = ok(connect(withVm2(), 'nic:vm1-nic1', 'pool:ilb/pool'));
-    expect(getAt(scenario, ['loadBalancers', 0, 'backendAddressPools', 0, 'networkInterfaces'])).toEqual([
-      'web01-nic1',
-      'vm1-nic1',
+    // The NIC joins by its primary IP configuration.
+    expect(getAt(scenario, ['loadBalancers', 0, 'backendAddressPools', 0, 'loadBalancerBackendAddresses'])).toEqual([
+      { networkInterfaceIPConfiguration: 'web01-nic1/ipconfig1' },
+      { networkInterfaceIPConfiguration: 'vm1-nic1/ipconfig1' },
     ]);
     // Either direction.
     expect(ok(connect(withVm2(), 'pool:ilb/pool', 'nic:vm1-nic1')).scenario).toEqual(scenario);
     expect(refused(connect(scenario, 'nic:vm1-nic1', 'pool:ilb/pool'))).toMatch(/already a member/);
     const back = ok(disconnect(scenario, 'nic:vm1-nic1', 'pool:ilb/pool')).scenario;
-    expect(getAt(back, ['loadBalancers', 0, 'backendAddressPools', 0, 'networkInterfaces'])).toEqual(['web01-nic1']);
+    expect(getAt(back, ['loadBalancers', 0, 'backendAddressPools', 0, 'loadBalancerBackendAddresses'])).toEqual([
+      { networkInterfaceIPConfiguration: 'web01-nic1/ipconfig1' },
+    ]);
   });
 
   it('frontend → pool makes a load-balancing rule with the first probe, on a free port', () => {
@@ -276,8 +290,7 @@ describe('connect and disconnect', () => {
     const moved = ok(connect(s, 'nic:web01-nic1', 'subnet:spoke/subnet1')).scenario;
     expect(getAt(moved, ['virtualMachines', 0, 'networkInterfaces', 0])).toEqual({
       name: 'web01-nic1',
-      subnet: 'spoke/subnet1',
-      privateIPAddress: '10.2.0.4',
+      ipConfigurations: [{ name: 'ipconfig1', subnet: 'spoke/subnet1', privateIPAddress: '10.2.0.4' }],
     });
     let two = ok(addElement(lab(), 'vnet', {})).scenario;
     two = ok(addElement(two, 'nic', { vm: 'web01' })).scenario;
@@ -451,8 +464,7 @@ describe('copy, paste and duplicate', () => {
     expect(ids).toEqual(['vm:web1', 'nic:web01-nic2']);
     expect(getAt(scenario, ['virtualMachines', 1, 'networkInterfaces', 0])).toEqual({
       name: 'web01-nic2',
-      subnet: 'spoke/web',
-      privateIPAddress: '10.2.1.5',
+      ipConfigurations: [{ name: 'ipconfig1', subnet: 'spoke/web', privateIPAddress: '10.2.1.5' }],
     });
     expect(scenario.layout?.['vm:web1']).toEqual({ x: 900, y: 260 });
   });
@@ -469,13 +481,73 @@ describe('copy, paste and duplicate', () => {
     expect(pasted.ids).toEqual(['vm:nva01', 'nic:nva01-nic1']);
     // spoke/nva does not exist here: the NIC keeps its reference, and validation says so.
     expect(errorsOf(pasted.scenario)).toEqual([
-      expect.stringContaining('virtualMachines[1].networkInterfaces[0].subnet: no subnet named "nva"'),
+      expect.stringContaining(
+        'virtualMachines[1].networkInterfaces[0].ipConfigurations[0].subnet: no subnet named "nva"',
+      ),
     ]);
   });
 
   it('copies nothing from an empty selection', () => {
     expect(copyElements(lab(), [])).toBeNull();
     expect(refused(duplicateElements(lab(), ['internet:internet']))).toMatch(/Select/);
+  });
+});
+
+describe('format version 2: IP configurations and pool members', () => {
+  const members = (s: Scenario) =>
+    getAt(s, ['loadBalancers', 0, 'backendAddressPools', 0, 'loadBalancerBackendAddresses']);
+
+  it('renaming a NIC rewrites the NIC part of the members that name its IP configuration', () => {
+    const { scenario } = ok(renameElement(lab(), 'nic:web01-nic1', 'web01-eth0'));
+    expect(members(scenario)).toEqual([{ networkInterfaceIPConfiguration: 'web01-eth0/ipconfig1' }]);
+    expect(errorsOf(scenario)).toEqual([]);
+  });
+
+  it('renaming an IP configuration in the inspector rewrites the members that name it', () => {
+    const path = ['virtualMachines', 0, 'networkInterfaces', 0, 'ipConfigurations', 0, 'name'];
+    const renamed = setField(lab(), path, 'primary');
+    expect(members(renamed)).toEqual([{ networkInterfaceIPConfiguration: 'web01-nic1/primary' }]);
+    expect(errorsOf(renamed)).toEqual([]);
+  });
+
+  it('deleting a NIC removes its member entry, and the pool stays', () => {
+    const withVm2 = ok(addElement(lab(), 'vm', { subnet: 'spoke/web' })).scenario;
+    const joined = ok(connect(withVm2, 'nic:vm1-nic1', 'pool:ilb/pool')).scenario;
+    const { scenario } = ok(deleteElements(joined, ['vm:vm1']));
+    expect(members(scenario)).toEqual([{ networkInterfaceIPConfiguration: 'web01-nic1/ipconfig1' }]);
+  });
+
+  it('a NIC added to a VM gets one IP configuration, named as Azure names the first', () => {
+    const { scenario } = ok(addElement(lab(), 'nic', { vm: 'web01' }));
+    expect(getAt(scenario, ['virtualMachines', 0, 'networkInterfaces', 1])).toEqual({
+      name: 'web01-nic2',
+      ipConfigurations: [{ name: 'ipconfig1', subnet: 'spoke/web', privateIPAddress: '10.2.1.5' }],
+    });
+  });
+
+  it('pastes elements an older Hairpin copied (clipboard version 1, NICs with their own address)', () => {
+    const old = JSON.stringify({
+      'hairpin-clipboard': 1,
+      elements: {
+        virtualMachines: [
+          {
+            name: 'app',
+            networkInterfaces: [{ name: 'app-nic1', subnet: 'spoke/web', privateIPAddress: '10.2.1.30' }],
+          },
+        ],
+      },
+      holders: [],
+    });
+    const clip = clipboardFromText(old);
+    if (!clip.ok) throw new Error(clip.reason);
+    const { scenario, ids } = ok(pasteElements(lab(), clip.clipboard));
+    expect(ids).toEqual(['vm:app', 'nic:app-nic1']);
+    expect(getAt(scenario, ['virtualMachines', 1, 'networkInterfaces', 0, 'ipConfigurations', 0])).toEqual({
+      name: 'ipconfig1',
+      subnet: 'spoke/web',
+      privateIPAddress: '10.2.1.5',
+    });
+    expect(errorsOf(scenario)).toEqual([]);
   });
 });
 
@@ -491,7 +563,7 @@ describe('the clipboard as text (the system clipboard)', () => {
     const text = clipboardToText(clip);
     const envelope = JSON.parse(text) as Record<string, unknown>;
     expect(Object.keys(envelope)).toEqual(['hairpin-clipboard', 'elements', 'holders']);
-    expect(envelope['hairpin-clipboard']).toBe(1);
+    expect(envelope['hairpin-clipboard']).toBe(2);
     expect(envelope.holders).toEqual(['lb:ilb']);
     const back = read(text);
     if (typeof back === 'string') throw new Error(back);
@@ -504,8 +576,12 @@ describe('the clipboard as text (the system clipboard)', () => {
   it.each([
     ['plain text', 'hello', 'not elements copied from Hairpin'],
     ['other JSON', '{"format":"hairpin-scenario","version":1}', 'not elements copied from Hairpin'],
-    ['a newer version', '{"hairpin-clipboard":2,"elements":{}}', 'copied from a newer Hairpin (clipboard version 2'],
-    ['a bad version', '{"hairpin-clipboard":"1","elements":{}}', '"hairpin-clipboard" must be 1, got "1"'],
+    ['a newer version', '{"hairpin-clipboard":3,"elements":{}}', 'copied from a newer Hairpin (clipboard version 3'],
+    [
+      'a bad version',
+      '{"hairpin-clipboard":"1","elements":{}}',
+      '"hairpin-clipboard" must be a version from 1 to 2, got "1"',
+    ],
     ['no fragment', '{"hairpin-clipboard":1,"elements":[1]}', '"elements" is not a scenario fragment'],
     ['no usable element', '{"hairpin-clipboard":1,"elements":{"virtualMachines":"x"}}', 'no elements Hairpin can use'],
   ])('refuses %s with a sentence that says why', (_what, text, reason) => {
@@ -663,7 +739,7 @@ describe('a refused edit', () => {
     const vm = s.virtualMachines?.[0];
     if (vm?.networkInterfaces[0] !== undefined) vm.networkInterfaces[0].name = huge;
     const pool = s.loadBalancers?.[0]?.backendAddressPools[0];
-    if (pool !== undefined) pool.networkInterfaces = [huge];
+    if (pool !== undefined) pool.loadBalancerBackendAddresses = membersOf([huge]);
     const refused = connect(s, `nic:${huge}`, 'pool:ilb/pool');
     expect(refused.ok).toBe(false);
     if (refused.ok) return;

@@ -55,27 +55,38 @@ import {
   type NewElementKind,
   PALETTE_ENTRIES,
 } from './kinds';
+import {
+  nicSubnet,
+  poolHasNic,
+  poolMemberNics,
+  primaryIpConfiguration,
+  primaryRef,
+  splitIpConfigurationRef,
+} from './members';
 import { migrateScenario } from './migrate';
 import { parseJson } from './parseJson';
 import { type Found, findReferences, nameInReference } from './references';
 import { restoreScenario } from './restore';
-import type {
-  BackendAddressPool,
-  Client,
-  FrontendIpConfiguration,
-  HealthProbe,
-  LayoutEntry,
-  Listener,
-  LoadBalancer,
-  LoadBalancingRule,
-  LoopbackInterface,
-  NetworkInterface,
-  NetworkSecurityGroup,
-  RouteTable,
-  Scenario,
-  Subnet,
-  VirtualMachine,
-  VirtualNetwork,
+import {
+  type BackendAddressPool,
+  type Client,
+  type FrontendIpConfiguration,
+  type HealthProbe,
+  type IpConfiguration,
+  type LayoutEntry,
+  type Listener,
+  type LoadBalancer,
+  type LoadBalancerBackendAddress,
+  type LoadBalancingRule,
+  type LoopbackInterface,
+  type NetworkInterface,
+  type NetworkSecurityGroup,
+  type RouteTable,
+  SCENARIO_VERSION,
+  type Scenario,
+  type Subnet,
+  type VirtualMachine,
+  type VirtualNetwork,
 } from './types';
 
 export type { EditResult, Placement, Position } from './draft';
@@ -211,8 +222,13 @@ export function connect(s: Scenario, a: string, b: string): EditResult {
     if (path === null) return missing(poolId);
     if (locateElement(s, nicId) === null) return missing(nicId);
     const pool = getAt(s, path) as BackendAddressPool;
-    if (list(pool.networkInterfaces).includes(nic)) return refuse(`${nic} is already a member of pool ${pool.name}.`);
-    d.list<string>(d.at(path), 'networkInterfaces').push(nic);
+    if (poolHasNic(pool, nic)) return refuse(`${nic} is already a member of pool ${pool.name}.`);
+    // The NIC joins by its primary IP configuration, as the portal adds a VM to a pool.
+    const member = primaryRef(getAt(s, locateElement(s, nicId) as Key[]) as NetworkInterface);
+    if (member === undefined) return refuse(`${nic} has no IP configuration to add to pool ${pool.name}.`);
+    d.list<LoadBalancerBackendAddress>(d.at(path), 'loadBalancerBackendAddresses').push({
+      networkInterfaceIPConfiguration: member,
+    });
     return done(d.root, [poolId]);
   }
   if (kinds.has('pool') && kinds.has('frontend')) {
@@ -279,21 +295,23 @@ export function connect(s: Scenario, a: string, b: string): EditResult {
     if (locateElement(s, subnetId) === null) return missing(subnetId);
     const ref = parseElementId(subnetId).name;
     const nic = getAt(s, nicPath) as NetworkInterface;
-    if (nic.subnet === ref) return refuse(`${nic.name} is already in subnet ${ref}.`);
+    if (nicSubnet(nic) === ref) return refuse(`${nic.name} is already in subnet ${ref}.`);
+    if (primaryIpConfiguration(nic) === undefined) return refuse(`${nic.name} has no IP configuration to move.`);
     const vm = getAt(s, nicPath.slice(0, 2)) as VirtualMachine;
     const vnet = parseElementId(subnetId).parent;
+    const vnetOf = (n: NetworkInterface) => parseElementId(`subnet:${nicSubnet(n) ?? ''}`).parent;
     const others = list<NetworkInterface>(vm.networkInterfaces).filter((n) => n.name !== nic.name);
-    const elsewhere = others.find((n) => parseElementId(`subnet:${n.subnet}`).parent !== vnet);
+    const elsewhere = others.find((n) => vnetOf(n) !== vnet);
     if (elsewhere !== undefined) {
       return refuse(
-        `${vm.name}'s other network interface ${elsewhere.name} is in virtual network ${parseElementId(`subnet:${elsewhere.subnet}`).parent}: all NICs of a VM must be in one virtual network.`,
+        `${vm.name}'s other network interface ${elsewhere.name} is in virtual network ${vnetOf(elsewhere)}: all NICs of a VM must be in one virtual network.`,
       );
     }
     const address = freeAddressInSubnet(s, ref);
     if (address === null) return refuse(`Subnet ${ref} has no free address left.`);
-    const owned = d.at<NetworkInterface>(nicPath);
-    owned.subnet = ref;
-    owned.privateIPAddress = address;
+    // The primary IP configuration moves (the simulation reads one per NIC).
+    const owned = d.list<IpConfiguration>(d.at<NetworkInterface>(nicPath), 'ipConfigurations');
+    owned[0] = { ...(owned[0] as IpConfiguration), subnet: ref, privateIPAddress: address };
     return done(d.root, [nicId]);
   }
   if (kinds.has('loopback') && kinds.has('vm')) {
@@ -326,7 +344,12 @@ export function disconnect(s: Scenario, a: string, b: string): EditResult {
     if (path === null) return refuse(`${poolId} is not in the scenario.`);
     const nic = parseElementId(nicId).name;
     const owned = d.at<BackendAddressPool>(path);
-    owned.networkInterfaces = list<string>(owned.networkInterfaces).filter((n) => n !== nic);
+    owned.loadBalancerBackendAddresses = list<LoadBalancerBackendAddress>(owned.loadBalancerBackendAddresses).filter(
+      (member) =>
+        !isObj(member) ||
+        typeof member.networkInterfaceIPConfiguration !== 'string' ||
+        splitIpConfigurationRef(member.networkInterfaceIPConfiguration).nic !== nic,
+    );
     return done(d.root, [poolId]);
   }
   if (kinds.has('pool') && kinds.has('probe')) {
@@ -384,6 +407,10 @@ export function setField(s: Scenario, path: readonly Key[], value: unknown): Sce
  */
 function renameRowReferences(d: Draft, path: readonly Key[], from: string, to: string): void {
   const [top, i, list, j, third] = path;
+  if (top === 'virtualMachines' && list === 'networkInterfaces' && third === 'ipConfigurations' && path.length === 7) {
+    renameIpConfigurationMembers(d, getAt(d.root, path.slice(0, 4)), from, to);
+    return;
+  }
   const owner = typeof i === 'number' ? (d.root as { [k: string]: unknown[] })[top as string]?.[i] : undefined;
   if (!isObj(owner) || typeof owner.name !== 'string') return;
   const ownerName = owner.name;
@@ -411,6 +438,23 @@ function renameRowReferences(d: Draft, path: readonly Key[], from: string, to: s
     const ref = event[key];
     if (ref === from) own()[key] = to;
     else if (isObj(ref) && ref.name === from) own()[key] = { ...ref, name: to };
+  });
+}
+
+/** Pool members naming the NIC's IP configuration `from` (`nic/from`) follow its rename to `to`. */
+function renameIpConfigurationMembers(d: Draft, nic: unknown, from: string, to: string): void {
+  if (!isObj(nic) || typeof nic.name !== 'string') return;
+  const before = `${nic.name}/${from}`;
+  list<unknown>(d.root.loadBalancers).forEach((lb, l) => {
+    if (!isObj(lb)) return;
+    list<unknown>(lb.backendAddressPools).forEach((pool, p) => {
+      if (!isObj(pool)) return;
+      list<unknown>(pool.loadBalancerBackendAddresses).forEach((member, m) => {
+        if (!isObj(member) || member.networkInterfaceIPConfiguration !== before) return;
+        const path = ['loadBalancers', l, 'backendAddressPools', p, 'loadBalancerBackendAddresses', m];
+        d.at<Obj>(path).networkInterfaceIPConfiguration = `${nic.name}/${to}`;
+      });
+    });
   });
 }
 
@@ -559,8 +603,9 @@ export function renameElement(s: Scenario, id: string, newName: string): EditRes
     for (const target of found.targets) {
       const to = target.ids.map(renamed).find((t) => t !== null);
       if (to === undefined || to === null) continue;
-      const value = nameInReference(found.reference, to);
-      if (value === target.name) continue;
+      const name = nameInReference(found.reference, to);
+      if (name === target.name) continue;
+      const value = `${name}${target.suffix}`;
       if (target.index === null)
         d.at<Obj>(found.path.slice(0, -1))[found.path[found.path.length - 1] as string] = value;
       else d.at<string[]>(found.path)[target.index] = value;
@@ -735,7 +780,7 @@ function probedMembers(s: Scenario): Set<string> {
     for (const rule of list<LoadBalancingRule>(lb.loadBalancingRules)) {
       if (rule.probe === undefined) continue;
       const pool = list<BackendAddressPool>(lb.backendAddressPools).find((p) => p.name === rule.backendAddressPool);
-      for (const nic of list<string>(pool?.networkInterfaces)) out.add(`${lb.name}/${rule.probe}/${nic}`);
+      for (const nic of poolMemberNics(pool)) out.add(`${lb.name}/${rule.probe}/${nic}`);
     }
   }
   return out;
@@ -747,7 +792,7 @@ function probedMembers(s: Scenario): Set<string> {
 /** What copy puts on the clipboard: a fragment of a scenario, and which of its holders are only holders. */
 export interface Clipboard {
   readonly format: 'hairpin-clipboard';
-  readonly version: 1;
+  readonly version: typeof CLIPBOARD_VERSION;
   readonly scenario: Scenario;
   /**
    * Containers present only to hold what was selected (`lb:ilb` when only its probe was
@@ -761,7 +806,7 @@ export function copyElements(s: Scenario, ids: readonly string[]): Clipboard | n
   const chosen = new Set(ids.filter((id) => locateElement(s, id) !== null));
   if (chosen.size === 0) return null;
   const holders = new Set<string>();
-  const frag: Scenario = { format: 'hairpin-scenario', version: 1 };
+  const frag: Scenario = { format: 'hairpin-scenario', version: SCENARIO_VERSION };
   const layout: { [id: string]: LayoutEntry } = {};
   const keepLayout = (id: string) => {
     const entry = s.layout?.[id];
@@ -835,7 +880,7 @@ export function copyElements(s: Scenario, ids: readonly string[]): Clipboard | n
   }
   if (lbs.length > 0) frag.loadBalancers = lbs;
   if (Object.keys(layout).length > 0) frag.layout = layout;
-  return { format: 'hairpin-clipboard', version: 1, scenario: frag, holders: [...holders] };
+  return { format: 'hairpin-clipboard', version: CLIPBOARD_VERSION, scenario: frag, holders: [...holders] };
 }
 
 /**
@@ -961,9 +1006,14 @@ export function pasteElements(s: Scenario, clip: Clipboard, offset: Position = {
   }
   // A NIC whose subnet was pasted with it, or exists in the target, takes a free address there.
   const readdress = (nic: NetworkInterface): NetworkInterface => {
-    const address =
-      subnetOf(root, nic.subnet) !== undefined ? claim(freeAddressInSubnet(root, nic.subnet, claimed)) : null;
-    return address === null ? nic : { ...nic, privateIPAddress: address };
+    const ipConfigurations = list<IpConfiguration>(nic.ipConfigurations).map((config) => {
+      const address =
+        isObj(config) && typeof config.subnet === 'string' && subnetOf(root, config.subnet) !== undefined
+          ? claim(freeAddressInSubnet(root, config.subnet, claimed))
+          : null;
+      return address === null ? config : { ...config, privateIPAddress: address };
+    });
+    return { ...nic, ipConfigurations };
   };
   for (const vm of list<VirtualMachine>(frag.virtualMachines)) {
     const nics = list<NetworkInterface>(vm.networkInterfaces).map(readdress);
@@ -1012,7 +1062,12 @@ export function pasteElements(s: Scenario, clip: Clipboard, offset: Position = {
       );
       const pools = list<BackendAddressPool>(lb.backendAddressPools).map((p) => ({
         ...p,
-        networkInterfaces: list<string>(p.networkInterfaces).filter((n) => pastedNics.has(n)),
+        loadBalancerBackendAddresses: list<LoadBalancerBackendAddress>(p.loadBalancerBackendAddresses).filter(
+          (member) =>
+            isObj(member) &&
+            typeof member.networkInterfaceIPConfiguration === 'string' &&
+            pastedNics.has(splitIpConfigurationRef(member.networkInterfaceIPConfiguration).nic),
+        ),
       }));
       d.list<LoadBalancer>(root, 'loadBalancers').push({
         ...lb,
@@ -1067,7 +1122,11 @@ function withFreePort(s: Scenario, lbIndex: number, key: string, rule: Obj): Obj
 
 /** The key that marks a Hairpin clipboard, and the version of its text form. */
 export const CLIPBOARD_KEY = 'hairpin-clipboard';
-export const CLIPBOARD_VERSION = 1;
+/**
+ * The clipboard's version is the format version of its fragment: elements copied by an older
+ * Hairpin (version 1: NICs with their own address, pools listing NICs) are migrated on paste.
+ */
+export const CLIPBOARD_VERSION = SCENARIO_VERSION;
 
 /**
  * What Ctrl+C puts on the system clipboard: a small JSON envelope,
@@ -1096,16 +1155,16 @@ export function clipboardFromText(text: string): { ok: true; clipboard: Clipboar
       reason: `Nothing was pasted: these elements were copied from a newer Hairpin (clipboard version ${version}; this one reads ${CLIPBOARD_VERSION}).`,
     };
   }
-  if (version !== CLIPBOARD_VERSION) {
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
     return {
       ok: false,
-      reason: `Nothing was pasted: "${CLIPBOARD_KEY}" must be ${CLIPBOARD_VERSION}, got ${q(String(version))}.`,
+      reason: `Nothing was pasted: "${CLIPBOARD_KEY}" must be a version from 1 to ${CLIPBOARD_VERSION}, got ${q(String(version))}.`,
     };
   }
   if (!isObj(envelope.elements)) {
     return { ok: false, reason: 'Nothing was pasted: the clipboard\'s "elements" is not a scenario fragment.' };
   }
-  const migrated = migrateScenario({ format: 'hairpin-scenario', version: 1, ...envelope.elements });
+  const migrated = migrateScenario({ ...envelope.elements, format: 'hairpin-scenario', version });
   if (!migrated.ok) return { ok: false, reason: `Nothing was pasted: elements: ${migrated.error.message}` };
   const { scenario } = restoreScenario(migrated.value.document);
   const ids = new Set(elementIds(scenario));
@@ -1114,7 +1173,7 @@ export function clipboardFromText(text: string): { ok: true; clipboard: Clipboar
   const holders = Array.isArray(envelope.holders)
     ? envelope.holders.filter((h): h is string => typeof h === 'string' && ids.has(h))
     : [];
-  return { ok: true, clipboard: { format: 'hairpin-clipboard', version: 1, scenario, holders } };
+  return { ok: true, clipboard: { format: 'hairpin-clipboard', version: CLIPBOARD_VERSION, scenario, holders } };
 }
 
 /** Copy and paste in one step, 40 px to the right and down. */
@@ -1126,5 +1185,5 @@ export function duplicateElements(s: Scenario, ids: readonly string[]): EditResu
 
 /** A new, empty scenario. */
 export function createEmptyScenario(): Scenario {
-  return { format: 'hairpin-scenario', version: 1, title: 'Untitled scenario' };
+  return { format: 'hairpin-scenario', version: SCENARIO_VERSION, title: 'Untitled scenario' };
 }

@@ -12,7 +12,7 @@ import { validateScenario } from './validate';
 /** “Troubleshoot Azure Load Balancer” uneven distribution: two members, two SourceIP rules, a lesson and an event. */
 const scenario = (): Scenario => ({
   format: 'hairpin-scenario',
-  version: 1,
+  version: 2,
   seed: 7,
   vnets: [
     { name: 'hub', addressSpace: ['10.1.0.0/16'], subnets: [{ name: 'GatewaySubnet', addressPrefix: '10.1.0.0/27' }] },
@@ -20,14 +20,27 @@ const scenario = (): Scenario => ({
   ],
   virtualMachines: ['web01', 'web02'].map((name, i) => ({
     name,
-    networkInterfaces: [{ name: `${name}-nic1`, subnet: 'spoke/web', privateIPAddress: `10.2.1.${4 + i}` }],
+    networkInterfaces: [
+      {
+        name: `${name}-nic1`,
+        ipConfigurations: [{ name: 'ipconfig1', subnet: 'spoke/web', privateIPAddress: `10.2.1.${4 + i}` }],
+      },
+    ],
     listeners: [{ name: 'iis', protocol: 'Tcp', address: '0.0.0.0', port: 80 }],
   })),
   loadBalancers: [
     {
       name: 'ilb',
       frontendIPConfigurations: [{ name: 'fe', privateIPAddress: '10.2.1.100', subnet: 'spoke/web' }],
-      backendAddressPools: [{ name: 'pool', networkInterfaces: ['web01-nic1', 'web02-nic1'] }],
+      backendAddressPools: [
+        {
+          name: 'pool',
+          loadBalancerBackendAddresses: [
+            { networkInterfaceIPConfiguration: 'web01-nic1/ipconfig1' },
+            { networkInterfaceIPConfiguration: 'web02-nic1/ipconfig1' },
+          ],
+        },
+      ],
       probes: [{ name: 'p80', port: 80, intervalInSeconds: 5 }],
       loadBalancingRules: [
         {

@@ -17,6 +17,7 @@
 import { cidrSize, formatCidr, formatIpv4, parseCidr, parseIpv4 } from '../shared/ipv4';
 import { err, ok, type Result } from '../shared/result';
 import { clientCountOf, RANGES } from './defaults';
+import { nicAddress, poolMemberNics } from './members';
 import type { Client, ClientLocation, LoadDistribution, OperatingSystem, Scenario, Traffic } from './types';
 
 /** The three hash tuples of “What is Azure Load Balancer?” "Load balancing", in the order the analysis shows them. */
@@ -101,7 +102,7 @@ export function experimentRules(scenario: Scenario): ExperimentRule[] {
         protocol: protocol === 'Udp' ? 'Udp' : 'Tcp',
         port: rule.frontendPort === 0 ? 80 : rule.frontendPort,
         pool: rule.backendAddressPool,
-        members: [...(pool?.networkInterfaces ?? [])],
+        members: poolMemberNics(pool),
         probe: rule.probe ?? null,
         loadDistribution: rule.loadDistribution ?? 'Default',
       });
@@ -218,8 +219,9 @@ function addressClash(scenario: Scenario, client: Client): string | null {
   }
   for (const vm of scenario.virtualMachines ?? [])
     for (const nic of vm.networkInterfaces) {
-      const a = parseIpv4(nic.privateIPAddress);
-      if (a !== null && overlaps(a)) return `${nic.privateIPAddress} is the address of ${nic.name}`;
+      const address = nicAddress(nic) ?? '';
+      const a = parseIpv4(address);
+      if (a !== null && overlaps(a)) return `${address} is the address of ${nic.name}`;
     }
   return null;
 }

@@ -127,8 +127,11 @@ describe('quoting user values in messages', () => {
     // biome-ignore lint/suspicious/noExplicitAny: a document to break is untyped on purpose.
     const s = createRichScenario() as unknown as { [key: string]: any };
     s.virtualMachines[0].name = huge;
-    s.virtualMachines[0].networkInterfaces[0].subnet = huge;
-    s.loadBalancers[0].backendAddressPools[0].networkInterfaces.push(huge, `${huge}y`);
+    s.virtualMachines[0].networkInterfaces[0].ipConfigurations[0].subnet = huge;
+    s.loadBalancers[0].backendAddressPools[0].loadBalancerBackendAddresses.push(
+      { networkInterfaceIPConfiguration: huge },
+      { networkInterfaceIPConfiguration: `${huge}/y` },
+    );
     s.loadBalancers[0].loadBalancingRules[0].probe = huge;
     s.clients[0].ipAddress = huge;
     s.traffic[0].from = huge;

@@ -25,6 +25,16 @@ export interface Reference {
   readonly parent?: string;
   /** The field is a list of names. */
   readonly many?: true;
+  /**
+   * The value names a row of the target after a slash: `web01-nic1/ipconfig1` names the NIC
+   * web01-nic1 (whose rename rewrites the part before the slash) and its IP configuration.
+   */
+  readonly row?: true;
+  /**
+   * The holder, when it is not the item at the field's last `[*]`: a pattern the field starts
+   * with (a NIC holds the subnet reference of its IP configuration).
+   */
+  readonly holder?: string;
   /** Only for holders this is true of (an event of one action, a check of one kind). */
   readonly when?: (holder: Obj) => boolean;
   /**
@@ -43,12 +53,24 @@ export const REFERENCES: readonly Reference[] = [
   { field: 'vnets[*].subnets[*].networkSecurityGroup', to: ['nsg'], onDelete: 'clear' },
   { field: 'vnets[*].subnets[*].routeTable', to: ['routeTable'], onDelete: 'clear' },
   // Compute: a NIC sits in its subnet (and goes with it); guest routes leave by a NIC.
-  { field: 'virtualMachines[*].networkInterfaces[*].subnet', to: ['subnet'], onDelete: 'cascade' },
+  {
+    field: 'virtualMachines[*].networkInterfaces[*].ipConfigurations[*].subnet',
+    to: ['subnet'],
+    // The NIC goes with the subnet its IP configuration is in, not only that configuration.
+    holder: 'virtualMachines[*].networkInterfaces[*]',
+    onDelete: 'cascade',
+  },
   { field: 'virtualMachines[*].networkInterfaces[*].networkSecurityGroup', to: ['nsg'], onDelete: 'clear' },
   { field: 'virtualMachines[*].routes[*].interface', to: ['nic'], onDelete: 'cascade' },
   // Load balancers: an internal frontend sits in its subnet; rules join the parts of their own load balancer.
   { field: 'loadBalancers[*].frontendIPConfigurations[*].subnet', to: ['subnet'], onDelete: 'cascade' },
-  { field: 'loadBalancers[*].backendAddressPools[*].networkInterfaces', to: ['nic'], many: true, onDelete: 'leave' },
+  // A pool member names a NIC's IP configuration; the member goes with its NIC.
+  {
+    field: 'loadBalancers[*].backendAddressPools[*].loadBalancerBackendAddresses[*].networkInterfaceIPConfiguration',
+    to: ['nic'],
+    row: true,
+    onDelete: 'cascade',
+  },
   {
     field: 'loadBalancers[*].loadBalancingRules[*].frontendIPConfiguration',
     to: ['frontend'],
@@ -139,7 +161,13 @@ export interface Found {
   /** The path of the holder (the item at the pattern's last `[*]`). */
   readonly holder: readonly Key[];
   /** The ids it names, one per name (and per kind it may name): `frontend:ilb/fe`. */
-  readonly targets: readonly { readonly name: string; readonly index: number | null; readonly ids: string[] }[];
+  readonly targets: readonly {
+    readonly name: string;
+    readonly index: number | null;
+    readonly ids: string[];
+    /** What the value writes after the name (`/ipconfig1` of a `row` reference), kept on rename. */
+    readonly suffix: string;
+  }[];
 }
 
 /** Every reference written in `doc` (well typed or not: a name that is not a string is skipped). */
@@ -147,7 +175,8 @@ export function findReferences(doc: unknown, only: readonly Reference[] = REFERE
   const out: Found[] = [];
   for (const reference of only) {
     const keys = KEYS.get(reference) ?? patternKeys(reference.field);
-    const holderDepth = keys.lastIndexOf('*') + 1;
+    const holderDepth =
+      reference.holder === undefined ? keys.lastIndexOf('*') + 1 : patternKeys(reference.holder).length;
     const walk = (node: unknown, depth: number, path: Key[]) => {
       if (depth === keys.length) {
         emit(reference, node, path, path.slice(0, holderDepth));
@@ -176,18 +205,23 @@ export function findReferences(doc: unknown, only: readonly Reference[] = REFERE
       if (typeof name !== 'string') return;
       parent = name;
     }
-    const names: { name: string; index: number | null }[] = reference.many
-      ? list<unknown>(value).flatMap((n, index) => (typeof n === 'string' ? [{ name: n, index }] : []))
+    const split = (text: string): { name: string; suffix: string } => {
+      const slash = reference.row ? text.indexOf('/') : -1;
+      return slash === -1 ? { name: text, suffix: '' } : { name: text.slice(0, slash), suffix: text.slice(slash) };
+    };
+    const names: { name: string; suffix: string; index: number | null }[] = reference.many
+      ? list<unknown>(value).flatMap((n, index) => (typeof n === 'string' ? [{ ...split(n), index }] : []))
       : typeof value === 'string'
-        ? [{ name: value, index: null }]
+        ? [{ ...split(value), index: null }]
         : [];
     if (names.length === 0 && !reference.many) return;
     out.push({
       reference,
       path,
       holder,
-      targets: names.map(({ name, index }) => ({
+      targets: names.map(({ name, suffix, index }) => ({
         name,
+        suffix,
         index,
         ids: reference.to.map((kind) => `${kind}:${parent === null ? '' : `${parent}/`}${name}`),
       })),

@@ -112,7 +112,7 @@ describe('restoreScenario', () => {
   });
 
   it('turns a document that is not an object into an empty scenario', () => {
-    expect(restoreScenario([1, 2]).scenario).toEqual({ format: 'hairpin-scenario', version: 1 });
+    expect(restoreScenario([1, 2]).scenario).toEqual({ format: 'hairpin-scenario', version: 2 });
   });
 
   it('replaces a wrong top-level list by nothing, reporting it', () => {

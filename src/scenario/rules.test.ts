@@ -2,8 +2,10 @@
  * One test per rule of rules/ (one file per kind): start from a valid scenario (the default lab, or the rich
  * fixture), change one thing, and assert the exact path and the telling part of the message.
  */
+
 import { describe, expect, it } from 'vitest';
 import { createDefaultScenario } from './defaultScenario';
+import { membersOf, nicWithAddress } from './members';
 import { createRichScenario } from './testScenarios';
 import type {
   Client,
@@ -299,7 +301,7 @@ describe('duplicate names', () => {
   it('pools, probes, rules, NAT rules and outbound rules within their load balancer', () => {
     const result = rich((s) => {
       const l = lb(s, 1);
-      l.backendAddressPools.push({ name: 'web', networkInterfaces: [] });
+      l.backendAddressPools.push({ name: 'web', loadBalancerBackendAddresses: [] });
       l.probes?.push({ name: 'http-health', port: 80 });
       second(l.loadBalancingRules).name = 'http';
       l.inboundNatRules?.push({ ...first(l.inboundNatRules), frontendPort: 50002 });
@@ -348,22 +350,22 @@ describe('duplicate names', () => {
 describe('dangling references', () => {
   it('a NIC subnet reference is vnet/subnet', () => {
     expectError(
-      validate((s) => (first(vm(s).networkInterfaces).subnet = 'web')),
-      'virtualMachines[0].networkInterfaces[0].subnet',
+      validate((s) => (first(first(vm(s).networkInterfaces).ipConfigurations).subnet = 'web')),
+      'virtualMachines[0].networkInterfaces[0].ipConfigurations[0].subnet',
       'is not a subnet reference: write "vnetName/subnetName"',
     );
   });
   it('a NIC names an existing VNet', () => {
     expectError(
-      validate((s) => (first(vm(s).networkInterfaces).subnet = 'hub/web')),
-      'virtualMachines[0].networkInterfaces[0].subnet',
+      validate((s) => (first(first(vm(s).networkInterfaces).ipConfigurations).subnet = 'hub/web')),
+      'virtualMachines[0].networkInterfaces[0].ipConfigurations[0].subnet',
       'no virtual network named "hub" (it has: spoke)',
     );
   });
   it('a NIC names an existing subnet, with a did-you-mean', () => {
     expectError(
-      validate((s) => (first(vm(s).networkInterfaces).subnet = 'spoke/Web')),
-      'virtualMachines[0].networkInterfaces[0].subnet',
+      validate((s) => (first(first(vm(s).networkInterfaces).ipConfigurations).subnet = 'spoke/Web')),
+      'virtualMachines[0].networkInterfaces[0].ipConfigurations[0].subnet',
       'no subnet named "Web" in virtual network "spoke" (did you mean "web"?) (it has: web)',
     );
   });
@@ -449,17 +451,80 @@ describe('dangling references', () => {
   });
   it('a pool lists existing NICs', () => {
     expectError(
-      validate((s) => first(lb(s).backendAddressPools).networkInterfaces.push('web02-nic1')),
-      'loadBalancers[0].backendAddressPools[0].networkInterfaces[1]',
+      validate((s) => first(lb(s).backendAddressPools).loadBalancerBackendAddresses.push(...membersOf(['web02-nic1']))),
+      'loadBalancers[0].backendAddressPools[0].loadBalancerBackendAddresses[1].networkInterfaceIPConfiguration',
       'no network interface named "web02-nic1" in the scenario (it has: web01-nic1)',
     );
   });
   it('a pool lists a NIC once', () => {
     expectError(
-      validate((s) => first(lb(s).backendAddressPools).networkInterfaces.push('web01-nic1')),
-      'loadBalancers[0].backendAddressPools[0].networkInterfaces[1]',
-      'listed twice',
+      validate((s) => first(lb(s).backendAddressPools).loadBalancerBackendAddresses.push(...membersOf(['web01-nic1']))),
+      'loadBalancers[0].backendAddressPools[0].loadBalancerBackendAddresses[1].networkInterfaceIPConfiguration',
+      'is already a member of this pool',
     );
+  });
+  it('a pool member names an IP configuration as nic/ipconfig', () => {
+    const member =
+      'loadBalancers[0].backendAddressPools[0].loadBalancerBackendAddresses[0].networkInterfaceIPConfiguration';
+    const setMember = (ref: string) =>
+      validate((s) => {
+        first(first(lb(s).backendAddressPools).loadBalancerBackendAddresses).networkInterfaceIPConfiguration = ref;
+      });
+    expectError(
+      setMember('web01-nic1'),
+      member,
+      '"web01-nic1" is not an IP configuration reference: write "nicName/ipConfigurationName", for example "web01-nic1/ipconfig1"',
+    );
+    expectError(
+      setMember('web01-nic1/ipconfig2'),
+      member,
+      'no IP configuration named "ipconfig2" on network interface "web01-nic1" (it has: ipconfig1)',
+    );
+    expectError(setMember('web09-nic1/ipconfig1'), member, 'no network interface named "web09-nic1" in the scenario');
+    expect(setMember('web01-nic1/ipconfig1').errors).toEqual([]);
+  });
+  it('a renamed IP configuration is the one the pool names', () => {
+    const result = validate((s) => {
+      first(first(vm(s).networkInterfaces).ipConfigurations).name = 'primary';
+    });
+    expectError(
+      result,
+      'loadBalancers[0].backendAddressPools[0].loadBalancerBackendAddresses[0].networkInterfaceIPConfiguration',
+      'no IP configuration named "ipconfig1" on network interface "web01-nic1" (it has: primary)',
+    );
+  });
+  it('a NIC has one IP configuration: a secondary one is refused, saying it is not simulated', () => {
+    const result = validate((s) => {
+      first(vm(s).networkInterfaces).ipConfigurations.push({
+        name: 'ipconfig2',
+        subnet: 'spoke/web',
+        privateIPAddress: '10.2.1.9',
+      });
+    });
+    expectError(
+      result,
+      'virtualMachines[0].networkInterfaces[0].ipConfigurations[1]',
+      'a secondary IP configuration is not simulated: Hairpin gives "web01-nic1" the address of its primary IP configuration (the first) only; remove "ipconfig2"',
+    );
+    expect(result.errors).toHaveLength(1);
+  });
+  it('IP configuration names are unique on their NIC, and a NIC needs one', () => {
+    const twice = validate((s) => {
+      first(vm(s).networkInterfaces).ipConfigurations.push({
+        name: 'ipconfig1',
+        subnet: 'spoke/web',
+        privateIPAddress: '10.2.1.9',
+      });
+    });
+    expectError(
+      twice,
+      'virtualMachines[0].networkInterfaces[0].ipConfigurations[1].name',
+      'duplicate name: another IP configuration of network interface "web01-nic1" is already named "ipconfig1"',
+    );
+    const none = validate((s) => {
+      first(vm(s).networkInterfaces).ipConfigurations = [];
+    });
+    expectError(none, 'virtualMachines[0].networkInterfaces[0].ipConfigurations', 'must list at least one item');
   });
   it("a guest route leaves by one of the VM's NICs", () => {
     expectError(
@@ -487,10 +552,15 @@ describe('dangling references', () => {
   });
   it('a reference to an item that is broken is not reported again as dangling', () => {
     const result = validate((s) => {
-      (first(vm(s).networkInterfaces) as unknown as { privateIPAddress: number }).privateIPAddress = 4;
+      (
+        first(first(vm(s).networkInterfaces).ipConfigurations) as unknown as { privateIPAddress: number }
+      ).privateIPAddress = 4;
     });
     expect(result.errors).toEqual([
-      { path: 'virtualMachines[0].networkInterfaces[0].privateIPAddress', message: 'must be text, got 4' },
+      {
+        path: 'virtualMachines[0].networkInterfaces[0].ipConfigurations[0].privateIPAddress',
+        message: 'must be text, got 4',
+      },
     ]);
   });
 });
@@ -498,30 +568,30 @@ describe('dangling references', () => {
 describe('addresses', () => {
   it('an address is four numbers', () => {
     expectError(
-      validate((s) => (first(vm(s).networkInterfaces).privateIPAddress = '10.2.1.04')),
-      'virtualMachines[0].networkInterfaces[0].privateIPAddress',
+      validate((s) => (first(first(vm(s).networkInterfaces).ipConfigurations).privateIPAddress = '10.2.1.04')),
+      'virtualMachines[0].networkInterfaces[0].ipConfigurations[0].privateIPAddress',
       '"10.2.1.04" is not an IPv4 address',
     );
   });
   it('a NIC address lies in its subnet', () => {
     expectError(
-      validate((s) => (first(vm(s).networkInterfaces).privateIPAddress = '10.2.2.4')),
-      'virtualMachines[0].networkInterfaces[0].privateIPAddress',
+      validate((s) => (first(first(vm(s).networkInterfaces).ipConfigurations).privateIPAddress = '10.2.2.4')),
+      'virtualMachines[0].networkInterfaces[0].ipConfigurations[0].privateIPAddress',
       '10.2.2.4 is outside subnet "spoke/web" (10.2.1.0/24)',
     );
   });
   it.each(['10.2.1.0', '10.2.1.1', '10.2.1.2', '10.2.1.3', '10.2.1.255'])('%s is reserved by Azure', (address) => {
     expectError(
-      validate((s) => (first(vm(s).networkInterfaces).privateIPAddress = address)),
-      'virtualMachines[0].networkInterfaces[0].privateIPAddress',
+      validate((s) => (first(first(vm(s).networkInterfaces).ipConfigurations).privateIPAddress = address)),
+      'virtualMachines[0].networkInterfaces[0].ipConfigurations[0].privateIPAddress',
       `${address} is reserved by Azure in 10.2.1.0/24`,
     );
   });
   it('two NICs cannot share an address', () => {
     expectError(
-      rich((s) => (first(vm(s, 1).networkInterfaces).privateIPAddress = '10.2.1.4')),
-      'virtualMachines[1].networkInterfaces[0].privateIPAddress',
-      '10.2.1.4 is already used by network interface "web01-nic1" (virtualMachines[0].networkInterfaces[0].privateIPAddress)',
+      rich((s) => (first(first(vm(s, 1).networkInterfaces).ipConfigurations).privateIPAddress = '10.2.1.4')),
+      'virtualMachines[1].networkInterfaces[0].ipConfigurations[0].privateIPAddress',
+      '10.2.1.4 is already used by network interface "web01-nic1" (virtualMachines[0].networkInterfaces[0].ipConfigurations[0].privateIPAddress)',
     );
   });
   it('a NIC cannot take the address of a frontend', () => {
@@ -589,14 +659,14 @@ describe('addresses', () => {
   });
   it('an instance public IP is not private', () => {
     expectError(
-      validate((s) => (first(vm(s).networkInterfaces).publicIPAddress = '192.168.9.9')),
-      'virtualMachines[0].networkInterfaces[0].publicIPAddress',
+      validate((s) => (first(first(vm(s).networkInterfaces).ipConfigurations).publicIPAddress = '192.168.9.9')),
+      'virtualMachines[0].networkInterfaces[0].ipConfigurations[0].publicIPAddress',
       'cannot be a public IP',
     );
   });
   it('two public IPs cannot be the same', () => {
     expectError(
-      rich((s) => (first(vm(s).networkInterfaces).publicIPAddress = '20.50.1.10')),
+      rich((s) => (first(first(vm(s).networkInterfaces).ipConfigurations).publicIPAddress = '20.50.1.10')),
       'loadBalancers[1].frontendIPConfigurations[0].publicIPAddress',
       '20.50.1.10 is already used by the public IP of network interface "web01-nic1"',
     );
@@ -808,38 +878,43 @@ describe('load balancers', () => {
         names.push(`${name}-nic`);
         s.virtualMachines?.push({
           name,
-          networkInterfaces: [{ name: `${name}-nic`, subnet: 'spoke/web', privateIPAddress: `10.2.1.${i + 10}` }],
+          networkInterfaces: [
+            {
+              name: `${name}-nic`,
+              ipConfigurations: [{ name: 'ipconfig1', subnet: 'spoke/web', privateIPAddress: `10.2.1.${i + 10}` }],
+            },
+          ],
         });
       }
-      first(lb(s).backendAddressPools).networkInterfaces = names;
+      first(lb(s).backendAddressPools).loadBalancerBackendAddresses = membersOf(names);
     });
     expectError(
       result,
-      'loadBalancers[0].backendAddressPools[0].networkInterfaces',
+      'loadBalancers[0].backendAddressPools[0].loadBalancerBackendAddresses',
       "a Basic load balancer's pool holds at most 100 members, got 101",
     );
   });
   it('pool members are in one VNet', () => {
     expectError(
       rich((s) => {
-        first(vm(s, 2).networkInterfaces).subnet = 'hub/gw';
-        first(vm(s, 2).networkInterfaces).privateIPAddress = '10.1.0.4';
+        first(first(vm(s, 2).networkInterfaces).ipConfigurations).subnet = 'hub/gw';
+        first(first(vm(s, 2).networkInterfaces).ipConfigurations).privateIPAddress = '10.1.0.4';
         first(s.routeTables).routes = [];
-        first(lb(s, 1).backendAddressPools).networkInterfaces.push('nva01-nic1');
+        first(lb(s, 1).backendAddressPools).loadBalancerBackendAddresses.push(...membersOf(['nva01-nic1']));
       }),
-      'loadBalancers[1].backendAddressPools[0].networkInterfaces[1]',
-      '"nva01-nic1" is in virtual network "hub" but "web02-nic1" is in "spoke": a backend pool\'s members are all in one virtual network',
+      'loadBalancers[1].backendAddressPools[0].loadBalancerBackendAddresses[1].networkInterfaceIPConfiguration',
+      '"nva01-nic1/ipconfig1" is in virtual network "hub" but "web02-nic1" is in "spoke": a backend pool\'s members are all in one virtual network',
     );
   });
   it("an internal load balancer's members are in its VNet", () => {
     expectError(
       rich((s) => {
-        first(vm(s, 2).networkInterfaces).subnet = 'hub/gw';
-        first(vm(s, 2).networkInterfaces).privateIPAddress = '10.1.0.4';
+        first(first(vm(s, 2).networkInterfaces).ipConfigurations).subnet = 'hub/gw';
+        first(first(vm(s, 2).networkInterfaces).ipConfigurations).privateIPAddress = '10.1.0.4';
         first(s.routeTables).routes = [];
-        first(lb(s).backendAddressPools).networkInterfaces = ['nva01-nic1'];
+        first(lb(s).backendAddressPools).loadBalancerBackendAddresses = membersOf(['nva01-nic1']);
       }),
-      'loadBalancers[0].backendAddressPools[0].networkInterfaces',
+      'loadBalancers[0].backendAddressPools[0].loadBalancerBackendAddresses',
       '"nva01-nic1" is in virtual network "hub", but the internal load balancer "ilb" is in "spoke"',
     );
   });
@@ -849,10 +924,15 @@ describe('load balancers', () => {
         s.loadBalancers?.push({
           name: 'ilb2',
           frontendIPConfigurations: [{ name: 'fe', privateIPAddress: '10.2.1.200', subnet: 'spoke/web' }],
-          backendAddressPools: [{ name: 'pool', networkInterfaces: ['web01-nic1'] }],
+          backendAddressPools: [
+            {
+              name: 'pool',
+              loadBalancerBackendAddresses: [{ networkInterfaceIPConfiguration: 'web01-nic1/ipconfig1' }],
+            },
+          ],
         });
       }),
-      'loadBalancers[1].backendAddressPools[0].networkInterfaces[0]',
+      'loadBalancers[1].backendAddressPools[0].loadBalancerBackendAddresses[0].networkInterfaceIPConfiguration',
       'virtual machine "web01" is already in a pool of internal load balancer "ilb": a VM can be behind one internal load balancer only',
     );
   });
@@ -861,9 +941,9 @@ describe('load balancers', () => {
       rich((s) => {
         lb(s, 1).sku = 'Basic';
         lb(s, 1).outboundRules = [];
-        first(lb(s).backendAddressPools).networkInterfaces.push('web02-nic1');
+        first(lb(s).backendAddressPools).loadBalancerBackendAddresses.push(...membersOf(['web02-nic1']));
       }),
-      'loadBalancers[1].backendAddressPools[0].networkInterfaces[0]',
+      'loadBalancers[1].backendAddressPools[0].loadBalancerBackendAddresses[0].networkInterfaceIPConfiguration',
       'Azure does not mix Basic and Standard load balancers on one VM',
     );
   });
@@ -925,8 +1005,8 @@ describe('load balancers', () => {
     expectError(
       rich((s) => {
         first(lb(s, 1).outboundRules).allocatedOutboundPorts = 40000;
-        first(lb(s, 1).backendAddressPools).networkInterfaces.push('web01-nic1');
-        first(lb(s).backendAddressPools).networkInterfaces = [];
+        first(lb(s, 1).backendAddressPools).loadBalancerBackendAddresses.push(...membersOf(['web01-nic1']));
+        first(lb(s).backendAddressPools).loadBalancerBackendAddresses = [];
         lb(s).loadBalancingRules = [];
         lb(s).probes = [];
         s.lesson = undefined;
@@ -1007,10 +1087,8 @@ describe('virtual machines', () => {
   });
   it('every NIC of a VM is in one VNet', () => {
     expectError(
-      rich((s) =>
-        vm(s, 2).networkInterfaces.push({ name: 'nva01-nic2', subnet: 'hub/gw', privateIPAddress: '10.1.0.4' }),
-      ),
-      'virtualMachines[2].networkInterfaces[1].subnet',
+      rich((s) => vm(s, 2).networkInterfaces.push(nicWithAddress('nva01-nic2', 'hub/gw', '10.1.0.4'))),
+      'virtualMachines[2].networkInterfaces[1].ipConfigurations[0].subnet',
       'all NICs of a VM must be in one virtual network',
     );
   });
@@ -1211,7 +1289,7 @@ describe('traffic', () => {
   it('no hairpin warning for the second-NIC workaround on Windows (the ILB hairpin write-up §3.1)', () => {
     const result = validate((s) => {
       traffic(s).from = 'web01';
-      vm(s).networkInterfaces.push({ name: 'web01-nic2', subnet: 'spoke/web', privateIPAddress: '10.2.1.5' });
+      vm(s).networkInterfaces.push(nicWithAddress('web01-nic2', 'spoke/web', '10.2.1.5'));
       vm(s).routes = [{ addressPrefix: '10.2.1.100/32', interface: 'web01-nic2', nextHop: '10.2.1.1' }];
     });
     expect(result).toEqual({ errors: [], warnings: [] });
@@ -1221,7 +1299,7 @@ describe('traffic', () => {
       validate((s) => {
         traffic(s).from = 'web01';
         vm(s).os = 'linux';
-        vm(s).networkInterfaces.push({ name: 'web01-nic2', subnet: 'spoke/web', privateIPAddress: '10.2.1.5' });
+        vm(s).networkInterfaces.push(nicWithAddress('web01-nic2', 'spoke/web', '10.2.1.5'));
         vm(s).routes = [{ addressPrefix: '10.2.1.100/32', interface: 'web01-nic2', nextHop: '10.2.1.1' }];
       }),
       'traffic[0].to',

@@ -180,7 +180,7 @@ describe('names in messages', () => {
         const balancer = lb(s);
         balancer.backendAddressPools = Array.from({ length: n }, (_, i) => ({
           name: `pool${i + 1}`,
-          networkInterfaces: [],
+          loadBalancerBackendAddresses: [],
         }));
         const rule = balancer.loadBalancingRules?.[0];
         if (rule !== undefined) rule.backendAddressPool = 'nothing';

@@ -1,12 +1,19 @@
 /**
- * The shape of a version-1 document, declared once and read by two consumers: `checkShape`
+ * The shape of a version-2 document, declared once and read by two consumers: `checkShape`
  * (validate.ts: type and range errors, unknown-field warnings) and `restoreScenario` (restore.ts:
  * drop a broken item, remove a field of the wrong type so its default applies). Cross-references
  * and Azure's deployment rules are not shape: validate.ts checks them.
  */
 
 import { RANGES } from './defaults';
-import { CLOSED_BY, DISTRIBUTION_EXPECT, EVENT_ACTIONS, lessonCheckKind, REASON_CODES } from './types';
+import {
+  CLOSED_BY,
+  DISTRIBUTION_EXPECT,
+  EVENT_ACTIONS,
+  lessonCheckKind,
+  REASON_CODES,
+  SCENARIO_VERSION,
+} from './types';
 
 export type FieldType =
   | { readonly t: 'string'; readonly nonEmpty?: boolean }
@@ -108,14 +115,17 @@ export const ROUTE_TABLE: ObjectSchema = {
   fields: { name, routes: required(arrayOf(objectOf(ROUTE))) },
 };
 
+export const IP_CONFIGURATION: ObjectSchema = {
+  label: 'IP configuration',
+  fields: { name, subnet: required(str), privateIPAddress: required(str), publicIPAddress: optional(str) },
+};
+
 export const NIC: ObjectSchema = {
   label: 'network interface',
   fields: {
     name,
-    subnet: required(str),
-    privateIPAddress: required(str),
+    ipConfigurations: required(arrayOf(objectOf(IP_CONFIGURATION), true)),
     networkSecurityGroup: optional(str),
-    publicIPAddress: optional(str),
     enableIPForwarding: bool,
     weakHostSend: bool,
     weakHostReceive: bool,
@@ -202,9 +212,14 @@ export const FRONTEND: ObjectSchema = {
   fields: { name, privateIPAddress: optional(str), subnet: optional(str), publicIPAddress: optional(str) },
 };
 
+export const BACKEND_ADDRESS: ObjectSchema = {
+  label: 'backend pool member',
+  fields: { networkInterfaceIPConfiguration: required({ t: 'string', nonEmpty: true }) },
+};
+
 export const POOL: ObjectSchema = {
   label: 'backend pool',
-  fields: { name, networkInterfaces: required(arrayOf(str)) },
+  fields: { name, loadBalancerBackendAddresses: required(arrayOf(objectOf(BACKEND_ADDRESS))) },
 };
 
 export const PROBE: ObjectSchema = {
@@ -436,7 +451,7 @@ export const SCENARIO: ObjectSchema = {
   label: 'scenario',
   fields: {
     format: required(enumOf('hairpin-scenario')),
-    version: required({ t: 'int', min: 1, max: 1 }),
+    version: required({ t: 'int', min: 1, max: SCENARIO_VERSION }),
     title: optional(str),
     description: optional(str),
     seed: optional({ t: 'int', min: 0, max: 4294967295 }),

@@ -78,7 +78,12 @@ export function createRichScenario(): Scenario {
     {
       name: 'web02',
       os: 'linux',
-      networkInterfaces: [{ name: 'web02-nic1', subnet: 'spoke/web', privateIPAddress: '10.2.1.5' }],
+      networkInterfaces: [
+        {
+          name: 'web02-nic1',
+          ipConfigurations: [{ name: 'ipconfig1', subnet: 'spoke/web', privateIPAddress: '10.2.1.5' }],
+        },
+      ],
       loopbackInterfaces: [{ name: 'lo-pub', ipAddress: '20.50.1.11' }],
       listeners: [
         { name: 'nginx', port: 80, http: { '/': 200, '/health': 200 } },
@@ -103,7 +108,11 @@ export function createRichScenario(): Scenario {
       name: 'nva01',
       ipForwarding: true,
       networkInterfaces: [
-        { name: 'nva01-nic1', subnet: 'spoke/nva', privateIPAddress: '10.2.9.4', enableIPForwarding: true },
+        {
+          name: 'nva01-nic1',
+          ipConfigurations: [{ name: 'ipconfig1', subnet: 'spoke/nva', privateIPAddress: '10.2.9.4' }],
+          enableIPForwarding: true,
+        },
       ],
     },
   ];
@@ -116,7 +125,9 @@ export function createRichScenario(): Scenario {
         { name: 'fe-pub', publicIPAddress: '20.50.1.10' },
         { name: 'fe-dns', publicIPAddress: '20.50.1.11' },
       ],
-      backendAddressPools: [{ name: 'web', networkInterfaces: ['web02-nic1'] }],
+      backendAddressPools: [
+        { name: 'web', loadBalancerBackendAddresses: [{ networkInterfaceIPConfiguration: 'web02-nic1/ipconfig1' }] },
+      ],
       probes: [{ name: 'http-health', protocol: 'Http', port: 80, requestPath: '/health' }],
       loadBalancingRules: [
         {

@@ -1,5 +1,5 @@
 /**
- * The scenario document, version 1: the Azure resource model with
+ * The scenario document, version 2: the Azure resource model with
  * Azure Resource Manager property names, references by name, layout on the side.
  *
  * These types describe a document *as written*: every field the spec gives a default for is
@@ -12,7 +12,7 @@
 export type Extra = { readonly [unknownField: string]: unknown };
 
 export const SCENARIO_FORMAT = 'hairpin-scenario';
-export const SCENARIO_VERSION = 1;
+export const SCENARIO_VERSION = 2;
 
 export type OperatingSystem = 'windows' | 'linux';
 export type PowerState = 'running' | 'stopped';
@@ -78,13 +78,24 @@ export interface RouteTable extends Extra {
   routes: Route[];
 }
 
-export interface NetworkInterface extends Extra {
+/**
+ * One IP configuration of a NIC (ARM `ipConfigurations[]`): its address in a subnet, and the
+ * public IP address on it. The first of a NIC's list is its primary (format version 2; version 1
+ * wrote `subnet`, `privateIPAddress` and `publicIPAddress` on the NIC itself).
+ */
+export interface IpConfiguration extends Extra {
   name: string;
   /** `"vnetName/subnetName"`. */
   subnet: string;
   privateIPAddress: string;
-  networkSecurityGroup?: string;
   publicIPAddress?: string;
+}
+
+export interface NetworkInterface extends Extra {
+  name: string;
+  /** The primary first; the simulation reads one IP configuration per NIC (rules/vm.ts). */
+  ipConfigurations: IpConfiguration[];
+  networkSecurityGroup?: string;
   enableIPForwarding?: boolean;
   weakHostSend?: boolean;
   weakHostReceive?: boolean;
@@ -159,9 +170,18 @@ export interface FrontendIpConfiguration extends Extra {
   publicIPAddress?: string;
 }
 
+/**
+ * One member of a backend pool (ARM `loadBalancerBackendAddresses[]`): a NIC's IP configuration,
+ * by `"nicName/ipConfigurationName"`. Per-member settings (`adminState`) and members by IP
+ * address (`ipAddress` with its `virtualNetwork`) are added to this shape.
+ */
+export interface LoadBalancerBackendAddress extends Extra {
+  networkInterfaceIPConfiguration: string;
+}
+
 export interface BackendAddressPool extends Extra {
   name: string;
-  networkInterfaces: string[];
+  loadBalancerBackendAddresses: LoadBalancerBackendAddress[];
 }
 
 export interface HealthProbe extends Extra {

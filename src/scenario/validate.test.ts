@@ -56,10 +56,13 @@ describe('shape errors', () => {
     ]);
   });
   it('a required field that is missing', () => {
-    expect(validateScenario(broken((s) => delete s.virtualMachines[0].networkInterfaces[0].subnet)).errors).toEqual([
+    expect(
+      validateScenario(broken((s) => delete s.virtualMachines[0].networkInterfaces[0].ipConfigurations[0].subnet))
+        .errors,
+    ).toEqual([
       {
-        path: 'virtualMachines[0].networkInterfaces[0].subnet',
-        message: 'missing: every network interface needs "subnet"',
+        path: 'virtualMachines[0].networkInterfaces[0].ipConfigurations[0].subnet',
+        message: 'missing: every IP configuration needs "subnet"',
       },
     ]);
   });
@@ -104,7 +107,9 @@ describe('shape errors', () => {
         s.virtualMachines.unshift({ name: 42 });
         s.virtualMachines.push({
           name: 'web01',
-          networkInterfaces: [{ name: 'x', subnet: 'spoke/web', privateIPAddress: '10.2.1.9' }],
+          networkInterfaces: [
+            { name: 'x', ipConfigurations: [{ name: 'ipconfig1', subnet: 'spoke/web', privateIPAddress: '10.2.1.9' }] },
+          ],
         });
       }),
     );

@@ -61,6 +61,7 @@ import {
   VM_DEFAULTS,
   weakHostOf,
 } from '../scenario/defaults';
+import { poolMemberNics } from '../scenario/members';
 import {
   elementId,
   type Firewall,
@@ -271,18 +272,19 @@ export function compileScenario(scenario: Scenario): EngineInput {
   vmDocs.forEach((vm, v) => {
     vm.networkInterfaces.forEach((nic, j) => {
       const weak = weakHostOf(vm, nic);
+      // The NIC's address is its primary IP configuration's (validation refuses a secondary one).
+      const where = `virtualMachines[${v}].networkInterfaces[${j}].ipConfigurations[0]`;
+      const config = nic.ipConfigurations[0] ?? fail(`${where}: missing`);
       nicIndex.set(nic.name, nics.length);
       nics.push({
         id: elementId('nic', nic.name),
         name: nic.name,
         vm: v,
-        subnet: lookup(subnetIndex, nic.subnet, 'subnet'),
-        address: address(nic.privateIPAddress, `virtualMachines[${v}].networkInterfaces[${j}].privateIPAddress`),
+        subnet: lookup(subnetIndex, config.subnet, 'subnet'),
+        address: address(config.privateIPAddress, `${where}.privateIPAddress`),
         nsg: nic.networkSecurityGroup === undefined ? null : lookup(nsgIndex, nic.networkSecurityGroup, 'NSG'),
         publicIp:
-          nic.publicIPAddress === undefined
-            ? null
-            : address(nic.publicIPAddress, `virtualMachines[${v}].networkInterfaces[${j}].publicIPAddress`),
+          config.publicIPAddress === undefined ? null : address(config.publicIPAddress, `${where}.publicIPAddress`),
         enableIPForwarding: nic.enableIPForwarding ?? NIC_DEFAULTS.enableIPForwarding,
         weakHostSend: weak.send,
         weakHostReceive: weak.receive,
@@ -367,7 +369,7 @@ export function compileScenario(scenario: Scenario): EngineInput {
     }));
     const outboundRules: OutboundRuleIn[] = (lb.outboundRules ?? []).map((r) => {
       const pool = lookup(poolIndex, r.backendAddressPool, 'backend pool');
-      const size = lb.backendAddressPools[pool]?.networkInterfaces.length ?? 0;
+      const size = poolMemberNics(lb.backendAddressPools[pool]).length;
       const ports = r.allocatedOutboundPorts ?? OUTBOUND_RULE_DEFAULTS.allocatedOutboundPorts;
       return {
         id: elementId('outboundRule', `${lb.name}/${r.name}`),
@@ -398,8 +400,8 @@ export function compileScenario(scenario: Scenario): EngineInput {
       pools: lb.backendAddressPools.map((p) => ({
         id: elementId('pool', `${lb.name}/${p.name}`),
         name: p.name,
-        members: p.networkInterfaces.map((n) => lookup(nicIndex, n, 'NIC')),
-        defaultSnatPorts: defaultSnatPorts(p.networkInterfaces.length),
+        members: poolMemberNics(p).map((n) => lookup(nicIndex, n, 'NIC')),
+        defaultSnatPorts: defaultSnatPorts(poolMemberNics(p).length),
       })),
       probes,
       rules,

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createDefaultScenario } from '../scenario/defaultScenario';
 import { deleteElements, renameElement } from '../scenario/edit';
 import { loadScenarioText, loadScenarioValue, validateScenario } from '../scenario/index';
+import { membersOf, poolMemberNics } from '../scenario/members';
 import type { LessonCheck, Scenario } from '../scenario/types';
 import { runScenario, runScenarioBulk } from './simulate';
 
@@ -18,7 +19,9 @@ function hostileLab(change: (s: Scenario) => void = () => {}): Scenario {
   s.virtualMachines = HOSTILE.map((name, i) => ({
     name,
     os: 'linux',
-    networkInterfaces: [{ name, subnet: 'spoke/web', privateIPAddress: `10.2.1.${10 + i}` }],
+    networkInterfaces: [
+      { ipConfigurations: [{ name: 'ipconfig1', subnet: 'spoke/web', privateIPAddress: `10.2.1.${10 + i}` }], name },
+    ],
     listeners: [{ name: 'toString', protocol: 'Tcp', address: '0.0.0.0', port: 80, http: { '/': 200 } }],
   }));
   s.networkSecurityGroups = [
@@ -36,7 +39,7 @@ function hostileLab(change: (s: Scenario) => void = () => {}): Scenario {
       name: 'valueOf',
       sku: 'Standard',
       frontendIPConfigurations: [{ name: 'toString', privateIPAddress: '10.2.1.100', subnet: 'spoke/web' }],
-      backendAddressPools: [{ name: 'hasOwnProperty', networkInterfaces: [...HOSTILE] }],
+      backendAddressPools: [{ name: 'hasOwnProperty', loadBalancerBackendAddresses: membersOf(HOSTILE) }],
       probes: [{ name: 'constructor', protocol: 'Tcp', port: 80, intervalInSeconds: 5 }],
       loadBalancingRules: [
         {
@@ -145,7 +148,7 @@ describe('resources named after members of Object.prototype', () => {
     );
     const renamed = renameElement(s, 'nic:constructor', 'nic-c');
     if (!renamed.ok) throw new Error(renamed.reason);
-    expect(renamed.scenario.loadBalancers?.[0]?.backendAddressPools[0]?.networkInterfaces).toEqual([
+    expect(poolMemberNics(renamed.scenario.loadBalancers?.[0]?.backendAddressPools[0])).toEqual([
       '__proto__',
       'nic-c',
       'toString',
@@ -161,7 +164,7 @@ describe('resources named after members of Object.prototype', () => {
       'hasOwnProperty',
       'valueOf',
     ]);
-    expect(deleted.scenario.loadBalancers?.[0]?.backendAddressPools[0]?.networkInterfaces).toEqual([
+    expect(poolMemberNics(deleted.scenario.loadBalancers?.[0]?.backendAddressPools[0])).toEqual([
       'nic-c',
       'toString',
       'hasOwnProperty',

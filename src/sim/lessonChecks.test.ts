@@ -16,11 +16,25 @@ function twoMembers(change: (s: Scenario) => void = () => {}): Scenario {
   s.virtualMachines?.push({
     name: 'web02',
     os: 'windows',
-    networkInterfaces: [{ name: 'web02-nic1', subnet: 'spoke/web', privateIPAddress: '10.2.1.6' }],
+    networkInterfaces: [
+      {
+        name: 'web02-nic1',
+        ipConfigurations: [{ name: 'ipconfig1', subnet: 'spoke/web', privateIPAddress: '10.2.1.6' }],
+      },
+    ],
     listeners: [{ name: 'iis', protocol: 'Tcp', address: '0.0.0.0', port: 80, http: { '/': 200 } }],
   });
   const lb = s.loadBalancers?.[0];
-  if (lb !== undefined) lb.backendAddressPools = [{ name: 'pool', networkInterfaces: ['web01-nic1', 'web02-nic1'] }];
+  if (lb !== undefined)
+    lb.backendAddressPools = [
+      {
+        name: 'pool',
+        loadBalancerBackendAddresses: [
+          { networkInterfaceIPConfiguration: 'web01-nic1/ipconfig1' },
+          { networkInterfaceIPConfiguration: 'web02-nic1/ipconfig1' },
+        ],
+      },
+    ];
   s.traffic = [
     { name: 'onprem-to-vip', from: 'onprem', to: '10.2.1.100:80', connections: 12, http: '/' },
     { name: 'onprem-to-443', from: 'onprem', to: '10.2.1.100:443' },

@@ -6,11 +6,13 @@
  *
  * The files are read from disk, as the app loads them: they are the single source.
  */
+
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ConnectionResult, SimulationResult } from '../engine/result';
 import { loadScenarioLink, loadScenarioText, loadScenarioValue } from '../scenario/index';
+import { nicSubnet } from '../scenario/members';
 import { mergePatch } from '../scenario/mergePatch';
 import { createShareLink, DEFAULT_LINK_BASE, encodeSharePayload } from '../scenario/shareLink';
 import type { Scenario } from '../scenario/types';
@@ -587,15 +589,17 @@ function checkLayout(s: Scenario): void {
   }
   for (const vm of s.virtualMachines ?? []) {
     for (const nic of vm.networkInterfaces) {
-      expect(inside(boxOf(s, `nic:${nic.name}`), boxOf(s, `subnet:${nic.subnet}`)), `${nic.name} in its subnet`).toBe(
-        true,
-      );
+      expect(
+        inside(boxOf(s, `nic:${nic.name}`), boxOf(s, `subnet:${nicSubnet(nic)}`)),
+        `${nic.name} in its subnet`,
+      ).toBe(true);
     }
     const primary = vm.networkInterfaces[0];
     if (primary !== undefined) {
-      expect(inside(boxOf(s, `vm:${vm.name}`), boxOf(s, `subnet:${primary.subnet}`)), `${vm.name} in its subnet`).toBe(
-        true,
-      );
+      expect(
+        inside(boxOf(s, `vm:${vm.name}`), boxOf(s, `subnet:${nicSubnet(primary)}`)),
+        `${vm.name} in its subnet`,
+      ).toBe(true);
     }
   }
   for (const lb of s.loadBalancers ?? []) {

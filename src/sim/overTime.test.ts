@@ -3,9 +3,11 @@
  * dataEvery), for Windows and Linux clients where their TCP stacks differ (engine-model.md "Time
  * and TCP"), in trace mode and bulk mode.
  */
+
 import { describe, expect, it } from 'vitest';
 import { aggregateConnections } from '../engine/bulk';
 import type { SimulationResult } from '../engine/result';
+import { membersOf } from '../scenario/members';
 import type { Scenario } from '../scenario/types';
 import { longLived, overTimeLab, VIP, web } from './fixtures/overTime';
 import { runScenario, runScenarioBulk } from './simulate';
@@ -143,7 +145,8 @@ describe('pool membership (“Troubleshoot Azure Load Balancer” last section: 
   it('addPoolMember: the new member starts down and goes up on its first successful probe', () => {
     const s = overTimeLab({ backends: 2, traffic: [] });
     const lb = s.loadBalancers?.[0];
-    if (lb?.backendAddressPools[0] !== undefined) lb.backendAddressPools[0].networkInterfaces = ['web01-nic1'];
+    if (lb?.backendAddressPools[0] !== undefined)
+      lb.backendAddressPools[0].loadBalancerBackendAddresses = membersOf(['web01-nic1']);
     s.events = [{ at: 7, action: 'addPoolMember', loadBalancer: 'ilb', pool: 'pool', networkInterface: 'web02-nic1' }];
     const r = runScenario(s);
     // Probes fire at 0, 5, 10 ...: the round at 10 s is web02's first.

@@ -4,6 +4,7 @@
  * goes to one backend; no new flow goes to a member that is down; bulk and trace agree; the same
  * seed gives the same JSON.
  */
+
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { aggregateConnections } from '../engine/bulk';
@@ -20,6 +21,7 @@ import {
   type Traffic,
   type VirtualMachine,
 } from '../scenario/index';
+import { membersOf, poolMemberNics } from '../scenario/members';
 import { runScenario, runScenarioBulk } from './simulate';
 
 /**
@@ -118,7 +120,12 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc.integer({ min: 1, max: 4 }).chain
       const vms: VirtualMachine[] = g.vms.map((v, i) => ({
         name: `vm${i}`,
         os: v.os,
-        networkInterfaces: [{ name: `vm${i}-nic`, subnet: 'spoke/web', privateIPAddress: `10.2.1.${4 + i}` }],
+        networkInterfaces: [
+          {
+            name: `vm${i}-nic`,
+            ipConfigurations: [{ name: 'ipconfig1', subnet: 'spoke/web', privateIPAddress: `10.2.1.${4 + i}` }],
+          },
+        ],
         ...(v.loopbackVip && !g.isPublic ? { loopbackInterfaces: [{ name: 'lo', ipAddress: VIP_INTERNAL }] } : {}),
         listeners: v.listeners,
       }));
@@ -130,7 +137,9 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc.integer({ min: 1, max: 4 }).chain
             ? { name: 'fe', publicIPAddress: VIP_PUBLIC }
             : { name: 'fe', privateIPAddress: VIP_INTERNAL, subnet: 'spoke/web' },
         ],
-        backendAddressPools: [{ name: 'pool', networkInterfaces: g.pool.map((i) => `vm${i}-nic`) }],
+        backendAddressPools: [
+          { name: 'pool', loadBalancerBackendAddresses: membersOf(g.pool.map((i) => `vm${i}-nic`)) },
+        ],
         probes: [
           {
             name: 'probe',
@@ -170,7 +179,7 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc.integer({ min: 1, max: 4 }).chain
       });
       return {
         format: 'hairpin-scenario',
-        version: 1,
+        version: 2,
         seed: g.seed,
         vnets: [
           {
@@ -403,8 +412,10 @@ function settled(s: Scenario): Scenario {
       case 'addPoolMember': {
         const pool = lb?.backendAddressPools[0];
         if (pool === undefined) break;
-        pool.networkInterfaces = pool.networkInterfaces.filter((n) => n !== e.networkInterface);
-        if (e.action === 'addPoolMember') pool.networkInterfaces.push(e.networkInterface);
+        const kept = poolMemberNics(pool).filter((n) => n !== e.networkInterface);
+        pool.loadBalancerBackendAddresses = membersOf(
+          e.action === 'addPoolMember' ? [...kept, e.networkInterface] : kept,
+        );
         break;
       }
       case 'setListener': {

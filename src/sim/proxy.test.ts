@@ -2,8 +2,10 @@
  * Reverse proxies (`proxyTo`, the ILB hairpin write-up §3.3 workaround 3) and the steady state of probes whose
  * answer goes through a proxy to a load-balancer frontend (engine-model.md "Health probes").
  */
+
 import { describe, expect, it } from 'vitest';
 import type { SimulationResult } from '../engine/result';
+import { nicWithAddress } from '../scenario/members';
 import { labNginxProxy, labProxyToFrontend } from './fixtures/seed003';
 import { runScenario } from './simulate';
 
@@ -64,7 +66,7 @@ describe('the ILB hairpin write-up §3.3 workaround 3: NGINX behind the ILB', ()
   it('spreads requests round robin over the upstreams, per NGINX instance', () => {
     const s = labNginxProxy('windows', { upstreams: ['10.2.1.4:80', '10.2.1.5:80'] });
     const vm = s.virtualMachines?.[0];
-    vm?.networkInterfaces.push({ name: 'web01-nic2', subnet: 'spoke/web', privateIPAddress: '10.2.1.5' });
+    vm?.networkInterfaces.push(nicWithAddress('web01-nic2', 'spoke/web', '10.2.1.5'));
     const r = runScenario(s, { trace: true });
     const firstUpstream = new Map<string, string[]>();
     for (const e of r.events ?? []) {

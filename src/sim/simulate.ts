@@ -7,8 +7,10 @@
  *   the validation warnings to echo.
  * Outputs: the result document, key order as in the spec.
  */
+
 import { type BulkResult, type EngineProgress, type RunBudget, simulate } from '../engine/index';
 import type { ConnectionResult, Diagnostic, LessonResult, SimulationResult } from '../engine/result';
+import { poolMemberNics } from '../scenario/members';
 import {
   DEFAULT_EVEN_TOLERANCE,
   type DistributionCheck,
@@ -150,7 +152,7 @@ function judgeTraffic(check: TrafficCheck, result: SimulationResult): Verdict {
 function judgeDistribution(check: DistributionCheck, result: SimulationResult, scenario?: Scenario): Verdict {
   const lb = scenario?.loadBalancers?.find((l) => l.name === check.loadBalancer);
   const rule = lb?.loadBalancingRules?.find((r) => r.name === check.rule);
-  const pool = lb?.backendAddressPools?.find((p) => p.name === rule?.backendAddressPool)?.networkInterfaces ?? [];
+  const pool = poolMemberNics(lb?.backendAddressPools?.find((p) => p.name === rule?.backendAddressPool));
   // Own keys only: a member named "constructor" must not find Object.prototype's.
   const key = `${check.loadBalancer}/${check.rule}`;
   const row = Object.hasOwn(result.distribution, key) ? (result.distribution[key] as Record<string, number>) : {};

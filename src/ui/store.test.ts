@@ -136,7 +136,7 @@ describe('adding and deleting', () => {
     store().select('vm:web01');
     store().deleteSelection(new Map());
     expect(vmNames()).toEqual([]);
-    expect(store().scenario.loadBalancers?.[0]?.backendAddressPools?.[0]?.networkInterfaces).toEqual([]);
+    expect(store().scenario.loadBalancers?.[0]?.backendAddressPools?.[0]?.loadBalancerBackendAddresses).toEqual([]);
     expect(store().selection).toEqual([]);
     store().undo();
     expect(store().scenario).toBe(before);
@@ -149,7 +149,7 @@ describe('adding and deleting', () => {
     ]);
     store().select('edge:member:pool:ilb/pool:web01-nic1');
     store().deleteSelection(edges);
-    expect(store().scenario.loadBalancers?.[0]?.backendAddressPools?.[0]?.networkInterfaces).toEqual([]);
+    expect(store().scenario.loadBalancers?.[0]?.backendAddressPools?.[0]?.loadBalancerBackendAddresses).toEqual([]);
     const state = store().scenario;
     store().select('edge:owner:pool:ilb/pool');
     store().deleteSelection(edges);
@@ -162,7 +162,7 @@ describe('copy and paste', () => {
   it('copies the selection as clipboard text and pastes it renamed, offset and selected', () => {
     store().select('vm:web01');
     const text = store().copySelection();
-    expect(JSON.parse(text ?? 'null')).toMatchObject({ 'hairpin-clipboard': 1, holders: [] });
+    expect(JSON.parse(text ?? 'null')).toMatchObject({ 'hairpin-clipboard': 2, holders: [] });
     expect(store().toast?.message).toBe('Copied 1 element.');
     store().paste(text ?? undefined);
     expect(vmNames()).toEqual(['web01', 'web1']);
@@ -178,7 +178,7 @@ describe('copy and paste', () => {
   it('pastes the text of another scenario, and the in-app clipboard when there is no text', () => {
     const other: Scenario = {
       format: 'hairpin-scenario',
-      version: 1,
+      version: 2,
       networkSecurityGroups: [{ name: 'edge', securityRules: [] }],
     };
     const clip = copyElements(other, ['nsg:edge']);

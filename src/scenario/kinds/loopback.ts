@@ -10,6 +10,7 @@ import {
   refuse,
   vmByName,
 } from '../draft';
+import { nicSubnet, poolMemberNics } from '../members';
 import { LOOPBACK } from '../schema';
 import type {
   BackendAddressPool,
@@ -57,7 +58,7 @@ function frontendAddressServing(s: Scenario, vm: VirtualMachine): string | undef
   for (const lb of list<LoadBalancer>(s.loadBalancers)) {
     for (const rule of list<LoadBalancingRule>(lb.loadBalancingRules)) {
       const pool = list<BackendAddressPool>(lb.backendAddressPools).find((p) => p.name === rule.backendAddressPool);
-      if (!pool || !list<string>(pool.networkInterfaces).some((n) => nics.has(n))) continue;
+      if (!pool || !poolMemberNics(pool).some((n) => nics.has(n))) continue;
       const fe = list<FrontendIpConfiguration>(lb.frontendIPConfigurations).find(
         (f) => f.name === rule.frontendIPConfiguration,
       );
@@ -69,6 +70,6 @@ function frontendAddressServing(s: Scenario, vm: VirtualMachine): string | undef
 }
 
 function freeLoopbackAddress(s: Scenario, vm: VirtualMachine): string {
-  const subnet = list<NetworkInterface>(vm.networkInterfaces)[0]?.subnet;
+  const subnet = nicSubnet(list<NetworkInterface>(vm.networkInterfaces)[0]);
   return (subnet !== undefined ? freeAddressInSubnet(s, subnet) : null) ?? '10.255.255.4';
 }

@@ -13,6 +13,8 @@ import {
   subnetOf,
   vmByName,
 } from '../draft';
+import { nicSubnet } from '../members';
+import { FIRST_IP_CONFIGURATION } from '../migrate';
 import { NIC } from '../schema';
 import type { NetworkInterface, VirtualMachine } from '../types';
 import type { KindDescriptor } from './kind';
@@ -30,7 +32,8 @@ export const nic = {
   palette: {
     nic: {
       label: 'Network interface',
-      description: 'A NIC with a private address in a subnet; the first NIC of a VM is its primary',
+      description:
+        'A NIC whose IP configuration takes a private address in a subnet; the first NIC of a VM is its primary',
     },
   },
   add(s, _entry, placement) {
@@ -40,14 +43,14 @@ export const nic = {
     if (vm === undefined) {
       return refuse('A network interface belongs to a virtual machine: drop it onto one.');
     }
-    const primary = list<NetworkInterface>(vm.networkInterfaces)[0];
-    const primaryVnet = primary ? parseElementId(`subnet:${primary.subnet}`).parent : undefined;
+    const primarySubnet = nicSubnet(list<NetworkInterface>(vm.networkInterfaces)[0]);
+    const primaryVnet = primarySubnet !== undefined ? parseElementId(`subnet:${primarySubnet}`).parent : undefined;
     const wanted = placement.subnet;
     // Every NIC of a VM is in one VNet (Azure: virtual-network-network-interface-vm).
     const subnet =
       wanted !== undefined && (primaryVnet === undefined || parseElementId(`subnet:${wanted}`).parent === primaryVnet)
         ? wanted
-        : (primary?.subnet ?? firstSubnetRef(s));
+        : (primarySubnet ?? firstSubnetRef(s));
     if (subnet === undefined || subnetOf(s, subnet) === undefined) {
       return refuse('A network interface takes an address in a subnet: add a virtual network first.');
     }
@@ -55,7 +58,10 @@ export const nic = {
     if (address === null) return refuse(`Subnet ${subnet} has no free address left.`);
     const name = freeName(`${vm.name}-nic`, allNicNames(s));
     const owned = d.at<VirtualMachine>(['virtualMachines', vmIndex]);
-    d.list<NetworkInterface>(owned, 'networkInterfaces').push({ name, subnet, privateIPAddress: address });
+    d.list<NetworkInterface>(owned, 'networkInterfaces').push({
+      name,
+      ipConfigurations: [{ name: FIRST_IP_CONFIGURATION, subnet, privateIPAddress: address }],
+    });
     place(d, `nic:${name}`, placement.position);
     return done(d.root, [`nic:${name}`]);
   },

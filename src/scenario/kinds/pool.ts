@@ -14,13 +14,13 @@ export const pool = {
   palette: {
     pool: {
       label: 'Backend pool',
-      description: 'A backend address pool of NICs that load-balancing rules send flows to',
+      description: 'A backend address pool of NIC IP configurations that load-balancing rules send flows to',
     },
   },
   add: (s, _entry, placement, context) =>
     addToLoadBalancer(s, 'pool', placement, context, (d, owned, lb) => {
       const name = freeName('pool', namesOf(lb.backendAddressPools));
-      d.list<BackendAddressPool>(owned, 'backendAddressPools').push({ name, networkInterfaces: [] });
+      d.list<BackendAddressPool>(owned, 'backendAddressPools').push({ name, loadBalancerBackendAddresses: [] });
       return name;
     }),
 } as const satisfies KindDescriptor;

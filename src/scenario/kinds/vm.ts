@@ -6,13 +6,14 @@ import {
   firstSubnetRef,
   freeAddressInSubnet,
   freeName,
-  isObj,
   list,
   namesOf,
   place,
   refuse,
   subnetOf,
 } from '../draft';
+import { nicAddress } from '../members';
+import { FIRST_IP_CONFIGURATION } from '../migrate';
 import { VM } from '../schema';
 import type { Listener, NetworkInterface, Scenario, VirtualMachine } from '../types';
 import type { KindDescriptor } from './kind';
@@ -46,7 +47,9 @@ export const vm = {
     const nicName = freeName(`${name}-nic`, allNicNames(s));
     const vm: VirtualMachine = {
       name,
-      networkInterfaces: [{ name: nicName, subnet, privateIPAddress: address }],
+      networkInterfaces: [
+        { name: nicName, ipConfigurations: [{ name: FIRST_IP_CONFIGURATION, subnet, privateIPAddress: address }] },
+      ],
     };
     if (entry === 'proxy') {
       // An nginx-style reverse proxy: terminates on 80 and opens a new connection upstream.
@@ -62,8 +65,8 @@ export const vm = {
 
 function firstOtherNicAddress(s: Scenario): string | undefined {
   for (const vm of list<VirtualMachine>(s.virtualMachines)) {
-    const nic = list<NetworkInterface>(vm.networkInterfaces)[0];
-    if (isObj(nic) && typeof nic.privateIPAddress === 'string') return nic.privateIPAddress;
+    const address = nicAddress(list<NetworkInterface>(vm.networkInterfaces)[0]);
+    if (typeof address === 'string') return address;
   }
   return undefined;
 }

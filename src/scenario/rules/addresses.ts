@@ -37,20 +37,22 @@ export function checkAddresses(report: Report, ix: Index): void {
     }
   };
   for (const nic of ix.nics.values()) {
-    const path = joinPath(nic.path, 'privateIPAddress');
-    if (nic.address === null) report.error(path, badAddress(nic.v.privateIPAddress));
+    const config = nic.config;
+    if (config === undefined) continue;
+    const path = joinPath(config.path, 'privateIPAddress');
+    if (nic.address === null) report.error(path, badAddress(config.v.privateIPAddress));
     else {
-      inSubnet(path, nic.v.privateIPAddress, nic.address, nic.subnet);
-      claim(nic.address, path, `network interface ${q(nic.v.name)}`, nic.v.privateIPAddress);
+      inSubnet(path, config.v.privateIPAddress, nic.address, nic.subnet);
+      claim(nic.address, path, `network interface ${q(nic.v.name)}`, config.v.privateIPAddress);
     }
-    if (nic.v.publicIPAddress !== undefined) {
-      const publicPath = joinPath(nic.path, 'publicIPAddress');
-      const address = parseAddress(nic.v.publicIPAddress);
-      if (address === null) report.error(publicPath, badAddress(nic.v.publicIPAddress));
+    if (config.v.publicIPAddress !== undefined) {
+      const publicPath = joinPath(config.path, 'publicIPAddress');
+      const address = parseAddress(config.v.publicIPAddress);
+      if (address === null) report.error(publicPath, badAddress(config.v.publicIPAddress));
       else {
         const why = notPublicBecause(address);
-        if (why !== null) report.error(publicPath, `${nic.v.publicIPAddress} cannot be a public IP: it is ${why}`);
-        claim(address, publicPath, `the public IP of network interface ${q(nic.v.name)}`, nic.v.publicIPAddress);
+        if (why !== null) report.error(publicPath, `${config.v.publicIPAddress} cannot be a public IP: it is ${why}`);
+        claim(address, publicPath, `the public IP of network interface ${q(nic.v.name)}`, config.v.publicIPAddress);
       }
     }
   }

@@ -78,7 +78,8 @@ export function ownerOf(ix: Index, address: number): { frontend?: FrontendEntry;
   }
   for (const nic of ix.nics.values()) {
     if (nic.address === address) return { known: true };
-    if (nic.v.publicIPAddress !== undefined && parseAddress(nic.v.publicIPAddress) === address) return { known: true };
+    const publicIp = nic.config?.v.publicIPAddress;
+    if (publicIp !== undefined && parseAddress(publicIp) === address) return { known: true };
   }
   for (const vm of ix.vms.values())
     if (vm.loopbacks.some((l) => parseAddress(l.v.ipAddress) === address)) return { known: true };

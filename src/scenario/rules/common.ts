@@ -18,6 +18,7 @@ import {
   FIREWALL_RULE,
   type FieldType,
   FRONTEND,
+  IP_CONFIGURATION,
   LB_RULE,
   LISTENER,
   LOAD_BALANCER,
@@ -46,6 +47,7 @@ import type {
   FrontendIpConfiguration,
   HealthProbe,
   InboundNatRule,
+  IpConfiguration,
   Listener,
   LoadBalancer,
   LoadBalancingRule,
@@ -322,6 +324,10 @@ export interface VmEntry extends At<VirtualMachine> {
 export interface NicEntry extends At<NetworkInterface> {
   readonly vm: VmEntry;
   readonly primary: boolean;
+  /** Its primary IP configuration (the first), whose address and subnet are the NIC's. */
+  readonly config: At<IpConfiguration> | undefined;
+  /** The names of its IP configurations, as written. */
+  readonly configNames: Set<string>;
   readonly address: number | null;
   subnet: SubnetEntry | undefined;
 }
@@ -454,11 +460,26 @@ export function buildIndex(doc: Obj, report: Report): Index {
     };
     const registered = register(report, vms, vm, 'virtual machine', '');
     for (const n of each<NetworkInterface>(at.v, 'networkInterfaces', NIC, at.path)) {
+      const configs = each<IpConfiguration>(n.v, 'ipConfigurations', IP_CONFIGURATION, n.path);
+      const seen = new Map<string, At<IpConfiguration>>();
+      for (const config of configs)
+        register(report, seen, config, 'IP configuration', ` of network interface ${q(n.v.name)}`);
+      // The engine gives a NIC one address; a secondary IP configuration (and the guest's own
+      // configuration of it, which Azure leaves to the OS) is not simulated yet.
+      for (const config of configs.slice(1)) {
+        report.error(
+          config.path,
+          `a secondary IP configuration is not simulated: Hairpin gives ${q(n.v.name)} the address of its primary IP configuration (the first) only; remove ${q(config.v.name)}`,
+        );
+      }
+      const config = configs[0];
       const nic: NicEntry = {
         ...n,
         vm,
         primary: n.path.endsWith('networkInterfaces[0]'),
-        address: parseAddress(n.v.privateIPAddress),
+        config,
+        configNames: namesWritten(n.v, 'ipConfigurations'),
+        address: config === undefined ? null : parseAddress(config.v.privateIPAddress),
         subnet: undefined,
       };
       // NICs are top-level resources in Azure: their names are unique across the scenario (spec).
@@ -572,6 +593,34 @@ export function resolve<E>(
   const found = map.get(name);
   if (found === undefined && !written.has(name)) report.error(path, noSuch(kind, name, where, written));
   return found;
+}
+
+/**
+ * A backend pool member's `networkInterfaceIPConfiguration`, `"nicName/ipConfigurationName"`
+ * (ARM names the IP configuration by its id; the format by the NIC's name and its own): the NIC,
+ * once the IP configuration is one of its own.
+ */
+export function resolveIpConfiguration(report: Report, ix: Index, path: string, ref: string): NicEntry | undefined {
+  const slash = ref.indexOf('/');
+  if (slash === -1 || ref.indexOf('/', slash + 1) !== -1) {
+    const nic = ix.nics.get(ref);
+    const hint = nic?.config !== undefined ? `${q(`${ref}/${nic.config.v.name}`)}` : '"web01-nic1/ipconfig1"';
+    report.error(
+      path,
+      `${q(ref)} is not an IP configuration reference: write "nicName/ipConfigurationName", for example ${hint}`,
+    );
+    return undefined;
+  }
+  const nicName = ref.slice(0, slash);
+  const configName = ref.slice(slash + 1);
+  const nic = resolve(report, path, nicName, ix.nics, ix.nicNames, 'network interface', ' in the scenario');
+  if (nic === undefined) return undefined;
+  if (!nic.configNames.has(configName)) {
+    report.error(path, noSuch('IP configuration', configName, ` on network interface ${q(nicName)}`, nic.configNames));
+    return undefined;
+  }
+  // A secondary IP configuration is refused where it is written (buildIndex).
+  return nic.config?.v.name === configName ? nic : undefined;
 }
 
 export function resolveSubnet(report: Report, ix: Index, path: string, ref: string): SubnetEntry | undefined {

@@ -16,10 +16,12 @@ import {
   ruleProtocolOf,
   skuOf,
 } from '../defaults';
+import { BACKEND_ADDRESS } from '../schema';
 import { joinPath } from '../shape';
-import type { HealthProbe, LoadBalancingRule, SecurityRule } from '../types';
+import type { HealthProbe, LoadBalancerBackendAddress, LoadBalancingRule, SecurityRule } from '../types';
 import {
   type At,
+  each,
   type FrontendEntry,
   type Index,
   type LbEntry,
@@ -31,6 +33,7 @@ import {
   q,
   type Report,
   resolve,
+  resolveIpConfiguration,
   type VmEntry,
 } from './common';
 import { pair } from './nsg';
@@ -55,33 +58,40 @@ export function checkLoadBalancers(report: Report, ix: Index): void {
     // Pools: members exist, one VNet, size limits.
     for (const pool of lb.pools.values()) {
       const seen = new Set<string>();
-      pool.v.networkInterfaces.forEach((name, i) => {
-        const path = joinPath(joinPath(pool.path, 'networkInterfaces'), i);
+      for (const member of each<LoadBalancerBackendAddress>(
+        pool.v,
+        'loadBalancerBackendAddresses',
+        BACKEND_ADDRESS,
+        pool.path,
+      )) {
+        const path = joinPath(member.path, 'networkInterfaceIPConfiguration');
+        const ref = member.v.networkInterfaceIPConfiguration;
+        const nic = resolveIpConfiguration(report, ix, path, ref);
+        if (nic === undefined) continue;
+        const name = nic.v.name;
         if (seen.has(name)) {
-          report.error(path, `network interface ${q(name)} is listed twice in this pool`);
-          return;
+          report.error(path, `network interface ${q(name)} is already a member of this pool`);
+          continue;
         }
         seen.add(name);
-        const nic = resolve(report, path, name, ix.nics, ix.nicNames, 'network interface', ' in the scenario');
-        if (nic === undefined) return;
         const first = pool.members[0];
         // “What is Azure Load Balancer?” SKU table: "Any virtual machine in a single virtual network".
         if (first?.subnet !== undefined && nic.subnet !== undefined && first.subnet.vnet !== nic.subnet.vnet) {
           report.error(
             path,
-            `${q(name)} is in virtual network ${q(nic.subnet.vnet.v.name)} but ${q(first.v.name)} is in ${q(first.subnet.vnet.v.name)}: a backend pool's members are all in one virtual network`,
+            `${q(ref)} is in virtual network ${q(nic.subnet.vnet.v.name)} but ${q(first.v.name)} is in ${q(first.subnet.vnet.v.name)}: a backend pool's members are all in one virtual network`,
           );
         }
         pool.members.push(nic);
         const list = lbsOfNic.get(nic.vm.v.name) ?? [];
         list.push({ lb, path });
         lbsOfNic.set(nic.vm.v.name, list);
-      });
+      }
       // “What is Azure Load Balancer?” SKU table: Standard pools hold up to 1,000 instances, Basic up to 100.
       const limit = RANGES.poolSize[sku];
       if (pool.members.length > limit) {
         report.error(
-          joinPath(pool.path, 'networkInterfaces'),
+          joinPath(pool.path, 'loadBalancerBackendAddresses'),
           `a ${sku} load balancer's pool holds at most ${limit} members, got ${pool.members.length}`,
         );
       }
@@ -92,7 +102,7 @@ export function checkLoadBalancers(report: Report, ix: Index): void {
       );
       if (outsider?.subnet !== undefined && fe?.subnet !== undefined) {
         report.error(
-          joinPath(pool.path, 'networkInterfaces'),
+          joinPath(pool.path, 'loadBalancerBackendAddresses'),
           `${q(outsider.v.name)} is in virtual network ${q(outsider.subnet.vnet.v.name)}, but the internal load balancer ${q(lb.v.name)} is in ${q(fe.subnet.vnet.v.name)}`,
         );
       }

@@ -1,8 +1,10 @@
 /**
  * Lesson checks: what they name, resolved in the document with the solution applied.
  */
+
 import { formatIpv4, parseIpv4 } from '../../shared/ipv4';
 import { trafficProtocolOf } from '../defaults';
+import { poolMemberNics } from '../members';
 import { mergePatch } from '../mergePatch';
 import { DISTRIBUTION_CHECK, LESSON, lessonCheckSchema, PROBE_CHECK, SCENARIO, TRAFFIC_CHECK } from '../schema';
 import { joinPath } from '../shape';
@@ -51,8 +53,7 @@ export function checkLesson(report: Report, shipped: Index, doc: Obj): void {
 }
 
 /** The NIC names a pool lists (from the index alone: the solved document's index is not checked). */
-export const poolMemberNames = (lb: LbEntry, pool: string): readonly string[] =>
-  lb.pools.get(pool)?.v.networkInterfaces ?? [];
+export const poolMemberNames = (lb: LbEntry, pool: string): readonly string[] => poolMemberNics(lb.pools.get(pool)?.v);
 
 export function checkTrafficCheck(report: Report, ix: Index, c: TrafficCheck, path: string, where: string): void {
   const t = resolve(report, joinPath(path, 'traffic'), c.traffic, ix.traffic, ix.trafficNames, 'traffic', where);

@@ -106,14 +106,16 @@ export function checkVirtualMachines(report: Report, ix: Index): void {
     const owner = `virtual machine ${q(vm.v.name)}`;
     const vnetsOfVm = new Map<string, NicEntry>();
     for (const nic of vm.nics) {
-      nic.subnet = resolveSubnet(report, ix, joinPath(nic.path, 'subnet'), nic.v.subnet);
-      if (nic.subnet !== undefined) {
+      const config = nic.config;
+      if (config !== undefined)
+        nic.subnet = resolveSubnet(report, ix, joinPath(config.path, 'subnet'), config.v.subnet);
+      if (config !== undefined && nic.subnet !== undefined) {
         const first = [...vnetsOfVm.values()][0];
         // Azure: every NIC of a VM is in the same virtual network (virtual-network-network-interface-vm).
         if (first !== undefined && first.subnet !== undefined && first.subnet.vnet !== nic.subnet.vnet) {
           report.error(
-            joinPath(nic.path, 'subnet'),
-            `${q(nic.v.subnet)} is in virtual network ${q(nic.subnet.vnet.v.name)}, but ${q(first.v.name)} of the same VM is in ${q(first.subnet.vnet.v.name)}: all NICs of a VM must be in one virtual network`,
+            joinPath(config.path, 'subnet'),
+            `${q(config.v.subnet)} is in virtual network ${q(nic.subnet.vnet.v.name)}, but ${q(first.v.name)} of the same VM is in ${q(first.subnet.vnet.v.name)}: all NICs of a VM must be in one virtual network`,
           );
         }
         vnetsOfVm.set(nic.subnet.vnet.v.name, nic);

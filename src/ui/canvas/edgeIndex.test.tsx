@@ -7,6 +7,7 @@
 import { cleanup, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connect, disconnect } from '../../scenario/edit';
+import { poolMemberNics } from '../../scenario/members';
 import { Inspector } from '../panels/Inspector';
 import { setStorage, useAppStore } from '../store';
 import { edgeIndexOf, flowOf } from './edgeIndex';
@@ -14,7 +15,7 @@ import { toFlow } from './toFlow';
 
 const app = () => useAppStore.getState();
 const MEMBER = 'edge:member:pool:ilb/pool:web01-nic1';
-const poolNics = () => app().scenario.loadBalancers?.[0]?.backendAddressPools?.[0]?.networkInterfaces;
+const poolNics = () => poolMemberNics(app().scenario.loadBalancers?.[0]?.backendAddressPools?.[0]);
 
 beforeEach(() => {
   setStorage(null);

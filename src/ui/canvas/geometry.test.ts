@@ -22,7 +22,7 @@ describe('keepInSubnets: an element dropped near a subnet edge lands inside the 
     if (!kept.ok) throw new Error(kept.reason);
     const at = kept.scenario.layout?.['nic:web01-nic2'];
     expect(at).toEqual({ x: right - 12 - 152, y: bottom - 12 - 62 });
-    expect(kept.scenario.virtualMachines?.[0]?.networkInterfaces[1]).toMatchObject({
+    expect(kept.scenario.virtualMachines?.[0]?.networkInterfaces[1]?.ipConfigurations[0]).toMatchObject({
       subnet: 'spoke/web',
       privateIPAddress: '10.2.1.5',
     });

@@ -3,6 +3,7 @@
  * point lies in (to turn a drop into the names edit.ts `addElement` takes), and a free spot for
  * an element added with the keyboard. Pure: boxes in, names out.
  */
+
 import type { Scenario } from '../../scenario';
 import {
   type EditResult,
@@ -13,6 +14,8 @@ import {
   type Placement,
   parseElementId,
 } from '../../scenario/edit';
+import { nicSubnet } from '../../scenario/members';
+import type { NetworkInterface } from '../../scenario/types';
 import { type CanvasNode, toFlow } from './toFlow';
 
 /** The drag-and-drop type of palette items: the value is a NewElementKind. */
@@ -284,14 +287,16 @@ export function clampInto(
 function subnetOfElement(s: Scenario, id: string): string | undefined {
   const path = locateElement(s, id);
   if (path === null) return undefined;
-  const item = getAt(s, path) as { subnet?: unknown; networkInterfaces?: { subnet?: unknown }[] } | undefined;
+  const item = getAt(s, path) as { subnet?: unknown; networkInterfaces?: NetworkInterface[] } | undefined;
   const { kind } = parseElementId(id);
   const subnet =
     kind === 'vm'
-      ? item?.networkInterfaces?.[0]?.subnet
-      : kind === 'nic' || kind === 'frontend'
-        ? item?.subnet
-        : undefined;
+      ? nicSubnet(item?.networkInterfaces?.[0])
+      : kind === 'nic'
+        ? nicSubnet(item as NetworkInterface)
+        : kind === 'frontend'
+          ? item?.subnet
+          : undefined;
   return typeof subnet === 'string' ? subnet : undefined;
 }
 

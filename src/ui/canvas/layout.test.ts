@@ -53,7 +53,12 @@ describe('layouts that cover some elements only (placeMissing)', () => {
       ...(s.virtualMachines ?? []),
       {
         name: 'web02',
-        networkInterfaces: [{ name: 'web02-nic1', subnet: 'spoke/web', privateIPAddress: '10.2.1.5' }],
+        networkInterfaces: [
+          {
+            name: 'web02-nic1',
+            ipConfigurations: [{ name: 'ipconfig1', subnet: 'spoke/web', privateIPAddress: '10.2.1.5' }],
+          },
+        ],
       },
     ];
     const { nodes } = toFlow(s);
@@ -88,7 +93,12 @@ describe('layouts that cover some elements only (placeMissing)', () => {
     ];
     s.virtualMachines = [
       ...(s.virtualMachines ?? []),
-      { name: 'fw', networkInterfaces: [{ name: 'fw-nic', subnet: 'hub/a', privateIPAddress: '10.9.1.4' }] },
+      {
+        name: 'fw',
+        networkInterfaces: [
+          { name: 'fw-nic', ipConfigurations: [{ name: 'ipconfig1', subnet: 'hub/a', privateIPAddress: '10.9.1.4' }] },
+        ],
+      },
     ];
     const { nodes } = toFlow(s);
     const vm = boxOf(nodes, 'vm:fw');

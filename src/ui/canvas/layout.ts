@@ -9,7 +9,10 @@
  * each VM with its NICs in that subnet and its loopbacks below it. A NIC in another subnet than
  * its VM's first NIC sits in its own subnet; the NIC → VM edge crosses the border.
  */
+
 import type { LayoutEntry, Scenario } from '../../scenario';
+import { nicSubnet } from '../../scenario/members';
+import type { NetworkInterface } from '../../scenario/types';
 
 export const NODE_W = 152;
 export const NODE_H = 62;
@@ -84,11 +87,13 @@ export function autoLayout(s: Scenario): { [id: string]: LayoutEntry } {
   const strayNics = new Map<string, string[]>();
   for (const vm of items(s.virtualMachines)) {
     const nics = items(vm.networkInterfaces);
-    const home = typeof nics[0]?.subnet === 'string' ? nics[0].subnet : '';
+    const subnetOf = (nic: Obj | undefined) => nicSubnet(nic as NetworkInterface | undefined);
+    const home = subnetOf(nics[0]) ?? '';
     vmsBySubnet.set(home, [...(vmsBySubnet.get(home) ?? []), vm]);
     for (const nic of nics.slice(1)) {
-      if (nic.subnet !== home && typeof nic.subnet === 'string') {
-        strayNics.set(nic.subnet, [...(strayNics.get(nic.subnet) ?? []), `nic:${nameOf(nic)}`]);
+      const subnet = subnetOf(nic);
+      if (subnet !== home && typeof subnet === 'string') {
+        strayNics.set(subnet, [...(strayNics.get(subnet) ?? []), `nic:${nameOf(nic)}`]);
       }
     }
   }
@@ -126,7 +131,7 @@ export function autoLayout(s: Scenario): { [id: string]: LayoutEntry } {
       [
         `vm:${name}`,
         ...items(vm.networkInterfaces)
-          .filter((n, i) => i === 0 || n.subnet === subnet)
+          .filter((n, i) => i === 0 || nicSubnet(n as NetworkInterface) === subnet)
           .map((n) => `nic:${nameOf(n)}`),
         ...items(vm.loopbackInterfaces).map((l) => `loopback:${name}/${nameOf(l)}`),
       ],

@@ -77,7 +77,12 @@ describe('toFlow: documents the editor may hold', () => {
     const vm = s.virtualMachines?.[0];
     const web02 = {
       name: 'web02',
-      networkInterfaces: [{ name: 'web02-nic1', subnet: 'spoke/web', privateIPAddress: '10.2.1.5' }],
+      networkInterfaces: [
+        {
+          name: 'web02-nic1',
+          ipConfigurations: [{ name: 'ipconfig1', subnet: 'spoke/web', privateIPAddress: '10.2.1.5' }],
+        },
+      ],
     };
     const doc: Scenario = { ...s, virtualMachines: [...(vm ? [vm] : []), web02] };
     delete doc.layout;
@@ -108,7 +113,17 @@ describe('toFlow: documents the editor may hold', () => {
     if (!lb) throw new Error('the default lab has a load balancer');
     const doc: Scenario = {
       ...s,
-      loadBalancers: [{ ...lb, backendAddressPools: [{ name: 'pool', networkInterfaces: ['ghost-nic'] }] }],
+      loadBalancers: [
+        {
+          ...lb,
+          backendAddressPools: [
+            {
+              name: 'pool',
+              loadBalancerBackendAddresses: [{ networkInterfaceIPConfiguration: 'ghost-nic/ipconfig1' }],
+            },
+          ],
+        },
+      ],
     };
     const { edges } = toFlow(doc);
     expect(edges.some((e) => e.source === 'nic:ghost-nic')).toBe(false);
@@ -117,7 +132,7 @@ describe('toFlow: documents the editor may hold', () => {
   it('draws NSGs, route tables and internet clients with their relations', () => {
     const doc: Scenario = {
       format: 'hairpin-scenario',
-      version: 1,
+      version: 2,
       vnets: [
         {
           name: 'hub',
@@ -143,7 +158,7 @@ describe('toFlow: documents the editor may hold', () => {
   });
 
   it('does not throw on a document restore kept odd (missing lists, no layout)', () => {
-    expect(toFlow({ format: 'hairpin-scenario', version: 1 })).toEqual({ nodes: [], edges: [] });
+    expect(toFlow({ format: 'hairpin-scenario', version: 2 })).toEqual({ nodes: [], edges: [] });
   });
 });
 
@@ -180,7 +195,9 @@ describe('toFlow: what the editor adds', () => {
     s.loadBalancers?.push({
       name: 'plb',
       frontendIPConfigurations: [{ name: 'pub', publicIPAddress: '20.50.1.10' }],
-      backendAddressPools: [{ name: 'web', networkInterfaces: ['web01-nic1'] }],
+      backendAddressPools: [
+        { name: 'web', loadBalancerBackendAddresses: [{ networkInterfaceIPConfiguration: 'web01-nic1/ipconfig1' }] },
+      ],
     });
     s.networkSecurityGroups = [{ name: 'nsg', securityRules: [] }];
     const { nodes } = toFlow(s);

@@ -19,9 +19,11 @@
  *   bounds of a node object that has no `measured` and measures it again, so without it every
  *   drag tick re-measured the dragged node and redrew its edges from scratch.
  */
+
 import type { Edge, Node } from '@xyflow/react';
 import type { LayoutEntry, Scenario } from '../../scenario';
 import type { FabricKind, NodeKind } from '../../scenario/kinds';
+import { nicAddress, nicPublicAddress, nicSubnet, poolMemberNics } from '../../scenario/members';
 import { KIND_INFO } from '../kinds';
 import { autoLayout, hasNoLayout, placeMissing } from './layout';
 
@@ -183,7 +185,7 @@ function collectLeaves(s: Scenario): Leaf[] {
       });
     }
     for (const pool of list(lb.backendAddressPools)) {
-      const members = list(pool.networkInterfaces).length;
+      const members = list(pool.loadBalancerBackendAddresses).length;
       leaves.push({
         id: `pool:${lbName}/${nameOf(pool)}`,
         kind: 'pool',
@@ -237,14 +239,15 @@ function collectLeaves(s: Scenario): Leaf[] {
         details: [parts.join(' · ')],
         ...(badges.length > 0 ? { badges } : {}),
       },
-      subnets: nics.length > 0 ? [nics[0]?.subnet ?? ''] : [],
+      subnets: nics.length > 0 ? [nicSubnet(nics[0]) ?? ''] : [],
       anchors: [
         ...nics.map((n) => `nic:${nameOf(n)}`),
         ...list(vm.loopbackInterfaces).map((l) => `loopback:${nameOf(vm)}/${nameOf(l)}`),
       ],
     });
     for (const [index, nic] of nics.entries()) {
-      const pip = typeof nic.publicIPAddress === 'string' ? ` · ${nic.publicIPAddress}` : '';
+      const publicIp = nicPublicAddress(nic);
+      const pip = typeof publicIp === 'string' ? ` · ${publicIp}` : '';
       const nicBadges = [
         index === 0 && nics.length > 1 ? 'primary' : '',
         nic.enableIPForwarding ? 'IP forwarding' : '',
@@ -256,14 +259,14 @@ function collectLeaves(s: Scenario): Leaf[] {
           kind: 'nic',
           name: nameOf(nic),
           owner: nameOf(vm),
-          details: [`${nic.privateIPAddress}${pip}`],
+          details: [`${nicAddress(nic) ?? 'no address'}${pip}`],
           ...(nicBadges.some(Boolean) ? { badges: nicBadges.filter(Boolean) } : {}),
         },
-        subnets: [nic.subnet],
+        subnets: [nicSubnet(nic) ?? ''],
         // Its own VM, else a sibling NIC in the same subnet.
         anchors: [
           `vm:${nameOf(vm)}`,
-          ...nics.filter((o) => o !== nic && o.subnet === nic.subnet).map((o) => `nic:${nameOf(o)}`),
+          ...nics.filter((o) => o !== nic && nicSubnet(o) === nicSubnet(nic)).map((o) => `nic:${nameOf(o)}`),
         ],
       });
     }
@@ -272,7 +275,7 @@ function collectLeaves(s: Scenario): Leaf[] {
         id: `loopback:${nameOf(vm)}/${nameOf(lo)}`,
         kind: 'loopback',
         data: { kind: 'loopback', name: nameOf(lo), owner: nameOf(vm), details: [`${lo.ipAddress}`] },
-        subnets: nics.length > 0 ? [nics[0]?.subnet ?? ''] : [],
+        subnets: nics.length > 0 ? [nicSubnet(nics[0]) ?? ''] : [],
         anchors: [`vm:${nameOf(vm)}`],
       });
     }
@@ -386,7 +389,7 @@ function collectEdges(s: Scenario): CanvasEdge[] {
     }
     for (const pool of list(lb.backendAddressPools)) {
       const poolId = `pool:${lbName}/${nameOf(pool)}`;
-      for (const nic of list(pool.networkInterfaces)) {
+      for (const nic of poolMemberNics(pool)) {
         edge(`edge:member:${poolId}:${nic}`, `nic:${nic}`, poolId, 'member');
       }
     }

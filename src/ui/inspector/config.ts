@@ -19,12 +19,15 @@ import {
   VM_DEFAULTS,
 } from '../../scenario/defaults';
 import { freeName, getAt, nextPriority, parseElementId } from '../../scenario/edit';
+import { poolMemberNics } from '../../scenario/members';
 import {
+  BACKEND_ADDRESS,
   CLIENT,
   FIREWALL,
   FIREWALL_RULE,
   FRONTEND,
   GUEST_ROUTE,
+  IP_CONFIGURATION,
   LB_RULE,
   LINUX,
   LISTENER,
@@ -148,6 +151,11 @@ const vmAt = (s: Scenario, path: readonly Key[]): Obj | undefined =>
 export const subnetRefs = (s: Scenario): string[] =>
   items(s.vnets).flatMap((v) => names(v.subnets).map((x) => `${String(v.name)}/${x}`));
 const allNics = (s: Scenario): string[] => items(s.virtualMachines).flatMap((vm) => names(vm.networkInterfaces));
+/** Every IP configuration a pool member can name: `nic/ipconfig`. */
+const ipConfigurationRefs = (s: Scenario): string[] =>
+  items(s.virtualMachines).flatMap((vm) =>
+    items(vm.networkInterfaces).flatMap((nic) => names(nic.ipConfigurations).map((c) => `${String(nic.name)}/${c}`)),
+  );
 
 /**
  * The choices for a field that names another element, or null for a free-text field. `optional`
@@ -159,7 +167,8 @@ export function referenceOptions(
   field: string,
   path: readonly Key[],
 ): string[] | null {
-  if (field === 'subnet' && (schema === NIC || schema === FRONTEND)) return subnetRefs(s);
+  if (field === 'subnet' && (schema === IP_CONFIGURATION || schema === FRONTEND)) return subnetRefs(s);
+  if (field === 'networkInterfaceIPConfiguration' && schema === BACKEND_ADDRESS) return ipConfigurationRefs(s);
   if (field === 'networkSecurityGroup' && (schema === NIC || schema === SUBNET)) return names(s.networkSecurityGroups);
   if (field === 'routeTable' && schema === SUBNET) return names(s.routeTables);
   const lb = lbAt(s, path);
@@ -182,6 +191,8 @@ export interface ListConfig {
   readonly element?: string;
   /** A second, quieter line under a row's name: what the row does, in words. */
   readonly summary?: (row: Obj) => string;
+  /** A list that usually holds one row (a NIC's IP configurations) shows that row open. */
+  readonly openSingle?: true;
   /** NSG rules: shown by direction (a heading each) and priority, reordered by swapping priorities. */
   readonly byPriority?: boolean;
   /** What a new row holds; null when a new row is an element added through edit.ts. */
@@ -224,7 +235,9 @@ export const COLUMN_HEADINGS: { readonly [field: string]: string } = {
   ipAddress: 'IP address',
   privateIPAddress: 'Private IP',
   publicIPAddress: 'Public IP',
-  networkInterfaces: 'Members',
+  ipConfigurations: 'Private IP',
+  loadBalancerBackendAddresses: 'Members',
+  networkInterfaceIPConfiguration: 'IP configuration',
   networkInterface: 'NIC',
   frontendPort: 'Frontend port',
   backendPort: 'Backend port',
@@ -283,7 +296,7 @@ export const LISTS: { readonly [schemaLabel: string]: { readonly [field: string]
     },
   },
   [VM.label]: {
-    networkInterfaces: { title: 'Network interfaces', columns: ['name', 'subnet', 'privateIPAddress'], element: 'nic' },
+    networkInterfaces: { title: 'Network interfaces', columns: ['name', 'ipConfigurations'], element: 'nic' },
     loopbackInterfaces: { title: 'Loopback interfaces', columns: ['name', 'ipAddress'], element: 'loopback' },
     listeners: {
       title: 'Listeners',
@@ -297,6 +310,14 @@ export const LISTS: { readonly [schemaLabel: string]: { readonly [field: string]
         addressPrefix: '10.0.0.0/8',
         interface: names(getAt(s, [...path.slice(0, -1), 'networkInterfaces']))[0] ?? '',
       }),
+    },
+  },
+  [NIC.label]: {
+    // No "Add": the simulation reads one IP configuration per NIC, and validation says so of a second.
+    ipConfigurations: {
+      title: 'IP configurations',
+      columns: ['name', 'subnet', 'privateIPAddress'],
+      openSingle: true,
     },
   },
   [FIREWALL.label]: {
@@ -318,7 +339,7 @@ export const LISTS: { readonly [schemaLabel: string]: { readonly [field: string]
       columns: ['name', 'privateIPAddress', 'publicIPAddress'],
       element: 'frontend',
     },
-    backendAddressPools: { title: 'Backend pools', columns: ['name', 'networkInterfaces'], element: 'pool' },
+    backendAddressPools: { title: 'Backend pools', columns: ['name', 'loadBalancerBackendAddresses'], element: 'pool' },
     probes: { title: 'Health probes', columns: ['name', 'protocol', 'port'], element: 'probe' },
     loadBalancingRules: {
       title: 'Load-balancing rules',
@@ -348,9 +369,7 @@ export const LISTS: { readonly [schemaLabel: string]: { readonly [field: string]
         const used = items(lb.inboundNatRules).map((r) => r.frontendPort);
         let port = 50001;
         while (used.includes(port)) port++;
-        const member = items(lb.backendAddressPools).flatMap((p) =>
-          Array.isArray(p.networkInterfaces) ? p.networkInterfaces : [],
-        )[0];
+        const member = items(lb.backendAddressPools).flatMap((p) => poolMemberNics(p))[0];
         return {
           name: freeName('nat', names(lb.inboundNatRules)),
           frontendIPConfiguration: names(lb.frontendIPConfigurations)[0] ?? '',
@@ -372,6 +391,17 @@ export const LISTS: { readonly [schemaLabel: string]: { readonly [field: string]
           frontendIPConfigurations: [String(publicFe?.name ?? names(lb.frontendIPConfigurations)[0] ?? '')],
           backendAddressPool: names(lb.backendAddressPools)[0] ?? '',
         };
+      },
+    },
+  },
+  [POOL.label]: {
+    loadBalancerBackendAddresses: {
+      title: 'Members',
+      columns: ['networkInterfaceIPConfiguration'],
+      create: (s, path) => {
+        const taken = new Set(items(getAt(s, path)).map((m) => m.networkInterfaceIPConfiguration));
+        const ref = ipConfigurationRefs(s).find((r) => !taken.has(r)) ?? ipConfigurationRefs(s)[0] ?? '';
+        return { networkInterfaceIPConfiguration: ref };
       },
     },
   },

@@ -30,7 +30,14 @@ export function formatValue(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) {
     if (value.length === 0) return 'none';
-    return value.map((v) => (isObj(v) && typeof v.name === 'string' ? v.name : formatValue(v))).join(', ');
+    // An item by its name; a one-field item (a pool member) by its value.
+    const short = (v: unknown): string => {
+      if (!isObj(v)) return formatValue(v);
+      if (typeof v.name === 'string') return v.name;
+      const values = Object.values(v);
+      return values.length === 1 ? formatValue(values[0]) : formatValue(v);
+    };
+    return value.map(short).join(', ');
   }
   if (isObj(value)) {
     const entries = Object.entries(value);
@@ -57,7 +64,13 @@ function find(s: Scenario, kind: string, name: string): { kind: CanvasKind | 'ru
     case 'nic': {
       for (const vm of items(s.virtualMachines)) {
         const nic = named(vm.networkInterfaces, name);
-        if (nic) return { kind, fields: fieldsOf(nic, [{ label: 'virtual machine', value: formatValue(vm.name) }]) };
+        if (!nic) continue;
+        // The primary IP configuration's address and subnet are the NIC's (the first of its list).
+        const primary = items(nic.ipConfigurations)[0] ?? {};
+        const address = ['privateIPAddress', 'subnet', 'publicIPAddress']
+          .filter((key) => primary[key] !== undefined)
+          .map((key) => ({ label: key, value: formatValue(primary[key]) }));
+        return { kind, fields: fieldsOf(nic, [{ label: 'virtual machine', value: formatValue(vm.name) }, ...address]) };
       }
       return null;
     }

@@ -491,9 +491,17 @@ export function ListTable({
   /** Adds a row when the list's rows are elements made by edit.ts `addElement`. */
   onAdd?: () => void;
 }) {
-  const [open, setOpen] = useState<number | null>(null);
   const raw = getAt(scenario, path);
   const rows = (Array.isArray(raw) ? raw : []).map((row, index) => ({ row, index })).filter(({ row }) => isObj(row));
+  const [open, setOpen] = useState<number | null>(config.openSingle === true && rows.length === 1 ? 0 : null);
+  // A problem chosen in a row (its field's path under this list) opens that row, so the field can take focus.
+  const focusPath = useAppStore((s) => s.focusPath);
+  const listText = pathText(path);
+  useEffect(() => {
+    if (focusPath === null || !focusPath.startsWith(`${listText}[`)) return;
+    const index = Number.parseInt(focusPath.slice(listText.length + 1), 10);
+    if (Number.isInteger(index)) setOpen(index);
+  }, [focusPath, listText]);
   const ordered = config.byPriority
     ? [...rows].sort((a, b) => {
         const ra = a.row as Obj;

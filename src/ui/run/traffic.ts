@@ -4,8 +4,10 @@
  * with listeners as destinations), and the edits it makes, each one `Scenario → Scenario` applied
  * through the store (so undo covers them). Defaults stay unwritten: clearing a field removes it.
  */
+
 import type { Scenario, Traffic } from '../../scenario';
 import { setField } from '../../scenario/edit';
+import { nicAddress } from '../../scenario/members';
 
 export interface PickOption {
   readonly value: string;
@@ -25,7 +27,7 @@ export function sourceOptions(s: Scenario): PickOption[] {
     })),
     ...list(s.virtualMachines).map((vm) => ({
       value: vm.name,
-      label: `${vm.name} · ${list(vm.networkInterfaces)[0]?.privateIPAddress ?? 'no NIC'}`,
+      label: `${vm.name} · ${nicAddress(list(vm.networkInterfaces)[0]) ?? 'no NIC'}`,
       group: 'Virtual machines',
     })),
   ];
@@ -56,9 +58,11 @@ export function destinationOptions(s: Scenario): PickOption[] {
   }
   for (const vm of list(s.virtualMachines)) {
     for (const nic of list(vm.networkInterfaces)) {
+      const address = nicAddress(nic);
+      if (address === undefined) continue;
       const ports = list(vm.listeners).map((l) => l.port);
       for (const port of ports.length > 0 ? ports : [80]) {
-        add(`${nic.privateIPAddress}:${port}`, `${nic.privateIPAddress}:${port} · ${vm.name}`, 'Virtual machines');
+        add(`${address}:${port}`, `${address}:${port} · ${vm.name}`, 'Virtual machines');
       }
     }
   }
