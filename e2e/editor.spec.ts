@@ -236,7 +236,8 @@ test('the inspector edits fields with inline validation; undo and redo cover edi
 test('renaming updates every reference; problems select their element', async ({ page }) => {
   await freshLab(page);
   await node(page, 'Network interface web01-nic1').click();
-  const name = inspector(page).getByLabel('name');
+  // The NIC's own name comes first (its IP configuration's is in the table below it).
+  const name = inspector(page).getByLabel('name').first();
   await name.fill('web01-eth0');
   await name.press('Enter');
   await expect(node(page, 'Network interface web01-eth0')).toBeVisible();
@@ -245,8 +246,8 @@ test('renaming updates every reference; problems select their element', async ({
   // A taken name is refused inline.
   await node(page, 'Virtual machine web01').click();
   await palette(page).getByRole('button', { name: 'Network interface' }).click();
-  await inspector(page).getByLabel('name').fill('web01-eth0');
-  await inspector(page).getByLabel('name').press('Enter');
+  await inspector(page).getByLabel('name').first().fill('web01-eth0');
+  await inspector(page).getByLabel('name').first().press('Enter');
   await expect(inspector(page).getByText('already named "web01-eth0"')).toBeVisible();
 
   // A broken subnet prefix: the Problems panel lists it; choosing it selects the subnet.
@@ -295,7 +296,7 @@ test('copy in one tab, paste in another through the system clipboard; garbage is
     'hairpin-clipboard': number;
     elements: { virtualMachines: { name: string }[] };
   };
-  expect(envelope['hairpin-clipboard']).toBe(1);
+  expect(envelope['hairpin-clipboard']).toBe(2);
   expect(envelope.elements.virtualMachines.map((v) => v.name)).toEqual(['web01']);
 
   // A second tab of the same browser: the same scenario (autosave), so the names clash.

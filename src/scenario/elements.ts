@@ -102,7 +102,11 @@ export function parsePath(path: string): Key[] {
  * itself (title, traffic, events, lesson).
  */
 export function elementOfPath(s: Scenario, path: string): string | null {
-  const keys = parsePath(path);
+  return elementOfKeys(s, parsePath(path));
+}
+
+/** `elementOfPath` for a path already split into keys (`['vnets', 0, 'subnets', 1, 'routeTable']`). */
+export function elementOfKeys(s: Scenario, keys: readonly Key[]): string | null {
   const nameAt = (depth: number): string | null => {
     const item = getAt(s, keys.slice(0, depth));
     return isObj(item) && typeof item.name === 'string' ? item.name : null;

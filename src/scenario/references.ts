@@ -35,6 +35,11 @@ export interface Reference {
    * with (a NIC holds the subnet reference of its IP configuration).
    */
   readonly holder?: string;
+  /**
+   * The canvas draws the reference as an edge of this relation, from the element named to the
+   * element whose field it is (an NSG to the subnet or NIC it is associated with, a NIC to its pool).
+   */
+  readonly canvas?: 'nsg' | 'routeTable' | 'member';
   /** Only for holders this is true of (an event of one action, a check of one kind). */
   readonly when?: (holder: Obj) => boolean;
   /**
@@ -50,8 +55,8 @@ const LB = 'loadBalancers[*].name';
 
 export const REFERENCES: readonly Reference[] = [
   // Network: associations of a subnet.
-  { field: 'vnets[*].subnets[*].networkSecurityGroup', to: ['nsg'], onDelete: 'clear' },
-  { field: 'vnets[*].subnets[*].routeTable', to: ['routeTable'], onDelete: 'clear' },
+  { field: 'vnets[*].subnets[*].networkSecurityGroup', to: ['nsg'], onDelete: 'clear', canvas: 'nsg' },
+  { field: 'vnets[*].subnets[*].routeTable', to: ['routeTable'], onDelete: 'clear', canvas: 'routeTable' },
   // Compute: a NIC sits in its subnet (and goes with it); guest routes leave by a NIC.
   {
     field: 'virtualMachines[*].networkInterfaces[*].ipConfigurations[*].subnet',
@@ -60,7 +65,12 @@ export const REFERENCES: readonly Reference[] = [
     holder: 'virtualMachines[*].networkInterfaces[*]',
     onDelete: 'cascade',
   },
-  { field: 'virtualMachines[*].networkInterfaces[*].networkSecurityGroup', to: ['nsg'], onDelete: 'clear' },
+  {
+    field: 'virtualMachines[*].networkInterfaces[*].networkSecurityGroup',
+    to: ['nsg'],
+    onDelete: 'clear',
+    canvas: 'nsg',
+  },
   { field: 'virtualMachines[*].routes[*].interface', to: ['nic'], onDelete: 'cascade' },
   // Load balancers: an internal frontend sits in its subnet; rules join the parts of their own load balancer.
   { field: 'loadBalancers[*].frontendIPConfigurations[*].subnet', to: ['subnet'], onDelete: 'cascade' },
@@ -70,6 +80,7 @@ export const REFERENCES: readonly Reference[] = [
     to: ['nic'],
     row: true,
     onDelete: 'cascade',
+    canvas: 'member',
   },
   {
     field: 'loadBalancers[*].loadBalancingRules[*].frontendIPConfiguration',

@@ -12,6 +12,7 @@ export const frontend = {
   parent: 'lb',
   scope: 'parent',
   canvas: 'node',
+  parentEdge: 'owner',
   lastOne: (lb: string) =>
     `A load balancer needs at least one frontend IP: delete ${lb} itself to remove its last frontend.`,
   palette: {

@@ -43,6 +43,11 @@ export interface KindDescriptor {
    * inspector, and traffic, which has no element id on the canvas).
    */
   readonly canvas: 'node' | 'group' | 'edge' | 'row' | 'none';
+  /**
+   * The edge the canvas draws from its parent's node to its own: `owner` (a load balancer's
+   * frontends, pools and probes), `attached` (a VM's NICs and loopbacks, drawn to the VM).
+   */
+  readonly parentEdge?: 'owner' | 'attached';
   /** Elements sit in it by address (a NIC in a subnet): deleting it deletes them, and what is left empty by that. */
   readonly container?: true;
   /** A parent cannot lose the last of these (a VM its NIC): the refusal, given the parent's name. */

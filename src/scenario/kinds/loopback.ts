@@ -31,6 +31,7 @@ export const loopback = {
   parent: 'vm',
   scope: 'parent',
   canvas: 'node',
+  parentEdge: 'attached',
   palette: {
     loopback: {
       label: 'Loopback interface',

@@ -27,6 +27,7 @@ export const nic = {
   // NICs are top-level resources in Azure: their names are unique across the scenario (spec).
   scope: 'document',
   canvas: 'node',
+  parentEdge: 'attached',
   lastOne: (vm: string) =>
     `A virtual machine needs at least one network interface: delete ${vm} itself to remove its last NIC.`,
   palette: {

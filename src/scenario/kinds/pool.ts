@@ -11,6 +11,7 @@ export const pool = {
   parent: 'lb',
   scope: 'parent',
   canvas: 'node',
+  parentEdge: 'owner',
   palette: {
     pool: {
       label: 'Backend pool',

@@ -11,6 +11,7 @@ export const probe = {
   parent: 'lb',
   scope: 'parent',
   canvas: 'node',
+  parentEdge: 'owner',
   palette: {
     probe: {
       label: 'Health probe',

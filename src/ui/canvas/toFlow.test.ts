@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createDefaultScenario, type Scenario } from '../../scenario';
+import { createRichScenario } from '../../scenario/testScenarios';
 import { handlesBetween, keepUnchanged, toFlow } from './toFlow';
 
 const ids = (list: readonly { id: string }[]) => list.map((x) => x.id);
@@ -44,7 +45,7 @@ describe('toFlow: the default lab (the ILB hairpin write-up)', () => {
     const edges = flow.edges.map((e) => [e.id, e.source, e.target, e.data?.relation]);
     expect(edges).toEqual([
       ['edge:gateway:onprem', 'client:onprem', 'gateway:onPremises', 'gateway'],
-      ['edge:attached:web01-nic1', 'nic:web01-nic1', 'vm:web01', 'attached'],
+      ['edge:attached:nic:web01-nic1', 'nic:web01-nic1', 'vm:web01', 'attached'],
       ['edge:owner:frontend:ilb/fe', 'lb:ilb', 'frontend:ilb/fe', 'owner'],
       ['edge:owner:pool:ilb/pool', 'lb:ilb', 'pool:ilb/pool', 'owner'],
       ['edge:owner:probe:ilb/p80', 'lb:ilb', 'probe:ilb/p80', 'owner'],
@@ -62,7 +63,7 @@ describe('toFlow: the default lab (the ILB hairpin write-up)', () => {
     const rule = flow.edges.find((e) => e.id === 'rule:ilb/http');
     expect([rule?.sourceHandle, rule?.targetHandle]).toEqual(['right', 'left']);
     // The NIC sits under its VM.
-    const attached = flow.edges.find((e) => e.id === 'edge:attached:web01-nic1');
+    const attached = flow.edges.find((e) => e.id === 'edge:attached:nic:web01-nic1');
     expect([attached?.sourceHandle, attached?.targetHandle]).toEqual(['top', 'bottom']);
   });
 
@@ -155,6 +156,35 @@ describe('toFlow: documents the editor may hold', () => {
     ]);
     expect(ids(flow.edges)).toEqual(['edge:internet:users', 'edge:nsg:subnet:hub/a', 'edge:routeTable:subnet:hub/a']);
     expect(flow.nodes.find((n) => n.id === 'client:users')?.data.details).toEqual(['203.0.113.0/24 · × 200 hosts']);
+  });
+
+  it('draws what the reference table marks for the canvas (associations, memberships) and parts joined to their parent', () => {
+    const flow = toFlow(createRichScenario());
+    const edges = new Map(flow.edges.map((e) => [e.id, [e.source, e.target, e.data?.relation]]));
+    expect(edges.get('edge:nsg:subnet:spoke/web')).toEqual(['nsg:nsg-web', 'subnet:spoke/web', 'nsg']);
+    expect(edges.get('edge:routeTable:subnet:spoke/web')).toEqual([
+      'routeTable:rt-web',
+      'subnet:spoke/web',
+      'routeTable',
+    ]);
+    expect(edges.get('edge:member:pool:plb/web:web02-nic1')).toEqual(['nic:web02-nic1', 'pool:plb/web', 'member']);
+    expect(edges.get('edge:attached:loopback:web02/lo-pub')).toEqual(['loopback:web02/lo-pub', 'vm:web02', 'attached']);
+    // Each NIC is attached to its VM, and every member edge is a member of the pool it joins.
+    const nics = (createRichScenario().virtualMachines ?? []).flatMap((vm) => vm.networkInterfaces.map((n) => n.name));
+    for (const nic of nics) expect(edges.get(`edge:attached:nic:${nic}`)?.[0]).toBe(`nic:${nic}`);
+    const members = flow.edges.filter((e) => e.data?.relation === 'member');
+    expect(members.map((e) => e.id)).toEqual([
+      'edge:member:pool:ilb/pool:web01-nic1',
+      'edge:member:pool:plb/web:web02-nic1',
+    ]);
+    // An NSG associated with a NIC is drawn to the NIC.
+    const withNicNsg = createRichScenario();
+    const nic = withNicNsg.virtualMachines?.[0]?.networkInterfaces[0];
+    if (nic !== undefined) nic.networkSecurityGroup = 'nsg-web';
+    expect(toFlow(withNicNsg).edges.find((e) => e.id === 'edge:nsg:nic:web01-nic1')).toMatchObject({
+      source: 'nsg:nsg-web',
+      target: 'nic:web01-nic1',
+    });
   });
 
   it('does not throw on a document restore kept odd (missing lists, no layout)', () => {

@@ -22,8 +22,10 @@
 
 import type { Edge, Node } from '@xyflow/react';
 import type { LayoutEntry, Scenario } from '../../scenario';
+import { allElements, elementOfKeys } from '../../scenario/elements';
 import type { FabricKind, NodeKind } from '../../scenario/kinds';
 import { nicAddress, nicPublicAddress, nicSubnet, poolMemberNics } from '../../scenario/members';
+import { findReferences, REFERENCES } from '../../scenario/references';
 import { KIND_INFO } from '../kinds';
 import { autoLayout, hasNoLayout, placeMissing } from './layout';
 
@@ -350,49 +352,29 @@ function collectEdges(s: Scenario): CanvasEdge[] {
       edge(`edge:internet:${nameOf(c)}`, `client:${nameOf(c)}`, 'internet:internet', 'gateway');
     }
   }
-  for (const vm of list(s.virtualMachines)) {
-    for (const nic of list(vm.networkInterfaces)) {
-      edge(`edge:attached:${nameOf(nic)}`, `nic:${nameOf(nic)}`, `vm:${nameOf(vm)}`, 'attached');
-      if (typeof nic.networkSecurityGroup === 'string') {
-        edge(`edge:nsg:nic:${nameOf(nic)}`, `nsg:${nic.networkSecurityGroup}`, `nic:${nameOf(nic)}`, 'nsg');
-      }
-    }
+  // A part drawn apart from its parent is joined to it: a load balancer to its frontends, pools
+  // and probes (owner), a VM to its NICs and loopbacks (attached) — the registry's `parentEdge`.
+  for (const element of allElements(s)) {
+    const relation = element.kind.parentEdge;
+    if (relation === undefined || element.parentId === null) continue;
+    const [from, to] = relation === 'owner' ? [element.parentId, element.id] : [element.id, element.parentId];
+    edge(`edge:${relation}:${element.id}`, from, to, relation);
   }
-  for (const vm of list(s.virtualMachines)) {
-    for (const lo of list(vm.loopbackInterfaces)) {
-      const id = `loopback:${nameOf(vm)}/${nameOf(lo)}`;
-      edge(`edge:attached:${id}`, id, `vm:${nameOf(vm)}`, 'attached');
-    }
-  }
-  for (const vnet of list(s.vnets)) {
-    for (const subnet of list(vnet.subnets)) {
-      const id = `subnet:${nameOf(vnet)}/${nameOf(subnet)}`;
-      if (typeof subnet.networkSecurityGroup === 'string') {
-        edge(`edge:nsg:${id}`, `nsg:${subnet.networkSecurityGroup}`, id, 'nsg');
-      }
-      if (typeof subnet.routeTable === 'string') {
-        edge(`edge:routeTable:${id}`, `routeTable:${subnet.routeTable}`, id, 'routeTable');
-      }
+  // Associations and memberships are the references the table marks for the canvas: from the
+  // element named to the element whose field names it (an NSG to its subnet, a NIC to its pool).
+  for (const found of findReferences(s, CANVAS_REFERENCES)) {
+    const relation = found.reference.canvas as RelationKind;
+    const holder = elementOfKeys(s, found.path);
+    if (holder === null) continue;
+    for (const target of found.targets) {
+      // A list of several (a pool's members) tells its edges apart by the name each one names.
+      const several = found.reference.row === true || found.reference.many === true;
+      const named = target.ids[0] as string;
+      edge(`edge:${relation}:${holder}${several ? `:${target.name}` : ''}`, named, holder, relation);
     }
   }
   for (const lb of list(s.loadBalancers)) {
     const lbName = nameOf(lb);
-    const lbId = `lb:${lbName}`;
-    for (const fe of list(lb.frontendIPConfigurations)) {
-      edge(`edge:owner:frontend:${lbName}/${nameOf(fe)}`, lbId, `frontend:${lbName}/${nameOf(fe)}`, 'owner');
-    }
-    for (const pool of list(lb.backendAddressPools)) {
-      edge(`edge:owner:pool:${lbName}/${nameOf(pool)}`, lbId, `pool:${lbName}/${nameOf(pool)}`, 'owner');
-    }
-    for (const probe of list(lb.probes)) {
-      edge(`edge:owner:probe:${lbName}/${nameOf(probe)}`, lbId, `probe:${lbName}/${nameOf(probe)}`, 'owner');
-    }
-    for (const pool of list(lb.backendAddressPools)) {
-      const poolId = `pool:${lbName}/${nameOf(pool)}`;
-      for (const nic of poolMemberNics(pool)) {
-        edge(`edge:member:${poolId}:${nic}`, `nic:${nic}`, poolId, 'member');
-      }
-    }
     const probed = new Set<string>();
     for (const rule of list(lb.loadBalancingRules)) {
       const protocol = rule.protocol ?? 'Tcp';
@@ -419,6 +401,8 @@ function collectEdges(s: Scenario): CanvasEdge[] {
   }
   return edges;
 }
+
+const CANVAS_REFERENCES = REFERENCES.filter((r) => r.canvas !== undefined);
 
 const isEntry = (value: unknown): value is LayoutEntry =>
   typeof value === 'object' &&
