@@ -24,7 +24,7 @@ import type { Edge, Node } from '@xyflow/react';
 import type { LayoutEntry, Scenario } from '../../scenario';
 import { allElements, elementOfKeys } from '../../scenario/elements';
 import type { FabricKind, NodeKind } from '../../scenario/kinds';
-import { nicAddress, nicPublicAddress, nicSubnet, poolMemberNics } from '../../scenario/members';
+import { nicAddress, nicPublicAddress, nicSubnet } from '../../scenario/members';
 import { findReferences, REFERENCES } from '../../scenario/references';
 import { KIND_INFO } from '../kinds';
 import { autoLayout, hasNoLayout, placeMissing } from './layout';
