@@ -8,6 +8,7 @@ import { KINDS } from './kinds';
 import { findReferences, patternKeys, REFERENCES } from './references';
 import { createRichScenario } from './testScenarios';
 import type { Scenario } from './types';
+import { validateScenario } from './validate';
 
 const ok = (r: ReturnType<typeof renameElement>): Scenario => {
   if (!r.ok) throw new Error(r.reason);
@@ -69,5 +70,49 @@ describe('the reference table', () => {
     if (!r.ok) throw new Error(r.reason);
     expect(setRuleOf(r.scenario).rule).not.toHaveProperty('probe');
     expect(getAt(r.scenario, ['loadBalancers', 0, 'loadBalancingRules', 0])).not.toHaveProperty('probe');
+  });
+});
+
+describe('validation looks references up through the table', () => {
+  /** References whose lookup says more than "no such element": a compound name, a VM's own NIC, two kinds, a check's member. */
+  const BESPOKE = (r: (typeof REFERENCES)[number]) =>
+    r.onDelete === 'keep' ||
+    r.row === true ||
+    r.to.includes('subnet') ||
+    r.to.length > 1 ||
+    r.field === 'virtualMachines[*].routes[*].interface' ||
+    r.field.startsWith('lesson.checks[*].member');
+
+  it('a name written nowhere is an error at the field, in the words the table gives (kind, and where it is unique)', () => {
+    const s = createRichScenario();
+    // …with the references it lacks: an NSG on a NIC, and a check that names a rule.
+    const nic = s.virtualMachines?.[0]?.networkInterfaces[0];
+    if (nic !== undefined) nic.networkSecurityGroup = 'nsg-web';
+    s.lesson?.checks?.push({ name: 'spread', loadBalancer: 'ilb', rule: 'http', expect: 'allMembers' });
+    expect(validateScenario(s).errors).toEqual([]);
+    const seen = new Set<string>();
+    for (const found of findReferences(s)) {
+      if (BESPOKE(found.reference)) continue;
+      for (const target of found.targets) {
+        const broken = structuredClone(s) as unknown as { [k: string]: unknown };
+        const path = target.index === null ? found.path : [...found.path, target.index];
+        let node: { [k: string | number]: unknown } = broken;
+        for (const key of path.slice(0, -1)) node = node[key] as { [k: string | number]: unknown };
+        node[path[path.length - 1] as string | number] = 'nothing-here';
+        const text = path
+          .map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`))
+          .join('')
+          .slice(1);
+        const label = KINDS[found.reference.to[0] as keyof typeof KINDS].schema.label;
+        const errors = validateScenario(broken).errors.filter((e) => e.path === text);
+        expect(errors.map((e) => e.message)[0] ?? `(no error at ${text})`, text).toMatch(
+          new RegExp(`^no ${label} named "nothing-here"`),
+        );
+        seen.add(found.reference.field);
+      }
+    }
+    // Every row so looked up is exercised by the rich scenario.
+    const rows = REFERENCES.filter((r) => !BESPOKE(r)).map((r) => r.field);
+    expect(rows.filter((field) => !seen.has(field))).toEqual([]);
   });
 });

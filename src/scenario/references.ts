@@ -249,6 +249,33 @@ function valueAt(doc: unknown, path: readonly Key[]): unknown {
   return node;
 }
 
+/**
+ * The reference the table declares at `path` (`['loadBalancers', 0, 'loadBalancingRules', 2,
+ * 'probe']` matches `loadBalancers[*].loadBalancingRules[*].probe`), with the name of its target's
+ * parent when the target is unique only in its parent (read at the parent's field, with the same
+ * indices), or null when no row declares the field. Validation looks references up through it.
+ */
+export function referenceAt(
+  doc: unknown,
+  path: readonly Key[],
+): { readonly reference: Reference; readonly parent: string | null } | null {
+  for (const reference of REFERENCES) {
+    const keys = KEYS.get(reference) ?? patternKeys(reference.field);
+    // A list of names is looked up item by item: its path ends with the item's index.
+    const item = reference.many === true && path.length === keys.length + 1 && typeof path[keys.length] === 'number';
+    if (keys.length !== path.length && !item) continue;
+    if (!keys.every((k, i) => (k === '*' ? typeof path[i] === 'number' : k === path[i]))) continue;
+    const parentKeys = PARENT_KEYS.get(reference) ?? null;
+    if (parentKeys === null) return { reference, parent: null };
+    const name = valueAt(
+      doc,
+      parentKeys.map((k, i) => (k === '*' ? (path[i] as Key) : k)),
+    );
+    return { reference, parent: typeof name === 'string' ? name : null };
+  }
+  return null;
+}
+
 /** The name a reference of `reference` writes for the element `id`: its own name, or its whole id name. */
 export function nameInReference(reference: Reference, id: string): string {
   const name = id.slice(id.indexOf(':') + 1);

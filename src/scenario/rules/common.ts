@@ -2,6 +2,7 @@
  * Shared by the rules of every kind: walking the raw document safely, messages, value syntax,
  * the index of the document by name, and resolving references.
  */
+
 import { type Cidr, cidrContains, cidrSize, cidrsOverlap, formatCidr, parseCidr, parseIpv4 } from '../../shared/ipv4';
 import {
   type AddressMatch,
@@ -11,7 +12,10 @@ import {
   SERVICE_TAGS,
 } from '../../shared/nsgMatch';
 import { clientCountOf } from '../defaults';
+import { parsePath, siblingNames } from '../elements';
+import { descriptorOf } from '../kinds';
 import { clip, quote } from '../limits';
+import { referenceAt } from '../references';
 import {
   CLIENT,
   FIREWALL,
@@ -57,6 +61,7 @@ import type {
   OutboundRule,
   Route,
   RouteTable,
+  Scenario,
   SecurityRule,
   Subnet,
   Traffic,
@@ -342,13 +347,9 @@ export interface PoolEntry extends At<BackendAddressPool> {
 }
 export interface LbEntry extends At<LoadBalancer> {
   readonly frontends: Map<string, FrontendEntry>;
-  readonly frontendNames: Set<string>;
   readonly pools: Map<string, PoolEntry>;
-  readonly poolNames: Set<string>;
   readonly probes: Map<string, At<HealthProbe>>;
-  readonly probeNames: Set<string>;
   readonly rules: At<LoadBalancingRule>[];
-  readonly ruleNames: Set<string>;
   readonly natRules: At<InboundNatRule>[];
   readonly outboundRules: At<OutboundRule>[];
 }
@@ -359,22 +360,20 @@ export interface ClientEntry extends At<Client> {
 }
 
 export interface Index {
+  /** The document indexed: references are looked up in it (`lookup`). */
+  readonly doc: Obj;
   readonly vnets: Map<string, VnetEntry>;
   readonly vnetNames: Set<string>;
   readonly nsgs: Map<string, At<NetworkSecurityGroup> & { rules: At<SecurityRule>[] }>;
-  readonly nsgNames: Set<string>;
   readonly routeTables: Map<string, At<RouteTable> & { routes: At<Route>[] }>;
-  readonly routeTableNames: Set<string>;
   readonly vms: Map<string, VmEntry>;
   readonly vmNames: Set<string>;
   readonly nics: Map<string, NicEntry>;
   readonly nicNames: Set<string>;
   readonly lbs: Map<string, LbEntry>;
-  readonly lbNames: Set<string>;
   readonly clients: Map<string, ClientEntry>;
   readonly clientNames: Set<string>;
   readonly traffic: Map<string, At<Traffic>>;
-  readonly trafficNames: Set<string>;
 }
 
 /** Registers items by name; a later item with a name already taken is an error at its `name`. */
@@ -492,13 +491,9 @@ export function buildIndex(doc: Obj, report: Report): Index {
     const lb: LbEntry = {
       ...at,
       frontends: new Map(),
-      frontendNames: namesWritten(at.v, 'frontendIPConfigurations'),
       pools: new Map(),
-      poolNames: namesWritten(at.v, 'backendAddressPools'),
       probes: new Map(),
-      probeNames: namesWritten(at.v, 'probes'),
       rules: each<LoadBalancingRule>(at.v, 'loadBalancingRules', LB_RULE, at.path),
-      ruleNames: namesWritten(at.v, 'loadBalancingRules'),
       natRules: each<InboundNatRule>(at.v, 'inboundNatRules', NAT_RULE, at.path),
       outboundRules: each<OutboundRule>(at.v, 'outboundRules', OUTBOUND_RULE, at.path),
     };
@@ -547,22 +542,19 @@ export function buildIndex(doc: Obj, report: Report): Index {
   for (const at of each<Traffic>(doc, 'traffic', TRAFFIC, '')) register(report, traffic, at, 'traffic', '');
 
   return {
+    doc,
     vnets,
     vnetNames: namesWritten(doc, 'vnets'),
     nsgs,
-    nsgNames: namesWritten(doc, 'networkSecurityGroups'),
     routeTables,
-    routeTableNames: namesWritten(doc, 'routeTables'),
     vms,
     vmNames: namesWritten(doc, 'virtualMachines'),
     nics,
     nicNames: allNicNames(doc),
     lbs,
-    lbNames: namesWritten(doc, 'loadBalancers'),
     clients,
     clientNames: namesWritten(doc, 'clients'),
     traffic,
-    trafficNames: namesWritten(doc, 'traffic'),
   };
 }
 
@@ -621,6 +613,44 @@ export function resolveIpConfiguration(report: Report, ix: Index, path: string, 
   }
   // A secondary IP configuration is refused where it is written (buildIndex).
   return nic.config?.v.name === configName ? nic : undefined;
+}
+
+/**
+ * Looks up the name written at `path` by what the reference table (references.ts) declares of
+ * that field: the kind it names, and where that kind's names are unique (in the target's parent,
+ * read from the field the table names; in the scenario; at the top). A name written nowhere there
+ * is an error at `path` — "no backend pool named "web" in load balancer "ilb" (did you mean …?)
+ * (it has: …)" — and a name whose item is broken is not (shape reports the item). Returns the
+ * entry `map` holds for the name. `doc` is the document the names are in (a lesson's checks are
+ * looked up in the document with its solution applied, and `suffix` says so).
+ */
+export function lookup<E>(
+  report: Report,
+  { doc }: Index,
+  path: string,
+  name: string,
+  map: ReadonlyMap<string, E>,
+  suffix = '',
+): E | undefined {
+  const found = map.get(name);
+  if (found !== undefined) return found;
+  const at = referenceAt(doc, parsePath(path));
+  const kind = at === null ? undefined : descriptorOf(at.reference.to[0] as string);
+  // Every caller passes a field of the table: a path outside it is a defect, not bad input.
+  if (at === null || kind === undefined) throw new Error(`rules: no reference declared at ${path}`);
+  const parentKind = kind.parent === undefined ? undefined : descriptorOf(kind.parent);
+  let where = '';
+  let id = `${kind.kind}:${name}`;
+  if (kind.scope === 'parent' && parentKind !== undefined) {
+    if (at.parent === null) return undefined;
+    where = ` in ${parentKind.schema.label} ${q(at.parent)}`;
+    id = `${kind.kind}:${at.parent}/${name}`;
+  } else if (parentKind !== undefined) {
+    where = ' in the scenario';
+  }
+  const names = new Set(siblingNames(doc as Scenario, id));
+  if (!names.has(name)) report.error(path, noSuch(kind.schema.label, name, `${where}${suffix}`, names));
+  return undefined;
 }
 
 export function resolveSubnet(report: Report, ix: Index, path: string, ref: string): SubnetEntry | undefined {

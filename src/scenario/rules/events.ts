@@ -10,13 +10,13 @@ import {
   child,
   type Index,
   isObject,
+  lookup,
   namesWritten,
   noSuch,
   type Obj,
   parseAddress,
   q,
   type Report,
-  resolve,
   typed,
 } from './common';
 import { checkProbeBody } from './lb';
@@ -44,19 +44,10 @@ export function checkEvents(report: Report, ix: Index, doc: Obj): void {
   const str = (e: EventObj, key: string) => (typeof e[key] === 'string' ? (e[key] as string) : '');
 
   for (const { e, path } of events) {
-    const vmOf = () => resolve(report, joinPath(path, 'vm'), str(e, 'vm'), ix.vms, ix.vmNames, 'virtual machine', '');
-    const lbOf = () =>
-      resolve(report, joinPath(path, 'loadBalancer'), str(e, 'loadBalancer'), ix.lbs, ix.lbNames, 'load balancer', '');
+    const vmOf = () => lookup(report, ix, joinPath(path, 'vm'), str(e, 'vm'), ix.vms);
+    const lbOf = () => lookup(report, ix, joinPath(path, 'loadBalancer'), str(e, 'loadBalancer'), ix.lbs);
     const nsgOf = () =>
-      resolve(
-        report,
-        joinPath(path, 'networkSecurityGroup'),
-        str(e, 'networkSecurityGroup'),
-        ix.nsgs,
-        ix.nsgNames,
-        'network security group',
-        '',
-      );
+      lookup(report, ix, joinPath(path, 'networkSecurityGroup'), str(e, 'networkSecurityGroup'), ix.nsgs);
     switch (e.action) {
       case 'stopVm':
       case 'startVm':
@@ -65,25 +56,8 @@ export function checkEvents(report: Report, ix: Index, doc: Obj): void {
       case 'removePoolMember':
       case 'addPoolMember': {
         const lb = lbOf();
-        if (lb !== undefined)
-          resolve(
-            report,
-            joinPath(path, 'pool'),
-            str(e, 'pool'),
-            lb.pools,
-            lb.poolNames,
-            'backend pool',
-            ` in load balancer ${q(lb.v.name)}`,
-          );
-        resolve(
-          report,
-          joinPath(path, 'networkInterface'),
-          str(e, 'networkInterface'),
-          ix.nics,
-          ix.nicNames,
-          'network interface',
-          ' in the scenario',
-        );
+        if (lb !== undefined) lookup(report, ix, joinPath(path, 'pool'), str(e, 'pool'), lb.pools);
+        lookup(report, ix, joinPath(path, 'networkInterface'), str(e, 'networkInterface'), ix.nics);
         break;
       }
       case 'setListener':
@@ -157,27 +131,15 @@ export function checkEvents(report: Report, ix: Index, doc: Obj): void {
         const lb = lbOf();
         const rule = child<LoadBalancingRule>(e, 'rule', LB_RULE, path);
         if (lb === undefined || rule === undefined) break;
-        const inLb = ` in load balancer ${q(lb.v.name)}`;
-        resolve(
+        lookup(
           report,
+          ix,
           joinPath(rule.path, 'frontendIPConfiguration'),
           rule.v.frontendIPConfiguration,
           lb.frontends,
-          lb.frontendNames,
-          'frontend IP configuration',
-          inLb,
         );
-        resolve(
-          report,
-          joinPath(rule.path, 'backendAddressPool'),
-          rule.v.backendAddressPool,
-          lb.pools,
-          lb.poolNames,
-          'backend pool',
-          inLb,
-        );
-        if (rule.v.probe !== undefined)
-          resolve(report, joinPath(rule.path, 'probe'), rule.v.probe, lb.probes, lb.probeNames, 'health probe', inLb);
+        lookup(report, ix, joinPath(rule.path, 'backendAddressPool'), rule.v.backendAddressPool, lb.pools);
+        if (rule.v.probe !== undefined) lookup(report, ix, joinPath(rule.path, 'probe'), rule.v.probe, lb.probes);
         break;
       }
       case 'setFirewallRule':

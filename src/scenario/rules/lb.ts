@@ -25,6 +25,7 @@ import {
   type FrontendEntry,
   type Index,
   type LbEntry,
+  lookup,
   type NicEntry,
   type PoolEntry,
   parseAddress,
@@ -32,7 +33,6 @@ import {
   parsePortRange,
   q,
   type Report,
-  resolve,
   resolveIpConfiguration,
   type VmEntry,
 } from './common';
@@ -49,11 +49,9 @@ export function checkLoadBalancers(report: Report, ix: Index): void {
   const lbsOfNic = new Map<string, { lb: LbEntry; path: string }[]>();
   for (const lb of ix.lbs.values()) {
     const sku = skuOf(lb.v);
-    const inLb = ` in load balancer ${q(lb.v.name)}`;
-    const frontendOf = (path: string, name: string) =>
-      resolve(report, path, name, lb.frontends, lb.frontendNames, 'frontend IP configuration', inLb);
-    const poolOf = (path: string, name: string) =>
-      resolve(report, path, name, lb.pools, lb.poolNames, 'backend pool', inLb);
+    const _inLb = ` in load balancer ${q(lb.v.name)}`;
+    const frontendOf = (path: string, name: string) => lookup(report, ix, path, name, lb.frontends);
+    const poolOf = (path: string, name: string) => lookup(report, ix, path, name, lb.pools);
 
     // Pools: members exist, one VNet, size limits.
     for (const pool of lb.pools.values()) {
@@ -137,7 +135,7 @@ export function checkLoadBalancers(report: Report, ix: Index): void {
       ruleInfo.push({ rule, pool, fe });
       if (r.probe !== undefined) {
         usedProbes.add(r.probe);
-        resolve(report, joinPath(rule.path, 'probe'), r.probe, lb.probes, lb.probeNames, 'health probe', inLb);
+        lookup(report, ix, joinPath(rule.path, 'probe'), r.probe, lb.probes);
       } else {
         // load-balancer-custom-probe-overview: "Azure Load Balancer rules require a health probe".
         report.warn(
@@ -215,15 +213,7 @@ export function checkLoadBalancers(report: Report, ix: Index): void {
 
     for (const nat of lb.natRules) {
       const fe = frontendOf(joinPath(nat.path, 'frontendIPConfiguration'), nat.v.frontendIPConfiguration);
-      const nic = resolve(
-        report,
-        joinPath(nat.path, 'networkInterface'),
-        nat.v.networkInterface,
-        ix.nics,
-        ix.nicNames,
-        'network interface',
-        ' in the scenario',
-      );
+      const nic = lookup(report, ix, joinPath(nat.path, 'networkInterface'), nat.v.networkInterface, ix.nics);
       if (nat.v.frontendPort === 65535)
         report.error(
           joinPath(nat.path, 'frontendPort'),

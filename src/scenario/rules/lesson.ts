@@ -17,13 +17,12 @@ import {
   isObject,
   type LbEntry,
   listClipped,
-  noSuch,
+  lookup,
   type Obj,
   parseEndpoint,
   q,
   Report,
   register,
-  resolve,
   typed,
 } from './common';
 
@@ -56,7 +55,7 @@ export function checkLesson(report: Report, shipped: Index, doc: Obj): void {
 export const poolMemberNames = (lb: LbEntry, pool: string): readonly string[] => poolMemberNics(lb.pools.get(pool)?.v);
 
 export function checkTrafficCheck(report: Report, ix: Index, c: TrafficCheck, path: string, where: string): void {
-  const t = resolve(report, joinPath(path, 'traffic'), c.traffic, ix.traffic, ix.trafficNames, 'traffic', where);
+  const t = lookup(report, ix, joinPath(path, 'traffic'), c.traffic, ix.traffic, where);
   if (t === undefined) return;
   const tcp = trafficProtocolOf(t.v) === 'Tcp';
   const fits = tcp ? ['established', 'reset', 'timeout'] : ['answered', 'unanswered'];
@@ -78,21 +77,13 @@ export function checkTrafficCheck(report: Report, ix: Index, c: TrafficCheck, pa
 
 /** The load balancer a lesson check names in its `loadBalancer` field. */
 export function resolveLoadBalancer(report: Report, ix: Index, path: string, name: string, where: string) {
-  return resolve(report, joinPath(path, 'loadBalancer'), name, ix.lbs, ix.lbNames, 'load balancer', where);
+  return lookup(report, ix, joinPath(path, 'loadBalancer'), name, ix.lbs, where);
 }
 
 export function checkProbeCheck(report: Report, ix: Index, c: ProbeCheck, path: string, where: string): void {
   const lb = resolveLoadBalancer(report, ix, path, c.loadBalancer, where);
   if (lb === undefined) return;
-  const probe = resolve(
-    report,
-    joinPath(path, 'probe'),
-    c.probe,
-    lb.probes,
-    lb.probeNames,
-    'health probe',
-    ` in load balancer ${q(lb.v.name)}${where}`,
-  );
+  const probe = lookup(report, ix, joinPath(path, 'probe'), c.probe, lb.probes, where);
   if (probe === undefined) return;
   const members = new Set<string>();
   for (const rule of lb.rules) {
@@ -115,7 +106,7 @@ export function checkDistributionCheck(
   where: string,
 ): void {
   if (c.traffic !== undefined) {
-    resolve(report, joinPath(path, 'traffic'), c.traffic, ix.traffic, ix.trafficNames, 'traffic', where);
+    lookup(report, ix, joinPath(path, 'traffic'), c.traffic, ix.traffic, where);
   }
   if (c.tolerance !== undefined && c.expect !== 'even') {
     report.warn(
@@ -125,15 +116,8 @@ export function checkDistributionCheck(
   }
   const lb = resolveLoadBalancer(report, ix, path, c.loadBalancer, where);
   if (lb === undefined) return;
-  const rule = lb.rules.find((r) => r.v.name === c.rule);
-  if (rule === undefined) {
-    const written = new Set(lb.rules.map((r) => r.v.name));
-    report.error(
-      joinPath(path, 'rule'),
-      noSuch('load-balancing rule', c.rule, ` in load balancer ${q(lb.v.name)}${where}`, written),
-    );
-    return;
-  }
+  const rule = lookup(report, ix, joinPath(path, 'rule'), c.rule, new Map(lb.rules.map((r) => [r.v.name, r])), where);
+  if (rule === undefined) return;
   // A traffic that does not go to the rule's frontend never lands through it: say so.
   const t = c.traffic === undefined ? undefined : ix.traffic.get(c.traffic);
   const fe = lb.frontends.get(rule.v.frontendIPConfiguration);

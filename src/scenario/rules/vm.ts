@@ -13,6 +13,7 @@ import {
   firewallAddressesProblem,
   firewallPortsProblem,
   type Index,
+  lookup,
   type NicEntry,
   noSuch,
   parseAddress,
@@ -21,7 +22,6 @@ import {
   q,
   type Report,
   register,
-  resolve,
   resolveSubnet,
 } from './common';
 
@@ -121,15 +121,7 @@ export function checkVirtualMachines(report: Report, ix: Index): void {
         vnetsOfVm.set(nic.subnet.vnet.v.name, nic);
       }
       if (nic.v.networkSecurityGroup !== undefined) {
-        resolve(
-          report,
-          joinPath(nic.path, 'networkSecurityGroup'),
-          nic.v.networkSecurityGroup,
-          ix.nsgs,
-          ix.nsgNames,
-          'network security group',
-          '',
-        );
+        lookup(report, ix, joinPath(nic.path, 'networkSecurityGroup'), nic.v.networkSecurityGroup, ix.nsgs);
       }
     }
     const nicAddresses = new Map<number, NicEntry>();

@@ -3,7 +3,7 @@
  */
 import { cidrContains, cidrsOverlap, formatCidr } from '../../shared/ipv4';
 import { joinPath } from '../shape';
-import { type Index, parsePrefix, q, type Report, resolve, type SubnetEntry } from './common';
+import { type Index, lookup, parsePrefix, q, type Report, type SubnetEntry } from './common';
 
 export function checkNetwork(report: Report, ix: Index): void {
   for (const vnet of ix.vnets.values()) {
@@ -40,26 +40,10 @@ export function checkNetwork(report: Report, ix: Index): void {
       }
       placed.push(subnet);
       if (subnet.v.networkSecurityGroup !== undefined) {
-        resolve(
-          report,
-          joinPath(subnet.path, 'networkSecurityGroup'),
-          subnet.v.networkSecurityGroup,
-          ix.nsgs,
-          ix.nsgNames,
-          'network security group',
-          '',
-        );
+        lookup(report, ix, joinPath(subnet.path, 'networkSecurityGroup'), subnet.v.networkSecurityGroup, ix.nsgs);
       }
       if (subnet.v.routeTable !== undefined) {
-        resolve(
-          report,
-          joinPath(subnet.path, 'routeTable'),
-          subnet.v.routeTable,
-          ix.routeTables,
-          ix.routeTableNames,
-          'route table',
-          '',
-        );
+        lookup(report, ix, joinPath(subnet.path, 'routeTable'), subnet.v.routeTable, ix.routeTables);
       }
     }
   }
