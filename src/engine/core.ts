@@ -118,8 +118,8 @@ export class Core {
   // ---------------------------------------------------------------- set-up
 
   private buildVmHost(nicIdx: readonly number[], vm: EngineInput['vms'][number]): Host {
-    const ifaces: Iface[] = nicIdx.map((n) => {
-      const nic = this.nicAt(n);
+    const ifaces: Iface[] = nicIdx.map((nicIndex) => {
+      const nic = this.nicAt(nicIndex);
       const subnet = this.input.subnets[nic.subnet];
       return {
         kind: 'nic',
@@ -128,7 +128,7 @@ export class Core {
         address: nic.address,
         weakHostSend: nic.weakHostSend,
         weakHostReceive: nic.weakHostReceive,
-        nic: n,
+        nic: nicIndex,
         onLink: subnet === undefined ? null : subnet.prefix,
       };
     });
@@ -151,7 +151,11 @@ export class Core {
       os: vm.os,
       running: vm.running,
       ifaces,
-      routes: vm.routes.map((r) => ({ prefix: r.prefix, iface: nicIdx.indexOf(r.nic), nextHop: r.nextHop })),
+      routes: vm.routes.map((route) => ({
+        prefix: route.prefix,
+        iface: nicIdx.indexOf(route.nic),
+        nextHop: route.nextHop,
+      })),
       acceptLocal: vm.acceptLocal,
       tcpSynLinearTimeouts: vm.tcpSynLinearTimeouts,
       firewall: vm.firewall,
@@ -161,8 +165,8 @@ export class Core {
       usedPorts: new Set(),
       location: null,
     };
-    nicIdx.forEach((n, i) => {
-      this.nicHome[n] = { host, iface: i };
+    nicIdx.forEach((nicIndex, i) => {
+      this.nicHome[nicIndex] = { host, iface: i };
     });
     return host;
   }

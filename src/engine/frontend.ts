@@ -281,7 +281,7 @@ export class Frontend implements MemberDownListener, FastPathBalancer {
             distribution: r.loadDistribution,
             hashInputs: hashTuple(this.seed, r.loadDistribution, h).inputs,
             hash,
-            candidates: members.map((m) => this.nicAt(m).name),
+            candidates: members.map((member) => this.nicAt(member).name),
             chosen: this.nicAt(nic).name,
             floatingIp: r.enableFloatingIP,
           };
@@ -341,8 +341,9 @@ export class Frontend implements MemberDownListener, FastPathBalancer {
     const fe = lb.frontends[feIndex];
     const h = packet.header;
     const healthy = lb.rules.some(
-      (r) =>
-        r.frontend === feIndex && (lb.pools[r.pool]?.members ?? []).some((nic) => this.isMemberUp(lbIndex, r, nic)),
+      (rule) =>
+        rule.frontend === feIndex &&
+        (lb.pools[rule.pool]?.members ?? []).some((nic) => this.isMemberUp(lbIndex, rule, nic)),
     );
     if (lb.sku === 'Standard' && fe?.isPublic === true && healthy && h.icmp === 'echo-request') {
       if (this.path.tracing) this.path.trace('deliver', fe.id, packet);

@@ -383,7 +383,7 @@ export interface LbFlow {
 export function newLbFlow(
   lb: number,
   frontend: number,
-  h: Header,
+  header: Header,
   nic: number,
   rule: LbRuleIn | NatRuleIn,
   owner: Owner,
@@ -392,7 +392,7 @@ export function newLbFlow(
   return {
     lb,
     frontend,
-    h,
+    h: header,
     lastSeen: now,
     nic,
     ruleName: rule.name,
