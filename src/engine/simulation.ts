@@ -240,13 +240,15 @@ export class Simulation {
     }
     // Each traffic's connections open one after the other, but order as if all had been scheduled
     // now, traffic by traffic (their sequence numbers are reserved here).
-    this.input.traffic.forEach((t, ti) => {
-      this.core.openConns += t.connections;
-      if (t.connections === 0) return;
-      const seqBase = this.core.queue.reserve(t.connections);
+    this.input.traffic.forEach((traffic, ti) => {
+      this.core.openConns += traffic.connections;
+      if (traffic.connections === 0) return;
+      const seqBase = this.core.queue.reserve(traffic.connections);
       this.scheduleOpen(ti, 0, seqBase);
     });
     const untilUs = this.untilUs();
+    const core = this.core;
+    const queue = core.queue;
     this.checkEnding();
     const onProgress = this.options.onProgress;
     const every = Math.max(1, Math.floor(this.options.progressEvery ?? PROGRESS_EVERY_EVENTS));
@@ -259,7 +261,7 @@ export class Simulation {
     let handled = 0;
     let reportAt = every;
     for (;;) {
-      const next = this.core.queue.peek();
+      const next = queue.peek();
       if (next === undefined) break;
       if (untilUs !== null && next.time > untilUs) break;
       if (this.endUs !== null && next.time > this.endUs) break;
@@ -271,21 +273,21 @@ export class Simulation {
       }
       if (!next.payload.cancelled) {
         if (handled >= maxEvents) {
-          this.stop = { reason: 'eventBudget', limit: maxEvents, atUs: this.core.now, events: handled };
+          this.stop = { reason: 'eventBudget', limit: maxEvents, atUs: core.now, events: handled };
           break;
         }
         // Under way: opened and not ended (`openConns` counts every connection not ended yet).
-        if (next.payload.type === 'open' && opened++ - (total - this.core.openConns) >= maxUnderWay) {
-          this.stop = { reason: 'connectionBudget', limit: maxUnderWay, atUs: this.core.now, events: handled };
+        if (next.payload.type === 'open' && opened++ - (total - core.openConns) >= maxUnderWay) {
+          this.stop = { reason: 'connectionBudget', limit: maxUnderWay, atUs: core.now, events: handled };
           break;
         }
       }
-      this.core.queue.pop();
-      this.core.now = next.time;
+      queue.pop();
+      core.now = next.time;
       const job = next.payload;
-      this.core.queue.recycle(next);
+      queue.recycle(next);
       if (job.cancelled) continue;
-      if (!job.aux) this.core.pendingMain--;
+      if (!job.aux) core.pendingMain--;
       this.handle(job);
       this.checkEnding();
       handled++;
@@ -302,10 +304,11 @@ export class Simulation {
     let total = 0;
     let opened = 0;
     let lastOpenUs = 0;
-    this.input.traffic.forEach((t, ti) => {
-      total += t.connections;
+    this.input.traffic.forEach((traffic, ti) => {
+      total += traffic.connections;
       opened += this.opened[ti] ?? 0;
-      if (t.connections > 0) lastOpenUs = Math.max(lastOpenUs, t.startAtUs + (t.connections - 1) * t.intervalUs);
+      if (traffic.connections > 0)
+        lastOpenUs = Math.max(lastOpenUs, traffic.startAtUs + (traffic.connections - 1) * traffic.intervalUs);
     });
     return {
       simulatedUs: this.core.now,
@@ -466,7 +469,7 @@ export class Simulation {
         const lb = this.core.lbAt(scenarioEvent.lb);
         const pools = lb.pools.map((pool, i) => {
           if (i !== scenarioEvent.pool) return pool;
-          const members = pool.members.filter((n) => n !== scenarioEvent.nic);
+          const members = pool.members.filter((nic) => nic !== scenarioEvent.nic);
           if (scenarioEvent.action === 'addPoolMember') members.push(scenarioEvent.nic);
           return { ...pool, members };
         });
@@ -623,8 +626,8 @@ export class Simulation {
     // the time budget, but the event budget can stop a run at any event: those of its connections
     // not finished yet were under way.
     if (this.stop !== null) this.fast.countUnderWay();
-    this.input.traffic.forEach((t, ti) => {
-      const unopened = t.connections - (this.opened[ti] ?? 0);
+    this.input.traffic.forEach((traffic, ti) => {
+      const unopened = traffic.connections - (this.opened[ti] ?? 0);
       if (unopened > 0) this.connections.aggregator.add('pending', null, null, null, null, unopened);
     });
     return buildBulkResult(
