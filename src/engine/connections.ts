@@ -5,9 +5,14 @@
  * and the end of a connection (`finish`).
  *
  * Inputs: connections to open (simulation.ts `onOpen`, or a proxy's upstream), socket events from
- *   transport.ts, their timers.
- * Outputs: each connection's outcome, reason, backend, handshake, HTTP status and close, counted
- *   in bulk mode (`aggregate`) or kept as a row in trace mode.
+ *   transport.ts (`SocketEvents`), their timers (dispatched by the run), a connection the load
+ *   balancer ends (`ConnectionEnd`, frontend.ts).
+ * Outputs: `Connections`, the stage object, which owns the bulk aggregates and the connections
+ *   under way (`live`), the proxies' round robin and the per-OS retransmission schedules, and
+ *   builds the transport under it, handing itself as its `SocketEvents`. It reaches the shared
+ *   state through `ConnectionsPath` (core.ts `Core`) and sends through the network's `HostSend`.
+ *   Each connection's outcome, reason, backend, handshake, HTTP status and close are counted in
+ *   bulk mode (`aggregate`) or kept as a row in trace mode (simulation.ts).
  * Invariants: a connection finishes once (`finish` frees its port, cancels its timers and
  *   releases its flow state when nothing is in flight); its `reason` is the first event that
  *   doomed it (`doom`) when it fails; the client and proxy timeouts are the assumptions stated

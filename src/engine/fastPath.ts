@@ -71,7 +71,7 @@ export interface PathObserver {
   referenceReleased(conn: Conn, ref: RefRecord): void;
 }
 
-/** What the fast path does through the run: its clock, queue, live counts and client hosts. */
+/** What the fast path does through the run's shared state (core.ts `Core`): its clock, queue, live counts and client hosts. */
 export interface FastPathRun {
   readonly now: number;
   /** Bumped by each scenario event (the configuration changed). */

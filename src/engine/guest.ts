@@ -6,10 +6,12 @@
  * Outputs: routing decisions (`routeInGuest`, `chooseSourceAddress`), receive verdicts
  *   (`checkGuestReceive`) and firewall verdicts (`evaluateFirewall`), each with the `Reason` of a
  *   drop and the `Decision` for the trace.
- * Invariants: they change nothing a verdict depends on: the only writes are caches on the host,
- *   its interfaces and routes (`routeCache`, the trace decisions of local delivery), derived from
- *   interfaces and routes, which never change during a run; the first interface of a VM is its
- *   primary NIC; 127.0.0.0/8 belongs to every guest.
+ * Invariants: they change nothing a verdict depends on, but they do write to the host: caches on
+ *   it, its interfaces and its route candidates (`routeCache`, `loopbackDecision`, the trace
+ *   decisions of each route and of local delivery), derived from interfaces and routes, which
+ *   never change during a run (network.ts caches on a host too: where a packet for it arrives,
+ *   `localArrival` and `clientArrival`); the first interface of a VM is its primary NIC;
+ *   127.0.0.0/8 belongs to every guest.
  */
 import { type Cidr, cidrContains, formatCidr, formatIpv4, maskOf } from '../shared/ipv4';
 import type { FirewallIn, FirewallRuleIn, ListenerIn, Os } from './input';

@@ -41,7 +41,7 @@ import type { Reason, TraceKind } from './trace';
 import { ACK, type Header, hasFlag, isSynAck, newHeader, type Packet, PSH, RST, replyHeader, SYN } from './wire';
 
 /**
- * What the probes need from the rest of the run: its clock, queue and trace, the packet path to a
+ * What the probes need from the run's shared state (core.ts `Core`): its clock, queue and trace, the packet path to a
  * member's NIC, and the eviction of an attempt's flow state.
  */
 export interface ProbePath {

@@ -6,10 +6,15 @@
  * (10), the NIC and the guest's receive checks (11–13), or a virtual appliance forwarding.
  *
  * Inputs: packets sent by a host or arriving where a hop sent them (a NIC, a host, an edge).
- * Outputs: the packet scheduled where it arrives next after that hop's latency (fabric.ts
- *   `LATENCY_US`), rewritten where a translation applies; or dropped with a `Reason`; or, when a
- *   host accepts it, that host, returned to the run, which hands the packet to its transport
- *   (transport.ts). Frontends and the probe platform are stage objects (frontend.ts, health.ts).
+ * Outputs: `Network`, the stage object, which owns the NSG layers and stateful NSG flows per NIC,
+ *   the NSG rules as the events left them, the outbound SNAT tables and ports (`snatReturn` is
+ *   read by the frontends), the address book and the VirtualNetwork tag. It reaches the shared
+ *   state only through `NetworkPath` (core.ts `Core`) and calls no other stage: a packet goes on
+ *   scheduled where it arrives next after that hop's latency (fabric.ts `LATENCY_US`), rewritten
+ *   where a translation applies; or is dropped with a `Reason`; or, when a host accepts it, that
+ *   host is returned to the run, which hands the packet to its transport (transport.ts). The
+ *   transport and the applications send through it as `HostSend`, the frontends forward through
+ *   it as `FrontendFabric` (frontend.ts).
  * Invariants: NSGs and guest firewalls are stateful per flow, both ways ("a changed rule affects
  *   new flows only"); every flow, translation and SNAT port is owned by the packet's owner and
  *   evicted with it; only a SYN creates SNAT state; replies never pass the load balancer

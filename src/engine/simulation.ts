@@ -2,10 +2,20 @@
  * simulation: the discrete-event run that moves packets along the path of engine-model.md
  * ("The path, in order", steps 1–15), the health probes with their steady state, reverse proxies
  * (`proxyTo`), and the run over time: scenario events, long-lived connections (`duration`,
- * `dataEvery`) and idle timeouts. This module holds the run itself: the steady state found before
- * it, the loop over the event queue and its end, the dispatch of each job to its stage, scenario
- * events, and the traffic's opens. The stages are the classes it extends and the objects it
- * builds (core.ts lists them).
+ * `dataEvery`) and idle timeouts. This module holds the run itself: it builds the shared state
+ * (core.ts `Core`) and the stages, each an object that owns its state — network.ts `Network`,
+ * connections.ts `Connections` (which builds transport.ts `Transport` under it), frontend.ts
+ * `Frontend` (with its health.ts `Health`) and fastPath.ts `FastPath` — handing each the others
+ * it calls through the narrow interfaces that stage declares, in an order with no cycle (the
+ * network first; the applications, given the network; the load balancer, given the network and
+ * the applications; the fast path last, which then observes the core through `PathObserver`).
+ * Then it finds the steady state, runs the loop over the event queue and its end, dispatches each
+ * job and each packet arrival to the stage that takes it, applies scenario events, and opens the
+ * traffic's connections. No stage calls the run, and there are no abstract methods and no class
+ * chain to call back up: a stage calls another only through an interface it was handed when it
+ * was built. The one pair that calls both ways, the transport and the applications, does so
+ * through `SocketEvents`, the listener the applications hand the transport they build. Each
+ * interface has one class behind it at run time, so calls stay monomorphic.
  *
  * Inputs: an `EngineInput`, a seed, an optional stop time, the mode (trace: one row per connection,
  *   with the packet events when `trace` is set; bulk: aggregates only) .
@@ -410,7 +420,7 @@ export class Simulation {
     }
   }
 
-  /** A packet arrives where its last hop sent it: the stage of that place takes it. */
+  /** A packet arrives where its last hop sent it: the stage that owns that place takes it. */
   private arrive(packet: Packet<Owner>, arrival: Arrival): void {
     switch (arrival.kind) {
       case 'nic': {

@@ -1,7 +1,7 @@
 /**
  * state: the shapes the stages of the packet path share — owners of flow state (connections,
  * probe attempts), the jobs of the event queue, flow-table, NAT and SNAT entries, the bulk fast
- * path's records — the stages a packet arrives at, the run's options, and the client host.
+ * path's records — where a packet arrives (`Arrival`), the run's options, and the client host.
  *
  * Inputs: none (types, constants and the `ClientHost` model).
  * Outputs: the types core.ts and the stage modules hold their state in.

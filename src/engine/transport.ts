@@ -5,9 +5,12 @@
  *
  * Inputs: packets a host accepted (network.ts `arriveAtNic` / `receiveFromWire`, handed on by the
  *   run), or delivered inside the guest.
- * Outputs: socket state changes (each one through `setState`, which records it: the project's style, after
- *   smoltcp), segments sent back through network.ts, and the events the applications above react
- *   to (connections.ts: established, data, acknowledged, reset, closed, answered).
+ * Outputs: `Transport`, the stage object (it holds no state of its own: the sockets live on their
+ *   hosts). Socket state changes (each one through `setState`, which records it: the project's
+ *   style, after smoltcp), segments sent back through the network (`HostSend`, network.ts), and
+ *   the events the applications above react to, reported to the `SocketEvents` it is handed when
+ *   it is built (connections.ts, which builds it: established, data, acknowledged, reset, closed,
+ *   answered). It reaches the shared state through `TransportPath` (core.ts `Core`).
  * Invariants: a SYN to no listener gets a RST, a RST for no connection is discarded, and any other
  *   segment for no connection gets a RST (RFC 9293 §3.10.7.1); a half-open server socket is owned
  *   by the SYN's owner and evicted with it.
