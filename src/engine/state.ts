@@ -275,7 +275,7 @@ export interface MemoClass {
  * released one is reused, with its flow entry and header, for a later connection.
  */
 export interface FastConn {
-  /** Its index in `Simulation.fastConns`. */
+  /** Its index in `FastPath.connections`. */
   readonly id: number;
   /**
    * Its client host, or null while no other code has asked for that host (core.ts `clientHost` builds it
