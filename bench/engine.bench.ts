@@ -5,7 +5,7 @@
  * - bulk mode: connections per second on one core, at 100,000 and 1,000,000 connections (never one
  *   connection computed and multiplied: each gets its own seeded port, tuple hash, flow entry with
  *   eviction and distribution count; the packet path's outcome is reused per decision class from a
- *   reference connection that ran it packet by packet: simulation.ts `tryFast`);
+ *   reference connection that ran it packet by packet: fastPath.ts `tryFast`);
  * - bulk mode: heap after GC with the simulation still alive at the end of the run, at 100,000 and
  *   at 1,000,000 connections (flat memory: nothing kept per connection);
  * - trace mode: packet events recorded per second.

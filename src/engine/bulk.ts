@@ -45,8 +45,8 @@ export interface BulkResult extends ConnectionAggregates {
 /** Where no load balancer chose a member (direct traffic, or dropped before the load balancer). */
 export const NO_BACKEND = 'none';
 
-function bump(map: Map<string, number>, key: string, n: number): void {
-  map.set(key, (map.get(key) ?? 0) + n);
+function bump(map: Map<string, number>, key: string, count: number): void {
+  map.set(key, (map.get(key) ?? 0) + count);
 }
 
 /** Keyed by names (a backend NIC may be named "__proto__"): a null-prototype object. */
@@ -71,14 +71,14 @@ export class Aggregator {
     httpStatus: number | null,
     closedBy: ClosedBy | null,
     /** How many connections finished with exactly these fields (each one counted, never assumed). */
-    n = 1,
+    count = 1,
   ): void {
-    this.count += n;
-    bump(this.outcomes, outcome, n);
-    if (reasonCode !== null) bump(this.reasons, reasonCode, n);
-    bump(this.backends, backend ?? NO_BACKEND, n);
-    if (httpStatus !== null) bump(this.http, String(httpStatus), n);
-    if (closedBy !== null) bump(this.closed, closedBy, n);
+    this.count += count;
+    bump(this.outcomes, outcome, count);
+    if (reasonCode !== null) bump(this.reasons, reasonCode, count);
+    bump(this.backends, backend ?? NO_BACKEND, count);
+    if (httpStatus !== null) bump(this.http, String(httpStatus), count);
+    if (closedBy !== null) bump(this.closed, closedBy, count);
   }
 
   build(): ConnectionAggregates {

@@ -5,32 +5,75 @@
  * and the end of a connection (`finish`).
  *
  * Inputs: connections to open (simulation.ts `onOpen`, or a proxy's upstream), socket events from
- *   transport.ts, their timers.
- * Outputs: each connection's outcome, reason, backend, handshake, HTTP status and close, counted
- *   in bulk mode (`aggregate`) or kept as a row in trace mode.
+ *   transport.ts (`SocketEvents`), their timers (dispatched by the run), a connection the load
+ *   balancer ends (`ConnectionEnd`, frontend.ts).
+ * Outputs: `Connections`, the stage object, which owns the bulk aggregates and the connections
+ *   under way (`live`), the proxies' round robin and the per-OS retransmission schedules, and
+ *   builds the transport under it, handing itself as its `SocketEvents`. It reaches the shared
+ *   state through `ConnectionsPath` (core.ts `Core`) and sends through the network's `HostSend`.
+ *   Each connection's outcome, reason, backend, handshake, HTTP status and close are counted in
+ *   bulk mode (`aggregate`) or kept as a row in trace mode (simulation.ts).
  * Invariants: a connection finishes once (`finish` frees its port, cancels its timers and
  *   releases its flow state when nothing is in flight); its `reason` is the first event that
  *   doomed it (`doom`) when it fails; the client and proxy timeouts are the assumptions stated
  *   beside their constants.
  */
+import { Aggregator } from './bulk';
+import type { ConnectionEnd } from './frontend';
 import { chooseSourceAddress, type Host, portKey, type Socket, socketKey } from './guest';
 import type { ListenerIn } from './input';
+import type { HostSend } from './network';
 import { rowReason } from './report';
-import { PHASE } from './sched';
-import type { Conn, ConnSpec, Owner, ProxyRequest } from './state';
+import { PHASE, type Phase } from './sched';
+import type { Conn, ConnSpec, Job, Owner, ProxyRequest } from './state';
 import { dataSchedule, ephemeralRange, type SynSchedule, synSchedule } from './tcp';
-import { Transport } from './transport';
+import { type SocketEvents, Transport, type TransportPath } from './transport';
 import { ACK, FIN, formatEndpoint, type Header, newHeader, type Packet, PSH, SYN } from './wire';
 
-export abstract class Connections extends Transport {
+/**
+ * What the applications need from the run's shared state (core.ts `Core`): the clock and queue,
+ * ownership and eviction, the port draws, the count of connections not ended yet; and, for the
+ * transport they build, what it needs.
+ */
+export interface ConnectionsPath extends TransportPath {
+  readonly now: number;
+  readonly bulk: boolean;
+  schedule(time: number, phase: Phase, job: Job): Job;
+  cancel(job: Job | null): void;
+  release(owner: Owner): void;
+  allocatePort(host: Host, protocol: string): number | null;
+  /** A traffic connection ended: one fewer not ended yet. */
+  endConnection(): void;
+}
+
+export class Connections implements SocketEvents, ConnectionEnd {
+  /**
+   * The guest's sockets under the applications. They build it and hand it themselves as its
+   * `SocketEvents`, as an application owns its socket set in smoltcp; the run delivers accepted
+   * packets to it.
+   */
+  readonly transport: Transport;
+  private readonly tracing: boolean;
+  /** Bulk mode: the aggregates of finished connections, and those still under way. */
+  readonly aggregator = new Aggregator();
+  readonly live = new Set<Conn>();
   /** Round-robin position per proxy listener (nginx's default balancing). */
-  protected readonly roundRobin = new Map<ListenerIn, number>();
-  protected readonly synSchedules = new Map<string, SynSchedule>();
-  protected readonly dataSchedules = new Map<string, SynSchedule>();
+  private readonly roundRobin = new Map<ListenerIn, number>();
+  private readonly synSchedules = new Map<string, SynSchedule>();
+  private readonly dataSchedules = new Map<string, SynSchedule>();
+
+  /** `network`: where a UDP or ICMP client's datagram leaves its host (network.ts). */
+  constructor(
+    private readonly core: ConnectionsPath,
+    private readonly network: HostSend,
+  ) {
+    this.tracing = core.tracing;
+    this.transport = new Transport(core, network, this);
+  }
 
   // ---------------------------------------------------------------- traffic (the client side)
 
-  protected newConn(
+  newConn(
     spec: ConnSpec,
     traffic: number,
     index: number,
@@ -78,7 +121,7 @@ export abstract class Connections extends Transport {
     };
   }
 
-  protected openConnection(conn: Conn, drawnPort: number | null = null): void {
+  openConnection(conn: Conn, drawnPort: number | null = null): void {
     const t = conn.spec;
     const host = conn.host as Host;
     if (!host.running) {
@@ -93,7 +136,7 @@ export abstract class Connections extends Transport {
       return;
     }
     const src = chooseSourceAddress(host, t.destination);
-    const port = t.protocol === 'Icmp' ? 0 : (t.sourcePort ?? drawnPort ?? this.allocatePort(host, t.protocol));
+    const port = t.protocol === 'Icmp' ? 0 : (t.sourcePort ?? drawnPort ?? this.core.allocatePort(host, t.protocol));
     if (port === null) {
       const { min, max } = ephemeralRange(host.os);
       conn.outcome = t.protocol === 'Tcp' ? 'timeout' : 'unanswered';
@@ -121,15 +164,15 @@ export abstract class Connections extends Transport {
     conn.socket = sock;
     const key = socketKey(t.protocol, src, port, t.destination, t.destinationPort);
     host.sockets.set(key, sock);
-    this.own(conn, host.sockets, key);
+    this.core.own(conn, host.sockets, key);
     if (t.protocol === 'Tcp') {
-      this.setState(host, sock, 'SYN-SENT');
-      conn.firstSynUs = this.now;
-      this.sendSegment(host, sock, SYN);
+      this.transport.setState(host, sock, 'SYN-SENT');
+      conn.firstSynUs = this.core.now;
+      this.transport.sendSegment(host, sock, SYN);
       this.armSynTimer(conn, host, 1);
       if (conn.proxy !== null) {
         // nginx proxy_connect_timeout (60 s default): the proxy gives up on the upstream first.
-        conn.deadline = this.schedule(this.now + PROXY_CONNECT_TIMEOUT_US, PHASE.packet, {
+        conn.deadline = this.core.schedule(this.core.now + PROXY_CONNECT_TIMEOUT_US, PHASE.packet, {
           type: 'connectTimeout',
           conn,
           aux: conn.probe,
@@ -142,8 +185,8 @@ export abstract class Connections extends Transport {
       t.protocol === 'Udp'
         ? newHeader('Udp', src, port, t.destination, t.destinationPort, 0, null, null)
         : newHeader('Icmp', src, 0, t.destination, 0, 0, 'echo-request', null);
-    this.sendFromHost(host, header, conn);
-    conn.deadline = this.schedule(this.now + ANSWER_WAIT_US, PHASE.packet, {
+    this.network.sendFromHost(host, header, conn);
+    conn.deadline = this.core.schedule(this.core.now + ANSWER_WAIT_US, PHASE.packet, {
       type: 'answerDeadline',
       conn,
       aux: conn.probe,
@@ -153,8 +196,8 @@ export abstract class Connections extends Transport {
       // A long-lived UDP flow (see `isLongUdp`): a datagram every `dataEvery` s on this socket
       // (same 4-tuple, so the load balancer's flow table keeps it) until `duration` after the
       // first. `timer` (unused by UDP otherwise) holds its end.
-      conn.closeAtUs = this.now + t.durationUs;
-      conn.timer = this.schedule(conn.closeAtUs, PHASE.traffic, {
+      conn.closeAtUs = this.core.now + t.durationUs;
+      conn.timer = this.core.schedule(conn.closeAtUs, PHASE.traffic, {
         type: 'udpEnd',
         conn,
         aux: conn.probe,
@@ -164,7 +207,7 @@ export abstract class Connections extends Transport {
     }
   }
 
-  protected synScheduleOf(host: Host): SynSchedule {
+  private synScheduleOf(host: Host): SynSchedule {
     const key = host.os === 'windows' ? 'windows' : `linux${host.tcpSynLinearTimeouts}`;
     let s = this.synSchedules.get(key);
     if (s === undefined) {
@@ -174,7 +217,7 @@ export abstract class Connections extends Transport {
     return s;
   }
 
-  protected dataScheduleOf(host: Host): SynSchedule {
+  private dataScheduleOf(host: Host): SynSchedule {
     let s = this.dataSchedules.get(host.os);
     if (s === undefined) {
       s = dataSchedule(host.os);
@@ -187,11 +230,11 @@ export abstract class Connections extends Transport {
    * The SYN retransmissions of engine-model.md "Time and TCP", armed one at a time (attempt `n`
    * fires at the n-th offset of the OS's schedule from the first SYN; the last one fails).
    */
-  protected armSynTimer(conn: Conn, host: Host, attempt: number): void {
+  private armSynTimer(conn: Conn, host: Host, attempt: number): void {
     const sched = this.synScheduleOf(host);
     const final = attempt > sched.retransmitAtUs.length;
     const at = conn.firstSynUs + (final ? sched.failAtUs : (sched.retransmitAtUs[attempt - 1] as number));
-    conn.timer = this.schedule(at, PHASE.packet, {
+    conn.timer = this.core.schedule(at, PHASE.packet, {
       type: 'synTimer',
       conn,
       attempt,
@@ -201,14 +244,14 @@ export abstract class Connections extends Transport {
     });
   }
 
-  protected onSynTimer(conn: Conn, attempt: number, final: boolean): void {
+  onSynTimer(conn: Conn, attempt: number, final: boolean): void {
     conn.timer = null;
     const host = conn.host;
     const sock = conn.socket;
     if (conn.done || host === null || sock === null || sock.state !== 'SYN-SENT') return;
     if (final) {
-      this.setState(host, sock, 'CLOSED');
-      this.removeSocket(host, sock);
+      this.transport.setState(host, sock, 'CLOSED');
+      this.transport.removeSocket(host, sock);
       conn.outcome = 'timeout';
       conn.reason = conn.doom ?? {
         code: 'TCP_TIMEOUT',
@@ -219,19 +262,19 @@ export abstract class Connections extends Transport {
       this.finish(conn);
       return;
     }
-    this.sendSegment(host, sock, SYN, null, this.tracing ? { kind: 'retransmission', attempt } : null);
+    this.transport.sendSegment(host, sock, SYN, null, this.tracing ? { kind: 'retransmission', attempt } : null);
     this.armSynTimer(conn, host, attempt + 1);
   }
 
-  protected onClientEstablished(host: Host, sock: Socket, conn: Conn): void {
-    this.cancel(conn.timer);
+  onClientEstablished(host: Host, sock: Socket, conn: Conn): void {
+    this.core.cancel(conn.timer);
     conn.timer = null;
-    this.cancel(conn.deadline);
+    this.core.cancel(conn.deadline);
     conn.deadline = null;
     conn.outcome = 'established';
     conn.doom = null;
-    conn.establishedUs = this.now;
-    conn.handshakeUs = this.now - conn.firstSynUs;
+    conn.establishedUs = this.core.now;
+    conn.handshakeUs = this.core.now - conn.firstSynUs;
     const path = conn.spec.http;
     if (path !== null) {
       conn.awaitingResponse = true;
@@ -242,20 +285,25 @@ export abstract class Connections extends Transport {
   }
 
   /** Sends data (or a FIN) and arms its retransmissions (engine-model.md "Time and TCP"). */
-  protected sendData(conn: Conn, host: Host, sock: Socket, flags: number, request: string | null): void {
+  private sendData(conn: Conn, host: Host, sock: Socket, flags: number, request: string | null): void {
     const id = ++conn.pendingId;
     sock.pending = { flags, request, id };
-    this.sendSegment(host, sock, flags, request === null ? null : { kind: 'request', method: 'GET', path: request });
-    conn.dataSentUs = this.now;
-    this.cancel(conn.timer);
+    this.transport.sendSegment(
+      host,
+      sock,
+      flags,
+      request === null ? null : { kind: 'request', method: 'GET', path: request },
+    );
+    conn.dataSentUs = this.core.now;
+    this.core.cancel(conn.timer);
     this.armDataTimer(conn, host, id, 1);
   }
 
-  protected armDataTimer(conn: Conn, host: Host, pendingId: number, attempt: number): void {
+  private armDataTimer(conn: Conn, host: Host, pendingId: number, attempt: number): void {
     const sched = this.dataScheduleOf(host);
     const final = attempt > sched.retransmitAtUs.length;
     const at = conn.dataSentUs + (final ? sched.failAtUs : (sched.retransmitAtUs[attempt - 1] as number));
-    conn.timer = this.schedule(at, PHASE.packet, {
+    conn.timer = this.core.schedule(at, PHASE.packet, {
       type: 'dataTimer',
       conn,
       pendingId,
@@ -266,19 +314,19 @@ export abstract class Connections extends Transport {
     });
   }
 
-  protected clearPending(conn: Conn): void {
+  private clearPending(conn: Conn): void {
     if (conn.socket !== null) conn.socket.pending = null;
-    this.cancel(conn.timer);
+    this.core.cancel(conn.timer);
     conn.timer = null;
   }
 
-  protected onDataTimer(conn: Conn, pendingId: number, attempt: number, final: boolean): void {
+  onDataTimer(conn: Conn, pendingId: number, attempt: number, final: boolean): void {
     conn.timer = null;
     const host = conn.host;
     const sock = conn.socket;
     if (conn.done || host === null || sock === null || sock.pending?.id !== pendingId) return;
     if (final) {
-      this.removeSocket(host, sock);
+      this.transport.removeSocket(host, sock);
       // engine-model.md "Time and TCP": the retransmissions gave up. A FIN that was never
       // acknowledged because something on the path doomed it (an idle timeout, a stopped VM) is a
       // timeout too, not the client's orderly close.
@@ -287,7 +335,7 @@ export abstract class Connections extends Transport {
       // out", so a connection whose first doom was the idle timeout reports it even though its own
       // retransmissions are what finally gave up (engine-model.md "Idle timeout").
       conn.closed ??= {
-        atUs: this.now,
+        atUs: this.core.now,
         by: conn.doom?.code === 'IDLE_TIMEOUT' ? 'idleTimeout' : 'timeout',
         reason: conn.doom ?? {
           code: 'TCP_TIMEOUT',
@@ -300,7 +348,7 @@ export abstract class Connections extends Transport {
       return;
     }
     const p = sock.pending;
-    this.sendSegment(
+    this.transport.sendSegment(
       host,
       sock,
       p.flags,
@@ -310,23 +358,23 @@ export abstract class Connections extends Transport {
     this.armDataTimer(conn, host, pendingId, attempt + 1);
   }
 
-  protected scheduleClose(conn: Conn): void {
-    const at = (conn.establishedUs ?? this.now) + conn.spec.durationUs;
+  private scheduleClose(conn: Conn): void {
+    const at = (conn.establishedUs ?? this.core.now) + conn.spec.durationUs;
     conn.closeAtUs = at;
-    if (at <= this.now) {
+    if (at <= this.core.now) {
       this.closeClient(conn);
       return;
     }
-    this.cancel(conn.deadline);
-    conn.deadline = this.schedule(at, PHASE.traffic, { type: 'close', conn, aux: conn.probe, cancelled: false });
+    this.core.cancel(conn.deadline);
+    conn.deadline = this.core.schedule(at, PHASE.traffic, { type: 'close', conn, aux: conn.probe, cancelled: false });
     this.scheduleTick(conn);
   }
 
   /** scenario-format.md "traffic": while open, a data segment every `dataEvery` seconds. */
-  protected scheduleTick(conn: Conn): void {
+  private scheduleTick(conn: Conn): void {
     const every = conn.spec.dataEveryUs;
-    if (every <= 0 || this.now + every >= conn.closeAtUs) return;
-    conn.tick = this.schedule(this.now + every, PHASE.traffic, {
+    if (every <= 0 || this.core.now + every >= conn.closeAtUs) return;
+    conn.tick = this.core.schedule(this.core.now + every, PHASE.traffic, {
       type: 'dataTick',
       conn,
       aux: conn.probe,
@@ -339,7 +387,7 @@ export abstract class Connections extends Transport {
    * unacknowledged (being retransmitted), the application's new data waits behind it, so no new
    * segment leaves.
    */
-  protected onDataTick(conn: Conn): void {
+  onDataTick(conn: Conn): void {
     const host = conn.host;
     const sock = conn.socket;
     if (conn.spec.protocol === 'Udp') {
@@ -347,7 +395,7 @@ export abstract class Connections extends Transport {
       // no acknowledgment, so nothing is retransmitted and nothing waits for an earlier answer.
       if (conn.done || host === null || sock === null) return;
       const { local, remote } = sock;
-      this.sendFromHost(
+      this.network.sendFromHost(
         host,
         newHeader('Udp', local.address, local.port, remote.address, remote.port, 0, null, null),
         conn,
@@ -361,14 +409,14 @@ export abstract class Connections extends Transport {
   }
 
   /** The client closes at the end of its `duration` (scenario-format.md "traffic"). */
-  protected closeClient(conn: Conn): void {
+  closeClient(conn: Conn): void {
     const host = conn.host;
     const sock = conn.socket;
     if (conn.done || host === null || sock === null || sock.state !== 'ESTABLISHED' || conn.awaitingResponse) return;
-    conn.closed = { atUs: this.now, by: 'client', reason: null };
-    this.cancel(conn.tick);
+    conn.closed = { atUs: this.core.now, by: 'client', reason: null };
+    this.core.cancel(conn.tick);
     conn.tick = null;
-    this.setState(host, sock, 'FIN-WAIT-1');
+    this.transport.setState(host, sock, 'FIN-WAIT-1');
     const pending = sock.pending;
     if (pending !== null) {
       // RFC 9293 §3.10.4 (CLOSE): the FIN is queued behind data not yet acknowledged; it leaves
@@ -379,36 +427,36 @@ export abstract class Connections extends Transport {
     this.sendData(conn, host, sock, FIN | ACK, null);
   }
 
-  protected onClientData(host: Host, sock: Socket, conn: Conn, header: Header): void {
+  onClientData(host: Host, sock: Socket, conn: Conn, header: Header): void {
     if (header.http === null) {
       // The server's answer to our data segment acknowledges it (RFC 9293 §3.10.7.4), and is
       // acknowledged in turn.
       if (sock.pending !== null && sock.pending.request === null && (sock.pending.flags & PSH) !== 0) {
         this.clearPending(conn);
       }
-      this.sendSegment(host, sock, ACK);
+      this.transport.sendSegment(host, sock, ACK);
       return;
     }
     if (header.http?.kind === 'response' && conn.awaitingResponse) {
       conn.http = { path: conn.spec.http ?? '/', status: header.http.status };
       conn.awaitingResponse = false;
       this.clearPending(conn);
-      this.cancel(conn.deadline);
+      this.core.cancel(conn.deadline);
       conn.deadline = null;
-      this.sendSegment(host, sock, ACK);
+      this.transport.sendSegment(host, sock, ACK);
       if (conn.proxy !== null) this.reportUpstream(conn, header.http.status);
       this.scheduleClose(conn);
     }
   }
 
-  protected onClientAcked(conn: Conn): void {
+  onClientAcked(conn: Conn): void {
     const wasAwaiting = conn.awaitingResponse && conn.socket?.pending?.request !== null;
     this.clearPending(conn);
     if (wasAwaiting && conn.deadline === null) {
       // The request is acknowledged: wait for the answer (a reverse proxy's answer comes when its
       // upstream has answered). nginx waits `proxy_read_timeout`; other clients HTTP_RESPONSE_WAIT_US.
       const wait = conn.proxy === null ? HTTP_RESPONSE_WAIT_US : PROXY_READ_TIMEOUT_US;
-      conn.deadline = this.schedule(this.now + wait, PHASE.packet, {
+      conn.deadline = this.core.schedule(this.core.now + wait, PHASE.packet, {
         type: 'responseDeadline',
         conn,
         aux: conn.probe,
@@ -417,7 +465,7 @@ export abstract class Connections extends Transport {
     }
   }
 
-  protected onResponseDeadline(conn: Conn): void {
+  onResponseDeadline(conn: Conn): void {
     if (conn.done || !conn.awaitingResponse) return;
     // No answer in time: the client gives up on HTTP and closes as it would after an answer.
     conn.awaitingResponse = false;
@@ -429,14 +477,14 @@ export abstract class Connections extends Transport {
   }
 
   /** nginx gave up connecting to this upstream (`proxy_connect_timeout`). */
-  protected onConnectTimeout(conn: Conn): void {
+  onConnectTimeout(conn: Conn): void {
     const host = conn.host;
     const sock = conn.socket;
     if (conn.done || host === null || sock === null || sock.state !== 'SYN-SENT') return;
-    this.cancel(conn.timer);
+    this.core.cancel(conn.timer);
     conn.timer = null;
-    this.setState(host, sock, 'CLOSED');
-    this.removeSocket(host, sock);
+    this.transport.setState(host, sock, 'CLOSED');
+    this.transport.removeSocket(host, sock);
     conn.outcome = 'timeout';
     conn.failure = 'timeout';
     conn.reason = conn.doom ?? {
@@ -448,7 +496,7 @@ export abstract class Connections extends Transport {
     this.finish(conn);
   }
 
-  protected onClientReset(conn: Conn, host: Host, packet: Packet<Owner>): void {
+  onClientReset(conn: Conn, host: Host, packet: Packet<Owner>): void {
     const reason = conn.doom ?? {
       code: 'TCP_RESET',
       at: host.id,
@@ -457,7 +505,7 @@ export abstract class Connections extends Transport {
     };
     if (conn.outcome === 'established') {
       // engine-model.md "Idle timeout": the load balancer's RST on idle closes by `idleTimeout`.
-      conn.closed ??= { atUs: this.now, by: reason.code === 'IDLE_TIMEOUT' ? 'idleTimeout' : 'reset', reason };
+      conn.closed ??= { atUs: this.core.now, by: reason.code === 'IDLE_TIMEOUT' ? 'idleTimeout' : 'reset', reason };
     } else {
       conn.outcome = 'reset';
       conn.reason = reason;
@@ -465,32 +513,32 @@ export abstract class Connections extends Transport {
     this.finish(conn);
   }
 
-  protected onServerData(host: Host, sock: Socket, header: Header): void {
+  onServerData(host: Host, sock: Socket, header: Header): void {
     if (sock.app.kind !== 'server') return;
     if (header.http === null) {
       // Assumption: the server application answers each data segment with one data segment (an
       // echo), so data flows both ways; its own retransmissions are not modelled (the client's
       // retransmission of its data gets a new answer).
-      this.sendSegment(host, sock, PSH | ACK);
+      this.transport.sendSegment(host, sock, PSH | ACK);
       return;
     }
     if (header.http.kind !== 'request') return;
     const listener = sock.app.listener;
     if (listener.proxyTo.length > 0) {
       // RFC 9293 §3.10.7.4: received data is acknowledged; the proxy answers once its upstream has.
-      this.sendSegment(host, sock, ACK);
+      this.transport.sendSegment(host, sock, ACK);
       if (!sock.busy) this.startProxy(host, sock, listener, header.http.path);
       return;
     }
     const map = listener.http;
     if (map === null) {
       // No `http` map: the listener speaks TCP only (scenario-format.md "Defaults"): ACK, no answer.
-      this.sendSegment(host, sock, ACK);
+      this.transport.sendSegment(host, sock, ACK);
       return;
     }
     const path = header.http.path;
     const status = Object.hasOwn(map, path) ? (map[path] ?? 404) : 404;
-    this.sendSegment(host, sock, PSH | ACK, { kind: 'response', status });
+    this.transport.sendSegment(host, sock, PSH | ACK, { kind: 'response', status });
   }
 
   // ---------------------------------------------------------------- reverse proxies (proxyTo)
@@ -504,14 +552,14 @@ export abstract class Connections extends Transport {
    * between the servers using a weighted round-robin balancing method"), per listener, in the order
    * the requests reach it.
    */
-  protected startProxy(host: Host, sock: Socket, listener: ListenerIn, path: string): void {
+  private startProxy(host: Host, sock: Socket, listener: ListenerIn, path: string): void {
     sock.busy = true;
     const next = this.roundRobin.get(listener) ?? 0;
     this.roundRobin.set(listener, (next + 1) % listener.proxyTo.length);
     this.openUpstream({ host, sock, listener, path, first: next, tries: 0, answered: false });
   }
 
-  protected openUpstream(req: ProxyRequest): void {
+  private openUpstream(req: ProxyRequest): void {
     const n = req.listener.proxyTo.length;
     const target = req.listener.proxyTo[(req.first + req.tries) % n] as { address: number; port: number };
     req.tries++;
@@ -544,7 +592,7 @@ export abstract class Connections extends Transport {
    * and when none is left answers 502 after an error or 504 after a timeout (nginx's
    * ngx_http_upstream_next).
    */
-  protected reportUpstream(conn: Conn, status: number | null): void {
+  private reportUpstream(conn: Conn, status: number | null): void {
     const req = conn.proxy;
     if (req === null || conn.reported || req.answered) return;
     conn.reported = true;
@@ -556,31 +604,31 @@ export abstract class Connections extends Transport {
     req.sock.busy = false;
     const answer = status ?? (conn.failure === 'timeout' ? GATEWAY_TIMEOUT : BAD_GATEWAY);
     if (req.sock.state !== 'ESTABLISHED') return;
-    this.sendSegment(req.host, req.sock, PSH | ACK, { kind: 'response', status: answer });
+    this.transport.sendSegment(req.host, req.sock, PSH | ACK, { kind: 'response', status: answer });
   }
 
-  protected onAnswered(conn: Conn, host: Host, sock: Socket): void {
+  onAnswered(conn: Conn, host: Host, sock: Socket): void {
     if (conn.done) return;
     if (isLongUdp(conn)) {
       // Outcome of a long-lived UDP flow (see `isLongUdp`): decided by the first answer deadline.
       if (conn.outcome === 'pending') {
         conn.outcome = 'answered';
-        this.cancel(conn.deadline);
+        this.core.cancel(conn.deadline);
         conn.deadline = null;
       }
       // Past its end, the flow only waited for this answer (see `onUdpEnd`).
-      if (this.now >= conn.closeAtUs) {
-        this.removeSocket(host, sock);
+      if (this.core.now >= conn.closeAtUs) {
+        this.transport.removeSocket(host, sock);
         this.finish(conn);
       }
       return;
     }
     conn.outcome = 'answered';
-    this.removeSocket(host, sock);
+    this.transport.removeSocket(host, sock);
     this.finish(conn);
   }
 
-  protected onAnswerDeadline(conn: Conn): void {
+  onAnswerDeadline(conn: Conn): void {
     if (conn.done) return;
     const host = conn.host;
     conn.outcome = 'unanswered';
@@ -592,8 +640,8 @@ export abstract class Connections extends Transport {
     };
     // A long-lived UDP flow keeps sending until its end (the application cannot tell a lost
     // datagram from a slow answer); its outcome stays unanswered.
-    if (isLongUdp(conn) && this.now < conn.closeAtUs) return;
-    if (host !== null && conn.socket !== null) this.removeSocket(host, conn.socket);
+    if (isLongUdp(conn) && this.core.now < conn.closeAtUs) return;
+    if (host !== null && conn.socket !== null) this.transport.removeSocket(host, conn.socket);
     this.finish(conn);
   }
 
@@ -602,22 +650,22 @@ export abstract class Connections extends Transport {
    * socket closes, so a later answer goes unanswered at the client. If the first datagram's answer
    * is still awaited (a `duration` shorter than ANSWER_WAIT_US), the socket waits for it first.
    */
-  protected onUdpEnd(conn: Conn): void {
+  onUdpEnd(conn: Conn): void {
     if (conn.done) return;
-    this.cancel(conn.tick);
+    this.core.cancel(conn.tick);
     conn.tick = null;
     if (conn.outcome === 'pending') return;
-    if (conn.host !== null && conn.socket !== null) this.removeSocket(conn.host, conn.socket);
+    if (conn.host !== null && conn.socket !== null) this.transport.removeSocket(conn.host, conn.socket);
     this.finish(conn);
   }
 
   finish(conn: Conn): void {
     if (conn.done) return;
     conn.done = true;
-    if (conn.ref !== null) conn.ref.finishUs = this.now;
-    this.cancel(conn.timer);
-    this.cancel(conn.deadline);
-    this.cancel(conn.tick);
+    if (conn.ref !== null) conn.ref.finishUs = this.core.now;
+    this.core.cancel(conn.timer);
+    this.core.cancel(conn.deadline);
+    this.core.cancel(conn.tick);
     conn.timer = null;
     conn.deadline = null;
     conn.tick = null;
@@ -629,16 +677,16 @@ export abstract class Connections extends Transport {
       // counts both as an error; its own timeouts set `failure` before).
       if (conn.http === null) this.reportUpstream(conn, null);
     } else {
-      this.openConns--;
-      if (this.bulk) {
+      this.core.endConnection();
+      if (this.core.bulk) {
         this.live.delete(conn);
         this.aggregate(conn);
       }
     }
-    if (conn.inFlight === 0) this.release(conn);
+    if (conn.inFlight === 0) this.core.release(conn);
   }
 
-  protected aggregate(conn: Conn): void {
+  aggregate(conn: Conn): void {
     const reason = rowReason(conn);
     const established = conn.outcome === 'established';
     this.aggregator.add(

@@ -1,52 +1,43 @@
 /**
- * core: the state every stage of the packet path shares, and what they all use: the event queue
- * (schedule, cancel, compaction), the hosts (VMs built at the start, client hosts built when first
- * used), ownership and eviction of flow state, the trace and drop reasons, ephemeral port draws.
+ * core: the state the stages of the packet path share, as one small object the run builds and
+ * hands to each stage through the narrow interface that stage declares (network.ts
+ * `NetworkPath`, transport.ts `TransportPath`, connections.ts `ConnectionsPath`, frontend.ts
+ * `FrontendPath`, health.ts `ProbePath`, fastPath.ts `FastPathRun`): the clock and the event
+ * queue (schedule, cancel, compaction, and the counts that decide when the run ends), the trace
+ * and drop reasons, the PRNG of the traffic's port draws, the hosts (VMs built at the start,
+ * client hosts built when first used), ownership and eviction of flow state, and the platform
+ * state two stages share: the load balancers as the events left them, their flow tables and the
+ * reverse NAT at the members' hosts (both written by frontend.ts and expired by network.ts).
  *
  * Inputs: an `EngineInput`, the options (seed, mode, trace), the run mode (the run, or one of the
  *   steady-state probe rounds before it).
- * Outputs: `Core`, the base of the stages that are still one object, each in its own module and
- *   extending the one before: network.ts (guest send, firewall, NSGs, UDRs, SNAT, the fabric, the
- *   edges, NIC arrival) → transport.ts (the guest's sockets) → connections.ts (the applications:
- *   clients, servers, reverse proxies) → simulation.ts (the run). A stage calls the stages before
- *   it directly, and a later one only through the abstract methods it declares (the path is a
- *   cycle: a reply goes back out through the same stages). The other stages are objects that own
- *   their state, which the run builds and to which it hands this object through narrow
- *   interfaces: frontend.ts `Frontend` (the load balancer, `FrontendPath`) with its health.ts
- *   `Health` (the probes, `ProbePath`), and fastPath.ts `FastPath` (bulk mode, `FastPathRun`),
- *   which observes the full path only through `PathObserver` (`observer` here). Only
- *   `Simulation` and those objects are instantiated, one class each, so calls stay monomorphic.
+ * Outputs: `Core`. It calls no stage: what it sees (a client host built, a reference run released)
+ *   it tells the bulk fast path through `PathObserver` (`observer`, set by the run once the fast
+ *   path is built). State one stage alone uses lives in that stage, not here.
  * Invariants: all randomness comes from the PRNG state held here and seeded from `seed` (the
  *   probes draw from their own stream, health.ts); all time from the event queue (integer
  *   microseconds); no clock.
  *   An owner lets go of its flow state once it has ended and none of its packets is in flight
- *   (`release`). Events replace configuration (`lbs`, `nsgRules`, a host's listeners and
- *   firewall) with new objects; they never mutate the input.
+ *   (`release`). Events replace configuration (`lbs`, a host's listeners and firewall) with new
+ *   objects; they never mutate the input.
  */
 import { createPrng, nextInt, type PrngState } from '../shared/prng';
-import { Aggregator } from './bulk';
-import { AddressBook } from './fabric';
 import type { PathObserver } from './fastPath';
 import { FlowTable } from './flowtable';
 import { type Host, type Iface, portKey } from './guest';
-import type { ClientIn, EngineInput, LoadBalancerIn, NicIn, SecurityRuleIn } from './input';
-import type { TagSpace } from './nsg';
+import type { ClientIn, EngineInput, LoadBalancerIn, NicIn, Os } from './input';
 import { EventQueue, microsToSeconds, PHASE, type Phase } from './sched';
 import {
   type Arrival,
   ClientHost,
   type Conn,
-  DEFAULT_BUDGET,
   type Job,
   type KeyedStore,
   type LbFlow,
-  type NsgLayer,
   type Owner,
   type ReverseNat,
   type RunMode,
   type SimulateOptions,
-  type SnatEntry,
-  TRACE_EVENT_BUDGET,
 } from './state';
 import { ephemeralRange } from './tcp';
 import type { Decision, Reason, TcpState, TraceKind } from './trace';
@@ -69,115 +60,66 @@ const IGNORE_PATH: PathObserver = {
   referenceReleased() {},
 };
 
-export abstract class Core {
-  protected readonly queue = new EventQueue<Job>();
-  protected readonly tracer: Tracer;
+export class Core {
+  readonly queue = new EventQueue<Job>();
+  readonly tracer: Tracer;
   readonly tracing: boolean;
-  protected readonly bulk: boolean;
-  protected readonly book: AddressBook;
-  protected readonly tags: TagSpace;
+  readonly bulk: boolean;
   /** PRNG states live in the simulation state (after boardgame.io). */
-  protected readonly prng: PrngState;
-  protected readonly vmHosts: Host[];
-  protected readonly clientHosts: Map<number, Host>[];
-  protected readonly nicHome: { host: Host; iface: number }[] = [];
-  protected readonly nicArrivals: Arrival[];
-  protected readonly frontendArrivals: Arrival[][];
-  protected readonly nsgLayers: { inbound: NsgLayer[]; outbound: NsgLayer[] }[];
-  /** Per NIC: flows its NSGs allowed (stateful), keyed by tuple key; the value is the owner. */
-  protected readonly nsgFlows: Map<string, Owner>[];
+  private readonly prng: PrngState;
+  readonly vmHosts: Host[];
+  /** Per client: the hosts built so far, by host index (tests that watch the run read it). */
+  readonly clientHosts: Map<number, Host>[];
+  private readonly nicHome: { host: Host; iface: number }[] = [];
+  private readonly nicArrivals: Arrival[];
+  /** The load balancers as the events so far left them (each event replaces one object). */
+  readonly lbs: LoadBalancerIn[];
   /**
-   * Per load balancer and frontend: the flow table. Frontend (frontend.ts) writes it; it stays
-   * here while the member's host expires an entry with its reverse NAT (network.ts `egressNic`).
+   * Per load balancer and frontend: the flow table. Frontend (frontend.ts) writes it; the member's
+   * host expires an entry with its reverse NAT (network.ts `egressNic`).
    */
-  protected readonly lbFlows: FlowTable<LbFlow>[][];
+  readonly lbFlows: FlowTable<LbFlow>[][];
   /**
    * Per NIC: reverse NAT of DNATed flows at the member's host, keyed by the reply's tuple key
-   * (written by frontend.ts, read by network.ts).
+   * (written by frontend.ts, read and expired by network.ts).
    */
-  protected readonly reverseNat: Map<string, ReverseNat>[];
-  /** Per NIC: outbound SNAT entries keyed by the private header's tuple key. */
-  protected readonly snatOut: Map<string, SnatEntry>[];
-  /** SNAT entries keyed by the tuple key of a reply as it comes back to the public address. */
-  protected readonly snatReturn = new Map<string, SnatEntry>();
-  /** SNAT ports in use: `<snatDestKey>|<port>`. */
-  protected readonly snatUsed = new Map<string, SnatEntry>();
-  /** The load balancers as the events so far left them (each event replaces one object). */
-  protected readonly lbs: LoadBalancerIn[];
-  /** Each NSG's custom rules as the events so far left them. */
-  protected readonly nsgRules: (readonly SecurityRuleIn[])[];
-  /** Trace mode: the connections of each traffic entry, by index. */
-  protected readonly rows: Conn[][];
-  /** Bulk mode: the aggregates of finished connections, and those still under way. */
-  protected readonly aggregator = new Aggregator();
-  protected readonly live = new Set<Conn>();
-  protected readonly opened: number[];
+  readonly reverseNat: Map<string, ReverseNat>[];
   now = 0;
-  protected packetSeq = 0;
-  protected pendingMain = 0;
-  protected openConns = 0;
-  protected endUs: number | null = null;
+  private packetSeq = 0;
+  /** Queued jobs, and other work, that keep the run from ending (not the aux ones). */
+  pendingMain = 0;
+  /** Connections not ended yet (the run adds each traffic's count when it starts). */
+  openConns = 0;
   /** Jobs cancelled since the queue was last compacted (an upper bound of those still queued). */
-  protected cancelledQueued = 0;
+  private cancelledQueued = 0;
+  /** Bumped by each scenario event (the configuration changed). */
   eventEpoch = 0;
-  /** `SimulateOptions.budget` over `DEFAULT_BUDGET`: handled events, and simulated time in µs. */
-  protected readonly budget: {
-    readonly events: number;
-    readonly seconds: number;
-    readonly timeUs: number;
-    readonly connections: number;
-  };
 
   /** The bulk fast path, which observes host builds and reference runs (set by simulation.ts). */
   observer: PathObserver = IGNORE_PATH;
 
   constructor(
-    protected readonly input: EngineInput,
-    protected readonly options: SimulateOptions,
-    protected readonly runMode: RunMode = 'run',
+    private readonly input: EngineInput,
+    options: SimulateOptions,
+    runMode: RunMode,
   ) {
     this.bulk = options.mode === 'bulk';
-    const seconds = options.budget?.seconds ?? DEFAULT_BUDGET.seconds;
-    const recording = options.trace === true && !this.bulk && runMode === 'run';
-    this.budget = {
-      events: options.budget?.events ?? (recording ? TRACE_EVENT_BUDGET : DEFAULT_BUDGET.events),
-      seconds,
-      timeUs: Math.round(seconds * 1_000_000),
-      connections: options.budget?.connections ?? DEFAULT_BUDGET.connections,
-    };
-    this.tracer = new Tracer(recording);
+    this.tracer = new Tracer(options.trace === true && !this.bulk && runMode === 'run');
     this.tracing = this.tracer.enabled;
-    this.book = new AddressBook(input);
     this.lbs = [...input.loadBalancers];
-    this.nsgRules = input.nsgs.map((n) => n.rules);
     this.prng = createPrng(options.seed);
-    this.tags = {
-      virtualNetwork: [
-        ...input.vnets.flatMap((v) => v.addressSpace),
-        // engine-model.md step 5: on-premises addresses count as VirtualNetwork for NSGs.
-        ...input.clients.filter((c) => c.location === 'onPremises').map((c) => c.prefix),
-      ],
-    };
     this.vmHosts = input.vms.map((vm) => this.buildVmHost(vm.nics, vm));
     this.clientHosts = input.clients.map(() => new Map());
     this.nicArrivals = input.nics.map((_, nic) => ({ kind: 'nic', nic }));
-    this.frontendArrivals = input.loadBalancers.map((lb, l) =>
-      lb.frontends.map((_, frontend): Arrival => ({ kind: 'frontend', lb: l, frontend })),
-    );
-    this.nsgLayers = input.nics.map((nic) => this.layersOf(nic));
-    this.nsgFlows = input.nics.map(() => new Map());
     this.reverseNat = input.nics.map(() => new Map());
-    this.snatOut = input.nics.map(() => new Map());
     this.lbFlows = input.loadBalancers.map((lb) => lb.frontends.map(() => new FlowTable<LbFlow>()));
-    this.rows = input.traffic.map(() => []);
-    this.opened = input.traffic.map(() => 0);
   }
 
   // ---------------------------------------------------------------- set-up
 
-  protected buildVmHost(nicIdx: readonly number[], vm: EngineInput['vms'][number]): Host {
-    const ifaces: Iface[] = nicIdx.map((n) => {
-      const nic = this.nicAt(n);
+  private buildVmHost(nicIdx: readonly number[], vm: EngineInput['vms'][number]): Host {
+    const ifaces: Iface[] = nicIdx.map((nicIndex) => {
+      const nic = this.nicAt(nicIndex);
       const subnet = this.input.subnets[nic.subnet];
       return {
         kind: 'nic',
@@ -186,7 +128,7 @@ export abstract class Core {
         address: nic.address,
         weakHostSend: nic.weakHostSend,
         weakHostReceive: nic.weakHostReceive,
-        nic: n,
+        nic: nicIndex,
         onLink: subnet === undefined ? null : subnet.prefix,
       };
     });
@@ -209,7 +151,11 @@ export abstract class Core {
       os: vm.os,
       running: vm.running,
       ifaces,
-      routes: vm.routes.map((r) => ({ prefix: r.prefix, iface: nicIdx.indexOf(r.nic), nextHop: r.nextHop })),
+      routes: vm.routes.map((route) => ({
+        prefix: route.prefix,
+        iface: nicIdx.indexOf(route.nic),
+        nextHop: route.nextHop,
+      })),
       acceptLocal: vm.acceptLocal,
       tcpSynLinearTimeouts: vm.tcpSynLinearTimeouts,
       firewall: vm.firewall,
@@ -219,8 +165,8 @@ export abstract class Core {
       usedPorts: new Set(),
       location: null,
     };
-    nicIdx.forEach((n, i) => {
-      this.nicHome[n] = { host, iface: i };
+    nicIdx.forEach((nicIndex, i) => {
+      this.nicHome[nicIndex] = { host, iface: i };
     });
     return host;
   }
@@ -230,7 +176,7 @@ export abstract class Core {
    * (scenario-format.md "Clients"); a host is built when first used and forgotten when it holds
    * no socket (it has no other state), so a client of a million addresses costs nothing idle.
    */
-  protected clientHost(client: number, hostIndex: number): Host {
+  clientHost(client: number, hostIndex: number): Host {
     const cache = this.clientHosts[client] as Map<number, Host>;
     let host = cache.get(hostIndex);
     if (host === undefined) {
@@ -243,26 +189,13 @@ export abstract class Core {
     return host;
   }
 
-  protected layersOf(nic: NicIn): { inbound: NsgLayer[]; outbound: NsgLayer[] } {
-    const subnet = this.input.subnets[nic.subnet];
-    const subnetLayer = subnet === undefined || subnet.nsg === null ? null : { nsg: subnet.nsg, on: subnet.id };
-    const nicLayer = nic.nsg === null ? null : { nsg: nic.nsg, on: nic.id };
-    const keep = (xs: (NsgLayer | null)[]) => xs.filter((x): x is NsgLayer => x !== null);
-    // engine-model.md steps 3 and 10: outbound NIC then subnet, inbound subnet then NIC.
-    return { inbound: keep([subnetLayer, nicLayer]), outbound: keep([nicLayer, subnetLayer]) };
-  }
-
-  protected untilUs(): number | null {
-    return this.options.until === undefined ? null : Math.round(this.options.until * 1_000_000);
-  }
-
   schedule(time: number, phase: Phase, job: Job): Job {
     if (!job.aux) this.pendingMain++;
     this.queue.push(time, phase, job);
     return job;
   }
 
-  protected cancel(job: Job | null): void {
+  cancel(job: Job | null): void {
     if (job === null || job.cancelled) return;
     job.cancelled = true;
     if (!job.aux) this.pendingMain--;
@@ -270,7 +203,7 @@ export abstract class Core {
   }
 
   /** Cancels an aux job that is still queued. */
-  protected dropAuxJob(job: Job): void {
+  private dropAuxJob(job: Job): void {
     if (job.cancelled) return;
     job.cancelled = true;
     this.noteCancelled();
@@ -280,7 +213,7 @@ export abstract class Core {
    * Cancelled jobs stay in the heap until their time; once they are most of it, the queue drops
    * them (the others keep their order: sched.ts `compact`), so memory follows live state only.
    */
-  protected noteCancelled(): void {
+  private noteCancelled(): void {
     if (++this.cancelledQueued > 4096 && this.cancelledQueued * 2 > this.queue.size) {
       this.queue.compact((job) => !job.cancelled);
       this.cancelledQueued = 0;
@@ -382,12 +315,17 @@ export abstract class Core {
     return this.nicHome[nic]?.host;
   }
 
+  /** The host a NIC belongs to and its interface there. */
+  homeOfNic(nic: number): { readonly host: Host; readonly iface: number } | undefined {
+    return this.nicHome[nic];
+  }
+
   /** A packet's arrival at a NIC. */
   nicArrival(nic: number): Arrival {
     return this.nicArrivals[nic] as Arrival;
   }
 
-  protected nicAt(index: number): NicIn {
+  private nicAt(index: number): NicIn {
     const nic = this.input.nics[index];
     if (nic === undefined) throw new Error(`no NIC ${index}`);
     return nic;
@@ -415,12 +353,21 @@ export abstract class Core {
   }
 
   /**
+   * The port `allocatePort` gives a host with nothing open: the first draw of its OS's ephemeral
+   * range (the fast path takes it without building the host: simulation.ts `onOpen`).
+   */
+  firstPortDraw(os: Os): number {
+    const { min, max } = ephemeralRange(os);
+    return nextInt(this.prng, min, max);
+  }
+
+  /**
    * A free ephemeral port of the host's range: seeded draws, as a guest's randomised port choice;
    * when a nearly full range makes the draws miss, a scan from one more draw, so a free port is
    * always found; null when every port of the range is held (the connection then fails with
    * GUEST_NO_EPHEMERAL_PORT, as connect() does).
    */
-  protected allocatePort(host: Host, protocol: string): number | null {
+  allocatePort(host: Host, protocol: string): number | null {
     const { min, max } = ephemeralRange(host.os);
     for (let i = 0; i < 1000; i++) {
       const port = nextInt(this.prng, min, max);

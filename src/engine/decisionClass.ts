@@ -38,7 +38,7 @@ const PORT_KEY = /port/i;
 export function classSpace(input: EngineInput): ClassSpace {
   const prefixes = new Map<string, Cidr>();
   const ports = new Map<string, [number, number]>();
-  const addPrefix = (c: Cidr) => prefixes.set(`${c.base}/${c.prefixLength}`, c);
+  const addPrefix = (cidr: Cidr) => prefixes.set(`${cidr.base}/${cidr.prefixLength}`, cidr);
   addPrefix({ base: AZURE_LB_ADDRESS, prefixLength: 32 });
   const visit = (value: unknown, key: string): void => {
     if (typeof value === 'number') {
@@ -61,8 +61,10 @@ export function classSpace(input: EngineInput): ClassSpace {
   visit(input, '');
   const cidrs = [...prefixes.values()];
   return {
-    bases: Uint32Array.from(cidrs, (c) => c.base >>> 0),
-    masks: Uint32Array.from(cidrs, (c) => (c.prefixLength === 0 ? 0 : (0xffffffff << (32 - c.prefixLength)) >>> 0)),
+    bases: Uint32Array.from(cidrs, (cidr) => cidr.base >>> 0),
+    masks: Uint32Array.from(cidrs, (cidr) =>
+      cidr.prefixLength === 0 ? 0 : (0xffffffff << (32 - cidr.prefixLength)) >>> 0,
+    ),
     ports: Uint32Array.from([...ports.values()].flat()),
   };
 }
@@ -146,13 +148,15 @@ export class HostSlots {
 }
 
 /** Traffic the bulk fast path may take (fastPath.ts `tryFast`; never UDP, so never a long-lived UDP flow). */
-export function fastEligible(t: TrafficIn): boolean {
-  return t.protocol === 'Tcp' && t.sourcePort === null && t.durationUs === 0 && t.dataEveryUs === 0;
+export function fastEligible(traffic: TrafficIn): boolean {
+  return (
+    traffic.protocol === 'Tcp' && traffic.sourcePort === null && traffic.durationUs === 0 && traffic.dataEveryUs === 0
+  );
 }
 
 /** Scenarios the bulk fast path covers: no traffic from a VM and no reverse proxy, so no SNAT. */
 export function fastPathCovers(input: EngineInput): boolean {
-  if (input.traffic.some((t) => t.source.kind === 'vm')) return false;
+  if (input.traffic.some((traffic) => traffic.source.kind === 'vm')) return false;
   const proxies = (value: unknown): boolean => {
     if (value === null || typeof value !== 'object') return false;
     if (Array.isArray(value)) return value.some(proxies);

@@ -50,9 +50,9 @@ export class AddressBook {
       this.owners.set(nic.address, { kind: 'nic', nic: i });
       if (nic.publicIp !== null) this.owners.set(nic.publicIp, { kind: 'publicIp', nic: i });
     });
-    input.loadBalancers.forEach((lb, l) => {
-      lb.frontends.forEach((fe, f) => {
-        this.owners.set(fe.address, { kind: 'frontend', lb: l, frontend: f, isPublic: fe.isPublic });
+    input.loadBalancers.forEach((lb, lbIndex) => {
+      lb.frontends.forEach((fe, feIndex) => {
+        this.owners.set(fe.address, { kind: 'frontend', lb: lbIndex, frontend: feIndex, isPublic: fe.isPublic });
       });
     });
   }
@@ -72,7 +72,9 @@ export class AddressBook {
         return { kind: 'client', client: c, host: offset };
       }
     }
-    const vnet = this.input.vnets.findIndex((v) => v.addressSpace.some((s) => cidrContains(s, address)));
+    const vnet = this.input.vnets.findIndex((network) =>
+      network.addressSpace.some((prefix) => cidrContains(prefix, address)),
+    );
     return { kind: 'none', vnet: vnet === -1 ? null : vnet };
   }
 }

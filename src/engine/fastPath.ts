@@ -71,7 +71,7 @@ export interface PathObserver {
   referenceReleased(conn: Conn, ref: RefRecord): void;
 }
 
-/** What the fast path does through the run: its clock, queue, live counts and client hosts. */
+/** What the fast path does through the run's shared state (core.ts `Core`): its clock, queue, live counts and client hosts. */
 export interface FastPathRun {
   readonly now: number;
   /** Bumped by each scenario event (the configuration changed). */
@@ -145,7 +145,7 @@ export class FastPath implements PathObserver {
     this.idleUs = this.space === null ? 0 : shortestIdleTimeoutUs(input);
     this.memo = input.traffic.map(() => new Map());
     this.hostSlots = input.clients.map(() => null);
-    this.eventTimes = input.events.map((event) => event.atUs).sort((a, b) => a - b);
+    this.eventTimes = input.events.map((event) => event.atUs).sort((earlier, later) => earlier - later);
   }
 
   /** Every fast-path connection object, finished or not (the pool). */

@@ -107,7 +107,7 @@ export class FlowTable<V> {
   entries(): [string, V][] {
     const slots: number[] = [];
     for (let i = 0; i <= this.mask; i++) if (this.protocols[i] !== 0) slots.push(i);
-    slots.sort((a, b) => (this.orders[a] as number) - (this.orders[b] as number));
+    slots.sort((left, right) => (this.orders[left] as number) - (this.orders[right] as number));
     return slots.map((i) => {
       const ports = this.ports[i] as number;
       const key = tupleKeyOf(

@@ -51,17 +51,24 @@ import {
 } from './wire';
 
 /**
- * What the load balancer needs from the rest of the run: the clock, queue and trace, the fabric
- * (a packet on to a NIC, or forwarded by destination), ownership of flow state, the end of a
- * connection it ends (connections.ts `finish`), and the fast path that observes reference runs.
- * Its probes (health.ts) reach the rest through the same object.
+ * What the load balancer needs from the run's shared state (core.ts `Core`): the clock, queue and
+ * trace, drops, ownership of flow state, and the fast path that observes reference runs. Its
+ * probes (health.ts) reach the rest through the same object.
  */
 export interface FrontendPath extends ProbePath {
   readonly observer: PathObserver;
   drop(packet: Packet<Owner>, reason: Reason, decision?: Decision | null): void;
   noteDoom(owner: Owner, reason: Reason): void;
   own(owner: Owner, store: KeyedStore, key: string): void;
+}
+
+/** The fabric (network.ts `Network`): a packet the load balancer sends goes on by its destination. */
+export interface FrontendFabric {
   forwardInFabric(packet: Packet<Owner>, fromElement: string): void;
+}
+
+/** The applications (connections.ts `Connections`): a connection the load balancer ends. */
+export interface ConnectionEnd {
   finish(conn: Conn): void;
 }
 
@@ -80,7 +87,8 @@ export class Frontend implements MemberDownListener, FastPathBalancer {
    * event); `lbFlows`: the flow table per load balancer and frontend, which the member's host also
    * expires with its reverse NAT (network.ts `egressNic`); `reverseNat`: per NIC, the reverse NAT
    * at the member's host that this stage writes; `snatReturn`: the SNAT translations (network.ts),
-   * whose replies a frontend passes on to the NIC that holds them.
+   * whose replies a frontend passes on to the NIC that holds them; `fabric`: the network, which
+   * forwards what it sends; `ends`: the applications, whose connections a member going down ends.
    */
   constructor(
     private readonly input: EngineInput,
@@ -91,6 +99,8 @@ export class Frontend implements MemberDownListener, FastPathBalancer {
     private readonly reverseNat: readonly Map<string, ReverseNat>[],
     private readonly snatReturn: ReadonlyMap<string, SnatEntry>,
     private readonly path: FrontendPath,
+    private readonly fabric: FrontendFabric,
+    private readonly ends: ConnectionEnd,
   ) {
     this.health = new Health(input, seed, runMode, path, this);
     this.frontendRefs = input.loadBalancers.map((lb, lbIndex) =>
@@ -271,7 +281,7 @@ export class Frontend implements MemberDownListener, FastPathBalancer {
             distribution: r.loadDistribution,
             hashInputs: hashTuple(this.seed, r.loadDistribution, h).inputs,
             hash,
-            candidates: members.map((m) => this.nicAt(m).name),
+            candidates: members.map((member) => this.nicAt(member).name),
             chosen: this.nicAt(nic).name,
             floatingIp: r.enableFloatingIP,
           };
@@ -331,14 +341,15 @@ export class Frontend implements MemberDownListener, FastPathBalancer {
     const fe = lb.frontends[feIndex];
     const h = packet.header;
     const healthy = lb.rules.some(
-      (r) =>
-        r.frontend === feIndex && (lb.pools[r.pool]?.members ?? []).some((nic) => this.isMemberUp(lbIndex, r, nic)),
+      (rule) =>
+        rule.frontend === feIndex &&
+        (lb.pools[rule.pool]?.members ?? []).some((nic) => this.isMemberUp(lbIndex, rule, nic)),
     );
     if (lb.sku === 'Standard' && fe?.isPublic === true && healthy && h.icmp === 'echo-request') {
       if (this.path.tracing) this.path.trace('deliver', fe.id, packet);
       const reply = this.path.newPacket(replyHeader(h, { icmp: 'echo-reply' }), packet.owner);
       if (this.path.tracing) this.path.trace('send', fe.id, reply);
-      this.path.forwardInFabric(reply, fe.id);
+      this.fabric.forwardInFabric(reply, fe.id);
       return;
     }
     this.path.drop(packet, {
@@ -398,7 +409,7 @@ export class Frontend implements MemberDownListener, FastPathBalancer {
       flow.owner,
     );
     if (this.path.tracing) this.path.trace('send', lb.id, toClient, { reason });
-    this.path.forwardInFabric(toClient, lb.id);
+    this.fabric.forwardInFabric(toClient, lb.id);
     const dst = flow.floatingIp ? h.dst : member.address;
     const dstPort = flow.backendPort === 0 ? h.dstPort : flow.backendPort;
     const toMember = this.path.newPacket(newHeader('Tcp', h.src, h.srcPort, dst, dstPort, RST, null, null), flow.owner);
@@ -443,7 +454,7 @@ export class Frontend implements MemberDownListener, FastPathBalancer {
         const c = flow.owner as Conn;
         if (c.outcome === 'established') {
           c.closed ??= { atUs: this.path.now, by: 'loadBalancer', reason };
-          this.path.finish(c);
+          this.ends.finish(c);
         } else this.path.noteDoom(c, reason);
       }
     }

@@ -6,10 +6,12 @@
  * Outputs: routing decisions (`routeInGuest`, `chooseSourceAddress`), receive verdicts
  *   (`checkGuestReceive`) and firewall verdicts (`evaluateFirewall`), each with the `Reason` of a
  *   drop and the `Decision` for the trace.
- * Invariants: they change nothing a verdict depends on: the only writes are caches on the host,
- *   its interfaces and routes (`routeCache`, the trace decisions of local delivery), derived from
- *   interfaces and routes, which never change during a run; the first interface of a VM is its
- *   primary NIC; 127.0.0.0/8 belongs to every guest.
+ * Invariants: they change nothing a verdict depends on, but they do write to the host: caches on
+ *   it, its interfaces and its route candidates (`routeCache`, `loopbackDecision`, the trace
+ *   decisions of each route and of local delivery), derived from interfaces and routes, which
+ *   never change during a run (network.ts caches on a host too: where a packet for it arrives,
+ *   `localArrival` and `clientArrival`); the first interface of a VM is its primary NIC;
+ *   127.0.0.0/8 belongs to every guest.
  */
 import { type Cidr, cidrContains, formatCidr, formatIpv4, maskOf } from '../shared/ipv4';
 import type { FirewallIn, FirewallRuleIn, ListenerIn, Os } from './input';
@@ -197,16 +199,16 @@ export type RouteVerdict =
   | { readonly kind: 'wire'; readonly iface: number; readonly decision: Decision }
   | { readonly kind: 'drop'; readonly reason: Reason };
 
-function routeDecision(host: Host, c: RouteCandidate): Decision {
-  if (c.decision !== undefined) return c.decision;
-  c.decision = {
+function routeDecision(host: Host, candidate: RouteCandidate): Decision {
+  if (candidate.decision !== undefined) return candidate.decision;
+  candidate.decision = {
     kind: 'guestRoute',
-    via: c.via,
-    prefix: formatCidr(c.prefix),
-    interface: ifaceAt(host, c.iface).id,
-    nextHop: c.nextHop === null ? null : formatIpv4(c.nextHop),
+    via: candidate.via,
+    prefix: formatCidr(candidate.prefix),
+    interface: ifaceAt(host, candidate.iface).id,
+    nextHop: candidate.nextHop === null ? null : formatIpv4(candidate.nextHop),
   };
-  return c.decision;
+  return candidate.decision;
 }
 
 function localDecision(prefix: string, iface: string): Decision {
@@ -230,8 +232,8 @@ export function chooseSourceAddress(host: Host, dst: number): number {
  * Where a packet with a fixed source leaves the guest (engine-model.md "The guest"): delivered
  * inside the guest, put on the wire by one interface, or dropped by strong host send.
  */
-export function routeInGuest(host: Host, h: Header): RouteVerdict {
-  const dst = h.dst;
+export function routeInGuest(host: Host, header: Header): RouteVerdict {
+  const dst = header.dst;
   // engine-model.md "Local delivery": 127.0.0.0/8 and loopback-interface addresses never leave.
   if (isLoopbackNet(dst)) {
     host.loopbackDecision ??= localDecision('127.0.0.0/8', `${host.id}/lo`);
@@ -245,8 +247,8 @@ export function routeInGuest(host: Host, h: Header): RouteVerdict {
     return { kind: 'local', decision: lo.localDecision };
   }
   const cands = routeCandidates(host);
-  const srcOwner = findOwner(host, h.src);
-  const best = longestMatch(host, cands, dst, h.src);
+  const srcOwner = findOwner(host, header.src);
+  const best = longestMatch(host, cands, dst, header.src);
   if (best === null) {
     const unconstrained = longestMatch(host, cands, dst, null);
     const via = unconstrained === null ? 'any interface' : ifaceAt(host, unconstrained.iface).name;
@@ -258,8 +260,8 @@ export function routeInGuest(host: Host, h: Header): RouteVerdict {
         at: host.id,
         rule: null,
         detail:
-          `${host.name} may not send ${describePacket(h)} out of ${via}: under the strong host model a packet ` +
-          `from ${formatIpv4(h.src)} leaves only by the interface that owns it` +
+          `${host.name} may not send ${describePacket(header)} out of ${via}: under the strong host model a packet ` +
+          `from ${formatIpv4(header.src)} leaves only by the interface that owns it` +
           (owner === null ? '' : ` (${owner.name})`) +
           `, unless weakHostSend is set on ${via}${owner === null ? '' : ` or on ${owner.name}`}.`,
       },
@@ -289,15 +291,15 @@ export function routeInGuest(host: Host, h: Header): RouteVerdict {
  * engine-model.md step 12: the destination must be owned, then strong host receive, then martian
  * source. `arrivedOn` is the interface the packet came in by.
  */
-export function checkGuestReceive(host: Host, arrivedOn: number, h: Header): Reason | null {
+export function checkGuestReceive(host: Host, arrivedOn: number, header: Header): Reason | null {
   const inIface = ifaceAt(host, arrivedOn);
-  const owner = findOwner(host, h.dst);
+  const owner = findOwner(host, header.dst);
   if (owner === -1) {
     return {
       code: 'GUEST_DST_NOT_OWNED',
       at: host.id,
       rule: null,
-      detail: `${host.name} does not own ${formatIpv4(h.dst)}, the destination of ${describePacket(h)}, so it drops it (with floating IP the guest must own the frontend address, on a loopback interface).`,
+      detail: `${host.name} does not own ${formatIpv4(header.dst)}, the destination of ${describePacket(header)}, so it drops it (with floating IP the guest must own the frontend address, on a loopback interface).`,
     };
   }
   if (owner !== arrivedOn && !inIface.weakHostReceive) {
@@ -306,18 +308,18 @@ export function checkGuestReceive(host: Host, arrivedOn: number, h: Header): Rea
       code: 'GUEST_STRONG_HOST_RECEIVE',
       at: host.id,
       rule: null,
-      detail: `${inIface.name} received ${describePacket(h)} for ${formatIpv4(h.dst)}, an address of ${ownerIface.name}; under the strong host model it is accepted only if ${inIface.name} has weakHostReceive.`,
+      detail: `${inIface.name} received ${describePacket(header)} for ${formatIpv4(header.dst)}, an address of ${ownerIface.name}; under the strong host model it is accepted only if ${inIface.name} has weakHostReceive.`,
     };
   }
   // engine-model.md "Martian source": Linux drops a packet from outside whose source is one of
   // its own addresses unless accept_local is set (the kernel lab measured it for the hairpin and
   // the second-NIC set-up). Windows has no such check (assumption, the ILB hairpin write-up §1.1).
-  if (host.os === 'linux' && !host.acceptLocal && ownsAddress(host, h.src)) {
+  if (host.os === 'linux' && !host.acceptLocal && ownsAddress(host, header.src)) {
     return {
       code: 'GUEST_MARTIAN_SOURCE',
       at: host.id,
       rule: null,
-      detail: `${host.name} (Linux) dropped ${describePacket(h)} arriving on ${inIface.name} as a martian: its source ${formatIpv4(h.src)} is one of its own addresses and accept_local is off.`,
+      detail: `${host.name} (Linux) dropped ${describePacket(header)} arriving on ${inIface.name} as a martian: its source ${formatIpv4(header.src)} is one of its own addresses and accept_local is off.`,
     };
   }
   return null;
@@ -329,14 +331,17 @@ function matchCidrs(list: readonly Cidr[] | null, address: number): boolean {
   return false;
 }
 
-function matchFirewallRule(r: FirewallRuleIn, h: Header, inbound: boolean): boolean {
-  if (r.protocol !== 'Any' && r.protocol !== h.protocol) return false;
-  const local = inbound ? { a: h.dst, p: h.dstPort } : { a: h.src, p: h.srcPort };
-  const remote = inbound ? { a: h.src, p: h.srcPort } : { a: h.dst, p: h.dstPort };
-  if (h.protocol !== 'Icmp' && (!matchPorts(r.localPorts, local.p) || !matchPorts(r.remotePorts, remote.p))) {
+function matchFirewallRule(rule: FirewallRuleIn, header: Header, inbound: boolean): boolean {
+  if (rule.protocol !== 'Any' && rule.protocol !== header.protocol) return false;
+  const local = inbound ? { a: header.dst, p: header.dstPort } : { a: header.src, p: header.srcPort };
+  const remote = inbound ? { a: header.src, p: header.srcPort } : { a: header.dst, p: header.dstPort };
+  if (
+    header.protocol !== 'Icmp' &&
+    (!matchPorts(rule.localPorts, local.p) || !matchPorts(rule.remotePorts, remote.p))
+  ) {
     return false;
   }
-  return matchCidrs(r.localAddresses, local.a) && matchCidrs(r.remoteAddresses, remote.a);
+  return matchCidrs(rule.localAddresses, local.a) && matchCidrs(rule.remoteAddresses, remote.a);
 }
 
 export interface FirewallVerdict {
@@ -348,10 +353,10 @@ export interface FirewallVerdict {
  * engine-model.md "Guest firewall": Block rules beat Allow rules; unmatched inbound traffic
  * follows `defaultInboundAction`; unmatched outbound traffic is allowed.
  */
-export function evaluateFirewall(fw: FirewallIn, direction: 'Inbound' | 'Outbound', h: Header): FirewallVerdict {
+export function evaluateFirewall(fw: FirewallIn, direction: 'Inbound' | 'Outbound', header: Header): FirewallVerdict {
   let allow: FirewallRuleIn | null = null;
   for (const r of fw.rules) {
-    if (r.direction !== direction || !matchFirewallRule(r, h, direction === 'Inbound')) continue;
+    if (r.direction !== direction || !matchFirewallRule(r, header, direction === 'Inbound')) continue;
     if (r.action === 'Block') return { action: 'Block', rule: r };
     allow ??= r;
   }

@@ -41,7 +41,7 @@ import type { Reason, TraceKind } from './trace';
 import { ACK, type Header, hasFlag, isSynAck, newHeader, type Packet, PSH, RST, replyHeader, SYN } from './wire';
 
 /**
- * What the probes need from the rest of the run: its clock, queue and trace, the packet path to a
+ * What the probes need from the run's shared state (core.ts `Core`): its clock, queue and trace, the packet path to a
  * member's NIC, and the eviction of an attempt's flow state.
  */
 export interface ProbePath {
@@ -184,27 +184,35 @@ export class Health {
    */
   sync(lbs: readonly LoadBalancerIn[], assumed: MemberStates | null, atStart: boolean): void {
     const now = this.path.now;
-    lbs.forEach((lb, l) => {
-      const perLb = this.byLb[l] ?? [];
-      this.byLb[l] = perLb;
-      lb.probes.forEach((probe, p) => {
-        let rt = perLb[p];
+    lbs.forEach((lb, lbIndex) => {
+      const perLb = this.byLb[lbIndex] ?? [];
+      this.byLb[lbIndex] = perLb;
+      lb.probes.forEach((probe, probeIndex) => {
+        let rt = perLb[probeIndex];
         if (rt === undefined) {
-          rt = { lb: l, probeIndex: p, probe, lbName: lb.name, members: [], byNic: new Map(), scheduled: false };
-          perLb[p] = rt;
+          rt = {
+            lb: lbIndex,
+            probeIndex: probeIndex,
+            probe,
+            lbName: lb.name,
+            members: [],
+            byNic: new Map(),
+            scheduled: false,
+          };
+          perLb[probeIndex] = rt;
           this.runtimes.push(rt);
         }
         rt.probe = probe;
         const wanted = new Set<number>();
         for (const rule of lb.rules) {
-          if (rule.probe !== p) continue;
+          if (rule.probe !== probeIndex) continue;
           for (const nic of lb.pools[rule.pool]?.members ?? []) wanted.add(nic);
         }
         for (const m of rt.members) if (!wanted.has(m.nic)) m.active = false;
         for (const nic of wanted) {
           const known = rt.byNic.get(nic);
           if (known?.active === true) continue;
-          const up = atStart ? (assumed?.get(memberKey(l, p, nic)) ?? true) : false;
+          const up = atStart ? (assumed?.get(memberKey(lbIndex, probeIndex, nic)) ?? true) : false;
           const m: MemberHealth = known ?? {
             nic,
             name: this.nicName(nic),
@@ -230,7 +238,7 @@ export class Health {
             if (known === undefined) m.transitions.push({ at: now, state: 'down' });
           }
         }
-        if (!atStart && !rt.scheduled && rt.members.some((m) => m.active)) {
+        if (!atStart && !rt.scheduled && rt.members.some((member) => member.active)) {
           rt.scheduled = true;
           this.path.schedule(now, PHASE.probe, { type: 'probeRound', rt, aux: true, cancelled: false });
         }

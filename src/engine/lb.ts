@@ -22,12 +22,12 @@ export type RuleMatch =
   | { readonly kind: 'rule'; readonly index: number; readonly rule: LbRuleIn }
   | { readonly kind: 'nat'; readonly index: number; readonly rule: NatRuleIn };
 
-function ruleCovers(protocol: 'Tcp' | 'Udp' | 'All', port: number, h: Header): boolean {
-  if (h.protocol === 'Icmp') return false;
-  if (protocol !== 'All' && protocol !== h.protocol) return false;
+function ruleCovers(protocol: 'Tcp' | 'Udp' | 'All', port: number, header: Header): boolean {
+  if (header.protocol === 'Icmp') return false;
+  if (protocol !== 'All' && protocol !== header.protocol) return false;
   // engine-model.md step 6: protocol All with ports 0 is an HA-ports rule (TCP and UDP on every port).
   if (protocol === 'All' && port === 0) return true;
-  return port === h.dstPort;
+  return port === header.dstPort;
 }
 
 /**
@@ -35,15 +35,16 @@ function ruleCovers(protocol: 'Tcp' | 'Udp' | 'All', port: number, h: Header): b
  * rule on that port, then an HA-ports rule (assumption: the most specific wins; Azure refuses
  * overlapping rules on deployment, so the order matters only with HA ports).
  */
-export function matchFrontendRule(lb: LoadBalancerIn, frontend: number, h: Header): RuleMatch | null {
+export function matchFrontendRule(lb: LoadBalancerIn, frontend: number, header: Header): RuleMatch | null {
   for (let i = 0; i < lb.natRules.length; i++) {
     const r = lb.natRules[i] as NatRuleIn;
-    if (r.frontend === frontend && ruleCovers(r.protocol, r.frontendPort, h)) return { kind: 'nat', index: i, rule: r };
+    if (r.frontend === frontend && ruleCovers(r.protocol, r.frontendPort, header))
+      return { kind: 'nat', index: i, rule: r };
   }
   let haPorts: RuleMatch | null = null;
   for (let i = 0; i < lb.rules.length; i++) {
     const r = lb.rules[i] as LbRuleIn;
-    if (r.frontend !== frontend || !ruleCovers(r.protocol, r.frontendPort, h)) continue;
+    if (r.frontend !== frontend || !ruleCovers(r.protocol, r.frontendPort, header)) continue;
     if (r.protocol === 'All' && r.frontendPort === 0) haPorts ??= { kind: 'rule', index: i, rule: r };
     else return { kind: 'rule', index: i, rule: r };
   }
@@ -55,22 +56,28 @@ export function matchFrontendRule(lb: LoadBalancerIn, frontend: number, h: Heade
  * Default = source IP, source port, destination IP, destination port, protocol;
  * SourceIPProtocol = source IP, destination IP, protocol; SourceIP = source IP, destination IP.
  */
-export function hashTuple(seed: number, distribution: LoadDistribution, h: Header) {
-  const proto = PROTOCOL_NUMBER[h.protocol];
+export function hashTuple(seed: number, distribution: LoadDistribution, header: Header) {
+  const proto = PROTOCOL_NUMBER[header.protocol];
   let words: number[];
   let inputs: string[];
   switch (distribution) {
     case 'Default':
-      words = [h.src, h.srcPort, h.dst, h.dstPort, proto];
-      inputs = [formatIpv4(h.src), String(h.srcPort), formatIpv4(h.dst), String(h.dstPort), h.protocol];
+      words = [header.src, header.srcPort, header.dst, header.dstPort, proto];
+      inputs = [
+        formatIpv4(header.src),
+        String(header.srcPort),
+        formatIpv4(header.dst),
+        String(header.dstPort),
+        header.protocol,
+      ];
       break;
     case 'SourceIPProtocol':
-      words = [h.src, h.dst, proto];
-      inputs = [formatIpv4(h.src), formatIpv4(h.dst), h.protocol];
+      words = [header.src, header.dst, proto];
+      inputs = [formatIpv4(header.src), formatIpv4(header.dst), header.protocol];
       break;
     case 'SourceIP':
-      words = [h.src, h.dst];
-      inputs = [formatIpv4(h.src), formatIpv4(h.dst)];
+      words = [header.src, header.dst];
+      inputs = [formatIpv4(header.src), formatIpv4(header.dst)];
       break;
   }
   return { hash: hashWords(seed, words), inputs };
@@ -80,35 +87,35 @@ export function hashTuple(seed: number, distribution: LoadDistribution, h: Heade
  * The same hash as `hashTuple` without the printable inputs (the bulk-mode hot path): the words
  * are hashed in the same order, so `hashOf(...) === hashTuple(...).hash`.
  */
-export function hashOf(seed: number, distribution: LoadDistribution, h: Header): number {
-  const proto = PROTOCOL_NUMBER[h.protocol];
+export function hashOf(seed: number, distribution: LoadDistribution, header: Header): number {
+  const proto = PROTOCOL_NUMBER[header.protocol];
   // Word by word as `hashWords` does (murmur3 block mixing), without building the word list.
-  let x = mixWord(seed >>> 0, h.src);
+  let x = mixWord(seed >>> 0, header.src);
   switch (distribution) {
     case 'Default':
-      x = mixWord(mixWord(mixWord(mixWord(x, h.srcPort), h.dst), h.dstPort), proto);
+      x = mixWord(mixWord(mixWord(mixWord(x, header.srcPort), header.dst), header.dstPort), proto);
       return mix32((x ^ 20) >>> 0);
     case 'SourceIPProtocol':
-      x = mixWord(mixWord(x, h.dst), proto);
+      x = mixWord(mixWord(x, header.dst), proto);
       return mix32((x ^ 12) >>> 0);
     case 'SourceIP':
-      return mix32((mixWord(x, h.dst) ^ 8) >>> 0);
+      return mix32((mixWord(x, header.dst) ^ 8) >>> 0);
   }
 }
 
 /** One block of `hashWords` (src/shared/hash.ts). */
-function mixWord(h: number, w: number): number {
-  let k = Math.imul(w >>> 0, 0xcc9e2d51);
+function mixWord(hash: number, word: number): number {
+  let k = Math.imul(word >>> 0, 0xcc9e2d51);
   k = (k << 15) | (k >>> 17);
   k = Math.imul(k, 0x1b873593);
-  let x = h ^ k;
+  let x = hash ^ k;
   x = (x << 13) | (x >>> 19);
   return (Math.imul(x, 5) + 0xe6546b64) | 0;
 }
 
-/** Index of the chosen member among `n` candidates: `floor(hash × n / 2³²)`. */
-export function pickIndex(hash: number, n: number): number {
-  return Math.floor(((hash >>> 0) / 4294967296) * n);
+/** Index of the chosen member among `count` candidates: `floor(hash × count / 2³²)`. */
+export function pickIndex(hash: number, count: number): number {
+  return Math.floor(((hash >>> 0) / 4294967296) * count);
 }
 
 export interface BackendChoice {
@@ -122,11 +129,11 @@ export interface BackendChoice {
 export function pickBackend(
   seed: number,
   distribution: LoadDistribution,
-  h: Header,
+  header: Header,
   candidates: readonly number[],
 ): BackendChoice | null {
   if (candidates.length === 0) return null;
-  const { hash, inputs } = hashTuple(seed, distribution, h);
+  const { hash, inputs } = hashTuple(seed, distribution, header);
   const nic = candidates[pickIndex(hash, candidates.length)] as number;
   return { nic, hash, inputs };
 }
@@ -135,8 +142,8 @@ export function pickBackend(
  * The flow-table key at a frontend: the packet's 5-tuple as the client sent it (engine-model.md
  * step 7: "a packet of a known flow goes where the flow went before").
  */
-export function flowKey(lb: number, frontend: number, h: Header): string {
-  return `${lb}|${frontend}|${h.protocol}|${h.src}|${h.srcPort}|${h.dst}|${h.dstPort}`;
+export function flowKey(lb: number, frontend: number, header: Header): string {
+  return `${lb}|${frontend}|${header.protocol}|${header.src}|${header.srcPort}|${header.dst}|${header.dstPort}`;
 }
 
 /**
@@ -146,13 +153,13 @@ export function flowKey(lb: number, frontend: number, h: Header): string {
  * "Application independence and transparency"; “Troubleshoot Azure Load Balancer” cause 4: no SNAT on an internal LB).
  */
 export function rewriteForMember(
-  h: Header,
+  header: Header,
   floatingIp: boolean,
   memberAddress: number,
   backendPort: number,
 ): { dst: number; dstPort: number } {
   return {
-    dst: floatingIp ? h.dst : memberAddress,
-    dstPort: backendPort === 0 ? h.dstPort : backendPort,
+    dst: floatingIp ? header.dst : memberAddress,
+    dstPort: backendPort === 0 ? header.dstPort : backendPort,
   };
 }

@@ -6,18 +6,24 @@
  * (10), the NIC and the guest's receive checks (11–13), or a virtual appliance forwarding.
  *
  * Inputs: packets sent by a host or arriving where a hop sent them (a NIC, a host, an edge).
- * Outputs: the packet scheduled where it arrives next after that hop's latency (fabric.ts
- *   `LATENCY_US`), rewritten where a translation applies; or dropped with a `Reason`; or, when a
- *   host accepts it, that host, returned to the run, which hands the packet to its transport
- *   (transport.ts). Frontends and the probe platform are stage objects (frontend.ts, health.ts).
+ * Outputs: `Network`, the stage object, which owns the NSG layers and stateful NSG flows per NIC,
+ *   the NSG rules as the events left them, the outbound SNAT tables and ports (`snatReturn` is
+ *   read by the frontends), the address book and the VirtualNetwork tag. It reaches the shared
+ *   state only through `NetworkPath` (core.ts `Core`) and calls no other stage: a packet goes on
+ *   scheduled where it arrives next after that hop's latency (fabric.ts `LATENCY_US`), rewritten
+ *   where a translation applies; or is dropped with a `Reason`; or, when a host accepts it, that
+ *   host is returned to the run, which hands the packet to its transport (transport.ts). The
+ *   transport and the applications send through it as `HostSend`, the frontends forward through
+ *   it as `FrontendFabric` (frontend.ts).
  * Invariants: NSGs and guest firewalls are stateful per flow, both ways ("a changed rule affects
  *   new flows only"); every flow, translation and SNAT port is owned by the packet's owner and
  *   evicted with it; only a SYN creates SNAT state; replies never pass the load balancer
  *   (engine-model.md step 9: "Azure always returns traffic directly").
  */
 import { cidrContains, formatCidr, formatIpv4 } from '../shared/ipv4';
-import { Core } from './core';
-import { LATENCY_US, type Target } from './fabric';
+import type { TraceExtra } from './core';
+import { AddressBook, LATENCY_US, type Target } from './fabric';
+import type { FlowTable } from './flowtable';
 import {
   checkGuestReceive,
   chooseSourceAddress,
@@ -27,12 +33,23 @@ import {
   ownsAddress,
   routeInGuest,
 } from './guest';
-import type { EngineInput, NicIn, RouteIn } from './input';
-import { evaluateNsg, isVirtualNetworkAddress } from './nsg';
-import { PHASE } from './sched';
+import type { EngineInput, LoadBalancerIn, NicIn, RouteIn, SecurityRuleIn } from './input';
+import { evaluateNsg, isVirtualNetworkAddress, type TagSpace } from './nsg';
+import { PHASE, type Phase } from './sched';
 import { chooseOutbound, snatDestKey } from './snat';
-import { type Arrival, EDGE_ARRIVALS, type Owner, PLATFORM_ARRIVAL, type ReverseNat, type SnatEntry } from './state';
-import type { Decision, Reason } from './trace';
+import {
+  type Arrival,
+  EDGE_ARRIVALS,
+  type Job,
+  type KeyedStore,
+  type LbFlow,
+  type NsgLayer,
+  type Owner,
+  PLATFORM_ARRIVAL,
+  type ReverseNat,
+  type SnatEntry,
+} from './state';
+import type { Decision, Reason, TraceKind } from './trace';
 import {
   describePacket,
   formatEndpoint,
@@ -47,31 +64,127 @@ import {
   tupleKeyOf,
 } from './wire';
 
-export abstract class Network extends Core {
+/**
+ * What the network needs from the run's shared state (core.ts `Core`): the clock, queue and
+ * trace, packets and where they arrive, ownership of flow state, the hosts, and the platform state
+ * it shares with the load balancer (the load balancers as the events left them, their flow tables,
+ * the reverse NAT at the members' hosts, which frontend.ts writes and this stage expires).
+ */
+export interface NetworkPath {
+  readonly now: number;
+  readonly tracing: boolean;
+  readonly lbs: readonly LoadBalancerIn[];
+  readonly lbFlows: readonly (readonly FlowTable<LbFlow>[])[];
+  readonly reverseNat: readonly Map<string, ReverseNat>[];
+  schedule(time: number, phase: Phase, job: Job): Job;
+  trace(kind: TraceKind, element: string, packet: Packet | null, extra?: TraceExtra): void;
+  drop(packet: Packet<Owner>, reason: Reason, decision?: Decision | null): void;
+  noteDoom(owner: Owner, reason: Reason): void;
+  own(owner: Owner, store: KeyedStore, key: string): void;
+  newPacket(header: Header, owner: Owner): Packet<Owner>;
+  arriveLater(delayUs: number, packet: Packet<Owner>, arrival: Arrival): void;
+  nicArrival(nic: number): Arrival;
+  /** The host a NIC belongs to and its interface there. */
+  homeOfNic(nic: number): { readonly host: Host; readonly iface: number } | undefined;
+  clientHost(client: number, hostIndex: number): Host;
+  lbAt(index: number): LoadBalancerIn;
+}
+
+/**
+ * What a host's stack sends through: a packet leaves `host` (steps 1–5). The transport
+ * (transport.ts) and the applications (connections.ts) reach the network only through this.
+ */
+export interface HostSend {
+  sendFromHost(host: Host, header: Header, owner: Owner, decision?: Decision | null): void;
+}
+
+export class Network implements HostSend {
+  private readonly tracing: boolean;
+  /** Who owns each address (frontends, NICs, public IPs, clients, the platform). */
+  private readonly book: AddressBook;
+  private readonly tags: TagSpace;
+  private readonly frontendArrivals: Arrival[][];
+  private readonly nsgLayers: { inbound: NsgLayer[]; outbound: NsgLayer[] }[];
+  /** Each NSG's custom rules as the events so far left them (`setNsgRules`). */
+  private readonly nsgRules: (readonly SecurityRuleIn[])[];
+  /** Per NIC: flows its NSGs allowed (stateful), keyed by tuple key; the value is the owner. */
+  private readonly nsgFlows: Map<string, Owner>[];
+  /** Per NIC: outbound SNAT entries keyed by the private header's tuple key. */
+  private readonly snatOut: Map<string, SnatEntry>[];
+  /**
+   * SNAT entries keyed by the tuple key of a reply as it comes back to the public address (a
+   * frontend reads it to pass such a reply on to the NIC that holds the translation).
+   */
+  readonly snatReturn = new Map<string, SnatEntry>();
+  /** SNAT ports in use: `<snatDestKey>|<port>`. */
+  private readonly snatUsed = new Map<string, SnatEntry>();
+
+  constructor(
+    private readonly input: EngineInput,
+    private readonly core: NetworkPath,
+  ) {
+    this.tracing = core.tracing;
+    this.book = new AddressBook(input);
+    this.tags = {
+      virtualNetwork: [
+        ...input.vnets.flatMap((vnet) => vnet.addressSpace),
+        // engine-model.md step 5: on-premises addresses count as VirtualNetwork for NSGs.
+        ...input.clients.filter((client) => client.location === 'onPremises').map((client) => client.prefix),
+      ],
+    };
+    this.frontendArrivals = input.loadBalancers.map((lb, lbIndex) =>
+      lb.frontends.map((_, frontend): Arrival => ({ kind: 'frontend', lb: lbIndex, frontend })),
+    );
+    this.nsgRules = input.nsgs.map((nsg) => nsg.rules);
+    this.nsgLayers = input.nics.map((nic) => this.layersOf(nic));
+    this.nsgFlows = input.nics.map(() => new Map());
+    this.snatOut = input.nics.map(() => new Map());
+  }
+
+  /** A `setSecurityRule` or `removeSecurityRule` event: the NSG's rules from now on (new flows only). */
+  setNsgRules(nsg: number, rules: readonly SecurityRuleIn[]): void {
+    this.nsgRules[nsg] = rules;
+  }
+
+  private layersOf(nic: NicIn): { inbound: NsgLayer[]; outbound: NsgLayer[] } {
+    const subnet = this.input.subnets[nic.subnet];
+    const subnetLayer = subnet === undefined || subnet.nsg === null ? null : { nsg: subnet.nsg, on: subnet.id };
+    const nicLayer = nic.nsg === null ? null : { nsg: nic.nsg, on: nic.id };
+    const keep = (layers: (NsgLayer | null)[]) => layers.filter((layer): layer is NsgLayer => layer !== null);
+    // engine-model.md steps 3 and 10: outbound NIC then subnet, inbound subnet then NIC.
+    return { inbound: keep([subnetLayer, nicLayer]), outbound: keep([nicLayer, subnetLayer]) };
+  }
+
+  private nicAt(index: number): NicIn {
+    const nic = this.input.nics[index];
+    if (nic === undefined) throw new Error(`no NIC ${index}`);
+    return nic;
+  }
+
   // ---------------------------------------------------------------- out of a host (steps 1–5)
 
-  protected sendFromHost(host: Host, header: Header, owner: Owner, decision: Decision | null = null) {
-    const packet = this.newPacket(header, owner);
-    if (this.tracing) this.trace('send', host.id, packet, { decision });
+  sendFromHost(host: Host, header: Header, owner: Owner, decision: Decision | null = null): void {
+    const packet = this.core.newPacket(header, owner);
+    if (this.tracing) this.core.trace('send', host.id, packet, { decision });
     this.routeOut(host, packet);
   }
 
-  protected routeOut(host: Host, packet: Packet<Owner>): void {
+  private routeOut(host: Host, packet: Packet<Owner>): void {
     const h = packet.header;
     const route = routeInGuest(host, h);
     if (route.kind === 'drop') {
-      this.drop(packet, route.reason);
+      this.core.drop(packet, route.reason);
       return;
     }
     if (route.kind === 'local') {
-      if (this.tracing) this.trace('hop', host.id, packet, { decision: route.decision });
-      this.arriveLater(LATENCY_US.guest, packet, localArrival(host));
+      if (this.tracing) this.core.trace('hop', host.id, packet, { decision: route.decision });
+      this.core.arriveLater(LATENCY_US.guest, packet, localArrival(host));
       return;
     }
     // engine-model.md step 2: the guest firewall, outbound. Assumption: traffic delivered inside
     // the guest is not filtered (Windows Firewall exempts loopback traffic).
     if (host.firewall !== null && !this.passFirewall(host, packet, 'Outbound')) return;
-    if (this.tracing) this.trace('hop', host.id, packet, { decision: route.decision });
+    if (this.tracing) this.core.trace('hop', host.id, packet, { decision: route.decision });
     const iface = host.ifaces[route.iface];
     if (iface?.nic !== null && iface?.nic !== undefined) {
       this.egressNic(iface.nic, packet);
@@ -80,7 +193,7 @@ export abstract class Network extends Core {
     this.egressClient(host, packet);
   }
 
-  protected passFirewall(host: Host, packet: Packet<Owner>, direction: 'Inbound' | 'Outbound'): boolean {
+  private passFirewall(host: Host, packet: Packet<Owner>, direction: 'Inbound' | 'Outbound'): boolean {
     const fw = host.firewall;
     if (fw === null) return true;
     const h = packet.header;
@@ -92,14 +205,14 @@ export abstract class Network extends Core {
     if (known !== null) {
       if (flows.get(known) !== owner) {
         flows.set(known, owner);
-        this.own(owner, flows, known);
+        this.core.own(owner, flows, known);
       }
       return true;
     }
     const v = evaluateFirewall(fw, direction, h);
     if (v.action === 'Block') {
       const by = v.rule === null ? `its default inbound action (Block)` : `rule ${v.rule.name}`;
-      this.drop(
+      this.core.drop(
         packet,
         {
           code: 'GUEST_FIREWALL_BLOCK',
@@ -112,25 +225,25 @@ export abstract class Network extends Core {
       return false;
     }
     flows.set(key, owner);
-    this.own(owner, flows, key);
+    this.core.own(owner, flows, key);
     return true;
   }
 
   /** NIC, then subnet NSG outbound (step 3); reverse NAT at the host (step 15); the fabric (step 5). */
-  protected egressNic(nicIndex: number, packet: Packet<Owner>): void {
+  private egressNic(nicIndex: number, packet: Packet<Owner>): void {
     const nic = this.nicAt(nicIndex);
     if (!this.passNsgs(nicIndex, 'Outbound', packet)) return;
     const before = packet.header;
-    const nat = this.reverseNat[nicIndex] as Map<string, ReverseNat>;
+    const nat = this.core.reverseNat[nicIndex] as Map<string, ReverseNat>;
     const rev = nat.size === 0 ? undefined : nat.get(tupleKey(before));
     if (rev !== undefined) {
       const flow = rev.flow;
-      if (this.now - flow.lastSeen > flow.rule.idleTimeoutUs) {
+      if (this.core.now - flow.lastSeen > flow.rule.idleTimeoutUs) {
         // engine-model.md "Idle timeout": the flow was forgotten, and the host with it. Assumption:
         // without its flow state the host does not translate the reply back and drops it.
         nat.delete(tupleKey(before));
-        this.lbFlows[flow.lb]?.[flow.frontend]?.delete(tupleKey(flow.h));
-        this.drop(packet, {
+        this.core.lbFlows[flow.lb]?.[flow.frontend]?.delete(tupleKey(flow.h));
+        this.core.drop(packet, {
           code: 'IDLE_TIMEOUT',
           at: nic.id,
           rule: null,
@@ -138,16 +251,16 @@ export abstract class Network extends Core {
         });
         return;
       }
-      flow.lastSeen = this.now;
+      flow.lastSeen = this.core.now;
       if (rev.owner !== packet.owner) {
         rev.owner = packet.owner;
-        this.own(packet.owner, nat, tupleKey(before));
+        this.core.own(packet.owner, nat, tupleKey(before));
       }
       // engine-model.md step 15: at the host of the sending NIC, the reverse NAT of a DNATed flow
       // puts the frontend address and port back as the source.
       packet.header = rewriteAddresses(before, rev.address, rev.port, before.dst, before.dstPort);
       if (this.tracing)
-        this.trace('rewrite', nic.id, packet, { before, decision: { kind: 'reverseNat', rule: rev.rule } });
+        this.core.trace('rewrite', nic.id, packet, { before, decision: { kind: 'reverseNat', rule: rev.rule } });
     }
     const out = packet.header;
     const target = this.book.lookup(out.dst);
@@ -164,7 +277,7 @@ export abstract class Network extends Core {
       } else if (isVirtualNetworkAddress(this.tags, out.src)) {
         // Assumption: Azure translates only a NIC's own address; an appliance that forwards
         // another VM's packet to the internet must SNAT it itself (guest NAT is not modelled).
-        this.drop(packet, {
+        this.core.drop(packet, {
           code: 'NO_OUTBOUND_CONNECTIVITY',
           at: nic.id,
           rule: null,
@@ -173,7 +286,7 @@ export abstract class Network extends Core {
         return;
       }
     }
-    if (this.tracing) this.trace('hop', nic.id, packet);
+    if (this.tracing) this.core.trace('hop', nic.id, packet);
     this.forwardInFabric(packet, subnet?.id ?? nic.id, target);
   }
 
@@ -185,7 +298,7 @@ export abstract class Network extends Core {
    * 0.0.0.0/0 to the internet. Returns `system` when no UDR decides, `done` when the packet was
    * forwarded to an appliance or dropped.
    */
-  protected applyUdr(table: number, packet: Packet<Owner>, target: Target): 'system' | 'done' {
+  private applyUdr(table: number, packet: Packet<Owner>, target: Target): 'system' | 'done' {
     const rt = this.input.routeTables[table];
     if (rt === undefined) return 'system';
     const h = packet.header;
@@ -206,7 +319,7 @@ export abstract class Network extends Core {
       nextHop: route.nextHop === null ? null : formatIpv4(route.nextHop),
     };
     const drop = (code: 'UDR_NONE' | 'NO_ROUTE', detail: string) => {
-      this.drop(packet, { code, at: rt.id, rule: ruleRef, detail }, decision);
+      this.core.drop(packet, { code, at: rt.id, rule: ruleRef, detail }, decision);
       return 'done' as const;
     };
     switch (route.nextHopType) {
@@ -221,7 +334,7 @@ export abstract class Network extends Core {
           (target.kind === 'frontend' && !target.isPublic) ||
           isVirtualNetworkAddress(this.tags, h.dst)
         ) {
-          if (this.tracing) this.trace('hop', rt.id, packet, { decision });
+          if (this.tracing) this.core.trace('hop', rt.id, packet, { decision });
           return 'system';
         }
         return drop(
@@ -230,7 +343,7 @@ export abstract class Network extends Core {
         );
       case 'Internet':
         if (isInternet(target, this.input)) {
-          if (this.tracing) this.trace('hop', rt.id, packet, { decision });
+          if (this.tracing) this.core.trace('hop', rt.id, packet, { decision });
           return 'system';
         }
         return drop(
@@ -252,8 +365,8 @@ export abstract class Network extends Core {
             `${describePacket(h)} went round the virtual appliances more than 8 times: a routing loop.`,
           );
         }
-        if (this.tracing) this.trace('hop', rt.id, packet, { decision });
-        this.arriveLater(LATENCY_US.fabric, packet, this.nicArrivals[hop.nic] as Arrival);
+        if (this.tracing) this.core.trace('hop', rt.id, packet, { decision });
+        this.core.arriveLater(LATENCY_US.fabric, packet, this.core.nicArrival(hop.nic));
         return 'done';
       }
     }
@@ -265,7 +378,7 @@ export abstract class Network extends Core {
    * stands for its /24 (a gateway advertises networks, not hosts), so a UDR for on-premises
    * traffic can override it as it would in Azure.
    */
-  protected systemPrefixLength(dst: number): number {
+  private systemPrefixLength(dst: number): number {
     let best = 0;
     for (const v of this.input.vnets) {
       for (const c of v.addressSpace) if (cidrContains(c, dst) && c.prefixLength > best) best = c.prefixLength;
@@ -285,21 +398,21 @@ export abstract class Network extends Core {
    * the SYN (SNAT_PORT_EXHAUSTED); "new outbound connections ... will fail when port exhaustion
    * occurs. Connections will succeed when a port becomes available" (load-balancer-outbound-connections).
    */
-  protected translateOutbound(nicIndex: number, packet: Packet<Owner>): boolean {
+  private translateOutbound(nicIndex: number, packet: Packet<Owner>): boolean {
     const nic = this.nicAt(nicIndex);
     const h = packet.header;
     const outs = this.snatOut[nicIndex] as Map<string, SnatEntry>;
     const key = tupleKey(h);
     let e = outs.get(key);
     let idled = false;
-    if (e !== undefined && this.now - e.lastSeen > e.idleUs) {
+    if (e !== undefined && this.core.now - e.lastSeen > e.idleUs) {
       // load-balancer-outbound-connections "Constraints": idle SNAT ports are released.
       this.forgetSnat(e);
       e = undefined;
       idled = true;
     }
     if (e === undefined) {
-      const choice = chooseOutbound(this.lbs, this.input.nics, nicIndex, h.protocol);
+      const choice = chooseOutbound(this.core.lbs, this.input.nics, nicIndex, h.protocol);
       if (choice.kind === 'publicIp') {
         // Stateless 1:1 NAT: the source address becomes the public IP, the port stays.
         this.rewriteSnat(
@@ -313,11 +426,11 @@ export abstract class Network extends Core {
         return true;
       }
       if (choice.kind === 'none') {
-        this.drop(packet, { code: 'NO_OUTBOUND_CONNECTIVITY', at: nic.id, rule: null, detail: choice.detail });
+        this.core.drop(packet, { code: 'NO_OUTBOUND_CONNECTIVITY', at: nic.id, rule: null, detail: choice.detail });
         return false;
       }
       if (h.protocol === 'Tcp' && !isSyn(h)) {
-        this.drop(packet, {
+        this.core.drop(packet, {
           code: idled ? 'IDLE_TIMEOUT' : 'LB_NO_FLOW',
           at: nic.id,
           rule: null,
@@ -336,7 +449,7 @@ export abstract class Network extends Core {
           port = p;
           break;
         }
-        if (this.now - used.lastSeen > used.idleUs) {
+        if (this.core.now - used.lastSeen > used.idleUs) {
           // Released for idleness; its own next packet still finds it, expired (IDLE_TIMEOUT).
           if (this.snatReturn.get(used.retKey) === used) this.snatReturn.delete(used.retKey);
           this.snatUsed.delete(used.usedKey);
@@ -353,7 +466,7 @@ export abstract class Network extends Core {
               direction: 'Outbound' as const,
             };
       if (port === -1) {
-        this.drop(packet, {
+        this.core.drop(packet, {
           code: 'SNAT_PORT_EXHAUSTED',
           at: nic.id,
           rule: ruleRef,
@@ -375,11 +488,11 @@ export abstract class Network extends Core {
         rule: choice.ruleName ?? 'default outbound access',
         idleUs: choice.idleUs,
         h,
-        lastSeen: this.now,
+        lastSeen: this.core.now,
         owner,
       };
       if (choice.resetOnIdle && h.protocol === 'Tcp') {
-        this.schedule(this.now + choice.idleUs, PHASE.packet, {
+        this.core.schedule(this.core.now + choice.idleUs, PHASE.packet, {
           type: 'snatIdle',
           entry: e,
           aux: true,
@@ -389,11 +502,11 @@ export abstract class Network extends Core {
       outs.set(key, e);
       this.snatReturn.set(retKey, e);
       this.snatUsed.set(e.usedKey, e);
-      this.own(owner, outs, key);
-      this.own(owner, this.snatReturn, retKey);
-      this.own(owner, this.snatUsed, e.usedKey);
+      this.core.own(owner, outs, key);
+      this.core.own(owner, this.snatReturn, retKey);
+      this.core.own(owner, this.snatUsed, e.usedKey);
     } else {
-      e.lastSeen = this.now;
+      e.lastSeen = this.core.now;
       this.takeSnat(e, packet.owner);
     }
     this.rewriteSnat(
@@ -419,7 +532,7 @@ export abstract class Network extends Core {
     const before = packet.header;
     packet.header = after;
     if (this.tracing) {
-      this.trace('rewrite', nic.id, packet, { before, decision: { kind: 'snat', method, rule, port } });
+      this.core.trace('rewrite', nic.id, packet, { before, decision: { kind: 'snat', method, rule, port } });
     }
   }
 
@@ -427,11 +540,11 @@ export abstract class Network extends Core {
    * engine-model.md "Idle timeout" for an outbound rule with `enableTcpReset` (outbound-rules:
    * "TCP Reset on idle"): at the idle timeout both ends get a RST and the SNAT port is released.
    */
-  protected onSnatIdle(translation: SnatEntry): void {
+  onSnatIdle(translation: SnatEntry): void {
     if (this.snatReturn.get(translation.retKey) !== translation) return;
     const due = translation.lastSeen + translation.idleUs;
-    if (due > this.now) {
-      this.schedule(due, PHASE.packet, { type: 'snatIdle', entry: translation, aux: true, cancelled: false });
+    if (due > this.core.now) {
+      this.core.schedule(due, PHASE.packet, { type: 'snatIdle', entry: translation, aux: true, cancelled: false });
       return;
     }
     this.forgetSnat(translation);
@@ -442,31 +555,31 @@ export abstract class Network extends Core {
       rule: { kind: 'outboundRule', name: translation.rule, direction: 'Outbound' },
       detail: `The outbound flow was idle for ${translation.idleUs / 60_000_000} minutes, rule ${translation.rule}'s idle timeout: its SNAT port ${translation.pubPort} is released and both ends get a TCP reset (enableTcpReset).`,
     };
-    this.noteDoom(translation.owner, reason);
+    this.core.noteDoom(translation.owner, reason);
     const h = translation.h;
-    const toServer = this.newPacket(
+    const toServer = this.core.newPacket(
       newHeader('Tcp', translation.pubAddr, translation.pubPort, h.dst, h.dstPort, RST, null, null),
       translation.owner,
     );
-    if (this.tracing) this.trace('send', nic.id, toServer, { reason });
+    if (this.tracing) this.core.trace('send', nic.id, toServer, { reason });
     this.forwardInFabric(toServer, nic.id);
-    const toVm = this.newPacket(
+    const toVm = this.core.newPacket(
       newHeader('Tcp', h.dst, h.dstPort, h.src, h.srcPort, RST, null, null),
       translation.owner,
     );
-    if (this.tracing) this.trace('send', nic.id, toVm, { reason });
-    this.arriveLater(LATENCY_US.guest, toVm, this.nicArrivals[translation.nic] as Arrival);
+    if (this.tracing) this.core.trace('send', nic.id, toVm, { reason });
+    this.core.arriveLater(LATENCY_US.guest, toVm, this.core.nicArrival(translation.nic));
   }
 
-  protected takeSnat(entry: SnatEntry, owner: Owner): void {
+  private takeSnat(entry: SnatEntry, owner: Owner): void {
     if (entry.owner === owner) return;
     entry.owner = owner;
-    this.own(owner, this.snatOut[entry.nic] as Map<string, SnatEntry>, entry.outKey);
-    this.own(owner, this.snatReturn, entry.retKey);
-    this.own(owner, this.snatUsed, entry.usedKey);
+    this.core.own(owner, this.snatOut[entry.nic] as Map<string, SnatEntry>, entry.outKey);
+    this.core.own(owner, this.snatReturn, entry.retKey);
+    this.core.own(owner, this.snatUsed, entry.usedKey);
   }
 
-  protected forgetSnat(entry: SnatEntry): void {
+  private forgetSnat(entry: SnatEntry): void {
     const outs = this.snatOut[entry.nic] as Map<string, SnatEntry>;
     if (outs.get(entry.outKey) === entry) outs.delete(entry.outKey);
     if (this.snatReturn.get(entry.retKey) === entry) this.snatReturn.delete(entry.retKey);
@@ -477,14 +590,14 @@ export abstract class Network extends Core {
    * engine-model.md step 15: a reply to a translated address is translated back at the host of the
    * NIC (1:1 for an instance public IP; the SNAT entry otherwise). Returns false when dropped.
    */
-  protected reverseTranslate(nicIndex: number, packet: Packet<Owner>): boolean {
+  private reverseTranslate(nicIndex: number, packet: Packet<Owner>): boolean {
     const nic = this.nicAt(nicIndex);
     const h = packet.header;
     if (nic.publicIp !== null && h.dst === nic.publicIp) {
       // Standard public IPs are secure by default (engine-model.md step 10): with no NSG on the
       // path, a new inbound connection (a SYN) is refused. Assumption: other packets are replies.
       if ((this.nsgLayers[nicIndex]?.inbound.length ?? 0) === 0 && isSyn(h)) {
-        this.drop(packet, {
+        this.core.drop(packet, {
           code: 'NSG_SECURE_BY_DEFAULT',
           at: nic.id,
           rule: null,
@@ -504,9 +617,9 @@ export abstract class Network extends Core {
     }
     const e = this.snatReturn.get(tupleKey(h));
     if (e === undefined || e.nic !== nicIndex) return true;
-    if (this.now - e.lastSeen > e.idleUs) {
+    if (this.core.now - e.lastSeen > e.idleUs) {
       this.forgetSnat(e);
-      this.drop(packet, {
+      this.core.drop(packet, {
         code: 'IDLE_TIMEOUT',
         at: nic.id,
         rule: null,
@@ -514,7 +627,7 @@ export abstract class Network extends Core {
       });
       return false;
     }
-    e.lastSeen = this.now;
+    e.lastSeen = this.core.now;
     this.takeSnat(e, packet.owner);
     this.rewriteSnat(
       packet,
@@ -528,15 +641,15 @@ export abstract class Network extends Core {
   }
 
   /** A client's packet reaches the fabric through the gateway (on-premises) or the internet. */
-  protected egressClient(host: Host, packet: Packet<Owner>): void {
+  private egressClient(host: Host, packet: Packet<Owner>): void {
     const target = this.book.lookup(packet.header.dst);
     const viaInternet =
       host.location === 'internet' ||
       (target.kind === 'frontend' && target.isPublic) ||
       target.kind === 'publicIp' ||
       (target.kind === 'client' && this.input.clients[target.client]?.location === 'internet');
-    if (viaInternet) this.arriveLater(LATENCY_US.internet, packet, EDGE_ARRIVALS.internetToAzure);
-    else this.arriveLater(LATENCY_US.gateway, packet, EDGE_ARRIVALS.gatewayToAzure);
+    if (viaInternet) this.core.arriveLater(LATENCY_US.internet, packet, EDGE_ARRIVALS.internetToAzure);
+    else this.core.arriveLater(LATENCY_US.gateway, packet, EDGE_ARRIVALS.gatewayToAzure);
   }
 
   /**
@@ -550,7 +663,7 @@ export abstract class Network extends Core {
     const target = known ?? this.book.lookup(packet.header.dst);
     switch (target.kind) {
       case 'frontend':
-        this.arriveLater(
+        this.core.arriveLater(
           LATENCY_US.fabric,
           packet,
           (this.frontendArrivals[target.lb] as Arrival[])[target.frontend] as Arrival,
@@ -558,14 +671,14 @@ export abstract class Network extends Core {
         return;
       case 'nic':
       case 'publicIp':
-        this.arriveLater(LATENCY_US.fabric, packet, this.nicArrivals[target.nic] as Arrival);
+        this.core.arriveLater(LATENCY_US.fabric, packet, this.core.nicArrival(target.nic));
         return;
       case 'platform':
-        this.arriveLater(LATENCY_US.platform, packet, PLATFORM_ARRIVAL);
+        this.core.arriveLater(LATENCY_US.platform, packet, PLATFORM_ARRIVAL);
         return;
       case 'client': {
         const onPrem = this.input.clients[target.client]?.location === 'onPremises';
-        this.arriveLater(
+        this.core.arriveLater(
           LATENCY_US.fabric,
           packet,
           onPrem ? EDGE_ARRIVALS.gatewayToClient : EDGE_ARRIVALS.internetToClient,
@@ -575,7 +688,7 @@ export abstract class Network extends Core {
       case 'none':
         if (target.vnet !== null) {
           const vnet = this.input.vnets[target.vnet];
-          this.drop(packet, {
+          this.core.drop(packet, {
             code: 'NO_ROUTE',
             at: vnet?.id ?? fromElement,
             rule: null,
@@ -583,24 +696,24 @@ export abstract class Network extends Core {
           });
           return;
         }
-        this.arriveLater(LATENCY_US.fabric, packet, EDGE_ARRIVALS.internetToClient);
+        this.core.arriveLater(LATENCY_US.fabric, packet, EDGE_ARRIVALS.internetToClient);
         return;
     }
   }
 
   // ---------------------------------------------------------------- arrivals
 
-  protected arriveAtEdge(edge: 'gateway' | 'internet', toward: 'client' | 'azure', packet: Packet<Owner>): void {
+  arriveAtEdge(edge: 'gateway' | 'internet', toward: 'client' | 'azure', packet: Packet<Owner>): void {
     const id = edge === 'gateway' ? 'gateway:onPremises' : 'internet:internet';
-    if (this.tracing) this.trace('hop', id, packet);
+    if (this.tracing) this.core.trace('hop', id, packet);
     const target = this.book.lookup(packet.header.dst);
     if (toward === 'client' && target.kind === 'client') {
       const client = this.input.clients[target.client];
       const here = edge === 'gateway' ? 'onPremises' : 'internet';
       if (client !== undefined && client.location === here) {
-        const host = this.clientHost(target.client, target.host);
+        const host = this.core.clientHost(target.client, target.host);
         const delay = edge === 'gateway' ? LATENCY_US.gateway : LATENCY_US.internet;
-        this.arriveLater(delay, packet, clientArrival(host));
+        this.core.arriveLater(delay, packet, clientArrival(host));
         return;
       }
     }
@@ -609,7 +722,7 @@ export abstract class Network extends Core {
       // From the internet: public frontends only; internal frontends and VNet addresses are never
       // exposed to the internet (“What is Azure Load Balancer?” "Internal Load Balancer").
       if (target.kind === 'frontend' && (edge === 'gateway') !== target.isPublic) {
-        this.arriveLater(
+        this.core.arriveLater(
           LATENCY_US.fabric,
           packet,
           (this.frontendArrivals[target.lb] as Arrival[])[target.frontend] as Arrival,
@@ -617,20 +730,20 @@ export abstract class Network extends Core {
         return;
       }
       if (target.kind === 'publicIp' && edge === 'internet') {
-        this.arriveLater(LATENCY_US.fabric, packet, this.nicArrivals[target.nic] as Arrival);
+        this.core.arriveLater(LATENCY_US.fabric, packet, this.core.nicArrival(target.nic));
         return;
       }
       if (target.kind === 'nic' && edge === 'gateway') {
-        this.arriveLater(LATENCY_US.fabric, packet, this.nicArrivals[target.nic] as Arrival);
+        this.core.arriveLater(LATENCY_US.fabric, packet, this.core.nicArrival(target.nic));
         return;
       }
       if (target.kind === 'client' && this.input.clients[target.client]?.location === 'internet') {
-        const host = this.clientHost(target.client, target.host);
-        this.arriveLater(LATENCY_US.internet, packet, clientArrival(host));
+        const host = this.core.clientHost(target.client, target.host);
+        this.core.arriveLater(LATENCY_US.internet, packet, clientArrival(host));
         return;
       }
     }
-    this.drop(packet, {
+    this.core.drop(packet, {
       code: 'NO_ROUTE',
       at: id,
       rule: null,
@@ -642,23 +755,23 @@ export abstract class Network extends Core {
    * engine-model.md steps 10–11, then the guest's receive checks (12–13). Returns the host that
    * accepted the packet, for its transport (step 14); null when it was dropped or forwarded.
    */
-  protected arriveAtNic(nicIndex: number, packet: Packet<Owner>): Host | null {
+  arriveAtNic(nicIndex: number, packet: Packet<Owner>): Host | null {
     const nic = this.nicAt(nicIndex);
-    const home = this.nicHome[nicIndex];
+    const home = this.core.homeOfNic(nicIndex);
     if (home === undefined) throw new Error(`NIC ${nic.name} belongs to no VM`);
-    if (this.tracing) this.trace('hop', nic.id, packet);
+    if (this.tracing) this.core.trace('hop', nic.id, packet);
     if (packet.header.dst !== nic.address && (this.snatReturn.size > 0 || nic.publicIp !== null)) {
       if (!this.reverseTranslate(nicIndex, packet)) return null;
     }
     const via = packet.viaFrontend;
     if (via !== null && (this.nsgLayers[nicIndex]?.inbound.length ?? 0) === 0) {
-      const lb = this.lbAt(via.lb);
+      const lb = this.core.lbAt(via.lb);
       const fe = lb.frontends[via.frontend];
       // engine-model.md step 10 (“What is Azure Load Balancer?” SKU table, "Secure by default"): a Standard public
       // frontend passes nothing unless an NSG on the path allows it. Internal frontends pass
       // without an NSG (MicrosoftDocs/azure-docs issue 42780).
       if (lb.sku === 'Standard' && fe?.isPublic === true) {
-        this.drop(packet, {
+        this.core.drop(packet, {
           code: 'NSG_SECURE_BY_DEFAULT',
           at: nic.id,
           rule: null,
@@ -669,7 +782,7 @@ export abstract class Network extends Core {
     }
     if (!this.passNsgs(nicIndex, 'Inbound', packet)) return null;
     if (!home.host.running) {
-      this.drop(packet, {
+      this.core.drop(packet, {
         code: 'VM_STOPPED',
         at: home.host.id,
         rule: null,
@@ -691,11 +804,11 @@ export abstract class Network extends Core {
    * routes it by destination and sends it unchanged out of the chosen NIC. Assumption: the guest
    * firewall filters only the guest's own traffic, not forwarded packets.
    */
-  protected forwardByAppliance(nicIndex: number, host: Host, packet: Packet<Owner>): void {
+  private forwardByAppliance(nicIndex: number, host: Host, packet: Packet<Owner>): void {
     const nic = this.nicAt(nicIndex);
     const h = packet.header;
     if (!nic.enableIPForwarding) {
-      this.drop(packet, {
+      this.core.drop(packet, {
         code: 'IP_FORWARDING_DISABLED',
         at: nic.id,
         rule: null,
@@ -705,7 +818,7 @@ export abstract class Network extends Core {
     }
     const vm = this.input.vms[this.nicAt(nicIndex).vm];
     if (vm === undefined || !vm.ipForwarding) {
-      this.drop(packet, {
+      this.core.drop(packet, {
         code: 'IP_FORWARDING_DISABLED',
         at: host.id,
         rule: null,
@@ -715,15 +828,15 @@ export abstract class Network extends Core {
     }
     // The outgoing interface by destination, as for a new connection (engine-model.md "Routing").
     const out = host.ifaces[findOwner(host, chooseSourceAddress(host, h.dst))];
-    if (this.tracing) this.trace('hop', host.id, packet);
+    if (this.tracing) this.core.trace('hop', host.id, packet);
     this.egressNic(out?.nic ?? nicIndex, packet);
   }
 
   /** engine-model.md steps 12–13: true when the host accepts the packet for its transport. */
-  protected receiveFromWire(host: Host, iface: number, packet: Packet<Owner>): boolean {
+  receiveFromWire(host: Host, iface: number, packet: Packet<Owner>): boolean {
     const reason = checkGuestReceive(host, iface, packet.header);
     if (reason !== null) {
-      this.drop(packet, reason);
+      this.core.drop(packet, reason);
       return false;
     }
     return host.firewall === null || this.passFirewall(host, packet, 'Inbound');
@@ -735,7 +848,7 @@ export abstract class Network extends Core {
    * re-evaluation ("replies of an allowed flow pass both ways, and a changed rule affects new
    * flows only").
    */
-  protected passNsgs(nicIndex: number, direction: 'Inbound' | 'Outbound', packet: Packet<Owner>): boolean {
+  private passNsgs(nicIndex: number, direction: 'Inbound' | 'Outbound', packet: Packet<Owner>): boolean {
     const layerSet = this.nsgLayers[nicIndex];
     const layers = layerSet === undefined ? [] : direction === 'Inbound' ? layerSet.inbound : layerSet.outbound;
     if (layers.length === 0) return true;
@@ -747,11 +860,11 @@ export abstract class Network extends Core {
     if (known !== null) {
       if (flows.get(known) !== owner) {
         flows.set(known, owner);
-        this.own(owner, flows, known);
+        this.core.own(owner, flows, known);
       }
       if (this.tracing) {
         const attachedTo = this.nicAt(nicIndex).id;
-        this.trace('hop', attachedTo, packet, {
+        this.core.trace('hop', attachedTo, packet, {
           decision: { kind: 'nsgFlow', attachedTo, note: 'packet of a flow the NSGs already allowed' },
         });
       }
@@ -762,7 +875,7 @@ export abstract class Network extends Core {
       if (nsg === undefined) continue;
       const v = evaluateNsg(this.tags, this.nsgRules[layer.nsg] ?? nsg.rules, direction, h);
       if (v.access === 'Deny') {
-        this.drop(
+        this.core.drop(
           packet,
           {
             code: 'NSG_DENY',
@@ -783,7 +896,7 @@ export abstract class Network extends Core {
         return false;
       }
       if (this.tracing) {
-        this.trace('hop', nsg.id, packet, {
+        this.core.trace('hop', nsg.id, packet, {
           decision: {
             kind: 'securityRule',
             nsg: nsg.name,
@@ -797,7 +910,7 @@ export abstract class Network extends Core {
       }
     }
     flows.set(fwd, owner);
-    this.own(owner, flows, fwd);
+    this.core.own(owner, flows, fwd);
     return true;
   }
 }

@@ -18,7 +18,7 @@ import type { Header } from './wire';
 export const AZURE_LB_ADDRESS = AZURE_PLATFORM_ADDRESS;
 
 const ANY: readonly AddressMatch[] = [{ kind: 'any' }];
-const tag = (t: ServiceTag): readonly AddressMatch[] => [{ kind: 'tag', tag: t }];
+const tag = (traffic: ServiceTag): readonly AddressMatch[] => [{ kind: 'tag', tag: traffic }];
 
 /**
  * Azure's default security rules, present in every NSG and not written in the file
@@ -69,7 +69,7 @@ export function isVirtualNetworkAddress(space: TagSpace, address: number): boole
 }
 
 export function matchAddress(space: TagSpace, matches: readonly AddressMatch[], address: number): boolean {
-  const inVirtualNetwork = (a: number) => isVirtualNetworkAddress(space, a);
+  const inVirtualNetwork = (address: number) => isVirtualNetworkAddress(space, address);
   for (const m of matches) if (addressMatches(m, address, inVirtualNetwork)) return true;
   return false;
 }
@@ -78,15 +78,15 @@ export function matchPorts(ranges: readonly PortRange[] | null, port: number): b
   return portInRanges(ranges, port);
 }
 
-function matchRule(space: TagSpace, r: SecurityRuleIn, h: Header): boolean {
-  if (r.protocol !== '*' && r.protocol !== h.protocol) return false;
-  if (h.protocol === 'Icmp') {
+function matchRule(space: TagSpace, rule: SecurityRuleIn, header: Header): boolean {
+  if (rule.protocol !== '*' && rule.protocol !== header.protocol) return false;
+  if (header.protocol === 'Icmp') {
     // Assumption: ICMP has no ports, so a rule naming specific ports never matches it.
-    if (r.sourcePorts !== null || r.destinationPorts !== null) return false;
-  } else if (!matchPorts(r.sourcePorts, h.srcPort) || !matchPorts(r.destinationPorts, h.dstPort)) {
+    if (rule.sourcePorts !== null || rule.destinationPorts !== null) return false;
+  } else if (!matchPorts(rule.sourcePorts, header.srcPort) || !matchPorts(rule.destinationPorts, header.dstPort)) {
     return false;
   }
-  return matchAddress(space, r.sources, h.src) && matchAddress(space, r.destinations, h.dst);
+  return matchAddress(space, rule.sources, header.src) && matchAddress(space, rule.destinations, header.dst);
 }
 
 export interface NsgVerdict {
@@ -95,21 +95,21 @@ export interface NsgVerdict {
   readonly access: 'Allow' | 'Deny';
 }
 
-/** The rule that decides `h` in `direction`: the lowest priority number that matches. */
+/** The rule that decides `header` in `direction`: the lowest priority number that matches. */
 export function evaluateNsg(
   space: TagSpace,
   customRules: readonly SecurityRuleIn[],
   direction: 'Inbound' | 'Outbound',
-  h: Header,
+  header: Header,
 ): NsgVerdict {
   let best: SecurityRuleIn | null = null;
   for (const r of customRules) {
     if (r.direction !== direction || (best !== null && r.priority >= best.priority)) continue;
-    if (matchRule(space, r, h)) best = r;
+    if (matchRule(space, r, header)) best = r;
   }
   if (best !== null) return { rule: best, isDefault: false, access: best.access };
   for (const r of DEFAULT_SECURITY_RULES) {
-    if (r.direction === direction && matchRule(space, r, h)) return { rule: r, isDefault: true, access: r.access };
+    if (r.direction === direction && matchRule(space, r, header)) return { rule: r, isDefault: true, access: r.access };
   }
   // DenyAllInBound / DenyAllOutBound match everything, so this is unreachable.
   throw new Error('no default security rule matched');

@@ -81,25 +81,25 @@ export function failureCode(
 }
 
 /** Applies one verdict at time `atUs`; returns true when the member changed state. */
-export function applyVerdict(probe: ProbeIn, m: MemberHealth, v: ProbeVerdict, atUs: number): boolean {
-  if (v.ok) {
-    m.okRun++;
-    m.failRun = 0;
-    const booting = m.boot;
-    m.boot = false;
-    if (m.state === 'down' && (m.okRun >= probe.threshold || booting)) {
-      m.state = 'up';
-      m.transitions.push({ at: atUs, state: 'up' });
+export function applyVerdict(probe: ProbeIn, member: MemberHealth, verdict: ProbeVerdict, atUs: number): boolean {
+  if (verdict.ok) {
+    member.okRun++;
+    member.failRun = 0;
+    const booting = member.boot;
+    member.boot = false;
+    if (member.state === 'down' && (member.okRun >= probe.threshold || booting)) {
+      member.state = 'up';
+      member.transitions.push({ at: atUs, state: 'up' });
       return true;
     }
   } else {
-    m.failRun++;
-    m.okRun = 0;
-    m.lastFailure = v.reason;
-    m.downCode = v.code;
-    if (m.state === 'up' && m.failRun >= probe.threshold) {
-      m.state = 'down';
-      m.transitions.push({ at: atUs, state: 'down' });
+    member.failRun++;
+    member.okRun = 0;
+    member.lastFailure = verdict.reason;
+    member.downCode = verdict.code;
+    if (member.state === 'up' && member.failRun >= probe.threshold) {
+      member.state = 'down';
+      member.transitions.push({ at: atUs, state: 'down' });
       return true;
     }
   }
@@ -109,12 +109,12 @@ export function applyVerdict(probe: ProbeIn, m: MemberHealth, v: ProbeVerdict, a
 /** What the portal shows (engine-model.md "Health probes"). */
 export function healthStatusOf(
   rt: ProbeRuntime,
-  m: MemberHealth,
+  member: MemberHealth,
 ): { state: 'up' | 'down'; reasonCode: HealthReasonCode } {
-  if (m.state === 'up') return { state: 'up', reasonCode: 'Up_Probe_Success' };
-  const allDown = rt.members.every((x) => !x.active || x.state === 'down');
+  if (member.state === 'up') return { state: 'up', reasonCode: 'Up_Probe_Success' };
+  const allDown = rt.members.every((each) => !each.active || each.state === 'down');
   if (allDown && rt.probe.noHealthyBackendsBehavior === 'AllProbedUp') {
     return { state: 'up', reasonCode: 'Up_Probe_AllDownIsUp' };
   }
-  return { state: 'down', reasonCode: m.downCode };
+  return { state: 'down', reasonCode: member.downCode };
 }

@@ -20,43 +20,46 @@ import type { Reason, Tracer } from './trace';
 import { formatEndpoint } from './wire';
 
 /** The row's `reason` (scenario-format.md): null when it worked, else the first event that doomed it. */
-export function rowReason(c: Conn): Reason | null {
-  if (c.outcome === 'established' || c.outcome === 'answered') return null;
-  return c.reason ?? (c.outcome === 'pending' ? null : c.doom);
+export function rowReason(conn: Conn): Reason | null {
+  if (conn.outcome === 'established' || conn.outcome === 'answered') return null;
+  return conn.reason ?? (conn.outcome === 'pending' ? null : conn.doom);
 }
 
-function connectionRow(c: Conn): ConnectionResult {
-  const t = c.spec;
-  const src = c.source;
+function connectionRow(conn: Conn): ConnectionResult {
+  const t = conn.spec;
+  const src = conn.source;
   return {
     traffic: t.name,
-    index: c.index,
+    index: conn.index,
     protocol: t.protocol,
     from: t.from,
     source:
       src === null ? null : t.protocol === 'Icmp' ? formatIpv4(src.address) : formatEndpoint(src.address, src.port),
     destination: t.protocol === 'Icmp' ? formatIpv4(t.destination) : formatEndpoint(t.destination, t.destinationPort),
-    outcome: c.outcome,
-    backend: c.backend,
-    reason: rowReason(c),
-    handshakeMs: c.handshakeUs === null ? null : microsToMillis(c.handshakeUs),
-    http: c.http,
+    outcome: conn.outcome,
+    backend: conn.backend,
+    reason: rowReason(conn),
+    handshakeMs: conn.handshakeUs === null ? null : microsToMillis(conn.handshakeUs),
+    http: conn.http,
     closed:
-      c.outcome === 'established' && c.closed !== null
-        ? { at: microsToSeconds(c.closed.atUs), by: c.closed.by, reason: c.closed.reason }
+      conn.outcome === 'established' && conn.closed !== null
+        ? { at: microsToSeconds(conn.closed.atUs), by: conn.closed.by, reason: conn.closed.reason }
         : null,
   };
 }
 
 /** A connection the run stopped before opening (`until`). */
-function unopenedRow(t: TrafficIn, index: number): ConnectionResult {
+function unopenedRow(traffic: TrafficIn, index: number): ConnectionResult {
   return {
-    traffic: t.name,
+    traffic: traffic.name,
     index,
-    protocol: t.protocol,
-    from: t.from,
+    protocol: traffic.protocol,
+    from: traffic.from,
     source: null,
-    destination: t.protocol === 'Icmp' ? formatIpv4(t.destination) : formatEndpoint(t.destination, t.destinationPort),
+    destination:
+      traffic.protocol === 'Icmp'
+        ? formatIpv4(traffic.destination)
+        : formatEndpoint(traffic.destination, traffic.destinationPort),
     outcome: 'pending',
     backend: null,
     reason: null,
@@ -128,11 +131,11 @@ export function buildResult(
   stop: StopState | null,
 ): SimulationResult {
   const connections: ConnectionResult[] = [];
-  input.traffic.forEach((t, ti) => {
+  input.traffic.forEach((traffic, ti) => {
     const conns = rows[ti] as Conn[];
-    for (let i = 0; i < t.connections; i++) {
+    for (let i = 0; i < traffic.connections; i++) {
       const c = conns[i];
-      connections.push(c === undefined ? unopenedRow(t, i) : connectionRow(c));
+      connections.push(c === undefined ? unopenedRow(traffic, i) : connectionRow(c));
     }
   });
   return {

@@ -23,10 +23,10 @@ export interface Scheduled<T> {
   readonly payload: T;
 }
 
-function precedes<T>(a: Scheduled<T>, b: Scheduled<T>): boolean {
-  if (a.time !== b.time) return a.time < b.time;
-  if (a.phase !== b.phase) return a.phase < b.phase;
-  return a.seq < b.seq;
+function precedes<T>(left: Scheduled<T>, right: Scheduled<T>): boolean {
+  if (left.time !== right.time) return left.time < right.time;
+  if (left.phase !== right.phase) return left.phase < right.phase;
+  return left.seq < right.seq;
 }
 
 /** Places `entry` at `i` or below, moving earlier children up: the heap's one sift-down. */
@@ -63,14 +63,14 @@ export class EventQueue<T> {
   }
 
   /**
-   * Reserves `n` consecutive sequence numbers for events pushed later with `pushReserved`: they
+   * Reserves `count` consecutive sequence numbers for events pushed later with `pushReserved`: they
    * order as if they had been pushed now (a traffic's connections are opened one by one, so that a
    * run of a million connections does not hold a million pending events, yet keep the order of
    * scheduling them all at the start).
    */
-  reserve(n: number): number {
+  reserve(count: number): number {
     const base = this.nextSeq;
-    this.nextSeq += n;
+    this.nextSeq += count;
     return base;
   }
 

@@ -2,10 +2,20 @@
  * simulation: the discrete-event run that moves packets along the path of engine-model.md
  * ("The path, in order", steps 1–15), the health probes with their steady state, reverse proxies
  * (`proxyTo`), and the run over time: scenario events, long-lived connections (`duration`,
- * `dataEvery`) and idle timeouts. This module holds the run itself: the steady state found before
- * it, the loop over the event queue and its end, the dispatch of each job to its stage, scenario
- * events, and the traffic's opens. The stages are the classes it extends and the objects it
- * builds (core.ts lists them).
+ * `dataEvery`) and idle timeouts. This module holds the run itself: it builds the shared state
+ * (core.ts `Core`) and the stages, each an object that owns its state — network.ts `Network`,
+ * connections.ts `Connections` (which builds transport.ts `Transport` under it), frontend.ts
+ * `Frontend` (with its health.ts `Health`) and fastPath.ts `FastPath` — handing each the others
+ * it calls through the narrow interfaces that stage declares, in an order with no cycle (the
+ * network first; the applications, given the network; the load balancer, given the network and
+ * the applications; the fast path last, which then observes the core through `PathObserver`).
+ * Then it finds the steady state, runs the loop over the event queue and its end, dispatches each
+ * job and each packet arrival to the stage that takes it, applies scenario events, and opens the
+ * traffic's connections. No stage calls the run, and there are no abstract methods and no class
+ * chain to call back up: a stage calls another only through an interface it was handed when it
+ * was built. The one pair that calls both ways, the transport and the applications, does so
+ * through `SocketEvents`, the listener the applications hand the transport they build. Each
+ * interface has one class behind it at run time, so calls stay monomorphic.
  *
  * Inputs: an `EngineInput`, a seed, an optional stop time, the mode (trace: one row per connection,
  *   with the packet events when `trace` is set; bulk: aggregates only) .
@@ -27,15 +37,16 @@
  *   Events replace configuration (`lbs`, `nsgRules`, a host's listeners and firewall) with new
  *   objects; they never mutate the input.
  */
-import { nextInt } from '../shared/prng';
 import type { BulkResult } from './bulk';
 import { Connections } from './connections';
+import { Core } from './core';
 import { fastEligible } from './decisionClass';
 import { FastPath } from './fastPath';
 import { Frontend } from './frontend';
 import { chooseSourceAddress, type Host, isLoopbackNet } from './guest';
 import type { Health } from './health';
 import type { ClientIn, EngineInput, EventIn, TrafficIn } from './input';
+import { Network } from './network';
 import type { ProbeVerdict } from './probe';
 import { buildBulkResult, buildResult } from './report';
 import type { SimulationResult } from './result';
@@ -44,6 +55,7 @@ import {
   type Arrival,
   ClientHost,
   type Conn,
+  DEFAULT_BUDGET,
   type EngineProgress,
   type FastConn,
   type Job,
@@ -55,9 +67,10 @@ import {
   type SimEvent,
   type SimulateOptions,
   type StopState,
+  TRACE_EVENT_BUDGET,
 } from './state';
-import { ephemeralRange } from './tcp';
 import type { Reason } from './trace';
+import type { Transport } from './transport';
 import type { Packet } from './wire';
 
 export type { EngineProgress, RunBudget, SimulateOptions, SimulationMode } from './state';
@@ -65,31 +78,69 @@ export { DEFAULT_BUDGET, TRACE_EVENT_BUDGET } from './state';
 
 export const PROGRESS_EVERY_EVENTS = 4096;
 
-export class Simulation extends Connections {
-  /** Set when the budget stopped the run (state.ts `DEFAULT_BUDGET`); null when it ended by itself. */
-  private stop: StopState | null = null;
+export class Simulation {
+  /** The state the stages share (core.ts): the clock and queue, trace, PRNG, hosts, ownership. */
+  private readonly core: Core;
+  /** The stages, each an object that owns its state, built here in the order they depend on. */
+  private readonly network: Network;
+  private readonly connections: Connections;
+  private readonly transport: Transport;
   /** The load balancers' frontends (frontend.ts), with their health probes. */
   private readonly frontend: Frontend;
   private readonly health: Health;
   /** Bulk mode's fast path (fastPath.ts), which observes the full path's reference runs. */
   private readonly fast: FastPath;
+  private readonly bulk: boolean;
+  private readonly tracing: boolean;
+  /** `SimulateOptions.budget` over `DEFAULT_BUDGET`: handled events, and simulated time in µs. */
+  private readonly budget: {
+    readonly events: number;
+    readonly seconds: number;
+    readonly timeUs: number;
+    readonly connections: number;
+  };
+  /** Trace mode: the connections of each traffic entry, by index. */
+  private readonly rows: Conn[][];
+  /** How many connections of each traffic entry have opened. */
+  private readonly opened: number[];
+  /** When the run ends by itself (`checkEnding`), once known. */
+  private endUs: number | null = null;
+  /** Set when the budget stopped the run (state.ts `DEFAULT_BUDGET`); null when it ended by itself. */
+  private stop: StopState | null = null;
 
   constructor(
-    input: EngineInput,
-    options: SimulateOptions,
+    private readonly input: EngineInput,
+    private readonly options: SimulateOptions,
     runMode: RunMode = 'run',
     assumed: MemberStates | null = null,
   ) {
-    super(input, options, runMode);
+    const core = new Core(input, options, runMode);
+    this.core = core;
+    this.bulk = core.bulk;
+    this.tracing = core.tracing;
+    const seconds = options.budget?.seconds ?? DEFAULT_BUDGET.seconds;
+    this.budget = {
+      events: options.budget?.events ?? (core.tracing ? TRACE_EVENT_BUDGET : DEFAULT_BUDGET.events),
+      seconds,
+      timeUs: Math.round(seconds * 1_000_000),
+      connections: options.budget?.connections ?? DEFAULT_BUDGET.connections,
+    };
+    this.rows = input.traffic.map(() => []);
+    this.opened = input.traffic.map(() => 0);
+    this.network = new Network(input, core);
+    this.connections = new Connections(core, this.network);
+    this.transport = this.connections.transport;
     this.frontend = new Frontend(
       input,
       options.seed,
       runMode,
-      this.lbs,
-      this.lbFlows,
-      this.reverseNat,
-      this.snatReturn,
-      this,
+      core.lbs,
+      core.lbFlows,
+      core.reverseNat,
+      this.network.snatReturn,
+      core,
+      this.network,
+      this.connections,
     );
     this.health = this.frontend.health;
     const untilUs = this.untilUs();
@@ -98,21 +149,33 @@ export class Simulation extends Connections {
       options.seed,
       this.bulk && runMode === 'run',
       untilUs === null ? this.budget.timeUs : Math.min(untilUs, this.budget.timeUs),
-      this.aggregator,
-      this,
+      this.connections.aggregator,
+      core,
       this.frontend,
       this.health,
     );
-    this.observer = this.fast;
-    this.health.sync(this.lbs, assumed, true);
+    core.observer = this.fast;
+    this.health.sync(core.lbs, assumed, true);
   }
 
   /**
-   * The fast path's connection objects: tests that watch it work read them (src/sim/bulkFast.test.ts
-   * looks for one-step connections), as they read `clientHosts` and `queue`.
+   * What tests that watch the run read (src/sim/bulkFast.test.ts): the fast path's connection
+   * objects (it looks for one-step connections), the client hosts built, and the queue.
    */
   protected get fastConns(): readonly FastConn[] {
     return this.fast.connections;
+  }
+
+  protected get clientHosts(): readonly Map<number, Host>[] {
+    return this.core.clientHosts;
+  }
+
+  protected get queue(): { readonly size: number } {
+    return this.core.queue;
+  }
+
+  private untilUs(): number | null {
+    return this.options.until === undefined ? null : Math.round(this.options.until * 1_000_000);
   }
 
   // ---------------------------------------------------------------- running
@@ -120,8 +183,8 @@ export class Simulation extends Connections {
   /** Runs one round of every probe at time 0 and returns each member's verdict. */
   runSteadyState(): Map<string, ProbeVerdict> {
     this.health.scheduleSteadyRounds();
-    for (let job = this.queue.pop(); job !== undefined; job = this.queue.pop()) {
-      this.now = job.time;
+    for (let job = this.core.queue.pop(); job !== undefined; job = this.core.queue.pop()) {
+      this.core.now = job.time;
       if (!job.payload.cancelled) this.handle(job.payload);
     }
     return this.health.steadyVerdicts();
@@ -174,7 +237,7 @@ export class Simulation extends Connections {
   private finalEnd(): number {
     if (this.stop !== null) return this.stop.atUs;
     const untilUs = this.untilUs();
-    const naturalEnd = this.endUs ?? this.now;
+    const naturalEnd = this.endUs ?? this.core.now;
     return untilUs === null ? naturalEnd : this.endUs === null ? untilUs : Math.min(naturalEnd, untilUs);
   }
 
@@ -183,17 +246,19 @@ export class Simulation extends Connections {
     this.health.start(states, verdicts);
     // scenario-format.md "events": at their times, before probes and traffic of the same instant.
     for (const event of this.input.events) {
-      this.schedule(event.atUs, PHASE.scenario, { type: 'event', event, aux: false, cancelled: false });
+      this.core.schedule(event.atUs, PHASE.scenario, { type: 'event', event, aux: false, cancelled: false });
     }
     // Each traffic's connections open one after the other, but order as if all had been scheduled
     // now, traffic by traffic (their sequence numbers are reserved here).
-    this.input.traffic.forEach((t, ti) => {
-      this.openConns += t.connections;
-      if (t.connections === 0) return;
-      const seqBase = this.queue.reserve(t.connections);
+    this.input.traffic.forEach((traffic, ti) => {
+      this.core.openConns += traffic.connections;
+      if (traffic.connections === 0) return;
+      const seqBase = this.core.queue.reserve(traffic.connections);
       this.scheduleOpen(ti, 0, seqBase);
     });
     const untilUs = this.untilUs();
+    const core = this.core;
+    const queue = core.queue;
     this.checkEnding();
     const onProgress = this.options.onProgress;
     const every = Math.max(1, Math.floor(this.options.progressEvery ?? PROGRESS_EVERY_EVENTS));
@@ -206,7 +271,7 @@ export class Simulation extends Connections {
     let handled = 0;
     let reportAt = every;
     for (;;) {
-      const next = this.queue.peek();
+      const next = queue.peek();
       if (next === undefined) break;
       if (untilUs !== null && next.time > untilUs) break;
       if (this.endUs !== null && next.time > this.endUs) break;
@@ -218,21 +283,21 @@ export class Simulation extends Connections {
       }
       if (!next.payload.cancelled) {
         if (handled >= maxEvents) {
-          this.stop = { reason: 'eventBudget', limit: maxEvents, atUs: this.now, events: handled };
+          this.stop = { reason: 'eventBudget', limit: maxEvents, atUs: core.now, events: handled };
           break;
         }
         // Under way: opened and not ended (`openConns` counts every connection not ended yet).
-        if (next.payload.type === 'open' && opened++ - (total - this.openConns) >= maxUnderWay) {
-          this.stop = { reason: 'connectionBudget', limit: maxUnderWay, atUs: this.now, events: handled };
+        if (next.payload.type === 'open' && opened++ - (total - core.openConns) >= maxUnderWay) {
+          this.stop = { reason: 'connectionBudget', limit: maxUnderWay, atUs: core.now, events: handled };
           break;
         }
       }
-      this.queue.pop();
-      this.now = next.time;
+      queue.pop();
+      core.now = next.time;
       const job = next.payload;
-      this.queue.recycle(next);
+      queue.recycle(next);
       if (job.cancelled) continue;
-      if (!job.aux) this.pendingMain--;
+      if (!job.aux) core.pendingMain--;
       this.handle(job);
       this.checkEnding();
       handled++;
@@ -249,17 +314,18 @@ export class Simulation extends Connections {
     let total = 0;
     let opened = 0;
     let lastOpenUs = 0;
-    this.input.traffic.forEach((t, ti) => {
-      total += t.connections;
+    this.input.traffic.forEach((traffic, ti) => {
+      total += traffic.connections;
       opened += this.opened[ti] ?? 0;
-      if (t.connections > 0) lastOpenUs = Math.max(lastOpenUs, t.startAtUs + (t.connections - 1) * t.intervalUs);
+      if (traffic.connections > 0)
+        lastOpenUs = Math.max(lastOpenUs, traffic.startAtUs + (traffic.connections - 1) * traffic.intervalUs);
     });
     return {
-      simulatedUs: this.now,
+      simulatedUs: this.core.now,
       untilUs,
       lastOpenUs,
       connectionsOpened: opened,
-      connectionsDone: total - this.openConns,
+      connectionsDone: total - this.core.openConns,
       connectionsTotal: total,
       events,
       eventBudget: this.budget.events,
@@ -275,8 +341,8 @@ export class Simulation extends Connections {
       reuse.index = index;
       job = reuse;
     } else job = { type: 'open', traffic, index, seqBase, aux: false, cancelled: false };
-    this.pendingMain++;
-    this.queue.pushReserved(t.startAtUs + index * t.intervalUs, PHASE.traffic, seqBase + index, job);
+    this.core.pendingMain++;
+    this.core.queue.pushReserved(t.startAtUs + index * t.intervalUs, PHASE.traffic, seqBase + index, job);
   }
 
   /**
@@ -284,8 +350,8 @@ export class Simulation extends Connections {
    * and every event has happened, plus one interval of the slowest probe.
    */
   private checkEnding(): void {
-    if (this.endUs !== null || this.openConns > 0 || this.pendingMain > 0) return;
-    this.endUs = this.now + this.health.slowestIntervalUs();
+    if (this.endUs !== null || this.core.openConns > 0 || this.core.pendingMain > 0) return;
+    this.endUs = this.core.now + this.health.slowestIntervalUs();
   }
 
   private handle(job: SimEvent): void {
@@ -294,40 +360,40 @@ export class Simulation extends Connections {
         this.onOpen(job);
         return;
       case 'synTimer':
-        this.onSynTimer(job.conn, job.attempt, job.final);
+        this.connections.onSynTimer(job.conn, job.attempt, job.final);
         return;
       case 'dataTimer':
-        this.onDataTimer(job.conn, job.pendingId, job.attempt, job.final);
+        this.connections.onDataTimer(job.conn, job.pendingId, job.attempt, job.final);
         return;
       case 'close':
         job.conn.deadline = null;
-        this.closeClient(job.conn);
+        this.connections.closeClient(job.conn);
         return;
       case 'dataTick':
         job.conn.tick = null;
-        this.onDataTick(job.conn);
+        this.connections.onDataTick(job.conn);
         return;
       case 'answerDeadline':
         job.conn.deadline = null;
-        this.onAnswerDeadline(job.conn);
+        this.connections.onAnswerDeadline(job.conn);
         return;
       case 'udpEnd':
         job.conn.timer = null;
-        this.onUdpEnd(job.conn);
+        this.connections.onUdpEnd(job.conn);
         return;
       case 'responseDeadline':
         job.conn.deadline = null;
-        this.onResponseDeadline(job.conn);
+        this.connections.onResponseDeadline(job.conn);
         return;
       case 'connectTimeout':
         job.conn.deadline = null;
-        this.onConnectTimeout(job.conn);
+        this.connections.onConnectTimeout(job.conn);
         return;
       case 'arrive': {
         const owner = job.packet.owner;
         this.arrive(job.packet, job.arrival);
         owner.inFlight--;
-        if (owner.done && owner.inFlight === 0) this.release(owner);
+        if (owner.done && owner.inFlight === 0) this.core.release(owner);
         return;
       }
       case 'probeRound':
@@ -340,7 +406,7 @@ export class Simulation extends Connections {
         this.frontend.onIdleCheck(job.flow, job.key);
         return;
       case 'snatIdle':
-        this.onSnatIdle(job.entry);
+        this.network.onSnatIdle(job.entry);
         return;
       case 'probeDeadline':
         this.health.onDeadline(job.attempt);
@@ -354,27 +420,27 @@ export class Simulation extends Connections {
     }
   }
 
-  /** A packet arrives where its last hop sent it: the stage of that place takes it. */
+  /** A packet arrives where its last hop sent it: the stage that owns that place takes it. */
   private arrive(packet: Packet<Owner>, arrival: Arrival): void {
     switch (arrival.kind) {
       case 'nic': {
-        const host = this.arriveAtNic(arrival.nic, packet);
-        if (host !== null) this.deliverTransport(host, packet);
+        const host = this.network.arriveAtNic(arrival.nic, packet);
+        if (host !== null) this.transport.deliver(host, packet);
         return;
       }
       case 'local':
-        if (this.tracing) this.trace('hop', arrival.host.id, packet);
-        this.deliverTransport(arrival.host, packet);
+        if (this.tracing) this.core.trace('hop', arrival.host.id, packet);
+        this.transport.deliver(arrival.host, packet);
         return;
       case 'client':
-        if (this.tracing) this.trace('hop', arrival.host.id, packet);
-        if (this.receiveFromWire(arrival.host, 0, packet)) this.deliverTransport(arrival.host, packet);
+        if (this.tracing) this.core.trace('hop', arrival.host.id, packet);
+        if (this.network.receiveFromWire(arrival.host, 0, packet)) this.transport.deliver(arrival.host, packet);
         return;
       case 'frontend':
         this.frontend.arriveAtFrontend(arrival.lb, arrival.frontend, packet);
         return;
       case 'edge':
-        this.arriveAtEdge(arrival.edge, arrival.toward, packet);
+        this.network.arriveAtEdge(arrival.edge, arrival.toward, packet);
         return;
       case 'platform':
         this.health.arriveAtPlatform(packet);
@@ -392,9 +458,9 @@ export class Simulation extends Connections {
    * survive a listener's removal (a closed listening socket does not close accepted ones).
    */
   private applyEvent(scenarioEvent: EventIn): void {
-    this.eventEpoch++;
+    this.core.eventEpoch++;
     if (this.tracing) {
-      this.trace('event', scenarioEvent.element, null, {
+      this.core.trace('event', scenarioEvent.element, null, {
         decision: { kind: 'event', action: scenarioEvent.action, detail: scenarioEvent.detail },
       });
     }
@@ -403,52 +469,52 @@ export class Simulation extends Connections {
         this.stopVm(scenarioEvent.vm);
         return;
       case 'startVm': {
-        const host = this.vmHosts[scenarioEvent.vm] as Host;
+        const host = this.core.vmHosts[scenarioEvent.vm] as Host;
         host.running = true;
         this.health.noteBoot(this.input.vms[scenarioEvent.vm]?.nics ?? []);
         return;
       }
       case 'removePoolMember':
       case 'addPoolMember': {
-        const lb = this.lbAt(scenarioEvent.lb);
+        const lb = this.core.lbAt(scenarioEvent.lb);
         const pools = lb.pools.map((pool, i) => {
           if (i !== scenarioEvent.pool) return pool;
-          const members = pool.members.filter((n) => n !== scenarioEvent.nic);
+          const members = pool.members.filter((nic) => nic !== scenarioEvent.nic);
           if (scenarioEvent.action === 'addPoolMember') members.push(scenarioEvent.nic);
           return { ...pool, members };
         });
         // “Troubleshoot Azure Load Balancer” last section: TCP flows stay on a removed member; the flow table is untouched.
-        this.lbs[scenarioEvent.lb] = { ...lb, pools };
-        this.health.sync(this.lbs, null, false);
+        this.core.lbs[scenarioEvent.lb] = { ...lb, pools };
+        this.health.sync(this.core.lbs, null, false);
         return;
       }
       case 'setListener':
       case 'removeListener':
-        (this.vmHosts[scenarioEvent.vm] as Host).listeners = scenarioEvent.listeners;
+        (this.core.vmHosts[scenarioEvent.vm] as Host).listeners = scenarioEvent.listeners;
         return;
       case 'setSecurityRule':
       case 'removeSecurityRule':
-        this.nsgRules[scenarioEvent.nsg] = scenarioEvent.rules;
+        this.network.setNsgRules(scenarioEvent.nsg, scenarioEvent.rules);
         return;
       case 'setProbe': {
-        const lb = this.lbAt(scenarioEvent.lb);
+        const lb = this.core.lbAt(scenarioEvent.lb);
         const probes = [...lb.probes];
         probes[scenarioEvent.index] = scenarioEvent.probe;
-        this.lbs[scenarioEvent.lb] = { ...lb, probes };
-        this.health.sync(this.lbs, null, false);
+        this.core.lbs[scenarioEvent.lb] = { ...lb, probes };
+        this.health.sync(this.core.lbs, null, false);
         return;
       }
       case 'setRule': {
-        const lb = this.lbAt(scenarioEvent.lb);
+        const lb = this.core.lbAt(scenarioEvent.lb);
         const rules = [...lb.rules];
         rules[scenarioEvent.index] = scenarioEvent.rule;
-        this.lbs[scenarioEvent.lb] = { ...lb, rules };
-        this.health.sync(this.lbs, null, false);
+        this.core.lbs[scenarioEvent.lb] = { ...lb, rules };
+        this.health.sync(this.core.lbs, null, false);
         return;
       }
       case 'setFirewallRule':
       case 'removeFirewallRule':
-        (this.vmHosts[scenarioEvent.vm] as Host).firewall = scenarioEvent.firewall;
+        (this.core.vmHosts[scenarioEvent.vm] as Host).firewall = scenarioEvent.firewall;
         return;
     }
   }
@@ -459,7 +525,7 @@ export class Simulation extends Connections {
    * dies by its own retransmissions (engine-model.md "Time and TCP"), its reason naming the stop.
    */
   private stopVm(vm: number): void {
-    const host = this.vmHosts[vm] as Host;
+    const host = this.core.vmHosts[vm] as Host;
     host.running = false;
     const nics = new Set(this.input.vms[vm]?.nics ?? []);
     const reason: Reason = {
@@ -470,19 +536,19 @@ export class Simulation extends Connections {
     };
     this.frontend.forgetFlowsTo(nics, reason);
     for (const sock of [...host.sockets.values()]) {
-      this.removeSocket(host, sock);
+      this.transport.removeSocket(host, sock);
       if (sock.app.kind !== 'client') continue;
       // Assumption: a connection of the stopped VM itself ends at the stop, as a timeout.
       const conn = sock.owner as Conn;
       if (conn.done) continue;
       const own: Reason = { ...reason, detail: `${host.name} was stopped with the connection open.` };
-      if (conn.outcome === 'established') conn.closed ??= { atUs: this.now, by: 'timeout', reason: own };
+      if (conn.outcome === 'established') conn.closed ??= { atUs: this.core.now, by: 'timeout', reason: own };
       else if (conn.outcome !== 'answered') {
         // (A long-lived UDP flow whose first datagram was answered keeps `answered`: see connections.ts `isLongUdp`.)
         conn.outcome = conn.spec.protocol === 'Tcp' ? 'timeout' : 'unanswered';
         conn.reason = own;
       }
-      this.finish(conn);
+      this.connections.finish(conn);
     }
   }
 
@@ -497,7 +563,7 @@ export class Simulation extends Connections {
     let port: number | null = null;
     let ref: RefRecord | null = null;
     if (t.source.kind === 'vm') {
-      const vmHost = this.vmHosts[t.source.vm];
+      const vmHost = this.core.vmHosts[t.source.vm];
       if (vmHost === undefined) throw new Error(`no VM ${t.source.vm}`);
       host = vmHost;
     } else {
@@ -505,7 +571,7 @@ export class Simulation extends Connections {
       const client = this.input.clients[c] as ClientIn;
       // scenario-format.md "Clients": a client with `count` spreads its connections over its hosts.
       const h = index % client.count;
-      const cache = this.clientHosts[c] as Map<number, Host>;
+      const cache = this.core.clientHosts[c] as Map<number, Host>;
       const cached = cache.size === 0 ? undefined : cache.get(h);
       if (
         cached === undefined &&
@@ -517,14 +583,13 @@ export class Simulation extends Connections {
         // A host not built has nothing open: what core.ts `allocatePort` and `chooseSourceAddress` give
         // for it are the first draw of its ephemeral range and its own address (a client has one
         // interface and no routes), so the fast path needs no host unless it declines.
-        const range = ephemeralRange(client.os);
-        port = nextInt(this.prng, range.min, range.max);
+        port = this.core.firstPortDraw(client.os);
         const fast = this.fast.tryFast(t, traffic, null, c, h, (client.firstAddress + h) >>> 0, port);
         if (fast === true) return;
         ref = fast;
-        host = this.clientHost(c, h);
+        host = this.core.clientHost(c, h);
       } else {
-        host = cached ?? this.clientHost(c, h);
+        host = cached ?? this.core.clientHost(c, h);
         if (
           this.fast.space !== null &&
           host instanceof ClientHost &&
@@ -534,7 +599,7 @@ export class Simulation extends Connections {
         ) {
           // The port is drawn here, once: a connection the fast path cannot take uses it below.
           // An idle host holds no port, so a draw always finds one.
-          port = this.allocatePort(host, 'Tcp') as number;
+          port = this.core.allocatePort(host, 'Tcp') as number;
           const fast = this.fast.tryFast(t, traffic, host, c, h, chooseSourceAddress(host, t.destination), port);
           if (fast === true) return;
           ref = fast;
@@ -542,11 +607,11 @@ export class Simulation extends Connections {
       }
       slot = { client: c, host: h };
     }
-    const conn = this.newConn(t, traffic, index, `${t.name}#${index}`, host, null, slot);
+    const conn = this.connections.newConn(t, traffic, index, `${t.name}#${index}`, host, null, slot);
     conn.ref = ref;
-    if (this.bulk) this.live.add(conn);
+    if (this.bulk) this.connections.live.add(conn);
     else (this.rows[traffic] as Conn[])[index] = conn;
-    this.openConnection(conn, port);
+    this.connections.openConnection(conn, port);
   }
 
   private buildResult(endUs: number): SimulationResult {
@@ -556,32 +621,32 @@ export class Simulation extends Connections {
       endUs,
       this.rows,
       this.health.runtimes,
-      this.lbs,
+      this.core.lbs,
       this.frontend.flowCounts,
-      this.tracer,
+      this.core.tracer,
       this.stop,
     );
   }
 
   private buildBulkResult(endUs: number): BulkResult {
     // Connections still under way when the run stopped, and those never opened, are pending.
-    for (const conn of this.live) this.aggregate(conn);
+    for (const conn of this.connections.live) this.connections.aggregate(conn);
     this.fast.flushMemoCounts();
     // The fast path keeps a connection out of its cover when its lifetime would cross `until` or
     // the time budget, but the event budget can stop a run at any event: those of its connections
     // not finished yet were under way.
     if (this.stop !== null) this.fast.countUnderWay();
-    this.input.traffic.forEach((t, ti) => {
-      const unopened = t.connections - (this.opened[ti] ?? 0);
-      if (unopened > 0) this.aggregator.add('pending', null, null, null, null, unopened);
+    this.input.traffic.forEach((traffic, ti) => {
+      const unopened = traffic.connections - (this.opened[ti] ?? 0);
+      if (unopened > 0) this.connections.aggregator.add('pending', null, null, null, null, unopened);
     });
     return buildBulkResult(
       this.input,
       this.options.seed,
       endUs,
-      this.aggregator,
+      this.connections.aggregator,
       this.health.runtimes,
-      this.lbs,
+      this.core.lbs,
       this.frontend.flowCounts,
       this.stop,
     );

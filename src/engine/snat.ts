@@ -49,7 +49,8 @@ export const defaultOutboundAddress = (nic: number): number => (DEFAULT_OUTBOUND
 /** Assumption: each member's SNAT ports are a contiguous range from 1024, in pool order. */
 const SNAT_FIRST_PORT = 1024;
 
-const covers = (ruleProtocol: 'Tcp' | 'Udp' | 'All', p: Protocol) => ruleProtocol === 'All' || ruleProtocol === p;
+const covers = (ruleProtocol: 'Tcp' | 'Udp' | 'All', wanted: Protocol) =>
+  ruleProtocol === 'All' || ruleProtocol === wanted;
 
 /**
  * engine-model.md step 4, in Azure's order: an instance-level public IP ("This scenario takes
@@ -66,10 +67,10 @@ const covers = (ruleProtocol: 'Tcp' | 'Udp' | 'All', p: Protocol) => ruleProtoco
 export function chooseOutbound(
   lbs: readonly LoadBalancerIn[],
   nics: readonly NicIn[],
-  n: number,
+  nicIndex: number,
   protocol: Protocol,
 ): OutboundChoice {
-  const nic = nics[n];
+  const nic = nics[nicIndex];
   if (nic === undefined) return { kind: 'none', detail: 'no such network interface' };
   if (nic.publicIp !== null) return { kind: 'publicIp', address: nic.publicIp };
   if (protocol === 'Icmp') {
@@ -82,7 +83,7 @@ export function chooseOutbound(
     if (lb.sku !== 'Standard') continue;
     for (const r of lb.outboundRules) {
       const members = lb.pools[r.pool]?.members ?? [];
-      const index = members.indexOf(n);
+      const index = members.indexOf(nicIndex);
       const fe = lb.frontends[r.frontends[0] ?? -1];
       if (index === -1 || fe === undefined || !covers(r.protocol, protocol)) continue;
       return {
@@ -101,10 +102,10 @@ export function chooseOutbound(
   }
   let inStandard = false;
   for (const lb of lbs) {
-    if (lb.pools.some((p) => p.members.includes(n)) && lb.sku === 'Standard') inStandard = true;
+    if (lb.pools.some((pool) => pool.members.includes(nicIndex)) && lb.sku === 'Standard') inStandard = true;
     for (const r of lb.rules) {
       const pool = lb.pools[r.pool];
-      const index = pool?.members.indexOf(n) ?? -1;
+      const index = pool?.members.indexOf(nicIndex) ?? -1;
       const fe = lb.frontends[r.frontend];
       if (pool === undefined || index === -1 || fe === undefined || !fe.isPublic) continue;
       if (r.disableOutboundSnat || !covers(r.protocol, protocol)) continue;
@@ -128,7 +129,7 @@ export function chooseOutbound(
       method: 'defaultOutbound',
       ruleId: null,
       ruleName: null,
-      address: defaultOutboundAddress(n),
+      address: defaultOutboundAddress(nicIndex),
       base: SNAT_FIRST_PORT,
       size: 1024,
       idleUs: DEFAULT_IDLE_US,

@@ -1,7 +1,7 @@
 /**
  * state: the shapes the stages of the packet path share — owners of flow state (connections,
  * probe attempts), the jobs of the event queue, flow-table, NAT and SNAT entries, the bulk fast
- * path's records — the stages a packet arrives at, the run's options, and the client host.
+ * path's records — where a packet arrives (`Arrival`), the run's options, and the client host.
  *
  * Inputs: none (types, constants and the `ClientHost` model).
  * Outputs: the types core.ts and the stage modules hold their state in.
@@ -275,7 +275,7 @@ export interface MemoClass {
  * released one is reused, with its flow entry and header, for a later connection.
  */
 export interface FastConn {
-  /** Its index in `Simulation.fastConns`. */
+  /** Its index in `FastPath.connections`. */
   readonly id: number;
   /**
    * Its client host, or null while no other code has asked for that host (core.ts `clientHost` builds it
@@ -383,7 +383,7 @@ export interface LbFlow {
 export function newLbFlow(
   lb: number,
   frontend: number,
-  h: Header,
+  header: Header,
   nic: number,
   rule: LbRuleIn | NatRuleIn,
   owner: Owner,
@@ -392,7 +392,7 @@ export function newLbFlow(
   return {
     lb,
     frontend,
-    h,
+    h: header,
     lastSeen: now,
     nic,
     ruleName: rule.name,

@@ -5,20 +5,24 @@
  *
  * Inputs: packets a host accepted (network.ts `arriveAtNic` / `receiveFromWire`, handed on by the
  *   run), or delivered inside the guest.
- * Outputs: socket state changes (each one through `setState`, which records it: the project's style, after
- *   smoltcp), segments sent back through network.ts, and the events the applications above react
- *   to (connections.ts: established, data, acknowledged, reset, closed, answered).
+ * Outputs: `Transport`, the stage object (it holds no state of its own: the sockets live on their
+ *   hosts). Socket state changes (each one through `setState`, which records it: the project's
+ *   style, after smoltcp), segments sent back through the network (`HostSend`, network.ts), and
+ *   the events the applications above react to, reported to the `SocketEvents` it is handed when
+ *   it is built (connections.ts, which builds it: established, data, acknowledged, reset, closed,
+ *   answered). It reaches the shared state through `TransportPath` (core.ts `Core`).
  * Invariants: a SYN to no listener gets a RST, a RST for no connection is discarded, and any other
  *   segment for no connection gets a RST (RFC 9293 §3.10.7.1); a half-open server socket is owned
  *   by the SYN's owner and evicted with it.
  */
 import { formatIpv4 } from '../shared/ipv4';
+import type { TraceExtra } from './core';
 import { type Host, type Socket, socketKey } from './guest';
 import type { ListenerIn } from './input';
-import { Network } from './network';
-import type { Conn, Owner } from './state';
+import type { HostSend } from './network';
+import type { Conn, KeyedStore, Owner } from './state';
 import { receiveSegment, replyInClosedState } from './tcp';
-import type { Decision, TcpState } from './trace';
+import type { Decision, Reason, TcpState, TraceKind } from './trace';
 import {
   ACK,
   describePacket,
@@ -38,21 +42,49 @@ import {
   tupleKey,
 } from './wire';
 
-export abstract class Transport extends Network {
-  // Later stages of the path, which this one calls: connections.ts `finish`, `onAnswered`,
-  // `onClientAcked`, `onClientData`, `onClientEstablished`, `onClientReset`, `onServerData`. (Some
-  // are declared by the stages before.)
-  protected abstract finish(conn: Conn): void;
-  protected abstract onAnswered(conn: Conn, host: Host, sock: Socket): void;
-  protected abstract onClientAcked(conn: Conn): void;
-  protected abstract onClientData(host: Host, sock: Socket, conn: Conn, header: Header): void;
-  protected abstract onClientEstablished(host: Host, sock: Socket, conn: Conn): void;
-  protected abstract onClientReset(conn: Conn, host: Host, packet: Packet<Owner>): void;
-  protected abstract onServerData(host: Host, sock: Socket, header: Header): void;
+/**
+ * The socket events the applications above react to (connections.ts `Connections`, the one
+ * implementation), handed to the transport when it is built: a client connection established,
+ * data or an acknowledgment for it, a reset, its socket closed, a UDP or ICMP answer; data for a
+ * server socket.
+ */
+export interface SocketEvents {
+  onClientEstablished(host: Host, sock: Socket, conn: Conn): void;
+  onClientData(host: Host, sock: Socket, conn: Conn, header: Header): void;
+  onClientAcked(conn: Conn): void;
+  onClientReset(conn: Conn, host: Host, packet: Packet<Owner>): void;
+  /** The client socket closed (its FIN was acknowledged): the connection ends. */
+  finish(conn: Conn): void;
+  onAnswered(conn: Conn, host: Host, sock: Socket): void;
+  onServerData(host: Host, sock: Socket, header: Header): void;
+}
+
+/** What the transport needs from the run's shared state (core.ts `Core`): the trace, drops, ownership. */
+export interface TransportPath {
+  readonly tracing: boolean;
+  trace(kind: TraceKind, element: string, packet: Packet | null, extra?: TraceExtra): void;
+  drop(packet: Packet<Owner>, reason: Reason, decision?: Decision | null): void;
+  own(owner: Owner, store: KeyedStore, key: string): void;
+}
+
+export class Transport {
+  private readonly tracing: boolean;
+
+  /**
+   * `network`: where a segment or answer leaves the host (network.ts); `apps`: who hears of the
+   * sockets' events (connections.ts, which builds this transport).
+   */
+  constructor(
+    private readonly core: TransportPath,
+    private readonly network: HostSend,
+    private readonly apps: SocketEvents,
+  ) {
+    this.tracing = core.tracing;
+  }
 
   // ---------------------------------------------------------------- transport (step 14)
 
-  protected deliverTransport(host: Host, packet: Packet<Owner>): void {
+  deliver(host: Host, packet: Packet<Owner>): void {
     switch (packet.header.protocol) {
       case 'Tcp':
         this.deliverTcp(host, packet);
@@ -66,7 +98,7 @@ export abstract class Transport extends Network {
     }
   }
 
-  protected findListener(host: Host, protocol: 'Tcp' | 'Udp', address: number, port: number) {
+  private findListener(host: Host, protocol: 'Tcp' | 'Udp', address: number, port: number) {
     let wildcard = null;
     for (const l of host.listeners) {
       if (l.protocol !== protocol || l.port !== port) continue;
@@ -78,7 +110,7 @@ export abstract class Transport extends Network {
 
   /** The trace of a packet handed to the listener that takes it. */
   private traceListener(host: Host, packet: Packet<Owner>, listener: ListenerIn): void {
-    this.trace('deliver', host.id, packet, {
+    this.core.trace('deliver', host.id, packet, {
       decision: {
         kind: 'listener',
         listener: listener.name,
@@ -88,7 +120,7 @@ export abstract class Transport extends Network {
     });
   }
 
-  protected socketDecision(sock: Socket, state: TcpState | 'UDP'): Decision {
+  private socketDecision(sock: Socket, state: TcpState | 'UDP'): Decision {
     return {
       kind: 'socket',
       local: formatEndpoint(sock.local.address, sock.local.port),
@@ -98,10 +130,10 @@ export abstract class Transport extends Network {
   }
 
   /** Every TCP state change goes through here, and is recorded (after smoltcp). */
-  protected setState(host: Host, sock: Socket, next: TcpState): void {
+  setState(host: Host, sock: Socket, next: TcpState): void {
     if (sock.state === next) return;
     if (this.tracing) {
-      this.trace('state', host.id, null, {
+      this.core.trace('state', host.id, null, {
         connection: sock.owner.id,
         state: { from: sock.state, to: next },
         decision: this.socketDecision(sock, next),
@@ -110,7 +142,7 @@ export abstract class Transport extends Network {
     sock.state = next;
   }
 
-  protected sendSegment(
+  sendSegment(
     host: Host,
     sock: Socket,
     flags: number,
@@ -127,19 +159,20 @@ export abstract class Transport extends Network {
       null,
       http,
     );
-    this.sendFromHost(host, header, sock.owner as Owner, decision);
+    this.network.sendFromHost(host, header, sock.owner as Owner, decision);
   }
 
-  protected removeSocket(host: Host, sock: Socket): void {
+  removeSocket(host: Host, sock: Socket): void {
     const key = socketKey(sock.protocol, sock.local.address, sock.local.port, sock.remote.address, sock.remote.port);
     if (host.sockets.get(key) === sock) host.sockets.delete(key);
   }
 
-  protected deliverTcp(host: Host, packet: Packet<Owner>): void {
+  private deliverTcp(host: Host, packet: Packet<Owner>): void {
     const h = packet.header;
     const sock = host.sockets.get(tupleKey(h));
     if (sock !== undefined) {
-      if (this.tracing) this.trace('deliver', host.id, packet, { decision: this.socketDecision(sock, sock.state) });
+      if (this.tracing)
+        this.core.trace('deliver', host.id, packet, { decision: this.socketDecision(sock, sock.state) });
       this.onSegment(host, sock, packet);
       return;
     }
@@ -160,13 +193,13 @@ export abstract class Transport extends Network {
         };
         const key = tupleKey(h);
         host.sockets.set(key, child);
-        this.own(packet.owner, host.sockets, key);
+        this.core.own(packet.owner, host.sockets, key);
         this.setState(host, child, 'SYN-RECEIVED');
         this.sendSegment(host, child, SYN | ACK);
         return;
       }
       // engine-model.md step 14: no listener, the guest answers RST (RFC 9293 §3.10.7.1).
-      this.drop(packet, {
+      this.core.drop(packet, {
         code: 'TCP_NO_LISTENER',
         at: host.id,
         rule: null,
@@ -177,7 +210,7 @@ export abstract class Transport extends Network {
     }
     if (hasFlag(h, RST)) {
       // RFC 9293 §3.10.7.1: a RST for no connection is discarded.
-      if (this.tracing) this.trace('deliver', host.id, packet);
+      if (this.tracing) this.core.trace('deliver', host.id, packet);
       return;
     }
     if (isSynAck(h)) {
@@ -195,7 +228,7 @@ export abstract class Transport extends Network {
         expected === null
           ? null
           : { kind: 'socket', local: formatEndpoint(h.dst, h.dstPort), remote: expected, state: 'SYN-SENT' };
-      this.drop(
+      this.core.drop(
         packet,
         {
           code: 'TCP_SYNACK_MISMATCH',
@@ -213,7 +246,7 @@ export abstract class Transport extends Network {
       return;
     }
     // RFC 9293 §3.10.7.1: any other segment for no connection is answered with RST.
-    this.drop(packet, {
+    this.core.drop(packet, {
       code: 'TCP_RESET',
       at: host.id,
       rule: null,
@@ -222,13 +255,13 @@ export abstract class Transport extends Network {
     this.sendReset(host, packet);
   }
 
-  protected sendReset(host: Host, packet: Packet<Owner>): void {
+  private sendReset(host: Host, packet: Packet<Owner>): void {
     const flags = replyInClosedState(packet.header.flags);
     if (flags === null) return;
-    this.sendFromHost(host, replyHeader(packet.header, { flags }), packet.owner);
+    this.network.sendFromHost(host, replyHeader(packet.header, { flags }), packet.owner);
   }
 
-  protected onSegment(host: Host, sock: Socket, packet: Packet<Owner>): void {
+  private onSegment(host: Host, sock: Socket, packet: Packet<Owner>): void {
     const h = packet.header;
     // A segment with PSH carries data (an HTTP message or the data of a long-lived connection).
     const tr = receiveSegment(sock.state, h.flags, (h.flags & PSH) !== 0);
@@ -247,26 +280,26 @@ export abstract class Transport extends Network {
     const conn = app.kind === 'client' ? (sock.owner as Conn) : null;
     switch (tr.effect) {
       case 'established':
-        if (conn !== null) this.onClientEstablished(host, sock, conn);
-        else if (h.http !== null) this.onServerData(host, sock, h);
+        if (conn !== null) this.apps.onClientEstablished(host, sock, conn);
+        else if (h.http !== null) this.apps.onServerData(host, sock, h);
         return;
       case 'reset':
         this.removeSocket(host, sock);
-        if (conn !== null) this.onClientReset(conn, host, packet);
+        if (conn !== null) this.apps.onClientReset(conn, host, packet);
         return;
       case 'backToListen':
         this.removeSocket(host, sock);
         return;
       case 'data':
-        if (conn !== null) this.onClientData(host, sock, conn, h);
-        else this.onServerData(host, sock, h);
+        if (conn !== null) this.apps.onClientData(host, sock, conn, h);
+        else this.apps.onServerData(host, sock, h);
         return;
       case 'acked':
-        if (conn !== null) this.onClientAcked(conn);
+        if (conn !== null) this.apps.onClientAcked(conn);
         return;
       case 'closed':
         this.removeSocket(host, sock);
-        if (conn !== null) this.finish(conn);
+        if (conn !== null) this.apps.finish(conn);
         return;
       case 'finReceived':
       case 'none':
@@ -274,17 +307,17 @@ export abstract class Transport extends Network {
     }
   }
 
-  protected deliverUdp(host: Host, packet: Packet<Owner>): void {
+  private deliverUdp(host: Host, packet: Packet<Owner>): void {
     const h = packet.header;
     const sock = host.sockets.get(tupleKey(h));
     if (sock !== undefined && sock.app.kind === 'client') {
-      if (this.tracing) this.trace('deliver', host.id, packet, { decision: this.socketDecision(sock, 'UDP') });
-      this.onAnswered(sock.owner as Conn, host, sock);
+      if (this.tracing) this.core.trace('deliver', host.id, packet, { decision: this.socketDecision(sock, 'UDP') });
+      this.apps.onAnswered(sock.owner as Conn, host, sock);
       return;
     }
     const listener = this.findListener(host, 'Udp', h.dst, h.dstPort);
     if (listener === null) {
-      this.drop(packet, {
+      this.core.drop(packet, {
         code: 'UDP_NO_LISTENER',
         at: host.id,
         rule: null,
@@ -294,19 +327,19 @@ export abstract class Transport extends Network {
     }
     if (this.tracing) this.traceListener(host, packet, listener);
     // engine-model.md step 14: a UDP listener answers a datagram with one datagram.
-    this.sendFromHost(host, replyHeader(h, {}), packet.owner);
+    this.network.sendFromHost(host, replyHeader(h, {}), packet.owner);
   }
 
-  protected deliverIcmp(host: Host, packet: Packet<Owner>): void {
+  private deliverIcmp(host: Host, packet: Packet<Owner>): void {
     const h = packet.header;
     if (h.icmp === 'echo-request') {
       // Assumption: every guest answers an echo request that its firewall lets in.
-      if (this.tracing) this.trace('deliver', host.id, packet);
-      this.sendFromHost(host, replyHeader(h, { icmp: 'echo-reply' }), packet.owner);
+      if (this.tracing) this.core.trace('deliver', host.id, packet);
+      this.network.sendFromHost(host, replyHeader(h, { icmp: 'echo-reply' }), packet.owner);
       return;
     }
     const sock = host.sockets.get(tupleKey(h));
-    if (this.tracing) this.trace('deliver', host.id, packet);
-    if (sock !== undefined && sock.app.kind === 'client') this.onAnswered(sock.owner as Conn, host, sock);
+    if (this.tracing) this.core.trace('deliver', host.id, packet);
+    if (sock !== undefined && sock.app.kind === 'client') this.apps.onAnswered(sock.owner as Conn, host, sock);
   }
 }

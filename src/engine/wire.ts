@@ -146,8 +146,9 @@ export function replyHeader(header: Header, fields: Partial<Header>): Header {
 }
 
 export const hasFlag = (header: Header, flag: number): boolean => (header.flags & flag) !== 0;
-export const isSyn = (h: Header): boolean => h.protocol === 'Tcp' && (h.flags & (SYN | ACK)) === SYN;
-export const isSynAck = (h: Header): boolean => h.protocol === 'Tcp' && (h.flags & (SYN | ACK)) === (SYN | ACK);
+export const isSyn = (header: Header): boolean => header.protocol === 'Tcp' && (header.flags & (SYN | ACK)) === SYN;
+export const isSynAck = (header: Header): boolean =>
+  header.protocol === 'Tcp' && (header.flags & (SYN | ACK)) === (SYN | ACK);
 
 export function flagNames(flags: number): string[] {
   const names: string[] = [];
@@ -164,10 +165,10 @@ export function formatEndpoint(address: number, port: number): string {
   return `${formatIpv4(address)}:${port}`;
 }
 
-export const formatSource = (h: Header): string =>
-  h.protocol === 'Icmp' ? formatIpv4(h.src) : formatEndpoint(h.src, h.srcPort);
-export const formatDestination = (h: Header): string =>
-  h.protocol === 'Icmp' ? formatIpv4(h.dst) : formatEndpoint(h.dst, h.dstPort);
+export const formatSource = (header: Header): string =>
+  header.protocol === 'Icmp' ? formatIpv4(header.src) : formatEndpoint(header.src, header.srcPort);
+export const formatDestination = (header: Header): string =>
+  header.protocol === 'Icmp' ? formatIpv4(header.dst) : formatEndpoint(header.dst, header.dstPort);
 
 /**
  * The one encoding of a direction-sensitive 5-tuple key: seven UTF-16 code units (the protocol's
@@ -187,15 +188,17 @@ export function tupleKeyOf(protocol: string, src: number, srcPort: number, dst: 
 }
 
 /** A direction-sensitive key of the 5-tuple (built once per header). */
-export function tupleKey(h: Header): string {
-  if (h.key === undefined) h.key = tupleKeyOf(h.protocol, h.src, h.srcPort, h.dst, h.dstPort);
-  return h.key;
+export function tupleKey(header: Header): string {
+  if (header.key === undefined)
+    header.key = tupleKeyOf(header.protocol, header.src, header.srcPort, header.dst, header.dstPort);
+  return header.key;
 }
 
-/** The key of the reply direction of `h`'s flow (built once per header). */
-export function reverseTupleKey(h: Header): string {
-  if (h.rkey === undefined) h.rkey = tupleKeyOf(h.protocol, h.dst, h.dstPort, h.src, h.srcPort);
-  return h.rkey;
+/** The key of the reply direction of `header`'s flow (built once per header). */
+export function reverseTupleKey(header: Header): string {
+  if (header.rkey === undefined)
+    header.rkey = tupleKeyOf(header.protocol, header.dst, header.dstPort, header.src, header.srcPort);
+  return header.rkey;
 }
 
 /** What a packet looks like in the trace and in the UI: plain, serialisable, readable. */
@@ -209,25 +212,25 @@ export interface PacketView {
   readonly http: HttpPayload | null;
 }
 
-export function viewHeader(id: number, h: Header): PacketView {
+export function viewHeader(id: number, header: Header): PacketView {
   return {
     id,
-    protocol: h.protocol,
-    src: formatSource(h),
-    dst: formatDestination(h),
-    flags: flagNames(h.flags),
-    icmp: h.icmp,
-    http: h.http,
+    protocol: header.protocol,
+    src: formatSource(header),
+    dst: formatDestination(header),
+    flags: flagNames(header.flags),
+    icmp: header.icmp,
+    http: header.http,
   };
 }
 
 /** A short label for sentences: `SYN-ACK 10.2.1.4:80 → 10.2.1.4:49152`. */
-export function describePacket(h: Header): string {
+export function describePacket(header: Header): string {
   const kind =
-    h.protocol === 'Tcp'
-      ? describeFlags(h.flags) || 'segment'
-      : h.protocol === 'Udp'
+    header.protocol === 'Tcp'
+      ? describeFlags(header.flags) || 'segment'
+      : header.protocol === 'Udp'
         ? 'UDP datagram'
-        : `ICMP ${h.icmp ?? 'packet'}`;
-  return `${kind} ${formatSource(h)} → ${formatDestination(h)}`;
+        : `ICMP ${header.icmp ?? 'packet'}`;
+  return `${kind} ${formatSource(header)} → ${formatDestination(header)}`;
 }
