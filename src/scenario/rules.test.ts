@@ -835,6 +835,16 @@ describe('load balancers', () => {
       'HA ports rule and rule "http" both send to pool "pool"',
     );
   });
+  it('a Basic load balancer is retired: a warning in the upgrade guidance words; Standard, written or not, has none', () => {
+    const basic = validate((s) => (lb(s).sku = 'Basic'));
+    expect(basic.errors).toEqual([]);
+    expectWarning(basic, 'loadBalancers[0].sku', 'On September 30, 2025, Basic Load Balancer was retired');
+    expect(basic.warnings.find((w) => w.path === 'loadBalancers[0].sku')?.message).toContain(
+      'unsupported and without SLA',
+    );
+    expect(validate((s) => (lb(s).sku = 'Standard')).warnings).toEqual([]);
+    expect(validate((s) => delete lb(s).sku).warnings).toEqual([]);
+  });
   it('Basic has no HTTPS probe', () => {
     expectError(
       validate((s) => {

@@ -371,7 +371,8 @@ const EXPECTED: Record<string, Expectation> = {
     },
   },
   'all-probes-down-basic-vs-standard.json': {
-    warnings: [],
+    // Basic is retired: the lab keeps it to show the difference, and its solution moves to Standard.
+    warnings: ['loadBalancers[0].sku'],
     warningsSolved: [],
     checksBefore: [false, true],
     behaviour: (before, after) => {
@@ -472,8 +473,8 @@ const EXPECTED: Record<string, Expectation> = {
     },
   },
   'basic-public-open-by-default.json': {
-    warnings: [],
-    warningsSolved: [],
+    warnings: ['loadBalancers[0].sku'],
+    warningsSolved: ['loadBalancers[0].sku'],
     checksBefore: [false, true],
     behaviour: (before, after) => {
       // “What is Azure Load Balancer?”: Basic is open by default, inbound NAT included.

@@ -45,11 +45,18 @@ export function lbKind(lb: LbEntry): 'internal' | 'public' | null {
   return null;
 }
 
+/** The warning on every Basic load balancer, in the words of Azure's upgrade guidance. */
+export const BASIC_RETIRED =
+  'On September 30, 2025, Basic Load Balancer was retired (“Upgrading from Basic Load Balancer - Guidance”): one that still exists keeps working, unsupported and without SLA. Hairpin keeps Basic to show how it differs; a new load balancer is Standard.';
+
 export function checkLoadBalancers(report: Report, ix: Index): void {
   const lbsOfNic = new Map<string, { lb: LbEntry; path: string }[]>();
   for (const lb of ix.lbs.values()) {
     const sku = skuOf(lb.v);
-    const _inLb = ` in load balancer ${q(lb.v.name)}`;
+    // articles/load-balancer/load-balancer-basic-upgrade-guidance.md (ms.date 09/02/2026): "On
+    // September 30, 2025, Basic Load Balancer was retired", and those left "remain operational"
+    // but "unsupported and not covered by SLA guarantees". Kept to teach the difference, with this.
+    if (lb.v.sku === 'Basic') report.warn(joinPath(lb.path, 'sku'), BASIC_RETIRED);
     const frontendOf = (path: string, name: string) => lookup(report, ix, path, name, lb.frontends);
     const poolOf = (path: string, name: string) => lookup(report, ix, path, name, lb.pools);
 
