@@ -1313,8 +1313,20 @@ describe('traffic', () => {
         vm(s).routes = [{ addressPrefix: '10.2.1.100/32', interface: 'web01-nic2', nextHop: '10.2.1.1' }];
       }),
       'traffic[0].to',
-      'the second-NIC workaround fails on Linux',
+      'the second-NIC workaround fails on Linux: the SYN from "web01-nic2" comes back to "web01" with one of its own addresses as source and is dropped as a martian source (GUEST_MARTIAN_SOURCE',
     );
+  });
+  it('the second-NIC workaround on Linux with acceptLocal: the warning says what the engine then does', () => {
+    const result = validate((s) => {
+      traffic(s).from = 'web01';
+      vm(s).os = 'linux';
+      vm(s).linux = { acceptLocal: true };
+      vm(s).networkInterfaces.push(nicWithAddress('web01-nic2', 'spoke/web', '10.2.1.5'));
+      vm(s).routes = [{ addressPrefix: '10.2.1.100/32', interface: 'web01-nic2', nextHop: '10.2.1.1' }];
+    });
+    expectWarning(result, 'traffic[0].to', 'fails on Linux, even with acceptLocal');
+    expectWarning(result, 'traffic[0].to', 'matches no connecting socket (TCP_SYNACK_MISMATCH');
+    expect(result.warnings.map((w) => w.message).join(' ')).not.toContain('martian');
   });
   it('no hairpin warning under floating IP', () => {
     const result = validate((s) => {

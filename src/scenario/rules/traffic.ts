@@ -9,6 +9,7 @@ import {
   ruleProtocolOf,
   TRAFFIC_DEFAULTS,
   trafficProtocolOf,
+  VM_DEFAULTS,
 } from '../defaults';
 import { GUEST_ROUTE } from '../schema';
 import { joinPath } from '../shape';
@@ -147,13 +148,27 @@ export function checkTraffic(report: Report, ix: Index): void {
         report.warn(
           toPath,
           viaOther
-            ? `the second-NIC workaround fails on Linux: the SYN from ${q(via)} is sent back to ${q(vm.v.name)} with one of its own addresses as source and dropped as a martian source (the ILB hairpin write-up §3.1; engine-model.md)`
+            ? secondNicFailure(vm, via as string)
             : `hairpin: connections mapped back to this VM will fail (“Troubleshoot Azure Load Balancer” Cause 4): ${q(vm.v.name)} is a member of pool ${q(pool.v.name)} behind ${formatIpv4(target)} and an internal load balancer never source-NATs it`,
         );
         break;
       }
     }
   }
+}
+
+/**
+ * Why the second-NIC workaround fails on a Linux guest, as the engine will show it: the DNATed SYN
+ * comes back with one of the guest's own addresses as its source, which Linux drops as a martian
+ * (GUEST_MARTIAN_SOURCE) unless `accept_local` is on; with it on, the SYN is accepted, but the
+ * SYN-ACK is answered from the member's own address inside the guest, never passes the load
+ * balancer's reverse translation, and matches no connecting socket (TCP_SYNACK_MISMATCH).
+ */
+function secondNicFailure(vm: VmEntry, via: string): string {
+  const acceptLocal = vm.v.linux?.acceptLocal ?? VM_DEFAULTS.acceptLocal;
+  return acceptLocal
+    ? `the second-NIC workaround fails on Linux, even with acceptLocal: the SYN from ${q(via)} comes back to ${q(vm.v.name)} with one of its own addresses as source and is accepted, but the SYN-ACK goes from the member's own address inside the guest, never passes the load balancer, and matches no connecting socket (TCP_SYNACK_MISMATCH; the ILB hairpin write-up §3.1)`
+    : `the second-NIC workaround fails on Linux: the SYN from ${q(via)} comes back to ${q(vm.v.name)} with one of its own addresses as source and is dropped as a martian source (GUEST_MARTIAN_SOURCE; the ILB hairpin write-up §3.1)`;
 }
 
 /** The NIC of the longest guest route that holds `address`, if a guest route does. */
