@@ -211,7 +211,10 @@ export interface OutboundRuleIn {
   readonly frontends: readonly number[];
   readonly pool: number;
   readonly protocol: 'Tcp' | 'Udp' | 'All';
-  /** SNAT ports per member: `allocatedOutboundPorts`, or Azure's default table when it is 0. */
+  /**
+   * SNAT ports per member, over the rule's frontend IPs: `allocatedOutboundPorts`; 0 for Azure's
+   * default allocation (the pool's `defaultSnatPorts` per frontend IP, at most 1,024; snat.ts).
+   */
   readonly allocatedPorts: number;
   readonly idleTimeoutUs: number;
   readonly enableTcpReset: boolean;

@@ -440,21 +440,25 @@ export class Network implements HostSend {
         });
         return false;
       }
-      const destKey = snatDestKey(h.protocol, choice.address, h.dst, h.dstPort);
+      // The first free port of the NIC's allocation, its ranges in order (a frontend IP at a time).
       let port = -1;
-      for (let i = 0; i < choice.size; i++) {
-        const p = choice.base + i;
-        const used = this.snatUsed.get(`${destKey}|${p}`);
-        if (used === undefined) {
+      let address = choice.ranges[0]?.address ?? 0;
+      let destKey = '';
+      search: for (const range of choice.ranges) {
+        const key = snatDestKey(h.protocol, range.address, h.dst, h.dstPort);
+        for (let i = 0; i < range.size; i++) {
+          const p = range.base + i;
+          const used = this.snatUsed.get(`${key}|${p}`);
+          if (used !== undefined && this.core.now - used.lastSeen <= used.idleUs) continue;
+          if (used !== undefined) {
+            // Released for idleness; its own next packet still finds it, expired (IDLE_TIMEOUT).
+            if (this.snatReturn.get(used.retKey) === used) this.snatReturn.delete(used.retKey);
+            this.snatUsed.delete(used.usedKey);
+          }
           port = p;
-          break;
-        }
-        if (this.core.now - used.lastSeen > used.idleUs) {
-          // Released for idleness; its own next packet still finds it, expired (IDLE_TIMEOUT).
-          if (this.snatReturn.get(used.retKey) === used) this.snatReturn.delete(used.retKey);
-          this.snatUsed.delete(used.usedKey);
-          port = p;
-          break;
+          address = range.address;
+          destKey = key;
+          break search;
         }
       }
       const ruleRef =
@@ -470,17 +474,17 @@ export class Network implements HostSend {
           code: 'SNAT_PORT_EXHAUSTED',
           at: nic.id,
           rule: ruleRef,
-          detail: `${nic.name} has used all ${choice.size} of its SNAT ports on ${formatIpv4(choice.address)} toward ${h.protocol === 'Tcp' ? formatEndpoint(h.dst, h.dstPort) : formatIpv4(h.dst)}, so ${describePacket(h)} is dropped until one is released.`,
+          detail: `${nic.name} has used all ${choice.size} of its SNAT ports on ${choice.ranges.map((r) => formatIpv4(r.address)).join(' and ')} toward ${h.protocol === 'Tcp' ? formatEndpoint(h.dst, h.dstPort) : formatIpv4(h.dst)}, so ${describePacket(h)} is dropped until one is released.`,
         });
         return false;
       }
       const owner = packet.owner;
-      const retKey = tupleKeyOf(h.protocol, h.dst, h.dstPort, choice.address, port);
+      const retKey = tupleKeyOf(h.protocol, h.dst, h.dstPort, address, port);
       e = {
         nic: nicIndex,
         privAddr: h.src,
         privPort: h.srcPort,
-        pubAddr: choice.address,
+        pubAddr: address,
         pubPort: port,
         outKey: key,
         retKey,

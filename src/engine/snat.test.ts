@@ -7,7 +7,15 @@
 import { describe, expect, it } from 'vitest';
 import { parseIpv4 } from '../shared/ipv4';
 import type { LbRuleIn, LoadBalancerIn, NicIn, OutboundRuleIn } from './input';
-import { chooseOutbound, DEFAULT_OUTBOUND_BASE, defaultOutboundAddress, snatDestKey } from './snat';
+import {
+  chooseOutbound,
+  DEFAULT_OUTBOUND_BASE,
+  defaultOutboundAddress,
+  defaultSnatRanges,
+  explicitSnatRanges,
+  SNAT_PORTS_PER_IP,
+  snatDestKey,
+} from './snat';
 
 const ip = (t: string) => parseIpv4(t) as number;
 const MIN = 60_000_000;
@@ -86,7 +94,7 @@ describe('chooseOutbound: the order of precedence', () => {
     expect(r.kind === 'none' && r.detail).toMatch(/^web01-nic1 has no instance-level public IP, and SNAT/);
   });
 
-  it("an outbound rule of a Standard load balancer: its first frontend, the member's port block, its idle timeout and reset", () => {
+  it("an outbound rule of a Standard load balancer: the member's port block on its frontends in order, its idle timeout and reset", () => {
     // outbound-rules.md: allocatedOutboundPorts per instance; "frontend IPs are consumed one at a time".
     const rule = outboundRule({ frontends: [1, 0] });
     const r = chooseOutbound([lb({ outboundRules: [rule], rules: [lbRule()] })], NICS, 1, 'Udp');
@@ -95,12 +103,64 @@ describe('chooseOutbound: the order of precedence', () => {
       method: 'outboundRule',
       ruleId: 'outboundRule:lb/out',
       ruleName: 'out',
-      address: ip('20.1.1.2'),
-      base: 1024 + 10_000,
+      ranges: [{ address: ip('20.1.1.2'), base: 1024 + 10_000, size: 10_000 }],
       size: 10_000,
       idleUs: 10 * MIN,
       resetOnIdle: true,
     });
+  });
+
+  it("an allocation spans the rule's frontend IPs, 64,000 ports each, and never leaves the port range", () => {
+    // Two frontends, 64,000 ports per member: the second member's ports are the second IP's.
+    const big = outboundRule({ frontends: [0, 1], allocatedPorts: 64_000 });
+    const second = chooseOutbound([lb({ outboundRules: [big] })], NICS, 1, 'Tcp');
+    expect(second).toMatchObject({ ranges: [{ address: ip('20.1.1.2'), base: 1024, size: 64_000 }], size: 64_000 });
+    // 40,000 each: the second member's block straddles the two IPs.
+    const straddle = chooseOutbound(
+      [lb({ outboundRules: [outboundRule({ frontends: [0, 1], allocatedPorts: 40_000 })] })],
+      NICS,
+      1,
+      'Tcp',
+    );
+    expect(straddle).toMatchObject({
+      ranges: [
+        { address: ip('20.1.1.1'), base: 1024 + 40_000, size: 24_000 },
+        { address: ip('20.1.1.2'), base: 1024, size: 16_000 },
+      ],
+      size: 40_000,
+    });
+    for (const range of straddle.kind === 'snat' ? straddle.ranges : []) {
+      expect(range.base + range.size - 1).toBeLessThanOrEqual(1024 + SNAT_PORTS_PER_IP - 1);
+    }
+    expect(explicitSnatRanges([ip('20.1.1.1')], 1, 64_000)).toEqual([]);
+  });
+
+  it('allocatedOutboundPorts 0 is the default allocation: the table per frontend IP, up to 1,024', () => {
+    // load-balancer-outbound-connections.md: "with 100 VMs in a backend pool and only one frontend
+    // IP, each VM will receive 512 ports. If a second frontend IP is added, each VM will receive an
+    // additional 512 ports ... a third frontend IP will NOT increase [them] beyond 1024".
+    const pool512 = { id: 'pool:lb/pool', name: 'pool', members: [0, 1], defaultSnatPorts: 512 };
+    const three = lb({
+      frontends: [
+        { id: 'frontend:lb/a', name: 'a', address: ip('20.1.1.1'), isPublic: true },
+        { id: 'frontend:lb/b', name: 'b', address: ip('20.1.1.2'), isPublic: true },
+        { id: 'frontend:lb/c', name: 'c', address: ip('20.1.1.3'), isPublic: true },
+      ],
+      pools: [pool512],
+      outboundRules: [outboundRule({ frontends: [0, 1, 2], allocatedPorts: 0 })],
+    });
+    expect(chooseOutbound([three], NICS, 1, 'Tcp')).toMatchObject({
+      ranges: [
+        { address: ip('20.1.1.1'), base: 1024 + 512, size: 512 },
+        { address: ip('20.1.1.2'), base: 1024 + 512, size: 512 },
+      ],
+      size: 1024,
+    });
+    const one = lb({ ...three, outboundRules: [outboundRule({ frontends: [0], allocatedPorts: 0 })] });
+    expect(chooseOutbound([one], NICS, 0, 'Tcp')).toMatchObject({ size: 512 });
+    expect(defaultSnatRanges([ip('20.1.1.1'), ip('20.1.1.2')], 0, 1024)).toEqual([
+      { address: ip('20.1.1.1'), base: 1024, size: 1024 },
+    ]);
   });
 
   it('an outbound rule only for its protocol and its pool, and never on a Basic load balancer', () => {
@@ -132,8 +192,7 @@ describe('chooseOutbound: the order of precedence', () => {
       method: 'loadBalancingRule',
       ruleId: 'rule:lb/http',
       ruleName: 'http',
-      address: ip('20.1.1.1'),
-      base: 1024 + 1024,
+      ranges: [{ address: ip('20.1.1.1'), base: 1024 + 1024, size: 1024 }],
       size: 1024,
       idleUs: 15 * MIN,
       resetOnIdle: true,
@@ -141,6 +200,32 @@ describe('chooseOutbound: the order of precedence', () => {
     expect(chooseOutbound(lbs, NICS, 1, 'Udp')).toMatchObject({ kind: 'none' });
     expect(chooseOutbound([lb({ rules: [lbRule({ protocol: 'All' })] })], NICS, 0, 'Udp')).toMatchObject({
       method: 'loadBalancingRule',
+    });
+  });
+
+  it('load-balancing rules SNAT over the public frontends of the rules that SNAT the pool for the protocol', () => {
+    // Two public frontends with TCP rules to a pool of 100 (512 each by the table): 1,024 over both.
+    const two = lb({
+      pools: [{ id: 'pool:lb/pool', name: 'pool', members: [0, 1], defaultSnatPorts: 512 }],
+      rules: [
+        lbRule(),
+        lbRule({ id: 'rule:lb/https', name: 'https', frontend: 1, frontendPort: 443 }),
+        lbRule({ id: 'rule:lb/dns', name: 'dns', frontend: 1, protocol: 'Udp', frontendPort: 53 }),
+        lbRule({ id: 'rule:lb/off', name: 'off', frontend: 1, frontendPort: 8080, disableOutboundSnat: true }),
+      ],
+    });
+    expect(chooseOutbound([two], NICS, 0, 'Tcp')).toMatchObject({
+      ruleName: 'http',
+      ranges: [
+        { address: ip('20.1.1.1'), base: 1024, size: 512 },
+        { address: ip('20.1.1.2'), base: 1024, size: 512 },
+      ],
+      size: 1024,
+    });
+    // UDP: only the dns rule's frontend SNATs UDP.
+    expect(chooseOutbound([two], NICS, 0, 'Udp')).toMatchObject({
+      ruleName: 'dns',
+      ranges: [{ address: ip('20.1.1.2'), base: 1024, size: 512 }],
     });
   });
 
@@ -175,8 +260,7 @@ describe('chooseOutbound: the order of precedence', () => {
       method: 'defaultOutbound',
       ruleId: null,
       ruleName: null,
-      address: defaultOutboundAddress(2),
-      base: 1024,
+      ranges: [{ address: defaultOutboundAddress(2), base: 1024, size: 1024 }],
       size: 1024,
       idleUs: 4 * MIN,
       resetOnIdle: false,

@@ -24,9 +24,9 @@ export type OutboundChoice =
       /** The element id and name of the rule that translates (null for default outbound access). */
       readonly ruleId: string | null;
       readonly ruleName: string | null;
-      readonly address: number;
-      /** This NIC's SNAT ports: [base, base + size). */
-      readonly base: number;
+      /** This NIC's SNAT ports, on one frontend IP or spread over several, in the order they are taken. */
+      readonly ranges: readonly SnatRange[];
+      /** How many ports the ranges hold. */
       readonly size: number;
       readonly idleUs: number;
       /** `enableTcpReset` of the rule: both ends get a RST when the translation idles out. */
@@ -46,8 +46,71 @@ const DEFAULT_IDLE_US = 240_000_000;
 export const DEFAULT_OUTBOUND_BASE = parseIpv4('198.18.0.1') as number;
 export const defaultOutboundAddress = (nic: number): number => (DEFAULT_OUTBOUND_BASE + nic) >>> 0;
 
-/** Assumption: each member's SNAT ports are a contiguous range from 1024, in pool order. */
+/** SNAT ports [base, base + size) on one public address. */
+export interface SnatRange {
+  readonly address: number;
+  readonly base: number;
+  readonly size: number;
+}
+
+/**
+ * "When a public IP address is added as a frontend IP to a load balancer, 64,000 ports are eligible
+ * for SNAT" (articles/load-balancer/load-balancer-outbound-connections.md, ms.date 03/06/2023,
+ * "What are SNAT ports?").
+ */
+export const SNAT_PORTS_PER_IP = 64_000;
+
+/** Assumption: the 64,000 ports of a frontend IP are 1024–65023, handed out in pool order. */
 const SNAT_FIRST_PORT = 1024;
+
+/** "Backends will receive the number of ports defined by the table, per frontend IP, up to a maximum of 1024 ports" (ibid., "Default port allocation table"). */
+export const DEFAULT_SNAT_MAX = 1024;
+
+/**
+ * An explicit allocation (an outbound rule's `allocatedOutboundPorts`): the `index`-th member's
+ * `size` ports, laid end to end with the other members' over the rule's frontend IPs, 64,000 to
+ * each — "Each extra IP address provided by a frontend provides another 64,000 ephemeral ports"
+ * (articles/load-balancer/outbound-rules.md, ms.date 05/08/2023); "frontend IPs are consumed one at
+ * a time" (load-balancer-outbound-connections.md as of 2022). Validation refuses an allocation
+ * beyond the frontends' ports, as Azure does; here the ranges simply stop there.
+ */
+export function explicitSnatRanges(addresses: readonly number[], index: number, size: number): SnatRange[] {
+  const out: SnatRange[] = [];
+  let slot = index * size;
+  let left = size;
+  while (left > 0) {
+    const address = addresses[Math.floor(slot / SNAT_PORTS_PER_IP)];
+    if (address === undefined) break;
+    const offset = slot % SNAT_PORTS_PER_IP;
+    const take = Math.min(left, SNAT_PORTS_PER_IP - offset);
+    out.push({ address, base: SNAT_FIRST_PORT + offset, size: take });
+    slot += take;
+    left -= take;
+  }
+  return out;
+}
+
+/**
+ * The default allocation: the table's ports for the pool's size on each frontend IP, "up to a
+ * maximum of 1024 ports": "with 100 VMs in a backend pool and only one frontend IP, each VM will
+ * receive 512 ports. If a second frontend IP is added, each VM will receive an additional 512
+ * ports ... adding a third frontend IP will NOT increase the number of allocated SNAT ports beyond
+ * 1024", i.e. MIN(table ports × frontend IPs, 1024) (load-balancer-outbound-connections.md, ms.date
+ * 03/06/2023). The `index`-th member takes its share at the same place on each frontend IP.
+ */
+export function defaultSnatRanges(addresses: readonly number[], index: number, perIp: number): SnatRange[] {
+  const out: SnatRange[] = [];
+  let left = Math.min(perIp * addresses.length, DEFAULT_SNAT_MAX);
+  for (const address of addresses) {
+    if (left <= 0) break;
+    const take = Math.min(perIp, left);
+    out.push({ address, base: SNAT_FIRST_PORT + index * perIp, size: take });
+    left -= take;
+  }
+  return out;
+}
+
+const sizeOf = (ranges: readonly SnatRange[]) => ranges.reduce((sum, r) => sum + r.size, 0);
 
 const covers = (ruleProtocol: 'Tcp' | 'Udp' | 'All', wanted: Protocol) =>
   ruleProtocol === 'All' || ruleProtocol === wanted;
@@ -84,17 +147,23 @@ export function chooseOutbound(
     for (const r of lb.outboundRules) {
       const members = lb.pools[r.pool]?.members ?? [];
       const index = members.indexOf(nicIndex);
-      const fe = lb.frontends[r.frontends[0] ?? -1];
-      if (index === -1 || fe === undefined || !covers(r.protocol, protocol)) continue;
+      const addresses = r.frontends.flatMap((f) => {
+        const fe = lb.frontends[f];
+        return fe === undefined ? [] : [fe.address];
+      });
+      if (index === -1 || addresses.length === 0 || !covers(r.protocol, protocol)) continue;
+      // allocatedOutboundPorts 0: "Revert to the default port allocation" (outbound-rules.md).
+      const ranges =
+        r.allocatedPorts === 0
+          ? defaultSnatRanges(addresses, index, lb.pools[r.pool]?.defaultSnatPorts ?? DEFAULT_SNAT_MAX)
+          : explicitSnatRanges(addresses, index, r.allocatedPorts);
       return {
         kind: 'snat',
         method: 'outboundRule',
         ruleId: r.id,
         ruleName: r.name,
-        // load-balancer-outbound-connections: "frontend IPs are consumed one at a time".
-        address: fe.address,
-        base: SNAT_FIRST_PORT + index * r.allocatedPorts,
-        size: r.allocatedPorts,
+        ranges,
+        size: sizeOf(ranges),
         idleUs: r.idleTimeoutUs,
         resetOnIdle: r.enableTcpReset,
       };
@@ -103,20 +172,29 @@ export function chooseOutbound(
   let inStandard = false;
   for (const lb of lbs) {
     if (lb.pools.some((pool) => pool.members.includes(nicIndex)) && lb.sku === 'Standard') inStandard = true;
+    const snats = (r: LoadBalancerIn['rules'][number]) =>
+      lb.frontends[r.frontend]?.isPublic === true && !r.disableOutboundSnat && covers(r.protocol, protocol);
     for (const r of lb.rules) {
       const pool = lb.pools[r.pool];
       const index = pool?.members.indexOf(nicIndex) ?? -1;
-      const fe = lb.frontends[r.frontend];
-      if (pool === undefined || index === -1 || fe === undefined || !fe.isPublic) continue;
-      if (r.disableOutboundSnat || !covers(r.protocol, protocol)) continue;
+      if (pool === undefined || index === -1 || !snats(r)) continue;
+      // The default allocation over the public frontend IPs of the rules that SNAT this pool's
+      // flows of this protocol (the first rule's first), each address once. Assumption: the docs
+      // speak of "frontend IPs associated with the pool" without saying which rules associate them.
+      const addresses: number[] = [];
+      for (const other of lb.rules) {
+        const fe = lb.frontends[other.frontend];
+        if (other.pool !== r.pool || !snats(other) || fe === undefined) continue;
+        if (!addresses.includes(fe.address)) addresses.push(fe.address);
+      }
+      const ranges = defaultSnatRanges(addresses, index, pool.defaultSnatPorts);
       return {
         kind: 'snat',
         method: 'loadBalancingRule',
         ruleId: r.id,
         ruleName: r.name,
-        address: fe.address,
-        base: SNAT_FIRST_PORT + index * pool.defaultSnatPorts,
-        size: pool.defaultSnatPorts,
+        ranges,
+        size: sizeOf(ranges),
         // Assumption: the load-balancing rule's idle timeout applies to its SNAT flows too.
         idleUs: r.idleTimeoutUs,
         resetOnIdle: r.enableTcpReset,
@@ -129,9 +207,8 @@ export function chooseOutbound(
       method: 'defaultOutbound',
       ruleId: null,
       ruleName: null,
-      address: defaultOutboundAddress(nicIndex),
-      base: SNAT_FIRST_PORT,
-      size: 1024,
+      ranges: [{ address: defaultOutboundAddress(nicIndex), base: SNAT_FIRST_PORT, size: DEFAULT_SNAT_MAX }],
+      size: DEFAULT_SNAT_MAX,
       idleUs: DEFAULT_IDLE_US,
       resetOnIdle: false,
     };

@@ -112,7 +112,7 @@ describe('compileScenario: issue 4 inputs', () => {
     expect(events[2]).toMatchObject({ index: 0, rule: { probe: 1, backendPort: 80 } });
   });
 
-  it('compiles route tables on subnets and outbound rules with the default SNAT table for 0 ports', () => {
+  it('compiles route tables on subnets, and outbound rules with 0 ports left to the default allocation', () => {
     const s = labBaseline('windows');
     s.routeTables = [
       {
@@ -135,7 +135,8 @@ describe('compileScenario: issue 4 inputs', () => {
     expect(input.loadBalancers[0]?.outboundRules[0]).toMatchObject({
       frontends: [1],
       protocol: 'All',
-      allocatedPorts: 1024,
+      // 0 stays 0: the engine applies the default allocation over the rule's frontend IPs.
+      allocatedPorts: 0,
       idleTimeoutUs: 240_000_000,
       enableTcpReset: false,
     });

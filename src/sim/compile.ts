@@ -369,7 +369,6 @@ export function compileScenario(scenario: Scenario): EngineInput {
     }));
     const outboundRules: OutboundRuleIn[] = (lb.outboundRules ?? []).map((r) => {
       const pool = lookup(poolIndex, r.backendAddressPool, 'backend pool');
-      const size = poolMemberNics(lb.backendAddressPools[pool]).length;
       const ports = r.allocatedOutboundPorts ?? OUTBOUND_RULE_DEFAULTS.allocatedOutboundPorts;
       return {
         id: elementId('outboundRule', `${lb.name}/${r.name}`),
@@ -377,8 +376,8 @@ export function compileScenario(scenario: Scenario): EngineInput {
         frontends: r.frontendIPConfigurations.map((f) => lookup(feIndex, f, 'frontend')),
         pool,
         protocol: outboundProtocolOf(r),
-        // load-balancer-outbound-rules: 0 means Azure's default allocation by pool size.
-        allocatedPorts: ports === 0 ? defaultSnatPorts(size) : ports,
+        // outbound-rules.md: 0 is Azure's default allocation, by pool size and frontend IPs (snat.ts).
+        allocatedPorts: ports,
         idleTimeoutUs: secondsToMicros(60 * (r.idleTimeoutInMinutes ?? OUTBOUND_RULE_DEFAULTS.idleTimeoutInMinutes)),
         enableTcpReset: r.enableTcpReset ?? OUTBOUND_RULE_DEFAULTS.enableTcpReset,
       };

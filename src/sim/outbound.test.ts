@@ -90,6 +90,30 @@ describe("outbound methods, in Azure's order of precedence", () => {
 });
 
 describe('SNAT ports (load-balancer-outbound-connections "Exhausting ports", "Constraints")', () => {
+  it("an allocation spans the rule's frontend IPs: 64,000 ports each, the second member on the second IP, no port above 65535", () => {
+    // outbound-rules.md (ms.date 05/08/2023): "Each extra IP address provided by a frontend provides
+    // another 64,000 ephemeral ports"; one VM "has access to the maximum of 64,000 ports".
+    const s = outboundLab({ outboundPorts: 64_000, traffic: [toApi('a'), { ...toApi('b'), from: 'web02' }] });
+    const lb = s.loadBalancers?.[0];
+    if (lb === undefined) throw new Error('no load balancer');
+    lb.frontendIPConfigurations.push({ name: 'fe2', publicIPAddress: '20.50.1.11' });
+    const rule = lb.outboundRules?.[0];
+    if (rule !== undefined) rule.frontendIPConfigurations = ['fe', 'fe2'];
+    const r = run(s, true);
+    expect([one(r, 'a')?.outcome, one(r, 'b')?.outcome]).toEqual(['established', 'established']);
+    const after = snatRewrites(r)
+      .filter((x) => x[2] === 'snat')
+      .map((x) => x[1]);
+    expect(after).toContain('20.50.1.10:1024');
+    expect(after).toContain('20.50.1.11:1024');
+    for (const source of after) expect(Number(source?.split(':')[1])).toBeLessThanOrEqual(65535);
+    // One frontend IP cannot hold it: Azure rejects the allocation, so validation does.
+    if (rule !== undefined) rule.frontendIPConfigurations = ['fe'];
+    expect(loadScenarioValue(s).errors.map((e) => e.path)).toEqual([
+      'loadBalancers[0].outboundRules[0].allocatedOutboundPorts',
+    ]);
+  });
+
   it('an exhausted allocation drops the SYN (SNAT_PORT_EXHAUSTED); another destination port reuses a port', () => {
     const s = outboundLab({
       outboundPorts: 8,

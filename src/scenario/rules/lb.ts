@@ -287,13 +287,20 @@ export function checkLoadBalancers(report: Report, ix: Index): void {
       });
       const ports = out.v.allocatedOutboundPorts;
       if (ports !== undefined && ports > 0) {
-        // load-balancer-outbound-rules: ports are allocated in multiples of 8, 64,000 per frontend IP.
+        // articles/load-balancer/outbound-rules.md (ms.date 05/08/2023), "Modify SNAT port
+        // allocation": "Load balancer gives SNAT ports in multiples of 8. If you provide a value not
+        // divisible by 8, the configuration operation is rejected", and "If you attempt to give out
+        // more SNAT ports than are available (based on the number of public IP addresses), the
+        // configuration operation is rejected" — each public IP contributes 64,000.
         if (ports % 8 !== 0)
-          report.error(joinPath(out.path, 'allocatedOutboundPorts'), `must be a multiple of 8, got ${ports}`);
+          report.error(
+            joinPath(out.path, 'allocatedOutboundPorts'),
+            `must be a multiple of 8, got ${ports}: Azure gives SNAT ports in multiples of 8 and rejects any other number`,
+          );
         else if (pool !== undefined && publicFrontends > 0 && ports * pool.members.length > 64000 * publicFrontends) {
           report.error(
             joinPath(out.path, 'allocatedOutboundPorts'),
-            `${ports} ports × ${pool.members.length} members exceeds the ${64000 * publicFrontends} ports of ${publicFrontends} frontend IP(s)`,
+            `${ports} ports × ${pool.members.length} members exceeds the ${64000 * publicFrontends} ports of ${publicFrontends} frontend IP(s): each public IP gives 64,000 SNAT ports, and Azure rejects an allocation beyond them (add frontend IPs, or give fewer ports)`,
           );
         }
       }
