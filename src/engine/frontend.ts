@@ -29,6 +29,7 @@ import {
   type Conn,
   type FlowCount,
   type FrontendRef,
+  idlesOut,
   type KeyedStore,
   type LbFlow,
   newLbFlow,
@@ -191,7 +192,7 @@ export class Frontend implements MemberDownListener, FastPathBalancer {
       }
     }
     let idled = false;
-    if (flow !== undefined && this.path.now - flow.lastSeen > flow.rule.idleTimeoutUs) {
+    if (flow !== undefined && idlesOut(flow) && this.path.now - flow.lastSeen > flow.rule.idleTimeoutUs) {
       // engine-model.md "Idle timeout": a flow idle longer than the rule's idleTimeoutInMinutes is
       // forgotten (the RST variant has its own timer: onIdleCheck).
       table.delete(key);
@@ -317,7 +318,13 @@ export class Frontend implements MemberDownListener, FastPathBalancer {
       const nat = this.reverseNat[flow.nic] as Map<string, ReverseNat>;
       const natKey = reverseTupleKey(packet.header);
       const existing = nat.get(natKey);
-      if (existing === undefined || existing.address !== before.dst || existing.port !== before.dstPort) {
+      // A flow made anew for the same tuple (after an idle timeout) is the one replies now follow.
+      if (
+        existing === undefined ||
+        existing.address !== before.dst ||
+        existing.port !== before.dstPort ||
+        existing.flow !== flow
+      ) {
         nat.set(natKey, { address: before.dst, port: before.dstPort, rule: flow.ruleName, flow, owner });
         this.path.own(owner, nat, natKey);
       } else if (existing.owner !== owner) {

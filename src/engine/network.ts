@@ -40,6 +40,7 @@ import { chooseOutbound, snatDestKey } from './snat';
 import {
   type Arrival,
   EDGE_ARRIVALS,
+  idlesOut,
   type Job,
   type KeyedStore,
   type LbFlow,
@@ -238,7 +239,7 @@ export class Network implements HostSend {
     const rev = nat.size === 0 ? undefined : nat.get(tupleKey(before));
     if (rev !== undefined) {
       const flow = rev.flow;
-      if (this.core.now - flow.lastSeen > flow.rule.idleTimeoutUs) {
+      if (idlesOut(flow) && this.core.now - flow.lastSeen > flow.rule.idleTimeoutUs) {
         // engine-model.md "Idle timeout": the flow was forgotten, and the host with it. Assumption:
         // without its flow state the host does not translate the reply back and drops it.
         nat.delete(tupleKey(before));

@@ -380,6 +380,15 @@ export interface LbFlow {
 }
 
 /** A new flow-table entry: `owner`'s flow through `rule` to `nic`, first seen at `now`. */
+/**
+ * Whether the rule's idle timeout forgets the flow. "TCP idle timeout doesn't affect load
+ * balancing rules on UDP protocol" (articles/load-balancer/load-balancer-tcp-reset.md, ms.date
+ * 07/31/2024, Limitations): a UDP flow stays, with its member, however long it is quiet. The
+ * docs give UDP flows no idle timeout of their own; assumption: none, the flow lasting as long as
+ * the traffic that made it (and inbound NAT rules alike).
+ */
+export const idlesOut = (flow: LbFlow): boolean => flow.h.protocol === 'Tcp';
+
 export function newLbFlow(
   lb: number,
   frontend: number,

@@ -64,6 +64,21 @@ describe('a long-lived UDP flow (duration, dataEvery): one 4-tuple, one datagram
     expectModesAgree(s);
   });
 
+  it('quiet longer than the rule\'s idle timeout: the next datagram keeps its member and its answer arrives', () => {
+    // load-balancer-tcp-reset.md (ms.date 07/31/2024), Limitations: "TCP idle timeout doesn't
+    // affect load balancing rules on UDP protocol" — the rule's 4 minutes do not forget the flow.
+    const s = udpLab({ backends: 2, traffic: [udpFlow(600, 300, { sourcePort: 50001 })] });
+    const r = runScenario(s, { trace: true });
+    const members = membersOf(r);
+    expect(members.map(([at]) => at)).toEqual([expect.closeTo(0.02, 1), expect.closeTo(300.02, 1)]);
+    expect(new Set(members.map(([, m]) => m)).size).toBe(1);
+    expect(members[1]?.[1]).toBe(row(r)?.backend);
+    expect(dropsOf(r, 'IDLE_TIMEOUT')).toEqual([]);
+    expect(answersAt(r)).toHaveLength(2);
+    expect(row(r)).toMatchObject({ outcome: 'answered', reason: null });
+    expectModesAgree(s);
+  });
+
   it('an ephemeral port too: the whole flow keeps the port the guest chose first', () => {
     const s = udpLab({ traffic: [udpFlow(10, 1)] });
     const r = runScenario(s, { trace: true });
