@@ -64,7 +64,7 @@ describe('a long-lived UDP flow (duration, dataEvery): one 4-tuple, one datagram
     expectModesAgree(s);
   });
 
-  it('quiet longer than the rule\'s idle timeout: the next datagram keeps its member and its answer arrives', () => {
+  it("quiet longer than the rule's idle timeout: the next datagram keeps its member and its answer arrives", () => {
     // load-balancer-tcp-reset.md (ms.date 07/31/2024), Limitations: "TCP idle timeout doesn't
     // affect load balancing rules on UDP protocol" — the rule's 4 minutes do not forget the flow.
     const s = udpLab({ backends: 2, traffic: [udpFlow(600, 300, { sourcePort: 50001 })] });
