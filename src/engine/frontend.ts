@@ -294,7 +294,7 @@ export class Frontend implements MemberDownListener, FastPathBalancer {
       }
       table.set(key, flow);
       this.path.own(owner, table, key);
-      if (flow.rule.enableTcpReset && h.protocol === 'Tcp') {
+      if (flow.rule.enableTcpReset && h.protocol === 'Tcp' && !this.resetUnsupported(lbIndex, flow)) {
         flow.idleJob = this.path.schedule(this.path.now + flow.rule.idleTimeoutUs, PHASE.packet, {
           type: 'idleCheck',
           flow,
@@ -373,6 +373,21 @@ export class Frontend implements MemberDownListener, FastPathBalancer {
       reason,
       decision: { kind: 'flowEnd', flow: `${flow.ruleName} → ${this.nicAt(flow.nic).name}`, why },
     });
+  }
+
+  /**
+   * "TCP reset isn't supported for ILB HA ports when a network virtual appliance is in the path"
+   * (articles/load-balancer/load-balancer-tcp-reset.md, ms.date 07/31/2024, Limitations): an
+   * HA-ports rule (protocol All, port 0) of an internal load balancer whose member is an appliance
+   * — its NIC and its guest both forward (`enableIPForwarding`, `ipForwarding`), as the engine
+   * models a forwarding guest — gets the default behaviour: the flow is dropped silently when idle.
+   */
+  resetUnsupported(lbIndex: number, flow: LbFlow): boolean {
+    const rule = flow.rule;
+    if (!('pool' in rule) || rule.protocol !== 'All' || rule.frontendPort !== 0) return false;
+    if (this.lbAt(lbIndex).frontends[flow.frontend]?.isPublic !== false) return false;
+    const nic = this.nicAt(flow.nic);
+    return nic.enableIPForwarding && this.input.vms[nic.vm]?.ipForwarding === true;
   }
 
   /**

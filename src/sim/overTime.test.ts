@@ -9,6 +9,7 @@ import { aggregateConnections } from '../engine/bulk';
 import type { SimulationResult } from '../engine/result';
 import { membersOf } from '../scenario/members';
 import type { Scenario } from '../scenario/types';
+import { validateScenario } from '../scenario/validate';
 import { longLived, overTimeLab, VIP, web } from './fixtures/overTime';
 import { runScenario, runScenarioBulk } from './simulate';
 
@@ -323,6 +324,42 @@ describe('idle timeout (engine-model.md "Idle timeout"; “What is Azure Load Ba
       (r.events ?? []).some((e) => e.kind === 'state' && e.element === 'vm:web01' && e.state?.to === 'CLOSED'),
     ).toBe(true);
     expectModesAgree(idle('windows', true, 0));
+  });
+
+  it('HA ports with an appliance as the member: no TCP reset, the idle flow is dropped silently', () => {
+    // load-balancer-tcp-reset.md (ms.date 07/31/2024), Limitations: "TCP reset isn't supported for
+    // ILB HA ports when a network virtual appliance is in the path".
+    const appliance = (forwards: boolean) => {
+      const s = idle('windows', true, 300);
+      const rule = s.loadBalancers?.[0]?.loadBalancingRules?.[0];
+      if (rule !== undefined) Object.assign(rule, { protocol: 'All', frontendPort: 0, backendPort: 0 });
+      const vm = s.virtualMachines?.[0];
+      const nic = vm?.networkInterfaces[0];
+      if (forwards && vm !== undefined && nic !== undefined) {
+        vm.ipForwarding = true;
+        nic.enableIPForwarding = true;
+      }
+      return s;
+    };
+    const nva = runScenario(appliance(true), { trace: true });
+    const rsts = (nva.events ?? []).filter(
+      (e) => e.kind === 'send' && e.element === 'lb:ilb' && e.packet?.flags.includes('RST'),
+    );
+    expect(rsts).toEqual([]);
+    // The next segment after the idle timeout finds no flow: dropped as the default behaviour does.
+    expect(row(nva)?.closed).toMatchObject({ by: 'idleTimeout', reason: { code: 'IDLE_TIMEOUT', at: 'lb:ilb' } });
+    expect(validateScenario(appliance(true)).warnings.map((w) => w.path)).toContain(
+      'loadBalancers[0].loadBalancingRules[0].enableTcpReset',
+    );
+    // The same HA-ports rule to a member that does not forward still resets both ends.
+    const plain = runScenario(appliance(false), { trace: true });
+    expect(row(plain)?.closed).toMatchObject({ by: 'idleTimeout', at: expect.closeTo(240.04, 1) });
+    expect(
+      (plain.events ?? []).filter(
+        (e) => e.kind === 'send' && e.element === 'lb:ilb' && e.packet?.flags.includes('RST'),
+      ),
+    ).toHaveLength(2);
+    expectModesAgree(appliance(true));
   });
 
   it('data more often than the idle timeout keeps the flow: closed.by client', () => {

@@ -183,6 +183,16 @@ export function checkLoadBalancers(report: Report, ix: Index): void {
             `HA ports (protocol All, ports 0) work on internal frontends only; ${q(fe.v.name)} is public`,
           );
       }
+      // load-balancer-tcp-reset.md (ms.date 07/31/2024), Limitations: "TCP reset isn't supported
+      // for ILB HA ports when a network virtual appliance is in the path" (a member that forwards).
+      if (r.enableTcpReset === true && isHaPorts(r) && fe?.kind === 'internal') {
+        const appliance = pool?.members.find((m) => m.v.enableIPForwarding === true && m.vm.v.ipForwarding === true);
+        if (appliance !== undefined)
+          report.warn(
+            joinPath(rule.path, 'enableTcpReset'),
+            `TCP reset isn't supported for ILB HA ports when a network virtual appliance is in the path (“Load Balancer TCP Reset and idle timeout”): ${q(appliance.v.name)} forwards, so an idle flow through it is dropped silently, without a reset`,
+          );
+      }
       if (sku === 'Basic' && r.enableTcpReset === true) {
         report.error(
           joinPath(rule.path, 'enableTcpReset'),
