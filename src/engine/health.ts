@@ -224,6 +224,8 @@ export class Health {
             transitions: [],
             active: true,
             boot: false,
+            // Members of the steady state were probed before the run; one that joins later was not.
+            probed: atStart,
           };
           if (known === undefined) {
             rt.members.push(m);
@@ -235,6 +237,7 @@ export class Health {
             m.state = 'down';
             m.okRun = 0;
             m.boot = true;
+            m.probed = false;
             if (known === undefined) m.transitions.push({ at: now, state: 'down' });
           }
         }
@@ -362,7 +365,7 @@ export class Health {
         rule: null,
         detail: `${attempt.member.name} answered ${probe.name} with a RST.`,
       };
-      this.finishAttempt(attempt, { ok: false, reason, code: failureCode(probe, 'reset') });
+      this.finishAttempt(attempt, { ok: false, reason, code: failureCode(probe, 'reset', attempt.established) });
       return;
     }
     if (isSynAck(h)) {
@@ -385,7 +388,7 @@ export class Health {
     if (h.http?.kind === 'response') {
       this.sendFromPlatform(attempt, replyHeader(h, { flags: RST }));
       if (h.http.status === 200) {
-        this.finishAttempt(attempt, { ok: true, reason: null, code: 'Up_Probe_Success' });
+        this.finishAttempt(attempt, { ok: true, reason: null, code: 'Up_Probe_Success', explicit: true });
         return;
       }
       // “Understand Load Balancer probes” "HTTP custom probe": any status other than 200 marks the instance down.
@@ -399,6 +402,7 @@ export class Health {
           detail: `${host?.name ?? attempt.member.name} answered ${probe.name}'s GET ${probe.requestPath} with ${h.http.status}, not 200.`,
         },
         code: failureCode(probe, 'status'),
+        explicit: true,
       });
     }
   }
@@ -413,7 +417,7 @@ export class Health {
       detail: `${probe.name} got no ${attempt.established ? 'HTTP answer' : 'answer'} from ${attempt.member.name} within ${probeTimeoutUs(probe) / 1_000_000} s.`,
     };
     const kind = probe.protocol !== 'Tcp' && attempt.established ? 'noResponse' : 'timeout';
-    this.finishAttempt(attempt, { ok: false, reason, code: failureCode(probe, kind) });
+    this.finishAttempt(attempt, { ok: false, reason, code: failureCode(probe, kind, attempt.established) });
   }
 
   private finishAttempt(attempt: ProbeAttempt, verdict: ProbeVerdict): void {

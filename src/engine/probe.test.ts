@@ -33,6 +33,7 @@ const probe = (over: Partial<ProbeIn> = {}): ProbeIn => ({
 });
 
 const member = (over: Partial<MemberHealth> = {}): MemberHealth => ({
+  probed: true,
   nic: 0,
   name: 'web01-nic1',
   state: 'up',
@@ -97,6 +98,37 @@ describe('applyVerdict: probeThreshold', () => {
     expect(applyVerdict(probe(), member({ state: 'down' }), FAIL, 0)).toBe(false);
   });
 
+  it('HTTP: an explicit status marks the member at once, whatever the threshold; a timeout still counts', () => {
+    // load-balancer-custom-probe-overview.md, "Probe threshold": "explicit responses will
+    // immediately mark the probe as up or down for 200 and non-200 responses ... the threshold
+    // value only applies to HTTP probes if the probe times out due to no response".
+    const http = probe({ protocol: 'Http', threshold: 10 });
+    const status500: ProbeVerdict = {
+      ok: false,
+      reason: timeout,
+      code: 'Down_Probe_HttpStatusCodeError',
+      explicit: true,
+    };
+    const status200: ProbeVerdict = { ok: true, reason: null, code: 'Up_Probe_Success', explicit: true };
+    const up = member();
+    expect(feed(http, up, [status500])).toEqual([0]);
+    expect(up.state).toBe('down');
+    const down = member({ state: 'down' });
+    expect(feed(http, down, [status200])).toEqual([0]);
+    expect(down.state).toBe('up');
+    // No answer: ten timeouts before it goes down.
+    const quiet = member();
+    const changes = feed(
+      http,
+      quiet,
+      Array.from({ length: 10 }, () => FAIL),
+    );
+    expect(changes).toEqual([45 * S]);
+    // TCP probes ignore `explicit` (they have no status): the threshold holds.
+    const tcp = member();
+    expect(feed(probe({ threshold: 3 }), tcp, [status500, status500])).toEqual([]);
+  });
+
   it('keeps the reason and portal code of the last failure, and clears the counts of the other kind', () => {
     const m = member({ okRun: 4 });
     const status: ProbeVerdict = { ok: false, reason: timeout, code: 'Down_Probe_HttpStatusCodeError' };
@@ -156,17 +188,21 @@ describe('failureCode', () => {
       expect(failureCode(probe(), kind)).toBe('Down_Probe_TcpProbeTimeout');
     }
   });
-  it('HTTP(S): a status other than 200, no HTTP answer, or an unreachable endpoint', () => {
-    const expected: Record<string, HealthReasonCode> = {
-      status: 'Down_Probe_HttpStatusCodeError',
-      noResponse: 'Down_Probe_HttpNoResponse',
-      timeout: 'Down_Probe_HttpEndpointUnreachable',
-      reset: 'Down_Probe_HttpEndpointUnreachable',
-      stopped: 'Down_Probe_HttpEndpointUnreachable',
-    };
+  it('HTTP(S): a status other than 200, no HTTP answer, a reset after the handshake, and no handshake at all', () => {
+    // load-balancer-manage-health-status.md: HttpEndpointUnreachable "was able to establish a TCP
+    // handshake ... but the HTTP session was rejected"; without a handshake, the closest code is
+    // TcpProbeTimeout (assumption, probe.ts).
+    const expected: [Parameters<typeof failureCode>[1], boolean, HealthReasonCode][] = [
+      ['status', true, 'Down_Probe_HttpStatusCodeError'],
+      ['noResponse', true, 'Down_Probe_HttpNoResponse'],
+      ['reset', true, 'Down_Probe_HttpEndpointUnreachable'],
+      ['reset', false, 'Down_Probe_TcpProbeTimeout'],
+      ['timeout', false, 'Down_Probe_TcpProbeTimeout'],
+      ['stopped', false, 'Down_Probe_TcpProbeTimeout'],
+    ];
     for (const protocol of ['Http', 'Https'] as const) {
-      for (const [kind, code] of Object.entries(expected)) {
-        expect(failureCode(probe({ protocol }), kind as Parameters<typeof failureCode>[1])).toBe(code);
+      for (const [kind, established, code] of expected) {
+        expect(failureCode(probe({ protocol }), kind, established), `${protocol} ${kind}`).toBe(code);
       }
     }
   });
@@ -185,6 +221,32 @@ describe('healthStatusOf: noHealthyBackendsBehavior', () => {
   const allProbedUp = probe({ noHealthyBackendsBehavior: 'AllProbedUp' });
   const down = (nic: number, over: Partial<MemberHealth> = {}) =>
     member({ nic, name: `web0${nic + 1}-nic1`, state: 'down', downCode: 'Down_Probe_HttpStatusCodeError', ...over });
+
+  it('approaching a threshold: up after a failure, down after a success (load-balancer-manage-health-status.md)', () => {
+    const failing = member({ failRun: 1 });
+    expect(healthStatusOf(runtime(probe({ threshold: 3 }), [failing]), failing)).toEqual({
+      state: 'up',
+      reasonCode: 'Up_Probe_ApproachingUnhealthyThreshold',
+    });
+    const recovering = down(0, { okRun: 2 });
+    expect(healthStatusOf(runtime(probe({ threshold: 3 }), [recovering, member({ nic: 1 })]), recovering)).toEqual({
+      state: 'down',
+      reasonCode: 'Down_Probe_ApproachingHealthyThreshold',
+    });
+  });
+
+  it('NA before the first probe of a member that joined during the run', () => {
+    const fresh = down(0, { probed: false });
+    expect(healthStatusOf(runtime(probe(), [fresh, member({ nic: 1 })]), fresh)).toEqual({
+      state: 'down',
+      reasonCode: 'NA',
+    });
+    // …and applying a verdict ends it.
+    applyVerdict(probe(), fresh, FAIL, 0);
+    expect(healthStatusOf(runtime(probe(), [fresh, member({ nic: 1 })]), fresh).reasonCode).toBe(
+      'Down_Probe_TcpProbeTimeout',
+    );
+  });
 
   it('an up member shows Up_Probe_Success', () => {
     const m = member();

@@ -13,18 +13,34 @@
 import type { ProbeIn } from './input';
 import type { Reason } from './trace';
 
+/**
+ * The reason codes of health status (articles/load-balancer/load-balancer-manage-health-status.md,
+ * ms.date 10/30/2024) that the model reaches, and `NA`, "shown when the health probe has not
+ * probed your backend instance yet". Admin state's codes come with admin state; the platform's
+ * and the global load balancer's are not modelled.
+ */
 export type HealthReasonCode =
   | 'Up_Probe_Success'
   | 'Up_Probe_AllDownIsUp'
+  | 'Up_Probe_ApproachingUnhealthyThreshold'
+  | 'Down_Probe_ApproachingHealthyThreshold'
   | 'Down_Probe_TcpProbeTimeout'
   | 'Down_Probe_HttpStatusCodeError'
   | 'Down_Probe_HttpEndpointUnreachable'
-  | 'Down_Probe_HttpNoResponse';
+  | 'Down_Probe_HttpNoResponse'
+  | 'NA';
 
 export interface ProbeVerdict {
   readonly ok: boolean;
   readonly reason: Reason | null;
   readonly code: HealthReasonCode;
+  /**
+   * An HTTP(S) probe got an HTTP status back. "For HTTP probes, explicit responses will
+   * immediately mark the probe as up or down for 200 and non-200 responses, and will effectively
+   * reset the threshold. This means that the threshold value only applies to HTTP probes if the
+   * probe times out due to no response" (load-balancer-custom-probe-overview.md, "Probe threshold").
+   */
+  readonly explicit?: true;
 }
 
 export interface MemberHealth {
@@ -43,6 +59,8 @@ export interface MemberHealth {
    * (“Understand Load Balancer probes” "Add healthy instances back": "a positive probe the first time the VM boots").
    */
   boot: boolean;
+  /** A verdict has been applied since it joined: until then its health status is `NA`. */
+  probed: boolean;
 }
 
 export interface ProbeRuntime {
@@ -64,10 +82,19 @@ export function probeTimeoutUs(probe: ProbeIn): number {
   return probe.protocol === 'Tcp' ? probe.intervalUs : Math.min(probe.intervalUs, 30_000_000);
 }
 
-/** The reason code the portal shows for a failure of this kind. */
+/**
+ * The reason code the portal shows for a failure of this kind (load-balancer-manage-health-status.md,
+ * "Failure reason codes"). `established`: the probe's TCP handshake completed.
+ * Down_Probe_HttpEndpointUnreachable is for an HTTP probe that "was able to establish a TCP
+ * handshake ... but the HTTP session was rejected" (a reset after the handshake). An HTTP probe
+ * whose handshake never completes (no answer, or a reset to its SYN) matches no code exactly;
+ * assumption: Down_Probe_TcpProbeTimeout, the closest ("no TCP response ... blocked health probe
+ * port, or unhealthy application listening on the port").
+ */
 export function failureCode(
   probe: ProbeIn,
   kind: 'timeout' | 'reset' | 'status' | 'noResponse' | 'stopped',
+  established = false,
 ): HealthReasonCode {
   if (probe.protocol === 'Tcp') return 'Down_Probe_TcpProbeTimeout';
   switch (kind) {
@@ -75,19 +102,24 @@ export function failureCode(
       return 'Down_Probe_HttpStatusCodeError';
     case 'noResponse':
       return 'Down_Probe_HttpNoResponse';
+    case 'reset':
+      return established ? 'Down_Probe_HttpEndpointUnreachable' : 'Down_Probe_TcpProbeTimeout';
     default:
-      return 'Down_Probe_HttpEndpointUnreachable';
+      return 'Down_Probe_TcpProbeTimeout';
   }
 }
 
 /** Applies one verdict at time `atUs`; returns true when the member changed state. */
 export function applyVerdict(probe: ProbeIn, member: MemberHealth, verdict: ProbeVerdict, atUs: number): boolean {
+  member.probed = true;
+  // An HTTP(S) status marks the member at once, whatever the threshold (ProbeVerdict.explicit).
+  const immediate = verdict.explicit === true && probe.protocol !== 'Tcp';
   if (verdict.ok) {
     member.okRun++;
     member.failRun = 0;
     const booting = member.boot;
     member.boot = false;
-    if (member.state === 'down' && (member.okRun >= probe.threshold || booting)) {
+    if (member.state === 'down' && (member.okRun >= probe.threshold || booting || immediate)) {
       member.state = 'up';
       member.transitions.push({ at: atUs, state: 'up' });
       return true;
@@ -97,7 +129,7 @@ export function applyVerdict(probe: ProbeIn, member: MemberHealth, verdict: Prob
     member.okRun = 0;
     member.lastFailure = verdict.reason;
     member.downCode = verdict.code;
-    if (member.state === 'up' && member.failRun >= probe.threshold) {
+    if (member.state === 'up' && (member.failRun >= probe.threshold || immediate)) {
       member.state = 'down';
       member.transitions.push({ at: atUs, state: 'down' });
       return true;
@@ -111,10 +143,21 @@ export function healthStatusOf(
   rt: ProbeRuntime,
   member: MemberHealth,
 ): { state: 'up' | 'down'; reasonCode: HealthReasonCode } {
-  if (member.state === 'up') return { state: 'up', reasonCode: 'Up_Probe_Success' };
+  if (member.state === 'up') {
+    // "The most recent probe has failed to respond but the backend instance remains healthy
+    // enough based on earlier responses" (load-balancer-manage-health-status.md).
+    return {
+      state: 'up',
+      reasonCode: member.failRun > 0 ? 'Up_Probe_ApproachingUnhealthyThreshold' : 'Up_Probe_Success',
+    };
+  }
   const allDown = rt.members.every((each) => !each.active || each.state === 'down');
   if (allDown && rt.probe.noHealthyBackendsBehavior === 'AllProbedUp') {
     return { state: 'up', reasonCode: 'Up_Probe_AllDownIsUp' };
   }
+  if (!member.probed) return { state: 'down', reasonCode: 'NA' };
+  // "The most recent probe outcome is positive, but it doesn't meet the required number of
+  // responses in the healthy threshold, so the backend instance remains unhealthy" (ibid.).
+  if (member.okRun > 0) return { state: 'down', reasonCode: 'Down_Probe_ApproachingHealthyThreshold' };
   return { state: 'down', reasonCode: member.downCode };
 }

@@ -7,8 +7,10 @@
  * and each pool member's probe state. The animation moves one element per frame through a ref,
  * never through React state.
  */
+
 import { useReactFlow, useStore, ViewportPortal } from '@xyflow/react';
 import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { HEALTH_REASON_TEXT } from '../../scenario/healthReasons';
 import type { Flow } from '../canvas/toFlow';
 import { changedFields, elementLabel, packetKind, packetName } from '../run/describe';
 import { useRunStore } from '../run/runStore';
@@ -648,7 +650,11 @@ function ProbeStates({ graph }: { graph: CanvasGraph }) {
             style={{ transform: `translate(${box.x}px, ${box.y + box.height + 4}px)`, width: box.width + 60 }}
           >
             {list.map((s) => (
-              <div key={s.probe} className={`probe-state is-${s.state}`} title={`${s.probe}: ${s.reasonCode}`}>
+              <div
+                key={s.probe}
+                className={`probe-state is-${s.state}`}
+                title={`${s.probe}: ${s.reasonCode}${HEALTH_REASON_TEXT[s.reasonCode] === undefined ? '' : ` — ${HEALTH_REASON_TEXT[s.reasonCode]}`}`}
+              >
                 <span className="probe-dot" aria-hidden="true" />
                 <strong>{s.state}</strong> <span className="probe-code">{s.reasonCode}</span>
               </div>

@@ -1,0 +1,83 @@
+/**
+ * Probe thresholds and health status reason codes, run end to end: "For HTTP probes, explicit
+ * responses will immediately mark the probe as up or down for 200 and non-200 responses ... the
+ * threshold value only applies to HTTP probes if the probe times out due to no response"; TCP
+ * probes need the threshold's count of consecutive successes or failures
+ * (load-balancer-custom-probe-overview.md, "Probe threshold"), and a member between the two shows
+ * an "approaching" code (load-balancer-manage-health-status.md, ms.date 10/30/2024).
+ */
+import { describe, expect, it } from 'vitest';
+import { createDefaultScenario } from '../scenario/defaultScenario';
+import type { HealthProbe, Scenario } from '../scenario/types';
+import { runScenario } from './simulate';
+
+/** The lab with probe p80 changed, and web01's health page turned to `status` at 30 s, back to 200 at 60 s. */
+function lab(probe: Partial<HealthProbe>, status: number, until = 90): Scenario {
+  const s = createDefaultScenario();
+  const lb = s.loadBalancers?.[0];
+  const p80 = lb?.probes?.[0];
+  if (p80 !== undefined) Object.assign(p80, probe);
+  const web01 = s.virtualMachines?.[0];
+  if (web01 !== undefined) web01.listeners = [{ name: 'iis', port: 80, http: { '/': 200, '/health': 200 } }];
+  s.traffic = [{ name: 'onprem-to-vip', from: 'onprem', to: '10.2.1.100:80', connections: 1, startAt: until - 1 }];
+  s.events = [
+    { at: 30, action: 'setListener', vm: 'web01', listener: 'iis', http: { '/': 200, '/health': status } },
+    { at: 60, action: 'setListener', vm: 'web01', listener: 'iis', http: { '/': 200, '/health': 200 } },
+  ];
+  return s;
+}
+/** The member's changes during the run (its state at 0 s, the steady state, left out). */
+const transitions = (s: Scenario) =>
+  runScenario(s)
+    .probes[0]?.transitions.filter((t) => t.at > 0)
+    .map((t) => [t.state, t.at]);
+
+describe('probe thresholds as the docs give them', () => {
+  it('HTTP, threshold 10: a 500 takes the member down at the next probe, a 200 brings it back at the next', () => {
+    const t = transitions(lab({ protocol: 'Http', requestPath: '/health', probeThreshold: 10 }, 500));
+    expect(t).toHaveLength(2);
+    const [down, up] = t ?? [];
+    expect(down?.[0]).toBe('down');
+    expect(down?.[1]).toBeGreaterThan(30);
+    expect(down?.[1]).toBeLessThanOrEqual(35.1);
+    expect(up?.[0]).toBe('up');
+    expect(up?.[1]).toBeLessThanOrEqual(65.1);
+  });
+
+  it('TCP, threshold 3: three failed probes before down, three successes before up', () => {
+    const s = lab({ protocol: 'Tcp', probeThreshold: 3 }, 200);
+    s.events = [
+      { at: 30, action: 'removeListener', vm: 'web01', listener: 'iis' },
+      { at: 60, action: 'setListener', vm: 'web01', listener: 'iis', port: 80, http: { '/': 200 } },
+    ];
+    const [down, up] = transitions(s) ?? [];
+    // Probes every 5 s: the third failure after 30 s is 10 s after the first.
+    expect(down?.[0]).toBe('down');
+    expect(down?.[1]).toBeGreaterThan(40);
+    expect(down?.[1]).toBeLessThanOrEqual(45.1);
+    expect(up?.[0]).toBe('up');
+    expect(up?.[1]).toBeGreaterThan(70);
+    expect(up?.[1]).toBeLessThanOrEqual(75.1);
+  });
+
+  it('between the two, the health status says it is approaching a threshold', () => {
+    const s = lab({ protocol: 'Tcp', probeThreshold: 3 }, 200);
+    s.events = [{ at: 30, action: 'removeListener', vm: 'web01', listener: 'iis' }];
+    // One failed probe after 30 s, not yet three: still up, approaching the unhealthy threshold.
+    const failing = runScenario(s, { until: 36 }).probes[0]?.healthStatus;
+    expect(failing).toEqual({ state: 'up', reasonCode: 'Up_Probe_ApproachingUnhealthyThreshold' });
+    s.events = [
+      { at: 30, action: 'removeListener', vm: 'web01', listener: 'iis' },
+      { at: 60, action: 'setListener', vm: 'web01', listener: 'iis', port: 80 },
+    ];
+    const recovering = runScenario(s, { until: 66 }).probes[0]?.healthStatus;
+    expect(recovering).toEqual({ state: 'down', reasonCode: 'Down_Probe_ApproachingHealthyThreshold' });
+  });
+
+  it('an HTTP probe whose handshake never completes is not "endpoint unreachable": TcpProbeTimeout', () => {
+    const s = lab({ protocol: 'Http', requestPath: '/health' }, 200);
+    s.events = [{ at: 30, action: 'removeListener', vm: 'web01', listener: 'iis' }];
+    const status = runScenario(s).probes[0]?.healthStatus;
+    expect(status).toEqual({ state: 'down', reasonCode: 'Down_Probe_TcpProbeTimeout' });
+  });
+});
