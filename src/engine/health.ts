@@ -20,6 +20,7 @@ import type { Host } from './guest';
 import type { EngineInput, LbRuleIn, LoadBalancerIn } from './input';
 import { AZURE_LB_ADDRESS } from './nsg';
 import {
+  adminStateOf,
   applyVerdict,
   failureCode,
   type MemberHealth,
@@ -94,9 +95,17 @@ export class Health {
     return this.healthEpoch;
   }
 
-  /** Assumption: a rule without a probe treats every member as up. */
+  /**
+   * Assumption: a rule without a probe treats every member as up. With a probe, a member's admin
+   * state overrides it — Up: "always considers the backend instance as eligible for new
+   * connections"; Down: "doesn't allow new connections" — and it "will only take effect when
+   * there's a health probe configured on the load balancing rules" (articles/load-balancer/
+   * admin-state-overview.md, ms.date 05/29/2024).
+   */
   isMemberUp(lb: number, rule: LbRuleIn, nic: number): boolean {
     if (rule.probe === null) return true;
+    const admin = adminStateOf(this.input, lb, rule.pool, nic);
+    if (admin !== null) return admin === 'Up';
     const member = this.byLb[lb]?.[rule.probe]?.byNic.get(nic);
     return member === undefined || member.state === 'up';
   }

@@ -202,6 +202,11 @@ export interface PoolIn {
    * (engine-model.md step 4; assumption: not re-allocated when events change the pool's size).
    */
   readonly defaultSnatPorts: number;
+  /**
+   * Members whose admin state overrides their probe (admin-state-overview.md): Up always eligible,
+   * Down never for new flows. Members not listed follow the probe (admin state None).
+   */
+  readonly adminStates: readonly { readonly nic: number; readonly state: 'Up' | 'Down' }[];
 }
 
 export interface OutboundRuleIn {

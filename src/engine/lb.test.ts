@@ -26,7 +26,7 @@ const lb: LoadBalancerIn = {
   name: 'lb',
   sku: 'Standard',
   frontends: [{ id: 'frontend:lb/fe', name: 'fe', address: ip('10.2.1.100'), isPublic: false }],
-  pools: [{ id: 'pool:lb/pool', name: 'pool', members: [0, 1, 2], defaultSnatPorts: 1024 }],
+  pools: [{ id: 'pool:lb/pool', name: 'pool', members: [0, 1, 2], defaultSnatPorts: 1024, adminStates: [] }],
   probes: [],
   rules: [lbRule({ name: 'http' }), lbRule({ name: 'ha', protocol: 'All', frontendPort: 0, backendPort: 0 })],
   natRules: [

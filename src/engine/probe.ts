@@ -10,7 +10,7 @@
  *   time 0 is the steady state found by probing before the run; the longer wait for fluctuating
  *   members (“Understand Load Balancer probes”) is not modelled (assumption, engine-model.md).
  */
-import type { ProbeIn } from './input';
+import type { EngineInput, ProbeIn } from './input';
 import type { Reason } from './trace';
 
 /**
@@ -28,6 +28,8 @@ export type HealthReasonCode =
   | 'Down_Probe_HttpStatusCodeError'
   | 'Down_Probe_HttpEndpointUnreachable'
   | 'Down_Probe_HttpNoResponse'
+  | 'Up_Admin'
+  | 'Down_Admin'
   | 'NA';
 
 export interface ProbeVerdict {
@@ -138,11 +140,34 @@ export function applyVerdict(probe: ProbeIn, member: MemberHealth, verdict: Prob
   return false;
 }
 
+/** The admin state of `nic` in the pool, or null for None. Admin states never change in a run. */
+export function adminStateOf(input: EngineInput, lb: number, pool: number, nic: number): 'Up' | 'Down' | null {
+  const states = input.loadBalancers[lb]?.pools[pool]?.adminStates;
+  if (states === undefined || states.length === 0) return null;
+  for (const entry of states) if (entry.nic === nic) return entry.state;
+  return null;
+}
+
+/** The admin state of `nic` in a pool of a rule that uses the probe (the first such), for its health status. */
+export function adminStateForProbe(input: EngineInput, rt: ProbeRuntime, nic: number): 'Up' | 'Down' | null {
+  for (const rule of input.loadBalancers[rt.lb]?.rules ?? []) {
+    if (rule.probe !== rt.probeIndex) continue;
+    const state = adminStateOf(input, rt.lb, rule.pool, nic);
+    if (state !== null) return state;
+  }
+  return null;
+}
+
 /** What the portal shows (engine-model.md "Health probes"). */
 export function healthStatusOf(
   rt: ProbeRuntime,
   member: MemberHealth,
+  admin: 'Up' | 'Down' | null = null,
 ): { state: 'up' | 'down'; reasonCode: HealthReasonCode } {
+  // "Health probe state of the backend instance is ignored because the Admin State is set to ..."
+  // (load-balancer-manage-health-status.md).
+  if (admin === 'Up') return { state: 'up', reasonCode: 'Up_Admin' };
+  if (admin === 'Down') return { state: 'down', reasonCode: 'Down_Admin' };
   if (member.state === 'up') {
     // "The most recent probe has failed to respond but the backend instance remains healthy
     // enough based on earlier responses" (load-balancer-manage-health-status.md).

@@ -12,7 +12,7 @@
 import { formatIpv4 } from '../shared/ipv4';
 import type { Aggregator, BulkResult } from './bulk';
 import type { EngineInput, LoadBalancerIn, TrafficIn } from './input';
-import { healthStatusOf, type ProbeRuntime } from './probe';
+import { adminStateForProbe, healthStatusOf, type ProbeRuntime } from './probe';
 import type { ConnectionResult, ProbeResult, RunStopped, SimulationResult } from './result';
 import { microsToMillis, microsToSeconds } from './sched';
 import type { Conn, FlowCount, StopState } from './state';
@@ -69,7 +69,7 @@ function unopenedRow(traffic: TrafficIn, index: number): ConnectionResult {
   };
 }
 
-function probeResults(probes: readonly ProbeRuntime[]): ProbeResult[] {
+function probeResults(input: EngineInput, probes: readonly ProbeRuntime[]): ProbeResult[] {
   const out: ProbeResult[] = [];
   for (const rt of probes) {
     for (const m of rt.members) {
@@ -78,7 +78,7 @@ function probeResults(probes: readonly ProbeRuntime[]): ProbeResult[] {
         probe: rt.probe.name,
         member: m.name,
         state: m.state,
-        healthStatus: healthStatusOf(rt, m),
+        healthStatus: healthStatusOf(rt, m, adminStateForProbe(input, rt, m.nic)),
         transitions: m.transitions.map((tr) => ({ at: microsToSeconds(tr.at), state: tr.state })),
         lastFailure: m.lastFailure,
       });
@@ -146,7 +146,7 @@ export function buildResult(
     ...stoppedField(stop),
     warnings: [],
     connections,
-    probes: probeResults(probes),
+    probes: probeResults(input, probes),
     distribution: distributionResult(input, lbs, flowCounts),
     ...(tracer.enabled ? { events: tracer.events } : {}),
   };
@@ -171,7 +171,7 @@ export function buildBulkResult(
     ...stoppedField(stop),
     warnings: [],
     ...aggregator.build(),
-    probes: probeResults(probes),
+    probes: probeResults(input, probes),
     distribution: distributionResult(input, lbs, flowCounts),
   };
 }

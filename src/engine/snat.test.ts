@@ -70,7 +70,7 @@ const lb = (over: Partial<LoadBalancerIn> = {}): LoadBalancerIn => ({
     { id: 'frontend:lb/fe', name: 'fe', address: ip('20.1.1.1'), isPublic: true },
     { id: 'frontend:lb/out', name: 'out', address: ip('20.1.1.2'), isPublic: true },
   ],
-  pools: [{ id: 'pool:lb/pool', name: 'pool', members: [0, 1], defaultSnatPorts: 1024 }],
+  pools: [{ id: 'pool:lb/pool', name: 'pool', members: [0, 1], defaultSnatPorts: 1024, adminStates: [] }],
   probes: [],
   rules: [],
   natRules: [],
@@ -139,7 +139,7 @@ describe('chooseOutbound: the order of precedence', () => {
     // load-balancer-outbound-connections.md: "with 100 VMs in a backend pool and only one frontend
     // IP, each VM will receive 512 ports. If a second frontend IP is added, each VM will receive an
     // additional 512 ports ... a third frontend IP will NOT increase [them] beyond 1024".
-    const pool512 = { id: 'pool:lb/pool', name: 'pool', members: [0, 1], defaultSnatPorts: 512 };
+    const pool512 = { id: 'pool:lb/pool', name: 'pool', members: [0, 1], defaultSnatPorts: 512, adminStates: [] };
     const three = lb({
       frontends: [
         { id: 'frontend:lb/a', name: 'a', address: ip('20.1.1.1'), isPublic: true },
@@ -206,7 +206,7 @@ describe('chooseOutbound: the order of precedence', () => {
   it('load-balancing rules SNAT over the public frontends of the rules that SNAT the pool for the protocol', () => {
     // Two public frontends with TCP rules to a pool of 100 (512 each by the table): 1,024 over both.
     const two = lb({
-      pools: [{ id: 'pool:lb/pool', name: 'pool', members: [0, 1], defaultSnatPorts: 512 }],
+      pools: [{ id: 'pool:lb/pool', name: 'pool', members: [0, 1], defaultSnatPorts: 512, adminStates: [] }],
       rules: [
         lbRule(),
         lbRule({ id: 'rule:lb/https', name: 'https', frontend: 1, frontendPort: 443 }),
@@ -244,8 +244,8 @@ describe('chooseOutbound: the order of precedence', () => {
   it('a rule of another pool, or with a missing pool or frontend, does not SNAT for this NIC', () => {
     const twoPools = lb({
       pools: [
-        { id: 'pool:lb/a', name: 'a', members: [0], defaultSnatPorts: 1024 },
-        { id: 'pool:lb/b', name: 'b', members: [1], defaultSnatPorts: 1024 },
+        { id: 'pool:lb/a', name: 'a', members: [0], defaultSnatPorts: 1024, adminStates: [] },
+        { id: 'pool:lb/b', name: 'b', members: [1], defaultSnatPorts: 1024, adminStates: [] },
       ],
       rules: [lbRule({ pool: 1 }), lbRule({ pool: 5 }), lbRule({ frontend: 7 })],
     });

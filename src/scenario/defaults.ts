@@ -40,6 +40,9 @@ export const NSG_RULE_DEFAULTS = { protocol: '*', portRange: '*', addressPrefix:
 
 export const LB_DEFAULTS = { sku: 'Standard' } as const;
 
+/** A pool member follows its probe unless its admin state says otherwise (admin-state-overview.md). */
+export const BACKEND_ADDRESS_DEFAULTS = { adminState: 'None' } as const;
+
 /** Azure's probe defaults: learn.microsoft.com/azure/load-balancer/load-balancer-custom-probe-overview. */
 export const PROBE_DEFAULTS = {
   protocol: 'Tcp',

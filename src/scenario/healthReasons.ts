@@ -18,5 +18,7 @@ export const HEALTH_REASON_TEXT: { readonly [code: string]: string } = {
   Down_Probe_HttpEndpointUnreachable:
     'HTTP endpoint unreachable; meaning either an NSG rule blocking port or unhealthy app listening on port.',
   Down_Probe_HttpNoResponse: "Application isn't returning a response.",
+  Up_Admin: 'The backend instance is healthy due to Admin State set to Up.',
+  Down_Admin: 'The backend instance is unhealthy due to Admin State set to Down.',
   NA: 'The health probe has not probed this backend instance yet.',
 };

@@ -214,7 +214,10 @@ export const FRONTEND: ObjectSchema = {
 
 export const BACKEND_ADDRESS: ObjectSchema = {
   label: 'backend pool member',
-  fields: { networkInterfaceIPConfiguration: required({ t: 'string', nonEmpty: true }) },
+  fields: {
+    networkInterfaceIPConfiguration: required({ t: 'string', nonEmpty: true }),
+    adminState: optional(enumOf('None', 'Up', 'Down')),
+  },
 };
 
 export const POOL: ObjectSchema = {

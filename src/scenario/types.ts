@@ -175,8 +175,12 @@ export interface FrontendIpConfiguration extends Extra {
  * by `"nicName/ipConfigurationName"`. Per-member settings (`adminState`) and members by IP
  * address (`ipAddress` with its `virtualNetwork`) are added to this shape.
  */
+export type AdminState = 'None' | 'Up' | 'Down';
+
 export interface LoadBalancerBackendAddress extends Extra {
   networkInterfaceIPConfiguration: string;
+  /** Overrides the probe for this member (admin-state-overview.md); None (the default) follows it. */
+  adminState?: AdminState;
 }
 
 export interface BackendAddressPool extends Extra {

@@ -80,3 +80,27 @@ export function isAzureReservedInSubnet(subnet: Cidr, address: number): boolean 
   const offset = address - subnet.base;
   return offset >= 0 && (offset <= 3 || offset === cidrSize(subnet) - 1);
 }
+
+/**
+ * The fewest prefixes that hold exactly the addresses `first`–`last` (inclusive), in order: a
+ * firewall's address range (`10.0.0.1-10.0.0.9`) as the prefixes the engine matches.
+ */
+export function rangeToCidrs(first: number, last: number): Cidr[] {
+  const out: Cidr[] = [];
+  let start = first >>> 0;
+  const end = last >>> 0;
+  while (start <= end) {
+    // The largest block aligned at `start` that does not pass `end`.
+    let length = 32;
+    while (length > 0) {
+      const size = 2 ** (32 - (length - 1));
+      if (start % size !== 0 || start + size - 1 > end) break;
+      length--;
+    }
+    out.push({ base: start, prefixLength: length });
+    const next = start + 2 ** (32 - length);
+    if (next > 0xffffffff) break;
+    start = next;
+  }
+  return out;
+}

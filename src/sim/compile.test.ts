@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createRichScenario } from '../scenario/testScenarios';
 import { parseIpv4 } from '../shared/ipv4';
 import { compileScenario, parsePortRanges } from './compile';
 import { labBaseline, labLoopbackDsr, labSecondNic } from './fixtures/seed003';
@@ -141,5 +142,12 @@ describe('compileScenario: issue 4 inputs', () => {
       enableTcpReset: false,
     });
     expect(input.loadBalancers[0]?.pools[0]?.defaultSnatPorts).toBe(1024);
+  });
+
+  it('compiles the rich lab, a firewall address range included (as the prefixes that hold it)', () => {
+    // Validation accepts 10.0.0.1-10.0.0.9 in a firewall rule; compiling it used to throw.
+    const input = compileScenario(createRichScenario());
+    const rule = input.vms[1]?.firewall?.rules[0];
+    expect(rule?.remoteAddresses?.map((c) => `${c.base}/${c.prefixLength}`)).toHaveLength(5);
   });
 });

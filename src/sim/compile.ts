@@ -35,6 +35,7 @@ import type {
 } from '../engine/input';
 import { secondsToMicros } from '../engine/sched';
 import {
+  BACKEND_ADDRESS_DEFAULTS,
   backendPortOf,
   CLIENT_DEFAULTS,
   clientCountOf,
@@ -61,7 +62,7 @@ import {
   VM_DEFAULTS,
   weakHostOf,
 } from '../scenario/defaults';
-import { poolMemberNics } from '../scenario/members';
+import { poolMemberNics, splitIpConfigurationRef } from '../scenario/members';
 import {
   elementId,
   type Firewall,
@@ -76,7 +77,7 @@ import {
   type Traffic,
   type VirtualMachine,
 } from '../scenario/types';
-import { type Cidr, parseCidr, parseIpv4 } from '../shared/ipv4';
+import { type Cidr, parseCidr, parseIpv4, rangeToCidrs } from '../shared/ipv4';
 import { parseAddressMatch, parsePortRange } from '../shared/nsgMatch';
 
 /** Thrown when the document references something that does not exist: validation should have caught it. */
@@ -166,6 +167,15 @@ function parseFirewallAddresses(text: string | undefined, where: string): Cidr[]
   for (const raw of text.split(',')) {
     const part = raw.trim();
     if (part === '*' || part.toLowerCase() === 'any') return null;
+    // A range (Windows Defender Firewall's 10.0.0.1-10.0.0.9), which validation accepts, is the
+    // prefixes that hold exactly it.
+    const [from, to, ...more] = part.split('-');
+    const first = parseIpv4(from ?? '');
+    const last = parseIpv4(to ?? '');
+    if (more.length === 0 && to !== undefined && first !== null && last !== null && first <= last) {
+      out.push(...rangeToCidrs(first, last));
+      continue;
+    }
     out.push(cidr(part, where));
   }
   return out;
@@ -401,6 +411,12 @@ export function compileScenario(scenario: Scenario): EngineInput {
         name: p.name,
         members: poolMemberNics(p).map((n) => lookup(nicIndex, n, 'NIC')),
         defaultSnatPorts: defaultSnatPorts(poolMemberNics(p).length),
+        adminStates: p.loadBalancerBackendAddresses.flatMap((member) => {
+          const state = member.adminState ?? BACKEND_ADDRESS_DEFAULTS.adminState;
+          if (state === 'None') return [];
+          const nic = splitIpConfigurationRef(member.networkInterfaceIPConfiguration).nic;
+          return [{ nic: lookup(nicIndex, nic, 'NIC'), state }];
+        }),
       })),
       probes,
       rules,

@@ -13,6 +13,8 @@ describe('health status reason codes', () => {
       Down_Probe_HttpStatusCodeError: true,
       Down_Probe_HttpEndpointUnreachable: true,
       Down_Probe_HttpNoResponse: true,
+      Up_Admin: true,
+      Down_Admin: true,
       NA: true,
     };
     expect(Object.keys(HEALTH_REASON_TEXT).sort()).toEqual(Object.keys(engine).sort());

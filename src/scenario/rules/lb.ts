@@ -16,6 +16,7 @@ import {
   ruleProtocolOf,
   skuOf,
 } from '../defaults';
+import { splitIpConfigurationRef } from '../members';
 import { BACKEND_ADDRESS } from '../schema';
 import { joinPath } from '../shape';
 import type { HealthProbe, LoadBalancerBackendAddress, LoadBalancingRule, SecurityRule } from '../types';
@@ -43,6 +44,40 @@ export const protocolsOf = (p: 'Tcp' | 'Udp' | 'All'): ('Tcp' | 'Udp')[] => (p =
 export function lbKind(lb: LbEntry): 'internal' | 'public' | null {
   for (const f of lb.frontends.values()) if (f.kind !== 'invalid') return f.kind;
   return null;
+}
+
+/**
+ * Admin state (articles/load-balancer/admin-state-overview.md, ms.date 05/29/2024, Limitations):
+ * "Admin state isn't supported with inbound NAT rule", "isn't supported for nonprobed load
+ * balancing rules", and "will only take effect when there's a health probe configured on the load
+ * balancing rules". Both deploy; the warning says where it takes no effect.
+ */
+function checkAdminState(report: Report, lb: LbEntry, pool: PoolEntry, member: At<LoadBalancerBackendAddress>): void {
+  const state = member.v.adminState;
+  if (state === undefined || state === 'None') return;
+  const path = joinPath(member.path, 'adminState');
+  const rules = lb.rules.filter((r) => r.v.backendAddressPool === pool.v.name);
+  const probed = rules.filter((r) => r.v.probe !== undefined);
+  if (probed.length === 0) {
+    report.warn(
+      path,
+      `admin state ${state} takes no effect: admin state isn't supported for nonprobed load balancing rules, and no rule to pool ${q(pool.v.name)} has a health probe`,
+    );
+  } else if (probed.length < rules.length) {
+    const unprobed = rules.filter((r) => r.v.probe === undefined).map((r) => r.v.name);
+    report.warn(
+      path,
+      `admin state ${state} takes no effect on ${unprobed.map((n) => q(n)).join(', ')}: admin state isn't supported for nonprobed load balancing rules`,
+    );
+  }
+  const nic = splitIpConfigurationRef(member.v.networkInterfaceIPConfiguration).nic;
+  const nat = lb.natRules.find((r) => r.v.networkInterface === nic);
+  if (nat !== undefined) {
+    report.warn(
+      path,
+      `admin state isn't supported with inbound NAT rule: ${q(nat.v.name)} still sends to ${q(nic)} whatever its admin state`,
+    );
+  }
 }
 
 /** The warning on every Basic load balancer, in the words of Azure's upgrade guidance. */
@@ -88,6 +123,7 @@ export function checkLoadBalancers(report: Report, ix: Index): void {
           );
         }
         pool.members.push(nic);
+        checkAdminState(report, lb, pool, member);
         const list = lbsOfNic.get(nic.vm.v.name) ?? [];
         list.push({ lb, path });
         lbsOfNic.set(nic.vm.v.name, list);

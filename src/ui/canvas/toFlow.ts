@@ -22,7 +22,7 @@
 
 import type { Edge, Node } from '@xyflow/react';
 import type { LayoutEntry, Scenario } from '../../scenario';
-import { allElements, elementOfKeys } from '../../scenario/elements';
+import { allElements, elementOfKeys, getAt } from '../../scenario/elements';
 import type { FabricKind, NodeKind } from '../../scenario/kinds';
 import { nicAddress, nicPublicAddress, nicSubnet } from '../../scenario/members';
 import { findReferences, REFERENCES } from '../../scenario/references';
@@ -370,7 +370,18 @@ function collectEdges(s: Scenario): CanvasEdge[] {
       // A list of several (a pool's members) tells its edges apart by the name each one names.
       const several = found.reference.row === true || found.reference.many === true;
       const named = target.ids[0] as string;
-      edge(`edge:${relation}:${holder}${several ? `:${target.name}` : ''}`, named, holder, relation);
+      // A pool member whose admin state overrides its probe says so on its edge.
+      const entry = getAt(s, found.holder) as { adminState?: unknown } | undefined;
+      const admin =
+        relation === 'member' && (entry?.adminState === 'Up' || entry?.adminState === 'Down') ? entry.adminState : null;
+      edge(
+        `edge:${relation}:${holder}${several ? `:${target.name}` : ''}`,
+        named,
+        holder,
+        relation,
+        admin === null ? undefined : `Member of ${holder.slice(holder.indexOf(':') + 1)}, admin state ${admin}`,
+        admin === null ? undefined : `admin ${admin}`,
+      );
     }
   }
   for (const lb of list(s.loadBalancers)) {

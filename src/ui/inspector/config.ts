@@ -6,6 +6,7 @@
  * without a browser.
  */
 import {
+  BACKEND_ADDRESS_DEFAULTS,
   CLIENT_DEFAULTS,
   defaultWeakHost,
   FIREWALL_DEFAULTS,
@@ -115,6 +116,8 @@ export function defaultOf(s: Scenario, schema: ObjectSchema, field: string, path
       return undefined;
     case LOAD_BALANCER:
       return field === 'sku' ? LB_DEFAULTS.sku : undefined;
+    case BACKEND_ADDRESS:
+      return field === 'adminState' ? `${BACKEND_ADDRESS_DEFAULTS.adminState} (follows the probe)` : undefined;
     case PROBE:
       return field in PROBE_DEFAULTS ? String(PROBE_DEFAULTS[field as keyof typeof PROBE_DEFAULTS]) : undefined;
     case LB_RULE:
@@ -238,6 +241,7 @@ export const COLUMN_HEADINGS: { readonly [field: string]: string } = {
   ipConfigurations: 'Private IP',
   loadBalancerBackendAddresses: 'Members',
   networkInterfaceIPConfiguration: 'IP configuration',
+  adminState: 'Admin state',
   networkInterface: 'NIC',
   frontendPort: 'Frontend port',
   backendPort: 'Backend port',
@@ -257,6 +261,7 @@ export const COLUMN_WIDTHS: { readonly [field: string]: string } = {
   localPorts: '44px',
   frontendPort: '70px',
   backendPort: '70px',
+  adminState: '70px',
 };
 
 export const LISTS: { readonly [schemaLabel: string]: { readonly [field: string]: ListConfig } } = {
@@ -397,7 +402,7 @@ export const LISTS: { readonly [schemaLabel: string]: { readonly [field: string]
   [POOL.label]: {
     loadBalancerBackendAddresses: {
       title: 'Members',
-      columns: ['networkInterfaceIPConfiguration'],
+      columns: ['networkInterfaceIPConfiguration', 'adminState'],
       create: (s, path) => {
         const taken = new Set(items(getAt(s, path)).map((m) => m.networkInterfaceIPConfiguration));
         const ref = ipConfigurationRefs(s).find((r) => !taken.has(r)) ?? ipConfigurationRefs(s)[0] ?? '';
