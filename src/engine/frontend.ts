@@ -111,6 +111,13 @@ export class Frontend implements MemberDownListener, FastPathBalancer {
 
   // ---------------------------------------------------------------- load balancer (steps 6–9)
 
+  /** The admin states that decide among a probed rule's members, for the trace (none: no field). */
+  private adminOf(lbIndex: number, rule: LbRuleIn): { admin?: string[] } {
+    const states = this.input.loadBalancers[lbIndex]?.pools[rule.pool]?.adminStates ?? [];
+    if (rule.probe === null || states.length === 0) return {};
+    return { admin: states.map((entry) => `${this.nicAt(entry.nic).name} ${entry.state}`) };
+  }
+
   private isMemberUp(lbIndex: number, rule: LbRuleIn, nic: number): boolean {
     return this.health.isMemberUp(lbIndex, rule, nic);
   }
@@ -285,6 +292,7 @@ export class Frontend implements MemberDownListener, FastPathBalancer {
             candidates: members.map((member) => this.nicAt(member).name),
             chosen: this.nicAt(nic).name,
             floatingIp: r.enableFloatingIP,
+            ...this.adminOf(lbIndex, r),
           };
         }
         this.countFlow(lb, r, lb.pools[r.pool]?.members ?? [], nic);

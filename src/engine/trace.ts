@@ -122,6 +122,8 @@ export type Decision =
       readonly candidates: string[];
       readonly chosen: string;
       readonly floatingIp: boolean;
+      /** Members whose admin state overrode their probe for this choice (`web02-nic1 Down`); absent when none. */
+      readonly admin?: string[];
     }
   | { readonly kind: 'lbFlow'; readonly rule: string; readonly member: string }
   | { readonly kind: 'reverseNat'; readonly rule: string }

@@ -67,6 +67,17 @@ describe('admin state', () => {
     expect(health(s)['web02-nic1']).toEqual({ state: 'down', reasonCode: 'Down_Admin' });
   });
 
+  it("the trace's load-balancing decision names the admin states that decided", () => {
+    const r = runScenario(lab({ web01: 'Up', web02: 'Down' }), { trace: true });
+    const decision = (r.events ?? []).find((e) => e.decision?.kind === 'loadBalancingRule')?.decision;
+    expect(decision).toMatchObject({ candidates: ['web01-nic1'], admin: ['web01-nic1 Up', 'web02-nic1 Down'] });
+    // Without admin states the decision has no such field.
+    const plain = runScenario(lab({}), { trace: true });
+    expect((plain.events ?? []).find((e) => e.decision?.kind === 'loadBalancingRule')?.decision).not.toHaveProperty(
+      'admin',
+    );
+  });
+
   it('takes no effect without a probe on the rules, and validation says why', () => {
     const s = lab({ web02: 'Down' }, false);
     const counts = backends(s);

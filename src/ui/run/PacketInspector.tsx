@@ -121,6 +121,11 @@ function DecisionView({ decision }: { decision: Decision }) {
         <div className="decision-line">
           candidates {decision.candidates.join(', ') || 'none'} → chosen <strong>{decision.chosen}</strong>
         </div>
+        {decision.admin !== undefined && decision.admin.length > 0 ? (
+          <div className="decision-line">
+            admin state {decision.admin.join(', ')} (Up: eligible whatever its probe; Down: no new flows)
+          </div>
+        ) : null}
       </div>
     );
   }
