@@ -39,7 +39,7 @@ import {
   type RunMode,
 } from './state';
 import type { Reason, TraceKind } from './trace';
-import { ACK, type Header, hasFlag, isSynAck, newHeader, type Packet, PSH, RST, replyHeader, SYN } from './wire';
+import { ACK, FIN, type Header, hasFlag, isSynAck, newHeader, type Packet, PSH, RST, replyHeader, SYN } from './wire';
 
 /**
  * What the probes need from the run's shared state (core.ts `Core`): its clock, queue and trace, the packet path to a
@@ -360,8 +360,15 @@ export class Health {
   arriveAtPlatform(packet: Packet<Owner>): void {
     const h = packet.header;
     const attempt = this.attemptByPort.get(h.dstPort);
-    if (attempt === undefined || attempt.done || h.src !== attempt.memberAddress || h.protocol !== 'Tcp') {
+    if (attempt === undefined || h.src !== attempt.memberAddress || h.protocol !== 'Tcp') {
       if (this.path.tracing) this.path.trace('deliver', 'probe:platform', packet);
+      return;
+    }
+    if (attempt.done) {
+      // The member's FIN that ends a TCP probe's four-way close: acknowledged, and the close is over.
+      if (this.path.tracing) this.path.trace('deliver', attempt.rt.probe.id, packet);
+      if (hasFlag(h, FIN)) this.sendFromPlatform(attempt, replyHeader(h, { flags: ACK }));
+      this.attemptByPort.delete(attempt.port);
       return;
     }
     const probe = attempt.rt.probe;
@@ -381,10 +388,11 @@ export class Health {
       attempt.established = true;
       this.sendFromPlatform(attempt, replyHeader(h, { flags: ACK }));
       if (probe.protocol === 'Tcp') {
-        // “Understand Load Balancer probes” "TCP custom probe": success is a completed three-way handshake. Assumption:
-        // the probe then closes the connection with a RST.
-        this.sendFromPlatform(attempt, replyHeader(h, { flags: RST }));
-        this.finishAttempt(attempt, { ok: true, reason: null, code: 'Up_Probe_Success' });
+        // Success is a completed three-way handshake, and "TCP probes terminate a connection with a
+        // four-way close TCP handshake" (load-balancer-custom-probe-overview.md, "Probe protocol"):
+        // the platform sends its FIN at once; the member's FIN is acknowledged when it comes.
+        this.sendFromPlatform(attempt, replyHeader(h, { flags: FIN | ACK }));
+        this.finishAttempt(attempt, { ok: true, reason: null, code: 'Up_Probe_Success' }, true);
         return;
       }
       // Assumption: HTTPS is modelled as HTTP (TLS is not simulated).
@@ -417,7 +425,11 @@ export class Health {
   }
 
   onDeadline(attempt: ProbeAttempt): void {
-    if (attempt.done) return;
+    if (attempt.done) {
+      // A close the member never finished: stop waiting for its FIN.
+      if (this.attemptByPort.get(attempt.port) === attempt) this.attemptByPort.delete(attempt.port);
+      return;
+    }
     const probe = attempt.rt.probe;
     const reason = attempt.doom ?? {
       code: 'PROBE_TIMEOUT',
@@ -429,10 +441,11 @@ export class Health {
     this.finishAttempt(attempt, { ok: false, reason, code: failureCode(probe, kind, attempt.established) });
   }
 
-  private finishAttempt(attempt: ProbeAttempt, verdict: ProbeVerdict): void {
+  /** `closing`: a TCP probe waits on for the member's FIN (its port stays mapped until then). */
+  private finishAttempt(attempt: ProbeAttempt, verdict: ProbeVerdict, closing = false): void {
     attempt.done = true;
     attempt.verdict = verdict;
-    if (this.attemptByPort.get(attempt.port) === attempt) this.attemptByPort.delete(attempt.port);
+    if (!closing && this.attemptByPort.get(attempt.port) === attempt) this.attemptByPort.delete(attempt.port);
     if (attempt.inFlight === 0) this.path.release(attempt);
     if (this.runMode !== 'run') return;
     const m = attempt.member;

@@ -81,3 +81,22 @@ describe('probe thresholds as the docs give them', () => {
     expect(status).toEqual({ state: 'down', reasonCode: 'Down_Probe_TcpProbeTimeout' });
   });
 });
+
+describe('how a probe ends its connection', () => {
+  it("TCP: a four-way close — the platform's FIN, the member's FIN, the last ACK — never a RST", () => {
+    // load-balancer-custom-probe-overview.md, "Probe protocol": "TCP probes terminate a connection
+    // with a four-way close TCP handshake".
+    const s = createDefaultScenario();
+    s.traffic = [];
+    const r = runScenario(s, { trace: true, until: 6 });
+    const probeSends = (r.events ?? []).filter((e) => e.kind === 'send' && e.element === 'probe:ilb/p80');
+    const flags = probeSends.map((e) => [...(e.packet?.flags ?? [])].sort().join('+'));
+    expect(flags.slice(0, 4)).toEqual(['SYN', 'ACK', 'ACK+FIN', 'ACK']);
+    expect(flags.some((f) => f.includes('RST'))).toBe(false);
+    const memberStates = (r.events ?? [])
+      .filter((e) => e.kind === 'state' && e.element === 'vm:web01' && e.state !== undefined)
+      .map((e) => e.state?.to);
+    expect(memberStates).toEqual(expect.arrayContaining(['ESTABLISHED', 'CLOSE-WAIT', 'LAST-ACK', 'CLOSED']));
+    expect(memberStates.indexOf('CLOSED')).toBeGreaterThan(memberStates.indexOf('LAST-ACK'));
+  });
+});
