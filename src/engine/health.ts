@@ -13,7 +13,9 @@
  *   not probed and counts as down; every change of state bumps the health epoch. This stage alone
  *   writes the probe state, the epoch and the probe rounds' schedule (`earliestRoundUs`).
  */
+
 import { createPrng, nextInt, type PrngState } from '../shared/prng';
+import { HTTP_PROBE_UNSUPPORTED_PORTS } from '../shared/probePorts';
 import type { TraceExtra } from './core';
 import { LATENCY_US } from './fabric';
 import type { Host } from './guest';
@@ -302,6 +304,21 @@ export class Health {
       this.finishAttempt(attempt, { ok: false, reason, code: failureCode(rt.probe, 'stopped') });
       return;
     }
+    if (rt.probe.protocol !== 'Tcp' && HTTP_PROBE_UNSUPPORTED_PORTS.includes(rt.probe.port)) {
+      // "HTTP probes don't support probing on the following ports due to security concerns: 19,
+      // 21, 25, 70, 110, 119, 143, 220, 993" (load-balancer-custom-probe-overview.md, Limitations).
+      // Assumption: no probe is sent, so the member is never probed up; the portal code is the
+      // closest, TcpProbeTimeout (failureCode).
+      const reason: Reason = {
+        code: 'PROBE_TIMEOUT',
+        at: rt.probe.id,
+        rule: null,
+        detail: `HTTP probes don't support probing on port ${rt.probe.port} (Azure's probe documentation, for security concerns): ${rt.probe.name} sends nothing, so ${memberHealth.name} is never probed up.`,
+      };
+      const attempt = this.newAttempt(rt, memberHealth, connId, 0, nic.address);
+      this.finishAttempt(attempt, { ok: false, reason, code: failureCode(rt.probe, 'timeout') });
+      return;
+    }
     let port = 0;
     for (let i = 0; i < 1000 && (port === 0 || this.attemptByPort.has(port)); i++) {
       port = nextInt(this.prng, 1024, 65535);
@@ -403,6 +420,8 @@ export class Health {
       return;
     }
     if (h.http?.kind === 'response') {
+      // Assumption: an HTTP(S) probe ends its connection with a RST once it has the status (the
+      // docs describe a four-way close for TCP probes only).
       this.sendFromPlatform(attempt, replyHeader(h, { flags: RST }));
       if (h.http.status === 200) {
         this.finishAttempt(attempt, { ok: true, reason: null, code: 'Up_Probe_Success', explicit: true });

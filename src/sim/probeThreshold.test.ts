@@ -9,6 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { createDefaultScenario } from '../scenario/defaultScenario';
 import type { HealthProbe, Scenario } from '../scenario/types';
+import { validateScenario } from '../scenario/validate';
 import { runScenario } from './simulate';
 
 /** The lab with probe p80 changed, and web01's health page turned to `status` at 30 s, back to 200 at 60 s. */
@@ -98,5 +99,24 @@ describe('how a probe ends its connection', () => {
       .map((e) => e.state?.to);
     expect(memberStates).toEqual(expect.arrayContaining(['ESTABLISHED', 'CLOSE-WAIT', 'LAST-ACK', 'CLOSED']));
     expect(memberStates.indexOf('CLOSED')).toBeGreaterThan(memberStates.indexOf('LAST-ACK'));
+  });
+});
+
+describe('ports an HTTP probe does not probe', () => {
+  it.each([25, 993])("HTTP on port %i: never probed up, and validation warns in the doc's words", (port) => {
+    const s = createDefaultScenario();
+    const web01 = s.virtualMachines?.[0];
+    if (web01 !== undefined) web01.listeners = [{ name: 'svc', port, http: { '/': 200 } }];
+    const probe = s.loadBalancers?.[0]?.probes?.[0];
+    if (probe !== undefined) Object.assign(probe, { protocol: 'Http', port, requestPath: '/' });
+    const warning = validateScenario(s).warnings.find((w) => w.path === 'loadBalancers[0].probes[0].port');
+    expect(warning?.message).toContain(`HTTP probes don't support probing on port ${port}`);
+    const status = runScenario(s).probes[0];
+    expect(status?.state).toBe('down');
+    expect(status?.lastFailure?.detail).toContain(`don't support probing on port ${port}`);
+    // The same listener probed by TCP is up.
+    if (probe !== undefined) Object.assign(probe, { protocol: 'Tcp', requestPath: undefined });
+    delete probe?.requestPath;
+    expect(runScenario(s).probes[0]?.state).toBe('up');
   });
 });

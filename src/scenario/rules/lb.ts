@@ -2,8 +2,10 @@
  * Load balancers: frontends, pools, probes, rules, NAT and outbound rules, SKU limits, and
  * warnings for what deploys but will not work (a simplified NSG evaluation among them).
  */
+
 import { cidrContains, formatIpv4 } from '../../shared/ipv4';
 import { portInRanges, addressMatches as sharedAddressMatches } from '../../shared/nsgMatch';
+import { HTTP_PROBE_UNSUPPORTED_PORTS } from '../../shared/probePorts';
 import {
   AZURE_PROBE_SOURCE,
   backendPortOf,
@@ -404,6 +406,14 @@ export function checkProbeBody(report: Report, probe: HealthProbe, path: string,
       joinPath(path, 'protocol'),
       'HTTPS probes need a Standard load balancer; Basic probes are Tcp or Http',
     );
+  // load-balancer-custom-probe-overview.md, Limitations: "HTTP probes don't support probing on
+  // the following ports due to security concerns: 19, 21, 25, 70, 110, 119, 143, 220, 993."
+  if (protocol !== 'Tcp' && HTTP_PROBE_UNSUPPORTED_PORTS.includes(probe.port)) {
+    report.warn(
+      joinPath(path, 'port'),
+      `HTTP probes don't support probing on port ${probe.port} (Azure: "due to security concerns", with 19, 21, 25, 70, 110, 119, 143, 220 and 993): no member is ever probed up; probe another port, or use a Tcp probe`,
+    );
+  }
   if (probe.requestPath === undefined) return;
   if (protocol === 'Tcp') {
     report.warn(
