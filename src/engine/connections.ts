@@ -628,6 +628,21 @@ export class Connections implements SocketEvents, ConnectionEnd {
     this.finish(conn);
   }
 
+  onUnreachable(conn: Conn, host: Host, sock: Socket): void {
+    if (conn.done) return;
+    conn.outcome = 'unanswered';
+    conn.reason = conn.doom ?? {
+      code: 'NO_ANSWER',
+      at: host.id,
+      rule: null,
+      detail: `${host.name} was told "Destination host unreachable".`,
+    };
+    this.core.cancel(conn.deadline);
+    conn.deadline = null;
+    this.transport.removeSocket(host, sock);
+    this.finish(conn);
+  }
+
   onAnswerDeadline(conn: Conn): void {
     if (conn.done) return;
     const host = conn.host;

@@ -347,31 +347,64 @@ export class Frontend implements MemberDownListener, FastPathBalancer {
   }
 
   /**
-   * engine-model.md step 6: ICMP to a frontend is not forwarded. A Standard public frontend
-   * answers a ping itself while a rule on it has a healthy member (Azure's frontend-reachability
-   * doc, 2024); internal and Basic frontends never answer (“What is Azure Load Balancer?” limitations: no ICMP).
+   * engine-model.md step 6: ICMP to a frontend is not forwarded; "ICMP ping requests are not sent
+   * to the backend instances; they are handled by the Load Balancer". A Standard public frontend
+   * answers as the table of expected replies says (articles/load-balancer/
+   * load-balancer-test-frontend-reachability.md, ms.date 05/06/2023): "At least 1 backend instance
+   * is probed UP": echo replies; "All backend instances are probed DOWN": Destination host
+   * unreachable; "All backend instances turned OFF", or "No backend instances behind Load
+   * Balancer/No load balancing rules associated": request timed out. Internal and Basic frontends
+   * never answer (“What is Azure Load Balancer?” limitations: no ICMP; the doc tests Standard
+   * public frontends only). Not modelled: its drop of echo requests larger than 64 bytes (a
+   * traffic entry has no payload size).
    */
   private answerIcmpAtFrontend(lbIndex: number, feIndex: number, packet: Packet<Owner>): void {
     const lb = this.lbAt(lbIndex);
     const fe = lb.frontends[feIndex];
     const h = packet.header;
-    const healthy = lb.rules.some(
-      (rule) =>
-        rule.frontend === feIndex &&
-        (lb.pools[rule.pool]?.members ?? []).some((nic) => this.isMemberUp(lbIndex, rule, nic)),
-    );
-    if (lb.sku === 'Standard' && fe?.isPublic === true && healthy && h.icmp === 'echo-request') {
+    const rules = lb.rules.filter((rule) => rule.frontend === feIndex);
+    const members = rules.flatMap((rule) => (lb.pools[rule.pool]?.members ?? []).map((nic) => ({ rule, nic })));
+    const healthy = members.some(({ rule, nic }) => this.isMemberUp(lbIndex, rule, nic));
+    const answers = lb.sku === 'Standard' && fe?.isPublic === true && h.icmp === 'echo-request';
+    if (answers && healthy) {
       if (this.path.tracing) this.path.trace('deliver', fe.id, packet);
       const reply = this.path.newPacket(replyHeader(h, { icmp: 'echo-reply' }), packet.owner);
       if (this.path.tracing) this.path.trace('send', fe.id, reply);
       this.fabric.forwardInFabric(reply, fe.id);
       return;
     }
+    const turnedOff = members.every(({ nic }) => this.path.hostOfNic(nic)?.running !== true);
+    if (answers && members.length > 0 && !turnedOff) {
+      const reason: Reason = {
+        code: 'LB_NO_HEALTHY_BACKEND',
+        at: fe.id,
+        rule: null,
+        detail: `Every backend instance behind frontend ${fe.name} is probed down: ${lb.name} answers the ping with "Destination host unreachable".`,
+      };
+      this.path.noteDoom(packet.owner, reason);
+      if (this.path.tracing) this.path.trace('deliver', fe.id, packet, { reason });
+      const reply = this.path.newPacket(replyHeader(h, { icmp: 'dest-unreachable' }), packet.owner);
+      if (this.path.tracing) this.path.trace('send', fe.id, reply, { reason });
+      this.fabric.forwardInFabric(reply, fe.id);
+      return;
+    }
+    if (answers) {
+      this.path.drop(packet, {
+        code: 'LB_NO_HEALTHY_BACKEND',
+        at: fe.id,
+        rule: null,
+        detail:
+          members.length === 0
+            ? `Frontend ${fe.name} has no load-balancing rule with a backend instance behind it: ${lb.name} does not answer the ping (request timed out).`
+            : `Every backend instance behind frontend ${fe.name} is turned off: ${lb.name} does not answer the ping (request timed out).`,
+      });
+      return;
+    }
     this.path.drop(packet, {
       code: 'LB_PROTOCOL_UNSUPPORTED',
       at: fe?.id ?? lb.id,
       rule: null,
-      detail: `${lb.name} forwards only TCP and UDP: ${describePacket(h)} to frontend ${fe?.name ?? ''} is not forwarded${lb.sku === 'Standard' && fe?.isPublic === true ? ' and no rule on it has a healthy member to make the frontend answer' : ', and an internal or Basic frontend never answers a ping'}.`,
+      detail: `${lb.name} forwards only TCP and UDP: ${describePacket(h)} to frontend ${fe?.name ?? ''} is not forwarded${lb.sku === 'Standard' && fe?.isPublic === true ? ', and the frontend answers echo requests only' : ', and an internal or Basic frontend never answers a ping'}.`,
     });
   }
 

@@ -56,6 +56,8 @@ export interface SocketEvents {
   /** The client socket closed (its FIN was acknowledged): the connection ends. */
   finish(conn: Conn): void;
   onAnswered(conn: Conn, host: Host, sock: Socket): void;
+  /** An ICMP error answered the client's request ("Destination host unreachable"): it ends, unanswered. */
+  onUnreachable(conn: Conn, host: Host, sock: Socket): void;
   onServerData(host: Host, sock: Socket, header: Header): void;
 }
 
@@ -340,6 +342,8 @@ export class Transport {
     }
     const sock = host.sockets.get(tupleKey(h));
     if (this.tracing) this.core.trace('deliver', host.id, packet);
-    if (sock !== undefined && sock.app.kind === 'client') this.apps.onAnswered(sock.owner as Conn, host, sock);
+    if (sock === undefined || sock.app.kind !== 'client') return;
+    if (h.icmp === 'dest-unreachable') this.apps.onUnreachable(sock.owner as Conn, host, sock);
+    else this.apps.onAnswered(sock.owner as Conn, host, sock);
   }
 }

@@ -34,7 +34,8 @@ export type HttpPayload =
   | { readonly kind: 'request'; readonly method: 'GET'; readonly path: string }
   | { readonly kind: 'response'; readonly status: number };
 
-export type IcmpType = 'echo-request' | 'echo-reply';
+/** `dest-unreachable`: ping's "Destination host unreachable" (a Standard public frontend with every member probed down). */
+export type IcmpType = 'echo-request' | 'echo-reply' | 'dest-unreachable';
 
 export interface Header {
   readonly protocol: Protocol;

@@ -504,10 +504,11 @@ const EXPECTED: Record<string, Expectation> = {
     warningsSolved: [],
     checksBefore: [false, false],
     behaviour: (before, after) => {
-      // engine-model.md step 6: a Standard public frontend answers a ping itself only while a rule
-      // on it has a healthy member.
+      // load-balancer-test-frontend-reachability.md: a Standard public frontend echoes while a member
+      // is probed up, and answers "Destination host unreachable" when all are probed down.
       expect(probe(before, 'web01-nic1')).toMatchObject({ state: 'down', lastFailure: { code: 'HTTP_STATUS' } });
-      allFail(before, 'ping', 'unanswered', { code: 'LB_PROTOCOL_UNSUPPORTED', at: 'frontend:plb/fe-pub' });
+      allFail(before, 'ping', 'unanswered', { code: 'LB_NO_HEALTHY_BACKEND', at: 'frontend:plb/fe-pub' });
+      for (const c of of(before, 'ping')) expect(c.reason?.detail).toContain('"Destination host unreachable"');
       for (const c of of(after, 'ping')) expect(c).toMatchObject({ outcome: 'answered', backend: null, reason: null });
       allEstablished(after, 'web');
     },

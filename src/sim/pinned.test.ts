@@ -115,7 +115,7 @@ describe('pinned results (any change of output fails here)', () => {
       'hairpin-two-backends.json': '396fb92400ab15e6 17379bc13bd5a224',
       'http-probe-500.json': '225ccf18a97377ff 12b7d6ea92d6b927',
       'icmp-internal-frontend.json': '81e9e8f49035f05d e36e4c0d01fdfacf',
-      'icmp-public-frontend.json': 'c99a7a8f773596f6 0348bbda8da741d1',
+      'icmp-public-frontend.json': 'c2b3d36205dded63 351194529a5e1768',
       'idle-timeout-tcp-reset.json': 'a26cd4904dd1216a c9593898c62b9606',
       'lab-baseline.json': 'ad190aad20304e55 cc0607e1b8505633',
       'not-listening-data-port.json': 'f2f2e8d77daaf611 9fd1348904286658',
