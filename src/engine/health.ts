@@ -19,7 +19,7 @@ import { HTTP_PROBE_UNSUPPORTED_PORTS } from '../shared/probePorts';
 import type { TraceExtra } from './core';
 import { LATENCY_US } from './fabric';
 import type { Host } from './guest';
-import type { EngineInput, LbRuleIn, LoadBalancerIn } from './input';
+import type { EngineInput, LbRuleIn, ListenerIn, LoadBalancerIn } from './input';
 import { AZURE_LB_ADDRESS } from './nsg';
 import {
   adminStateOf,
@@ -412,7 +412,25 @@ export class Health {
         this.finishAttempt(attempt, { ok: true, reason: null, code: 'Up_Probe_Success' }, true);
         return;
       }
-      // Assumption: HTTPS is modelled as HTTP (TLS is not simulated).
+      if (probe.protocol === 'Https') {
+        // "HTTPS probes are the same as HTTP probes with the addition of a Transport Layer Security
+        // (TLS)", and "require the use of certificates ... that have a minimum signature hash of
+        // SHA256 in the entire chain" (load-balancer-custom-probe-overview.md). The TLS exchange is
+        // not sent as packets: the listener either serves TLS with such a chain, or the handshake
+        // fails. Assumption: a failed TLS handshake after a completed TCP one shows as
+        // Down_Probe_HttpEndpointUnreachable ("the HTTP session was rejected"), the closest code.
+        const tlsProblem = this.tlsProblem(attempt);
+        if (tlsProblem !== null) {
+          const host = this.path.hostOfNic(attempt.member.nic);
+          this.sendFromPlatform(attempt, replyHeader(h, { flags: RST }));
+          this.finishAttempt(attempt, {
+            ok: false,
+            reason: { code: 'PROBE_TLS_FAILED', at: host?.id ?? attempt.member.name, rule: null, detail: tlsProblem },
+            code: failureCode(probe, 'reset', true),
+          });
+          return;
+        }
+      }
       this.sendFromPlatform(
         attempt,
         replyHeader(h, { flags: PSH | ACK, http: { kind: 'request', method: 'GET', path: probe.requestPath } }),
@@ -441,6 +459,26 @@ export class Health {
         explicit: true,
       });
     }
+  }
+
+  /** Why an HTTPS probe's TLS handshake with the member fails, or null when it succeeds. */
+  private tlsProblem(attempt: ProbeAttempt): string | null {
+    const host = this.path.hostOfNic(attempt.member.nic);
+    const probe = attempt.rt.probe;
+    let listener: ListenerIn | null = null;
+    for (const l of host?.listeners ?? []) {
+      if (l.protocol !== 'Tcp' || l.port !== probe.port) continue;
+      if (l.address === attempt.memberAddress) listener = l;
+      else if (l.address === 0) listener ??= l;
+    }
+    const where = `${host?.name ?? attempt.member.name}'s listener ${listener?.name ?? ''} on port ${probe.port}`;
+    if (listener?.tls === null || listener === null) {
+      return `${where} serves no TLS, so ${probe.name}'s TLS handshake fails (an HTTPS probe needs a TLS listener).`;
+    }
+    if (!listener.tls.sha256) {
+      return `${where} presents a certificate chain that is not SHA-256 throughout, so ${probe.name}'s TLS handshake fails (HTTPS probes require SHA-256 in the entire chain).`;
+    }
+    return null;
   }
 
   onDeadline(attempt: ProbeAttempt): void {

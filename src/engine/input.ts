@@ -152,6 +152,8 @@ export interface ListenerIn {
   readonly http: Readonly<Record<string, number>> | null;
   /** Reverse-proxy upstreams: a GET is answered with the status of an upstream (connections.ts). */
   readonly proxyTo: readonly { readonly address: number; readonly port: number }[];
+  /** The listener serves TLS (null: plain TCP), and whether its certificate chain is SHA-256 throughout. */
+  readonly tls: { readonly sha256: boolean } | null;
 }
 
 export interface VmIn {

@@ -47,7 +47,12 @@ export type ReasonCode =
    * of its range is held by an open socket), so connect() fails before a packet leaves
    * (EADDRNOTAVAIL on Linux, WSAEADDRINUSE/WSAENOBUFS on Windows).
    */
-  | 'GUEST_NO_EPHEMERAL_PORT';
+  | 'GUEST_NO_EPHEMERAL_PORT'
+  /**
+   * Project addition: an HTTPS probe's TLS handshake failed — the listener serves no TLS, or its
+   * certificate chain is not SHA-256 throughout, which HTTPS probes require.
+   */
+  | 'PROBE_TLS_FAILED';
 
 export type RuleKind =
   | 'securityRule'

@@ -1556,7 +1556,7 @@ describe('lesson', () => {
     expectError(
       result,
       'lesson.checks[0].reason',
-      'IDLE_TIMEOUT, NO_ANSWER, IP_FORWARDING_DISABLED, GUEST_NO_EPHEMERAL_PORT, got "IDLE_TIMOUT"',
+      'IDLE_TIMEOUT, NO_ANSWER, IP_FORWARDING_DISABLED, GUEST_NO_EPHEMERAL_PORT, PROBE_TLS_FAILED, got "IDLE_TIMOUT"',
     );
     expectError(result, 'lesson.checks[0].closedBy', 'got "idle"');
   });

@@ -167,6 +167,8 @@ export const FIREWALL: ObjectSchema = {
 
 const httpMap: FieldType = { t: 'map', of: { t: 'int', min: 100, max: 599 }, keyLabel: 'request path' };
 
+export const LISTENER_TLS: ObjectSchema = { label: 'TLS settings', fields: { sha256: bool } };
+
 export const LISTENER: ObjectSchema = {
   label: 'listener',
   fields: {
@@ -176,6 +178,7 @@ export const LISTENER: ObjectSchema = {
     port: required(port),
     http: optional(httpMap),
     proxyTo: optional(arrayOf(str, true)),
+    tls: optional(objectOf(LISTENER_TLS)),
   },
 };
 

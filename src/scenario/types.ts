@@ -148,6 +148,13 @@ export interface Listener extends Extra {
   http?: HttpMap;
   /** A reverse proxy: `"address:port"` upstreams, tried in order of a seeded round robin. */
   proxyTo?: string[];
+  /** The listener serves TLS (what an HTTPS probe needs). */
+  tls?: ListenerTls;
+}
+
+export interface ListenerTls extends Extra {
+  /** Its certificate chain is signed with SHA-256 throughout (default true), as HTTPS probes require. */
+  sha256?: boolean;
 }
 
 export interface VirtualMachine extends Extra {
@@ -350,6 +357,7 @@ export const REASON_CODES = [
   'NO_ANSWER',
   'IP_FORWARDING_DISABLED',
   'GUEST_NO_EPHEMERAL_PORT',
+  'PROBE_TLS_FAILED',
 ] as const;
 export type CheckReasonCode = (typeof REASON_CODES)[number];
 

@@ -211,6 +211,7 @@ function compileListener(l: Listener, where: string): ListenerIn {
       const [a = '', p = ''] = target.split(':');
       return { address: address(a, where), port: Number(p) };
     }),
+    tls: l.tls === undefined ? null : { sha256: l.tls.sha256 ?? true },
   };
 }
 

@@ -83,6 +83,7 @@ describe('the reason codes a check may name', () => {
       NO_ANSWER: true,
       IP_FORWARDING_DISABLED: true,
       GUEST_NO_EPHEMERAL_PORT: true,
+      PROBE_TLS_FAILED: true,
     };
     expect([...REASON_CODES].sort()).toEqual(Object.keys(engine).sort());
   });

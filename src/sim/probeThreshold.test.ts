@@ -120,3 +120,37 @@ describe('ports an HTTP probe does not probe', () => {
     expect(runScenario(s).probes[0]?.state).toBe('up');
   });
 });
+
+describe('HTTPS probes: a TLS handshake before the request', () => {
+  const https = (tls: { sha256?: boolean } | undefined) => {
+    const s = createDefaultScenario();
+    const web01 = s.virtualMachines?.[0];
+    if (web01 !== undefined)
+      web01.listeners = [{ name: 'iis', port: 443, http: { '/': 200 }, ...(tls === undefined ? {} : { tls }) }];
+    const probe = s.loadBalancers?.[0]?.probes?.[0];
+    if (probe !== undefined) Object.assign(probe, { protocol: 'Https', port: 443, requestPath: '/' });
+    s.traffic = [];
+    return runScenario(s).probes[0];
+  };
+
+  it('a TLS listener with a SHA-256 chain is probed up', () => {
+    expect(https({})).toMatchObject({ state: 'up', healthStatus: { reasonCode: 'Up_Probe_Success' } });
+    expect(https({ sha256: true })?.state).toBe('up');
+  });
+
+  it('a plain TCP listener fails the handshake: down, PROBE_TLS_FAILED, the closest portal code', () => {
+    const p = https(undefined);
+    expect(p).toMatchObject({
+      state: 'down',
+      healthStatus: { state: 'down', reasonCode: 'Down_Probe_HttpEndpointUnreachable' },
+      lastFailure: { code: 'PROBE_TLS_FAILED', at: 'vm:web01' },
+    });
+    expect(p?.lastFailure?.detail).toContain('serves no TLS');
+  });
+
+  it('a chain that is not SHA-256 throughout fails too', () => {
+    const p = https({ sha256: false });
+    expect(p).toMatchObject({ state: 'down', lastFailure: { code: 'PROBE_TLS_FAILED' } });
+    expect(p?.lastFailure?.detail).toContain('not SHA-256 throughout');
+  });
+});
