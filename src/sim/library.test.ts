@@ -20,7 +20,7 @@ import { runScenario } from './simulate';
 
 /** The public sources a library scenario cites: the ILB hairpin write-up or an Azure Load Balancer page. */
 const SOURCE =
-  /the ILB hairpin write-up|“(Troubleshoot Azure Load Balancer|Troubleshoot Azure Load Balancer health probe status|What is Azure Load Balancer\?|Understand Load Balancer probes)”/;
+  /the ILB hairpin write-up|“(Troubleshoot Azure Load Balancer|Troubleshoot Azure Load Balancer health probe status|What is Azure Load Balancer\?|Understand Load Balancer probes|Administrative State \(Admin State\) in Azure Load Balancer|Manage Azure Load Balancer health status|Test reachability of Azure Load Balancer front-ends with ping and traceroute)”/;
 
 const LIBRARY = fileURLToPath(new URL('../../public/library/', import.meta.url));
 
@@ -497,6 +497,25 @@ const EXPECTED: Record<string, Expectation> = {
       }
       allFail(before, 'psping-vip', 'reset', { code: 'TCP_NO_LISTENER', at: 'vm:web01' });
       allEstablished(after, 'psping-vip');
+    },
+  },
+  'admin-state-maintenance.json': {
+    warnings: [],
+    warningsSolved: [],
+    checksBefore: [true, false, true],
+    behaviour: (before, after) => {
+      // admin-state-overview.md: Down — no new connections, whatever the probe says.
+      expect(probe(before, 'web02-nic1')).toMatchObject({
+        state: 'up',
+        healthStatus: { reasonCode: 'Up_Probe_Success' },
+      });
+      expect(of(before, 'onprem-to-vip').some((c) => c.backend === 'web02-nic1')).toBe(true);
+      expect(probe(after, 'web02-nic1')).toMatchObject({
+        state: 'up',
+        healthStatus: { state: 'down', reasonCode: 'Down_Admin' },
+      });
+      for (const c of of(after, 'onprem-to-vip'))
+        expect(c).toMatchObject({ outcome: 'established', backend: 'web01-nic1' });
     },
   },
   'icmp-public-frontend.json': {

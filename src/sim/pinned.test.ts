@@ -107,6 +107,7 @@ describe('pinned results (any change of output fails here)', () => {
     );
     // bulk result, then trace result with events (a library file edited on purpose changes its line).
     expect(hashes).toEqual({
+      'admin-state-maintenance.json': '1e16ae0f3c1918be 5dfcf5c20062e2e2',
       'all-probes-down-basic-vs-standard.json': 'd0d7553128ce1c58 dc33d1dc658c6638',
       'basic-public-open-by-default.json': 'ade8e341e61f1ef2 0305f6a425ce13fb',
       'clients-behind-proxy.json': '4f59e73552fd13dd 7f95e2940e2ce9c9',
