@@ -84,7 +84,8 @@ function describeConnection(c: ConnectionResult): string[] {
 function describeProbe(p: ProbeResult): string[] {
   const changes = p.transitions.map((t) => `${t.state} at ${seconds(t.at)}`).join(', ');
   const failure = p.lastFailure === null ? '' : `${p.lastFailure.code}: ${p.lastFailure.detail}`;
-  return [`${p.loadBalancer}/${p.probe}`, p.member, p.healthStatus.state, p.healthStatus.reasonCode, changes, failure];
+  const status = p.healthStatus ?? { state: p.state, reasonCode: '(empty: VM turned off)' };
+  return [`${p.loadBalancer}/${p.probe}`, p.member, status.state, status.reasonCode, changes, failure];
 }
 
 export function formatResult(result: SimulationResult, trace: boolean): string {

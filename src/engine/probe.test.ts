@@ -243,7 +243,7 @@ describe('healthStatusOf: noHealthyBackendsBehavior', () => {
     });
     // …and applying a verdict ends it.
     applyVerdict(probe(), fresh, FAIL, 0);
-    expect(healthStatusOf(runtime(probe(), [fresh, member({ nic: 1 })]), fresh).reasonCode).toBe(
+    expect(healthStatusOf(runtime(probe(), [fresh, member({ nic: 1 })]), fresh)?.reasonCode).toBe(
       'Down_Probe_TcpProbeTimeout',
     );
   });

@@ -163,7 +163,11 @@ export function healthStatusOf(
   rt: ProbeRuntime,
   member: MemberHealth,
   admin: 'Up' | 'Down' | null = null,
-): { state: 'up' | 'down'; reasonCode: HealthReasonCode } {
+): { state: 'up' | 'down'; reasonCode: HealthReasonCode } | null {
+  // "If the virtual machine instance in the backend pool is turned off, health status returns
+  // empty values" (load-balancer-manage-health-status.md, Design considerations): the VM was off
+  // at its most recent probe.
+  if (member.failRun > 0 && member.lastFailure?.code === 'VM_STOPPED') return null;
   // "Health probe state of the backend instance is ignored because the Admin State is set to ..."
   // (load-balancer-manage-health-status.md).
   if (admin === 'Up') return { state: 'up', reasonCode: 'Up_Admin' };

@@ -35,7 +35,11 @@ export interface ProbeResult {
   readonly probe: string;
   readonly member: string;
   readonly state: 'up' | 'down';
-  readonly healthStatus: { readonly state: 'up' | 'down'; readonly reasonCode: HealthReasonCode };
+  /**
+   * What the portal's health status shows; null when the VM is turned off: "health status
+   * returns empty values since the health status isn't retrievable" (load-balancer-manage-health-status.md).
+   */
+  readonly healthStatus: { readonly state: 'up' | 'down'; readonly reasonCode: HealthReasonCode } | null;
   readonly transitions: { readonly at: number; readonly state: 'up' | 'down' }[];
   readonly lastFailure: Reason | null;
 }

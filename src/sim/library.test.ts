@@ -453,7 +453,7 @@ const EXPECTED: Record<string, Expectation> = {
     behaviour: (before, after) => {
       // “Troubleshoot Azure Load Balancer health probe status” Cause 4: the probe is healthy, but the SYN-ACK follows the UDR to an appliance
       // that does not forward.
-      expect(probe(before, 'web01-nic1')?.healthStatus.state).toBe('up');
+      expect(probe(before, 'web01-nic1')?.healthStatus?.state).toBe('up');
       allFail(before, 'onprem-to-vip', 'timeout', { code: 'IP_FORWARDING_DISABLED', at: 'nic:nva01-nic1' });
       for (const c of of(before, 'onprem-to-vip')) expect(c.backend).toBe('web01-nic1');
       allEstablished(after, 'onprem-to-vip');

@@ -128,7 +128,7 @@ describe('pinned results (any change of output fails here)', () => {
       'snat-exhaustion.json': '0f5f4387c15cd9a3 3f2f1a322fc6de8e',
       'standard-public-closed-by-default.json': '9b1a6a9602b8b4f1 0a2cc282f46c2a95',
       'udr-diverts-replies.json': '23175330164cc77c 8e747b3409f16ead',
-      'unhealthy-vm-stopped.json': '17914a44f53ee3eb ad93a4a718b43745',
+      'unhealthy-vm-stopped.json': 'af71bb987629ffe6 5793eefc3193a2cf',
       'workaround-loopback-floating-ip.json': '4373ef5ce5ff7ef2 3e75bbe4d719a9df',
       'workaround-loopback-no-weak-host.json': 'e996c842dfbd85c6 acbe55098040abf9',
       'workaround-nginx-proxy.json': '198816de0f28071a 98ab61dba506d0c3',

@@ -107,8 +107,12 @@ export function judgeLesson(
       const detail =
         row === undefined
           ? `${probe.member} is not probed by ${probe.loadBalancer}/${probe.probe}`
-          : `${probe.member} is ${row.healthStatus.state} (${row.healthStatus.reasonCode})`;
-      return { name: check.name, passed: row !== undefined && row.healthStatus.state === probe.expect, detail };
+          : row.healthStatus === null
+            ? `${probe.member} has no health status (its VM is turned off) and is probed ${row.state}`
+            : `${probe.member} is ${row.healthStatus.state} (${row.healthStatus.reasonCode})`;
+      // A turned-off VM shows no health status; the check reads the probe's own state then.
+      const state = row?.healthStatus?.state ?? row?.state;
+      return { name: check.name, passed: row !== undefined && state === probe.expect, detail };
     }
     return { name: check.name, ...judgeDistribution(check as DistributionCheck, result, scenario) };
   });

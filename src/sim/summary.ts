@@ -94,7 +94,11 @@ function probeLines(probes: readonly ProbeResult[]): string[] {
       current = key;
     }
     const last = p.lastFailure === null ? '' : `, last failure ${formatReason(p.lastFailure)}`;
-    out.push(`  ${p.member}: ${p.healthStatus.state} (${p.healthStatus.reasonCode})${last}`);
+    const status =
+      p.healthStatus === null
+        ? `${p.state} (no health status: the VM is turned off)`
+        : `${p.healthStatus.state} (${p.healthStatus.reasonCode})`;
+    out.push(`  ${p.member}: ${status}${last}`);
     for (const t of p.transitions) out.push(`    ${t.at} s ${t.state}`);
   }
   return out;

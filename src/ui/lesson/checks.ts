@@ -62,7 +62,9 @@ export function observedFor(check: LessonCheck, result: SimulationResult): strin
       (p) => p.loadBalancer === c.loadBalancer && p.probe === c.probe && p.member === c.member,
     );
     if (row === undefined) return `no probe ${String(c.loadBalancer)}/${c.probe} of ${c.member} ran`;
-    return `health status ${row.healthStatus.state} (${row.healthStatus.reasonCode})`;
+    return row.healthStatus === null
+      ? `no health status (the VM is turned off); probed ${row.state}`
+      : `health status ${row.healthStatus.state} (${row.healthStatus.reasonCode})`;
   }
   return null;
 }

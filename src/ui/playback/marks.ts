@@ -56,11 +56,15 @@ export function memberStates(probes: readonly ProbeResult[], time: number): Memb
     let state: 'up' | 'down' = p.transitions[0]?.state ?? p.state;
     for (const t of p.transitions) if (t.at <= time) state = t.state;
     const reasonCode =
-      state === p.healthStatus.state
-        ? p.healthStatus.reasonCode
-        : state === 'up'
+      p.healthStatus === null
+        ? state === 'up'
           ? 'Up_Probe_Success'
-          : (p.lastFailure?.code ?? 'Down');
+          : (p.lastFailure?.code ?? 'Down')
+        : state === p.healthStatus.state
+          ? p.healthStatus.reasonCode
+          : state === 'up'
+            ? 'Up_Probe_Success'
+            : (p.lastFailure?.code ?? 'Down');
     return { member: p.member, probe: `${p.loadBalancer}/${p.probe}`, state, reasonCode };
   });
 }
