@@ -434,3 +434,33 @@ test('in the viewer, the traffic reads as text: no field to click, focus or type
   await run(page);
   await expect(page.locator('[data-mark="vm:web01"]')).toContainText('TCP_SYNACK_MISMATCH');
 });
+
+test('admin state: set in the pool inspector, drawn on the member edge, and obeyed by the run', async ({
+  page,
+  baseURL,
+}) => {
+  await open(page, baseURL, library('admin-state-maintenance'));
+  const canvasNode = (name: string) => page.getByRole('group', { name, exact: true });
+  const inspector = page.getByRole('complementary', { name: 'Inspector' });
+  // The pool's members are IP configurations; web02's row opens into its form.
+  await canvasNode('Backend pool pool').click();
+  const members = inspector.getByRole('table', { name: 'Members' });
+  await expect(members).toContainText('web01-nic1/ipconfig1');
+  await members.getByRole('button', { name: 'Edit web02-nic1/ipconfig1' }).click();
+  await inspector.getByLabel('adminState').selectOption('Down');
+  await expect(members).toContainText('Down');
+  // The membership edge says so on the canvas.
+  const edge = page.locator('[data-id="edge:member:pool:ilb/pool:web02-nic1"]');
+  await expect(edge).toContainText('admin Down');
+  await expect(page.getByRole('tab', { name: /Problems/ })).toContainText('0');
+  await runButton(page).click();
+  await expect(page.getByRole('status').filter({ hasText: /events ·|Bulk:/ })).toBeVisible({ timeout: 30_000 });
+  // web02 is probed up but shows Down_Admin, and takes no connection.
+  const web02 = page.locator('[data-probe-member="web02-nic1"]');
+  await expect(web02).toContainText('Down_Admin');
+  await page.getByRole('tab', { name: /Connections/ }).click();
+  const rows = page.getByRole('listbox', { name: 'Connections' }).getByRole('option');
+  await expect(rows.first()).toContainText('web01-nic1');
+  await expect(rows.filter({ hasText: 'web02-nic1' })).toHaveCount(0);
+  await shot(page, 'run-admin-state');
+});

@@ -560,7 +560,10 @@ export function ListTable({
               const bad = errors.some(
                 (d) => d.path === rowPath || d.path.startsWith(`${rowPath}.`) || d.path.startsWith(`${rowPath}[`),
               );
-              const label = typeof item.name === 'string' ? item.name : `item ${index + 1}`;
+              // A row without a name (a pool member) is named by its first column (its IP configuration).
+              const first = config.columns[0] === undefined ? undefined : item[config.columns[0]];
+              const label =
+                typeof item.name === 'string' ? item.name : typeof first === 'string' ? first : `item ${index + 1}`;
               const direction = String(item.direction);
               const groupHead =
                 config.byPriority === true &&

@@ -70,6 +70,19 @@ describe('memberStates', () => {
     ]);
     expect(memberStates([probe], 30)[0]).toMatchObject({ state: 'down', reasonCode: 'Down_Probe_TcpProbeTimeout' });
   });
+  it('an admin state holds for the whole run, whatever the probe did', () => {
+    const admin: ProbeResult = { ...probe, state: 'up', healthStatus: { state: 'down', reasonCode: 'Down_Admin' } };
+    expect(memberStates([admin], 10)[0]).toMatchObject({ state: 'down', reasonCode: 'Down_Admin' });
+    expect(memberStates([admin], 40)[0]).toMatchObject({ state: 'down', reasonCode: 'Down_Admin' });
+  });
+  it("a turned-off VM (no health status) shows the probe's state and last failure", () => {
+    const off: ProbeResult = {
+      ...probe,
+      healthStatus: null,
+      lastFailure: { code: 'VM_STOPPED', at: 'vm:web01', rule: null, detail: 'stopped' },
+    };
+    expect(memberStates([off], 40)[0]).toMatchObject({ state: 'down', reasonCode: 'VM_STOPPED' });
+  });
 });
 
 describe('placeMarks', () => {

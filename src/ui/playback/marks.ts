@@ -53,6 +53,11 @@ export interface MemberState {
 /** Each probed member's state at `time` (the transitions so far), with Azure's reason code. */
 export function memberStates(probes: readonly ProbeResult[], time: number): MemberState[] {
   return probes.map((p) => {
+    // An admin state overrides the probe for the whole run (it never changes in one).
+    const code = p.healthStatus?.reasonCode;
+    if (p.healthStatus !== null && (code === 'Up_Admin' || code === 'Down_Admin')) {
+      return { member: p.member, probe: `${p.loadBalancer}/${p.probe}`, state: p.healthStatus.state, reasonCode: code };
+    }
     let state: 'up' | 'down' = p.transitions[0]?.state ?? p.state;
     for (const t of p.transitions) if (t.at <= time) state = t.state;
     const reasonCode =
