@@ -148,6 +148,23 @@ describe('HTTPS probes: a TLS handshake before the request', () => {
     expect(p?.lastFailure?.detail).toContain('serves no TLS');
   });
 
+  it('validation warns where the probe will fail: a plain listener, or a chain that is not SHA-256', () => {
+    const doc = (tls: { sha256?: boolean } | undefined) => {
+      const s = createDefaultScenario();
+      const web01 = s.virtualMachines?.[0];
+      if (web01 !== undefined)
+        web01.listeners = [{ name: 'iis', port: 443, http: { '/': 200 }, ...(tls === undefined ? {} : { tls }) }];
+      const probe = s.loadBalancers?.[0]?.probes?.[0];
+      if (probe !== undefined) Object.assign(probe, { protocol: 'Https', port: 443, requestPath: '/' });
+      return validateScenario(s).warnings;
+    };
+    expect(doc(undefined).find((w) => w.path === 'virtualMachines[0].listeners[0].tls')?.message).toContain(
+      'serves plain TCP',
+    );
+    expect(doc({ sha256: false }).map((w) => w.path)).toContain('virtualMachines[0].listeners[0].tls.sha256');
+    expect(doc({}).filter((w) => w.path.startsWith('virtualMachines[0].listeners[0].tls'))).toEqual([]);
+  });
+
   it('a chain that is not SHA-256 throughout fails too', () => {
     const p = https({ sha256: false });
     expect(p).toMatchObject({ state: 'down', lastFailure: { code: 'PROBE_TLS_FAILED' } });

@@ -495,6 +495,31 @@ export function nsgsOf(ix: Index, nic: NicEntry) {
   });
 }
 
+/**
+ * An HTTPS probe needs TLS at its port: "HTTPS probes are the same as HTTP probes with the
+ * addition of a Transport Layer Security (TLS)", with "a minimum signature hash of SHA256 in the
+ * entire chain" (load-balancer-custom-probe-overview.md). The engine fails the handshake otherwise.
+ */
+function checkTlsListener(report: Report, vm: VmEntry, nic: NicEntry, probe: At<HealthProbe>): void {
+  const listener = vm.listeners.find((l) => {
+    if (listenerProtocolOf(l.v) !== 'Tcp' || l.v.port !== probe.v.port) return false;
+    const bound = listenerAddressOf(l.v);
+    return bound === '0.0.0.0' || (nic.address !== null && parseAddress(bound) === nic.address);
+  });
+  if (listener === undefined) return;
+  if (listener.v.tls === undefined) {
+    report.warn(
+      joinPath(listener.path, 'tls'),
+      `HTTPS probe ${q(probe.v.name)} needs TLS here: listener ${q(listener.v.name)} serves plain TCP, so the probe's TLS handshake fails and ${q(nic.v.name)} is marked down (PROBE_TLS_FAILED)`,
+    );
+  } else if (listener.v.tls.sha256 === false) {
+    report.warn(
+      joinPath(joinPath(listener.path, 'tls'), 'sha256'),
+      `HTTPS probe ${q(probe.v.name)} requires a certificate chain signed with SHA-256 throughout: the handshake fails and ${q(nic.v.name)} is marked down (PROBE_TLS_FAILED)`,
+    );
+  }
+}
+
 export function listensOn(vm: VmEntry, protocol: 'Tcp' | 'Udp', address: number | null, port: number): boolean {
   return vm.listeners.some((l) => {
     if (listenerProtocolOf(l.v) !== protocol || l.v.port !== port) return false;
@@ -551,6 +576,7 @@ export function checkLbWarnings(
               `virtual machine ${q(vm.v.name)} (member ${q(nic.v.name)}) has no Tcp listener on port ${probe.v.port}: this probe will mark it down`,
             );
           }
+          if (probeProtocolOf(probe.v) === 'Https') checkTlsListener(report, vm, nic, probe);
           if (nic.address !== null) {
             for (const nsg of nsgsOf(ix, nic)) {
               const match = firstMatch(ix, nsg.rules, {
