@@ -46,8 +46,9 @@ describe('events the rules skip: shape reports them', () => {
       { at: 5, action: 'reboot', vm: 'web09' },
       { at: 6, vm: 'web09' },
       { at: 7, action: 'stopVm', vm: 'web09' },
+      { at: 8, action: 'startVm', vm: 5 },
     );
-    // Only the well-formed stopVm is checked for its name.
+    // Only the well-formed stopVm is checked for its name; the startVm whose vm is a number is shape's.
     expectError(result, 'events[3].vm', 'no virtual machine named "web09"');
     expect(result.errors.filter((e) => e.message.includes('no virtual machine named'))).toHaveLength(1);
   });
@@ -142,7 +143,11 @@ describe('security rules', () => {
       { at: 20, action: 'removeSecurityRule', networkSecurityGroup: 'nsg-web', rule: 'deny-all' },
     );
     expectError(result, 'events[0].networkSecurityGroup', 'no network security group named "nsg-x"');
-    expectError(result, 'events[1].rule', 'no security rule named "deny-all" in network security group "nsg-web"');
+    expectError(
+      result,
+      'events[1].rule',
+      'no security rule named "deny-all" in network security group "nsg-web" (it has: allow-http-internet, allow-ssh-corp, allow-dns)',
+    );
   });
 });
 
