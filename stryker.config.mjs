@@ -5,7 +5,7 @@ export default {
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.stryker.config.ts', related: false },
   coverageAnalysis: 'perTest',
-  // The packet path's decisions, by file, and the scenario rules (rules.ts, or rules/<kind>.ts).
+  // The packet path's decisions, by file, and the scenario rules, one file per kind (rules/<kind>.ts).
   mutate: [
     'src/engine/guest.ts',
     'src/engine/nsg.ts',
