@@ -14,7 +14,7 @@ export default {
     'src/engine/probe.ts',
     'src/engine/snat.ts',
     'src/engine/fabric.ts',
-    'src/scenario/rules{.ts,/**/*.ts}',
+    'src/scenario/rules/**/*.ts',
     '!src/scenario/rules/**/*.test.ts',
   ],
   // The sandbox copies the project without these; node_modules is symlinked, never copied.

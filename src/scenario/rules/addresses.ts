@@ -14,6 +14,7 @@ import {
   type SubnetEntry,
 } from './common';
 
+/** Private addresses of NICs and frontends: in their subnet, not reserved, not used twice. */
 export function checkAddresses(report: Report, ix: Index): void {
   const used = new Map<number, { what: string; path: string }>();
   const claim = (address: number, path: string, what: string, text: string) => {

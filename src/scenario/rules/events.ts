@@ -166,10 +166,3 @@ export function checkEvents(report: Report, ix: Index, doc: Obj): void {
     }
   }
 }
-
-/**
- * Lesson checks are judged twice: on the document as shipped (where they should fail) and with the
- * lesson's solution applied (where they must pass). So their references resolve against the
- * document with the solution applied when there is one, and a check may name what the solution
- * adds (a traffic, a rule, a member).
- */

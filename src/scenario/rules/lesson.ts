@@ -26,6 +26,12 @@ import {
   typed,
 } from './common';
 
+/**
+ * Lesson checks are judged twice: on the document as shipped (where they should fail) and with the
+ * lesson's solution applied (where they must pass). So their references resolve against the
+ * document with the solution applied when there is one, and a check may name what the solution
+ * adds (a traffic, a rule, a member).
+ */
 export function checkLesson(report: Report, shipped: Index, doc: Obj): void {
   const lesson = child<unknown>(doc, 'lesson', LESSON, '');
   if (lesson === undefined || !isObject(lesson.v) || !Array.isArray(lesson.v.checks)) return;

@@ -5,6 +5,7 @@ import { joinPath } from '../shape';
 import type { SecurityRule } from '../types';
 import { type At, type Index, parseNsgAddress, parsePortRange, q, type Report, register } from './common';
 
+/** The values of a singular/plural pair (`sourceAddressPrefix` / `sourceAddressPrefixes`), with their paths. */
 export function pair(
   rule: SecurityRule,
   path: string,

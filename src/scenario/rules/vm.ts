@@ -190,5 +190,3 @@ export function checkVirtualMachines(report: Report, ix: Index): void {
     }
   }
 }
-
-/** Private addresses of NICs and frontends: in their subnet, not reserved, not used twice. */

@@ -63,5 +63,3 @@ export function checkNetwork(report: Report, ix: Index): void {
     }
   });
 }
-
-/** The values of a singular/plural pair (`sourceAddressPrefix` / `sourceAddressPrefixes`), with their paths. */
