@@ -46,6 +46,10 @@ export default defineConfig({
       'src/sim/lessonChecks.test.ts',
       'src/sim/library.test.ts',
       'src/sim/hostileNames.test.ts',
+      'src/sim/adminState.test.ts',
+      'src/sim/probeThreshold.test.ts',
+      'src/sim/frontendPing.test.ts',
+      'src/sim/secondNicWarning.test.ts',
     ],
     // flowtable.test.ts tests no rule module.
     exclude: ['src/engine/purity.test.ts', 'src/engine/flowtable.test.ts', 'node_modules/**'],
