@@ -472,7 +472,7 @@ export class Health {
       else if (l.address === 0) listener ??= l;
     }
     const where = `${host?.name ?? attempt.member.name}'s listener ${listener?.name ?? ''} on port ${probe.port}`;
-    if (listener?.tls === null || listener === null) {
+    if (listener === null || listener.tls === null) {
       return `${where} serves no TLS, so ${probe.name}'s TLS handshake fails (an HTTPS probe needs a TLS listener).`;
     }
     if (!listener.tls.sha256) {

@@ -122,7 +122,8 @@ describe('ports an HTTP probe does not probe', () => {
 });
 
 describe('HTTPS probes: a TLS handshake before the request', () => {
-  const https = (tls: { sha256?: boolean } | undefined) => {
+  /** The lab with web01 serving HTTP on 443 (with TLS when `tls` is given) and probe p80 made an HTTPS probe there. */
+  const httpsLab = (tls: { sha256?: boolean } | undefined): Scenario => {
     const s = createDefaultScenario();
     const web01 = s.virtualMachines?.[0];
     if (web01 !== undefined)
@@ -130,8 +131,9 @@ describe('HTTPS probes: a TLS handshake before the request', () => {
     const probe = s.loadBalancers?.[0]?.probes?.[0];
     if (probe !== undefined) Object.assign(probe, { protocol: 'Https', port: 443, requestPath: '/' });
     s.traffic = [];
-    return runScenario(s).probes[0];
+    return s;
   };
+  const https = (tls: { sha256?: boolean } | undefined) => runScenario(httpsLab(tls)).probes[0];
 
   it('a TLS listener with a SHA-256 chain is probed up', () => {
     expect(https({})).toMatchObject({ state: 'up', healthStatus: { reasonCode: 'Up_Probe_Success' } });
@@ -149,15 +151,7 @@ describe('HTTPS probes: a TLS handshake before the request', () => {
   });
 
   it('validation warns where the probe will fail: a plain listener, or a chain that is not SHA-256', () => {
-    const doc = (tls: { sha256?: boolean } | undefined) => {
-      const s = createDefaultScenario();
-      const web01 = s.virtualMachines?.[0];
-      if (web01 !== undefined)
-        web01.listeners = [{ name: 'iis', port: 443, http: { '/': 200 }, ...(tls === undefined ? {} : { tls }) }];
-      const probe = s.loadBalancers?.[0]?.probes?.[0];
-      if (probe !== undefined) Object.assign(probe, { protocol: 'Https', port: 443, requestPath: '/' });
-      return validateScenario(s).warnings;
-    };
+    const doc = (tls: { sha256?: boolean } | undefined) => validateScenario(httpsLab(tls)).warnings;
     expect(doc(undefined).find((w) => w.path === 'virtualMachines[0].listeners[0].tls')?.message).toContain(
       'serves plain TCP',
     );
