@@ -16,6 +16,7 @@ export default {
     'src/engine/fabric.ts',
     'src/scenario/rules/**/*.ts',
     '!src/scenario/rules/**/*.test.ts',
+    '!src/scenario/rules/testing.ts',
   ],
   // The sandbox copies the project without these; node_modules is symlinked, never copied.
   ignorePatterns: ['e2e', 'dist', 'dist-cli', 'test-results', 'playwright-report', 'bench/results', 'reports', '.ci'],

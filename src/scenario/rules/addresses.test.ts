@@ -5,15 +5,10 @@
  */
 
 import { describe, expect, it } from 'vitest';
-import { createRichScenario } from '../testScenarios';
 import type { FrontendIpConfiguration, LoadBalancer, Scenario, VirtualMachine } from '../types';
-import { validateScenario } from '../validate';
+import type { validateScenario } from '../validate';
+import { rich } from './testing';
 
-function rich(change: (s: Scenario) => void) {
-  const s = createRichScenario();
-  change(s);
-  return validateScenario(s);
-}
 const lb = (s: Scenario, i: number) => (s.loadBalancers as LoadBalancer[])[i] as LoadBalancer;
 const frontends = (s: Scenario, i: number) => lb(s, i).frontendIPConfigurations as FrontendIpConfiguration[];
 /** The errors at `path` exactly. */

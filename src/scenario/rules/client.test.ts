@@ -6,17 +6,11 @@
  */
 
 import { describe, expect, it } from 'vitest';
-import { createRichScenario } from '../testScenarios';
 import type { Client, Scenario, Traffic, VirtualMachine, VirtualNetwork } from '../types';
-import { validateScenario } from '../validate';
+import { rich } from './testing';
 
 type Change = (s: Scenario) => void;
 
-function rich(change: Change) {
-  const s = createRichScenario();
-  change(s);
-  return validateScenario(s);
-}
 const at = (path: string, fragment: string) => ({ path, message: expect.stringContaining(fragment) });
 /** The diagnostics at `path` exactly. */
 const atPath = (list: { path: string; message: string }[], path: string) => list.filter((d) => d.path === path);

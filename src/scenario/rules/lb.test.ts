@@ -6,15 +6,9 @@
 
 import { describe, expect, it } from 'vitest';
 import { nicWithAddress } from '../members';
-import { createRichScenario } from '../testScenarios';
 import type { LoadBalancer, Scenario } from '../types';
-import { validateScenario } from '../validate';
+import { rich } from './testing';
 
-function rich(change: (s: Scenario) => void) {
-  const s = createRichScenario();
-  change(s);
-  return validateScenario(s);
-}
 const lb = (s: Scenario, i: number) => (s.loadBalancers as LoadBalancer[])[i] as LoadBalancer;
 const at = (list: { path: string; message: string }[], path: string) => list.filter((d) => d.path === path);
 

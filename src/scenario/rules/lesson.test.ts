@@ -5,18 +5,13 @@
  */
 
 import { describe, expect, it } from 'vitest';
-import { createRichScenario } from '../testScenarios';
 import type { LoadBalancer, Scenario } from '../types';
-import { validateScenario } from '../validate';
+import type { validateScenario } from '../validate';
+import { rich } from './testing';
 
 type Change = (s: Scenario) => void;
 type Check = Record<string, unknown>;
 
-function rich(change: Change) {
-  const s = createRichScenario();
-  change(s);
-  return validateScenario(s);
-}
 const at = (path: string, fragment: string) => ({ path, message: expect.stringContaining(fragment) });
 function expectError(result: ReturnType<typeof validateScenario>, path: string, fragment: string): void {
   expect(result.errors).toContainEqual(at(path, fragment));

@@ -5,15 +5,9 @@
  */
 
 import { describe, expect, it } from 'vitest';
-import { createRichScenario } from '../testScenarios';
 import type { Listener, Scenario, VirtualMachine } from '../types';
-import { validateScenario } from '../validate';
+import { rich } from './testing';
 
-function rich(change: (s: Scenario) => void) {
-  const s = createRichScenario();
-  change(s);
-  return validateScenario(s);
-}
 /** web02 (Linux; NIC 10.2.1.5, loopback 20.50.1.11). */
 const web02 = (s: Scenario) => (s.virtualMachines as VirtualMachine[])[1] as VirtualMachine;
 const under = (list: { path: string; message: string }[], path: string) =>
