@@ -76,7 +76,11 @@ async function visit(browser: Browser, url: string, expected: number | null, tra
     await page.addInitScript(ttiProbe(expected));
     if (traced) await browser.startTracing(page, { categories: ['toplevel'] });
     await page.goto(url);
-    await page.waitForFunction('window.__tti !== undefined', null, { timeout: 60_000, polling: 50 });
+    // A function, not a string: a string predicate is eval()ed in the page, which its CSP refuses.
+    await page.waitForFunction(() => (window as unknown as { __tti?: number }).__tti !== undefined, null, {
+      timeout: 60_000,
+      polling: 50,
+    });
     if (traced) return mainThreadTasks(await browser.stopTracing()).totalCpu;
     return (await page.evaluate('window.__tti')) as number;
   } finally {

@@ -79,7 +79,11 @@ const WATCH = `(() => {
 })()`;
 
 async function refusedIn(page: Page): Promise<{ at: number; longest: number; tasks: number; seen: boolean }> {
-  await page.waitForFunction('window.__refusedAt !== undefined', null, { timeout: 60_000, polling: 20 });
+  // A function, not a string: a string predicate is eval()ed in the page, which its CSP refuses.
+  await page.waitForFunction(() => (window as unknown as { __refusedAt?: number }).__refusedAt !== undefined, null, {
+    timeout: 60_000,
+    polling: 20,
+  });
   const at = (await page.evaluate('window.__refusedAt')) as number;
   const { tasks, seen } = await readLongTasks(page);
   return { at, longest: tasks.length === 0 ? 0 : Math.max(...tasks), tasks: tasks.length, seen };
